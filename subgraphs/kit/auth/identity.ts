@@ -1,0 +1,27 @@
+/**
+ * Who is calling. The router establishes it once per request (from a bearer
+ * JWT or, later, an API key) and hands it to subgraphs in a signed header.
+ */
+export type IdentityKind = 'anonymous' | 'member' | 'staff' | 'partner' | 'service';
+
+export type Identity = {
+  kind: IdentityKind;
+  /** Member id, staff id, API key id or service name; null when anonymous. */
+  subject: string | null;
+  /** Scopes such as `catalogue:write`; see DESIGN.md §4. */
+  scopes: readonly string[];
+};
+
+export const ANONYMOUS: Identity = Object.freeze({ kind: 'anonymous', subject: null, scopes: Object.freeze([]) });
+
+export function hasScope(identity: Identity, scope: string): boolean {
+  return identity.scopes.includes(scope);
+}
+
+/**
+ * `@requiresScopes(scopes: [[Scope!]!]!)` semantics (Federation 2.5): the outer
+ * list is OR, each inner list is AND.
+ */
+export function satisfiesScopes(identity: Identity, alternatives: readonly (readonly string[])[]): boolean {
+  return alternatives.some((all) => all.every((scope) => identity.scopes.includes(scope)));
+}

@@ -1,0 +1,141 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AnyEntity, EntityClass, EntitySchema } from '@mikro-orm/core';
+import { type Migration, Migrator } from '@mikro-orm/migrations';
+import { MySqlDriver } from '@mikro-orm/mysql';
+import { type AbstractSqlDriver, type MikroORM, NodeSqliteDialect, type SqlEntityManager, SqliteDriver, SqlMikroORM } from '@mikro-orm/sql';
+import { createConnection } from 'mysql2/promise';
+import type { Config } from '../config.ts';
+import { Mutex } from './mutex.ts';
+
+export type EntityManager = SqlEntityManager;
+export type Dialect = 'sqlite' | 'mysql';
+type AnyEntityDefinition = EntityClass<AnyEntity> | EntitySchema;
+type MigrationClass = new (...args: ConstructorParameters<typeof Migration>) => Migration;
+
+export type DatabaseOptions = {
+  /** The subgraph that owns this database: it names the SQLite file or the MySQL database. */
+  name: string;
+  entities: readonly AnyEntityDefinition[];
+  /** Committed migrations, in order; each sets a stable `name`. */
+  migrations: readonly MigrationClass[];
+  /** Called with every SQL statement; tests count statements with it. */
+  onQuery?: (sql: string) => void;
+};
+
+/**
+ * One subgraph's database: MikroORM on SQLite (`node:sqlite`, no native code)
+ * by default, or on MySQL/MariaDB when MYSQL_URL is set. The same committed
+ * migrations run on both, at start.
+ */
+export type Database = {
+  readonly dialect: Dialect;
+  readonly orm: MikroORM<AbstractSqlDriver, EntityManager>;
+  /** A fresh EntityManager for one request or one job. */
+  fork(): EntityManager;
+  /**
+   * Runs `work` in one transaction and commits when it returns. SQLite has one
+   * writer and one shared connection here, so transactions are serialized in
+   * process; MySQL runs them concurrently with row locks.
+   */
+  transaction<T>(em: EntityManager, work: (em: EntityManager) => Promise<T>): Promise<T>;
+  /** Raw SQL on the connection (the primitive for atomic conditional updates). */
+  execute<T = Record<string, unknown>>(em: EntityManager, sql: string, params?: unknown[]): Promise<T[]>;
+  /** Resolves when the database answers; `/health` uses it. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+};
+
+export async function openDatabase(config: Config, options: DatabaseOptions): Promise<Database> {
+  const dialect: Dialect = config.mysqlUrl ? 'mysql' : 'sqlite';
+  const logging = options.onQuery
+    ? {
+        debug: ['query' as const],
+        colors: false,
+        logger: (message: string) => {
+          const match = /^\[query\] (.*?)(?: \[took .*)?$/s.exec(message);
+          if (match?.[1]) options.onQuery?.(match[1]);
+        },
+      }
+    : { debug: false };
+  const common = {
+    entities: [...options.entities],
+    extensions: [Migrator],
+    migrations: { migrationsList: [...options.migrations], snapshot: false, silent: true, tableName: 'schema_migrations' },
+    allowGlobalContext: false,
+    ...logging,
+  };
+
+  let orm: MikroORM<AbstractSqlDriver, EntityManager>;
+  if (config.mysqlUrl) {
+    const dbName = `${config.mysqlDatabasePrefix}${options.name}`;
+    await createMysqlDatabase(config.mysqlUrl, dbName);
+    orm = await SqlMikroORM.init<AbstractSqlDriver, EntityManager>({
+      ...common,
+      driver: MySqlDriver,
+      clientUrl: withoutDatabase(config.mysqlUrl),
+      dbName,
+      // DATETIME(3) columns hold UTC; the session time zone keeps MySQL from shifting them.
+      timezone: '+00:00',
+      pool: { min: 0, max: 10 },
+    });
+  } else {
+    mkdirSync(config.dataDir, { recursive: true });
+    const file = join(config.dataDir, `${options.name}.sqlite`);
+    orm = await SqlMikroORM.init<AbstractSqlDriver, EntityManager>({
+      ...common,
+      driver: SqliteDriver,
+      dbName: file,
+      driverOptions: new NodeSqliteDialect(file),
+    });
+    const connection = orm.em.getConnection();
+    // WAL lets readers in other processes (a second subgraph instance) read while one writes.
+    await connection.execute('pragma journal_mode = wal');
+    await connection.execute('pragma foreign_keys = on');
+    await connection.execute('pragma busy_timeout = 5000');
+  }
+
+  await orm.migrator.up();
+
+  const writer = new Mutex();
+  return {
+    dialect,
+    orm,
+    fork: () => orm.em.fork() as EntityManager,
+    transaction: (em, work) =>
+      dialect === 'sqlite'
+        ? writer.run(() => em.transactional((tx) => work(tx as EntityManager)))
+        : em.transactional((tx) => work(tx as EntityManager)),
+    execute: async <T>(em: EntityManager, sql: string, params: unknown[] = []) =>
+      (await em.getConnection().execute(sql, params, 'all', em.getTransactionContext())) as T[],
+    ping: async () => {
+      await orm.em.getConnection().execute('select 1');
+    },
+    close: () => orm.close(true),
+  };
+}
+
+function withoutDatabase(url: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = '/';
+  return parsed.toString();
+}
+
+async function createMysqlDatabase(url: string, dbName: string): Promise<void> {
+  const connection = await createConnection({ uri: withoutDatabase(url) });
+  try {
+    await connection.query(`create database if not exists \`${dbName}\` character set utf8mb4 collate utf8mb4_unicode_ci`);
+  } finally {
+    await connection.end();
+  }
+}
+
+/** Drops a subgraph's MySQL database; test harnesses use it to leave the server as they found it. */
+export async function dropMysqlDatabase(url: string, dbName: string): Promise<void> {
+  const connection = await createConnection({ uri: withoutDatabase(url) });
+  try {
+    await connection.query(`drop database if exists \`${dbName}\``);
+  } finally {
+    await connection.end();
+  }
+}

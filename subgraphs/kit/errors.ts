@@ -1,0 +1,58 @@
+import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError } from 'graphql';
+
+/**
+ * Errors that are not business outcomes (DESIGN.md §5). Business outcomes are
+ * user errors in a mutation's payload (see user-errors.ts); these few classes
+ * are everything else, each mapped to one `extensions.code`.
+ */
+export type ErrorCode = 'BAD_USER_INPUT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'INTERNAL';
+
+function coded(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}): GraphQLError {
+  return new GraphQLError(message, { extensions: { code, ...extensions } });
+}
+
+export const badUserInput = (message: string, field?: string) => coded('BAD_USER_INPUT', message, field ? { field } : {});
+export const unauthenticated = (message: string) => coded('UNAUTHENTICATED', message);
+export const forbidden = (message: string) => coded('FORBIDDEN', message);
+export const notFound = (message: string) => coded('NOT_FOUND', message);
+
+/** Codes a client may see as they are; anything else is an internal error. */
+const PUBLIC_CODES = new Set([
+  'BAD_USER_INPUT',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'INTERNAL',
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+  'BAD_REQUEST',
+]);
+
+export type ErrorLogger = (error: unknown) => void;
+
+/**
+ * Apollo Server's `formatError`: keeps our coded errors, turns everything
+ * else into `INTERNAL` with a neutral message, and never lets a stack trace
+ * or a driver's message (which may hold SQL or data) leave a production process.
+ */
+export function createErrorFormatter(options: { exposeDetails: boolean; log: ErrorLogger }) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const code = formatted.extensions?.code;
+    if (typeof code === 'string' && PUBLIC_CODES.has(code)) {
+      if (options.exposeDetails) return formatted;
+      const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
+      return { ...formatted, extensions };
+    }
+    options.log(error);
+    return {
+      message: options.exposeDetails ? formatted.message : 'Internal error; it has been logged.',
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: { code: 'INTERNAL' },
+    };
+  };
+}

@@ -1,0 +1,174 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { ApolloServer } from '@apollo/server';
+import { buildSubgraphSchema, type GraphQLResolverMap } from '@apollo/subgraph';
+import type { DocumentNode } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import { ANONYMOUS, type Identity } from './auth/identity.ts';
+import { IDENTITY_HEADER, verifyIdentity } from './auth/identity-header.ts';
+import { enforceAuthDirectives } from './auth/schema-auth.ts';
+import type { Secrets } from './auth/secrets.ts';
+import type { Config, SubgraphName } from './config.ts';
+import { type Database, type DatabaseOptions, type EntityManager, openDatabase } from './db/database.ts';
+import { createErrorFormatter } from './errors.ts';
+import { RequestError, sendError, sendJson, serveGraphQL } from './http/graphql-over-http.ts';
+import { closeServer, listen } from './http/listen.ts';
+import { createLogger, type Logger } from './log.ts';
+
+/**
+ * The per-request context every resolver and service method receives first:
+ * a forked EntityManager (its own identity map), fresh DataLoaders (a cache
+ * that lives for one request), and the caller's identity as the router signed it.
+ */
+export type SubgraphContext<Loaders> = {
+  requestId: string;
+  identity: Identity;
+  em: EntityManager;
+  db: Database;
+  loaders: Loaders;
+  log: Logger;
+};
+
+/** Everything a domain provides; the kit turns it into a running subgraph. */
+export type SubgraphDefinition<Loaders> = {
+  name: SubgraphName;
+  typeDefs: DocumentNode;
+  resolvers: GraphQLResolverMap<SubgraphContext<Loaders>>;
+  entities: DatabaseOptions['entities'];
+  migrations: DatabaseOptions['migrations'];
+  createLoaders(em: EntityManager, db: Database): Loaders;
+  /** Seeds demo data into an empty database; runs at start when SEED_DEMO_DATA is on. */
+  seed?(db: Database, log: Logger): Promise<void>;
+};
+
+export type SubgraphServer = {
+  readonly name: SubgraphName;
+  readonly db: Database;
+  readonly http: Server;
+  /** Binds the port (0 picks a free one) and returns the GraphQL URL. */
+  listen(port?: number): Promise<string>;
+  close(): Promise<void>;
+};
+
+export type SubgraphOptions = {
+  secrets: Secrets;
+  /** Called with every SQL statement (tests count them). */
+  onQuery?: (sql: string) => void;
+  log?: Logger;
+};
+
+export async function createSubgraphServer<Loaders>(
+  definition: SubgraphDefinition<Loaders>,
+  config: Config,
+  options: SubgraphOptions,
+): Promise<SubgraphServer> {
+  const log = options.log ?? createLogger(definition.name, { quiet: config.mode === 'test' });
+  const db = await openDatabase(config, {
+    name: definition.name,
+    entities: definition.entities,
+    migrations: definition.migrations,
+    onQuery: options.onQuery,
+  });
+  if (config.seedDemoData && definition.seed) await definition.seed(db, log);
+
+  const schema = enforceAuthDirectives(
+    buildSubgraphSchema([{ typeDefs: definition.typeDefs, resolvers: definition.resolvers }]),
+    (context) => (context as SubgraphContext<Loaders>).identity,
+  );
+  const contextFor = (identity: Identity): SubgraphContext<Loaders> => {
+    const em = db.fork();
+    return { requestId: randomUUID(), identity, em, db, loaders: definition.createLoaders(em, db), log };
+  };
+
+  const apollo = new ApolloServer<SubgraphContext<Loaders>>({
+    schema,
+    includeStacktraceInErrorResponses: config.mode === 'development',
+    formatError: createErrorFormatter({
+      exposeDetails: config.mode !== 'production',
+      log: (error) => log.error('request failed', error),
+    }),
+  });
+  await apollo.start();
+
+  const secret = options.secrets.internalAuthSecret;
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/health') {
+      try {
+        await db.ping();
+        sendJson(res, 200, { status: 'ok', service: definition.name });
+      } catch (error) {
+        sendJson(res, 503, { status: 'unavailable', service: definition.name, reason: (error as Error).message });
+      }
+      return;
+    }
+    if (path !== '/graphql') {
+      sendError(res, 404, 'NOT_FOUND', `no route ${path}; GraphQL is served at /graphql`);
+      return;
+    }
+    // A subgraph answers only the router (or a fellow subgraph): reached around it, it is useless.
+    const verified = verifyIdentity(headerValue(req, IDENTITY_HEADER), secret);
+    if (!verified.ok) {
+      sendError(res, 401, 'UNAUTHENTICATED', `${definition.name} accepts requests only through the router: ${verified.reason}`);
+      return;
+    }
+    await serveGraphQL(apollo, req, res, async () => contextFor(verified.identity));
+  };
+
+  const http = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (error instanceof RequestError) sendError(res, error.status, 'BAD_REQUEST', error.message);
+      else {
+        log.error('unhandled request failure', error);
+        if (!res.headersSent) sendError(res, 500, 'INTERNAL', 'Internal error; it has been logged.');
+        else res.end();
+      }
+    });
+  });
+
+  // Subscriptions of this subgraph's own root fields, for the router to open (DESIGN.md §6).
+  const wss = new WebSocketServer({ server: http, path: '/graphql' });
+  const wsServer = useServer<Record<string, unknown>>(
+    {
+      schema,
+      onConnect: (ctx) => verifyIdentity(stringParam(ctx.connectionParams?.[IDENTITY_HEADER]), secret).ok,
+      context: (ctx) => {
+        const verified = verifyIdentity(stringParam(ctx.connectionParams?.[IDENTITY_HEADER]), secret);
+        return contextFor(verified.ok ? verified.identity : ANONYMOUS);
+      },
+    },
+    wss,
+  );
+
+  return {
+    name: definition.name,
+    db,
+    http,
+    async listen(port = config.ports[definition.name]) {
+      const bound = await listen(http, {
+        service: definition.name,
+        host: config.host,
+        port,
+        portVariable: `${definition.name.toUpperCase()}_PORT`,
+      });
+      const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+      return `http://${host}:${bound}/graphql`;
+    },
+    async close() {
+      await wsServer.dispose();
+      await closeServer(http);
+      await apollo.stop();
+      await db.close();
+    },
+  };
+}
+
+function headerValue(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function stringParam(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
