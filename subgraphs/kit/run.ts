@@ -1,0 +1,49 @@
+import { loadSecrets } from './auth/secrets.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { PortInUseError } from './http/listen.ts';
+import { createSubgraphServer, type SubgraphDefinition } from './subgraph.ts';
+
+/**
+ * Entry-point plumbing shared by every process: the failures an operator can
+ * fix (bad configuration, a taken port) print one clear message instead of a
+ * stack trace, and Ctrl-C / SIGTERM close servers and databases before exit.
+ */
+export function exitOnStartupFailure(error: unknown): never {
+  if (error instanceof ConfigError || error instanceof PortInUseError) {
+    console.error(error.message);
+  } else {
+    console.error('failed to start:', error instanceof Error ? (error.stack ?? error.message) : error);
+  }
+  process.exit(1);
+}
+
+export function closeOnSignals(close: () => Promise<void>): void {
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    console.log(`${signal}: shutting down`);
+    close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error('shutdown failed:', error);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+/** Runs one subgraph as its own process (distributed mode). */
+export async function runSubgraph<Loaders>(definition: SubgraphDefinition<Loaders>): Promise<void> {
+  try {
+    const config = loadConfig();
+    const server = await createSubgraphServer(definition, config, { secrets: loadSecrets(config) });
+    const url = await server.listen();
+    console.log(`${definition.name.padEnd(10)} ${url}`);
+    closeOnSignals(() => server.close());
+  } catch (error) {
+    exitOnStartupFailure(error);
+  }
+}
