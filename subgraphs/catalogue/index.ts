@@ -1,0 +1,5 @@
+import { runSubgraph } from '../kit/run.ts';
+import { catalogueSubgraph } from './server.ts';
+
+// The catalogue as its own process (distributed mode); `npm start` runs it in-process instead.
+await runSubgraph(catalogueSubgraph);

@@ -1,0 +1,67 @@
+import type { GraphQLResolverMap } from '@apollo/subgraph';
+import { moneyView } from '../kit/money.ts';
+import { scalarResolvers } from '../kit/scalars.ts';
+import type { CatalogueContext } from './context.ts';
+import type { Category } from './entities/category.entity.ts';
+import type { Product } from './entities/product.entity.ts';
+import { type Sku, skuAttributes } from './entities/sku.entity.ts';
+import type { SkuPriceChange } from './entities/sku-price-change.entity.ts';
+import * as catalogue from './service.ts';
+
+/** Thin: parse arguments, call the service, shape the result. */
+type Args<T> = { input: T };
+
+export const resolvers: GraphQLResolverMap<CatalogueContext> = {
+  ...scalarResolvers,
+  Query: {
+    products: (_, args, ctx) => catalogue.searchProducts(ctx, args),
+    product: (_, { id }: { id: string }, ctx) => catalogue.productById(ctx, id),
+    sku: (_, { code }: { code: string }, ctx) => catalogue.skuByCode(ctx, code),
+    categories: (_, __, ctx) => catalogue.rootCategories(ctx),
+    category: (_, { id }: { id: string }, ctx) => catalogue.categoryById(ctx, id),
+    brands: (_, __, ctx) => catalogue.brands(ctx),
+    brand: (_, { id }: { id: string }, ctx) => catalogue.brandById(ctx, id),
+    vehicles: (_, __, ctx) => catalogue.vehicles(ctx),
+    suppliers: (_, __, ctx) => catalogue.suppliers(ctx),
+  },
+  Mutation: {
+    createProduct: (_, { input }: Args<Parameters<typeof catalogue.createProduct>[1]>, ctx) => catalogue.createProduct(ctx, input),
+    updateProduct: (_, { input }: Args<Parameters<typeof catalogue.updateProduct>[1]>, ctx) => catalogue.updateProduct(ctx, input),
+    setSkuPrice: (_, { input }: Args<Parameters<typeof catalogue.setSkuPrice>[1]>, ctx) => catalogue.setSkuPrice(ctx, input),
+    createBrand: (_, { input }: Args<Parameters<typeof catalogue.createBrand>[1]>, ctx) => catalogue.createBrand(ctx, input),
+    createCategory: (_, { input }: Args<Parameters<typeof catalogue.createCategory>[1]>, ctx) => catalogue.createCategory(ctx, input),
+    createSupplier: (_, { input }: Args<Parameters<typeof catalogue.createSupplier>[1]>, ctx) => catalogue.createSupplier(ctx, input),
+  },
+  Product: {
+    __resolveReference: ({ id }: { id: string }, ctx: CatalogueContext) => catalogue.productById(ctx, id),
+    brand: (product: Product, _, ctx) => ctx.loaders.brandById.load(product.brandId),
+    category: (product: Product, _, ctx) => ctx.loaders.categoryById.load(product.categoryId),
+    supplier: (product: Product, _, ctx) => (product.supplierId ? catalogue.supplierById(ctx, product.supplierId) : null),
+    skus: (product: Product, _, ctx) => catalogue.skusOf(ctx, product),
+    fitments: (product: Product, _, ctx) => catalogue.fitmentsOf(ctx, product),
+  },
+  Sku: {
+    __resolveReference: ({ code }: { code: string }, ctx: CatalogueContext) => catalogue.skuByCode(ctx, code),
+    product: (sku: Sku, _, ctx) => ctx.loaders.productById.load(sku.productId),
+    attributes: (sku: Sku) => skuAttributes(sku),
+    price: (sku: Sku) => moneyView(sku.priceMinor, sku.currency),
+    priceHistory: (sku: Sku, _, ctx) => catalogue.priceHistoryOf(ctx, sku),
+  },
+  PriceChange: {
+    price: (change: SkuPriceChange) => moneyView(change.priceMinor, change.currency),
+    previousPrice: (change: SkuPriceChange) =>
+      change.previousMinor == null || change.previousCurrency == null ? null : moneyView(change.previousMinor, change.previousCurrency),
+  },
+  Category: {
+    __resolveReference: ({ id }: { id: string }, ctx: CatalogueContext) => catalogue.categoryById(ctx, id),
+    parent: (category: Category, _, ctx) => (category.parentId ? ctx.loaders.categoryById.load(category.parentId) : null),
+    children: (category: Category, _, ctx) => catalogue.childrenOf(ctx, category),
+    path: (category: Category) => category.pathNames,
+  },
+  Brand: {
+    __resolveReference: ({ id }: { id: string }, ctx: CatalogueContext) => catalogue.brandById(ctx, id),
+  },
+  Supplier: {
+    __resolveReference: ({ id }: { id: string }, ctx: CatalogueContext) => catalogue.supplierById(ctx, id),
+  },
+};

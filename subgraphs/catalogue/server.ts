@@ -1,0 +1,22 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'graphql';
+import type { SubgraphDefinition } from '../kit/subgraph.ts';
+import { catalogueEntities } from './entities/index.ts';
+import { type CatalogueLoaders, createCatalogueLoaders } from './loaders.ts';
+import { catalogueMigrations } from './migrations/index.ts';
+import { resolvers } from './resolvers.ts';
+import { seedDemoCatalogue } from './seed/seed.ts';
+
+/** The catalogue subgraph as the kit runs it; `index.ts` listens, tests build it on a free port. */
+export const catalogueTypeDefs = readFileSync(join(import.meta.dirname, 'schema.graphql'), 'utf8');
+
+export const catalogueSubgraph: SubgraphDefinition<CatalogueLoaders> = {
+  name: 'catalogue',
+  typeDefs: parse(catalogueTypeDefs),
+  resolvers,
+  entities: catalogueEntities,
+  migrations: catalogueMigrations,
+  createLoaders: (em) => createCatalogueLoaders(em),
+  seed: seedDemoCatalogue,
+};

@@ -1,0 +1,63 @@
+import { databaseTargets, reportSkippedMysql, type TestEnvironment, testEnvironment } from '../../kit/testing/databases.ts';
+import { startTestSubgraph, type TestSubgraph } from '../../kit/testing/subgraph-client.ts';
+import { catalogueSubgraph } from '../server.ts';
+import { type Basics, createBasics, createProduct, productInput } from './fixtures.ts';
+
+const PAGE = `query ($first: Int) {
+  products(first: $first) {
+    totalCount
+    edges { node { id name brand { id name } category { id name path } skus { code name price { amount currencyCode } attributes { name value } } fitments { make } } }
+  }
+}`;
+
+describe.each(databaseTargets())('SQL batching on $label', (target) => {
+  let env: TestEnvironment;
+  let catalogue: TestSubgraph;
+  let basics: Basics;
+  let statements: string[] = [];
+
+  beforeAll(async () => {
+    env = testEnvironment(target);
+    catalogue = await startTestSubgraph(catalogueSubgraph, env.config, { onQuery: (sql) => statements.push(sql) });
+    basics = await createBasics(catalogue);
+    for (let i = 0; i < 60; i++) {
+      await createProduct(
+        catalogue,
+        productInput(basics, {
+          name: `Product ${String(i).padStart(2, '0')}`,
+          brandId: i % 2 ? basics.brandId : basics.otherBrandId,
+          categoryId: i % 3 ? basics.padsCategoryId : basics.filtersCategoryId,
+          skus: [
+            { code: `BATCH-${i}-A`, name: 'A', price: { amount: '10.00', currencyCode: 'CNY' } },
+            { code: `BATCH-${i}-B`, name: 'B', price: { amount: '12.00', currencyCode: 'CNY' } },
+          ],
+        }),
+      );
+    }
+  });
+  afterAll(async () => {
+    await catalogue?.close();
+    await env?.cleanup();
+  });
+
+  const countStatements = async (first: number) => {
+    statements = [];
+    const result = await catalogue.request<{ products: { edges: unknown[] } }>(PAGE, { first });
+    expect(result.errors).toBeUndefined();
+    expect(result.data?.products.edges).toHaveLength(first);
+    return statements.filter((sql) => /^\s*select/i.test(sql));
+  };
+
+  it('reads a page of 50 products with SKUs, brands, categories and fitments in six statements', async () => {
+    // page, count, SKUs, brands, categories, fitments: one each.
+    expect(await countStatements(50)).toHaveLength(6);
+  });
+
+  it('costs the same number of statements for a page of 5 as for a page of 50', async () => {
+    expect((await countStatements(5)).length).toBe((await countStatements(50)).length);
+  });
+});
+
+describe('SQL batching on MySQL', () => {
+  reportSkippedMysql();
+});
