@@ -1,0 +1,16 @@
+import { writeFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import { API_SCHEMA_FILE, CompositionError, composeSupergraph, readSubgraphSdls, SUPERGRAPH_FILE } from './composition.ts';
+
+// `npm run compose`: rewrites schema/supergraph.graphql and schema/api.graphql; a composition error fails.
+try {
+  const subgraphs = readSubgraphSdls();
+  const { supergraphSdl, apiSdl } = composeSupergraph(subgraphs);
+  writeFileSync(SUPERGRAPH_FILE, supergraphSdl);
+  writeFileSync(API_SCHEMA_FILE, apiSdl);
+  const names = subgraphs.map((subgraph) => subgraph.name).join(', ');
+  console.log(`composed ${subgraphs.length} subgraphs (${names}) into ${relative(process.cwd(), SUPERGRAPH_FILE)} and ${relative(process.cwd(), API_SCHEMA_FILE)}`);
+} catch (error) {
+  console.error(error instanceof CompositionError ? error.message : error);
+  process.exit(1);
+}
