@@ -129,6 +129,8 @@ export async function createSubgraphServer<Loaders>(
 
   // Subscriptions of this subgraph's own root fields, for the router to open (DESIGN.md §6).
   const wss = new WebSocketServer({ server: http, path: '/graphql' });
+  // ws re-emits the HTTP server's errors (EADDRINUSE); `listen` already reports those.
+  wss.on('error', () => undefined);
   const wsServer = useServer<Record<string, unknown>>(
     {
       schema,

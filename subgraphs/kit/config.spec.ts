@@ -1,0 +1,62 @@
+import { ConfigError, loadConfig } from './config.ts';
+
+describe('loadConfig', () => {
+  it('gives the embedded defaults for an empty environment', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      mode: 'development',
+      host: '127.0.0.1',
+      ports: { router: 4000, catalogue: 4001, stock: 4002, orders: 4003, members: 4004, payments: 4005, invoices: 4006 },
+      subgraphUrls: { catalogue: 'http://127.0.0.1:4001/graphql', invoices: 'http://127.0.0.1:4006/graphql' },
+      mysqlUrl: undefined,
+      mysqlDatabasePrefix: 'commerce_',
+      seedDemoData: true,
+    });
+    expect(config.dataDir).toMatch(/\/data$/);
+  });
+
+  it('derives subgraph URLs from their ports unless a URL is given', () => {
+    const config = loadConfig({ CATALOGUE_PORT: '5001', STOCK_URL: 'http://stock.internal:80/graphql' });
+    expect(config.subgraphUrls.catalogue).toBe('http://127.0.0.1:5001/graphql');
+    expect(config.subgraphUrls.stock).toBe('http://stock.internal:80/graphql');
+  });
+
+  it('names every wrong variable at once', () => {
+    let error: unknown;
+    try {
+      loadConfig({
+        NODE_ENV: 'staging',
+        ROUTER_PORT: 'eighty',
+        MYSQL_URL: 'postgres://x',
+        INTERNAL_AUTH_SECRET: 'short',
+        SEED_DEMO_DATA: 'maybe',
+      });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.join('\n');
+    expect(problems).toMatch(/NODE_ENV .*"staging"/);
+    expect(problems).toMatch(/ROUTER_PORT .*"eighty"/);
+    expect(problems).toMatch(/MYSQL_URL must be a mysql: or mariadb: URL/);
+    expect(problems).toMatch(/INTERNAL_AUTH_SECRET must be at least 32 characters/);
+    expect(problems).toMatch(/SEED_DEMO_DATA/);
+  });
+
+  it('requires real keys in production and turns off demo data there', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
+      /INTERNAL_AUTH_SECRET is required in production[\s\S]*JWT_PUBLIC_KEY is required/,
+    );
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      INTERNAL_AUTH_SECRET: 'x'.repeat(32),
+      JWT_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----\\nabc\\n-----END PUBLIC KEY-----',
+    });
+    expect(config.seedDemoData).toBe(false);
+    expect(config.jwtPublicKey).toContain('\n');
+  });
+
+  it('rejects a key that is not PEM', () => {
+    expect(() => loadConfig({ JWT_PUBLIC_KEY: 'not a key' })).toThrow(/JWT_PUBLIC_KEY must be a PEM block/);
+  });
+});
