@@ -1,0 +1,116 @@
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { Database } from '../../kit/db/database.ts';
+import { newId } from '../../kit/ids.ts';
+import type { Logger } from '../../kit/log.ts';
+import { parseMoney } from '../../kit/money.ts';
+import { BrandEntity } from '../entities/brand.entity.ts';
+import { CategoryEntity } from '../entities/category.entity.ts';
+import { FitmentEntity } from '../entities/fitment.entity.ts';
+import { ProductEntity } from '../entities/product.entity.ts';
+import { SkuEntity } from '../entities/sku.entity.ts';
+import { SkuPriceChangeEntity } from '../entities/sku-price-change.entity.ts';
+import { SupplierEntity } from '../entities/supplier.entity.ts';
+import { buildSearchText } from '../search-text.ts';
+import { demoBrands, demoCategories, demoProducts, demoSuppliers } from './demo-data.ts';
+
+/**
+ * Seeds the demo catalogue into an empty database, in one transaction. A
+ * catalogue that has any brand is left alone, and when two instances start at
+ * once the unique brand names let exactly one of them seed.
+ */
+export async function seedDemoCatalogue(db: Database, log: Logger): Promise<void> {
+  const em = db.fork();
+  if ((await em.count(BrandEntity, {})) > 0) return;
+  const started = Date.now();
+  try {
+    await db.transaction(em, async (tx) => {
+      const now = new Date();
+      const brands = new Map(
+        demoBrands.map((brand) => [
+          brand.key,
+          tx.create(BrandEntity, { id: newId(), name: brand.name, country: brand.country, createdAt: now }),
+        ]),
+      );
+      const suppliers = new Map(
+        demoSuppliers.map((supplier) => [
+          supplier.key,
+          tx.create(SupplierEntity, { id: newId(), name: supplier.name, email: supplier.email, phone: supplier.phone, createdAt: now }),
+        ]),
+      );
+      const categories = new Map<string, { id: string; pathIds: string; pathNames: string; depth: number }>();
+      for (const category of demoCategories) {
+        const parent = category.parentKey ? categories.get(category.parentKey) : undefined;
+        const id = newId();
+        const row = tx.create(CategoryEntity, {
+          id,
+          parentId: parent?.id ?? null,
+          name: category.name,
+          pathIds: `${parent?.pathIds ?? '/'}${id}/`,
+          pathNames: parent ? `${parent.pathNames} / ${category.name}` : category.name,
+          depth: parent ? parent.depth + 1 : 0,
+          createdAt: now,
+        });
+        categories.set(category.key, row);
+        // Children reference parents and ids are plain columns: flush each category before its children.
+        await tx.flush();
+      }
+      // Each level is flushed before the next: relations are plain id columns, so
+      // the unit of work cannot order the inserts by foreign key itself.
+      const productIds = demoProducts.map((demo) => {
+        const brand = brands.get(demo.brandKey)!;
+        const category = categories.get(demo.categoryKey)!;
+        return tx.create(ProductEntity, {
+          id: newId(),
+          name: demo.name,
+          description: demo.description,
+          brandId: brand.id,
+          categoryId: category.id,
+          supplierId: suppliers.get(demo.supplierKey)?.id ?? null,
+          taxClass: demo.taxClass,
+          active: true,
+          searchText: buildSearchText({ ...demo, brandName: brand.name, categoryPath: category.pathNames }),
+          createdAt: now,
+          updatedAt: now,
+        }).id;
+      });
+      await tx.flush();
+      const prices = demoProducts.flatMap((demo, i) => {
+        const productId = productIds[i]!;
+        for (const fitment of demo.fitments) tx.create(FitmentEntity, { id: newId(), productId, ...fitment });
+        return demo.skus.map((sku, position) => {
+          const parsed = parseMoney({ amount: sku.priceCny, currencyCode: 'CNY' });
+          if (!parsed.ok) throw new Error(`demo SKU ${sku.code}: ${parsed.message}`);
+          tx.create(SkuEntity, {
+            code: sku.code,
+            productId,
+            name: sku.name,
+            position,
+            priceMinor: parsed.money.minor,
+            currency: 'CNY',
+            attributesJson: JSON.stringify(sku.attributes),
+            createdAt: now,
+            updatedAt: now,
+          });
+          return { code: sku.code, minor: parsed.money.minor };
+        });
+      });
+      await tx.flush();
+      for (const price of prices) {
+        tx.create(SkuPriceChangeEntity, {
+          id: newId(),
+          skuCode: price.code,
+          previousMinor: null,
+          previousCurrency: null,
+          priceMinor: price.minor,
+          currency: 'CNY',
+          changedBy: 'demo-seed',
+          changedAt: now,
+        });
+      }
+    });
+  } catch (error) {
+    if (error instanceof UniqueConstraintViolationException) return; // another instance seeded first
+    throw error;
+  }
+  log.info(`seeded ${demoProducts.length} demo products in ${Date.now() - started} ms`);
+}
