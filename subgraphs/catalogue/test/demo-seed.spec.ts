@@ -1,0 +1,50 @@
+import { databaseTargets, reportSkippedMysql, type TestEnvironment, testEnvironment } from '../../kit/testing/databases.ts';
+import { startTestSubgraph, type TestSubgraph } from '../../kit/testing/subgraph-client.ts';
+import { demoProducts } from '../seed/demo-data.ts';
+import { catalogueSubgraph } from '../server.ts';
+import { rowCounts } from './fixtures.ts';
+
+describe.each(databaseTargets())('the demo catalogue on $label', (target) => {
+  let env: TestEnvironment;
+  let catalogue: TestSubgraph;
+
+  beforeAll(async () => {
+    env = testEnvironment(target, { SEED_DEMO_DATA: 'true' });
+    catalogue = await startTestSubgraph(catalogueSubgraph, env.config);
+  });
+  afterAll(async () => {
+    await catalogue?.close();
+    await env?.cleanup();
+  });
+
+  it('is seeded into an empty database at start', async () => {
+    const counts = await rowCounts(catalogue);
+    expect(counts.products).toBe(demoProducts.length);
+    expect(counts.skus).toBe(demoProducts.reduce((sum, product) => sum + product.skus.length, 0));
+    expect(counts.priceChanges).toBe(counts.skus);
+  });
+
+  it('answers the contract example: brake pads that fit a 2019 Toyota Corolla', async () => {
+    const result = await catalogue.request<{
+      products: { totalCount: number; edges: { node: { name: string; skus: { code: string }[] } }[] };
+    }>(
+      `{ products(filter: { search: "brake pad", fitsVehicle: { make: "Toyota", model: "Corolla", year: 2019 } }, first: 20) {
+          totalCount edges { node { name skus { code } } } } }`,
+    );
+    expect(result.errors).toBeUndefined();
+    const codes = result.data!.products.edges.flatMap((edge) => edge.node.skus.map((sku) => sku.code));
+    expect(codes).toContain('BP-TOY-COR-F');
+    for (const edge of result.data!.products.edges) expect(edge.node.name.toLowerCase()).toContain('brake pad');
+  });
+
+  it('is not seeded again when the catalogue restarts', async () => {
+    const before = await rowCounts(catalogue);
+    await catalogue.close();
+    catalogue = await startTestSubgraph(catalogueSubgraph, env.config);
+    expect(await rowCounts(catalogue)).toEqual(before);
+  });
+});
+
+describe('the demo catalogue on MySQL', () => {
+  reportSkippedMysql();
+});
