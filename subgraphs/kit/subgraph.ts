@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema, type GraphQLResolverMap } from '@apollo/subgraph';
 import type { DocumentNode } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
@@ -83,6 +84,10 @@ export async function createSubgraphServer<Loaders>(
 
   const apollo = new ApolloServer<SubgraphContext<Loaders>>({
     schema,
+    // Inline tracing is for Apollo's hosted studio, which we do not use; it costs time per field.
+    plugins: [ApolloServerPluginInlineTraceDisabled()],
+    // Our entry points close every server and database on SIGINT/SIGTERM themselves.
+    stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: config.mode === 'development',
     formatError: createErrorFormatter({
       exposeDetails: config.mode !== 'production',
@@ -128,9 +133,16 @@ export async function createSubgraphServer<Loaders>(
   });
 
   // Subscriptions of this subgraph's own root fields, for the router to open (DESIGN.md §6).
-  const wss = new WebSocketServer({ server: http, path: '/graphql' });
-  // ws re-emits the HTTP server's errors (EADDRINUSE); `listen` already reports those.
-  wss.on('error', () => undefined);
+  // noServer: upgrades are routed here by hand, so the HTTP server's own errors
+  // (a taken port) stay with `listen` instead of being re-emitted on the socket server.
+  const wss = new WebSocketServer({ noServer: true });
+  http.on('upgrade', (req, socket, head) => {
+    if ((req.url ?? '').split('?')[0] !== '/graphql') {
+      socket.destroy();
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  });
   const wsServer = useServer<Record<string, unknown>>(
     {
       schema,

@@ -1,0 +1,10 @@
+import type { Identity } from '../subgraphs/kit/auth/identity.ts';
+
+/** What the router knows about one GraphQL request, from the HTTP layer to every subgraph fetch. */
+export type RouterContext = {
+  requestId: string;
+  /** The caller, established once from the request's credentials (auth/identity.ts). */
+  identity: Identity;
+  /** The identity header for subgraphs, signed on the first fetch and reused by the others (signed-data-source.ts). */
+  signedIdentity?: string;
+};

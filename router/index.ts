@@ -1,0 +1,21 @@
+import { loadSecrets } from '../subgraphs/kit/auth/secrets.ts';
+import { loadConfig } from '../subgraphs/kit/config.ts';
+import { closeOnSignals, exitOnStartupFailure } from '../subgraphs/kit/run.ts';
+import { createRouter } from './server.ts';
+import { SupergraphMissingError } from './supergraph.ts';
+
+// The router as its own process, and the only place it listens (server.ts builds, never listens).
+try {
+  const config = loadConfig();
+  const router = await createRouter(config, { secrets: loadSecrets(config) });
+  const url = await router.listen(config.ports.router);
+  console.log(`${'router'.padEnd(10)} ${url}`);
+  closeOnSignals(() => router.close());
+} catch (error) {
+  // A missing supergraph is an operator's fix like a bad variable: one line, no stack trace.
+  if (error instanceof SupergraphMissingError) {
+    console.error(error.message);
+    process.exit(1);
+  }
+  exitOnStartupFailure(error);
+}
