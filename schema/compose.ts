@@ -9,7 +9,9 @@ try {
   writeFileSync(SUPERGRAPH_FILE, supergraphSdl);
   writeFileSync(API_SCHEMA_FILE, apiSdl);
   const names = subgraphs.map((subgraph) => subgraph.name).join(', ');
-  console.log(`composed ${subgraphs.length} subgraphs (${names}) into ${relative(process.cwd(), SUPERGRAPH_FILE)} and ${relative(process.cwd(), API_SCHEMA_FILE)}`);
+  console.log(
+    `composed ${subgraphs.length} subgraphs (${names}) into ${relative(process.cwd(), SUPERGRAPH_FILE)} and ${relative(process.cwd(), API_SCHEMA_FILE)}`,
+  );
 } catch (error) {
   console.error(error instanceof CompositionError ? error.message : error);
   process.exit(1);

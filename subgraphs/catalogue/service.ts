@@ -117,7 +117,9 @@ export async function createProduct(ctx: CatalogueContext, input: CreateProductI
       // Relations are plain id columns, so the unit of work cannot order inserts by
       // foreign key; flushing each level first keeps parents ahead of children.
       await em.flush();
-      skus.forEach((sku, position) => createSku(em, product.id, sku, position, now));
+      skus.forEach((sku, position) => {
+        createSku(em, product.id, sku, position, now);
+      });
       createFitments(em, product.id, fitments);
       await em.flush();
       for (const sku of skus) recordPriceChange(em, sku.code, null, sku.price, ctx.identity.subject, now);

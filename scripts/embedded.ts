@@ -1,0 +1,57 @@
+import { createRouter } from '../router/server.ts';
+import { loadSecrets } from '../subgraphs/kit/auth/secrets.ts';
+import type { Config } from '../subgraphs/kit/config.ts';
+import type { Logger } from '../subgraphs/kit/log.ts';
+import type { SubgraphServer } from '../subgraphs/kit/subgraph.ts';
+import { createSubgraphServer } from '../subgraphs/kit/subgraph.ts';
+import { subgraphDefinitions } from './subgraphs.ts';
+
+/**
+ * The embedded mode of DESIGN.md §3: every subgraph and the router in one
+ * process, each on its own port, SQLite under DATA_DIR (or MySQL when
+ * MYSQL_URL is set). `npm start` runs it; the end-to-end tests start the same
+ * thing on free ports.
+ */
+export type EmbeddedSystem = {
+  routerUrl: string;
+  subgraphUrls: Record<string, string>;
+  subgraphs: SubgraphServer[];
+  close(): Promise<void>;
+};
+
+export type EmbeddedOptions = {
+  /** Listen on free ports instead of the configured ones (tests). */
+  freePorts?: boolean;
+  /** Called with each service's name and URL as it comes up. */
+  onListening?: (service: string, url: string) => void;
+  log?: Logger;
+};
+
+export async function startEmbedded(config: Config, options: EmbeddedOptions = {}): Promise<EmbeddedSystem> {
+  const secrets = loadSecrets(config);
+  const started: { close(): Promise<void> }[] = [];
+  const closeAll = async () => {
+    // Router first, so no request reaches a subgraph that is already gone.
+    for (const service of started.reverse()) await service.close();
+  };
+  try {
+    const subgraphs: SubgraphServer[] = [];
+    const subgraphUrls: Record<string, string> = {};
+    for (const definition of subgraphDefinitions) {
+      const server = await createSubgraphServer(definition, config, { secrets });
+      started.push(server);
+      subgraphs.push(server);
+      const url = await server.listen(options.freePorts ? 0 : config.ports[definition.name]);
+      subgraphUrls[definition.name] = url;
+      options.onListening?.(definition.name, url);
+    }
+    const router = await createRouter(config, { secrets, subgraphUrls, log: options.log });
+    started.push(router);
+    const routerUrl = await router.listen(options.freePorts ? 0 : config.ports.router);
+    options.onListening?.('router', routerUrl);
+    return { routerUrl, subgraphUrls, subgraphs, close: closeAll };
+  } catch (error) {
+    await closeAll().catch(() => undefined);
+    throw error;
+  }
+}

@@ -1,0 +1,6 @@
+import { catalogueSubgraph } from '../subgraphs/catalogue/server.ts';
+import type { SubgraphDefinition } from '../subgraphs/kit/subgraph.ts';
+
+/** Every subgraph that exists, in DESIGN.md's order; embedded mode starts each. */
+// biome-ignore lint/suspicious/noExplicitAny: each subgraph has its own loader type; the list only passes them to the kit.
+export const subgraphDefinitions: SubgraphDefinition<any>[] = [catalogueSubgraph];
