@@ -4,7 +4,7 @@ import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import type { Secrets } from '../subgraphs/kit/auth/secrets.ts';
 import type { Config } from '../subgraphs/kit/config.ts';
-import { createErrorFormatter } from '../subgraphs/kit/errors.ts';
+import { errorHandling } from '../subgraphs/kit/errors.ts';
 import { RequestError, sendError, sendJson, serveGraphQL } from '../subgraphs/kit/http/graphql-over-http.ts';
 import { closeServer, listen } from '../subgraphs/kit/http/listen.ts';
 import { createLogger, type Logger } from '../subgraphs/kit/log.ts';
@@ -60,11 +60,7 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
     gateway,
     // Open while the graph is young; limiting it is a later hardening step.
     introspection: true,
-    includeStacktraceInErrorResponses: config.mode === 'development',
-    formatError: createErrorFormatter({
-      exposeDetails: config.mode !== 'production',
-      log: (error) => log.error('request failed', error),
-    }),
+    ...errorHandling(config.mode, (error) => log.error('request failed', error)),
     plugins: [authEnforcementPlugin(buildRequirementMap(supergraph))],
     logger: apolloLogger(log),
     // index.ts and the embedded start close everything on SIGINT/SIGTERM themselves.

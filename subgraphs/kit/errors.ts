@@ -35,24 +35,31 @@ const PUBLIC_CODES = new Set([
 export type ErrorLogger = (error: unknown) => void;
 
 /**
- * Apollo Server's `formatError`: keeps our coded errors, turns everything
- * else into `INTERNAL` with a neutral message, and never lets a stack trace
- * or a driver's message (which may hold SQL or data) leave a production process.
+ * Apollo Server's error options for every server here (router and subgraphs).
+ * Our coded errors go out as they are, without a stack trace: their message
+ * already states the rule. Anything else is `INTERNAL`: logged, and answered
+ * with a neutral message in production (a driver's message may hold SQL or
+ * data), or with its message and stack in development.
  */
-export function createErrorFormatter(options: { exposeDetails: boolean; log: ErrorLogger }) {
-  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const code = formatted.extensions?.code;
-    if (typeof code === 'string' && PUBLIC_CODES.has(code)) {
-      if (options.exposeDetails) return formatted;
-      const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
-      return { ...formatted, extensions };
-    }
-    options.log(error);
-    return {
-      message: options.exposeDetails ? formatted.message : 'Internal error; it has been logged.',
-      locations: formatted.locations,
-      path: formatted.path,
-      extensions: { code: 'INTERNAL' },
-    };
+export function errorHandling(mode: 'development' | 'test' | 'production', log: ErrorLogger) {
+  return {
+    includeStacktraceInErrorResponses: mode === 'development',
+    formatError: (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+      const code = formatted.extensions?.code;
+      if (typeof code === 'string' && PUBLIC_CODES.has(code)) {
+        const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
+        return { ...formatted, extensions };
+      }
+      log(error);
+      if (mode === 'production') {
+        return {
+          message: 'Internal error; it has been logged.',
+          locations: formatted.locations,
+          path: formatted.path,
+          extensions: { code: 'INTERNAL' },
+        };
+      }
+      return { ...formatted, extensions: { ...formatted.extensions, code: 'INTERNAL' } };
+    },
   };
 }

@@ -12,7 +12,7 @@ import { enforceAuthDirectives } from './auth/schema-auth.ts';
 import type { Secrets } from './auth/secrets.ts';
 import type { Config, SubgraphName } from './config.ts';
 import { type Database, type DatabaseOptions, type EntityManager, openDatabase } from './db/database.ts';
-import { createErrorFormatter } from './errors.ts';
+import { errorHandling } from './errors.ts';
 import { RequestError, sendError, sendJson, serveGraphQL } from './http/graphql-over-http.ts';
 import { closeServer, listen } from './http/listen.ts';
 import { createLogger, type Logger } from './log.ts';
@@ -88,11 +88,7 @@ export async function createSubgraphServer<Loaders>(
     plugins: [ApolloServerPluginInlineTraceDisabled()],
     // Our entry points close every server and database on SIGINT/SIGTERM themselves.
     stopOnTerminationSignals: false,
-    includeStacktraceInErrorResponses: config.mode === 'development',
-    formatError: createErrorFormatter({
-      exposeDetails: config.mode !== 'production',
-      log: (error) => log.error('request failed', error),
-    }),
+    ...errorHandling(config.mode, (error) => log.error('request failed', error)),
   });
   await apollo.start();
 
