@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import type { Secrets } from '../subgraphs/kit/auth/secrets.ts';
 import type { Config } from '../subgraphs/kit/config.ts';
 import { errorHandling } from '../subgraphs/kit/errors.ts';
-import { RequestError, sendError, sendJson, serveGraphQL } from '../subgraphs/kit/http/graphql-over-http.ts';
+import { sendError, sendJson, serveGraphQL } from '../subgraphs/kit/http/graphql-over-http.ts';
+import { createHttpServer, headerValue, pathOf } from '../subgraphs/kit/http/http-server.ts';
 import { closeServer, listen } from '../subgraphs/kit/http/listen.ts';
+import { graphqlUrl } from '../subgraphs/kit/http/urls.ts';
 import { createLogger, type Logger } from '../subgraphs/kit/log.ts';
 import { apolloLogger } from './apollo-logger.ts';
 import { authEnforcementPlugin } from './auth/enforce-plugin.ts';
@@ -71,7 +73,7 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
   const checkHealth = createHealthCheck(endpoints, options.healthTimeoutMs);
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    const path = (req.url ?? '/').split('?')[0];
+    const path = pathOf(req);
     const method = req.method ?? 'GET';
     if (path === '/health' || path === '/') {
       if (method !== 'GET' && method !== 'HEAD') {
@@ -98,32 +100,17 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
     await serveGraphQL(apollo, req, res, async () => ({ requestId: randomUUID(), identity: caller.identity }));
   };
 
-  const http = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      if (error instanceof RequestError) sendError(res, error.status, 'BAD_REQUEST', error.message);
-      else {
-        log.error('unhandled request failure', error);
-        if (!res.headersSent) sendError(res, 500, 'INTERNAL', 'Internal error; it has been logged.');
-        else res.end();
-      }
-    });
-  });
+  const http = createHttpServer(handle, log);
 
   return {
     http,
     async listen(port = config.ports.router) {
       const bound = await listen(http, { service: 'router', host: config.host, port, portVariable: 'ROUTER_PORT' });
-      const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
-      return `http://${host}:${bound}/graphql`;
+      return graphqlUrl(config.host, bound);
     },
     async close() {
       await closeServer(http);
       await apollo.stop();
     },
   };
-}
-
-function headerValue(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value[0] : value;
 }

@@ -1,4 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
+import { graphqlUrl } from './http/urls.ts';
 
 /**
  * The whole system's configuration, read once per process from the environment.
@@ -111,8 +112,7 @@ export function loadConfig(env: Env = process.env): Config {
   for (const name of SUBGRAPH_NAMES) {
     const upper = name.toUpperCase();
     ports[name] = port(`${upper}_PORT`, DEFAULT_PORTS[name]);
-    const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
-    subgraphUrls[name] = url(`${upper}_URL`, ['http:', 'https:']) ?? `http://${urlHost}:${ports[name]}/graphql`;
+    subgraphUrls[name] = url(`${upper}_URL`, ['http:', 'https:']) ?? graphqlUrl(host, ports[name]);
   }
 
   const mysqlUrl = url('MYSQL_URL', ['mysql:', 'mariadb:']);

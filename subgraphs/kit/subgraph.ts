@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema, type GraphQLResolverMap } from '@apollo/subgraph';
@@ -13,8 +13,10 @@ import type { Secrets } from './auth/secrets.ts';
 import type { Config, SubgraphName } from './config.ts';
 import { type Database, type DatabaseOptions, type EntityManager, openDatabase } from './db/database.ts';
 import { errorHandling } from './errors.ts';
-import { RequestError, sendError, sendJson, serveGraphQL } from './http/graphql-over-http.ts';
+import { sendError, sendJson, serveGraphQL } from './http/graphql-over-http.ts';
+import { createHttpServer, headerValue, pathOf } from './http/http-server.ts';
 import { closeServer, listen } from './http/listen.ts';
+import { graphqlUrl } from './http/urls.ts';
 import { createLogger, type Logger } from './log.ts';
 
 /**
@@ -94,7 +96,7 @@ export async function createSubgraphServer<Loaders>(
 
   const secret = options.secrets.internalAuthSecret;
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    const path = (req.url ?? '/').split('?')[0];
+    const path = pathOf(req);
     if (path === '/health') {
       try {
         await db.ping();
@@ -117,23 +119,14 @@ export async function createSubgraphServer<Loaders>(
     await serveGraphQL(apollo, req, res, async () => contextFor(verified.identity));
   };
 
-  const http = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      if (error instanceof RequestError) sendError(res, error.status, 'BAD_REQUEST', error.message);
-      else {
-        log.error('unhandled request failure', error);
-        if (!res.headersSent) sendError(res, 500, 'INTERNAL', 'Internal error; it has been logged.');
-        else res.end();
-      }
-    });
-  });
+  const http = createHttpServer(handle, log);
 
   // Subscriptions of this subgraph's own root fields, for the router to open (DESIGN.md §6).
   // noServer: upgrades are routed here by hand, so the HTTP server's own errors
   // (a taken port) stay with `listen` instead of being re-emitted on the socket server.
   const wss = new WebSocketServer({ noServer: true });
   http.on('upgrade', (req, socket, head) => {
-    if ((req.url ?? '').split('?')[0] !== '/graphql') {
+    if (pathOf(req) !== '/graphql') {
       socket.destroy();
       return;
     }
@@ -162,8 +155,7 @@ export async function createSubgraphServer<Loaders>(
         port,
         portVariable: `${definition.name.toUpperCase()}_PORT`,
       });
-      const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
-      return `http://${host}:${bound}/graphql`;
+      return graphqlUrl(config.host, bound);
     },
     async close() {
       await wsServer.dispose();
@@ -172,11 +164,6 @@ export async function createSubgraphServer<Loaders>(
       await db.close();
     },
   };
-}
-
-function headerValue(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value[0] : value;
 }
 
 function stringParam(value: unknown): string | undefined {
