@@ -1,6 +1,6 @@
-import { defineEntity, p } from '@mikro-orm/core';
 import { parse } from 'graphql';
 import type { SubgraphContext, SubgraphDefinition } from '../../subgraphs/kit/subgraph.ts';
+import { ProbeEntity } from '../../subgraphs/kit/testing/probe-entity.ts';
 
 /**
  * A tiny subgraph for the router's tests, built with the kit like a real one:
@@ -47,12 +47,6 @@ export const TEST_SUBGRAPH_SDL = `
   }
 `;
 
-/**
- * MikroORM refuses to start without an entity, and the kit opens a database
- * for every subgraph; this one is never queried, so it needs no migration.
- */
-const UnusedEntity = defineEntity({ name: 'RouterTestUnused', tableName: 'router_test_unused', properties: { id: p.string().primary() } });
-
 type Context = SubgraphContext<Record<string, never>>;
 type ItemRow = { kind: 'PublicItem' | 'ArchivedItem'; id: string };
 
@@ -75,7 +69,7 @@ export const testSubgraph: SubgraphDefinition<Record<string, never>> = {
       __resolveType: (item: ItemRow) => item.kind,
     },
   },
-  entities: [UnusedEntity],
+  entities: [ProbeEntity],
   migrations: [],
   createLoaders: () => ({}),
 };

@@ -1,14 +1,11 @@
-import { defineEntity, p } from '@mikro-orm/core';
 import { parse } from 'graphql';
 import { loadSecrets } from './auth/secrets.ts';
 import { PortInUseError } from './http/listen.ts';
 import type { SubgraphDefinition } from './subgraph.ts';
 import { createSubgraphServer } from './subgraph.ts';
 import { databaseTargets, type TestEnvironment, testEnvironment } from './testing/databases.ts';
+import { ProbeEntity } from './testing/probe-entity.ts';
 import { staff, startTestSubgraph, type TestSubgraph } from './testing/subgraph-client.ts';
-
-// MikroORM wants at least one entity; the probe's table is never used.
-const ProbeEntity = defineEntity({ name: 'Probe', tableName: 'probe', properties: { id: p.string().primary() } });
 
 const probe: SubgraphDefinition<Record<string, never>> = {
   name: 'catalogue',
