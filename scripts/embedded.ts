@@ -1,6 +1,7 @@
 import { createRouter } from '../router/server.ts';
 import { loadSecrets } from '../subgraphs/kit/auth/secrets.ts';
 import type { Config } from '../subgraphs/kit/config.ts';
+import { createInProcessBus } from '../subgraphs/kit/events/bus.ts';
 import type { Logger } from '../subgraphs/kit/log.ts';
 import type { SubgraphServer } from '../subgraphs/kit/subgraph.ts';
 import { createSubgraphServer } from '../subgraphs/kit/subgraph.ts';
@@ -29,7 +30,9 @@ export type EmbeddedOptions = {
 
 export async function startEmbedded(config: Config, options: EmbeddedOptions = {}): Promise<EmbeddedSystem> {
   const secrets = loadSecrets(config);
-  const started: { close(): Promise<void> }[] = [];
+  // One bus for the whole process: an event of one subgraph reaches consumers in every other.
+  const bus = createInProcessBus(options.log);
+  const started: { close(): Promise<void> }[] = [bus];
   const closeAll = async () => {
     // Router first, so no request reaches a subgraph that is already gone.
     for (const service of started.reverse()) await service.close();
@@ -38,7 +41,7 @@ export async function startEmbedded(config: Config, options: EmbeddedOptions = {
     const subgraphs: SubgraphServer[] = [];
     const subgraphUrls: Record<string, string> = {};
     for (const definition of subgraphDefinitions) {
-      const server = await createSubgraphServer(definition, config, { secrets });
+      const server = await createSubgraphServer(definition, config, { secrets, bus });
       started.push(server);
       subgraphs.push(server);
       const url = await server.listen(options.freePorts ? 0 : config.ports[definition.name]);

@@ -14,3 +14,11 @@ describe('newId', () => {
     expect(ids.size).toBe(10_000);
   });
 });
+
+describe('newId within one millisecond', () => {
+  it('still increases strictly', () => {
+    const ids = Array.from({ length: 5_000 }, () => newId(1_800_000_000_000));
+    expect([...ids].sort()).toEqual(ids);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+});

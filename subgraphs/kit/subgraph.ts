@@ -13,6 +13,9 @@ import type { Secrets } from './auth/secrets.ts';
 import type { Config, SubgraphName } from './config.ts';
 import { type Database, type DatabaseOptions, type EntityManager, openDatabase } from './db/database.ts';
 import { errorHandling } from './errors.ts';
+import { createInProcessBus, type EventBus } from './events/bus.ts';
+import { type EventRecorder, eventRecorder } from './events/outbox.ts';
+import { type OutboxRelay, startOutboxRelay } from './events/relay.ts';
 import { sendError, sendJson, serveGraphQL } from './http/graphql-over-http.ts';
 import { createHttpServer, headerValue, pathOf } from './http/http-server.ts';
 import { closeServer, listen } from './http/listen.ts';
@@ -30,6 +33,10 @@ export type SubgraphContext<Loaders> = {
   em: EntityManager;
   db: Database;
   loaders: Loaders;
+  /** Records events into the outbox inside a transaction (`events.record(tx, type, key, data)`). */
+  events: EventRecorder;
+  /** The bus relayed events arrive on; subscription resolvers stream from it. */
+  bus: EventBus;
   log: Logger;
 };
 
@@ -43,12 +50,16 @@ export type SubgraphDefinition<Loaders> = {
   createLoaders(em: EntityManager, db: Database): Loaders;
   /** Seeds demo data into an empty database; runs at start when SEED_DEMO_DATA is on. */
   seed?(db: Database, log: Logger): Promise<void>;
+  /** Starts background work (sweepers, consumers) once the server is built; the returned function stops it. */
+  background?(services: { db: Database; bus: EventBus; events: EventRecorder; log: Logger; config: Config }): () => Promise<void>;
 };
 
 export type SubgraphServer = {
   readonly name: SubgraphName;
   readonly db: Database;
   readonly http: Server;
+  readonly bus: EventBus;
+  readonly relay: OutboxRelay;
   /** Binds the port (0 picks a free one) and returns the GraphQL URL. */
   listen(port?: number): Promise<string>;
   close(): Promise<void>;
@@ -58,6 +69,8 @@ export type SubgraphOptions = {
   secrets: Secrets;
   /** Called with every SQL statement (tests count them). */
   onQuery?: (sql: string) => void;
+  /** The event bus; embedded mode shares one in-process bus between all subgraphs. Default: a bus of its own. */
+  bus?: EventBus;
   log?: Logger;
 };
 
@@ -74,6 +87,10 @@ export async function createSubgraphServer<Loaders>(
     onQuery: options.onQuery,
   });
   if (config.seedDemoData && definition.seed) await definition.seed(db, log);
+  const bus = options.bus ?? createInProcessBus(log);
+  const events = eventRecorder(definition.name);
+  const relay = startOutboxRelay(db, bus, { log });
+  const stopBackground = definition.background?.({ db, bus, events, log, config });
 
   const schema = enforceAuthDirectives(
     buildSubgraphSchema([{ typeDefs: definition.typeDefs, resolvers: definition.resolvers }]),
@@ -81,7 +98,7 @@ export async function createSubgraphServer<Loaders>(
   );
   const contextFor = (identity: Identity): SubgraphContext<Loaders> => {
     const em = db.fork();
-    return { requestId: randomUUID(), identity, em, db, loaders: definition.createLoaders(em, db), log };
+    return { requestId: randomUUID(), identity, em, db, loaders: definition.createLoaders(em, db), events, bus, log };
   };
 
   const apollo = new ApolloServer<SubgraphContext<Loaders>>({
@@ -148,6 +165,8 @@ export async function createSubgraphServer<Loaders>(
     name: definition.name,
     db,
     http,
+    bus,
+    relay,
     async listen(port = config.ports[definition.name]) {
       const bound = await listen(http, {
         service: definition.name,
@@ -158,9 +177,13 @@ export async function createSubgraphServer<Loaders>(
       return graphqlUrl(config.host, bound);
     },
     async close() {
+      await stopBackground?.();
       await wsServer.dispose();
       await closeServer(http);
       await apollo.stop();
+      await relay.drain();
+      await relay.stop();
+      if (!options.bus) await bus.close();
       await db.close();
     },
   };

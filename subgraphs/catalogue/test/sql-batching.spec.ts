@@ -45,7 +45,8 @@ describe.each(databaseTargets())('SQL batching on $label', (target) => {
     const result = await catalogue.request<{ products: { edges: unknown[] } }>(PAGE, { first });
     expect(result.errors).toBeUndefined();
     expect(result.data?.products.edges).toHaveLength(first);
-    return statements.filter((sql) => /^\s*select/i.test(sql));
+    // The outbox relay polls on its own timer; only the request's statements count.
+    return statements.filter((sql) => /^\s*select/i.test(sql) && !sql.includes('outbox_event'));
   };
 
   it('reads a page of 50 products with SKUs, brands, categories and fitments in six statements', async () => {

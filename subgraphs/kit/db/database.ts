@@ -6,6 +6,7 @@ import { MySqlDriver } from '@mikro-orm/mysql';
 import { type AbstractSqlDriver, type MikroORM, NodeSqliteDialect, type SqlEntityManager, SqliteDriver, SqlMikroORM } from '@mikro-orm/sql';
 import { createConnection } from 'mysql2/promise';
 import type { Config } from '../config.ts';
+import { KitOutboxMigration, OutboxEventEntity } from '../events/outbox.entity.ts';
 import { Mutex } from './mutex.ts';
 
 export type EntityManager = SqlEntityManager;
@@ -41,6 +42,8 @@ export type Database = {
   transaction<T>(em: EntityManager, work: (em: EntityManager) => Promise<T>): Promise<T>;
   /** Raw SQL on the connection (the primitive for atomic conditional updates). */
   execute<T = Record<string, unknown>>(em: EntityManager, sql: string, params?: unknown[]): Promise<T[]>;
+  /** Calls `listener` after every committed transaction (the outbox relay runs then); returns the unsubscribe. */
+  afterCommit(listener: () => void): () => void;
   /** Resolves when the database answers; `/health` uses it. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -59,9 +62,15 @@ export async function openDatabase(config: Config, options: DatabaseOptions): Pr
       }
     : { debug: false };
   const common = {
-    entities: [...options.entities],
+    // Every subgraph gets the kit's outbox, migrated before its own tables.
+    entities: [OutboxEventEntity, ...options.entities],
     extensions: [Migrator],
-    migrations: { migrationsList: [...options.migrations], snapshot: false, silent: true, tableName: 'schema_migrations' },
+    migrations: {
+      migrationsList: [KitOutboxMigration, ...options.migrations],
+      snapshot: false,
+      silent: true,
+      tableName: 'schema_migrations',
+    },
     allowGlobalContext: false,
     ...logging,
   };
@@ -98,14 +107,22 @@ export async function openDatabase(config: Config, options: DatabaseOptions): Pr
   await orm.migrator.up();
 
   const writer = new Mutex();
+  const commitListeners = new Set<() => void>();
+  const transactional = <T>(em: EntityManager, work: (em: EntityManager) => Promise<T>) =>
+    em.transactional((tx) => work(tx as EntityManager));
   return {
     dialect,
     orm,
     fork: () => orm.em.fork() as EntityManager,
-    transaction: (em, work) =>
-      dialect === 'sqlite'
-        ? writer.run(() => em.transactional((tx) => work(tx as EntityManager)))
-        : em.transactional((tx) => work(tx as EntityManager)),
+    async transaction(em, work) {
+      const result = await (dialect === 'sqlite' ? writer.run(() => transactional(em, work)) : transactional(em, work));
+      for (const listener of commitListeners) listener();
+      return result;
+    },
+    afterCommit(listener) {
+      commitListeners.add(listener);
+      return () => commitListeners.delete(listener);
+    },
     execute: async <T>(em: EntityManager, sql: string, params: unknown[] = []) =>
       (await em.getConnection().execute(sql, params, 'all', em.getTransactionContext())) as T[],
     ping: async () => {

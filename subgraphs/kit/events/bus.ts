@@ -1,0 +1,44 @@
+import type { Logger } from '../log.ts';
+import type { DomainEvent } from './event.ts';
+
+/**
+ * Where relayed events go and subscribers listen. The embedded mode uses the
+ * in-process bus below (one per process, shared by every subgraph in it);
+ * RabbitMQ takes its place when AMQP_URL is set (the orders issue).
+ */
+export type EventHandler = (event: DomainEvent) => void | Promise<void>;
+
+export type EventBus = {
+  /** Resolves once every local handler has had the events, in order. */
+  publish(events: readonly DomainEvent[]): Promise<void>;
+  /** Handles events of the given types (or all, with '*'); returns the unsubscribe function. */
+  subscribe(types: readonly string[] | '*', handler: EventHandler): () => void;
+  close(): Promise<void>;
+};
+
+export function createInProcessBus(log?: Logger): EventBus {
+  const subscriptions = new Set<{ types: ReadonlySet<string> | '*'; handler: EventHandler }>();
+  return {
+    async publish(events) {
+      for (const event of events) {
+        for (const { types, handler } of subscriptions) {
+          if (types !== '*' && !types.has(event.type)) continue;
+          try {
+            await handler(event);
+          } catch (error) {
+            // One failing consumer must not stop delivery to the others.
+            log?.error(`handler of ${event.type} ${event.id} failed`, error);
+          }
+        }
+      }
+    },
+    subscribe(types, handler) {
+      const subscription = { types: types === '*' ? ('*' as const) : new Set(types), handler };
+      subscriptions.add(subscription);
+      return () => subscriptions.delete(subscription);
+    },
+    async close() {
+      subscriptions.clear();
+    },
+  };
+}

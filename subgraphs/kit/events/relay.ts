@@ -1,0 +1,83 @@
+import type { Database } from '../db/database.ts';
+import type { Logger } from '../log.ts';
+import type { EventBus } from './bus.ts';
+import { OutboxEventEntity } from './outbox.entity.ts';
+import { eventFromRow } from './outbox.ts';
+
+export type OutboxRelay = {
+  /** Asks for a run soon (after a commit); runs never overlap. */
+  kick(): void;
+  /** Resolves when every event committed so far has been published. */
+  drain(): Promise<void>;
+  stop(): Promise<void>;
+};
+
+/**
+ * Moves committed outbox rows to the bus, oldest first, then marks them
+ * published. It runs after every commit and on a timer (the timer catches
+ * what another process committed, and retries after a failed publish). An
+ * event can be published twice if the process dies between publish and
+ * mark; consumers deduplicate by id (at-least-once delivery).
+ */
+export function startOutboxRelay(
+  db: Database,
+  bus: EventBus,
+  options: { intervalMs?: number; batchSize?: number; log: Logger },
+): OutboxRelay {
+  const batchSize = options.batchSize ?? 200;
+  let running: Promise<void> | null = null;
+  let again = false;
+  let stopped = false;
+
+  const publishPending = async () => {
+    for (;;) {
+      const em = db.fork();
+      const rows = await em.find(OutboxEventEntity, { publishedAt: null }, { orderBy: { id: 'asc' }, limit: batchSize });
+      if (rows.length === 0) return;
+      await bus.publish(rows.map(eventFromRow));
+      await db.transaction(em, async (tx) => {
+        await tx.nativeUpdate(OutboxEventEntity, { id: { $in: rows.map((row) => row.id) } }, { publishedAt: new Date() });
+      });
+      if (rows.length < batchSize) return;
+    }
+  };
+
+  const run = (): Promise<void> => {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      do {
+        again = false;
+        try {
+          await publishPending();
+        } catch (error) {
+          if (!stopped) options.log.error('outbox relay failed; retrying on the next tick', error);
+        }
+      } while (again && !stopped);
+    })().finally(() => {
+      running = null;
+    });
+    return running;
+  };
+
+  const timer = setInterval(() => void run(), options.intervalMs ?? 500);
+  timer.unref();
+  const unsubscribe = db.afterCommit(() => void run());
+
+  return {
+    kick: () => void run(),
+    async drain() {
+      await run();
+      // A run that was already going may have missed rows committed meanwhile.
+      await run();
+    },
+    async stop() {
+      clearInterval(timer);
+      unsubscribe();
+      await running;
+      stopped = true;
+    },
+  };
+}
