@@ -1,6 +1,6 @@
 import { createRouter } from '../router/server.ts';
 import { loadSecrets } from '../subgraphs/kit/auth/secrets.ts';
-import type { Config } from '../subgraphs/kit/config.ts';
+import type { Config, SubgraphName } from '../subgraphs/kit/config.ts';
 import { createInProcessBus } from '../subgraphs/kit/events/bus.ts';
 import type { Logger } from '../subgraphs/kit/log.ts';
 import type { SubgraphServer } from '../subgraphs/kit/subgraph.ts';
@@ -15,7 +15,7 @@ import { subgraphDefinitions } from './subgraphs.ts';
  */
 export type EmbeddedSystem = {
   routerUrl: string;
-  subgraphUrls: Record<string, string>;
+  subgraphUrls: Partial<Record<SubgraphName, string>>;
   subgraphs: SubgraphServer[];
   close(): Promise<void>;
 };
@@ -39,9 +39,10 @@ export async function startEmbedded(config: Config, options: EmbeddedOptions = {
   };
   try {
     const subgraphs: SubgraphServer[] = [];
-    const subgraphUrls: Record<string, string> = {};
+    // Filled in as each subgraph binds its port; subgraphs read it when they call each other.
+    const subgraphUrls: Partial<Record<SubgraphName, string>> = {};
     for (const definition of subgraphDefinitions) {
-      const server = await createSubgraphServer(definition, config, { secrets, bus });
+      const server = await createSubgraphServer(definition, config, { secrets, bus, peerUrls: subgraphUrls });
       started.push(server);
       subgraphs.push(server);
       const url = await server.listen(options.freePorts ? 0 : config.ports[definition.name]);

@@ -1,5 +1,9 @@
 import { type Money, parseMoney } from '../kit/money.ts';
 import { UserErrors } from '../kit/user-errors.ts';
+import { checkText } from '../kit/validation.ts';
+
+export { checkText };
+
 import type { TaxClass } from './entities/product.entity.ts';
 
 /**
@@ -54,15 +58,6 @@ const EARLIEST_MODEL_YEAR = 1950;
 
 export function newErrors(): CatalogueErrors {
   return new UserErrors<CatalogueErrorCode>();
-}
-
-/** A trimmed text of 1..max characters, or an error naming the rule. */
-export function checkText(errors: CatalogueErrors, field: string, value: string, max: number): string {
-  const text = value.trim();
-  if (text.length === 0 || text.length > max) {
-    errors.add('INVALID_VALUE', field, `${field} must have 1 to ${max} characters; received ${JSON.stringify(value)}`);
-  }
-  return text;
 }
 
 /** A positive price in a supported currency. */

@@ -17,6 +17,7 @@ export const resolvers: GraphQLResolverMap<CatalogueContext> = {
     products: (_, args, ctx) => catalogue.searchProducts(ctx, args),
     product: (_, { id }: { id: string }, ctx) => catalogue.productById(ctx, id),
     sku: (_, { code }: { code: string }, ctx) => catalogue.skuByCode(ctx, code),
+    skus: (_, { codes }: { codes: string[] }, ctx) => catalogue.skusByCodes(ctx, codes),
     categories: (_, __, ctx) => catalogue.rootCategories(ctx),
     category: (_, { id }: { id: string }, ctx) => catalogue.categoryById(ctx, id),
     brands: (_, __, ctx) => catalogue.brands(ctx),

@@ -1,5 +1,6 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '../kit/db/database.ts';
+import { badUserInput } from '../kit/errors.ts';
 import { newId } from '../kit/ids.ts';
 import { loadOrNull } from '../kit/loaders.ts';
 import { failed, succeeded } from '../kit/user-errors.ts';
@@ -38,6 +39,10 @@ export { searchProducts } from './product-search.ts';
 
 export const productById = (ctx: CatalogueContext, id: string) => loadOrNull(ctx.loaders.productById, id);
 export const skuByCode = (ctx: CatalogueContext, code: string) => loadOrNull(ctx.loaders.skuByCode, code);
+export async function skusByCodes(ctx: CatalogueContext, codes: readonly string[]) {
+  if (codes.length > 500) throw badUserInput(`codes may hold at most 500 SKU codes; received ${codes.length}`, 'codes');
+  return Promise.all(codes.map((code) => skuByCode(ctx, code)));
+}
 export const brandById = (ctx: CatalogueContext, id: string) => loadOrNull(ctx.loaders.brandById, id);
 export const categoryById = (ctx: CatalogueContext, id: string) => loadOrNull(ctx.loaders.categoryById, id);
 export const supplierById = (ctx: CatalogueContext, id: string) => loadOrNull(ctx.loaders.supplierById, id);

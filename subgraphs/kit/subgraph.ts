@@ -21,6 +21,7 @@ import { createHttpServer, headerValue, pathOf } from './http/http-server.ts';
 import { closeServer, listen } from './http/listen.ts';
 import { graphqlUrl } from './http/urls.ts';
 import { createLogger, type Logger } from './log.ts';
+import { createServiceClient, type ServiceClient } from './service-client.ts';
 
 /**
  * The per-request context every resolver and service method receives first:
@@ -37,6 +38,8 @@ export type SubgraphContext<Loaders> = {
   events: EventRecorder;
   /** The bus relayed events arrive on; subscription resolvers stream from it. */
   bus: EventBus;
+  /** Calls to other subgraphs under this subgraph's service identity. */
+  services: ServiceClient;
   log: Logger;
 };
 
@@ -50,6 +53,8 @@ export type SubgraphDefinition<Loaders> = {
   createLoaders(em: EntityManager, db: Database): Loaders;
   /** Seeds demo data into an empty database; runs at start when SEED_DEMO_DATA is on. */
   seed?(db: Database, log: Logger): Promise<void>;
+  /** Scopes this subgraph's service identity holds when it calls another subgraph. */
+  serviceScopes?: readonly string[];
   /** Starts background work (sweepers, consumers) once the server is built; the returned function stops it. */
   background?(services: { db: Database; bus: EventBus; events: EventRecorder; log: Logger; config: Config }): () => Promise<void>;
 };
@@ -69,6 +74,8 @@ export type SubgraphOptions = {
   secrets: Secrets;
   /** Called with every SQL statement (tests count them). */
   onQuery?: (sql: string) => void;
+  /** Where other subgraphs answer; default `config.subgraphUrls`. Read at call time, so it may be filled in later. */
+  peerUrls?: Readonly<Partial<Record<SubgraphName, string>>>;
   /** The event bus; embedded mode shares one in-process bus between all subgraphs. Default: a bus of its own. */
   bus?: EventBus;
   log?: Logger;
@@ -90,6 +97,12 @@ export async function createSubgraphServer<Loaders>(
   const bus = options.bus ?? createInProcessBus(log);
   const events = eventRecorder(definition.name);
   const relay = startOutboxRelay(db, bus, { log });
+  const services = createServiceClient({
+    caller: definition.name,
+    scopes: definition.serviceScopes ?? [],
+    secret: options.secrets.internalAuthSecret,
+    urls: options.peerUrls ?? config.subgraphUrls,
+  });
   const stopBackground = definition.background?.({ db, bus, events, log, config });
 
   const schema = enforceAuthDirectives(
@@ -98,7 +111,7 @@ export async function createSubgraphServer<Loaders>(
   );
   const contextFor = (identity: Identity): SubgraphContext<Loaders> => {
     const em = db.fork();
-    return { requestId: randomUUID(), identity, em, db, loaders: definition.createLoaders(em, db), events, bus, log };
+    return { requestId: randomUUID(), identity, em, db, loaders: definition.createLoaders(em, db), events, bus, services, log };
   };
 
   const apollo = new ApolloServer<SubgraphContext<Loaders>>({

@@ -42,6 +42,12 @@ export type Database = {
   transaction<T>(em: EntityManager, work: (em: EntityManager) => Promise<T>): Promise<T>;
   /** Raw SQL on the connection (the primitive for atomic conditional updates). */
   execute<T = Record<string, unknown>>(em: EntityManager, sql: string, params?: unknown[]): Promise<T[]>;
+  /** Raw SQL that changes rows; resolves with how many it changed (1 or 0 is how a conditional update answers). */
+  run(em: EntityManager, sql: string, params?: unknown[]): Promise<number>;
+  /** A date as raw SQL parameters must carry it: epoch milliseconds on SQLite (how MikroORM stores them there), a Date on MySQL. */
+  sqlDate(date: Date): number | Date;
+  /** `insert ... ` that skips a row whose key exists, in this dialect's words. */
+  readonly insertIgnore: string;
   /** Calls `listener` after every committed transaction (the outbox relay runs then); returns the unsubscribe. */
   afterCommit(listener: () => void): () => void;
   /** Resolves when the database answers; `/health` uses it. */
@@ -122,6 +128,12 @@ export async function openDatabase(config: Config, options: DatabaseOptions): Pr
     afterCommit(listener) {
       commitListeners.add(listener);
       return () => commitListeners.delete(listener);
+    },
+    sqlDate: (date) => (dialect === 'sqlite' ? date.getTime() : date),
+    insertIgnore: dialect === 'sqlite' ? 'insert or ignore into' : 'insert ignore into',
+    async run(em, sql, params = []) {
+      const result = (await em.getConnection().execute(sql, params, 'run', em.getTransactionContext())) as { affectedRows: number };
+      return result.affectedRows;
     },
     execute: async <T>(em: EntityManager, sql: string, params: unknown[] = []) =>
       (await em.getConnection().execute(sql, params, 'all', em.getTransactionContext())) as T[],

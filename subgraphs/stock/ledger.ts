@@ -1,0 +1,139 @@
+import type { Database, EntityManager } from '../kit/db/database.ts';
+import type { EventRecorder } from '../kit/events/outbox.ts';
+import { newId } from '../kit/ids.ts';
+import { type MovementKind, StockMovementEntity } from './entities/stock-movement.entity.ts';
+
+/**
+ * The one way a stock level changes. A change is a single conditional UPDATE
+ * that adds the deltas only if the result keeps `0 <= reserved <= onHand`:
+ * the database decides atomically, so two requests can never both take the
+ * last unit (no read-then-write). In the same transaction it writes the
+ * ledger movement and the StockChanged event, so the level, its history and
+ * what dashboards see cannot disagree.
+ */
+export type LevelChange = {
+  skuCode: string;
+  warehouseId: string;
+  kind: MovementKind;
+  /** Units moved, positive. */
+  quantity: number;
+  onHandDelta: number;
+  reservedDelta: number;
+  reference: string | null;
+  reason: string | null;
+  actor: string | null;
+};
+
+export type LevelAfter = { skuCode: string; warehouseId: string; onHand: number; reserved: number; available: number; version: number };
+
+export type StockChangedEvent = LevelAfter & {
+  delta: number;
+  onHandDelta: number;
+  reservedDelta: number;
+  kind: MovementKind;
+  reference: string | null;
+  reason: string | null;
+  at: string;
+};
+
+export const STOCK_CHANGED = 'StockChanged';
+
+/** The change would make a level negative or reserve more than is on hand; the transaction must roll back. */
+export class LevelGuardError extends Error {
+  readonly skuCode: string;
+  readonly warehouseId: string;
+  constructor(change: LevelChange) {
+    super(`${change.kind} of ${change.quantity} × ${change.skuCode} in ${change.warehouseId} would break 0 <= reserved <= onHand`);
+    this.name = 'LevelGuardError';
+    this.skuCode = change.skuCode;
+    this.warehouseId = change.warehouseId;
+  }
+}
+
+export type LedgerDeps = { db: Database; events: EventRecorder };
+
+/**
+ * Applies `change` inside the caller's transaction (`tx`). Creates the level
+ * when a change adds stock to a warehouse that never held the SKU. Throws
+ * `LevelGuardError` when the guard refuses.
+ */
+export async function applyLevelChange(deps: LedgerDeps, tx: EntityManager, change: LevelChange): Promise<LevelAfter> {
+  const { db } = deps;
+  const now = new Date();
+  if (change.onHandDelta > 0) {
+    await db.run(
+      tx,
+      `${db.insertIgnore} stock_level (sku_code, warehouse_id, on_hand, reserved, reorder_point, cost_minor, cost_currency, version, updated_at)
+       values (?, ?, 0, 0, null, null, null, 0, ?)`,
+      [change.skuCode, change.warehouseId, db.sqlDate(now)],
+    );
+  }
+  const changed = await db.run(
+    tx,
+    `update stock_level
+        set on_hand = on_hand + ?, reserved = reserved + ?, version = version + 1, updated_at = ?
+      where sku_code = ? and warehouse_id = ?
+        and reserved + ? >= 0
+        and on_hand + ? >= reserved + ?`,
+    [
+      change.onHandDelta,
+      change.reservedDelta,
+      db.sqlDate(now),
+      change.skuCode,
+      change.warehouseId,
+      change.reservedDelta,
+      change.onHandDelta,
+      change.reservedDelta,
+    ],
+  );
+  if (changed !== 1) throw new LevelGuardError(change);
+
+  const [row] = await db.execute<{ on_hand: number; reserved: number; version: number }>(
+    tx,
+    'select on_hand, reserved, version from stock_level where sku_code = ? and warehouse_id = ?',
+    [change.skuCode, change.warehouseId],
+  );
+  const level: LevelAfter = {
+    skuCode: change.skuCode,
+    warehouseId: change.warehouseId,
+    onHand: Number(row!.on_hand),
+    reserved: Number(row!.reserved),
+    available: Number(row!.on_hand) - Number(row!.reserved),
+    version: Number(row!.version),
+  };
+
+  tx.create(StockMovementEntity, {
+    id: newId(),
+    skuCode: change.skuCode,
+    warehouseId: change.warehouseId,
+    kind: change.kind,
+    quantity: change.quantity,
+    onHandDelta: change.onHandDelta,
+    reservedDelta: change.reservedDelta,
+    reference: change.reference,
+    reason: change.reason,
+    actor: change.actor,
+    createdAt: now,
+  });
+  deps.events.record<StockChangedEvent>(tx, STOCK_CHANGED, `${change.skuCode}@${change.warehouseId}`, {
+    ...level,
+    delta: change.onHandDelta - change.reservedDelta,
+    onHandDelta: change.onHandDelta,
+    reservedDelta: change.reservedDelta,
+    kind: change.kind,
+    reference: change.reference,
+    reason: change.reason,
+    at: now.toISOString(),
+  });
+  return level;
+}
+
+/** Applies changes in a fixed order (warehouse, then SKU), so concurrent multi-line changes on MySQL lock rows in one order and cannot deadlock each other. */
+export async function applyLevelChanges(deps: LedgerDeps, tx: EntityManager, changes: readonly LevelChange[]): Promise<LevelAfter[]> {
+  const ordered = [...changes].sort((a, b) =>
+    a.warehouseId === b.warehouseId ? a.skuCode.localeCompare(b.skuCode) : a.warehouseId.localeCompare(b.warehouseId),
+  );
+  const results: LevelAfter[] = [];
+  for (const change of ordered) results.push(await applyLevelChange(deps, tx, change));
+  return results;
+}
