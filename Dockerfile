@@ -36,6 +36,8 @@ COPY router ./router
 COPY schema ./schema
 COPY scripts ./scripts
 COPY web-client ./web-client
+# The demo data the seeders import (they are imported even where seeding is off).
+COPY demo ./demo
 
 # The files stay owned by root and read-only to the process: a compromised
 # service cannot rewrite its own code. `node` (uid 1000) ships with the image.

@@ -2,10 +2,8 @@ import { databaseTargets, reportSkippedMysql } from '../subgraphs/kit/testing/da
 import { contractExamples, contractOperation } from './support/contract.ts';
 import { startTestSystem, type TestSystem } from './support/system.ts';
 
-// The stock fields of these operations arrive with the stock subgraph.
-const notYet = { withoutFields: ['stock'] };
-const PRODUCT_SEARCH = contractOperation('catalogue.graphql', 'ProductSearch', notYet);
-const PRODUCT_DETAIL = contractOperation('catalogue.graphql', 'ProductDetail', notYet);
+const PRODUCT_SEARCH = contractOperation('catalogue.graphql', 'ProductSearch');
+const PRODUCT_DETAIL = contractOperation('catalogue.graphql', 'ProductDetail');
 const SKU_BY_CODE = contractOperation('catalogue.graphql', 'SkuByCode');
 const CREATE_PRODUCT = contractOperation('catalogue.graphql', 'CreateProduct');
 const SET_SKU_PRICE = contractOperation('catalogue.graphql', 'SetSkuPrice');
@@ -39,6 +37,7 @@ describe.each(databaseTargets())('the catalogue contract through the router on $
     const codes = products.edges.flatMap((edge) => edge.node.skus.map((sku) => sku.code));
     expect(codes).toContain('BP-TOY-COR-F');
     for (const { node } of products.edges) {
+      for (const sku of node.skus as unknown as { stock: { available: number } }[]) expect(sku.stock.available).toEqual(expect.any(Number));
       expect(node.brand.name).toEqual(expect.any(String));
       expect(node.category.name).toEqual(expect.any(String));
     }
@@ -56,6 +55,13 @@ describe.each(databaseTargets())('the catalogue contract through the router on $
         expect.objectContaining({ code: 'BP-TOY-COR-F', price: { amount: expect.stringMatching(/^\d+\.\d{2}$/), currencyCode: 'CNY' } }),
       ]),
     });
+    // Stock comes from the stock subgraph, joined by the router on the SKU's code.
+    type Stock = { available: number; levels: { warehouse: { code: string }; onHand: number; reserved: number; available: number }[] };
+    const skus = (body.data!.product as { skus: { code: string; stock: Stock }[] }).skus;
+    const stock = skus.find((sku) => sku.code === 'BP-TOY-COR-F')!.stock;
+    expect(stock.levels.length).toBeGreaterThan(0);
+    expect(stock.available).toBe(stock.levels.reduce((sum, level) => sum + level.available, 0));
+    for (const level of stock.levels) expect(level.available).toBe(level.onHand - level.reserved);
   });
 
   it('SkuByCode resolves a SKU and its product', async () => {

@@ -26,3 +26,9 @@ as_root <<SQL
 CREATE USER IF NOT EXISTS 'catalogue'@'%' IDENTIFIED BY '${CATALOGUE_DB_PASSWORD}';
 GRANT ALL PRIVILEGES ON \`commerce_catalogue\`.* TO 'catalogue'@'%';
 SQL
+
+: "${STOCK_DB_PASSWORD:?STOCK_DB_PASSWORD must be set for the mysql service}"
+as_root <<SQL
+CREATE USER IF NOT EXISTS 'stock'@'%' IDENTIFIED BY '${STOCK_DB_PASSWORD}';
+GRANT ALL PRIVILEGES ON \`commerce_stock\`.* TO 'stock'@'%';
+SQL

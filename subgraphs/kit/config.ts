@@ -51,6 +51,8 @@ export type Config = {
   jwtAudience: string;
   /** SEED_DEMO_DATA: seed demo data into empty databases at start (default on, off in production). */
   seedDemoData: boolean;
+  /** RESERVATION_SWEEP_INTERVAL_MS: how often expired stock reservations are released. */
+  reservationSweepIntervalMs: number;
 };
 
 export class ConfigError extends Error {
@@ -141,6 +143,15 @@ export function loadConfig(env: Env = process.env): Config {
     else problems.push(`SEED_DEMO_DATA must be true or false; received "${seedValue}"`);
   }
 
+  const sweepValue = read('RESERVATION_SWEEP_INTERVAL_MS');
+  let reservationSweepIntervalMs = 5000;
+  if (sweepValue !== undefined) {
+    reservationSweepIntervalMs = Number(sweepValue);
+    if (!Number.isInteger(reservationSweepIntervalMs) || reservationSweepIntervalMs < 100 || reservationSweepIntervalMs > 3_600_000) {
+      problems.push(`RESERVATION_SWEEP_INTERVAL_MS must be a whole number of milliseconds from 100 to 3600000; received "${sweepValue}"`);
+    }
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     mode,
@@ -156,6 +167,7 @@ export function loadConfig(env: Env = process.env): Config {
     jwtIssuer: read('JWT_ISSUER') ?? 'commerce-supergraph',
     jwtAudience: read('JWT_AUDIENCE') ?? 'commerce-supergraph',
     seedDemoData,
+    reservationSweepIntervalMs,
   };
 }
 

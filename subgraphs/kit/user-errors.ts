@@ -31,5 +31,5 @@ export function failed<Key extends string, Code extends string>(key: Key, errors
 }
 
 export function succeeded<Key extends string, T>(key: Key, value: T) {
-  return { [key]: value, userErrors: [] } as Payload<Key, T>;
+  return { [key]: value, userErrors: [] } as Payload<Key, T, never>;
 }

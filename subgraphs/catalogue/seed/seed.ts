@@ -1,4 +1,5 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { demoBrands, demoCategories, demoProducts, demoSuppliers } from '../../../demo/car-parts.ts';
 import type { Database } from '../../kit/db/database.ts';
 import { newId } from '../../kit/ids.ts';
 import type { Logger } from '../../kit/log.ts';
@@ -11,7 +12,6 @@ import { SkuEntity } from '../entities/sku.entity.ts';
 import { SkuPriceChangeEntity } from '../entities/sku-price-change.entity.ts';
 import { SupplierEntity } from '../entities/supplier.entity.ts';
 import { buildSearchText } from '../search-text.ts';
-import { demoBrands, demoCategories, demoProducts, demoSuppliers } from './demo-data.ts';
 
 /**
  * Seeds the demo catalogue into an empty database, in one transaction. A

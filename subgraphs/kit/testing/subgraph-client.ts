@@ -2,7 +2,7 @@ import { ANONYMOUS, type Identity } from '../auth/identity.ts';
 import { IDENTITY_HEADER, signIdentity } from '../auth/identity-header.ts';
 import { loadSecrets } from '../auth/secrets.ts';
 import type { Config } from '../config.ts';
-import { createSubgraphServer, type SubgraphDefinition, type SubgraphServer } from '../subgraph.ts';
+import { createSubgraphServer, type SubgraphDefinition, type SubgraphOptions, type SubgraphServer } from '../subgraph.ts';
 
 export type GraphQLResponse<T = Record<string, unknown>> = {
   data?: T | null;
@@ -27,10 +27,10 @@ export const staff = (...scopes: string[]): Identity => ({ kind: 'staff', subjec
 export async function startTestSubgraph<Loaders>(
   definition: SubgraphDefinition<Loaders>,
   config: Config,
-  options: { onQuery?: (sql: string) => void } = {},
+  options: { onQuery?: (sql: string) => void; peerUrls?: SubgraphOptions['peerUrls'] } = {},
 ): Promise<TestSubgraph> {
   const secrets = loadSecrets(config);
-  const server = await createSubgraphServer(definition, config, { secrets, onQuery: options.onQuery });
+  const server = await createSubgraphServer(definition, config, { secrets, onQuery: options.onQuery, peerUrls: options.peerUrls });
   const url = await server.listen(0);
   return {
     server,

@@ -1,4 +1,4 @@
-import { type DemoProduct, demoBrands, demoCategories, demoProducts, demoSuppliers } from './demo-data.ts';
+import { type DemoProduct, demoBrands, demoCategories, demoProducts, demoSuppliers } from './car-parts.ts';
 
 const SKU_CODE = /^[A-Z0-9][A-Z0-9-]{1,39}$/;
 const PRICE = /^\d+\.\d{2}$/;
@@ -116,7 +116,7 @@ describe('the demo catalogue', () => {
     const random = jest.spyOn(Math, 'random');
     let again: DemoProduct[] = [];
     jest.isolateModules(() => {
-      again = (require('./demo-data.ts') as { demoProducts: DemoProduct[] }).demoProducts;
+      again = (require('./car-parts.ts') as { demoProducts: DemoProduct[] }).demoProducts;
     });
     expect(random).not.toHaveBeenCalled();
     random.mockRestore();

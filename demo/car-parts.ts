@@ -1,6 +1,8 @@
 /**
  * The demo catalogue seeded on the first `npm start`: an auto-parts shop in
- * China, prices in CNY. Plain data only; the seeder turns it into rows.
+ * China, prices in CNY. Plain data only; each subgraph's seeder turns what it
+ * owns into rows (the catalogue its products, stock the warehouses' levels),
+ * which is why it lives outside every domain folder.
  *
  * Everything is built at import time from small tables (vehicles, part
  * families, universal product lines) by deterministic code, so every start

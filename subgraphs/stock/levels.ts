@@ -1,0 +1,105 @@
+import { badUserInput } from '../kit/errors.ts';
+import { moneyView } from '../kit/money.ts';
+import { type Connection, decodeCursor, pageSize, toConnection } from '../kit/pagination.ts';
+import type { StockContext } from './context.ts';
+import { type StockLevel, StockLevelEntity } from './entities/stock-level.entity.ts';
+import { type StockMovement, StockMovementEntity } from './entities/stock-movement.entity.ts';
+import type { Warehouse } from './entities/warehouse.entity.ts';
+
+/** What the schema's StockLevel resolves from: the row plus its warehouse. */
+export type LevelView = StockLevel & { warehouse: Warehouse };
+
+export const available = (level: StockLevel) => level.onHand - level.reserved;
+export const isLowStock = (level: StockLevel) => level.reorderPoint != null && available(level) <= level.reorderPoint;
+export const unitCostOf = (level: StockLevel) =>
+  level.costMinor == null || level.costCurrency == null ? null : moneyView(level.costMinor, level.costCurrency);
+
+/** Levels with their warehouses, most important warehouse first; inactive warehouses left out unless asked. */
+async function withWarehouses(ctx: StockContext, levels: readonly StockLevel[], includeInactive = false): Promise<LevelView[]> {
+  const warehouses = await ctx.loaders.warehouseById.loadMany(levels.map((level) => level.warehouseId));
+  const views: LevelView[] = [];
+  levels.forEach((level, i) => {
+    const warehouse = warehouses[i];
+    if (!warehouse || warehouse instanceof Error) return;
+    if (!includeInactive && !warehouse.active) return;
+    views.push({ ...level, warehouse });
+  });
+  return views.sort((a, b) => a.warehouse.priority - b.warehouse.priority || a.warehouse.code.localeCompare(b.warehouse.code));
+}
+
+/** `Sku.stock`: totals over active warehouses, batched across every SKU of the request. */
+export async function skuStock(ctx: StockContext, skuCode: string) {
+  const levels = await withWarehouses(ctx, await ctx.loaders.levelsBySku.load(skuCode));
+  const onHand = levels.reduce((sum, level) => sum + level.onHand, 0);
+  const reserved = levels.reduce((sum, level) => sum + level.reserved, 0);
+  return { onHand, reserved, available: onHand - reserved, levels };
+}
+
+export async function stockLevels(ctx: StockContext, skuCodes: readonly string[]): Promise<LevelView[]> {
+  if (skuCodes.length > 500) throw badUserInput(`skuCodes may hold at most 500 codes; received ${skuCodes.length}`, 'skuCodes');
+  const perSku = await ctx.loaders.levelsBySku.loadMany([...new Set(skuCodes)]);
+  const levels = perSku.flatMap((entry) => (entry instanceof Error ? [] : entry));
+  return withWarehouses(ctx, levels);
+}
+
+export async function lowStockLevels(ctx: StockContext, warehouseId: string | null | undefined): Promise<LevelView[]> {
+  const rows = await ctx.em.find(StockLevelEntity, { reorderPoint: { $ne: null }, ...(warehouseId ? { warehouseId } : {}) });
+  const low = rows.filter(isLowStock);
+  return (await withWarehouses(ctx, low)).sort((a, b) => available(a) - available(b) || a.skuCode.localeCompare(b.skuCode));
+}
+
+/** The ledger of a SKU, newest first, paged by movement id (ids grow with time). */
+export async function stockMovements(
+  ctx: StockContext,
+  args: { skuCode: string; warehouseId?: string | null; first?: number | null; after?: string | null },
+): Promise<Connection<StockMovement>> {
+  const size = pageSize(args.first);
+  const where = { skuCode: args.skuCode, ...(args.warehouseId ? { warehouseId: args.warehouseId } : {}) };
+  const after = args.after ? (decodeCursor(args.after, ['string'])[0] as string) : null;
+  const rows = await ctx.em.find(StockMovementEntity, after ? { ...where, id: { $lt: after } } : where, {
+    orderBy: { id: 'desc' },
+    limit: size + 1,
+  });
+  return toConnection(
+    rows,
+    size,
+    (movement) => [movement.id],
+    () => ctx.em.count(StockMovementEntity, where),
+  );
+}
+
+/** Recomputes every level from its movements and lists the levels that disagree. */
+export async function stockReconciliation(ctx: StockContext) {
+  const levels = await ctx.db.execute<{ sku_code: string; warehouse_id: string; on_hand: number; reserved: number }>(
+    ctx.em,
+    'select sku_code, warehouse_id, on_hand, reserved from stock_level',
+  );
+  const sums = await ctx.db.execute<{ sku_code: string; warehouse_id: string; on_hand: number; reserved: number }>(
+    ctx.em,
+    `select sku_code, warehouse_id, sum(on_hand_delta) as on_hand, sum(reserved_delta) as reserved
+       from stock_movement group by sku_code, warehouse_id`,
+  );
+  const ledger = new Map(sums.map((row) => [`${row.sku_code}@${row.warehouse_id}`, row]));
+  const discrepancies = [];
+  for (const level of levels) {
+    const key = `${level.sku_code}@${level.warehouse_id}`;
+    const sum = ledger.get(key);
+    ledger.delete(key);
+    const ledgerOnHand = Number(sum?.on_hand ?? 0);
+    const ledgerReserved = Number(sum?.reserved ?? 0);
+    if (ledgerOnHand !== Number(level.on_hand) || ledgerReserved !== Number(level.reserved)) {
+      discrepancies.push(
+        discrepancy(level.sku_code, level.warehouse_id, Number(level.on_hand), ledgerOnHand, Number(level.reserved), ledgerReserved),
+      );
+    }
+  }
+  // Movements of a level that no longer exists are a discrepancy too.
+  for (const sum of ledger.values()) {
+    discrepancies.push(discrepancy(sum.sku_code, sum.warehouse_id, 0, Number(sum.on_hand), 0, Number(sum.reserved)));
+  }
+  return { checkedLevels: levels.length, discrepancies };
+}
+
+function discrepancy(skuCode: string, warehouseId: string, onHand: number, ledgerOnHand: number, reserved: number, ledgerReserved: number) {
+  return { skuCode, warehouseId, onHand, ledgerOnHand, reserved, ledgerReserved };
+}

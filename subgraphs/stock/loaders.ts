@@ -1,0 +1,38 @@
+import type { EntityManager } from '../kit/db/database.ts';
+import { groupedLoader, keyedLoader } from '../kit/loaders.ts';
+import { PurchaseOrderLineEntity } from './entities/purchase-order.entity.ts';
+import { ReceiptLineEntity } from './entities/receipt.entity.ts';
+import { ReservationLineEntity } from './entities/reservation.entity.ts';
+import { StockLevelEntity } from './entities/stock-level.entity.ts';
+import { WarehouseEntity } from './entities/warehouse.entity.ts';
+
+/** The stock subgraph's loaders, fresh per request. */
+export function createStockLoaders(em: EntityManager) {
+  return {
+    warehouseById: keyedLoader(
+      'warehouse',
+      (ids: string[]) => em.find(WarehouseEntity, { id: { $in: ids } }),
+      (w) => w.id,
+    ),
+    levelsBySku: groupedLoader(
+      (codes: string[]) => em.find(StockLevelEntity, { skuCode: { $in: codes } }),
+      (level) => level.skuCode,
+    ),
+    reservationLines: groupedLoader(
+      (references: string[]) =>
+        em.find(ReservationLineEntity, { reference: { $in: references } }, { orderBy: { skuCode: 'asc', warehouseId: 'asc' } }),
+      (line) => line.reference,
+    ),
+    receiptLines: groupedLoader(
+      (ids: string[]) => em.find(ReceiptLineEntity, { receiptId: { $in: ids } }, { orderBy: { receiptId: 'asc', position: 'asc' } }),
+      (line) => line.receiptId,
+    ),
+    purchaseOrderLines: groupedLoader(
+      (ids: string[]) =>
+        em.find(PurchaseOrderLineEntity, { purchaseOrderId: { $in: ids } }, { orderBy: { purchaseOrderId: 'asc', position: 'asc' } }),
+      (line) => line.purchaseOrderId,
+    ),
+  };
+}
+
+export type StockLoaders = ReturnType<typeof createStockLoaders>;

@@ -1,0 +1,246 @@
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { Database, EntityManager } from '../kit/db/database.ts';
+import type { EventRecorder } from '../kit/events/outbox.ts';
+import { newId } from '../kit/ids.ts';
+import type { Logger } from '../kit/log.ts';
+import { failed, succeeded, type UserError } from '../kit/user-errors.ts';
+import { checkInteger } from '../kit/validation.ts';
+import type { StockContext } from './context.ts';
+import { type Reservation, ReservationEntity, ReservationLineEntity, type ReservationStatus } from './entities/reservation.entity.ts';
+import { applyLevelChanges, type LedgerDeps, LevelGuardError } from './ledger.ts';
+import { planSourcing, type WarehouseStock } from './sourcing.ts';
+import { checkLines, checkReference, newStockErrors, type StockErrorCode, type StockLineInput } from './stock-input.ts';
+
+/**
+ * Reservations (pre-occupation) for the orders subgraph. Each operation is
+ * idempotent by reference: the reservation's primary key is the reference, so
+ * a retried or racing reserve call finds the first one instead of reserving
+ * again, and status changes are conditional updates from ACTIVE only.
+ */
+export const RESERVATION_EXPIRED = 'ReservationExpired';
+const MAX_TTL_SECONDS = 86_400;
+/** Conditional updates that lose a race are retried with fresh availability this many times. */
+const ATTEMPTS = 5;
+
+type ReserveInput = { reference: string; lines: StockLineInput[]; ttlSeconds?: number | null };
+type Payload = { reservation: Reservation | null; userErrors: UserError<StockErrorCode>[] };
+
+const refusal = (code: StockErrorCode, field: string | null, message: string): Payload => failed('reservation', [{ code, field, message }]);
+
+/** The normalized basket: what tells a retry (same request) from a reuse of the reference. */
+function requestKey(lines: readonly StockLineInput[]): string {
+  return [...lines]
+    .sort((a, b) => a.skuCode.localeCompare(b.skuCode))
+    .map((line) => `${line.skuCode}:${line.quantity}`)
+    .join(',');
+}
+
+async function existingFor(ctx: StockContext, reference: string, request: string): Promise<Payload | null> {
+  const existing = await ctx.em.findOne(ReservationEntity, { reference }, { refresh: true });
+  if (!existing) return null;
+  if (existing.request !== request) {
+    return refusal('DUPLICATE_REQUEST', 'input.reference', `reservation ${reference} exists for a different basket`);
+  }
+  return succeeded('reservation', existing);
+}
+
+/** No plan fills the basket: rolls the (still empty) transaction back. */
+class StockShort extends Error {}
+
+export async function reserveStock(ctx: StockContext, input: ReserveInput): Promise<Payload> {
+  const errors = newStockErrors();
+  const reference = checkReference(errors, 'input.reference', input.reference);
+  const lines = checkLines(errors, input.lines);
+  const ttlSeconds = checkInteger(errors, 'input.ttlSeconds', input.ttlSeconds ?? 900, 1, MAX_TTL_SECONDS);
+  if (errors.any) return failed('reservation', errors);
+  const request = requestKey(lines);
+  const earlier = await existingFor(ctx, reference, request);
+  if (earlier) return earlier;
+
+  for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+    try {
+      const reservation = await ctx.db.transaction(ctx.em, async (tx) => {
+        const plan = planSourcing(lines, await availability(ctx.db, tx, lines));
+        if (!plan.ok) {
+          const short = plan.shortages.map((s) => `${s.skuCode} (asked ${s.requested}, available ${s.available})`).join(', ');
+          throw new StockShort(`not enough stock for ${short}`);
+        }
+        const now = new Date();
+        const reservation = tx.create(ReservationEntity, {
+          reference,
+          status: 'ACTIVE',
+          request,
+          expiresAt: new Date(now.getTime() + ttlSeconds * 1000),
+          actor: ctx.identity.subject,
+          createdAt: now,
+          updatedAt: now,
+        });
+        // The reservation row first: its primary key is what turns a racing duplicate into a clean conflict.
+        await tx.flush();
+        await applyLevelChanges(
+          ledgerOf(ctx),
+          tx,
+          plan.allocations.map((allocation) => ({
+            ...allocation,
+            kind: 'RESERVE' as const,
+            onHandDelta: 0,
+            reservedDelta: allocation.quantity,
+            reference,
+            reason: null,
+            actor: ctx.identity.subject,
+          })),
+        );
+        for (const allocation of plan.allocations) tx.create(ReservationLineEntity, { id: newId(), reference, ...allocation });
+        return reservation;
+      });
+      return succeeded('reservation', reservation);
+    } catch (error) {
+      if (error instanceof StockShort) return refusal('INSUFFICIENT_STOCK', 'input.lines', error.message);
+      if (error instanceof UniqueConstraintViolationException) return (await existingFor(ctx, reference, request))!;
+      // Availability changed between the read and the conditional update: read again.
+      if (error instanceof LevelGuardError || isDeadlock(error)) continue;
+      throw error;
+    }
+  }
+  return refusal('INSUFFICIENT_STOCK', 'input.lines', 'the stock of these SKUs is changing too fast to reserve; try again');
+}
+
+/** Available units of the basket's SKUs in active warehouses, read inside the reserving transaction. */
+async function availability(db: Database, tx: EntityManager, lines: readonly StockLineInput[]): Promise<WarehouseStock[]> {
+  const codes = lines.map((line) => line.skuCode);
+  const rows = await db.execute<{ sku_code: string; warehouse_id: string; priority: number; available: number }>(
+    tx,
+    `select l.sku_code, l.warehouse_id, w.priority, l.on_hand - l.reserved as available
+       from stock_level l join warehouse w on w.id = l.warehouse_id
+      where w.active = ? and l.sku_code in (${codes.map(() => '?').join(', ')}) and l.on_hand > l.reserved`,
+    [true, ...codes],
+  );
+  return rows.map((row) => ({
+    skuCode: row.sku_code,
+    warehouseId: row.warehouse_id,
+    priority: Number(row.priority),
+    available: Number(row.available),
+  }));
+}
+
+function isDeadlock(error: unknown): boolean {
+  const code = (error as { code?: string })?.code;
+  return code === 'ER_LOCK_DEADLOCK' || code === 'ER_LOCK_WAIT_TIMEOUT' || /deadlock/i.test((error as Error)?.message ?? '');
+}
+
+const ledgerOf = (ctx: StockContext): LedgerDeps => ({ db: ctx.db, events: ctx.events });
+
+/**
+ * Ends an ACTIVE reservation: RELEASED or EXPIRED give the units back,
+ * COMMITTED ships them (they leave on-hand stock). The status update is
+ * conditional on ACTIVE, so of two racing calls (or a call and the sweeper)
+ * exactly one moves the stock.
+ */
+async function finish(
+  deps: LedgerDeps & { log?: Logger },
+  em: EntityManager,
+  reference: string,
+  to: Exclude<ReservationStatus, 'ACTIVE'>,
+  actor: string | null,
+  now = new Date(),
+): Promise<boolean> {
+  return deps.db.transaction(em, async (tx) => {
+    const expiryGuard = to === 'COMMITTED' ? ' and expires_at > ?' : '';
+    const params: unknown[] = [to, deps.db.sqlDate(now), reference, 'ACTIVE'];
+    if (to === 'COMMITTED') params.push(deps.db.sqlDate(now));
+    const changed = await deps.db.run(
+      tx,
+      `update reservation set status = ?, updated_at = ? where reference = ? and status = ?${expiryGuard}`,
+      params,
+    );
+    if (changed !== 1) return false;
+    const lines = await tx.find(ReservationLineEntity, { reference });
+    await applyLevelChanges(
+      deps,
+      tx,
+      lines.map((line) => ({
+        skuCode: line.skuCode,
+        warehouseId: line.warehouseId,
+        kind: to === 'COMMITTED' ? ('COMMIT' as const) : ('RELEASE' as const),
+        quantity: line.quantity,
+        onHandDelta: to === 'COMMITTED' ? -line.quantity : 0,
+        reservedDelta: -line.quantity,
+        reference,
+        reason: to === 'EXPIRED' ? 'reservation expired' : null,
+        actor,
+      })),
+    );
+    if (to === 'EXPIRED') {
+      deps.events.record(tx, RESERVATION_EXPIRED, reference, {
+        reference,
+        lines: lines.map((line) => ({ skuCode: line.skuCode, warehouseId: line.warehouseId, quantity: line.quantity })),
+        expiredAt: now.toISOString(),
+      });
+    }
+    return true;
+  });
+}
+
+async function endReservation(ctx: StockContext, reference: string, to: 'RELEASED' | 'COMMITTED'): Promise<Payload> {
+  const errors = newStockErrors();
+  checkReference(errors, 'input.reference', reference);
+  if (errors.any) return failed('reservation', errors);
+  await finish(ledgerOf(ctx), ctx.em, reference, to, ctx.identity.subject);
+  const reservation = await ctx.em.findOne(ReservationEntity, { reference }, { refresh: true });
+  if (!reservation) return refusal('UNKNOWN_RESERVATION', 'input.reference', `no reservation with reference "${reference}"`);
+  if (reservation.status === to) return succeeded('reservation', reservation);
+  if (to === 'RELEASED' && reservation.status === 'EXPIRED') return succeeded('reservation', reservation);
+  if (reservation.status === 'ACTIVE') {
+    return refusal('RESERVATION_EXPIRED', 'input.reference', `reservation ${reference} expired at ${reservation.expiresAt.toISOString()}`);
+  }
+  if (reservation.status === 'EXPIRED') return refusal('RESERVATION_EXPIRED', 'input.reference', `reservation ${reference} has expired`);
+  return refusal(
+    'INVALID_STATE_TRANSITION',
+    'input.reference',
+    `reservation ${reference} is ${reservation.status}; it cannot become ${to}`,
+  );
+}
+
+export const releaseReservation = (ctx: StockContext, reference: string) => endReservation(ctx, reference, 'RELEASED');
+export const commitReservation = (ctx: StockContext, reference: string) => endReservation(ctx, reference, 'COMMITTED');
+
+export const reservationByReference = (ctx: StockContext, reference: string) => ctx.em.findOne(ReservationEntity, { reference });
+
+/**
+ * Releases every ACTIVE reservation whose time is up, announcing each with a
+ * ReservationExpired event. Safe with several instances running it: the
+ * conditional status update lets exactly one of them release a reservation.
+ */
+export async function sweepExpiredReservations(deps: LedgerDeps & { log?: Logger }, now = new Date(), batch = 100): Promise<number> {
+  let released = 0;
+  for (;;) {
+    const em = deps.db.fork();
+    const due = await em.find(
+      ReservationEntity,
+      { status: 'ACTIVE', expiresAt: { $lte: now } },
+      { orderBy: { expiresAt: 'asc' }, limit: batch, fields: ['reference'] },
+    );
+    for (const { reference } of due) {
+      if (await finish(deps, em, reference, 'EXPIRED', 'expiry-sweeper', now)) released += 1;
+    }
+    if (due.length < batch) return released;
+  }
+}
+
+/** Runs the sweeper on an interval; the returned function stops it (and waits for a sweep in progress). */
+export function startExpirySweeper(deps: { db: Database; events: EventRecorder; log: Logger }, intervalMs: number): () => Promise<void> {
+  let sweeping: Promise<unknown> | null = null;
+  const timer = setInterval(() => {
+    if (sweeping) return;
+    sweeping = sweepExpiredReservations(deps)
+      .catch((error: unknown) => deps.log.error('reservation sweep failed', error))
+      .finally(() => {
+        sweeping = null;
+      });
+  }, intervalMs);
+  timer.unref();
+  return async () => {
+    clearInterval(timer);
+    await sweeping;
+  };
+}
