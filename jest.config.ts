@@ -2,7 +2,15 @@
 // ship ESM only, so they are transformed too (see ../shared/STACK.md).
 export default {
   testEnvironment: 'node',
-  roots: ['<rootDir>/subgraphs', '<rootDir>/demo', '<rootDir>/router', '<rootDir>/schema', '<rootDir>/test', '<rootDir>/scripts'],
+  roots: [
+    '<rootDir>/subgraphs',
+    '<rootDir>/demo',
+    '<rootDir>/deploy',
+    '<rootDir>/router',
+    '<rootDir>/schema',
+    '<rootDir>/test',
+    '<rootDir>/scripts',
+  ],
   testMatch: ['**/*.spec.ts'],
   transform: {
     '^.+\\.(t|j|mj)s$': ['@swc/jest', { jsc: { target: 'es2024', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }],
