@@ -53,6 +53,14 @@ export function enforceAuthDirectives(schema: GraphQLSchema, identityOf: (contex
         assertAllowed(identityOf(context), requirement, coordinate);
         return resolve(source, args, context, info);
       };
+      // A subscription is refused when it starts, not at its first event.
+      const subscribe = field.subscribe;
+      if (subscribe) {
+        field.subscribe = (source, args, context, info) => {
+          assertAllowed(identityOf(context), requirement, coordinate);
+          return subscribe(source, args, context, info);
+        };
+      }
     }
   }
   return schema;

@@ -1,0 +1,113 @@
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import type { Identity } from '../../kit/auth/identity.ts';
+import { IDENTITY_HEADER, signIdentity } from '../../kit/auth/identity-header.ts';
+import { loadSecrets } from '../../kit/auth/secrets.ts';
+import { type TestEnvironment, testEnvironment } from '../../kit/testing/databases.ts';
+import { staff } from '../../kit/testing/subgraph-client.ts';
+import { type StockSystem, startStockSystem, stockReader } from './fixtures.ts';
+
+const LIVE_STOCK = `subscription ($skuCodes: [String!]) {
+  stockChanged(skuCodes: $skuCodes) { sku { code } warehouse { code } onHand reserved available delta kind reason at }
+}`;
+
+describe("the stock subgraph's stockChanged subscription", () => {
+  let env: TestEnvironment;
+  let system: StockSystem;
+  let warehouseId: string;
+
+  beforeAll(async () => {
+    env = testEnvironment({ label: 'SQLite', mysqlUrl: undefined });
+    system = await startStockSystem(env.config);
+    await system.createSkus(['LIVE-1', 'LIVE-2']);
+    warehouseId = await system.createWarehouse('LIVE-WH', 1);
+  });
+  afterAll(async () => {
+    await system?.close();
+    await env?.cleanup();
+  });
+
+  /** Subscribes as `identity` and collects events until `count` arrived (or an error). */
+  function subscribe(identity: Identity, variables: Record<string, unknown>, count: number) {
+    const client = createClient({
+      url: system.stock.url.replace('http', 'ws'),
+      webSocketImpl: WebSocket,
+      connectionParams: { [IDENTITY_HEADER]: signIdentity(identity, loadSecrets(env.config).internalAuthSecret) },
+      retryAttempts: 0,
+    });
+    const events: Record<string, unknown>[] = [];
+    let markReady: () => void = () => undefined;
+    const ready = new Promise<void>((resolve) => {
+      markReady = resolve;
+    });
+    client.on('connected', () => setTimeout(markReady, 50));
+    const done = new Promise<{ events: Record<string, unknown>[]; errors?: unknown }>((resolve) => {
+      const stop = client.subscribe(
+        { query: LIVE_STOCK, variables },
+        {
+          next: (message) => {
+            if (message.errors) {
+              resolve({ events, errors: message.errors });
+              return;
+            }
+            events.push((message.data as { stockChanged: Record<string, unknown> }).stockChanged);
+            if (events.length === count) {
+              stop();
+              resolve({ events });
+            }
+          },
+          error: (errors) => resolve({ events, errors }),
+          complete: () => resolve({ events }),
+        },
+      );
+    });
+    return { ready, done: done.finally(() => client.dispose()) };
+  }
+
+  it('streams one event per level change of the SKUs asked for, after the change commits', async () => {
+    const live = subscribe(stockReader, { skuCodes: ['LIVE-1'] }, 3);
+    await live.ready;
+    await system.receive(
+      warehouseId,
+      [
+        { skuCode: 'LIVE-1', quantity: 10 },
+        { skuCode: 'LIVE-2', quantity: 4 },
+      ],
+      'PO-LIVE',
+    );
+    await system.mutate('adjustStock', { warehouseId, skuCode: 'LIVE-2', delta: -1, reason: 'damaged' }, 'level { onHand }');
+    await system.mutate('reserveStock', { reference: 'live-order', lines: [{ skuCode: 'LIVE-1', quantity: 3 }] }, 'reservation { status }');
+    await system.mutate('adjustStock', { warehouseId, skuCode: 'LIVE-1', delta: -2, reason: 'stock-take: damaged' }, 'level { onHand }');
+    const { events, errors } = await live.done;
+    expect(errors).toBeUndefined();
+    expect(events).toEqual([
+      expect.objectContaining({
+        sku: { code: 'LIVE-1' },
+        warehouse: { code: 'LIVE-WH' },
+        onHand: 10,
+        reserved: 0,
+        available: 10,
+        delta: 10,
+        kind: 'RECEIPT',
+        reason: 'RECEIPT PO-LIVE',
+      }),
+      expect.objectContaining({ onHand: 10, reserved: 3, available: 7, delta: -3, kind: 'RESERVE', reason: 'RESERVE live-order' }),
+      expect.objectContaining({
+        onHand: 8,
+        reserved: 3,
+        available: 5,
+        delta: -2,
+        kind: 'ADJUSTMENT',
+        reason: 'ADJUSTMENT stock-take: damaged',
+      }),
+    ]);
+    expect(Date.parse(events[0]!.at as string)).not.toBeNaN();
+  });
+
+  it('refuses a subscriber without stock:read', async () => {
+    const live = subscribe(staff('catalogue:read'), {}, 1);
+    const { events, errors } = await live.done;
+    expect(events).toEqual([]);
+    expect(JSON.stringify(errors)).toMatch(/stock:read/);
+  });
+});
