@@ -1,8 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { composeServices } from '@apollo/composition';
 import { parse, printSchema } from 'graphql';
 import { DEFAULT_PORTS, SUBGRAPH_NAMES, type SubgraphName } from '../subgraphs/kit/config.ts';
+import { subgraphTypeDefs } from '../subgraphs/kit/schema/type-defs.ts';
 
 /**
  * Static composition: every subgraph's committed SDL, composed by
@@ -21,7 +22,7 @@ export function readSubgraphSdls(): SubgraphSdl[] {
   return SUBGRAPH_NAMES.filter((name) => existsSync(join(SUBGRAPHS_DIR, name, 'schema.graphql'))).map((name) => ({
     name,
     url: `http://127.0.0.1:${DEFAULT_PORTS[name]}/graphql`,
-    typeDefs: readFileSync(join(SUBGRAPHS_DIR, name, 'schema.graphql'), 'utf8'),
+    typeDefs: subgraphTypeDefs(join(SUBGRAPHS_DIR, name)),
   }));
 }
 

@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parse } from 'graphql';
+import { subgraphTypeDefs } from '../kit/schema/type-defs.ts';
 import type { SubgraphDefinition } from '../kit/subgraph.ts';
 import { catalogueEntities } from './entities/index.ts';
 import { type CatalogueLoaders, createCatalogueLoaders } from './loaders.ts';
@@ -9,7 +8,7 @@ import { resolvers } from './resolvers.ts';
 import { seedDemoCatalogue } from './seed/seed.ts';
 
 /** The catalogue subgraph as the kit runs it; `index.ts` listens, tests build it on a free port. */
-export const catalogueTypeDefs = readFileSync(join(import.meta.dirname, 'schema.graphql'), 'utf8');
+export const catalogueTypeDefs = subgraphTypeDefs(import.meta.dirname);
 
 export const catalogueSubgraph: SubgraphDefinition<CatalogueLoaders> = {
   name: 'catalogue',

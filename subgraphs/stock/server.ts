@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parse } from 'graphql';
+import { subgraphTypeDefs } from '../kit/schema/type-defs.ts';
 import type { SubgraphDefinition } from '../kit/subgraph.ts';
 import { stockEntities } from './entities/index.ts';
 import { createStockLoaders, type StockLoaders } from './loaders.ts';
@@ -10,7 +9,7 @@ import { resolvers } from './resolvers.ts';
 import { seedDemoStock } from './seed/seed.ts';
 
 /** The stock subgraph as the kit runs it; `index.ts` listens, tests build it on a free port. */
-export const stockTypeDefs = readFileSync(join(import.meta.dirname, 'schema.graphql'), 'utf8');
+export const stockTypeDefs = subgraphTypeDefs(import.meta.dirname);
 
 export const stockSubgraph: SubgraphDefinition<StockLoaders> = {
   name: 'stock',
