@@ -1,13 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { composeServices } from '@apollo/composition';
 import { parse } from 'graphql';
 import { createTokenMinter } from '../../subgraphs/kit/auth/jwt.ts';
 import { loadSecrets, type Secrets } from '../../subgraphs/kit/auth/secrets.ts';
-import { type Config, loadConfig } from '../../subgraphs/kit/config.ts';
+import type { Config } from '../../subgraphs/kit/config.ts';
 import type { Logger } from '../../subgraphs/kit/log.ts';
 import { createSubgraphServer, type SubgraphServer } from '../../subgraphs/kit/subgraph.ts';
+import { testEnvironment } from '../../subgraphs/kit/testing/databases.ts';
 import { createRouter, type Router } from '../server.ts';
 import { TEST_SUBGRAPH_SDL, testSubgraph } from './test-subgraph.ts';
 
@@ -56,8 +54,9 @@ export function composeTestSupergraph(subgraphSdl = TEST_SUBGRAPH_SDL): string {
 }
 
 export async function startHarness(options: { healthTimeoutMs?: number } = {}): Promise<Harness> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'router-test-'));
-  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir });
+  const environment = testEnvironment({ label: 'SQLite', mysqlUrl: undefined });
+  const { config } = environment;
+  const dataDir = config.dataDir;
   const secrets = loadSecrets(config);
   const loggedErrors: string[] = [];
   const log: Logger = {
@@ -111,7 +110,7 @@ export async function startHarness(options: { healthTimeoutMs?: number } = {}): 
     async close() {
       await router.close();
       await stopSubgraph();
-      rmSync(dataDir, { recursive: true, force: true });
+      await environment.cleanup();
     },
   };
 }
