@@ -29,7 +29,8 @@ export type ReceiveStockInput = {
   lines: (StockLineInput & { unitCost?: { amount: string; currencyCode: string } | null })[];
 };
 
-class ReceiptRefused extends Error {
+/** A user error found inside the transaction (over-receipt, a cost in another currency): rolls it back. */
+class ChangeRefused extends Error {
   readonly userError: UserError<StockErrorCode>;
   constructor(userError: UserError<StockErrorCode>) {
     super(userError.message);
@@ -112,7 +113,7 @@ export async function receiveStock(ctx: StockContext, input: ReceiveStockInput) 
     });
     return succeeded('receipt', receipt);
   } catch (error) {
-    if (error instanceof ReceiptRefused) return failed('receipt', [error.userError]);
+    if (error instanceof ChangeRefused) return failed('receipt', [error.userError]);
     if (error instanceof UniqueConstraintViolationException) {
       return failed('receipt', [
         {
@@ -134,7 +135,7 @@ async function receiveAgainstOrder(ctx: StockContext, tx: EntityManager, line: P
     [quantity, line.id, quantity],
   );
   if (changed !== 1) {
-    throw new ReceiptRefused({
+    throw new ChangeRefused({
       code: 'OVER_RECEIPT',
       field: `input.lines[${index}].quantity`,
       message: `${line.skuCode}: receiving ${quantity} would exceed the ${line.quantityOrdered - line.quantityReceived} still outstanding on the order`,
@@ -168,17 +169,29 @@ async function addCostedStock(
     actor: actorOf(ctx),
   });
   if (!entry.cost) return;
+  await foldCost(tx, { ...entry, cost: entry.cost, onHandAfter: after.onHand, field: `input.lines[${entry.i}].unitCost` });
+}
+
+/**
+ * Folds `quantity` units at `cost` into a level's moving-average unit cost;
+ * the level already holds them (`onHandAfter` counts them). A level keeps one
+ * cost currency, so units costed in another are refused.
+ */
+async function foldCost(
+  tx: EntityManager,
+  entry: { skuCode: string; warehouseId: string; quantity: number; cost: Money; onHandAfter: number; field: string },
+) {
   const level = await tx.findOneOrFail(StockLevelEntity, { skuCode: entry.skuCode, warehouseId: entry.warehouseId }, { refresh: true });
   if (level.costCurrency && level.costCurrency !== entry.cost.currency) {
-    throw new ReceiptRefused({
+    throw new ChangeRefused({
       code: 'INVALID_VALUE',
-      field: `input.lines[${entry.i}].unitCost`,
+      field: entry.field,
       message: `${entry.skuCode} is costed in ${level.costCurrency} in this warehouse; received ${entry.cost.currency}`,
     });
   }
-  const before = after.onHand - entry.quantity;
+  const before = entry.onHandAfter - entry.quantity;
   const previous = level.costMinor ?? entry.cost.minor;
-  level.costMinor = Math.round((before * previous + entry.quantity * entry.cost.minor) / after.onHand);
+  level.costMinor = Math.round((before * previous + entry.quantity * entry.cost.minor) / entry.onHandAfter);
   level.costCurrency = entry.cost.currency;
 }
 
@@ -259,13 +272,29 @@ export async function transferStock(ctx: StockContext, input: TransferStockInput
         tx,
         lines.map((line) => change(line, true)),
       );
-      await applyLevelChanges(
+      const arrived = await applyLevelChanges(
         ledger(ctx),
         tx,
         lines.map((line) => change(line, false)),
       );
+      // Transferred units keep the average cost they had at the source. Without
+      // this they took the destination's average (or none), so moving goods
+      // between our own warehouses changed what stockValuation says they are worth.
+      for (const [i, line] of lines.entries()) {
+        const source = await tx.findOneOrFail(StockLevelEntity, { skuCode: line.skuCode, warehouseId: from.id }, { refresh: true });
+        if (source.costMinor == null || source.costCurrency == null) continue;
+        await foldCost(tx, {
+          skuCode: line.skuCode,
+          warehouseId: to.id,
+          quantity: line.quantity,
+          cost: { minor: source.costMinor, currency: source.costCurrency },
+          onHandAfter: arrived.find((level) => level.skuCode === line.skuCode)!.onHand,
+          field: `input.lines[${i}].skuCode`,
+        });
+      }
     });
   } catch (error) {
+    if (error instanceof ChangeRefused) return failed('transfer', [error.userError]);
     if (!(error instanceof LevelGuardError)) throw error;
     const index = lines.findIndex((line) => line.skuCode === error.skuCode);
     return failed('transfer', [

@@ -10,6 +10,7 @@ import { type Reservation, ReservationEntity, ReservationLineEntity, type Reserv
 import { applyLevelChanges, type LedgerDeps, LevelGuardError } from './ledger.ts';
 import { planSourcing, type WarehouseStock } from './sourcing.ts';
 import { checkLines, checkReference, newStockErrors, type StockErrorCode, type StockLineInput } from './stock-input.ts';
+import { checkWarehouse } from './warehouses.ts';
 
 /**
  * Reservations (pre-occupation) for the orders subgraph. Each operation is
@@ -22,7 +23,7 @@ const MAX_TTL_SECONDS = 86_400;
 /** Conditional updates that lose a race are retried with fresh availability this many times. */
 const ATTEMPTS = 5;
 
-type ReserveInput = { reference: string; lines: StockLineInput[]; ttlSeconds?: number | null };
+type ReserveInput = { reference: string; lines: StockLineInput[]; ttlSeconds?: number | null; warehouseId?: string | null };
 type Payload = { reservation: Reservation | null; userErrors: UserError<StockErrorCode>[] };
 
 const refusal = (code: StockErrorCode, field: string | null, message: string): Payload => failed('reservation', [{ code, field, message }]);
@@ -52,6 +53,7 @@ export async function reserveStock(ctx: StockContext, input: ReserveInput): Prom
   const reference = checkReference(errors, 'input.reference', input.reference);
   const lines = checkLines(errors, input.lines);
   const ttlSeconds = checkInteger(errors, 'input.ttlSeconds', input.ttlSeconds ?? 900, 1, MAX_TTL_SECONDS);
+  const onlyWarehouse = input.warehouseId ? await checkWarehouse(ctx, errors, 'input.warehouseId', input.warehouseId, true) : null;
   if (errors.any) return failed('reservation', errors);
   const request = requestKey(lines);
   const earlier = await existingFor(ctx, reference, request);
@@ -60,7 +62,8 @@ export async function reserveStock(ctx: StockContext, input: ReserveInput): Prom
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
     try {
       const reservation = await ctx.db.transaction(ctx.em, async (tx) => {
-        const plan = planSourcing(lines, await availability(ctx.db, tx, lines));
+        const stock = await availability(ctx.db, tx, lines);
+        const plan = planSourcing(lines, onlyWarehouse ? stock.filter((row) => row.warehouseId === onlyWarehouse.id) : stock);
         if (!plan.ok) {
           const short = plan.shortages.map((s) => `${s.skuCode} (asked ${s.requested}, available ${s.available})`).join(', ');
           throw new StockShort(`not enough stock for ${short}`);
