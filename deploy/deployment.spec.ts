@@ -49,11 +49,11 @@ import {
 
 const VARIABLES = configVariables();
 /**
- * Documented in README and set by CI, but read by no code yet: the event bus
- * (AMQP_URL) and the router's shared limits (REDIS_URL) come with later issues.
- * Once config.ts reads them, they are allowed through VARIABLES anyway.
+ * Documented in README and set by CI, but read by no code yet: the router's
+ * shared limits (REDIS_URL) come with a later issue. Once config.ts reads it,
+ * it is allowed through VARIABLES anyway.
  */
-const PLANNED_VARIABLES = new Set(['AMQP_URL', 'REDIS_URL']);
+const PLANNED_VARIABLES = new Set(['REDIS_URL']);
 const SECRET_VARIABLES = ['INTERNAL_AUTH_SECRET', 'JWT_PUBLIC_KEY', 'JWT_PRIVATE_KEY'];
 /** Variables whose value carries a password (user:password@host). */
 const CREDENTIAL_URLS = ['MYSQL_URL', 'AMQP_URL', 'REDIS_URL'];

@@ -2,7 +2,8 @@ import { createRouter } from '../router/server.ts';
 import { loadSecrets } from '../subgraphs/kit/auth/secrets.ts';
 import type { Config, SubgraphName } from '../subgraphs/kit/config.ts';
 import { createInProcessBus } from '../subgraphs/kit/events/bus.ts';
-import type { Logger } from '../subgraphs/kit/log.ts';
+import { createRabbitMqBus } from '../subgraphs/kit/events/rabbitmq-bus.ts';
+import { createLogger, type Logger } from '../subgraphs/kit/log.ts';
 import type { SubgraphServer } from '../subgraphs/kit/subgraph.ts';
 import { createSubgraphServer } from '../subgraphs/kit/subgraph.ts';
 import { subgraphDefinitions } from './subgraphs.ts';
@@ -31,7 +32,13 @@ export type EmbeddedOptions = {
 export async function startEmbedded(config: Config, options: EmbeddedOptions = {}): Promise<EmbeddedSystem> {
   const secrets = loadSecrets(config);
   // One bus for the whole process: an event of one subgraph reaches consumers in every other.
-  const bus = createInProcessBus(options.log);
+  const bus = config.amqpUrl
+    ? await createRabbitMqBus({
+        url: config.amqpUrl,
+        service: 'embedded',
+        log: options.log ?? createLogger('events', { quiet: config.mode === 'test' }),
+      })
+    : createInProcessBus(options.log);
   const started: { close(): Promise<void> }[] = [bus];
   const closeAll = async () => {
     // Router first, so no request reaches a subgraph that is already gone.

@@ -32,3 +32,9 @@ as_root <<SQL
 CREATE USER IF NOT EXISTS 'stock'@'%' IDENTIFIED BY '${STOCK_DB_PASSWORD}';
 GRANT ALL PRIVILEGES ON \`commerce_stock\`.* TO 'stock'@'%';
 SQL
+
+: "${ORDERS_DB_PASSWORD:?ORDERS_DB_PASSWORD must be set for the mysql service}"
+as_root <<SQL
+CREATE USER IF NOT EXISTS 'orders'@'%' IDENTIFIED BY '${ORDERS_DB_PASSWORD}';
+GRANT ALL PRIVILEGES ON \`commerce_orders\`.* TO 'orders'@'%';
+SQL

@@ -60,3 +60,11 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ JWT_PUBLIC_KEY: 'not a key' })).toThrow(/JWT_PUBLIC_KEY must be a PEM block/);
   });
 });
+
+describe('loadConfig for the event bus', () => {
+  it('reads AMQP_URL and refuses a URL of another protocol', () => {
+    expect(loadConfig({ AMQP_URL: 'amqp://guest:guest@127.0.0.1:5672' }).amqpUrl).toBe('amqp://guest:guest@127.0.0.1:5672');
+    expect(loadConfig({}).amqpUrl).toBeUndefined();
+    expect(() => loadConfig({ AMQP_URL: 'http://rabbit' })).toThrow(/AMQP_URL must be a amqp: or amqps: URL/);
+  });
+});

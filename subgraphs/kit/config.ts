@@ -41,6 +41,8 @@ export type Config = {
   mysqlUrl: string | undefined;
   /** MYSQL_DATABASE_PREFIX: database name = prefix + subgraph name. */
   mysqlDatabasePrefix: string;
+  /** AMQP_URL: RabbitMQ carries events between processes; unset, the in-process bus does (one process). */
+  amqpUrl: string | undefined;
   /** INTERNAL_AUTH_SECRET: HMAC key for the identity header the router signs for subgraphs. */
   internalAuthSecret: string | undefined;
   /** JWT_PUBLIC_KEY / JWT_PRIVATE_KEY: PEM keys (EdDSA or ES256) for bearer tokens. */
@@ -119,6 +121,7 @@ export function loadConfig(env: Env = process.env): Config {
 
   const mysqlUrl = url('MYSQL_URL', ['mysql:', 'mariadb:']);
   const mysqlDatabasePrefix = read('MYSQL_DATABASE_PREFIX') ?? 'commerce_';
+  const amqpUrl = url('AMQP_URL', ['amqp:', 'amqps:']);
   if (!/^[A-Za-z0-9_]{0,40}$/.test(mysqlDatabasePrefix)) {
     problems.push(`MYSQL_DATABASE_PREFIX may hold only letters, digits and _ (at most 40); received "${mysqlDatabasePrefix}"`);
   }
@@ -161,6 +164,7 @@ export function loadConfig(env: Env = process.env): Config {
     subgraphUrls,
     mysqlUrl,
     mysqlDatabasePrefix,
+    amqpUrl,
     internalAuthSecret,
     jwtPublicKey,
     jwtPrivateKey,

@@ -15,6 +15,7 @@ import { type Database, type DatabaseOptions, type EntityManager, openDatabase }
 import { errorHandling } from './errors.ts';
 import { createInProcessBus, type EventBus } from './events/bus.ts';
 import { type EventRecorder, eventRecorder } from './events/outbox.ts';
+import { createRabbitMqBus } from './events/rabbitmq-bus.ts';
 import { type OutboxRelay, startOutboxRelay } from './events/relay.ts';
 import { sendError, sendJson, serveGraphQL } from './http/graphql-over-http.ts';
 import { createHttpServer, headerValue, pathOf } from './http/http-server.ts';
@@ -94,7 +95,15 @@ export async function createSubgraphServer<Loaders>(
     onQuery: options.onQuery,
   });
   if (config.seedDemoData && definition.seed) await definition.seed(db, log);
-  const bus = options.bus ?? createInProcessBus(log);
+  let bus: EventBus;
+  try {
+    bus =
+      options.bus ??
+      (config.amqpUrl ? await createRabbitMqBus({ url: config.amqpUrl, service: definition.name, log }) : createInProcessBus(log));
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
   const events = eventRecorder(definition.name);
   const relay = startOutboxRelay(db, bus, { log });
   const services = createServiceClient({

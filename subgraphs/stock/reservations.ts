@@ -1,4 +1,5 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { isLockConflict } from '../kit/db/conflicts.ts';
 import type { Database, EntityManager } from '../kit/db/database.ts';
 import type { EventRecorder } from '../kit/events/outbox.ts';
 import { newId } from '../kit/ids.ts';
@@ -101,7 +102,7 @@ export async function reserveStock(ctx: StockContext, input: ReserveInput): Prom
       if (error instanceof StockShort) return refusal('INSUFFICIENT_STOCK', 'input.lines', error.message);
       if (error instanceof UniqueConstraintViolationException) return (await existingFor(ctx, reference, request))!;
       // Availability changed between the read and the conditional update: read again.
-      if (error instanceof LevelGuardError || isDeadlock(error)) continue;
+      if (error instanceof LevelGuardError || isLockConflict(error)) continue;
       throw error;
     }
   }
@@ -124,11 +125,6 @@ async function availability(db: Database, tx: EntityManager, lines: readonly Sto
     priority: Number(row.priority),
     available: Number(row.available),
   }));
-}
-
-function isDeadlock(error: unknown): boolean {
-  const code = (error as { code?: string })?.code;
-  return code === 'ER_LOCK_DEADLOCK' || code === 'ER_LOCK_WAIT_TIMEOUT' || /deadlock/i.test((error as Error)?.message ?? '');
 }
 
 const ledgerOf = (ctx: StockContext): LedgerDeps => ({ db: ctx.db, events: ctx.events });

@@ -19,6 +19,11 @@ export type TestSystem = {
   ): Promise<{ status: number; body: GraphQLResponse<T> }>;
   /** A staff token signed with this system's development key. */
   staffToken(scopes: readonly string[]): Promise<string>;
+  /**
+   * A member's token, as the members subgraph will issue at login (it does not
+   * exist yet, so the test mints it with the same key and claims).
+   */
+  memberToken(memberId: string): Promise<string>;
   close(): Promise<void>;
 };
 
@@ -41,6 +46,7 @@ export async function startTestSystem(target: DatabaseTarget, env: Record<string
       return { status: response.status, body: (await response.json()) as GraphQLResponse<T> };
     },
     staffToken: (scopes) => mint({ subject: 'staff-e2e', kind: 'staff', scopes }),
+    memberToken: (memberId) => mint({ subject: memberId, kind: 'member', scopes: [] }),
     async close() {
       await system.close();
       await environment.cleanup();

@@ -7,6 +7,7 @@ import { type AbstractSqlDriver, type MikroORM, NodeSqliteDialect, type SqlEntit
 import { createConnection } from 'mysql2/promise';
 import type { Config } from '../config.ts';
 import { KitOutboxMigration, OutboxEventEntity } from '../events/outbox.entity.ts';
+import { KitProcessedEventsMigration, ProcessedEventEntity } from '../events/processed-events.ts';
 import { Mutex } from './mutex.ts';
 
 export type EntityManager = SqlEntityManager;
@@ -69,10 +70,10 @@ export async function openDatabase(config: Config, options: DatabaseOptions): Pr
     : { debug: false };
   const common = {
     // Every subgraph gets the kit's outbox, migrated before its own tables.
-    entities: [OutboxEventEntity, ...options.entities],
+    entities: [OutboxEventEntity, ProcessedEventEntity, ...options.entities],
     extensions: [Migrator],
     migrations: {
-      migrationsList: [KitOutboxMigration, ...options.migrations],
+      migrationsList: [KitOutboxMigration, KitProcessedEventsMigration, ...options.migrations],
       snapshot: false,
       silent: true,
       tableName: 'schema_migrations',

@@ -8,11 +8,22 @@ import type { DomainEvent } from './event.ts';
  */
 export type EventHandler = (event: DomainEvent) => void | Promise<void>;
 
+export type SubscribeOptions = {
+  /**
+   * A work queue shared by every instance of one service, e.g.
+   * 'orders.reservation-expired': each event is handled by one instance,
+   * retried when the handler fails, set aside after repeated failures.
+   * Without it the subscription is a broadcast: every process gets every
+   * event (GraphQL subscriptions). The in-process bus ignores it.
+   */
+  queue?: string;
+};
+
 export type EventBus = {
   /** Resolves once every local handler has had the events, in order. */
   publish(events: readonly DomainEvent[]): Promise<void>;
   /** Handles events of the given types (or all, with '*'); returns the unsubscribe function. */
-  subscribe(types: readonly string[] | '*', handler: EventHandler): () => void;
+  subscribe(types: readonly string[] | '*', handler: EventHandler, options?: SubscribeOptions): () => void;
   close(): Promise<void>;
 };
 

@@ -27,10 +27,15 @@ export const staff = (...scopes: string[]): Identity => ({ kind: 'staff', subjec
 export async function startTestSubgraph<Loaders>(
   definition: SubgraphDefinition<Loaders>,
   config: Config,
-  options: { onQuery?: (sql: string) => void; peerUrls?: SubgraphOptions['peerUrls'] } = {},
+  options: { onQuery?: (sql: string) => void; peerUrls?: SubgraphOptions['peerUrls']; bus?: SubgraphOptions['bus'] } = {},
 ): Promise<TestSubgraph> {
   const secrets = loadSecrets(config);
-  const server = await createSubgraphServer(definition, config, { secrets, onQuery: options.onQuery, peerUrls: options.peerUrls });
+  const server = await createSubgraphServer(definition, config, {
+    secrets,
+    onQuery: options.onQuery,
+    peerUrls: options.peerUrls,
+    bus: options.bus,
+  });
   const url = await server.listen(0);
   return {
     server,

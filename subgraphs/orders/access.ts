@@ -1,0 +1,20 @@
+import { hasScope, type Identity } from '../kit/auth/identity.ts';
+import type { Order } from './entities/order.entity.ts';
+
+/**
+ * Who may see or act on an order: staff (and partners) holding the scope,
+ * or the member the order belongs to. Guests' orders are visible to staff only.
+ */
+export function isOwner(identity: Identity, order: Pick<Order, 'memberId'>): boolean {
+  return identity.kind === 'member' && order.memberId !== null && order.memberId !== undefined && identity.subject === order.memberId;
+}
+
+export const canRead = (identity: Identity, order: Pick<Order, 'memberId'>) =>
+  hasScope(identity, 'orders:read') || isOwner(identity, order);
+export const canWrite = (identity: Identity, order: Pick<Order, 'memberId'>) =>
+  hasScope(identity, 'orders:write') || isOwner(identity, order);
+
+/** The scope of an idempotency key: the same key from two callers is two checkouts. */
+export function callerKey(identity: Identity): string {
+  return identity.subject ? `${identity.kind}:${identity.subject}` : 'guest';
+}

@@ -1,0 +1,286 @@
+import { createHash } from 'node:crypto';
+import { hasScope } from '../kit/auth/identity.ts';
+import { retryOnLockConflict } from '../kit/db/conflicts.ts';
+import { newId } from '../kit/ids.ts';
+import { failed, succeeded, type UserError, UserErrors } from '../kit/user-errors.ts';
+import { checkCount, checkInteger, checkText } from '../kit/validation.ts';
+import { callerKey } from './access.ts';
+import type { OrdersContext } from './context.ts';
+import { type Order, OrderEntity, OrderLineEntity, type SalesChannel } from './entities/order.entity.ts';
+import { nextOrderNumber } from './order-number.ts';
+import { recordPlaced } from './order-state.ts';
+import { cataloguePrices, endReservation, PeerUnavailable, type Price, reserveStock } from './peers.ts';
+
+/**
+ * Checkout, as steps with their compensation:
+ *
+ * 1. validate the input (nothing is read or written before it passes);
+ * 2. a known idempotency key returns its order (or DUPLICATE_REQUEST for a different basket);
+ * 3. prices come from the catalogue, never from the client;
+ * 4. stock reserves every line or none, under the order id. The id is derived
+ *    from (caller, idempotency key), so a retry, or two racing calls, ask stock
+ *    for the same reservation and stock's own idempotency reserves once;
+ * 5. the order, its lines, its number, history and OrderPlaced event are
+ *    written in one transaction. If that fails, step 4 is compensated by
+ *    releasing the reservation.
+ *
+ * A crash between 4 and 5 leaves a reservation without an order; it expires
+ * on its own, and a retry with the same key completes the checkout.
+ */
+export type OrderErrorCode =
+  | 'INVALID_VALUE'
+  | 'UNKNOWN_SKU'
+  | 'UNKNOWN_ORDER'
+  | 'INSUFFICIENT_STOCK'
+  | 'INVALID_STATE_TRANSITION'
+  | 'DUPLICATE_REQUEST'
+  | 'SERVICE_UNAVAILABLE'
+  | 'INVALID_COUPON'
+  | 'INSUFFICIENT_POINTS'
+  | 'NOT_ALLOWED';
+
+export type AddressInput = {
+  name: string;
+  phone: string;
+  line1: string;
+  line2?: string | null;
+  city: string;
+  postalCode: string;
+  country: string;
+};
+export type PlaceOrderInput = {
+  idempotencyKey: string;
+  channel: SalesChannel;
+  lines: { skuCode: string; quantity: number }[];
+  couponCode?: string | null;
+  pointsToRedeem?: number | null;
+  shippingAddress?: AddressInput | null;
+  storeWarehouseId?: string | null;
+  memberId?: string | null;
+};
+
+/** How long an unpaid order holds its stock. */
+export const PAYMENT_WINDOW_SECONDS = 30 * 60;
+const MAX_LINES = 50;
+const MAX_QUANTITY = 999;
+const SKU_CODE = /^[A-Z0-9][A-Z0-9-]{1,39}$/;
+
+type Payload = { order: Order | null; userErrors: UserError<OrderErrorCode>[] };
+const refuse = (code: OrderErrorCode, field: string | null, message: string): Payload => failed('order', [{ code, field, message }]);
+
+function validate(ctx: OrdersContext, input: PlaceOrderInput): UserErrors<OrderErrorCode> {
+  const errors = new UserErrors<OrderErrorCode>();
+  checkText(errors, 'input.idempotencyKey', input.idempotencyKey, 200);
+  checkCount(errors, 'input.lines', input.lines, MAX_LINES, 'lines');
+  const seen = new Set<string>();
+  input.lines.forEach((line, i) => {
+    if (!SKU_CODE.test(line.skuCode))
+      errors.add(
+        'INVALID_VALUE',
+        `input.lines[${i}].skuCode`,
+        `input.lines[${i}].skuCode is not a SKU code; received ${JSON.stringify(line.skuCode)}`,
+      );
+    checkInteger(errors, `input.lines[${i}].quantity`, line.quantity, 1, MAX_QUANTITY);
+    if (seen.has(line.skuCode))
+      errors.add('INVALID_VALUE', `input.lines[${i}].skuCode`, `${line.skuCode} is on more than one line; put it on one`);
+    seen.add(line.skuCode);
+  });
+  if (input.channel === 'ONLINE') {
+    if (!input.shippingAddress) errors.add('INVALID_VALUE', 'input.shippingAddress', 'an ONLINE order needs a shipping address');
+    else checkAddress(errors, input.shippingAddress);
+    if (input.storeWarehouseId) errors.add('INVALID_VALUE', 'input.storeWarehouseId', 'only a STORE sale names a store');
+  } else {
+    if (!hasScope(ctx.identity, 'orders:write'))
+      errors.add('NOT_ALLOWED', 'input.channel', 'a STORE sale is made by a cashier holding orders:write');
+    if (!input.storeWarehouseId) errors.add('INVALID_VALUE', 'input.storeWarehouseId', 'a STORE sale names the store the goods leave from');
+  }
+  if (input.memberId && !(input.channel === 'STORE' && hasScope(ctx.identity, 'orders:write'))) {
+    errors.add(
+      'NOT_ALLOWED',
+      'input.memberId',
+      'only a cashier names the member of a STORE sale; an ONLINE order belongs to the signed-in member',
+    );
+  }
+  // Coupons and points are the members subgraph's; until it exists none can be redeemed, so
+  // an order never silently ignores a discount the customer expects.
+  if (input.couponCode)
+    errors.add('INVALID_COUPON', 'input.couponCode', `coupon "${input.couponCode}" cannot be used: no coupon campaign is running`);
+  if ((input.pointsToRedeem ?? 0) !== 0) {
+    if (!Number.isInteger(input.pointsToRedeem) || (input.pointsToRedeem ?? 0) < 0) {
+      errors.add(
+        'INVALID_VALUE',
+        'input.pointsToRedeem',
+        `input.pointsToRedeem must be a whole number, 0 or more; received ${input.pointsToRedeem}`,
+      );
+    } else errors.add('INSUFFICIENT_POINTS', 'input.pointsToRedeem', 'there are no member points to redeem yet');
+  }
+  return errors;
+}
+
+function checkAddress(errors: UserErrors<OrderErrorCode>, address: AddressInput): void {
+  checkText(errors, 'input.shippingAddress.name', address.name, 120);
+  checkText(errors, 'input.shippingAddress.phone', address.phone, 40);
+  checkText(errors, 'input.shippingAddress.line1', address.line1, 200);
+  checkText(errors, 'input.shippingAddress.city', address.city, 80);
+  checkText(errors, 'input.shippingAddress.postalCode', address.postalCode, 20);
+  if (!/^[A-Z]{2}$/.test(address.country)) {
+    errors.add(
+      'INVALID_VALUE',
+      'input.shippingAddress.country',
+      `input.shippingAddress.country must be an ISO 3166 code such as CN; received ${JSON.stringify(address.country)}`,
+    );
+  }
+}
+
+/** The order id for (caller, idempotency key): the same pair always names the same order and reservation. */
+export function orderIdFor(caller: string, idempotencyKey: string): string {
+  const hex = createHash('sha256').update(`${caller}\n${idempotencyKey}`).digest('hex');
+  // Laid out as an RFC 9562 version 8 (custom) UUID, like our other ids in shape.
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${((Number.parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** What tells a retry from a reuse of the key: the basket, channel, store, member and address. */
+function requestOf(input: PlaceOrderInput, memberId: string | null): string {
+  const lines = [...input.lines].sort((a, b) => a.skuCode.localeCompare(b.skuCode)).map((line) => [line.skuCode, line.quantity]);
+  return JSON.stringify({
+    channel: input.channel,
+    lines,
+    store: input.storeWarehouseId ?? null,
+    memberId,
+    address: input.shippingAddress ?? null,
+  });
+}
+
+async function existingOrder(ctx: OrdersContext, caller: string, key: string, request: string): Promise<Payload | null> {
+  const order = await ctx.em.findOne(OrderEntity, { caller, idempotencyKey: key }, { refresh: true });
+  if (!order) return null;
+  if (order.request !== request)
+    return refuse('DUPLICATE_REQUEST', 'input.idempotencyKey', `idempotencyKey "${key}" was used for a different order (${order.number})`);
+  return succeeded('order', order);
+}
+
+export async function placeOrder(ctx: OrdersContext, input: PlaceOrderInput): Promise<Payload> {
+  const errors = validate(ctx, input);
+  if (errors.any) return failed('order', errors);
+  const caller = callerKey(ctx.identity);
+  const memberId = input.channel === 'STORE' ? (input.memberId ?? null) : ctx.identity.kind === 'member' ? ctx.identity.subject : null;
+  const request = requestOf(input, memberId);
+  const earlier = await existingOrder(ctx, caller, input.idempotencyKey, request);
+  if (earlier) return earlier;
+
+  const orderId = orderIdFor(caller, input.idempotencyKey);
+  let prices: Map<string, Price>;
+  try {
+    prices = await cataloguePrices(
+      ctx,
+      input.lines.map((line) => line.skuCode),
+    );
+  } catch (error) {
+    if (error instanceof PeerUnavailable) return unavailable('catalogue', error);
+    throw error;
+  }
+  const priceErrors = new UserErrors<OrderErrorCode>();
+  input.lines.forEach((line, i) => {
+    if (!prices.has(line.skuCode))
+      priceErrors.add('UNKNOWN_SKU', `input.lines[${i}].skuCode`, `the catalogue has no SKU "${line.skuCode}"`);
+  });
+  const currencies = new Set([...prices.values()].map((price) => price.currency));
+  if (currencies.size > 1)
+    priceErrors.add(
+      'INVALID_VALUE',
+      'input.lines',
+      `these SKUs are priced in different currencies (${[...currencies].join(', ')}); order them separately`,
+    );
+  if (priceErrors.any) return failed('order', priceErrors);
+
+  let reservation: Awaited<ReturnType<typeof reserveStock>>;
+  try {
+    reservation = await reserveStock(ctx, {
+      reference: orderId,
+      lines: input.lines,
+      ttlSeconds: PAYMENT_WINDOW_SECONDS,
+      warehouseId: input.storeWarehouseId,
+    });
+  } catch (error) {
+    if (!(error instanceof PeerUnavailable)) throw error;
+    // The reservation may have happened with its answer lost: give it back, best effort (it also expires on its own).
+    await endReservation(ctx, 'releaseReservation', orderId).catch(() => undefined);
+    return unavailable('stock', error);
+  }
+  if (!reservation.reservation) {
+    const stockError = reservation.userErrors[0];
+    if (stockError?.code === 'INSUFFICIENT_STOCK') return refuse('INSUFFICIENT_STOCK', 'input.lines', stockError.message);
+    if (stockError?.code === 'DUPLICATE_REQUEST')
+      return refuse('DUPLICATE_REQUEST', 'input.idempotencyKey', `idempotencyKey "${input.idempotencyKey}" was used for a different order`);
+    if (stockError?.code === 'UNKNOWN_WAREHOUSE' || stockError?.code === 'WAREHOUSE_INACTIVE') {
+      return refuse('INVALID_VALUE', 'input.storeWarehouseId', stockError.message);
+    }
+    throw new Error(`stock refused the reservation: ${JSON.stringify(reservation.userErrors)}`);
+  }
+
+  try {
+    // A lock conflict (MySQL) changed nothing: run the write again rather than give the reservation back.
+    const order = await retryOnLockConflict(() =>
+      ctx.db.transaction(ctx.em, async (tx) => {
+        const now = new Date();
+        const currency = [...currencies][0]!;
+        const lines = input.lines.map((line, position) => {
+          const unit = prices.get(line.skuCode)!.minor;
+          return {
+            id: newId(),
+            orderId,
+            position,
+            skuCode: line.skuCode,
+            quantity: line.quantity,
+            unitPriceMinor: unit,
+            lineTotalMinor: unit * line.quantity,
+            returnRequestedQuantity: 0,
+            returnedQuantity: 0,
+          };
+        });
+        const subtotal = lines.reduce((sum, line) => sum + line.lineTotalMinor, 0);
+        const order = tx.create(OrderEntity, {
+          id: orderId,
+          number: await nextOrderNumber(ctx.db, tx, now),
+          status: 'PENDING_PAYMENT',
+          channel: input.channel,
+          memberId,
+          caller,
+          idempotencyKey: input.idempotencyKey,
+          request,
+          currency,
+          subtotalMinor: subtotal,
+          totalMinor: subtotal,
+          reservationExpiresAt: new Date(reservation.reservation!.expiresAt),
+          shippingJson: input.shippingAddress ? JSON.stringify(input.shippingAddress) : null,
+          storeWarehouseId: input.storeWarehouseId ?? null,
+          carrier: null,
+          trackingNumber: null,
+          version: 1,
+          createdAt: now,
+          updatedAt: now,
+        });
+        await tx.flush(); // the order row before its lines (ids are plain columns)
+        for (const line of lines) tx.create(OrderLineEntity, line);
+        recordPlaced(ctx, tx, order, ctx.identity.subject);
+        return order;
+      }),
+    );
+    return succeeded('order', order);
+  } catch (error) {
+    // A racing call with the same key won: its order holds this very reservation, which must stay.
+    const winner = await existingOrder(ctx, caller, input.idempotencyKey, request);
+    if (winner) return winner;
+    if (await ctx.em.findOne(OrderEntity, { id: orderId }, { refresh: true })) throw error;
+    await endReservation(ctx, 'releaseReservation', orderId).catch(() => undefined);
+    throw error;
+  }
+}
+
+function unavailable(peer: string, error: Error): Payload {
+  return refuse(
+    'SERVICE_UNAVAILABLE',
+    null,
+    `the ${peer} service did not answer (${error.message}); no order was placed and no stock reserved. Retry with the same idempotencyKey.`,
+  );
+}

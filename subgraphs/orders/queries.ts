@@ -1,0 +1,75 @@
+import { hasScope } from '../kit/auth/identity.ts';
+import { forbidden } from '../kit/errors.ts';
+import { eventStream } from '../kit/events/stream.ts';
+import { loadOrNull } from '../kit/loaders.ts';
+import { type Connection, decodeCursor, pageSize, toConnection } from '../kit/pagination.ts';
+import { canRead, isOwner } from './access.ts';
+import type { OrdersContext } from './context.ts';
+import { type Order, OrderEntity, type OrderStatus, type SalesChannel } from './entities/order.entity.ts';
+import { ORDER_EVENTS, type OrderEventData } from './order-state.ts';
+
+/** An order the caller may see, or null (never "forbidden": that would tell an order exists). */
+export async function orderById(ctx: OrdersContext, id: string): Promise<Order | null> {
+  const order = await loadOrNull(ctx.loaders.orderById, id);
+  return order && canRead(ctx.identity, order) ? order : null;
+}
+
+export type OrderFilter = {
+  status?: OrderStatus | null;
+  channel?: SalesChannel | null;
+  memberId?: string | null;
+  from?: Date | null;
+  to?: Date | null;
+};
+
+/** Orders newest first, paged by (createdAt, id). */
+export async function listOrders(
+  ctx: OrdersContext,
+  filter: OrderFilter,
+  args: { first?: number | null; after?: string | null },
+): Promise<Connection<Order>> {
+  const size = pageSize(args.first);
+  const where: Record<string, unknown> = {};
+  if (filter.status) where.status = filter.status;
+  if (filter.channel) where.channel = filter.channel;
+  if (filter.memberId) where.memberId = filter.memberId;
+  const created: Record<string, Date> = {};
+  if (filter.from) created.$gte = filter.from;
+  if (filter.to) created.$lt = filter.to;
+  if (Object.keys(created).length) where.createdAt = created;
+  const conditions: Record<string, unknown>[] = [where];
+  if (args.after) {
+    const [at, id] = decodeCursor(args.after, ['number', 'string']) as [number, string];
+    conditions.push({ $or: [{ createdAt: { $lt: new Date(at) } }, { createdAt: new Date(at), id: { $lt: id } }] });
+  }
+  const rows = await ctx.em.find(OrderEntity, { $and: conditions }, { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], limit: size + 1 });
+  for (const order of rows) ctx.loaders.orderById.prime(order.id, order);
+  return toConnection(
+    rows,
+    size,
+    (order) => [order.createdAt.getTime(), order.id],
+    () => ctx.em.count(OrderEntity, where),
+  );
+}
+
+/** `Member.orders`: the member themself, or staff with orders:read. */
+export function memberOrders(ctx: OrdersContext, memberId: string, args: { first?: number | null; after?: string | null }) {
+  if (!isOwner(ctx.identity, { memberId }) && !hasScope(ctx.identity, 'orders:read')) {
+    throw forbidden("a member's orders are visible to that member and to staff with orders:read");
+  }
+  return listOrders(ctx, { memberId }, args);
+}
+
+/**
+ * `orderUpdated`: one event per status change. Staff with orders:read see
+ * every order; a member sees their own orders only, whatever `orderId` says.
+ */
+export function orderUpdates(ctx: OrdersContext, orderId: string | null | undefined) {
+  const staff = hasScope(ctx.identity, 'orders:read');
+  const member = ctx.identity.kind === 'member' ? ctx.identity.subject : null;
+  if (!staff && !member) throw forbidden('orderUpdated needs orders:read, or a signed-in member for their own orders');
+  return eventStream<OrderEventData>(ctx.bus, ORDER_EVENTS, (event) => {
+    if (orderId && event.data.orderId !== orderId) return false;
+    return staff || (member !== null && event.data.memberId === member);
+  });
+}

@@ -1,0 +1,23 @@
+import { parse } from 'graphql';
+import { subgraphTypeDefs } from '../kit/schema/type-defs.ts';
+import type { SubgraphDefinition } from '../kit/subgraph.ts';
+import { ordersEntities } from './entities/order.entity.ts';
+import { startOrderBackground } from './lifecycle.ts';
+import { createOrdersLoaders, type OrdersLoaders } from './loaders.ts';
+import { ordersMigrations } from './migrations/index.ts';
+import { resolvers } from './resolvers.ts';
+
+/** The orders subgraph as the kit runs it; `index.ts` listens, tests build it on a free port. */
+export const ordersTypeDefs = subgraphTypeDefs(import.meta.dirname);
+
+export const ordersSubgraph: SubgraphDefinition<OrdersLoaders> = {
+  name: 'orders',
+  typeDefs: parse(ordersTypeDefs),
+  resolvers,
+  entities: ordersEntities,
+  migrations: ordersMigrations,
+  createLoaders: (em) => createOrdersLoaders(em),
+  // Checkout reads prices from the catalogue and reserves, commits, releases and returns stock.
+  serviceScopes: ['catalogue:read', 'stock:read', 'stock:write'],
+  background: ({ db, bus, events, log, config }) => startOrderBackground({ db, bus, events, log }, config.reservationSweepIntervalMs),
+};
