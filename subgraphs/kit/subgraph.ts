@@ -57,7 +57,14 @@ export type SubgraphDefinition<Loaders> = {
   /** Scopes this subgraph's service identity holds when it calls another subgraph. */
   serviceScopes?: readonly string[];
   /** Starts background work (sweepers, consumers) once the server is built; the returned function stops it. */
-  background?(services: { db: Database; bus: EventBus; events: EventRecorder; log: Logger; config: Config }): () => Promise<void>;
+  background?(services: {
+    db: Database;
+    bus: EventBus;
+    events: EventRecorder;
+    services: ServiceClient;
+    log: Logger;
+    config: Config;
+  }): () => Promise<void>;
 };
 
 export type SubgraphServer = {
@@ -112,7 +119,7 @@ export async function createSubgraphServer<Loaders>(
     secret: options.secrets.internalAuthSecret,
     urls: options.peerUrls ?? config.subgraphUrls,
   });
-  const stopBackground = definition.background?.({ db, bus, events, log, config });
+  const stopBackground = definition.background?.({ db, bus, events, services, log, config });
 
   const schema = enforceAuthDirectives(
     buildSubgraphSchema([{ typeDefs: definition.typeDefs, resolvers: definition.resolvers }]),

@@ -9,7 +9,7 @@ import type { OrdersContext } from './context.ts';
 import { type Order, OrderEntity, OrderLineEntity, type SalesChannel } from './entities/order.entity.ts';
 import { nextOrderNumber } from './order-number.ts';
 import { recordPlaced } from './order-state.ts';
-import { cataloguePrices, endReservation, PeerUnavailable, type Price, reserveStock } from './peers.ts';
+import { cataloguePrices, changeReservation, PeerUnavailable, type Price, reserveStock } from './peers.ts';
 
 /**
  * Checkout, as steps with their compensation:
@@ -204,7 +204,7 @@ export async function placeOrder(ctx: OrdersContext, input: PlaceOrderInput): Pr
   } catch (error) {
     if (!(error instanceof PeerUnavailable)) throw error;
     // The reservation may have happened with its answer lost: give it back, best effort (it also expires on its own).
-    await endReservation(ctx, 'releaseReservation', orderId).catch(() => undefined);
+    await changeReservation(ctx, 'releaseReservation', orderId).catch(() => undefined);
     return unavailable('stock', error);
   }
   if (!reservation.reservation) {
@@ -272,7 +272,7 @@ export async function placeOrder(ctx: OrdersContext, input: PlaceOrderInput): Pr
     const winner = await existingOrder(ctx, caller, input.idempotencyKey, request);
     if (winner) return winner;
     if (await ctx.em.findOne(OrderEntity, { id: orderId }, { refresh: true })) throw error;
-    await endReservation(ctx, 'releaseReservation', orderId).catch(() => undefined);
+    await changeReservation(ctx, 'releaseReservation', orderId).catch(() => undefined);
     throw error;
   }
 }

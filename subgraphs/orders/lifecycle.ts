@@ -3,6 +3,7 @@ import type { EventBus } from '../kit/events/bus.ts';
 import type { DomainEvent } from '../kit/events/event.ts';
 import type { EventRecorder } from '../kit/events/outbox.ts';
 import type { Logger } from '../kit/log.ts';
+import type { ServiceClient } from '../kit/service-client.ts';
 import { failed, succeeded, type UserError, UserErrors } from '../kit/user-errors.ts';
 import { checkCount, checkInteger, checkText } from '../kit/validation.ts';
 import { canWrite } from './access.ts';
@@ -10,7 +11,7 @@ import type { OrderErrorCode } from './checkout.ts';
 import type { OrdersContext } from './context.ts';
 import { type Order, OrderEntity, OrderLineEntity, type OrderStatus } from './entities/order.entity.ts';
 import { canTransition, type TransitionDeps, transition, transitionError } from './order-state.ts';
-import { endReservation, PeerUnavailable, reservationLines, returnStock } from './peers.ts';
+import { changeReservation, PeerUnavailable, reservationLines, returnStock } from './peers.ts';
 
 /**
  * Everything after checkout: payment, cancellation, shipping, completion and
@@ -68,7 +69,7 @@ export async function cancelOrder(ctx: OrdersContext, input: { orderId: string; 
  * conditional update cancelled the order gets here, so this happens once.
  */
 async function giveStockBack(ctx: OrdersContext, order: Order): Promise<void> {
-  const released = await endReservation(ctx, 'releaseReservation', order.id);
+  const released = await changeReservation(ctx, 'releaseReservation', order.id);
   // Stock answers INVALID_STATE_TRANSITION to a release only for a COMMITTED reservation.
   if (released.reservation || !released.userErrors.some((error) => error.code === 'INVALID_STATE_TRANSITION')) return;
   const byWarehouse = new Map<string, { skuCode: string; quantity: number }[]>();
@@ -95,7 +96,7 @@ export async function shipOrder(ctx: OrdersContext, input: { orderId: string; ca
   const order = await prepare(ctx, input.orderId, 'SHIPPED');
   if (!('id' in order)) return order;
   try {
-    const committed = await endReservation(ctx, 'commitReservation', order.id);
+    const committed = await changeReservation(ctx, 'commitReservation', order.id);
     if (!committed.reservation) {
       return refuse(
         'INVALID_STATE_TRANSITION',
@@ -213,15 +214,34 @@ async function moveById(deps: Deps, orderId: string, from: OrderStatus, to: Orde
 export const PAYMENT_SUCCEEDED = 'PaymentSucceeded';
 export const RESERVATION_EXPIRED = 'ReservationExpired';
 
-export function startOrderConsumers(deps: Deps & { bus: EventBus }): () => void {
-  const onPaid = deps.bus.subscribe([PAYMENT_SUCCEEDED], async (event: DomainEvent) => {
-    const data = event.data as { orderId: string; paymentId?: string };
-    await moveById(deps, data.orderId, 'PENDING_PAYMENT', 'PAID', `payment ${data.paymentId ?? event.id}`);
-  });
-  const onExpired = deps.bus.subscribe([RESERVATION_EXPIRED], async (event: DomainEvent) => {
-    const data = event.data as { reference: string };
-    await moveById(deps, data.reference, 'PENDING_PAYMENT', 'CANCELLED', 'not paid before the reservation expired');
-  });
+/** How long a paid order keeps its stock reserved while it waits to ship. */
+export const PAID_HOLD_SECONDS = 14 * 86_400;
+
+export function startOrderConsumers(deps: Deps & { bus: EventBus; services: ServiceClient }): () => void {
+  // Named queues: with RabbitMQ each event is handled once by the orders service, not once per instance.
+  const onPaid = deps.bus.subscribe(
+    [PAYMENT_SUCCEEDED],
+    async (event: DomainEvent) => {
+      const data = event.data as { orderId: string; paymentId?: string };
+      const order = await deps.db.fork().findOne(OrderEntity, { id: data.orderId });
+      if (order?.status !== 'PENDING_PAYMENT') return;
+      // A paid order keeps its stock until it ships: stretch the reservation first, so an
+      // order never turns PAID with stock about to be released (a failure retries the event).
+      const extended = await changeReservation(deps, 'extendReservation', order.id, { ttlSeconds: PAID_HOLD_SECONDS });
+      if (!extended.reservation)
+        deps.log.warn(`order ${order.number} is paid but its reservation could not be kept: ${extended.userErrors[0]?.message}`);
+      await moveById(deps, data.orderId, 'PENDING_PAYMENT', 'PAID', `payment ${data.paymentId ?? event.id}`);
+    },
+    { queue: 'orders.payment-succeeded' },
+  );
+  const onExpired = deps.bus.subscribe(
+    [RESERVATION_EXPIRED],
+    async (event: DomainEvent) => {
+      const data = event.data as { reference: string };
+      await moveById(deps, data.reference, 'PENDING_PAYMENT', 'CANCELLED', 'not paid before the reservation expired');
+    },
+    { queue: 'orders.reservation-expired' },
+  );
   return () => {
     onPaid();
     onExpired();
@@ -246,7 +266,7 @@ export async function cancelExpiredOrders(deps: Deps, now = new Date()): Promise
 }
 
 export function startOrderBackground(
-  services: { db: Database; bus: EventBus; events: EventRecorder; log: Logger },
+  services: { db: Database; bus: EventBus; events: EventRecorder; services: ServiceClient; log: Logger },
   sweepIntervalMs: number,
 ): () => Promise<void> {
   const stopConsumers = startOrderConsumers(services);

@@ -1,6 +1,8 @@
 import { parseMoney } from '../kit/money.ts';
-import { ServiceCallError } from '../kit/service-client.ts';
-import type { OrdersContext } from './context.ts';
+import { ServiceCallError, type ServiceClient } from '../kit/service-client.ts';
+
+/** Anything that can call other subgraphs: a request's context, or a consumer's services. */
+type Caller = { services: ServiceClient };
 
 /**
  * What orders asks of the catalogue and stock subgraphs. Calls go straight to
@@ -14,7 +16,7 @@ export class PeerUnavailable extends Error {
   }
 }
 
-async function call<T>(ctx: OrdersContext, target: 'catalogue' | 'stock', query: string, variables: Record<string, unknown>): Promise<T> {
+async function call<T>(ctx: Caller, target: 'catalogue' | 'stock', query: string, variables: Record<string, unknown>): Promise<T> {
   try {
     return await ctx.services.query<T>(target, query, variables);
   } catch (error) {
@@ -26,7 +28,7 @@ async function call<T>(ctx: OrdersContext, target: 'catalogue' | 'stock', query:
 export type Price = { minor: number; currency: string };
 
 /** Current catalogue prices of the codes; a code the catalogue lacks is missing from the map. */
-export async function cataloguePrices(ctx: OrdersContext, codes: readonly string[]): Promise<Map<string, Price>> {
+export async function cataloguePrices(ctx: Caller, codes: readonly string[]): Promise<Map<string, Price>> {
   const answer = await call<{ skus: ({ code: string; price: { amount: string; currencyCode: string } } | null)[] }>(
     ctx,
     'catalogue',
@@ -46,7 +48,7 @@ type StockError = { code: string; field: string | null; message: string };
 export type ReservationAnswer = { reservation: { reference: string; status: string; expiresAt: string } | null; userErrors: StockError[] };
 
 export function reserveStock(
-  ctx: OrdersContext,
+  ctx: Caller,
   input: { reference: string; lines: { skuCode: string; quantity: number }[]; ttlSeconds: number; warehouseId?: string | null },
 ): Promise<ReservationAnswer> {
   return call<{ reserveStock: ReservationAnswer }>(
@@ -59,25 +61,32 @@ export function reserveStock(
   ).then((answer) => answer.reserveStock);
 }
 
-export function endReservation(
-  ctx: OrdersContext,
-  action: 'releaseReservation' | 'commitReservation',
+const RESERVATION_INPUTS = {
+  releaseReservation: 'ReleaseReservationInput',
+  commitReservation: 'CommitReservationInput',
+  extendReservation: 'ExtendReservationInput',
+} as const;
+
+/** Releases, commits or extends the reservation `reference` in stock (each idempotent there). */
+export function changeReservation(
+  ctx: Caller,
+  action: keyof typeof RESERVATION_INPUTS,
   reference: string,
+  extra: Record<string, unknown> = {},
 ): Promise<ReservationAnswer> {
-  const input = action === 'releaseReservation' ? 'ReleaseReservationInput' : 'CommitReservationInput';
   return call<Record<string, ReservationAnswer>>(
     ctx,
     'stock',
-    `mutation OrdersEndReservation($input: ${input}!) {
+    `mutation OrdersChangeReservation($input: ${RESERVATION_INPUTS[action]}!) {
       ${action}(input: $input) { reservation { reference status expiresAt } userErrors { code field message } }
     }`,
-    { input: { reference } },
+    { input: { reference, ...extra } },
   ).then((answer) => answer[action]!);
 }
 
 export type ReservedLine = { skuCode: string; warehouseId: string; quantity: number };
 
-export async function reservationLines(ctx: OrdersContext, reference: string): Promise<ReservedLine[]> {
+export async function reservationLines(ctx: Caller, reference: string): Promise<ReservedLine[]> {
   const answer = await call<{ reservation: { lines: { sku: { code: string }; warehouse: { id: string }; quantity: number }[] } | null }>(
     ctx,
     'stock',
@@ -92,7 +101,7 @@ export async function reservationLines(ctx: OrdersContext, reference: string): P
 }
 
 export async function returnStock(
-  ctx: OrdersContext,
+  ctx: Caller,
   input: { warehouseId: string; reference: string; lines: { skuCode: string; quantity: number }[]; reason: string },
 ) {
   const answer = await call<{ returnStock: { userErrors: StockError[] } }>(
@@ -101,5 +110,6 @@ export async function returnStock(
     'mutation OrdersReturn($input: ReturnStockInput!) { returnStock(input: $input) { userErrors { code field message } } }',
     { input },
   );
-  return answer.returnStock.userErrors;
+  // Stock books a return once per (warehouse, reference); a repeat (a retry, a racing call) is already done.
+  return answer.returnStock.userErrors.filter((error) => error.code !== 'DUPLICATE_REQUEST');
 }

@@ -19,5 +19,6 @@ export const ordersSubgraph: SubgraphDefinition<OrdersLoaders> = {
   createLoaders: (em) => createOrdersLoaders(em),
   // Checkout reads prices from the catalogue and reserves, commits, releases and returns stock.
   serviceScopes: ['catalogue:read', 'stock:read', 'stock:write'],
-  background: ({ db, bus, events, log, config }) => startOrderBackground({ db, bus, events, log }, config.reservationSweepIntervalMs),
+  background: ({ db, bus, events, services, log, config }) =>
+    startOrderBackground({ db, bus, events, services, log }, config.reservationSweepIntervalMs),
 };

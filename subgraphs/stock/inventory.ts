@@ -9,6 +9,7 @@ import type { StockContext } from './context.ts';
 import { PurchaseOrderEntity, type PurchaseOrderLine, PurchaseOrderLineEntity } from './entities/purchase-order.entity.ts';
 import { ReceiptEntity, ReceiptLineEntity } from './entities/receipt.entity.ts';
 import { StockLevelEntity } from './entities/stock-level.entity.ts';
+import { StockReturnEntity } from './entities/stock-return.entity.ts';
 import { applyLevelChange, applyLevelChanges, type LevelChange, LevelGuardError } from './ledger.ts';
 import { checkLines, checkReference, checkSkuCode, newStockErrors, type StockErrorCode, type StockLineInput } from './stock-input.ts';
 import { checkWarehouse } from './warehouses.ts';
@@ -322,23 +323,37 @@ export async function returnStock(ctx: StockContext, input: ReturnStockInput) {
     lines.map((line, i) => ({ field: `input.lines[${i}].skuCode`, code: line.skuCode })),
   );
   if (errors.any || !warehouse) return failed('levels', errors);
-  await ctx.db.transaction(ctx.em, (tx) =>
-    applyLevelChanges(
-      ledger(ctx),
-      tx,
-      lines.map((line) => ({
-        skuCode: line.skuCode,
-        warehouseId: warehouse.id,
-        kind: 'RETURN' as const,
-        quantity: line.quantity,
-        onHandDelta: line.quantity,
-        reservedDelta: 0,
-        reference,
-        reason,
-        actor: actorOf(ctx),
-      })),
-    ),
-  );
+  try {
+    await ctx.db.transaction(ctx.em, async (tx) => {
+      // The return's own row first: a retried return (same warehouse and reference) stops here.
+      tx.create(StockReturnEntity, { warehouseId: warehouse.id, reference, actor: actorOf(ctx), createdAt: new Date() });
+      await tx.flush();
+      await applyLevelChanges(
+        ledger(ctx),
+        tx,
+        lines.map((line) => ({
+          skuCode: line.skuCode,
+          warehouseId: warehouse.id,
+          kind: 'RETURN' as const,
+          quantity: line.quantity,
+          onHandDelta: line.quantity,
+          reservedDelta: 0,
+          reference,
+          reason,
+          actor: actorOf(ctx),
+        })),
+      );
+    });
+  } catch (error) {
+    if (!(error instanceof UniqueConstraintViolationException)) throw error;
+    return failed('levels', [
+      {
+        code: 'DUPLICATE_REQUEST' as const,
+        field: 'input.reference',
+        message: `return ${reference} was already booked into ${warehouse.code}`,
+      },
+    ]);
+  }
   return succeeded('levels', await Promise.all(lines.map((line) => levelView(ctx, line.skuCode, warehouse.id))));
 }
 
@@ -352,18 +367,23 @@ export async function setReorderPoint(ctx: StockContext, input: SetReorderPointI
   await reportUnknownSkus(ctx, errors, [{ field: 'input.skuCode', code: input.skuCode }]);
   if (errors.any || !warehouse) return failed('level', errors);
   await ctx.db.transaction(ctx.em, async (tx) => {
-    // A reorder point may be set before the first receipt: the level starts empty.
-    await ctx.db.run(
-      tx,
-      `${ctx.db.insertIgnore} stock_level (sku_code, warehouse_id, on_hand, reserved, reorder_point, cost_minor, cost_currency, version, updated_at)
-       values (?, ?, 0, 0, null, null, null, 0, ?)`,
-      [input.skuCode, warehouse.id, ctx.db.sqlDate(new Date())],
-    );
-    await ctx.db.run(tx, 'update stock_level set reorder_point = ? where sku_code = ? and warehouse_id = ?', [
-      input.reorderPoint ?? null,
-      input.skuCode,
-      warehouse.id,
-    ]);
+    const set = () =>
+      ctx.db.run(tx, 'update stock_level set reorder_point = ? where sku_code = ? and warehouse_id = ?', [
+        input.reorderPoint ?? null,
+        input.skuCode,
+        warehouse.id,
+      ]);
+    // A reorder point may be set before the first receipt: then the level starts empty
+    // (update first, as in ledger.ts, so concurrent calls cannot deadlock on MySQL).
+    if ((await set()) === 0) {
+      await ctx.db.run(
+        tx,
+        `${ctx.db.insertIgnore} stock_level (sku_code, warehouse_id, on_hand, reserved, reorder_point, cost_minor, cost_currency, version, updated_at)
+         values (?, ?, 0, 0, null, null, null, 0, ?)`,
+        [input.skuCode, warehouse.id, ctx.db.sqlDate(new Date())],
+      );
+      await set();
+    }
   });
   return succeeded('level', await levelView(ctx, input.skuCode, warehouse.id));
 }

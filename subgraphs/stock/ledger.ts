@@ -60,32 +60,38 @@ export type LedgerDeps = { db: Database; events: EventRecorder };
 export async function applyLevelChange(deps: LedgerDeps, tx: EntityManager, change: LevelChange): Promise<LevelAfter> {
   const { db } = deps;
   const now = new Date();
-  if (change.onHandDelta > 0) {
+  const update = () =>
+    db.run(
+      tx,
+      `update stock_level
+          set on_hand = on_hand + ?, reserved = reserved + ?, version = version + 1, updated_at = ?
+        where sku_code = ? and warehouse_id = ?
+          and reserved + ? >= 0
+          and on_hand + ? >= reserved + ?`,
+      [
+        change.onHandDelta,
+        change.reservedDelta,
+        db.sqlDate(now),
+        change.skuCode,
+        change.warehouseId,
+        change.reservedDelta,
+        change.onHandDelta,
+        change.reservedDelta,
+      ],
+    );
+  let changed = await update();
+  if (changed !== 1 && change.onHandDelta > 0) {
+    // The first stock of this SKU in this warehouse: create the level, then add to it. The
+    // UPDATE goes first because INSERT IGNORE on an existing row takes a shared lock, and two
+    // transactions holding it that both then update deadlock on MySQL.
     await db.run(
       tx,
       `${db.insertIgnore} stock_level (sku_code, warehouse_id, on_hand, reserved, reorder_point, cost_minor, cost_currency, version, updated_at)
        values (?, ?, 0, 0, null, null, null, 0, ?)`,
       [change.skuCode, change.warehouseId, db.sqlDate(now)],
     );
+    changed = await update();
   }
-  const changed = await db.run(
-    tx,
-    `update stock_level
-        set on_hand = on_hand + ?, reserved = reserved + ?, version = version + 1, updated_at = ?
-      where sku_code = ? and warehouse_id = ?
-        and reserved + ? >= 0
-        and on_hand + ? >= reserved + ?`,
-    [
-      change.onHandDelta,
-      change.reservedDelta,
-      db.sqlDate(now),
-      change.skuCode,
-      change.warehouseId,
-      change.reservedDelta,
-      change.onHandDelta,
-      change.reservedDelta,
-    ],
-  );
   if (changed !== 1) throw new LevelGuardError(change);
 
   const [row] = await db.execute<{ on_hand: number; reserved: number; version: number }>(

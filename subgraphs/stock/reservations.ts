@@ -203,6 +203,41 @@ async function endReservation(ctx: StockContext, reference: string, to: 'RELEASE
 export const releaseReservation = (ctx: StockContext, reference: string) => endReservation(ctx, reference, 'RELEASED');
 export const commitReservation = (ctx: StockContext, reference: string) => endReservation(ctx, reference, 'COMMITTED');
 
+const MAX_EXTENSION_SECONDS = 30 * 86_400;
+
+/** Moves an ACTIVE, unexpired reservation's expiry to now + ttl, if that is later than it is. */
+export async function extendReservation(ctx: StockContext, input: { reference: string; ttlSeconds: number }): Promise<Payload> {
+  const errors = newStockErrors();
+  checkReference(errors, 'input.reference', input.reference);
+  checkInteger(errors, 'input.ttlSeconds', input.ttlSeconds, 1, MAX_EXTENSION_SECONDS);
+  if (errors.any) return failed('reservation', errors);
+  const now = new Date();
+  const until = new Date(now.getTime() + input.ttlSeconds * 1000);
+  await ctx.db.transaction(ctx.em, (tx) =>
+    ctx.db.run(
+      tx,
+      "update reservation set expires_at = ?, updated_at = ? where reference = ? and status = 'ACTIVE' and expires_at > ? and expires_at < ?",
+      [ctx.db.sqlDate(until), ctx.db.sqlDate(now), input.reference, ctx.db.sqlDate(now), ctx.db.sqlDate(until)],
+    ),
+  );
+  const reservation = await ctx.em.findOne(ReservationEntity, { reference: input.reference }, { refresh: true });
+  if (!reservation) return refusal('UNKNOWN_RESERVATION', 'input.reference', `no reservation with reference "${input.reference}"`);
+  if (reservation.status !== 'ACTIVE') {
+    return refusal(
+      'INVALID_STATE_TRANSITION',
+      'input.reference',
+      `reservation ${input.reference} is ${reservation.status}; only an active one can be extended`,
+    );
+  }
+  if (reservation.expiresAt <= now)
+    return refusal(
+      'RESERVATION_EXPIRED',
+      'input.reference',
+      `reservation ${input.reference} expired at ${reservation.expiresAt.toISOString()}`,
+    );
+  return succeeded('reservation', reservation);
+}
+
 export const reservationByReference = (ctx: StockContext, reference: string) => ctx.em.findOne(ReservationEntity, { reference });
 
 /**

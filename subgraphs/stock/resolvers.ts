@@ -47,6 +47,7 @@ export const resolvers: GraphQLResolverMap<StockContext> = {
     reserveStock: (_, { input }: Input<Parameters<typeof reservations.reserveStock>[1]>, ctx) => reservations.reserveStock(ctx, input),
     releaseReservation: (_, { input }: Input<{ reference: string }>, ctx) => reservations.releaseReservation(ctx, input.reference),
     commitReservation: (_, { input }: Input<{ reference: string }>, ctx) => reservations.commitReservation(ctx, input.reference),
+    extendReservation: (_, { input }: Input<{ reference: string; ttlSeconds: number }>, ctx) => reservations.extendReservation(ctx, input),
   },
   Subscription: {
     stockChanged: {

@@ -1,4 +1,4 @@
-import type { Logger } from '../log.ts';
+import { createLogger, type Logger } from '../log.ts';
 import type { DomainEvent } from './event.ts';
 
 /**
@@ -37,8 +37,8 @@ export function createInProcessBus(log?: Logger): EventBus {
           try {
             await handler(event);
           } catch (error) {
-            // One failing consumer must not stop delivery to the others.
-            log?.error(`handler of ${event.type} ${event.id} failed`, error);
+            // One failing consumer must not stop delivery to the others; nor may its failure go unseen.
+            (log ?? createLogger('events')).error(`handler of ${event.type} ${event.id} failed`, error);
           }
         }
       }

@@ -2,6 +2,8 @@ import { catalogueSubgraph } from '../../catalogue/server.ts';
 import type { Identity } from '../../kit/auth/identity.ts';
 import type { Config, SubgraphName } from '../../kit/config.ts';
 import { createInProcessBus, type EventBus } from '../../kit/events/bus.ts';
+import type { DomainEvent } from '../../kit/events/event.ts';
+import { newId } from '../../kit/ids.ts';
 import { staff, startTestSubgraph, type TestSubgraph } from '../../kit/testing/subgraph-client.ts';
 import { stockSubgraph } from '../../stock/server.ts';
 import { ordersSubgraph } from '../server.ts';
@@ -16,6 +18,22 @@ export const member = (id: string): Identity => ({ kind: 'member', subject: id, 
 export const guest: Identity = { kind: 'anonymous', subject: null, scopes: [] };
 const stockWriter = staff('stock:write', 'stock:read');
 const catalogueWriter = staff('catalogue:write');
+
+/**
+ * Payments do not exist yet. When they do, the payments subgraph announces a
+ * successful payment as this PaymentSucceeded event on the bus, and that is
+ * what moves an order to PAID; tests publish it exactly as payments will.
+ */
+export function paymentSucceeded(orderId: string, paymentId = `pay-${orderId.slice(0, 8)}`): DomainEvent {
+  return {
+    id: newId(),
+    type: 'PaymentSucceeded',
+    source: 'payments',
+    key: orderId,
+    occurredAt: new Date().toISOString(),
+    data: { orderId, paymentId },
+  };
+}
 
 export type UserError = { code: string; field: string | null; message: string };
 export type OrderView = {

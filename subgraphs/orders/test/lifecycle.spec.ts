@@ -4,13 +4,12 @@ import type { Identity } from '../../kit/auth/identity.ts';
 import { IDENTITY_HEADER, signIdentity } from '../../kit/auth/identity-header.ts';
 import { loadSecrets } from '../../kit/auth/secrets.ts';
 import { eventRecorder } from '../../kit/events/outbox.ts';
-import { newId } from '../../kit/ids.ts';
 import { createLogger } from '../../kit/log.ts';
 import { databaseTargets, reportSkippedMysql, type TestEnvironment, testEnvironment } from '../../kit/testing/databases.ts';
 import { staff } from '../../kit/testing/subgraph-client.ts';
 import { sweepExpiredReservations } from '../../stock/reservations.ts';
 import { cancelExpiredOrders } from '../lifecycle.ts';
-import { address, cashier, guest, member, type OrdersSystem, startOrdersSystem } from './fixtures.ts';
+import { address, cashier, guest, member, type OrdersSystem, paymentSucceeded, startOrdersSystem } from './fixtures.ts';
 
 /**
  * Everything after checkout, against real catalogue, stock and orders
@@ -111,21 +110,6 @@ describe.each(databaseTargets())('the order lifecycle on $label', (target) => {
     return result.data!.order;
   }
 
-  /**
-   * Payments do not exist yet. When they do, the payments subgraph announces a
-   * successful payment as this PaymentSucceeded event on the bus, and that is
-   * what moves an order to PAID; the test publishes it exactly as payments will.
-   */
-  function paymentSucceeded(orderId: string, paymentId = `pay-${orderId.slice(0, 8)}`) {
-    return {
-      id: newId(),
-      type: 'PaymentSucceeded',
-      source: 'payments',
-      key: orderId,
-      occurredAt: new Date().toISOString(),
-      data: { orderId, paymentId },
-    };
-  }
   async function pay(orderId: string) {
     await system.bus.publish([paymentSucceeded(orderId)]);
     expect((await detail(orderId))!.status).toBe('PAID');
@@ -693,17 +677,7 @@ describe.each(databaseTargets())('expiry of unpaid orders on $label', (target) =
   it('cancels an unpaid order whose expiry event never came when the orders sweeper runs, once', async () => {
     const order = await placeOrder();
     const paid = await placeOrder();
-    // Payments do not exist yet: this is the event the payments subgraph will publish for a successful payment.
-    await system.bus.publish([
-      {
-        id: newId(),
-        type: 'PaymentSucceeded',
-        source: 'payments',
-        key: paid.id,
-        occurredAt: new Date().toISOString(),
-        data: { orderId: paid.id, paymentId: 'pay-expiry' },
-      },
-    ]);
+    await system.bus.publish([paymentSucceeded(paid.id, 'pay-expiry')]);
 
     const sweeper = { db: system.orders.server.db, events: eventRecorder('orders'), log: quietLog };
     // Nothing is due yet; half an hour from now, only the unpaid order is.

@@ -3,6 +3,7 @@ import { ReceiptEntity, ReceiptLineEntity } from './receipt.entity.ts';
 import { ReservationEntity, ReservationLineEntity } from './reservation.entity.ts';
 import { StockLevelEntity } from './stock-level.entity.ts';
 import { StockMovementEntity } from './stock-movement.entity.ts';
+import { StockReturnEntity } from './stock-return.entity.ts';
 import { WarehouseEntity } from './warehouse.entity.ts';
 
 export const stockEntities = [
@@ -15,4 +16,5 @@ export const stockEntities = [
   ReceiptLineEntity,
   PurchaseOrderEntity,
   PurchaseOrderLineEntity,
+  StockReturnEntity,
 ];
