@@ -8,6 +8,7 @@ import * as lifecycle from './lifecycle.ts';
 import { createOrdersLoaders } from './loaders.ts';
 import type { OrderEventData } from './order-state.ts';
 import * as queries from './queries.ts';
+import { salesReport } from './sales-report.ts';
 
 /** Thin: parse arguments, call the services, shape the result. */
 type Input<T> = { input: T };
@@ -18,6 +19,7 @@ export const resolvers: GraphQLResolverMap<OrdersContext> = {
   Query: {
     order: (_, { id }: { id: string }, ctx) => queries.orderById(ctx, id),
     orders: (_, { filter, ...page }: { filter?: queries.OrderFilter | null } & Page, ctx) => queries.listOrders(ctx, filter ?? {}, page),
+    salesReport: (_, args: Parameters<typeof salesReport>[1], ctx) => salesReport(ctx, args),
   },
   Mutation: {
     placeOrder: (_, { input }: Input<checkout.PlaceOrderInput>, ctx) => checkout.placeOrder(ctx, input),
