@@ -1,12 +1,10 @@
-import { createClient } from 'graphql-ws';
-import WebSocket from 'ws';
 import type { Identity } from '../../kit/auth/identity.ts';
-import { IDENTITY_HEADER, signIdentity } from '../../kit/auth/identity-header.ts';
 import { loadSecrets } from '../../kit/auth/secrets.ts';
 import { eventRecorder } from '../../kit/events/outbox.ts';
 import { createLogger } from '../../kit/log.ts';
 import { databaseTargets, reportSkippedMysql, type TestEnvironment, testEnvironment } from '../../kit/testing/databases.ts';
 import { staff } from '../../kit/testing/subgraph-client.ts';
+import { subscribeToSubgraph } from '../../kit/testing/subscription-client.ts';
 import { sweepExpiredReservations } from '../../stock/reservations.ts';
 import { cancelExpiredOrders } from '../lifecycle.ts';
 import { address, cashier, guest, member, type OrdersSystem, paymentSucceeded, startOrdersSystem } from './fixtures.ts';
@@ -509,52 +507,17 @@ describe.each(databaseTargets())('the order lifecycle on $label', (target) => {
      * error). `received(n)` waits for the n-th event, so a test makes its next change only after the
      * previous event was resolved: an event shows the order as it is when it is sent.
      */
-    function subscribe(identity: Identity, variables: Record<string, unknown>, count: number) {
-      const client = createClient({
-        url: system.orders.url.replace('http', 'ws'),
-        webSocketImpl: WebSocket,
-        connectionParams: { [IDENTITY_HEADER]: signIdentity(identity, loadSecrets(env.config).internalAuthSecret) },
-        retryAttempts: 0,
+    type Update = { order: { id: string; status: string; member: { id: string } | null }; previousStatus: string | null; at: string };
+    const subscribe = (identity: Identity, variables: Record<string, unknown>, count: number) =>
+      subscribeToSubgraph<Update>({
+        url: system.orders.url,
+        secret: loadSecrets(env.config).internalAuthSecret,
+        identity,
+        query: LIVE_ORDERS,
+        variables,
+        field: 'orderUpdated',
+        count,
       });
-      type Update = { order: { id: string; status: string; member: { id: string } | null }; previousStatus: string | null; at: string };
-      const events: Update[] = [];
-      const waiting: { n: number; resolve: () => void }[] = [];
-      const arrived = () => {
-        for (const waiter of waiting.filter((candidate) => events.length >= candidate.n)) {
-          waiting.splice(waiting.indexOf(waiter), 1);
-          waiter.resolve();
-        }
-      };
-      let markReady: () => void = () => undefined;
-      const ready = new Promise<void>((resolve) => {
-        markReady = resolve;
-      });
-      client.on('connected', () => setTimeout(markReady, 50));
-      const done = new Promise<{ events: Update[]; errors?: unknown }>((resolve) => {
-        const stop = client.subscribe(
-          { query: LIVE_ORDERS, variables },
-          {
-            next: (message) => {
-              if (message.errors) {
-                resolve({ events, errors: message.errors });
-                return;
-              }
-              events.push((message.data as { orderUpdated: Update }).orderUpdated);
-              arrived();
-              if (events.length === count) {
-                stop();
-                resolve({ events });
-              }
-            },
-            error: (errors) => resolve({ events, errors }),
-            complete: () => resolve({ events }),
-          },
-        );
-      });
-      const received = (n: number) =>
-        events.length >= n ? Promise.resolve() : new Promise<void>((resolve) => waiting.push({ n, resolve }));
-      return { ready, received, done: done.finally(() => client.dispose()) };
-    }
 
     it('sends a member the status changes of their own orders only, and staff with orders:read those of every order', async () => {
       // Events of earlier tests must not reach these subscribers.

@@ -1,10 +1,8 @@
-import { createClient } from 'graphql-ws';
-import WebSocket from 'ws';
 import type { Identity } from '../../kit/auth/identity.ts';
-import { IDENTITY_HEADER, signIdentity } from '../../kit/auth/identity-header.ts';
 import { loadSecrets } from '../../kit/auth/secrets.ts';
 import { type TestEnvironment, testEnvironment } from '../../kit/testing/databases.ts';
 import { staff } from '../../kit/testing/subgraph-client.ts';
+import { subscribeToSubgraph } from '../../kit/testing/subscription-client.ts';
 import { type StockSystem, startStockSystem, stockReader } from './fixtures.ts';
 
 const LIVE_STOCK = `subscription ($skuCodes: [String!]) {
@@ -27,42 +25,16 @@ describe("the stock subgraph's stockChanged subscription", () => {
     await env?.cleanup();
   });
 
-  /** Subscribes as `identity` and collects events until `count` arrived (or an error). */
-  function subscribe(identity: Identity, variables: Record<string, unknown>, count: number) {
-    const client = createClient({
-      url: system.stock.url.replace('http', 'ws'),
-      webSocketImpl: WebSocket,
-      connectionParams: { [IDENTITY_HEADER]: signIdentity(identity, loadSecrets(env.config).internalAuthSecret) },
-      retryAttempts: 0,
+  const subscribe = (identity: Identity, variables: Record<string, unknown>, count: number) =>
+    subscribeToSubgraph<Record<string, unknown>>({
+      url: system.stock.url,
+      secret: loadSecrets(env.config).internalAuthSecret,
+      identity,
+      query: LIVE_STOCK,
+      variables,
+      field: 'stockChanged',
+      count,
     });
-    const events: Record<string, unknown>[] = [];
-    let markReady: () => void = () => undefined;
-    const ready = new Promise<void>((resolve) => {
-      markReady = resolve;
-    });
-    client.on('connected', () => setTimeout(markReady, 50));
-    const done = new Promise<{ events: Record<string, unknown>[]; errors?: unknown }>((resolve) => {
-      const stop = client.subscribe(
-        { query: LIVE_STOCK, variables },
-        {
-          next: (message) => {
-            if (message.errors) {
-              resolve({ events, errors: message.errors });
-              return;
-            }
-            events.push((message.data as { stockChanged: Record<string, unknown> }).stockChanged);
-            if (events.length === count) {
-              stop();
-              resolve({ events });
-            }
-          },
-          error: (errors) => resolve({ events, errors }),
-          complete: () => resolve({ events }),
-        },
-      );
-    });
-    return { ready, done: done.finally(() => client.dispose()) };
-  }
 
   it('streams one event per level change of the SKUs asked for, after the change commits', async () => {
     const live = subscribe(stockReader, { skuCodes: ['LIVE-1'] }, 3);

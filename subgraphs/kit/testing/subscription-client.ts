@@ -1,0 +1,72 @@
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import type { Identity } from '../auth/identity.ts';
+import { IDENTITY_HEADER, signIdentity } from '../auth/identity-header.ts';
+
+export type Subscription<Event> = {
+  /** Resolves once the socket is connected and the subscription has had a moment to start. */
+  ready: Promise<void>;
+  /** Resolves once at least `n` events have arrived. */
+  received(n: number): Promise<void>;
+  /** Resolves with the events when `count` arrived, the server completed, or an error came (then in `errors`). */
+  done: Promise<{ events: Event[]; errors?: unknown }>;
+};
+
+/**
+ * Subscribes to a subgraph's own graphql-ws endpoint the way the router does:
+ * a signed identity in `connection_init`. Collects the root field's value of
+ * each event (`field`) until `count` have arrived.
+ */
+export function subscribeToSubgraph<Event>(options: {
+  url: string;
+  secret: string;
+  identity: Identity;
+  query: string;
+  variables?: Record<string, unknown>;
+  field: string;
+  count: number;
+}): Subscription<Event> {
+  const client = createClient({
+    url: options.url.replace(/^http/, 'ws'),
+    webSocketImpl: WebSocket,
+    connectionParams: { [IDENTITY_HEADER]: signIdentity(options.identity, options.secret) },
+    retryAttempts: 0,
+  });
+  const events: Event[] = [];
+  const waiting: { n: number; resolve: () => void }[] = [];
+  let markReady: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => {
+    markReady = resolve;
+  });
+  // The subscribe message follows connection_ack; a short pause lets the server register it.
+  client.on('connected', () => setTimeout(markReady, 50));
+  const done = new Promise<{ events: Event[]; errors?: unknown }>((resolve) => {
+    const stop = client.subscribe(
+      { query: options.query, variables: options.variables ?? {} },
+      {
+        next: (message) => {
+          if (message.errors) {
+            resolve({ events, errors: message.errors });
+            return;
+          }
+          events.push((message.data as Record<string, Event>)[options.field]!);
+          for (const waiter of waiting.filter((candidate) => events.length >= candidate.n)) {
+            waiting.splice(waiting.indexOf(waiter), 1);
+            waiter.resolve();
+          }
+          if (events.length === options.count) {
+            stop();
+            resolve({ events });
+          }
+        },
+        error: (errors) => resolve({ events, errors }),
+        complete: () => resolve({ events }),
+      },
+    );
+  });
+  return {
+    ready,
+    received: (n) => (events.length >= n ? Promise.resolve() : new Promise<void>((resolve) => waiting.push({ n, resolve }))),
+    done: done.finally(() => client.dispose()),
+  };
+}
