@@ -3,7 +3,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema, type GraphQLResolverMap } from '@apollo/subgraph';
-import type { DocumentNode } from 'graphql';
+import { type DocumentNode, defaultFieldResolver, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { ANONYMOUS, type Identity } from './auth/identity.ts';
@@ -129,6 +129,11 @@ export async function createSubgraphServer<Loaders>(
     const em = db.fork();
     return { requestId: randomUUID(), identity, em, db, loaders: definition.createLoaders(em, db), events, bus, services, log };
   };
+  freshDataPerEvent(schema, (context) => {
+    const ctx = context as SubgraphContext<Loaders>;
+    ctx.em = db.fork();
+    ctx.loaders = definition.createLoaders(ctx.em, db);
+  });
 
   const apollo = new ApolloServer<SubgraphContext<Loaders>>({
     schema,
@@ -220,4 +225,21 @@ export async function createSubgraphServer<Loaders>(
 
 function stringParam(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
+}
+
+/**
+ * A subscription keeps one context for all its events, and with it one
+ * identity map and one set of loader caches: every event after the first
+ * would show entities as the first event had cached them. Each event is
+ * therefore resolved with a fresh EntityManager and fresh loaders.
+ */
+function freshDataPerEvent(schema: GraphQLSchema, refresh: (context: unknown) => void): void {
+  const subscriptionType = schema.getSubscriptionType();
+  for (const field of Object.values(subscriptionType?.getFields() ?? {})) {
+    const resolve = field.resolve ?? defaultFieldResolver;
+    field.resolve = (source, args, context, info) => {
+      refresh(context);
+      return resolve(source, args, context, info);
+    };
+  }
 }

@@ -5,7 +5,6 @@ import * as checkout from './checkout.ts';
 import type { OrdersContext } from './context.ts';
 import type { Order, OrderLine } from './entities/order.entity.ts';
 import * as lifecycle from './lifecycle.ts';
-import { createOrdersLoaders } from './loaders.ts';
 import type { OrderEventData } from './order-state.ts';
 import * as queries from './queries.ts';
 import { salesReport } from './sales-report.ts';
@@ -32,14 +31,8 @@ export const resolvers: GraphQLResolverMap<OrdersContext> = {
   Subscription: {
     orderUpdated: {
       subscribe: (_: unknown, { orderId }: { orderId?: string | null }, ctx: OrdersContext) => queries.orderUpdates(ctx, orderId),
-      resolve: (event: { data: OrderEventData }, _: unknown, ctx: OrdersContext) => {
-        // A subscription keeps one context for all its events. With its first EntityManager and
-        // loaders, every later event showed the order (status, history) as the first event had
-        // cached it; each event is resolved with a fresh identity map and loaders instead.
-        ctx.em = ctx.db.fork();
-        ctx.loaders = createOrdersLoaders(ctx.em);
-        return event.data;
-      },
+      // The kit resolves each event with fresh loaders, so the order shows as it is now.
+      resolve: (event: { data: OrderEventData }) => event.data,
     },
   },
   OrderUpdate: {
