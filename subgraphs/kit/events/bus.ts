@@ -20,7 +20,7 @@ export type SubscribeOptions = {
 };
 
 export type EventBus = {
-  /** Resolves once every local handler has had the events, in order. */
+  /** Resolves once the events are safe: every local handler has had them, in order (in-process), or the broker confirmed them (RabbitMQ). */
   publish(events: readonly DomainEvent[]): Promise<void>;
   /** Handles events of the given types (or all, with '*'); returns the unsubscribe function. */
   subscribe(types: readonly string[] | '*', handler: EventHandler, options?: SubscribeOptions): () => void;

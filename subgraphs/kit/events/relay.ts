@@ -28,6 +28,7 @@ export function startOutboxRelay(
   let running: Promise<void> | null = null;
   let again = false;
   let stopped = false;
+  let failing = false;
 
   const publishPending = async () => {
     for (;;) {
@@ -52,8 +53,13 @@ export function startOutboxRelay(
         again = false;
         try {
           await publishPending();
+          if (failing) options.log.info('outbox relay publishes again');
+          failing = false;
         } catch (error) {
-          if (!stopped) options.log.error('outbox relay failed; retrying on the next tick', error);
+          // Once per outage, not on every tick while the broker is away.
+          if (!stopped && !failing)
+            options.log.error('outbox relay failed; the events stay in the outbox and are retried on every tick', error);
+          failing = true;
         }
       } while (again && !stopped);
     })().finally(() => {
