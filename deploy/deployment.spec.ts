@@ -54,7 +54,7 @@ const VARIABLES = configVariables();
  * it is allowed through VARIABLES anyway.
  */
 const PLANNED_VARIABLES = new Set(['REDIS_URL']);
-const SECRET_VARIABLES = ['INTERNAL_AUTH_SECRET', 'JWT_PUBLIC_KEY', 'JWT_PRIVATE_KEY'];
+const SECRET_VARIABLES = ['INTERNAL_AUTH_SECRET', 'JWT_PUBLIC_KEY', 'JWT_PRIVATE_KEY', 'SEED_ADMIN_PASSWORD'];
 /** Variables whose value carries a password (user:password@host). */
 const CREDENTIAL_URLS = ['MYSQL_URL', 'AMQP_URL', 'REDIS_URL'];
 const SUBGRAPHS = existingSubgraphs();

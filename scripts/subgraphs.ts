@@ -1,8 +1,9 @@
 import { catalogueSubgraph } from '../subgraphs/catalogue/server.ts';
 import type { SubgraphDefinition } from '../subgraphs/kit/subgraph.ts';
+import { membersSubgraph } from '../subgraphs/members/server.ts';
 import { ordersSubgraph } from '../subgraphs/orders/server.ts';
 import { stockSubgraph } from '../subgraphs/stock/server.ts';
 
 /** Every subgraph that exists, in DESIGN.md's order; embedded mode starts each. */
 // biome-ignore lint/suspicious/noExplicitAny: each subgraph has its own loader type; the list only passes them to the kit.
-export const subgraphDefinitions: SubgraphDefinition<any>[] = [catalogueSubgraph, stockSubgraph, ordersSubgraph];
+export const subgraphDefinitions: SubgraphDefinition<any>[] = [catalogueSubgraph, stockSubgraph, ordersSubgraph, membersSubgraph];

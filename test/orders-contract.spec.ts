@@ -281,7 +281,7 @@ describe.each(databaseTargets())('the orders contract through the router on $lab
     expect((await detail(placed.order!.id))!.status).toBe('PENDING_PAYMENT');
   });
 
-  it.todo('MyOrders lists a member’s own orders once the members subgraph provides `me`');
+  // MyOrders (it needs the members subgraph's `me`) is exercised in members-contract.spec.ts.
 });
 
 describe('the orders contract through the router on MySQL', () => {

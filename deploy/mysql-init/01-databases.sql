@@ -3,7 +3,7 @@
 -- subgraphs/kit/db/database.ts opens it. The MySQL image runs this file once,
 -- when its data volume is empty.
 --
--- Adding a subgraph (members, payments, ...): copy a line below, and the user
+-- Adding a subgraph (payments, invoices): copy a line below, and the user
 -- block in 02-users.sh. On a volume that is already initialised, run both by
 -- hand (`docker compose exec mysql mysql -uroot -p`), because init scripts do
 -- not run again.
@@ -14,3 +14,4 @@
 CREATE DATABASE IF NOT EXISTS `commerce_catalogue` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
 CREATE DATABASE IF NOT EXISTS `commerce_stock` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
 CREATE DATABASE IF NOT EXISTS `commerce_orders` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+CREATE DATABASE IF NOT EXISTS `commerce_members` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;

@@ -38,3 +38,9 @@ as_root <<SQL
 CREATE USER IF NOT EXISTS 'orders'@'%' IDENTIFIED BY '${ORDERS_DB_PASSWORD}';
 GRANT ALL PRIVILEGES ON \`commerce_orders\`.* TO 'orders'@'%';
 SQL
+
+: "${MEMBERS_DB_PASSWORD:?MEMBERS_DB_PASSWORD must be set for the mysql service}"
+as_root <<SQL
+CREATE USER IF NOT EXISTS 'members'@'%' IDENTIFIED BY '${MEMBERS_DB_PASSWORD}';
+GRANT ALL PRIVILEGES ON \`commerce_members\`.* TO 'members'@'%';
+SQL

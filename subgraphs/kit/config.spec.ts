@@ -68,3 +68,19 @@ describe('loadConfig for the event bus', () => {
     expect(() => loadConfig({ AMQP_URL: 'http://rabbit' })).toThrow(/AMQP_URL must be a amqp: or amqps: URL/);
   });
 });
+
+describe('loadConfig for the first admin', () => {
+  it('gives development a documented admin and production none', () => {
+    expect(loadConfig({})).toMatchObject({ seedAdminEmail: 'admin@example.com', seedAdminPassword: 'development-only-admin' });
+    const production = loadConfig({
+      NODE_ENV: 'production',
+      INTERNAL_AUTH_SECRET: 'x'.repeat(32),
+      JWT_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----\nx\n-----END PUBLIC KEY-----',
+    });
+    expect(production.seedAdminEmail).toBeUndefined();
+  });
+
+  it('refuses a short admin password', () => {
+    expect(() => loadConfig({ SEED_ADMIN_PASSWORD: 'short' })).toThrow(/SEED_ADMIN_PASSWORD must be at least 12 characters/);
+  });
+});

@@ -55,6 +55,9 @@ export type Config = {
   seedDemoData: boolean;
   /** RESERVATION_SWEEP_INTERVAL_MS: how often expired stock reservations are released. */
   reservationSweepIntervalMs: number;
+  /** SEED_ADMIN_EMAIL / SEED_ADMIN_PASSWORD: the first staff admin, created by the members subgraph if missing. */
+  seedAdminEmail: string | undefined;
+  seedAdminPassword: string | undefined;
 };
 
 export class ConfigError extends Error {
@@ -155,6 +158,13 @@ export function loadConfig(env: Env = process.env): Config {
     }
   }
 
+  // Development gets a documented default admin; production must choose its own.
+  const seedAdminEmail = read('SEED_ADMIN_EMAIL') ?? (mode === 'production' ? undefined : 'admin@example.com');
+  const seedAdminPassword = read('SEED_ADMIN_PASSWORD') ?? (mode === 'production' ? undefined : 'development-only-admin');
+  if (seedAdminPassword !== undefined && seedAdminPassword.length < 12) {
+    problems.push(`SEED_ADMIN_PASSWORD must be at least 12 characters; received ${seedAdminPassword.length}`);
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     mode,
@@ -172,6 +182,8 @@ export function loadConfig(env: Env = process.env): Config {
     jwtAudience: read('JWT_AUDIENCE') ?? 'commerce-supergraph',
     seedDemoData,
     reservationSweepIntervalMs,
+    seedAdminEmail,
+    seedAdminPassword,
   };
 }
 

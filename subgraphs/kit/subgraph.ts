@@ -41,6 +41,7 @@ export type SubgraphContext<Loaders> = {
   bus: EventBus;
   /** Calls to other subgraphs under this subgraph's service identity. */
   services: ServiceClient;
+  config: Config;
   log: Logger;
 };
 
@@ -52,6 +53,8 @@ export type SubgraphDefinition<Loaders> = {
   entities: DatabaseOptions['entities'];
   migrations: DatabaseOptions['migrations'];
   createLoaders(em: EntityManager, db: Database): Loaders;
+  /** Runs at every start after migrations (accounts that must exist, such as the first admin). */
+  prepare?(db: Database, config: Config, log: Logger): Promise<void>;
   /** Seeds demo data into an empty database; runs at start when SEED_DEMO_DATA is on. */
   seed?(db: Database, log: Logger): Promise<void>;
   /** Scopes this subgraph's service identity holds when it calls another subgraph. */
@@ -101,6 +104,12 @@ export async function createSubgraphServer<Loaders>(
     migrations: definition.migrations,
     onQuery: options.onQuery,
   });
+  try {
+    await definition.prepare?.(db, config, log);
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
   if (config.seedDemoData && definition.seed) await definition.seed(db, log);
   let bus: EventBus;
   try {
@@ -127,7 +136,7 @@ export async function createSubgraphServer<Loaders>(
   );
   const contextFor = (identity: Identity): SubgraphContext<Loaders> => {
     const em = db.fork();
-    return { requestId: randomUUID(), identity, em, db, loaders: definition.createLoaders(em, db), events, bus, services, log };
+    return { requestId: randomUUID(), identity, em, db, loaders: definition.createLoaders(em, db), events, bus, services, config, log };
   };
   freshDataPerEvent(schema, (context) => {
     const ctx = context as SubgraphContext<Loaders>;

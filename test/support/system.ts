@@ -20,8 +20,8 @@ export type TestSystem = {
   /** A staff token signed with this system's development key. */
   staffToken(scopes: readonly string[]): Promise<string>;
   /**
-   * A member's token, as the members subgraph will issue at login (it does not
-   * exist yet, so the test mints it with the same key and claims).
+   * A member's token with the claims the members subgraph's login issues, for
+   * tests about a member who need not register and log in first.
    */
   memberToken(memberId: string): Promise<string>;
   close(): Promise<void>;

@@ -1,0 +1,5 @@
+import { runSubgraph } from '../kit/run.ts';
+import { membersSubgraph } from './server.ts';
+
+// The members subgraph as its own process (distributed mode); `npm start` runs it in-process instead.
+await runSubgraph(membersSubgraph);

@@ -1,0 +1,29 @@
+/**
+ * Staff roles and the scopes each grants (DESIGN.md §4: `<domain>:<read|write>`
+ * plus `members:pii`). A staff token carries the union of its roles' scopes.
+ */
+export const ROLE_SCOPES: Record<string, readonly string[]> = {
+  admin: [
+    'catalogue:read',
+    'catalogue:write',
+    'stock:read',
+    'stock:write',
+    'orders:read',
+    'orders:write',
+    'members:read',
+    'members:write',
+    'members:pii',
+    'payments:read',
+    'payments:write',
+    'invoices:read',
+    'invoices:write',
+  ],
+  cashier: ['catalogue:read', 'stock:read', 'orders:read', 'orders:write', 'members:read', 'payments:write'],
+  'stock-clerk': ['catalogue:read', 'stock:read', 'stock:write'],
+  finance: ['orders:read', 'payments:read', 'payments:write', 'invoices:read', 'invoices:write'],
+  merchandiser: ['catalogue:read', 'catalogue:write', 'stock:read'],
+};
+
+export function scopesOf(roles: readonly string[]): string[] {
+  return [...new Set(roles.flatMap((role) => ROLE_SCOPES[role] ?? []))].sort();
+}
