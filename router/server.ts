@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
+import { jwksOf } from '../subgraphs/kit/auth/jwt.ts';
 import type { Secrets } from '../subgraphs/kit/auth/secrets.ts';
 import type { Config } from '../subgraphs/kit/config.ts';
 import { errorHandling } from '../subgraphs/kit/errors.ts';
@@ -71,10 +72,17 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
   await apollo.start();
 
   const checkHealth = createHealthCheck(endpoints, options.healthTimeoutMs);
+  const jwks = jwksOf(options.secrets.jwtVerificationKeys);
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const path = pathOf(req);
     const method = req.method ?? 'GET';
+    if (path === '/.well-known/jwks.json') {
+      // Public keys only, so clients and other services can verify our tokens; cacheable for a while.
+      res.setHeader('cache-control', 'public, max-age=300');
+      sendJson(res, 200, await jwks);
+      return;
+    }
     if (path === '/health' || path === '/') {
       if (method !== 'GET' && method !== 'HEAD') {
         sendError(res, 405, 'BAD_REQUEST', `${path} answers GET and HEAD; received ${method}`, { allow: 'GET, HEAD' });

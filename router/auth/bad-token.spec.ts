@@ -52,6 +52,21 @@ describe('a request with a bad credential', () => {
     const other = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
     const mint = await createTokenMinter(other, { issuer: harness.config.jwtIssuer, audience: harness.config.jwtAudience });
     const forged = await mint({ subject: 'staff-1', kind: 'staff', scopes: ['catalogue:write'] });
+    await expectRefused(`Bearer ${forged}`, /^the bearer token is not valid: it was signed with a key this service does not know/);
+  });
+
+  it('refuses a token that names our published key id but was signed with another key', async () => {
+    const jwks = (await (await fetch(harness.routerUrl.replace('/graphql', '/.well-known/jwks.json'))).json()) as {
+      keys: { kid: string }[];
+    };
+    const other = await importPKCS8(generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), 'EdDSA');
+    const forged = await new SignJWT({ kind: 'staff', scope: 'catalogue:write' })
+      .setProtectedHeader({ alg: 'EdDSA', kid: jwks.keys[0]!.kid })
+      .setSubject('staff-1')
+      .setIssuer(harness.config.jwtIssuer)
+      .setAudience(harness.config.jwtAudience)
+      .setExpirationTime('1h')
+      .sign(other);
     await expectRefused(`Bearer ${forged}`, /^the bearer token is not valid: signature verification failed/);
   });
 

@@ -17,7 +17,7 @@ export type IdentityResolver = (authorization: string | undefined) => Promise<Ca
  * API keys (`x-api-key`) come with the members subgraph.
  */
 export async function createIdentityResolver(secrets: Secrets, settings: JwtSettings): Promise<IdentityResolver> {
-  const verify = await createTokenVerifier(secrets.jwtPublicKey, settings);
+  const verify = await createTokenVerifier(secrets.jwtVerificationKeys, settings);
   return async (authorization) => {
     // An empty header carries no credential; some tools send one when their token field is blank.
     if (authorization === undefined || authorization.trim() === '') return { ok: true, identity: ANONYMOUS };

@@ -48,6 +48,8 @@ export type Config = {
   /** JWT_PUBLIC_KEY / JWT_PRIVATE_KEY: PEM keys (EdDSA or ES256) for bearer tokens. */
   jwtPublicKey: string | undefined;
   jwtPrivateKey: string | undefined;
+  /** JWT_PREVIOUS_PUBLIC_KEY: during a key rotation, the key being retired; its tokens stay valid until they expire. */
+  jwtPreviousPublicKey: string | undefined;
   /** JWT_ISSUER / JWT_AUDIENCE: the `iss` and `aud` every bearer token must carry. */
   jwtIssuer: string;
   jwtAudience: string;
@@ -135,6 +137,7 @@ export function loadConfig(env: Env = process.env): Config {
   }
   const jwtPublicKey = pem(read('JWT_PUBLIC_KEY'), 'JWT_PUBLIC_KEY', 'PUBLIC KEY', problems);
   const jwtPrivateKey = pem(read('JWT_PRIVATE_KEY'), 'JWT_PRIVATE_KEY', 'PRIVATE KEY', problems);
+  const jwtPreviousPublicKey = pem(read('JWT_PREVIOUS_PUBLIC_KEY'), 'JWT_PREVIOUS_PUBLIC_KEY', 'PUBLIC KEY', problems);
 
   if (mode === 'production') {
     if (internalAuthSecret === undefined) problems.push('INTERNAL_AUTH_SECRET is required in production');
@@ -178,6 +181,7 @@ export function loadConfig(env: Env = process.env): Config {
     internalAuthSecret,
     jwtPublicKey,
     jwtPrivateKey,
+    jwtPreviousPublicKey,
     jwtIssuer: read('JWT_ISSUER') ?? 'commerce-supergraph',
     jwtAudience: read('JWT_AUDIENCE') ?? 'commerce-supergraph',
     seedDemoData,

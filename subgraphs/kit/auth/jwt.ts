@@ -1,5 +1,15 @@
 import { createPublicKey } from 'node:crypto';
-import { importPKCS8, importSPKI, type JWTPayload, jwtVerify, SignJWT } from 'jose';
+import {
+  calculateJwkThumbprint,
+  decodeProtectedHeader,
+  exportJWK,
+  importPKCS8,
+  importSPKI,
+  type JWK,
+  type JWTPayload,
+  jwtVerify,
+  SignJWT,
+} from 'jose';
 import type { Identity } from './identity.ts';
 
 /**
@@ -20,14 +30,25 @@ function algorithmOf(pem: string): Algorithm {
   throw new Error(`JWT keys must be Ed25519 or EC P-256; received a ${type} key`);
 }
 
+/** A key's id: its RFC 7638 thumbprint, the same wherever the key is loaded. */
+async function keyIdOf(publicKeyPem: string, alg: Algorithm): Promise<string> {
+  return calculateJwkThumbprint(await exportJWK(await importSPKI(publicKeyPem, alg)));
+}
+
+function publicPemOf(privateKeyPem: string): string {
+  return createPublicKey(privateKeyPem).export({ type: 'spki', format: 'pem' }).toString();
+}
+
 export type TokenMinter = (claims: { subject: string; kind: TokenKind; scopes: readonly string[]; ttlSeconds?: number }) => Promise<string>;
 
 export async function createTokenMinter(privateKeyPem: string, settings: JwtSettings): Promise<TokenMinter> {
-  const alg = algorithmOf(privateKeyPem);
+  const alg = algorithmOf(publicPemOf(privateKeyPem));
   const key = await importPKCS8(privateKeyPem, alg);
+  // The key id lets verifiers pick the right key while keys rotate.
+  const kid = await keyIdOf(publicPemOf(privateKeyPem), alg);
   return async ({ subject, kind, scopes, ttlSeconds = 3600 }) =>
     new SignJWT({ scope: scopes.join(' '), kind })
-      .setProtectedHeader({ alg, typ: 'JWT' })
+      .setProtectedHeader({ alg, typ: 'JWT', kid })
       .setSubject(subject)
       .setIssuer(settings.issuer)
       .setAudience(settings.audience)
@@ -45,13 +66,41 @@ export class InvalidTokenError extends Error {
   }
 }
 
-export async function createTokenVerifier(publicKeyPem: string, settings: JwtSettings): Promise<TokenVerifier> {
-  const alg = algorithmOf(publicKeyPem);
-  const key = await importSPKI(publicKeyPem, alg);
+type VerificationKey = { kid: string; alg: Algorithm; key: CryptoKey; jwk: JWK };
+
+async function verificationKeys(publicKeyPems: readonly string[]): Promise<VerificationKey[]> {
+  return Promise.all(
+    publicKeyPems.map(async (pem) => {
+      const alg = algorithmOf(pem);
+      const key = await importSPKI(pem, alg, { extractable: true });
+      return { kid: await keyIdOf(pem, alg), alg, key, jwk: await exportJWK(key) };
+    }),
+  );
+}
+
+/**
+ * Verifies tokens against every key given: the current one first, then keys
+ * being rotated out, so tokens signed before a rotation stay valid until they
+ * expire. The token's `kid` picks the key.
+ */
+export async function createTokenVerifier(publicKeyPems: string | readonly string[], settings: JwtSettings): Promise<TokenVerifier> {
+  const keys = await verificationKeys(typeof publicKeyPems === 'string' ? [publicKeyPems] : publicKeyPems);
   return async (token) => {
+    let kid: string | undefined;
+    try {
+      kid = decodeProtectedHeader(token).kid;
+    } catch {
+      throw new InvalidTokenError('it is not a JWT');
+    }
+    const chosen = kid === undefined && keys.length === 1 ? keys[0] : keys.find((candidate) => candidate.kid === kid);
+    if (!chosen) throw new InvalidTokenError(`it was signed with a key this service does not know (kid ${kid ?? 'missing'})`);
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, key, { issuer: settings.issuer, audience: settings.audience, algorithms: [alg] }));
+      ({ payload } = await jwtVerify(token, chosen.key, {
+        issuer: settings.issuer,
+        audience: settings.audience,
+        algorithms: [chosen.alg],
+      }));
     } catch (error) {
       throw new InvalidTokenError((error as Error).message);
     }
@@ -61,4 +110,10 @@ export async function createTokenVerifier(publicKeyPem: string, settings: JwtSet
     const scope = typeof payload.scope === 'string' ? payload.scope : '';
     return { kind, subject: payload.sub, scopes: scope.split(' ').filter(Boolean) };
   };
+}
+
+/** The public keys as a JSON Web Key Set (RFC 7517), served at /.well-known/jwks.json. */
+export async function jwksOf(publicKeyPems: readonly string[]): Promise<{ keys: JWK[] }> {
+  const keys = await verificationKeys(publicKeyPems);
+  return { keys: keys.map(({ kid, alg, jwk }) => ({ ...jwk, kid, alg, use: 'sig' })) };
 }

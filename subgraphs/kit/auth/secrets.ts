@@ -9,6 +9,8 @@ export type Secrets = {
   internalAuthSecret: string;
   /** PEM public key that verifies bearer JWTs. */
   jwtPublicKey: string;
+  /** Every key tokens may be verified with: the current one, then one being rotated out. */
+  jwtVerificationKeys: string[];
   /** PEM private key that signs bearer JWTs; absent where only verification happens. */
   jwtPrivateKey: string | undefined;
 };
@@ -28,6 +30,7 @@ export function loadSecrets(config: Config): Secrets {
     return {
       internalAuthSecret: config.internalAuthSecret,
       jwtPublicKey: config.jwtPublicKey,
+      jwtVerificationKeys: verificationKeys(config.jwtPublicKey, config),
       jwtPrivateKey: config.jwtPrivateKey,
     };
   }
@@ -36,11 +39,17 @@ export function loadSecrets(config: Config): Secrets {
   }
   const dev = loadOrCreateDevKeys(config.dataDir);
   const usesConfiguredJwt = config.jwtPublicKey !== undefined;
+  const jwtPublicKey = config.jwtPublicKey ?? dev.jwtPublicKey;
   return {
     internalAuthSecret: config.internalAuthSecret ?? dev.internalAuthSecret,
-    jwtPublicKey: config.jwtPublicKey ?? dev.jwtPublicKey,
+    jwtPublicKey,
+    jwtVerificationKeys: verificationKeys(jwtPublicKey, config),
     jwtPrivateKey: usesConfiguredJwt ? config.jwtPrivateKey : (config.jwtPrivateKey ?? dev.jwtPrivateKey),
   };
+}
+
+function verificationKeys(current: string, config: Config): string[] {
+  return config.jwtPreviousPublicKey ? [current, config.jwtPreviousPublicKey] : [current];
 }
 
 function loadOrCreateDevKeys(dataDir: string): DevKeys {
