@@ -76,6 +76,8 @@ export type SubgraphServer = {
   readonly http: Server;
   readonly bus: EventBus;
   readonly relay: OutboxRelay;
+  /** How many subscriptions have started on this server's graphql-ws endpoint. */
+  subscriptionsStarted(): number;
   /** Binds the port (0 picks a free one) and returns the GraphQL URL. */
   listen(port?: number): Promise<string>;
   close(): Promise<void>;
@@ -192,9 +194,14 @@ export async function createSubgraphServer<Loaders>(
     }
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
+  let subscriptionsStarted = 0;
   const wsServer = useServer<Record<string, unknown>>(
     {
       schema,
+      // Counted once the subscribe resolver ran, i.e. the subscription listens for events.
+      onOperation: () => {
+        subscriptionsStarted += 1;
+      },
       onConnect: (ctx) => verifyIdentity(stringParam(ctx.connectionParams?.[IDENTITY_HEADER]), secret).ok,
       context: (ctx) => {
         const verified = verifyIdentity(stringParam(ctx.connectionParams?.[IDENTITY_HEADER]), secret);
@@ -210,6 +217,7 @@ export async function createSubgraphServer<Loaders>(
     http,
     bus,
     relay,
+    subscriptionsStarted: () => subscriptionsStarted,
     async listen(port = config.ports[definition.name]) {
       const bound = await listen(http, {
         service: definition.name,

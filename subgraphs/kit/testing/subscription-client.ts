@@ -25,7 +25,10 @@ export function subscribeToSubgraph<Event>(options: {
   variables?: Record<string, unknown>;
   field: string;
   count: number;
+  /** The server's `subscriptionsStarted`: `ready` waits until this subscription is counted there. */
+  started: () => number;
 }): Subscription<Event> {
+  const startedBefore = options.started();
   const client = createClient({
     url: options.url.replace(/^http/, 'ws'),
     webSocketImpl: WebSocket,
@@ -34,12 +37,16 @@ export function subscribeToSubgraph<Event>(options: {
   });
   const events: Event[] = [];
   const waiting: { n: number; resolve: () => void }[] = [];
-  let markReady: () => void = () => undefined;
-  const ready = new Promise<void>((resolve) => {
-    markReady = resolve;
-  });
-  // The subscribe message follows connection_ack; a short pause lets the server register it.
-  client.on('connected', () => setTimeout(markReady, 50));
+  // Ready once the server has started this subscription (it then listens for events), not after a guessed pause.
+  const ready = (async () => {
+    const deadline = Date.now() + 10_000;
+    while (options.started() <= startedBefore) {
+      if (Date.now() > deadline) throw new Error('the subscription did not start within 10 s');
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  })();
+  // A subscription the server refuses never starts; only a caller that awaits `ready` hears of it.
+  ready.catch(() => undefined);
   const done = new Promise<{ events: Event[]; errors?: unknown }>((resolve) => {
     const stop = client.subscribe(
       { query: options.query, variables: options.variables ?? {} },

@@ -512,6 +512,7 @@ describe.each(databaseTargets())('the order lifecycle on $label', (target) => {
     const subscribe = (identity: Identity, variables: Record<string, unknown>, count: number) =>
       subscribeToSubgraph<Update>({
         url: system.orders.url,
+        started: () => system.orders.server.subscriptionsStarted(),
         secret: loadSecrets(env.config).internalAuthSecret,
         identity,
         query: LIVE_ORDERS,

@@ -28,6 +28,7 @@ describe("the stock subgraph's stockChanged subscription", () => {
   const subscribe = (identity: Identity, variables: Record<string, unknown>, count: number) =>
     subscribeToSubgraph<Record<string, unknown>>({
       url: system.stock.url,
+      started: () => system.stock.server.subscriptionsStarted(),
       secret: loadSecrets(env.config).internalAuthSecret,
       identity,
       query: LIVE_STOCK,
