@@ -193,7 +193,7 @@ describe.each(databaseTargets())('the stock contract through the router on $labe
     expect(warehouses.body.data!.warehouses).toContainEqual({ id: created.body.data!.createWarehouse.warehouse.id, code: 'SH-02' });
   });
 
-  it('answers the ReceiveStock and AdjustStock examples as they are with UNKNOWN_WAREHOUSE, and changes nothing', async () => {
+  it('answers the ReceiveStock and AdjustStock examples as they are with UNKNOWN_WAREHOUSE (and UNKNOWN_SUPPLIER), and changes nothing', async () => {
     const before = await inquiry();
     const received = await system.graphql<{ receiveStock: { receipt: unknown; userErrors: UserError[] } }>(
       RECEIVE_STOCK,
@@ -203,7 +203,10 @@ describe.each(databaseTargets())('the stock contract through the router on $labe
     expect(received.body.errors).toBeUndefined();
     expect(received.body.data!.receiveStock).toEqual({
       receipt: null,
-      userErrors: [{ code: 'UNKNOWN_WAREHOUSE', field: 'input.warehouseId', message: expect.stringContaining('any-warehouse-id') }],
+      userErrors: [
+        { code: 'UNKNOWN_WAREHOUSE', field: 'input.warehouseId', message: expect.stringContaining('any-warehouse-id') },
+        { code: 'UNKNOWN_SUPPLIER', field: 'input.supplierId', message: expect.stringContaining('any-supplier-id') },
+      ],
     });
     const adjusted = await system.graphql<{ adjustStock: { level: unknown; userErrors: UserError[] } }>(
       ADJUST_STOCK,

@@ -24,6 +24,7 @@ export const resolvers: GraphQLResolverMap<CatalogueContext> = {
     brand: (_, { id }: { id: string }, ctx) => catalogue.brandById(ctx, id),
     vehicles: (_, __, ctx) => catalogue.vehicles(ctx),
     suppliers: (_, __, ctx) => catalogue.suppliers(ctx),
+    supplier: (_, { id }: { id: string }, ctx) => catalogue.supplierById(ctx, id),
   },
   Mutation: {
     createProduct: (_, { input }: Args<Parameters<typeof catalogue.createProduct>[1]>, ctx) => catalogue.createProduct(ctx, input),

@@ -25,3 +25,13 @@ export async function reportUnknownSkus(ctx: StockContext, errors: StockErrors, 
     if (!held.has(code) && !known.has(code)) errors.add('UNKNOWN_SKU', field, `the catalogue has no SKU "${code}"`);
   }
 }
+
+/** Suppliers are the catalogue's too: a receipt or purchase order names one that must exist there. */
+export async function reportUnknownSupplier(ctx: StockContext, errors: StockErrors, field: string, supplierId: string): Promise<void> {
+  const answer = await ctx.services.query<{ supplier: { id: string } | null }>(
+    'catalogue',
+    'query StockChecksSupplier($id: ID!) { supplier(id: $id) { id } }',
+    { id: supplierId },
+  );
+  if (!answer.supplier) errors.add('UNKNOWN_SUPPLIER', field, `the catalogue has no supplier "${supplierId}"`);
+}

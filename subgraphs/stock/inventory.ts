@@ -4,7 +4,7 @@ import { newId } from '../kit/ids.ts';
 import { type Money, parseMoney } from '../kit/money.ts';
 import { failed, succeeded, type UserError } from '../kit/user-errors.ts';
 import { checkInteger, checkText } from '../kit/validation.ts';
-import { reportUnknownSkus } from './catalogue-skus.ts';
+import { reportUnknownSkus, reportUnknownSupplier } from './catalogue-skus.ts';
 import type { StockContext } from './context.ts';
 import { PurchaseOrderEntity, type PurchaseOrderLine, PurchaseOrderLineEntity } from './entities/purchase-order.entity.ts';
 import { ReceiptEntity, ReceiptLineEntity } from './entities/receipt.entity.ts';
@@ -79,6 +79,7 @@ export async function receiveStock(ctx: StockContext, input: ReceiveStockInput) 
       errors,
       lines.map((line, i) => ({ field: `input.lines[${i}].skuCode`, code: line.skuCode })),
     );
+  if (input.supplierId) await reportUnknownSupplier(ctx, errors, 'input.supplierId', input.supplierId);
   if (errors.any || !warehouse) return failed('receipt', errors);
 
   try {

@@ -4,7 +4,7 @@ import { moneyView, parseMoney } from '../kit/money.ts';
 import { type Connection, decodeCursor, pageSize, toConnection } from '../kit/pagination.ts';
 import { failed, succeeded } from '../kit/user-errors.ts';
 import { checkText } from '../kit/validation.ts';
-import { reportUnknownSkus } from './catalogue-skus.ts';
+import { reportUnknownSkus, reportUnknownSupplier } from './catalogue-skus.ts';
 import type { StockContext } from './context.ts';
 import {
   type PurchaseOrder,
@@ -43,6 +43,7 @@ export async function createPurchaseOrder(ctx: StockContext, input: CreatePurcha
     errors,
     lines.map((line, i) => ({ field: `input.lines[${i}].skuCode`, code: line.skuCode })),
   );
+  if (supplierId) await reportUnknownSupplier(ctx, errors, 'input.supplierId', supplierId);
   if (errors.any || !warehouse) return failed('purchaseOrder', errors);
   const id = newId();
   const reference = input.reference?.trim() || `PO-${id.slice(0, 8).toUpperCase()}`;

@@ -15,6 +15,8 @@ export const stockReader: Identity = staff('stock:read');
 export type StockSystem = {
   catalogue: TestSubgraph;
   stock: TestSubgraph;
+  /** A supplier that exists in the catalogue, for receipts and purchase orders. */
+  supplierId: string;
   /** Runs a stock mutation as a stock writer and returns its payload, failing loudly on GraphQL errors. */
   mutate<T = Record<string, unknown>>(
     name: string,
@@ -38,6 +40,11 @@ export async function startStockSystem(config: Config): Promise<StockSystem> {
   const catalogue = await startTestSubgraph(catalogueSubgraph, config);
   const stock = await startTestSubgraph(stockSubgraph, config, { peerUrls: { catalogue: catalogue.url } });
   const catalogueWriter = staff('catalogue:write');
+  const supplier = await catalogue.request<{ createSupplier: { supplier: { id: string } } }>(
+    'mutation { createSupplier(input: { name: "Stock test supplier", email: "parts@example.com" }) { supplier { id } } }',
+    {},
+    catalogueWriter,
+  );
   let brandId: string | null = null;
   let categoryId: string | null = null;
 
@@ -55,6 +62,7 @@ export async function startStockSystem(config: Config): Promise<StockSystem> {
   return {
     catalogue,
     stock,
+    supplierId: supplier.data!.createSupplier.supplier.id,
     mutate,
     async createSkus(codes) {
       if (!brandId || !categoryId) {

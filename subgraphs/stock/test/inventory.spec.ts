@@ -157,7 +157,7 @@ describe.each(databaseTargets())('stock inventory on $label', (target) => {
         {
           warehouseId,
           reference: 'DN-1001',
-          supplierId: 'supplier-7',
+          supplierId: system.supplierId,
           lines: [
             { skuCode: 'RCV-A', quantity: 12 },
             { skuCode: 'RCV-B', quantity: 5 },
@@ -169,7 +169,7 @@ describe.each(databaseTargets())('stock inventory on $label', (target) => {
       expect(first.receipt).toEqual({
         id: expect.any(String),
         reference: 'DN-1001',
-        supplierId: 'supplier-7',
+        supplierId: system.supplierId,
         warehouse: { id: warehouseId },
         purchaseOrder: null,
         lines: [
@@ -242,7 +242,7 @@ describe.each(databaseTargets())('stock inventory on $label', (target) => {
       const created = await system.mutate<{ purchaseOrder: PurchaseOrder }>(
         'createPurchaseOrder',
         {
-          supplierId: 'supplier-42',
+          supplierId: system.supplierId,
           warehouseId,
           reference: 'PO-7001',
           lines: [
@@ -257,7 +257,7 @@ describe.each(databaseTargets())('stock inventory on $label', (target) => {
       expect(created.purchaseOrder).toEqual({
         id: expect.any(String),
         reference: 'PO-7001',
-        supplierId: 'supplier-42',
+        supplierId: system.supplierId,
         status: 'ORDERED',
         warehouse: { id: warehouseId },
         total: { amount: '110.00', currencyCode: 'CNY' },
@@ -274,7 +274,7 @@ describe.each(databaseTargets())('stock inventory on $label', (target) => {
       const again = await system.mutate<{ purchaseOrder: unknown }>(
         'createPurchaseOrder',
         {
-          supplierId: 'supplier-42',
+          supplierId: system.supplierId,
           warehouseId,
           reference: 'PO-7001',
           lines: [{ skuCode: 'PO-C', quantity: 1, unitCost: { amount: '1.00', currencyCode: 'CNY' } }],
@@ -292,7 +292,7 @@ describe.each(databaseTargets())('stock inventory on $label', (target) => {
       const part = await receiveAgainst('PO-7001/1', [{ skuCode: 'PO-A', quantity: 6 }]);
       expect(part.userErrors).toEqual([]);
       expect(part.receipt).toEqual({
-        supplierId: 'supplier-42',
+        supplierId: system.supplierId,
         lines: [{ sku: { code: 'PO-A' }, quantity: 6, unitCost: { amount: '10.00', currencyCode: 'CNY' } }],
       });
       const order = await purchaseOrder(orderId);
@@ -385,7 +385,7 @@ describe.each(databaseTargets())('stock inventory on $label', (target) => {
       const created = await system.mutate<{ purchaseOrder: { id: string } }>(
         'createPurchaseOrder',
         {
-          supplierId: 'supplier-42',
+          supplierId: system.supplierId,
           warehouseId,
           lines: [{ skuCode: 'PO-C', quantity: 2, unitCost: { amount: '1.00', currencyCode: 'CNY' } }],
         },

@@ -84,3 +84,49 @@ describe.each(databaseTargets())('returns and reservation extensions on $label',
 describe('returns and reservation extensions on MySQL', () => {
   reportSkippedMysql();
 });
+
+describe('receipts and purchase orders name a supplier the catalogue knows', () => {
+  let env: TestEnvironment;
+  let system: StockSystem;
+  let warehouseId: string;
+
+  beforeAll(async () => {
+    env = testEnvironment({ label: 'SQLite', mysqlUrl: undefined });
+    system = await startStockSystem(env.config);
+    await system.createSkus(['SUP-1']);
+    warehouseId = await system.createWarehouse('SUP-WH', 1);
+  });
+  afterAll(async () => {
+    await system?.close();
+    await env?.cleanup();
+  });
+
+  it('refuses an unknown supplier with UNKNOWN_SUPPLIER and books nothing', async () => {
+    const receipt = await system.mutate(
+      'receiveStock',
+      { warehouseId, reference: 'SUP-R1', supplierId: 'no-such-supplier', lines: [{ skuCode: 'SUP-1', quantity: 1 }] },
+      'receipt { id }',
+    );
+    expect(receipt.userErrors).toEqual([expect.objectContaining({ code: 'UNKNOWN_SUPPLIER', field: 'input.supplierId' })]);
+    const order = await system.mutate(
+      'createPurchaseOrder',
+      {
+        supplierId: 'no-such-supplier',
+        warehouseId,
+        lines: [{ skuCode: 'SUP-1', quantity: 1, unitCost: { amount: '1.00', currencyCode: 'CNY' } }],
+      },
+      'purchaseOrder { id }',
+    );
+    expect(order.userErrors).toEqual([expect.objectContaining({ code: 'UNKNOWN_SUPPLIER', field: 'input.supplierId' })]);
+    expect(await system.level('SUP-1', warehouseId)).toBeNull();
+  });
+
+  it('accepts a supplier the catalogue knows', async () => {
+    const receipt = await system.mutate(
+      'receiveStock',
+      { warehouseId, reference: 'SUP-R2', supplierId: system.supplierId, lines: [{ skuCode: 'SUP-1', quantity: 2 }] },
+      'receipt { supplierId }',
+    );
+    expect(receipt).toEqual({ receipt: { supplierId: system.supplierId }, userErrors: [] });
+  });
+});
