@@ -255,6 +255,12 @@ export async function transferStock(ctx: StockContext, input: TransferStockInput
   }
   const from = await checkWarehouse(ctx, errors, 'input.fromWarehouseId', input.fromWarehouseId, false);
   const to = await checkWarehouse(ctx, errors, 'input.toWarehouseId', input.toWarehouseId, true);
+  // Named as what it is: a code the catalogue lacks is unknown, not merely short.
+  await reportUnknownSkus(
+    ctx,
+    errors,
+    lines.map((line, i) => ({ field: `input.lines[${i}].skuCode`, code: line.skuCode })),
+  );
   if (errors.any || !from || !to) return failed('transfer', errors);
   const change = (line: StockLineInput, out: boolean): LevelChange => ({
     skuCode: line.skuCode,

@@ -130,3 +130,28 @@ describe('receipts and purchase orders name a supplier the catalogue knows', () 
     expect(receipt).toEqual({ receipt: { supplierId: system.supplierId }, userErrors: [] });
   });
 });
+
+describe('a transfer of a SKU the catalogue lacks', () => {
+  let env: TestEnvironment;
+  let system: StockSystem;
+
+  beforeAll(async () => {
+    env = testEnvironment({ label: 'SQLite', mysqlUrl: undefined });
+    system = await startStockSystem(env.config);
+  });
+  afterAll(async () => {
+    await system?.close();
+    await env?.cleanup();
+  });
+
+  it('is refused as UNKNOWN_SKU, not as a shortage', async () => {
+    const from = await system.createWarehouse('TR-A', 1);
+    const to = await system.createWarehouse('TR-B', 2);
+    const payload = await system.mutate(
+      'transferStock',
+      { fromWarehouseId: from, toWarehouseId: to, reference: 'TR-1', lines: [{ skuCode: 'NOT-IN-CATALOGUE', quantity: 1 }] },
+      'transfer { reference }',
+    );
+    expect(payload.userErrors).toEqual([expect.objectContaining({ code: 'UNKNOWN_SKU', field: 'input.lines[0].skuCode' })]);
+  });
+});
