@@ -1,6 +1,6 @@
 import { type Money, parseMoney } from '../kit/money.ts';
 import { UserErrors } from '../kit/user-errors.ts';
-import { checkText } from '../kit/validation.ts';
+import { checkText, SKU_CODE } from '../kit/validation.ts';
 
 export { checkText };
 
@@ -52,7 +52,6 @@ export type UpdateProductInput = {
   fitments?: FitmentInput[] | null;
 };
 
-export const SKU_CODE = /^[A-Z0-9][A-Z0-9-]{1,39}$/;
 export const LIMITS = { name: 200, description: 4000, skus: 50, attributes: 20, fitments: 200, vehicleName: 60 } as const;
 const EARLIEST_MODEL_YEAR = 1950;
 

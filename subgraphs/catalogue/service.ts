@@ -4,6 +4,7 @@ import { badUserInput } from '../kit/errors.ts';
 import { newId } from '../kit/ids.ts';
 import { loadOrNull } from '../kit/loaders.ts';
 import { failed, succeeded } from '../kit/user-errors.ts';
+import { EMAIL } from '../kit/validation.ts';
 import type { CatalogueContext } from './context.ts';
 import { type Brand, BrandEntity } from './entities/brand.entity.ts';
 import { type Category, CategoryEntity } from './entities/category.entity.ts';
@@ -265,7 +266,7 @@ export async function createSupplier(ctx: CatalogueContext, input: { name: strin
   const errors = newErrors();
   const name = checkText(errors, 'input.name', input.name, 200);
   const email = input.email?.trim() || null;
-  if (email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
+  if (email && !EMAIL.test(email)) {
     errors.add('INVALID_VALUE', 'input.email', `input.email must be an email address; received "${input.email}"`);
   }
   const phone = input.phone ? checkText(errors, 'input.phone', input.phone, 40) : null;

@@ -2,6 +2,11 @@
  * Field rules every domain shares. Each reports under the domain's
  * `INVALID_VALUE` code, names the field path and repeats what it received.
  */
+/** A SKU code, the key every subgraph refers to a SKU by: 2 to 40 of A-Z, 0-9 and dashes. */
+export const SKU_CODE = /^[A-Z0-9][A-Z0-9-]{1,39}$/;
+/** An email address, checked for shape only (deliverability is the mail server's business). */
+export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
 type Errors = { add(code: 'INVALID_VALUE', field: string | null, message: string): unknown };
 
 /** A trimmed text of 1..max characters. */

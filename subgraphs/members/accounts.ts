@@ -6,7 +6,7 @@ import { newId } from '../kit/ids.ts';
 import { loadOrNull } from '../kit/loaders.ts';
 import type { Logger } from '../kit/log.ts';
 import { failed, succeeded, UserErrors } from '../kit/user-errors.ts';
-import { checkText } from '../kit/validation.ts';
+import { checkText, EMAIL } from '../kit/validation.ts';
 import type { MembersContext } from './context.ts';
 import { CredentialEntity, type Member, MemberEntity, StaffEntity } from './entities/account.entity.ts';
 import { hashPassword } from './passwords.ts';
@@ -14,7 +14,6 @@ import { hashPassword } from './passwords.ts';
 /** Members register themselves; staff accounts are created by admins (and the first one at start). */
 export type MemberErrorCode = 'INVALID_VALUE' | 'DUPLICATE_EMAIL' | 'INVALID_CREDENTIALS';
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export const MIN_PASSWORD_LENGTH = 12;
 
 export const normalizeEmail = (email: string) => email.trim().toLowerCase();

@@ -3,7 +3,7 @@ import { hasScope } from '../kit/auth/identity.ts';
 import { retryOnLockConflict } from '../kit/db/conflicts.ts';
 import { newId } from '../kit/ids.ts';
 import { failed, succeeded, type UserError, UserErrors } from '../kit/user-errors.ts';
-import { checkCount, checkInteger, checkText } from '../kit/validation.ts';
+import { checkCount, checkInteger, checkText, SKU_CODE } from '../kit/validation.ts';
 import { callerKey } from './access.ts';
 import type { OrdersContext } from './context.ts';
 import { type Order, OrderEntity, OrderLineEntity, type SalesChannel } from './entities/order.entity.ts';
@@ -63,7 +63,6 @@ export type PlaceOrderInput = {
 export const PAYMENT_WINDOW_SECONDS = 30 * 60;
 const MAX_LINES = 50;
 const MAX_QUANTITY = 999;
-const SKU_CODE = /^[A-Z0-9][A-Z0-9-]{1,39}$/;
 
 type Payload = { order: Order | null; userErrors: UserError<OrderErrorCode>[] };
 const refuse = (code: OrderErrorCode, field: string | null, message: string): Payload => failed('order', [{ code, field, message }]);

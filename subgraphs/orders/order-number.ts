@@ -1,3 +1,4 @@
+import { updateOrCreate } from '../kit/db/conflicts.ts';
 import type { Database, EntityManager } from '../kit/db/database.ts';
 
 /**
@@ -5,19 +6,14 @@ import type { Database, EntityManager } from '../kit/db/database.ts';
  * counter row is bumped with an UPDATE (a row lock on MySQL, the single
  * writer on SQLite) inside the order's own transaction: numbers never repeat,
  * and a rolled-back checkout gives its number back.
- *
- * UPDATE comes first: creating the row with INSERT IGNORE and then updating
- * it would take a shared lock and then ask for an exclusive one, and two
- * checkouts doing that at once deadlock on MySQL. Only the first checkout of
- * a year finds no row and creates it.
+ * Only the first checkout of a year creates the row (see updateOrCreate).
  */
 export async function nextOrderNumber(db: Database, tx: EntityManager, now = new Date()): Promise<string> {
   const year = now.getUTCFullYear();
-  const bump = () => db.run(tx, 'update order_number_sequence set last_value = last_value + 1 where year = ?', [year]);
-  if ((await bump()) === 0) {
-    await db.run(tx, `${db.insertIgnore} order_number_sequence (year, last_value) values (?, 0)`, [year]);
-    await bump();
-  }
+  await updateOrCreate(
+    () => db.run(tx, 'update order_number_sequence set last_value = last_value + 1 where year = ?', [year]),
+    () => db.run(tx, `${db.insertIgnore} order_number_sequence (year, last_value) values (?, 0)`, [year]),
+  );
   const [row] = await db.execute<{ last_value: number }>(tx, 'select last_value from order_number_sequence where year = ?', [year]);
   return `SO-${year}-${String(Number(row!.last_value)).padStart(6, '0')}`;
 }

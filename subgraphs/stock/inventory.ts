@@ -1,4 +1,5 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { updateOrCreate } from '../kit/db/conflicts.ts';
 import type { EntityManager } from '../kit/db/database.ts';
 import { newId } from '../kit/ids.ts';
 import { type Money, parseMoney } from '../kit/money.ts';
@@ -10,7 +11,7 @@ import { PurchaseOrderEntity, type PurchaseOrderLine, PurchaseOrderLineEntity } 
 import { ReceiptEntity, ReceiptLineEntity } from './entities/receipt.entity.ts';
 import { StockLevelEntity } from './entities/stock-level.entity.ts';
 import { StockReturnEntity } from './entities/stock-return.entity.ts';
-import { applyLevelChange, applyLevelChanges, type LevelChange, LevelGuardError } from './ledger.ts';
+import { applyLevelChange, applyLevelChanges, createEmptyLevel, type LevelChange, LevelGuardError } from './ledger.ts';
 import { checkLines, checkReference, checkSkuCode, newStockErrors, type StockErrorCode, type StockLineInput } from './stock-input.ts';
 import { checkWarehouse } from './warehouses.ts';
 
@@ -380,17 +381,8 @@ export async function setReorderPoint(ctx: StockContext, input: SetReorderPointI
         input.skuCode,
         warehouse.id,
       ]);
-    // A reorder point may be set before the first receipt: then the level starts empty
-    // (update first, as in ledger.ts, so concurrent calls cannot deadlock on MySQL).
-    if ((await set()) === 0) {
-      await ctx.db.run(
-        tx,
-        `${ctx.db.insertIgnore} stock_level (sku_code, warehouse_id, on_hand, reserved, reorder_point, cost_minor, cost_currency, version, updated_at)
-         values (?, ?, 0, 0, null, null, null, 0, ?)`,
-        [input.skuCode, warehouse.id, ctx.db.sqlDate(new Date())],
-      );
-      await set();
-    }
+    // A reorder point may be set before the first receipt: then the level starts empty.
+    await updateOrCreate(set, () => createEmptyLevel(ctx.db, tx, input.skuCode, warehouse.id, new Date()));
   });
   return succeeded('level', await levelView(ctx, input.skuCode, warehouse.id));
 }

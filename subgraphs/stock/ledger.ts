@@ -1,3 +1,4 @@
+import { updateOrCreate } from '../kit/db/conflicts.ts';
 import type { Database, EntityManager } from '../kit/db/database.ts';
 import type { EventRecorder } from '../kit/events/outbox.ts';
 import { newId } from '../kit/ids.ts';
@@ -79,19 +80,11 @@ export async function applyLevelChange(deps: LedgerDeps, tx: EntityManager, chan
         change.reservedDelta,
       ],
     );
-  let changed = await update();
-  if (changed !== 1 && change.onHandDelta > 0) {
-    // The first stock of this SKU in this warehouse: create the level, then add to it. The
-    // UPDATE goes first because INSERT IGNORE on an existing row takes a shared lock, and two
-    // transactions holding it that both then update deadlock on MySQL.
-    await db.run(
-      tx,
-      `${db.insertIgnore} stock_level (sku_code, warehouse_id, on_hand, reserved, reorder_point, cost_minor, cost_currency, version, updated_at)
-       values (?, ?, 0, 0, null, null, null, 0, ?)`,
-      [change.skuCode, change.warehouseId, db.sqlDate(now)],
-    );
-    changed = await update();
-  }
+  // The first stock of this SKU in this warehouse creates the level (only changes that add stock may).
+  const changed =
+    change.onHandDelta > 0
+      ? await updateOrCreate(update, () => createEmptyLevel(db, tx, change.skuCode, change.warehouseId, now))
+      : await update();
   if (changed !== 1) throw new LevelGuardError(change);
 
   const [row] = await db.execute<{ on_hand: number; reserved: number; version: number }>(
@@ -132,6 +125,16 @@ export async function applyLevelChange(deps: LedgerDeps, tx: EntityManager, chan
     at: now.toISOString(),
   });
   return level;
+}
+
+/** Creates an empty level (nothing on hand, nothing reserved) unless it exists. */
+export function createEmptyLevel(db: Database, tx: EntityManager, skuCode: string, warehouseId: string, now: Date): Promise<number> {
+  return db.run(
+    tx,
+    `${db.insertIgnore} stock_level (sku_code, warehouse_id, on_hand, reserved, reorder_point, cost_minor, cost_currency, version, updated_at)
+     values (?, ?, 0, 0, null, null, null, 0, ?)`,
+    [skuCode, warehouseId, db.sqlDate(now)],
+  );
 }
 
 /** Applies changes in a fixed order (warehouse, then SKU), so concurrent multi-line changes on MySQL lock rows in one order and cannot deadlock each other. */

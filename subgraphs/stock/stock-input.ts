@@ -1,5 +1,5 @@
 import { UserErrors } from '../kit/user-errors.ts';
-import { checkCount, checkInteger, checkText } from '../kit/validation.ts';
+import { checkCount, checkInteger, checkText, SKU_CODE } from '../kit/validation.ts';
 
 /** The shape rules of stock inputs, checked before anything is read or written. */
 export type StockErrorCode =
@@ -25,7 +25,6 @@ export type StockLineInput = { skuCode: string; quantity: number };
 
 export const MAX_LINES = 100;
 export const MAX_QUANTITY = 1_000_000;
-const SKU_CODE = /^[A-Z0-9][A-Z0-9-]{1,39}$/;
 
 export function checkSkuCode(errors: StockErrors, field: string, code: string): string {
   if (!SKU_CODE.test(code))

@@ -19,3 +19,17 @@ export async function retryOnLockConflict<T>(work: () => Promise<T>, attempts = 
     }
   }
 }
+
+/**
+ * Changes a row, creating it first if it does not exist yet: UPDATE, and only
+ * when that touched nothing, INSERT IGNORE and UPDATE again. The other order
+ * (INSERT IGNORE, then UPDATE) takes a shared lock on an existing row and then
+ * asks for an exclusive one; two transactions doing that at once deadlock on
+ * MySQL. Resolves with the rows the final UPDATE changed.
+ */
+export async function updateOrCreate(update: () => Promise<number>, create: () => Promise<unknown>): Promise<number> {
+  const changed = await update();
+  if (changed > 0) return changed;
+  await create();
+  return update();
+}
