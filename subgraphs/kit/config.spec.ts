@@ -84,3 +84,15 @@ describe('loadConfig for the first admin', () => {
     expect(() => loadConfig({ SEED_ADMIN_PASSWORD: 'short' })).toThrow(/SEED_ADMIN_PASSWORD must be at least 12 characters/);
   });
 });
+
+describe('loadConfig for member points', () => {
+  it('keeps points 365 days unless POINTS_EXPIRY_DAYS says otherwise, and refuses a value that is not 1 to 3650 days', () => {
+    expect(loadConfig({}).pointsExpiryDays).toBe(365);
+    expect(loadConfig({ POINTS_EXPIRY_DAYS: '730' }).pointsExpiryDays).toBe(730);
+    for (const value of ['0', '3651', '1.5', 'a year']) {
+      expect(() => loadConfig({ POINTS_EXPIRY_DAYS: value })).toThrow(
+        `POINTS_EXPIRY_DAYS must be a whole number from 1 to 3650; received "${value}"`,
+      );
+    }
+  });
+});

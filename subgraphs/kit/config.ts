@@ -1,5 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
-import { graphqlUrl } from './http/urls.ts';
+import { graphqlUrl, reachableHost } from './http/urls.ts';
 
 /**
  * The whole system's configuration, read once per process from the environment.
@@ -25,6 +25,39 @@ export const DEFAULT_PORTS: Record<SubgraphName | 'router', number> = {
 };
 
 export type Mode = 'development' | 'test' | 'production';
+
+/**
+ * The merchant's WeChat Pay APIv3 account (WECHATPAY_*): all set, or none
+ * (then development and tests use the simulator; the payments subgraph
+ * refuses to start in production without them).
+ */
+export type WeChatPaySettings = {
+  mchId: string;
+  appId: string;
+  /** The APIv3 key: exactly 32 bytes; AEAD_AES_256_GCM key of callback resources. */
+  apiV3Key: string;
+  /** Serial number of the merchant API certificate, named in every request's Authorization header. */
+  merchantSerial: string;
+  /** PEM private key that signs our API requests. */
+  merchantPrivateKey: string;
+  /** Serial (or WeChat Pay public key ID) that callbacks name in Wechatpay-Serial. */
+  platformSerial: string;
+  /** PEM public key or platform certificate that verifies callbacks. */
+  platformPublicKey: string;
+  apiUrl: string;
+};
+
+/** The merchant's Alipay open-platform app (ALIPAY_*): all set, or none, as for WeChat Pay. */
+export type AlipaySettings = {
+  appId: string;
+  /** The merchant's partner id (2088...), which every notify names as seller_id. */
+  sellerId: string;
+  /** PEM private key of the app: signs our requests (RSA2). */
+  appPrivateKey: string;
+  /** PEM Alipay public key: verifies notifies and answers. */
+  alipayPublicKey: string;
+  gatewayUrl: string;
+};
 
 export type Config = {
   /** NODE_ENV. Production refuses development keys and hides error details. */
@@ -57,9 +90,31 @@ export type Config = {
   seedDemoData: boolean;
   /** RESERVATION_SWEEP_INTERVAL_MS: how often expired stock reservations are released. */
   reservationSweepIntervalMs: number;
+  /** POINTS_EXPIRY_DAYS: how long earned member points stay redeemable before they expire (oldest first). */
+  pointsExpiryDays: number;
   /** SEED_ADMIN_EMAIL / SEED_ADMIN_PASSWORD: the first staff admin, created by the members subgraph if missing. */
   seedAdminEmail: string | undefined;
   seedAdminPassword: string | undefined;
+  /** REDIS_URL: rate-limit buckets shared by every router instance; unset, each router counts in memory. */
+  redisUrl: string | undefined;
+  /** JWKS_URL: where the router fetches the token verification keys; unset, the members subgraph's `/.well-known/jwks.json`. */
+  jwksUrl: string | undefined;
+  /** PARTNER_RATE_LIMIT_PER_MINUTE / MEMBER_RATE_LIMIT_PER_MINUTE: token buckets per API key and per member (0: no limit). */
+  partnerRateLimitPerMinute: number;
+  memberRateLimitPerMinute: number;
+  /** API_KEY_CACHE_SECONDS: how long a router trusts its lookup of an API key; a revoked key works at most this long. */
+  apiKeyCacheSeconds: number;
+  /**
+   * PAYMENTS_CALLBACK_BASE_URL: the public origin payment providers post their
+   * callbacks to (`<base>/callbacks/wechatpay`, `<base>/callbacks/alipay`, through
+   * the router). Default: the router on this machine; payments requires it in production.
+   */
+  paymentsCallbackBaseUrl: string;
+  paymentsCallbackBaseUrlConfigured: boolean;
+  /** WECHATPAY_*: the real WeChat Pay account; unset, payments uses its simulator (never in production). */
+  wechatPay: WeChatPaySettings | undefined;
+  /** ALIPAY_*: the real Alipay app; unset, payments uses its simulator (never in production). */
+  alipay: AlipaySettings | undefined;
 };
 
 export class ConfigError extends Error {
@@ -168,6 +223,62 @@ export function loadConfig(env: Env = process.env): Config {
     problems.push(`SEED_ADMIN_PASSWORD must be at least 12 characters; received ${seedAdminPassword.length}`);
   }
 
+  const wholeNumber = (name: string, fallback: number, min: number, max: number): number => {
+    const value = read(name);
+    if (value === undefined) return fallback;
+    const parsed = Number(value);
+    if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
+      problems.push(`${name} must be a whole number from ${min} to ${max}; received "${value}"`);
+      return fallback;
+    }
+    return parsed;
+  };
+  const redisUrl = url('REDIS_URL', ['redis:', 'rediss:']);
+  const jwksUrl = url('JWKS_URL', ['http:', 'https:']);
+  const partnerRateLimitPerMinute = wholeNumber('PARTNER_RATE_LIMIT_PER_MINUTE', 600, 0, 1_000_000);
+  const memberRateLimitPerMinute = wholeNumber('MEMBER_RATE_LIMIT_PER_MINUTE', 300, 0, 1_000_000);
+  const apiKeyCacheSeconds = wholeNumber('API_KEY_CACHE_SECONDS', 5, 0, 300);
+  const pointsExpiryDays = wholeNumber('POINTS_EXPIRY_DAYS', 365, 1, 3650);
+
+  const callbackBase = url('PAYMENTS_CALLBACK_BASE_URL', ['http:', 'https:']);
+  const paymentsCallbackBaseUrl = (callbackBase ?? `http://${reachableHost(host)}:${ports.router}`).replace(/\/+$/, '');
+  const wechatPay = settingsGroup(
+    'WECHATPAY_*',
+    {
+      mchId: ['WECHATPAY_MCH_ID', read('WECHATPAY_MCH_ID')],
+      appId: ['WECHATPAY_APP_ID', read('WECHATPAY_APP_ID')],
+      apiV3Key: ['WECHATPAY_API_V3_KEY', read('WECHATPAY_API_V3_KEY')],
+      merchantSerial: ['WECHATPAY_MERCHANT_SERIAL', read('WECHATPAY_MERCHANT_SERIAL')],
+      merchantPrivateKey: [
+        'WECHATPAY_MERCHANT_PRIVATE_KEY',
+        pem(read('WECHATPAY_MERCHANT_PRIVATE_KEY'), 'WECHATPAY_MERCHANT_PRIVATE_KEY', 'PRIVATE KEY', problems),
+      ],
+      platformSerial: ['WECHATPAY_PLATFORM_SERIAL', read('WECHATPAY_PLATFORM_SERIAL')],
+      platformPublicKey: [
+        'WECHATPAY_PLATFORM_PUBLIC_KEY',
+        publicKeyOrCertificate(read('WECHATPAY_PLATFORM_PUBLIC_KEY'), 'WECHATPAY_PLATFORM_PUBLIC_KEY', problems),
+      ],
+    },
+    problems,
+  );
+  if (wechatPay && Buffer.byteLength(wechatPay.apiV3Key) !== 32) {
+    problems.push(
+      `WECHATPAY_API_V3_KEY must be exactly 32 bytes (the APIv3 key of the merchant platform); received ${Buffer.byteLength(wechatPay.apiV3Key)}`,
+    );
+  }
+  const alipay = settingsGroup(
+    'ALIPAY_*',
+    {
+      appId: ['ALIPAY_APP_ID', read('ALIPAY_APP_ID')],
+      sellerId: ['ALIPAY_SELLER_ID', read('ALIPAY_SELLER_ID')],
+      appPrivateKey: ['ALIPAY_APP_PRIVATE_KEY', pem(read('ALIPAY_APP_PRIVATE_KEY'), 'ALIPAY_APP_PRIVATE_KEY', 'PRIVATE KEY', problems)],
+      alipayPublicKey: ['ALIPAY_PUBLIC_KEY', pem(read('ALIPAY_PUBLIC_KEY'), 'ALIPAY_PUBLIC_KEY', 'PUBLIC KEY', problems)],
+    },
+    problems,
+  );
+  const wechatPayApiUrl = url('WECHATPAY_API_URL', ['https:', 'http:']) ?? 'https://api.mch.weixin.qq.com';
+  const alipayGatewayUrl = url('ALIPAY_GATEWAY_URL', ['https:', 'http:']) ?? 'https://openapi.alipay.com/gateway.do';
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     mode,
@@ -186,9 +297,49 @@ export function loadConfig(env: Env = process.env): Config {
     jwtAudience: read('JWT_AUDIENCE') ?? 'commerce-supergraph',
     seedDemoData,
     reservationSweepIntervalMs,
+    pointsExpiryDays,
     seedAdminEmail,
     seedAdminPassword,
+    redisUrl,
+    jwksUrl,
+    partnerRateLimitPerMinute,
+    memberRateLimitPerMinute,
+    apiKeyCacheSeconds,
+    paymentsCallbackBaseUrl,
+    paymentsCallbackBaseUrlConfigured: callbackBase !== undefined,
+    wechatPay: wechatPay && { ...wechatPay, apiUrl: wechatPayApiUrl.replace(/\/+$/, '') },
+    alipay: alipay && { ...alipay, gatewayUrl: alipayGatewayUrl },
   };
+}
+
+/**
+ * A provider's variables come as a set: all of them (the real provider), or
+ * none (the simulator outside production). Names every one that is missing.
+ */
+function settingsGroup<K extends string>(
+  group: string,
+  values: Record<K, [variable: string, value: string | undefined]>,
+  problems: string[],
+): Record<K, string> | undefined {
+  const entries = Object.entries(values) as [K, [string, string | undefined]][];
+  if (entries.every(([, [, value]]) => value === undefined)) return undefined;
+  const missing = entries.filter(([, [, value]]) => value === undefined).map(([, [variable]]) => variable);
+  if (missing.length > 0) {
+    problems.push(`${group}: set all of these variables or none; missing or invalid: ${missing.join(', ')}`);
+    return undefined;
+  }
+  return Object.fromEntries(entries.map(([key, [, value]]) => [key, value])) as Record<K, string>;
+}
+
+/** WeChat Pay hands out either a platform certificate or (since 2024) a plain "WeChat Pay public key". */
+function publicKeyOrCertificate(value: string | undefined, name: string, problems: string[]): string | undefined {
+  if (value === undefined) return undefined;
+  const text = value.includes('\\n') ? value.replaceAll('\\n', '\n') : value;
+  if (!text.includes('-----BEGIN PUBLIC KEY-----') && !text.includes('-----BEGIN CERTIFICATE-----')) {
+    problems.push(`${name} must be a PEM block starting with "-----BEGIN PUBLIC KEY-----" or "-----BEGIN CERTIFICATE-----"`);
+    return undefined;
+  }
+  return text;
 }
 
 /** PEM keys often arrive through env files with literal "\n"; accept both forms. */

@@ -19,8 +19,8 @@ export type ServiceClient = {
 };
 
 export type ServiceClientOptions = {
-  /** The calling subgraph: the identity's subject. */
-  caller: SubgraphName;
+  /** The calling subgraph (or the router): the identity's subject. */
+  caller: SubgraphName | 'router';
   /** Scopes the caller's service identity holds. */
   scopes: readonly string[];
   secret: string;

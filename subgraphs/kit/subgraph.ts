@@ -59,6 +59,12 @@ export type SubgraphDefinition<Loaders> = {
   seed?(db: Database, log: Logger): Promise<void>;
   /** Scopes this subgraph's service identity holds when it calls another subgraph. */
   serviceScopes?: readonly string[];
+  /**
+   * Extra HTTP routes by exact path, served before GraphQL and outside the
+   * router's identity signature: only for callers that prove themselves
+   * otherwise (a provider's signed callback) or for public documents (a JWKS).
+   */
+  routes?: Record<string, SubgraphRoute>;
   /** Starts background work (sweepers, consumers) once the server is built; the returned function stops it. */
   background?(services: {
     db: Database;
@@ -69,6 +75,13 @@ export type SubgraphDefinition<Loaders> = {
     config: Config;
   }): () => Promise<void>;
 };
+
+/** An extra route's handler; it gets what a background job gets and answers the response itself. */
+export type SubgraphRoute = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  services: { db: Database; events: EventRecorder; services: ServiceClient; secrets: Secrets; config: Config; log: Logger },
+) => Promise<void>;
 
 export type SubgraphServer = {
   readonly name: SubgraphName;
@@ -166,6 +179,11 @@ export async function createSubgraphServer<Loaders>(
       } catch (error) {
         sendJson(res, 503, { status: 'unavailable', service: definition.name, reason: (error as Error).message });
       }
+      return;
+    }
+    const route = definition.routes?.[path];
+    if (route) {
+      await route(req, res, { db, events, services, secrets: options.secrets, config, log });
       return;
     }
     if (path !== '/graphql') {

@@ -1,6 +1,7 @@
 import { createPublicKey } from 'node:crypto';
 import {
   calculateJwkThumbprint,
+  createRemoteJWKSet,
   decodeProtectedHeader,
   exportJWK,
   importPKCS8,
@@ -66,6 +67,14 @@ export class InvalidTokenError extends Error {
   }
 }
 
+/** A token names a key we have not seen, and the key set that might hold it did not answer. */
+export class KeySetUnavailableError extends Error {
+  constructor(reason: string) {
+    super(`the token's signing key cannot be looked up right now (${reason}); retry shortly`);
+    this.name = 'KeySetUnavailableError';
+  }
+}
+
 type VerificationKey = { kid: string; alg: Algorithm; key: CryptoKey; jwk: JWK };
 
 async function verificationKeys(publicKeyPems: readonly string[]): Promise<VerificationKey[]> {
@@ -78,13 +87,42 @@ async function verificationKeys(publicKeyPems: readonly string[]): Promise<Verif
   );
 }
 
+/** A JSON Web Key Set fetched from a URL: cached, and fetched again (not more than every few seconds) for an unknown key id. */
+export type RemoteKeySet = ReturnType<typeof createRemoteJWKSet>;
+
+export function remoteKeySet(url: string): RemoteKeySet {
+  return createRemoteJWKSet(new URL(url), { cacheMaxAge: 5 * 60_000, cooldownDuration: 10_000, timeoutDuration: 3000 });
+}
+
 /**
  * Verifies tokens against every key given: the current one first, then keys
  * being rotated out, so tokens signed before a rotation stay valid until they
- * expire. The token's `kid` picks the key.
+ * expire. The token's `kid` picks the key; a key id none of them has is looked
+ * up in the remote key set, when there is one (the router's: the members
+ * subgraph publishes its signing keys, so a new key needs no router restart).
  */
-export async function createTokenVerifier(publicKeyPems: string | readonly string[], settings: JwtSettings): Promise<TokenVerifier> {
+export async function createTokenVerifier(
+  publicKeyPems: string | readonly string[],
+  settings: JwtSettings,
+  remote?: RemoteKeySet,
+): Promise<TokenVerifier> {
   const keys = await verificationKeys(typeof publicKeyPems === 'string' ? [publicKeyPems] : publicKeyPems);
+  const verifyWith = async (key: Parameters<typeof jwtVerify>[1] | RemoteKeySet, token: string, algorithms: string[]) => {
+    try {
+      return (
+        await jwtVerify(token, key as Parameters<typeof jwtVerify>[1], { issuer: settings.issuer, audience: settings.audience, algorithms })
+      ).payload;
+    } catch (error) {
+      if (error instanceof InvalidTokenError) throw error;
+      const code = (error as { code?: string }).code;
+      if (code === 'ERR_JWKS_NO_MATCHING_KEY') throw unknownKey(token);
+      // The key set could not be fetched: the token may well be good, so this is not its fault.
+      if (key === remote && (code === undefined || code === 'ERR_JWKS_TIMEOUT' || code === 'ERR_JOSE_GENERIC')) {
+        throw new KeySetUnavailableError((error as Error).message);
+      }
+      throw new InvalidTokenError((error as Error).message);
+    }
+  };
   return async (token) => {
     let kid: string | undefined;
     try {
@@ -93,23 +131,21 @@ export async function createTokenVerifier(publicKeyPems: string | readonly strin
       throw new InvalidTokenError('it is not a JWT');
     }
     const chosen = kid === undefined && keys.length === 1 ? keys[0] : keys.find((candidate) => candidate.kid === kid);
-    if (!chosen) throw new InvalidTokenError(`it was signed with a key this service does not know (kid ${kid ?? 'missing'})`);
     let payload: JWTPayload;
-    try {
-      ({ payload } = await jwtVerify(token, chosen.key, {
-        issuer: settings.issuer,
-        audience: settings.audience,
-        algorithms: [chosen.alg],
-      }));
-    } catch (error) {
-      throw new InvalidTokenError((error as Error).message);
-    }
+    if (chosen) payload = await verifyWith(chosen.key, token, [chosen.alg]);
+    else if (remote && kid !== undefined) payload = await verifyWith(remote, token, ['EdDSA', 'ES256']);
+    else throw unknownKey(token);
     const kind = payload.kind;
     if (kind !== 'member' && kind !== 'staff') throw new InvalidTokenError(`kind must be member or staff; received ${String(kind)}`);
     if (typeof payload.sub !== 'string' || payload.sub === '') throw new InvalidTokenError('sub is missing');
     const scope = typeof payload.scope === 'string' ? payload.scope : '';
     return { kind, subject: payload.sub, scopes: scope.split(' ').filter(Boolean) };
   };
+}
+
+function unknownKey(token: string): InvalidTokenError {
+  const kid = decodeProtectedHeader(token).kid;
+  return new InvalidTokenError(`it was signed with a key this service does not know (kid ${kid ?? 'missing'})`);
 }
 
 /** The public keys as a JSON Web Key Set (RFC 7517), served at /.well-known/jwks.json. */

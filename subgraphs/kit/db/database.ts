@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AnyEntity, EntityClass, EntitySchema } from '@mikro-orm/core';
+import { type AnyEntity, DriverException, type EntityClass, type EntitySchema } from '@mikro-orm/core';
 import { type Migration, Migrator } from '@mikro-orm/migrations';
 import { MySqlDriver } from '@mikro-orm/mysql';
 import { type AbstractSqlDriver, type MikroORM, NodeSqliteDialect, type SqlEntityManager, SqliteDriver, SqlMikroORM } from '@mikro-orm/sql';
@@ -8,6 +8,7 @@ import { createConnection } from 'mysql2/promise';
 import type { Config } from '../config.ts';
 import { KitOutboxMigration, OutboxEventEntity } from '../events/outbox.entity.ts';
 import { KitProcessedEventsMigration, ProcessedEventEntity } from '../events/processed-events.ts';
+import { KitRelayLeaseMigration } from '../events/relay-lease.ts';
 import { Mutex } from './mutex.ts';
 
 export type EntityManager = SqlEntityManager;
@@ -73,7 +74,7 @@ export async function openDatabase(config: Config, options: DatabaseOptions): Pr
     entities: [OutboxEventEntity, ProcessedEventEntity, ...options.entities],
     extensions: [Migrator],
     migrations: {
-      migrationsList: [KitOutboxMigration, KitProcessedEventsMigration, ...options.migrations],
+      migrationsList: [KitOutboxMigration, KitProcessedEventsMigration, KitRelayLeaseMigration, ...options.migrations],
       snapshot: false,
       silent: true,
       tableName: 'schema_migrations',
@@ -115,6 +116,20 @@ export async function openDatabase(config: Config, options: DatabaseOptions): Pr
 
   const writer = new Mutex();
   const commitListeners = new Set<() => void>();
+  /**
+   * Raw statements fail with the driver's own error (mysql2's ER_LOCK_DEADLOCK,
+   * ER_DUP_ENTRY); MikroORM's converter turns it into the typed exception
+   * (DeadlockException, UniqueConstraintViolationException) that
+   * retryOnLockConflict and callers' catch blocks recognise, as for ORM writes.
+   */
+  const typed = (error: unknown): unknown => {
+    if (!(error instanceof Error) || error instanceof DriverException || !('errno' in error || 'code' in error)) return error;
+    try {
+      return orm.em.getDriver().convertException(error);
+    } catch {
+      return error;
+    }
+  };
   const transactional = <T>(em: EntityManager, work: (em: EntityManager) => Promise<T>) =>
     em.transactional((tx) => work(tx as EntityManager));
   return {
@@ -133,11 +148,20 @@ export async function openDatabase(config: Config, options: DatabaseOptions): Pr
     sqlDate: (date) => (dialect === 'sqlite' ? date.getTime() : date),
     insertIgnore: dialect === 'sqlite' ? 'insert or ignore into' : 'insert ignore into',
     async run(em, sql, params = []) {
-      const result = (await em.getConnection().execute(sql, params, 'run', em.getTransactionContext())) as { affectedRows: number };
-      return result.affectedRows;
+      try {
+        const result = (await em.getConnection().execute(sql, params, 'run', em.getTransactionContext())) as { affectedRows: number };
+        return result.affectedRows;
+      } catch (error) {
+        throw typed(error);
+      }
     },
-    execute: async <T>(em: EntityManager, sql: string, params: unknown[] = []) =>
-      (await em.getConnection().execute(sql, params, 'all', em.getTransactionContext())) as T[],
+    async execute<T>(em: EntityManager, sql: string, params: unknown[] = []) {
+      try {
+        return (await em.getConnection().execute(sql, params, 'all', em.getTransactionContext())) as T[];
+      } catch (error) {
+        throw typed(error);
+      }
+    },
     ping: async () => {
       await orm.em.getConnection().execute('select 1');
     },

@@ -3,6 +3,7 @@ import type { Logger } from '../log.ts';
 import type { EventBus } from './bus.ts';
 import { OutboxEventEntity } from './outbox.entity.ts';
 import { eventFromRow } from './outbox.ts';
+import { relayLease } from './relay-lease.ts';
 
 export type OutboxRelay = {
   /** Asks for a run soon (after a commit); runs never overlap. */
@@ -17,7 +18,9 @@ export type OutboxRelay = {
  * published. It runs after every commit and on a timer (the timer catches
  * what another process committed, and retries after a failed publish). An
  * event can be published twice if the process dies between publish and
- * mark; consumers deduplicate by id (at-least-once delivery).
+ * mark; consumers deduplicate by id (at-least-once delivery). Of several
+ * instances on one database only the lease holder publishes (relay-lease.ts),
+ * so events leave in one order.
  */
 export function startOutboxRelay(
   db: Database,
@@ -29,8 +32,10 @@ export function startOutboxRelay(
   let again = false;
   let stopped = false;
   let failing = false;
+  const lease = relayLease(db);
 
   const publishPending = async () => {
+    if (!(await lease.acquire())) return;
     for (;;) {
       const em = db.fork();
       const rows = await em.find(OutboxEventEntity, { publishedAt: null }, { orderBy: { id: 'asc' }, limit: batchSize });
@@ -84,6 +89,7 @@ export function startOutboxRelay(
       unsubscribe();
       await running;
       stopped = true;
+      await lease.release().catch(() => undefined);
     },
   };
 }

@@ -37,6 +37,9 @@ export function testEnvironment(target: DatabaseTarget, extra: Record<string, st
     NODE_ENV: 'test',
     DATA_DIR: dataDir,
     SEED_DEMO_DATA: 'false',
+    // Suites fire many requests as one member; the rate-limit suites set their own limits.
+    PARTNER_RATE_LIMIT_PER_MINUTE: '0',
+    MEMBER_RATE_LIMIT_PER_MINUTE: '0',
     ...(target.mysqlUrl ? { MYSQL_URL: target.mysqlUrl, MYSQL_DATABASE_PREFIX: prefix } : {}),
     ...extra,
   });
