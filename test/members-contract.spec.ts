@@ -6,14 +6,14 @@ import { startTestSystem, type TestSystem } from './support/system.ts';
  * The members part of the public contract (../shared/contract/members.graphql),
  * and the orders operations that need a signed-in member, sent through the
  * real router to the real subgraphs with the examples' own variables. Points,
- * the points ledger and coupons come later: Me and MemberDetail are asked
- * without them.
+ * the points ledger and coupons are checked in loyalty-contract.spec.ts:
+ * here Me and MemberDetail are asked without them.
  */
-const LATER = ['points', 'pointsLedger', 'coupons'];
+const LOYALTY_FIELDS = ['points', 'pointsLedger', 'coupons'];
 const REGISTER_MEMBER = contractOperation('members.graphql', 'RegisterMember');
 const LOGIN = contractOperation('members.graphql', 'Login');
-const ME = contractOperation('members.graphql', 'Me', { withoutFields: LATER });
-const MEMBER_DETAIL = contractOperation('members.graphql', 'MemberDetail', { withoutFields: LATER });
+const ME = contractOperation('members.graphql', 'Me', { withoutFields: LOYALTY_FIELDS });
+const MEMBER_DETAIL = contractOperation('members.graphql', 'MemberDetail', { withoutFields: LOYALTY_FIELDS });
 const PLACE_ORDER = contractOperation('orders.graphql', 'PlaceOrder');
 const MY_ORDERS = contractOperation('orders.graphql', 'MyOrders');
 const ORDER_DETAIL = contractOperation('orders.graphql', 'OrderDetail', { withoutFields: ['payments', 'invoices'] });
@@ -33,7 +33,7 @@ const credentials = (examples.Login as { input: Credentials }).input;
 
 describe.each(databaseTargets())('the members contract through the router on $label', (target) => {
   let system: TestSystem;
-  /** The example's PlaceOrder without its coupon (coupons come later), under a key of its own. */
+  /** The example's PlaceOrder without its coupon (a coupon of this member's is loyalty-contract.spec.ts's), under a key of its own. */
   let checkout: PlaceOrderVariables;
   let member: Registered;
   let token: string;

@@ -107,9 +107,9 @@ describe.each(databaseTargets())('the orders contract through the router on $lab
     return body.data!.placeOrder;
   };
   /**
-   * Payments do not exist yet. The payments subgraph will announce a successful
-   * payment as a PaymentSucceeded event on the shared bus; the test publishes
-   * that event on the bus every embedded subgraph shares, as payments will.
+   * Paying through a provider is payments-contract.spec.ts's subject; here the
+   * test publishes the PaymentSucceeded event payments announces, on the bus
+   * every embedded subgraph shares, to look at orders alone.
    */
   const paymentSucceeded = async (orderId: string) => {
     const bus = system.system.subgraphs.find((subgraph) => subgraph.name === 'orders')!.bus;
@@ -125,7 +125,7 @@ describe.each(databaseTargets())('the orders contract through the router on $lab
     ]);
   };
 
-  it('answers the PlaceOrder example with INVALID_COUPON, since coupons come with the members subgraph, and writes nothing', async () => {
+  it('answers the PlaceOrder example from a guest with INVALID_COUPON, since only members hold coupons, and writes nothing', async () => {
     const stock = await stockOf(SKU);
     expect(await place(examples.PlaceOrder as PlaceOrderVariables)).toEqual({
       order: null,

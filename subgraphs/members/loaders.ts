@@ -1,6 +1,7 @@
 import type { EntityManager } from '../kit/db/database.ts';
 import { keyedLoader } from '../kit/loaders.ts';
 import { MemberEntity } from './entities/account.entity.ts';
+import { createLoyaltyLoaders } from './loyalty-loaders.ts';
 
 export function createMembersLoaders(em: EntityManager) {
   return {
@@ -9,6 +10,7 @@ export function createMembersLoaders(em: EntityManager) {
       (ids: string[]) => em.find(MemberEntity, { id: { $in: ids } }),
       (member) => member.id,
     ),
+    ...createLoyaltyLoaders(em),
   };
 }
 

@@ -1,9 +1,17 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph';
 import { scalarResolvers } from '../kit/scalars.ts';
 import * as accounts from './accounts.ts';
+import * as apiKeys from './api-keys.ts';
+import * as checkoutDiscounts from './checkout-discounts.ts';
 import type { MembersContext } from './context.ts';
+import * as coupons from './coupons.ts';
 import type { Member } from './entities/account.entity.ts';
+import type { ApiKey } from './entities/api-key.entity.ts';
 import { login } from './login.ts';
+import { notificationsOf } from './notifications/notifications.ts';
+import * as points from './points.ts';
+import { memberReport } from './reports.ts';
+import { tierView } from './tiers.ts';
 
 /** Thin: parse arguments, call the services, shape the result. */
 type Input<T> = { input: T };
@@ -15,15 +23,37 @@ export const resolvers: GraphQLResolverMap<MembersContext> = {
   Query: {
     me: (_, __, ctx) => accounts.me(ctx),
     member: (_, { id }: { id: string }, ctx) => accounts.memberById(ctx, id),
+    apiKeys: (_, __, ctx) => apiKeys.listApiKeys(ctx),
+    authenticateApiKey: (_, { secret }: { secret: string }, ctx) => apiKeys.authenticateApiKey(ctx, secret),
+    memberReport: (_, args: { from: Date; to: Date }, ctx) => memberReport(ctx, args),
   },
   Mutation: {
     registerMember: (_, { input }: Input<accounts.RegisterMemberInput>, ctx) => accounts.registerMember(ctx, input),
     login: (_, { input }: Input<{ email: string; password: string }>, ctx) => login(ctx, input),
+    issueCoupons: (_, { input }: Input<coupons.IssueCouponsInput>, ctx) => coupons.issueCoupons(ctx, input),
+    applyCheckoutDiscounts: (_, { input }: Input<checkoutDiscounts.ApplyCheckoutDiscountsInput>, ctx) =>
+      checkoutDiscounts.applyCheckoutDiscounts(ctx, input),
+    releaseCheckoutDiscounts: (_, { input }: Input<{ orderId: string }>, ctx) => checkoutDiscounts.releaseCheckoutDiscounts(ctx, input),
+    createApiKey: (_, { input }: Input<apiKeys.CreateApiKeyInput>, ctx) => apiKeys.createApiKey(ctx, input),
+    revokeApiKey: (_, { input }: Input<{ id: string }>, ctx) => apiKeys.revokeApiKey(ctx, input),
+    recordApiKeyUsage: (_, { usage }: { usage: apiKeys.ApiKeyUsage[] }, ctx) => apiKeys.recordApiKeyUsage(ctx, usage),
+  },
+  Tier: {
+    pointsMultiplier: (tier: { name: string }) => tierView(tier.name).pointsMultiplier,
+    minimumSpend: (tier: { name: string }) => tierView(tier.name).minimumSpend,
+  },
+  ApiKey: {
+    scopes: (key: ApiKey) => apiKeys.scopesOfKey(key),
   },
   Member: {
     __resolveReference: ({ id }: { id: string }, ctx: MembersContext) => accounts.memberById(ctx, id),
     email: personal('email'),
     phone: personal('phone'),
     tier: (member: Member) => ({ name: member.tier }),
+    points: (member: Member, _: unknown, ctx: MembersContext) => points.pointsOf(ctx, member.id),
+    pointsLedger: (member: Member, page: { first?: number | null; after?: string | null }, ctx: MembersContext) =>
+      points.pointsLedger(ctx, member.id, page),
+    coupons: (member: Member, _: unknown, ctx: MembersContext) => coupons.memberCoupons(ctx, member.id),
+    notifications: (member: Member, { first }: { first: number }, ctx: MembersContext) => notificationsOf(ctx.em, member.id, first),
   },
 };

@@ -27,3 +27,6 @@ export const ROLE_SCOPES: Record<string, readonly string[]> = {
 export function scopesOf(roles: readonly string[]): string[] {
   return [...new Set(roles.flatMap((role) => ROLE_SCOPES[role] ?? []))].sort();
 }
+
+/** Every scope a role grants: what a partner API key may be given. */
+export const ALL_SCOPES: readonly string[] = scopesOf(Object.keys(ROLE_SCOPES));

@@ -5,6 +5,7 @@ import { newId } from '../kit/ids.ts';
 import { failed, succeeded, type UserError, UserErrors } from '../kit/user-errors.ts';
 import { checkCount, checkInteger, checkText, SKU_CODE } from '../kit/validation.ts';
 import { callerKey } from './access.ts';
+import { applyDiscounts, giveDiscountsBack, NO_DISCOUNTS } from './checkout-discounts.ts';
 import type { OrdersContext } from './context.ts';
 import { type Order, OrderEntity, OrderLineEntity, type SalesChannel } from './entities/order.entity.ts';
 import { nextOrderNumber } from './order-number.ts';
@@ -20,12 +21,17 @@ import { cataloguePrices, changeReservation, PeerUnavailable, type Price, reserv
  * 4. stock reserves every line or none, under the order id. The id is derived
  *    from (caller, idempotency key), so a retry, or two racing calls, ask stock
  *    for the same reservation and stock's own idempotency reserves once;
- * 5. the order, its lines, its number, history and OrderPlaced event are
- *    written in one transaction. If that fails, step 4 is compensated by
- *    releasing the reservation.
+ * 5. with a coupon or points, members takes them off the subtotal, once per
+ *    order id (checkout-discounts.ts). A refusal or an outage releases the
+ *    reservation of step 4;
+ * 6. the order, its lines, its number, history and OrderPlaced event are
+ *    written in one transaction, total = subtotal - discount. If that fails,
+ *    steps 5 and 4 are compensated: the discounts are given back and the
+ *    reservation released.
  *
- * A crash between 4 and 5 leaves a reservation without an order; it expires
- * on its own, and a retry with the same key completes the checkout.
+ * A crash between 4 and 6 leaves a reservation (and discounts) without an
+ * order; the reservation expires on its own, members' sweeper gives the
+ * discounts back, and a retry with the same key completes the checkout.
  */
 export type OrderErrorCode =
   | 'INVALID_VALUE'
@@ -63,11 +69,20 @@ export type PlaceOrderInput = {
 export const PAYMENT_WINDOW_SECONDS = 30 * 60;
 const MAX_LINES = 50;
 const MAX_QUANTITY = 999;
+const MAX_COUPON_CODE_LENGTH = 40;
+/** Far more than any order could take (a point is one minor unit); members checks the real limit, the order's total. */
+const MAX_POINTS = 100_000_000;
 
 type Payload = { order: Order | null; userErrors: UserError<OrderErrorCode>[] };
 const refuse = (code: OrderErrorCode, field: string | null, message: string): Payload => failed('order', [{ code, field, message }]);
 
-function validate(ctx: OrdersContext, input: PlaceOrderInput): UserErrors<OrderErrorCode> {
+/** Whose order it is: the member named by the cashier of a STORE sale, the signed-in member online, or nobody (a guest). */
+function memberOf(ctx: OrdersContext, input: PlaceOrderInput): string | null {
+  if (input.channel === 'STORE') return input.memberId ?? null;
+  return ctx.identity.kind === 'member' ? ctx.identity.subject : null;
+}
+
+function validate(ctx: OrdersContext, input: PlaceOrderInput, memberId: string | null): UserErrors<OrderErrorCode> {
   const errors = new UserErrors<OrderErrorCode>();
   checkText(errors, 'input.idempotencyKey', input.idempotencyKey, 200);
   checkCount(errors, 'input.lines', input.lines, MAX_LINES, 'lines');
@@ -100,18 +115,25 @@ function validate(ctx: OrdersContext, input: PlaceOrderInput): UserErrors<OrderE
       'only a cashier names the member of a STORE sale; an ONLINE order belongs to the signed-in member',
     );
   }
-  // Coupons and points are the members subgraph's; until it exists none can be redeemed, so
-  // an order never silently ignores a discount the customer expects.
-  if (input.couponCode)
-    errors.add('INVALID_COUPON', 'input.couponCode', `coupon "${input.couponCode}" cannot be used: no coupon campaign is running`);
+  // Coupons and points are the members subgraph's (checkout-discounts.ts); a guest has neither,
+  // so that is said before anything is reserved.
+  const coupon = couponOf(input);
+  if (input.couponCode && input.couponCode.length > MAX_COUPON_CODE_LENGTH) {
+    errors.add(
+      'INVALID_VALUE',
+      'input.couponCode',
+      `input.couponCode must have at most ${MAX_COUPON_CODE_LENGTH} characters; received ${input.couponCode.length}`,
+    );
+  } else if (coupon && !memberId) {
+    errors.add(
+      'INVALID_COUPON',
+      'input.couponCode',
+      `coupon "${coupon}" belongs to a member: sign in (or, in a store, name the member) to use it`,
+    );
+  }
   if ((input.pointsToRedeem ?? 0) !== 0) {
-    if (!Number.isInteger(input.pointsToRedeem) || (input.pointsToRedeem ?? 0) < 0) {
-      errors.add(
-        'INVALID_VALUE',
-        'input.pointsToRedeem',
-        `input.pointsToRedeem must be a whole number, 0 or more; received ${input.pointsToRedeem}`,
-      );
-    } else errors.add('INSUFFICIENT_POINTS', 'input.pointsToRedeem', 'there are no member points to redeem yet');
+    checkInteger(errors, 'input.pointsToRedeem', input.pointsToRedeem ?? 0, 0, MAX_POINTS);
+    if (!memberId) errors.add('INSUFFICIENT_POINTS', 'input.pointsToRedeem', 'points belong to members: sign in to redeem them');
   }
   return errors;
 }
@@ -138,17 +160,25 @@ export function orderIdFor(caller: string, idempotencyKey: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${((Number.parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
-/** What tells a retry from a reuse of the key: the basket, channel, store, member and address. */
+/** What tells a retry from a reuse of the key: the basket, channel, store, member, address, coupon and points. */
 function requestOf(input: PlaceOrderInput, memberId: string | null): string {
   const lines = [...input.lines].sort((a, b) => a.skuCode.localeCompare(b.skuCode)).map((line) => [line.skuCode, line.quantity]);
+  const coupon = couponOf(input);
+  const points = input.pointsToRedeem ?? 0;
   return JSON.stringify({
     channel: input.channel,
     lines,
     store: input.storeWarehouseId ?? null,
     memberId,
     address: input.shippingAddress ?? null,
+    // Only when used, so the fingerprints of orders placed before discounts existed stay as they were.
+    ...(coupon ? { coupon } : {}),
+    ...(points ? { points } : {}),
   });
 }
+
+/** The coupon code as members reads it (trimmed, upper case), or null: a blank code is no coupon. */
+const couponOf = (input: PlaceOrderInput) => input.couponCode?.trim().toUpperCase() || null;
 
 async function existingOrder(ctx: OrdersContext, caller: string, key: string, request: string): Promise<Payload | null> {
   const order = await ctx.em.findOne(OrderEntity, { caller, idempotencyKey: key }, { refresh: true });
@@ -159,10 +189,10 @@ async function existingOrder(ctx: OrdersContext, caller: string, key: string, re
 }
 
 export async function placeOrder(ctx: OrdersContext, input: PlaceOrderInput): Promise<Payload> {
-  const errors = validate(ctx, input);
+  const memberId = memberOf(ctx, input);
+  const errors = validate(ctx, input, memberId);
   if (errors.any) return failed('order', errors);
   const caller = callerKey(ctx.identity);
-  const memberId = input.channel === 'STORE' ? (input.memberId ?? null) : ctx.identity.kind === 'member' ? ctx.identity.subject : null;
   const request = requestOf(input, memberId);
   const earlier = await existingOrder(ctx, caller, input.idempotencyKey, request);
   if (earlier) return earlier;
@@ -217,27 +247,40 @@ export async function placeOrder(ctx: OrdersContext, input: PlaceOrderInput): Pr
     throw new Error(`stock refused the reservation: ${JSON.stringify(reservation.userErrors)}`);
   }
 
+  const currency = [...currencies][0]!;
+  const lines = input.lines.map((line, position) => {
+    const unit = prices.get(line.skuCode)!.minor;
+    return {
+      orderId,
+      position,
+      skuCode: line.skuCode,
+      quantity: line.quantity,
+      unitPriceMinor: unit,
+      lineTotalMinor: unit * line.quantity,
+      returnRequestedQuantity: 0,
+      returnedQuantity: 0,
+    };
+  });
+  const subtotal = lines.reduce((sum, line) => sum + line.lineTotalMinor, 0);
+  const discounts = await applyDiscounts(ctx, {
+    orderId,
+    memberId,
+    couponCode: couponOf(input),
+    pointsToRedeem: input.pointsToRedeem ?? 0,
+    subtotalMinor: subtotal,
+    currency,
+  });
+  if (!discounts.ok) {
+    if (!discounts.keepStock) await changeReservation(ctx, 'releaseReservation', orderId).catch(() => undefined);
+    return failed('order', discounts.userErrors);
+  }
+  const { applied } = discounts;
+
   try {
     // A lock conflict (MySQL) changed nothing: run the write again rather than give the reservation back.
     const order = await retryOnLockConflict(() =>
       ctx.db.transaction(ctx.em, async (tx) => {
         const now = new Date();
-        const currency = [...currencies][0]!;
-        const lines = input.lines.map((line, position) => {
-          const unit = prices.get(line.skuCode)!.minor;
-          return {
-            id: newId(),
-            orderId,
-            position,
-            skuCode: line.skuCode,
-            quantity: line.quantity,
-            unitPriceMinor: unit,
-            lineTotalMinor: unit * line.quantity,
-            returnRequestedQuantity: 0,
-            returnedQuantity: 0,
-          };
-        });
-        const subtotal = lines.reduce((sum, line) => sum + line.lineTotalMinor, 0);
         const order = tx.create(OrderEntity, {
           id: orderId,
           number: await nextOrderNumber(ctx.db, tx, now),
@@ -249,7 +292,10 @@ export async function placeOrder(ctx: OrdersContext, input: PlaceOrderInput): Pr
           request,
           currency,
           subtotalMinor: subtotal,
-          totalMinor: subtotal,
+          discountMinor: applied.discountMinor,
+          couponCode: applied.couponCode,
+          pointsRedeemed: applied.pointsRedeemed,
+          totalMinor: subtotal - applied.discountMinor,
           reservationExpiresAt: new Date(reservation.reservation!.expiresAt),
           shippingJson: input.shippingAddress ? JSON.stringify(input.shippingAddress) : null,
           storeWarehouseId: input.storeWarehouseId ?? null,
@@ -260,7 +306,7 @@ export async function placeOrder(ctx: OrdersContext, input: PlaceOrderInput): Pr
           updatedAt: now,
         });
         await tx.flush(); // the order row before its lines (ids are plain columns)
-        for (const line of lines) tx.create(OrderLineEntity, line);
+        for (const line of lines) tx.create(OrderLineEntity, { id: newId(), ...line });
         recordPlaced(ctx, tx, order, ctx.identity.subject);
         return order;
       }),
@@ -271,6 +317,7 @@ export async function placeOrder(ctx: OrdersContext, input: PlaceOrderInput): Pr
     const winner = await existingOrder(ctx, caller, input.idempotencyKey, request);
     if (winner) return winner;
     if (await ctx.em.findOne(OrderEntity, { id: orderId }, { refresh: true })) throw error;
+    if (applied !== NO_DISCOUNTS) await giveDiscountsBack(ctx, orderId);
     await changeReservation(ctx, 'releaseReservation', orderId).catch(() => undefined);
     throw error;
   }

@@ -3,6 +3,7 @@ import type { EventBus } from '../kit/events/bus.ts';
 import type { DomainEvent } from '../kit/events/event.ts';
 import type { EventRecorder } from '../kit/events/outbox.ts';
 import type { Logger } from '../kit/log.ts';
+import { runPeriodically } from '../kit/periodic.ts';
 import type { ServiceClient } from '../kit/service-client.ts';
 import { failed, succeeded, type UserError, UserErrors } from '../kit/user-errors.ts';
 import { checkCount, checkInteger, checkText } from '../kit/validation.ts';
@@ -270,19 +271,9 @@ export function startOrderBackground(
   sweepIntervalMs: number,
 ): () => Promise<void> {
   const stopConsumers = startOrderConsumers(services);
-  let sweeping: Promise<unknown> | null = null;
-  const timer = setInterval(() => {
-    if (sweeping) return;
-    sweeping = cancelExpiredOrders(services)
-      .catch((error: unknown) => services.log.error('order expiry sweep failed', error))
-      .finally(() => {
-        sweeping = null;
-      });
-  }, sweepIntervalMs);
-  timer.unref();
+  const stopSweep = runPeriodically('order expiry sweep', () => cancelExpiredOrders(services), sweepIntervalMs, services.log);
   return async () => {
-    clearInterval(timer);
     stopConsumers();
-    await sweeping;
+    await stopSweep();
   };
 }

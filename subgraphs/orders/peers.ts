@@ -5,7 +5,7 @@ import { ServiceCallError, type ServiceClient } from '../kit/service-client.ts';
 type Caller = { services: ServiceClient };
 
 /**
- * What orders asks of the catalogue and stock subgraphs. Calls go straight to
+ * What orders asks of the catalogue, stock and members subgraphs. Calls go straight to
  * them with the orders service identity; a subgraph that does not answer is
  * a `PeerUnavailable`, which checkout turns into SERVICE_UNAVAILABLE.
  */
@@ -16,7 +16,12 @@ export class PeerUnavailable extends Error {
   }
 }
 
-async function call<T>(ctx: Caller, target: 'catalogue' | 'stock', query: string, variables: Record<string, unknown>): Promise<T> {
+async function call<T>(
+  ctx: Caller,
+  target: 'catalogue' | 'stock' | 'members',
+  query: string,
+  variables: Record<string, unknown>,
+): Promise<T> {
   try {
     return await ctx.services.query<T>(target, query, variables);
   } catch (error) {
@@ -112,4 +117,46 @@ export async function returnStock(
   );
   // Stock books a return once per (warehouse, reference); a repeat (a retry, a racing call) is already done.
   return answer.returnStock.userErrors.filter((error) => error.code !== 'DUPLICATE_REQUEST');
+}
+
+type MemberError = { code: string; field: string | null; message: string };
+export type DiscountsAnswer = {
+  discounts: { couponCode: string | null; couponDiscount: { amount: string }; pointsRedeemed: number; total: { amount: string } } | null;
+  userErrors: MemberError[];
+};
+
+/** Takes the order's coupon and points in members (idempotent there by order id). */
+export function applyCheckoutDiscounts(
+  ctx: Caller,
+  input: {
+    orderId: string;
+    memberId: string | null;
+    couponCode: string | null;
+    pointsToRedeem: number;
+    subtotal: { amount: string; currencyCode: string };
+  },
+): Promise<DiscountsAnswer> {
+  return call<{ applyCheckoutDiscounts: DiscountsAnswer }>(
+    ctx,
+    'members',
+    `mutation OrdersApplyDiscounts($input: ApplyCheckoutDiscountsInput!) {
+      applyCheckoutDiscounts(input: $input) {
+        discounts { couponCode couponDiscount { amount } pointsRedeemed total { amount } }
+        userErrors { code field message }
+      }
+    }`,
+    { input },
+  ).then((answer) => answer.applyCheckoutDiscounts);
+}
+
+/** Gives an unwritten order's coupon and points back in members (idempotent there). */
+export function releaseCheckoutDiscounts(ctx: Caller, orderId: string): Promise<{ released: boolean; userErrors: MemberError[] }> {
+  return call<{ releaseCheckoutDiscounts: { released: boolean; userErrors: MemberError[] } }>(
+    ctx,
+    'members',
+    `mutation OrdersReleaseDiscounts($input: ReleaseCheckoutDiscountsInput!) {
+      releaseCheckoutDiscounts(input: $input) { released userErrors { code field message } }
+    }`,
+    { input: { orderId } },
+  ).then((answer) => answer.releaseCheckoutDiscounts);
 }

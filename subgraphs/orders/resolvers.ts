@@ -48,6 +48,8 @@ export const resolvers: GraphQLResolverMap<OrdersContext> = {
     lines: (order: Order, _, ctx) =>
       ctx.loaders.linesByOrder.load(order.id).then((lines) => lines.map((line) => ({ ...line, currency: order.currency }))),
     subtotal: (order: Order) => moneyView(order.subtotalMinor, order.currency),
+    discount: (order: Order) => moneyView(order.discountMinor ?? 0, order.currency),
+    pointsRedeemed: (order: Order) => order.pointsRedeemed ?? 0,
     total: (order: Order) => moneyView(order.totalMinor, order.currency),
     shippingAddress: (order: Order) => (order.shippingJson ? JSON.parse(order.shippingJson) : null),
     history: (order: Order, _, ctx) => ctx.loaders.historyByOrder.load(order.id),

@@ -17,8 +17,8 @@ export const ordersSubgraph: SubgraphDefinition<OrdersLoaders> = {
   entities: ordersEntities,
   migrations: ordersMigrations,
   createLoaders: (em) => createOrdersLoaders(em),
-  // Checkout reads prices from the catalogue and reserves, commits, releases and returns stock.
-  serviceScopes: ['catalogue:read', 'stock:read', 'stock:write'],
+  // Checkout reads prices from the catalogue, reserves, commits, releases and returns stock, and redeems coupons and points in members.
+  serviceScopes: ['catalogue:read', 'stock:read', 'stock:write', 'members:checkout'],
   background: ({ db, bus, events, services, log, config }) =>
     startOrderBackground({ db, bus, events, services, log }, config.reservationSweepIntervalMs),
 };

@@ -4,6 +4,7 @@ import type { Database, EntityManager } from '../kit/db/database.ts';
 import type { EventRecorder } from '../kit/events/outbox.ts';
 import { newId } from '../kit/ids.ts';
 import type { Logger } from '../kit/log.ts';
+import { runPeriodically } from '../kit/periodic.ts';
 import { failed, succeeded, type UserError } from '../kit/user-errors.ts';
 import { checkInteger } from '../kit/validation.ts';
 import type { StockContext } from './context.ts';
@@ -263,18 +264,5 @@ export async function sweepExpiredReservations(deps: LedgerDeps & { log?: Logger
 
 /** Runs the sweeper on an interval; the returned function stops it (and waits for a sweep in progress). */
 export function startExpirySweeper(deps: { db: Database; events: EventRecorder; log: Logger }, intervalMs: number): () => Promise<void> {
-  let sweeping: Promise<unknown> | null = null;
-  const timer = setInterval(() => {
-    if (sweeping) return;
-    sweeping = sweepExpiredReservations(deps)
-      .catch((error: unknown) => deps.log.error('reservation sweep failed', error))
-      .finally(() => {
-        sweeping = null;
-      });
-  }, intervalMs);
-  timer.unref();
-  return async () => {
-    clearInterval(timer);
-    await sweeping;
-  };
+  return runPeriodically('reservation sweep', () => sweepExpiredReservations(deps), intervalMs, deps.log);
 }

@@ -23,6 +23,10 @@ export const OrderEntity = defineEntity({
     request: p.text(),
     currency: p.string(),
     subtotalMinor: p.integer(),
+    /** Coupon and points (the members subgraph), taken off the subtotal: totalMinor = subtotalMinor - discountMinor. */
+    discountMinor: p.integer(),
+    couponCode: p.string().nullable(),
+    pointsRedeemed: p.integer(),
     totalMinor: p.integer(),
     reservationExpiresAt: p.datetime().nullable(),
     shippingJson: p.text().nullable(),

@@ -1,4 +1,5 @@
 import { OrdersInitial } from './0001-initial.ts';
+import { OrdersDiscounts } from './0002-discounts.ts';
 
 /** Every committed migration, in the order they run. Append; never edit one that has shipped. */
-export const ordersMigrations = [OrdersInitial];
+export const ordersMigrations = [OrdersInitial, OrdersDiscounts];

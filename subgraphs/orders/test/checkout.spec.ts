@@ -137,8 +137,9 @@ describe.each(databaseTargets())('placeOrder on $label', (target) => {
       { code: 'INVALID_VALUE', field: 'input.shippingAddress.country' },
     ],
     ['an empty idempotency key', { idempotencyKey: '' }, { code: 'INVALID_VALUE', field: 'input.idempotencyKey' }],
-    ['a coupon (none can be redeemed yet)', { couponCode: 'GOLD-10' }, { code: 'INVALID_COUPON', field: 'input.couponCode' }],
-    ['points (none can be redeemed yet)', { pointsToRedeem: 100 }, { code: 'INSUFFICIENT_POINTS' }],
+    ['a guest’s coupon (coupons are members’)', { couponCode: 'GOLD-10' }, { code: 'INVALID_COUPON', field: 'input.couponCode' }],
+    ['a guest’s points (points are members’)', { pointsToRedeem: 100 }, { code: 'INSUFFICIENT_POINTS' }],
+    ['negative points', { pointsToRedeem: -1 }, { code: 'INVALID_VALUE', field: 'input.pointsToRedeem' }],
     [
       'a store sale without a store',
       { channel: 'STORE', shippingAddress: null },

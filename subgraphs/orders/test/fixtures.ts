@@ -5,13 +5,15 @@ import { createInProcessBus, type EventBus } from '../../kit/events/bus.ts';
 import type { DomainEvent } from '../../kit/events/event.ts';
 import { newId } from '../../kit/ids.ts';
 import { staff, startTestSubgraph, type TestSubgraph } from '../../kit/testing/subgraph-client.ts';
+import { membersSubgraph } from '../../members/server.ts';
 import { stockSubgraph } from '../../stock/server.ts';
 import { ordersSubgraph } from '../server.ts';
 
 /**
  * Orders needs the catalogue (prices) and stock (reservations), so its tests
  * run all three for real on free ports, sharing one in-process bus as
- * embedded mode does (stock's ReservationExpired reaches orders).
+ * embedded mode does (stock's ReservationExpired reaches orders). Tests of
+ * coupons and points start members too (`{ members: true }`).
  */
 export const cashier: Identity = staff('orders:write', 'orders:read');
 export const member = (id: string): Identity => ({ kind: 'member', subject: id, scopes: [] });
@@ -59,6 +61,8 @@ export type OrdersSystem = {
   catalogue: TestSubgraph;
   stock: TestSubgraph;
   orders: TestSubgraph;
+  /** Started only with `{ members: true }`. */
+  members: TestSubgraph | null;
   bus: EventBus;
   urls: Partial<Record<SubgraphName, string>>;
   /** Creates SKUs priced at `price` CNY in the catalogue and stocks them in one warehouse. */
@@ -76,7 +80,7 @@ export type OrdersSystem = {
 
 let warehouseCount = 0;
 
-export async function startOrdersSystem(config: Config): Promise<OrdersSystem> {
+export async function startOrdersSystem(config: Config, options: { members?: boolean } = {}): Promise<OrdersSystem> {
   const bus = createInProcessBus();
   const urls: Partial<Record<SubgraphName, string>> = {};
   const catalogue = await startTestSubgraph(catalogueSubgraph, config, { bus, peerUrls: urls });
@@ -85,6 +89,8 @@ export async function startOrdersSystem(config: Config): Promise<OrdersSystem> {
   urls.stock = stock.url;
   const orders = await startTestSubgraph(ordersSubgraph, config, { bus, peerUrls: urls });
   urls.orders = orders.url;
+  const members = options.members ? await startTestSubgraph(membersSubgraph, config, { bus, peerUrls: urls }) : null;
+  if (members) urls.members = members.url;
   let brand: { brandId: string; categoryId: string } | null = null;
 
   const mutate = async (name: string, input: Record<string, unknown>, identity: Identity = cashier) => {
@@ -104,6 +110,7 @@ export async function startOrdersSystem(config: Config): Promise<OrdersSystem> {
       return stock;
     },
     orders,
+    members,
     bus,
     urls,
     async stockUp(skus) {
@@ -185,6 +192,7 @@ export async function startOrdersSystem(config: Config): Promise<OrdersSystem> {
       urls.stock = stock.url;
     },
     async close() {
+      await members?.close();
       await orders.close();
       await stock.close().catch(() => undefined);
       await catalogue.close();

@@ -1,0 +1,26 @@
+import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
+
+/**
+ * A partner's API key. Only the SHA-256 of the secret is stored (the secret is
+ * 32 random bytes, so a fast hash is enough: there is nothing to guess), with
+ * a short visible prefix so people can tell their keys apart. Usage counters
+ * are kept up to date by the router, which reports them in batches.
+ */
+export const ApiKeyEntity = defineEntity({
+  name: 'ApiKey',
+  tableName: 'api_key',
+  properties: {
+    id: p.string().primary(),
+    name: p.string(),
+    prefix: p.string(),
+    secretHash: p.string(),
+    /** Space-separated, like a JWT's `scope` claim. */
+    scopes: p.string(),
+    createdBy: p.string(),
+    createdAt: p.datetime(),
+    revokedAt: p.datetime().nullable(),
+    lastUsedAt: p.datetime().nullable(),
+    requestCount: p.integer(),
+  },
+});
+export type ApiKey = InferEntity<typeof ApiKeyEntity>;

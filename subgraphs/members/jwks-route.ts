@@ -1,0 +1,18 @@
+import { jwksOf } from '../kit/auth/jwt.ts';
+import { sendError, sendJson } from '../kit/http/graphql-over-http.ts';
+import type { SubgraphRoute } from '../kit/subgraph.ts';
+
+/**
+ * `GET /.well-known/jwks.json`: the public keys of the tokens `login` signs
+ * (the current key, then one being rotated out). Routers fetch it and cache
+ * it, and fetch again when a token names a key id they have not seen, so a
+ * new signing key needs no router restart.
+ */
+export const serveJwks: SubgraphRoute = async (req, res, { secrets }) => {
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    sendError(res, 405, 'BAD_REQUEST', `/.well-known/jwks.json answers GET and HEAD; received ${req.method}`, { allow: 'GET, HEAD' });
+    return;
+  }
+  res.setHeader('cache-control', 'public, max-age=300');
+  sendJson(res, 200, await jwksOf(secrets.jwtVerificationKeys));
+};

@@ -1,0 +1,16 @@
+import type { Config } from '../kit/config.ts';
+import type { Database } from '../kit/db/database.ts';
+import type { EventRecorder } from '../kit/events/outbox.ts';
+import type { Logger } from '../kit/log.ts';
+
+/**
+ * What the loyalty code (tiers, points, coupons, checkout discounts) needs:
+ * a request's context or the background services both provide it. Raw SQL
+ * helpers (forUpdate, int, dateOf, transactWithRetry) live in kit/db/raw-sql.ts.
+ */
+export type LoyaltyDeps = { db: Database; events: EventRecorder; config: Config; log: Logger };
+
+export const DAY_MS = 86_400_000;
+
+/** The MemberErrorCode values loyalty answers with (schema.graphql). */
+export type LoyaltyErrorCode = 'INVALID_VALUE' | 'INVALID_COUPON' | 'INSUFFICIENT_POINTS' | 'DUPLICATE_REQUEST';
