@@ -1,0 +1,35 @@
+import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
+
+/** A provider callback that was refused, kept exactly as received for a person to look at. */
+export const CallbackReviewEntity = defineEntity({
+  name: 'CallbackReview',
+  tableName: 'callback_review',
+  properties: {
+    id: p.string().primary(),
+    provider: p.string(),
+    reason: p.string(),
+    headers: p.text(),
+    body: p.text(),
+    receivedAt: p.datetime(),
+  },
+});
+export type CallbackReview = InferEntity<typeof CallbackReviewEntity>;
+
+/** A stored reconciliation: the lists of the report are kept as JSON in `details`. */
+export const ReconciliationReportEntity = defineEntity({
+  name: 'ReconciliationReport',
+  tableName: 'reconciliation_report',
+  properties: {
+    id: p.string().primary(),
+    channel: p.string(),
+    periodStart: p.datetime(),
+    periodEnd: p.datetime(),
+    matched: p.integer(),
+    ignoredRows: p.integer(),
+    details: p.text(),
+    statementSha256: p.string(),
+    createdBy: p.string().nullable(),
+    createdAt: p.datetime(),
+  },
+});
+export type ReconciliationReport = InferEntity<typeof ReconciliationReportEntity>;

@@ -1,0 +1,31 @@
+import { parse } from 'graphql';
+import { subgraphTypeDefs } from '../kit/schema/type-defs.ts';
+import type { SubgraphDefinition } from '../kit/subgraph.ts';
+import { paymentsEntities } from './entities/index.ts';
+import { createPaymentsLoaders, type PaymentsLoaders } from './loaders.ts';
+import { paymentsMigrations } from './migrations/index.ts';
+import { startPaymentsBackground } from './order-cancelled.ts';
+import { paymentProviders } from './providers/index.ts';
+import { resolvers } from './resolvers.ts';
+import { paymentsRoutes } from './routes.ts';
+
+/** The payments subgraph as the kit runs it; `index.ts` listens, tests build it on a free port. */
+export const paymentsTypeDefs = subgraphTypeDefs(import.meta.dirname);
+
+export const paymentsSubgraph: SubgraphDefinition<PaymentsLoaders> = {
+  name: 'payments',
+  typeDefs: parse(paymentsTypeDefs),
+  resolvers,
+  entities: paymentsEntities,
+  migrations: paymentsMigrations,
+  createLoaders: (em) => createPaymentsLoaders(em),
+  // Loads the provider keys at start: production without WECHATPAY_*, ALIPAY_* and PAYMENTS_CALLBACK_BASE_URL stops here.
+  prepare: async (_db, config) => {
+    paymentProviders(config);
+  },
+  // A payment's amount, member and status come from the order.
+  serviceScopes: ['orders:read'],
+  // POST /callbacks/wechatpay and /callbacks/alipay (the router forwards them), and the simulators' pages in development.
+  routes: paymentsRoutes,
+  background: (services) => startPaymentsBackground(services),
+};

@@ -1,0 +1,140 @@
+import { retryOnLockConflict } from '../kit/db/conflicts.ts';
+import type { Database, EntityManager } from '../kit/db/database.ts';
+import type { EventRecorder } from '../kit/events/outbox.ts';
+import type { Payment, PaymentChannel, Refund } from './entities/payment.entity.ts';
+
+/**
+ * Every change of a payment's or a refund's status. Each is one conditional
+ * UPDATE from the status the change starts from, so however often a callback
+ * arrives, and however many copies race, exactly one call changes the row;
+ * that call, and only that one, records the event in the outbox in the same
+ * transaction.
+ */
+export const PAYMENT_SUCCEEDED = 'PaymentSucceeded';
+export const PAYMENT_CLOSED = 'PaymentClosed';
+export const REFUND_SUCCEEDED = 'RefundSucceeded';
+export const REFUND_FAILED = 'RefundFailed';
+
+export type MoneyData = { minor: number; currency: string };
+export type PaymentSucceededData = { paymentId: string; orderId: string; amount: MoneyData; channel: PaymentChannel };
+export type PaymentClosedData = { paymentId: string; orderId: string; channel: PaymentChannel };
+/** `full`: with this refund the payment is refunded completely. */
+export type RefundSucceededData = { refundId: string; paymentId: string; orderId: string; amount: MoneyData; full: boolean };
+export type RefundFailedData = { refundId: string; paymentId: string; orderId: string; amount: MoneyData; reason: string };
+
+export type SettlementDeps = { db: Database; events: EventRecorder };
+
+/** The statuses of a payment that was paid (refunds do not undo "was paid"). */
+export const PAID_STATUSES = ['SUCCEEDED', 'PARTIALLY_REFUNDED', 'REFUNDED'] as const;
+
+type Paid = Pick<Payment, 'id' | 'orderId' | 'amountMinor' | 'currency' | 'channel'>;
+
+/** Inside `tx`: PENDING -> SUCCEEDED. True only for the one call that made the change. */
+export async function markPaid(deps: SettlementDeps, tx: EntityManager, payment: Paid, providerReference: string | null, at: Date) {
+  const changed = await deps.db.run(
+    tx,
+    `update payment set status = 'SUCCEEDED', provider_reference = ?, paid_at = ?, updated_at = ?, version = version + 1
+      where id = ? and status = 'PENDING'`,
+    [providerReference, deps.db.sqlDate(at), deps.db.sqlDate(at), payment.id],
+  );
+  if (changed !== 1) return false;
+  deps.events.record<PaymentSucceededData>(tx, PAYMENT_SUCCEEDED, payment.orderId, {
+    paymentId: payment.id,
+    orderId: payment.orderId,
+    amount: { minor: payment.amountMinor, currency: payment.currency },
+    channel: payment.channel,
+  });
+  return true;
+}
+
+/** A provider (or a bank statement) says the payment was paid: settles it once, in its own transaction. */
+export function settle(deps: SettlementDeps, payment: Paid, providerReference: string | null, at = new Date()): Promise<boolean> {
+  return retryOnLockConflict(() => deps.db.transaction(deps.db.fork(), (tx) => markPaid(deps, tx, payment, providerReference, at)));
+}
+
+/** PENDING -> CLOSED, freeing the order for another payment. */
+export function closePending(deps: SettlementDeps, payment: Pick<Payment, 'id' | 'orderId' | 'channel'>, at = new Date()) {
+  return retryOnLockConflict(() =>
+    deps.db.transaction(deps.db.fork(), async (tx) => {
+      const changed = await deps.db.run(
+        tx,
+        `update payment set status = 'CLOSED', active_order_id = null, closed_at = ?, updated_at = ?, version = version + 1
+          where id = ? and status = 'PENDING'`,
+        [deps.db.sqlDate(at), deps.db.sqlDate(at), payment.id],
+      );
+      if (changed !== 1) return false;
+      deps.events.record<PaymentClosedData>(tx, PAYMENT_CLOSED, payment.orderId, {
+        paymentId: payment.id,
+        orderId: payment.orderId,
+        channel: payment.channel,
+      });
+      return true;
+    }),
+  );
+}
+
+type RefundRow = Pick<Refund, 'id' | 'paymentId' | 'orderId' | 'amountMinor' | 'currency'>;
+
+/**
+ * PENDING -> SUCCEEDED for a refund, and the payment's settled refunds grow by
+ * its amount. The status is assigned before the counter on purpose: MySQL
+ * evaluates SET left to right with updated values, SQLite with the old ones;
+ * in this order both compute it from the old value.
+ */
+export function completeRefund(deps: SettlementDeps, refund: RefundRow, providerReference: string | null, at = new Date()) {
+  return retryOnLockConflict(() =>
+    deps.db.transaction(deps.db.fork(), async (tx) => {
+      const changed = await deps.db.run(
+        tx,
+        `update refund set status = 'SUCCEEDED', provider_reference = coalesce(?, provider_reference), completed_at = ?
+          where id = ? and status = 'PENDING'`,
+        [providerReference, deps.db.sqlDate(at), refund.id],
+      );
+      if (changed !== 1) return false;
+      await deps.db.run(
+        tx,
+        `update payment set
+           status = case when refund_settled_minor + ? >= amount_minor then 'REFUNDED' else 'PARTIALLY_REFUNDED' end,
+           refund_settled_minor = refund_settled_minor + ?, updated_at = ?, version = version + 1
+         where id = ?`,
+        [refund.amountMinor, refund.amountMinor, deps.db.sqlDate(at), refund.paymentId],
+      );
+      const [payment] = await deps.db.execute<{ status: string }>(tx, 'select status from payment where id = ?', [refund.paymentId]);
+      deps.events.record<RefundSucceededData>(tx, REFUND_SUCCEEDED, refund.orderId, {
+        refundId: refund.id,
+        paymentId: refund.paymentId,
+        orderId: refund.orderId,
+        amount: { minor: refund.amountMinor, currency: refund.currency },
+        full: payment?.status === 'REFUNDED',
+      });
+      return true;
+    }),
+  );
+}
+
+/** PENDING -> FAILED for a refund; its amount may be refunded again. */
+export function failRefund(deps: SettlementDeps, refund: RefundRow, reason: string, at = new Date()) {
+  return retryOnLockConflict(() =>
+    deps.db.transaction(deps.db.fork(), async (tx) => {
+      const changed = await deps.db.run(
+        tx,
+        `update refund set status = 'FAILED', failure_reason = ?, completed_at = ? where id = ? and status = 'PENDING'`,
+        [reason.slice(0, 500), deps.db.sqlDate(at), refund.id],
+      );
+      if (changed !== 1) return false;
+      await deps.db.run(tx, 'update payment set refunded_minor = refunded_minor - ?, updated_at = ?, version = version + 1 where id = ?', [
+        refund.amountMinor,
+        deps.db.sqlDate(at),
+        refund.paymentId,
+      ]);
+      deps.events.record<RefundFailedData>(tx, REFUND_FAILED, refund.orderId, {
+        refundId: refund.id,
+        paymentId: refund.paymentId,
+        orderId: refund.orderId,
+        amount: { minor: refund.amountMinor, currency: refund.currency },
+        reason,
+      });
+      return true;
+    }),
+  );
+}
