@@ -1,0 +1,5 @@
+import { runSubgraph } from '../kit/run.ts';
+import { invoicesSubgraph } from './server.ts';
+
+// The invoices subgraph as its own process (distributed mode); `npm start` runs it in-process instead.
+await runSubgraph(invoicesSubgraph);

@@ -1,0 +1,35 @@
+import type { EntityManager } from '../kit/db/database.ts';
+import { groupedLoader, keyedLoader } from '../kit/loaders.ts';
+import { InvoiceEntity, InvoiceLineEntity } from './entities/invoice.entity.ts';
+
+/** The invoices subgraph's loaders, fresh per request. */
+export function createInvoicesLoaders(em: EntityManager) {
+  return {
+    invoiceById: keyedLoader(
+      'invoice',
+      (ids: string[]) => em.find(InvoiceEntity, { id: { $in: ids } }),
+      (invoice) => invoice.id,
+    ),
+    invoicesByOrder: groupedLoader(
+      (orderIds: string[]) =>
+        em.find(InvoiceEntity, { orderId: { $in: orderIds } }, { orderBy: { orderId: 'asc', createdAt: 'asc', id: 'asc' } }),
+      (invoice) => invoice.orderId,
+    ),
+    creditNotesByInvoice: groupedLoader(
+      (invoiceIds: string[]) =>
+        em.find(
+          InvoiceEntity,
+          { creditedInvoiceId: { $in: invoiceIds } },
+          { orderBy: { creditedInvoiceId: 'asc', sequenceNumber: 'asc', id: 'asc' } },
+        ),
+      (invoice) => invoice.creditedInvoiceId!,
+    ),
+    linesByInvoice: groupedLoader(
+      (invoiceIds: string[]) =>
+        em.find(InvoiceLineEntity, { invoiceId: { $in: invoiceIds } }, { orderBy: { invoiceId: 'asc', position: 'asc' } }),
+      (line) => line.invoiceId,
+    ),
+  };
+}
+
+export type InvoicesLoaders = ReturnType<typeof createInvoicesLoaders>;

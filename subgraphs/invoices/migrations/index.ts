@@ -1,0 +1,4 @@
+import { InvoicesInitial } from './0001-initial.ts';
+
+/** Every committed migration, in the order they run. Append; never edit one that has shipped. */
+export const invoicesMigrations = [InvoicesInitial];

@@ -1,0 +1,79 @@
+import { retryOnLockConflict } from '../kit/db/conflicts.ts';
+import { callerKey } from '../kit/idempotency.ts';
+import { UserErrors } from '../kit/user-errors.ts';
+import { checkText } from '../kit/validation.ts';
+import type { InvoicesContext } from './context.ts';
+import { issueCreditNote, lockIssued } from './credit-notes.ts';
+import { type Invoice, InvoiceEntity } from './entities/invoice.entity.ts';
+import type { InvoiceErrorCode, InvoicePayload } from './errors.ts';
+import { refuse } from './errors.ts';
+import { ensureSeries, seriesOf } from './numbering.ts';
+
+/**
+ * Staff's answers to an invoice besides issuing it: rejecting a request (the
+ * buyer may correct it and ask again), and voiding an issued invoice by a
+ * credit note for what remains of it. Both are conditional UPDATEs from the
+ * status they start from: a stale or repeated call changes nothing and says why.
+ */
+type ReasonInput = { invoiceId: string; reason: string };
+
+function checkReasonInput(input: ReasonInput) {
+  const errors = new UserErrors<InvoiceErrorCode>();
+  const invoiceId = checkText(errors, 'input.invoiceId', input.invoiceId, 36);
+  const reason = checkText(errors, 'input.reason', input.reason, 500);
+  return { errors, invoiceId, reason };
+}
+
+const describe = (invoice: Invoice) =>
+  invoice.number ? `${invoice.kind === 'CREDIT_NOTE' ? 'credit note' : 'invoice'} ${invoice.number}` : `invoice request ${invoice.id}`;
+
+export async function rejectInvoice(ctx: InvoicesContext, input: ReasonInput): Promise<InvoicePayload> {
+  const { errors, invoiceId, reason } = checkReasonInput(input);
+  if (errors.any) return { invoice: null, userErrors: errors.list };
+  const now = new Date();
+  const changed = await ctx.db.transaction(ctx.db.fork(), (tx) =>
+    ctx.db.run(
+      tx,
+      `update invoice set status = 'REJECTED', rejection_reason = ?, active_order_id = null, updated_at = ?, version = version + 1
+        where id = ? and status = 'REQUESTED'`,
+      [reason, ctx.db.sqlDate(now), invoiceId],
+    ),
+  );
+  const invoice = await ctx.db.fork().findOne(InvoiceEntity, { id: invoiceId });
+  if (!invoice) return refuse('UNKNOWN_INVOICE', 'input.invoiceId', `no invoice with id "${invoiceId}"`);
+  if (changed !== 1) {
+    return refuse(
+      'INVALID_STATE_TRANSITION',
+      'input.invoiceId',
+      `${describe(invoice)} is ${invoice.status}; only a REQUESTED invoice can be rejected`,
+    );
+  }
+  return { invoice, userErrors: [] };
+}
+
+export async function voidInvoice(ctx: InvoicesContext, input: ReasonInput): Promise<InvoicePayload> {
+  const { errors, invoiceId, reason } = checkReasonInput(input);
+  if (errors.any) return { invoice: null, userErrors: errors.list };
+  const before = await ctx.db.fork().findOne(InvoiceEntity, { id: invoiceId });
+  if (!before) return refuse('UNKNOWN_INVOICE', 'input.invoiceId', `no invoice with id "${invoiceId}"`);
+  const now = new Date();
+  await ensureSeries(ctx.db, seriesOf('CREDIT_NOTE', now));
+  const creditNote = await retryOnLockConflict(() =>
+    ctx.db.transaction(ctx.db.fork(), async (tx) => {
+      const invoice = await lockIssued(ctx, tx, { id: invoiceId });
+      if (!invoice) return null;
+      return issueCreditNote(ctx, tx, invoice, 'rest', { reason, refundId: null, issuedBy: callerKey(ctx.identity), at: now });
+    }),
+  );
+  const invoice = await ctx.db.fork().findOneOrFail(InvoiceEntity, { id: invoiceId });
+  if (!creditNote) {
+    const hint =
+      invoice.kind === 'CREDIT_NOTE'
+        ? 'a credit note cannot be voided'
+        : invoice.status === 'REQUESTED'
+          ? 'a request is not a legal document yet: reject it instead'
+          : 'only an ISSUED invoice can be voided';
+    return refuse('INVALID_STATE_TRANSITION', 'input.invoiceId', `${describe(invoice)} is ${invoice.status}; ${hint}`);
+  }
+  return { invoice, userErrors: [] };
+}

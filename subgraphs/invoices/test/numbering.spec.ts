@@ -1,0 +1,71 @@
+import { newId } from '../../kit/ids.ts';
+import { databaseTargets, reportSkippedMysql, type TestEnvironment, testEnvironment } from '../../kit/testing/databases.ts';
+import { COMPANY, type InvoicesSystem, member, startInvoicesSystem } from './fixtures.ts';
+
+/**
+ * Invoice numbers are legal: a series never skips or repeats one, however
+ * many invoices are issued at once (numbering.ts).
+ */
+describe.each(databaseTargets())('invoice numbers on $label', (target) => {
+  let env: TestEnvironment;
+  let system: InvoicesSystem;
+
+  beforeAll(async () => {
+    env = testEnvironment(target);
+    system = await startInvoicesSystem(env.config);
+    await system.product('STANDARD', [{ code: 'NUM-PAD', price: '99.90' }]);
+  });
+  afterAll(async () => {
+    await system?.close();
+    await env?.cleanup();
+  });
+
+  const requests = async (count: number) => {
+    const ids: string[] = [];
+    for (let batch = 0; batch < count; batch += 10) {
+      const made = await Promise.all(
+        Array.from({ length: Math.min(10, count - batch) }, async () => {
+          const buyer = newId();
+          const order = await system.paidOrder(buyer, [{ skuCode: 'NUM-PAD', quantity: 1 }]);
+          const { invoice, userErrors } = await system.mutate('requestInvoice', { orderId: order.id, buyer: COMPANY }, member(buyer));
+          if (!invoice) throw new Error(JSON.stringify(userErrors));
+          return invoice.id;
+        }),
+      );
+      ids.push(...made);
+    }
+    return ids;
+  };
+  const sequenceOf = (number: string) => Number(number.slice(-6));
+
+  it('gives 50 invoices issued at once exactly the next 50 numbers of the series', async () => {
+    const [first] = await requests(1);
+    const opening = (await system.mutate('issueInvoice', { invoiceId: first! })).invoice!.number!;
+    const series = opening.slice(0, -7);
+    const ids = await requests(50);
+
+    const answers = await Promise.all(ids.map((invoiceId) => system.mutate('issueInvoice', { invoiceId })));
+    expect(answers.flatMap((answer) => answer.userErrors)).toEqual([]);
+    const numbers = answers.map((answer) => answer.invoice!.number!);
+    expect(numbers.every((number) => number.startsWith(`${series}-`))).toBe(true);
+    const start = sequenceOf(opening);
+    expect(numbers.map(sequenceOf).sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => start + 1 + i));
+    expect(await system.count('select last_value as n from invoice_number_sequence where series = ?', [series])).toBe(start + 50);
+  });
+
+  it('gives no number to an issue that fails, and the next one takes it', async () => {
+    const [invoiceId] = await requests(1);
+    const issued = (await system.mutate('issueInvoice', { invoiceId: invoiceId! })).invoice!.number!;
+    const series = issued.slice(0, -7);
+    const before = await system.count('select last_value as n from invoice_number_sequence where series = ?', [series]);
+    const twice = await Promise.all(Array.from({ length: 5 }, () => system.mutate('issueInvoice', { invoiceId: invoiceId! })));
+    expect(twice.every((answer) => answer.userErrors[0]?.code === 'INVALID_STATE_TRANSITION')).toBe(true);
+    expect(await system.count('select last_value as n from invoice_number_sequence where series = ?', [series])).toBe(before);
+    const [next] = await requests(1);
+    expect(sequenceOf((await system.mutate('issueInvoice', { invoiceId: next! })).invoice!.number!)).toBe(before + 1);
+  });
+});
+
+describe('invoice numbers on MySQL', () => {
+  reportSkippedMysql();
+});
