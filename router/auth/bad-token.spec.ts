@@ -70,6 +70,14 @@ describe('a request with a bad credential', () => {
     await expectRefused(`Bearer ${forged}`, /^the bearer token is not valid: signature verification failed/);
   });
 
+  it('refuses a real token whose claims were changed after signing (more scopes) with 401 UNAUTHENTICATED', async () => {
+    const token = await harness.token({ scopes: ['catalogue:read'] });
+    const [header, payload, signature] = token.split('.');
+    const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString()) as Record<string, unknown>;
+    const tampered = Buffer.from(JSON.stringify({ ...claims, scope: 'catalogue:read catalogue:write' })).toString('base64url');
+    await expectRefused(`Bearer ${header}.${tampered}.${signature}`, /^the bearer token is not valid: signature verification failed/);
+  });
+
   it('refuses a token issued for another audience with 401 UNAUTHENTICATED', async () => {
     const elsewhere = await signWithDevKey((jwt) =>
       jwt.setIssuer(harness.config.jwtIssuer).setAudience('another-service').setExpirationTime('1h'),

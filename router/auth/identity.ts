@@ -1,38 +1,85 @@
 import { ANONYMOUS, type Identity } from '../../subgraphs/kit/auth/identity.ts';
-import { createTokenVerifier, InvalidTokenError, type JwtSettings } from '../../subgraphs/kit/auth/jwt.ts';
+import {
+  createTokenVerifier,
+  InvalidTokenError,
+  type JwtSettings,
+  KeySetUnavailableError,
+  type RemoteKeySet,
+} from '../../subgraphs/kit/auth/jwt.ts';
 import type { Secrets } from '../../subgraphs/kit/auth/secrets.ts';
+import type { ApiKeyLookup } from './api-keys.ts';
 
-export type CallerResolution = { ok: true; identity: Identity } | { ok: false; reason: string };
+/**
+ * Why a request's credentials were refused: 401 for a credential that does
+ * not check out (with the scheme that would help), 503 when it cannot be
+ * checked right now (members, who knows API keys, does not answer).
+ */
+export type Refusal = { status: 401 | 503; reason: string; scheme: 'Bearer' | 'ApiKey' };
+export type CallerResolution = { ok: true; identity: Identity } | ({ ok: false } & Refusal);
 
-/** Resolves the caller from a request's `authorization` header (undefined when absent). */
-export type IdentityResolver = (authorization: string | undefined) => Promise<CallerResolution>;
+/** The credential headers of a request (undefined when absent). */
+export type Credentials = { authorization: string | undefined; apiKey: string | undefined };
+export type IdentityResolver = (credentials: Credentials) => Promise<CallerResolution>;
+
+export type IdentityResolverOptions = {
+  /** The members subgraph's published keys; tokens signed with a key not configured here are checked against it. */
+  remoteKeys?: RemoteKeySet;
+  /** Resolves `x-api-key`; without it an API key is refused. */
+  apiKeys?: ApiKeyLookup;
+};
+
+const present = (value: string | undefined): value is string => value !== undefined && value.trim() !== '';
 
 /**
  * Who is calling, established once per request at the edge (DESIGN.md §4):
  * - no credentials: the anonymous caller, who may use public fields only;
  * - `authorization: Bearer <jwt>`: the member or staff the token names, once
- *   its signature, issuer, audience and expiry check out.
+ *   its signature, issuer, audience and expiry check out;
+ * - `x-api-key: cpk_...`: the partner whose key it is, with the key's scopes.
  * A credential that does not check out is refused (401), never downgraded to
  * anonymous: a client whose token expired must learn it, not see fewer fields.
- * API keys (`x-api-key`) come with the members subgraph.
+ * Both credentials at once are refused too: which one would count is a guess.
  */
-export async function createIdentityResolver(secrets: Secrets, settings: JwtSettings): Promise<IdentityResolver> {
-  const verify = await createTokenVerifier(secrets.jwtVerificationKeys, settings);
-  return async (authorization) => {
-    // An empty header carries no credential; some tools send one when their token field is blank.
-    if (authorization === undefined || authorization.trim() === '') return { ok: true, identity: ANONYMOUS };
+export async function createIdentityResolver(
+  secrets: Secrets,
+  settings: JwtSettings,
+  options: IdentityResolverOptions = {},
+): Promise<IdentityResolver> {
+  const verify = await createTokenVerifier(secrets.jwtVerificationKeys, settings, options.remoteKeys);
+  const bearer = async (authorization: string): Promise<CallerResolution> => {
+    const refuse = (reason: string): CallerResolution => ({ ok: false, status: 401, reason, scheme: 'Bearer' });
     const [scheme = '', token, ...rest] = authorization.trim().split(/\s+/);
     if (scheme.toLowerCase() !== 'bearer') {
       // Echo the scheme to show the mistake, but never the credential: a bare token sent without a scheme looks like one.
       const received = /^[A-Za-z][A-Za-z0-9-]{0,19}$/.test(scheme) ? `"${scheme}"` : 'a value that names no scheme';
-      return { ok: false, reason: `the authorization header must use the Bearer scheme; received ${received}` };
+      return refuse(`the authorization header must use the Bearer scheme; received ${received}`);
     }
-    if (token === undefined || rest.length > 0) return { ok: false, reason: 'the authorization header must be "Bearer <token>"' };
+    if (token === undefined || rest.length > 0) return refuse('the authorization header must be "Bearer <token>"');
     try {
       return { ok: true, identity: await verify(token) };
     } catch (error) {
-      if (error instanceof InvalidTokenError) return { ok: false, reason: error.message };
+      if (error instanceof InvalidTokenError) return refuse(error.message);
+      if (error instanceof KeySetUnavailableError) return { ok: false, status: 503, reason: error.message, scheme: 'Bearer' };
       throw error;
     }
+  };
+  const apiKey = async (secret: string): Promise<CallerResolution> => {
+    let holder: Awaited<ReturnType<ApiKeyLookup>>;
+    try {
+      holder = options.apiKeys ? await options.apiKeys(secret.trim()) : null;
+    } catch {
+      return { ok: false, status: 503, reason: 'API keys cannot be checked right now; retry shortly', scheme: 'ApiKey' };
+    }
+    if (!holder) return { ok: false, status: 401, reason: 'the x-api-key is not valid: it is unknown or revoked', scheme: 'ApiKey' };
+    return { ok: true, identity: { kind: 'partner', subject: holder.id, scopes: holder.scopes } };
+  };
+  // An empty header carries no credential; some tools send one when their token field is blank.
+  return async ({ authorization, apiKey: key }) => {
+    if (present(authorization) && present(key)) {
+      return { ok: false, status: 401, reason: 'send either an authorization header or an x-api-key, not both', scheme: 'Bearer' };
+    }
+    if (present(authorization)) return bearer(authorization);
+    if (present(key)) return apiKey(key);
+    return { ok: true, identity: ANONYMOUS };
   };
 }

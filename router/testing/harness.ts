@@ -6,6 +6,7 @@ import type { Config } from '../../subgraphs/kit/config.ts';
 import type { Logger } from '../../subgraphs/kit/log.ts';
 import { createSubgraphServer, type SubgraphServer } from '../../subgraphs/kit/subgraph.ts';
 import { testEnvironment } from '../../subgraphs/kit/testing/databases.ts';
+import { membersSubgraph } from '../../subgraphs/members/server.ts';
 import { createRouter, type Router } from '../server.ts';
 import { TEST_SUBGRAPH_SDL, testSubgraph } from './test-subgraph.ts';
 
@@ -72,11 +73,14 @@ export async function startHarness(options: { healthTimeoutMs?: number } = {}): 
     requests += 1;
   });
   let subgraphRunning = true;
+  // The real members subgraph: it publishes the token keys (JWKS) and knows the API keys.
+  const members = await createSubgraphServer(membersSubgraph, config, { secrets, log });
+  const membersUrl = await members.listen(0);
 
   const router: Router = await createRouter(config, {
     secrets,
     supergraphSdl: composeTestSupergraph(),
-    subgraphUrls: { catalogue: subgraphUrl },
+    subgraphUrls: { catalogue: subgraphUrl, members: membersUrl },
     healthTimeoutMs: options.healthTimeoutMs,
     log,
   });
@@ -110,6 +114,7 @@ export async function startHarness(options: { healthTimeoutMs?: number } = {}): 
     async close() {
       await router.close();
       await stopSubgraph();
+      await members.close();
       await environment.cleanup();
     },
   };

@@ -1,6 +1,7 @@
 import { type EmbeddedSystem, startEmbedded } from '../../scripts/embedded.ts';
 import { createTokenMinter } from '../../subgraphs/kit/auth/jwt.ts';
 import { loadSecrets } from '../../subgraphs/kit/auth/secrets.ts';
+import type { Config } from '../../subgraphs/kit/config.ts';
 import { type DatabaseTarget, testEnvironment } from '../../subgraphs/kit/testing/databases.ts';
 import type { GraphQLResponse } from '../../subgraphs/kit/testing/subgraph-client.ts';
 
@@ -11,12 +12,22 @@ import type { GraphQLResponse } from '../../subgraphs/kit/testing/subgraph-clien
  */
 export type TestSystem = {
   system: EmbeddedSystem;
+  /** The configuration every service of this system runs with (payments' simulators are keyed by it). */
+  config: Config;
+  /** Sends a request to the router's origin as an outside party would (a payment provider's callback), without credentials. */
+  post(path: string, headers: Record<string, string>, body: string): Promise<{ status: number; body: string }>;
   /** POSTs an operation to the router, with a bearer token when given. */
   graphql<T = Record<string, unknown>>(
     query: string,
     variables?: Record<string, unknown>,
     token?: string,
   ): Promise<{ status: number; body: GraphQLResponse<T> }>;
+  /** POSTs an operation to the router with the headers given (an x-api-key, say); the response headers come back too. */
+  graphqlWithHeaders<T = Record<string, unknown>>(
+    query: string,
+    variables: Record<string, unknown>,
+    headers: Record<string, string>,
+  ): Promise<{ status: number; headers: Headers; body: GraphQLResponse<T> }>;
   /** A staff token signed with this system's development key. */
   staffToken(scopes: readonly string[]): Promise<string>;
   /**
@@ -35,15 +46,25 @@ export async function startTestSystem(target: DatabaseTarget, env: Record<string
     issuer: environment.config.jwtIssuer,
     audience: environment.config.jwtAudience,
   });
+  const graphqlWithHeaders = async <T>(query: string, variables: Record<string, unknown>, headers: Record<string, string>) => {
+    const response = await fetch(system.routerUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ query, variables }),
+    });
+    return { status: response.status, headers: response.headers, body: (await response.json()) as GraphQLResponse<T> };
+  };
   return {
     system,
+    config: environment.config,
+    async post(path, headers, body) {
+      const response = await fetch(new URL(path, system.routerUrl), { method: 'POST', headers, body });
+      return { status: response.status, body: await response.text() };
+    },
+    graphqlWithHeaders,
     async graphql<T>(query: string, variables: Record<string, unknown> = {}, token?: string) {
-      const response = await fetch(system.routerUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-        body: JSON.stringify({ query, variables }),
-      });
-      return { status: response.status, body: (await response.json()) as GraphQLResponse<T> };
+      const { status, body } = await graphqlWithHeaders<T>(query, variables, token ? { authorization: `Bearer ${token}` } : {});
+      return { status, body };
     },
     staffToken: (scopes) => mint({ subject: 'staff-e2e', kind: 'staff', scopes }),
     memberToken: (memberId) => mint({ subject: memberId, kind: 'member', scopes: [] }),

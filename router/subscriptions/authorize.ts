@@ -1,0 +1,33 @@
+import { type DocumentNode, GraphQLError, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import type { Identity } from '../../subgraphs/kit/auth/identity.ts';
+import { assertAllowed } from '../../subgraphs/kit/auth/schema-auth.ts';
+import type { RequirementMap } from '../auth/requirements.ts';
+import { selectedFieldCoordinates } from '../auth/selected-fields.ts';
+
+/**
+ * The same check the HTTP path makes before execution (enforce-plugin.ts):
+ * every field the subscription selects against the supergraph's
+ * `@authenticated` and `@requiresScopes`. Returns the refusal (FORBIDDEN or
+ * UNAUTHENTICATED, naming the first field refused in document order), or null.
+ * It runs at subscribe time, so a refused subscription never reaches a subgraph.
+ */
+export function subscriptionRefusal(
+  requirements: RequirementMap,
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Readonly<Record<string, unknown>>,
+  identity: Identity,
+): GraphQLError | null {
+  for (const coordinate of selectedFieldCoordinates(schema, document, operation, variables)) {
+    const requirement = requirements.get(coordinate);
+    if (!requirement) continue;
+    try {
+      assertAllowed(identity, requirement, coordinate);
+    } catch (error) {
+      if (error instanceof GraphQLError) return error;
+      throw error;
+    }
+  }
+  return null;
+}

@@ -1,0 +1,91 @@
+import { request } from 'node:http';
+import { type Harness, startHarness } from './testing/harness.ts';
+
+/** A GET with the path sent exactly as written (fetch would normalise `..` away). */
+function rawGet(origin: string, path: string): Promise<{ status: number; body: string }> {
+  const { hostname, port } = new URL(origin);
+  return new Promise((resolve, reject) => {
+    const req = request({ hostname, port, path, method: 'GET' }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk) => {
+        body += chunk;
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('the web client files served by the router', () => {
+  let harness: Harness;
+  let origin: string;
+  beforeAll(async () => {
+    harness = await startHarness();
+    origin = new URL(harness.routerUrl).origin;
+  });
+  afterAll(async () => {
+    await harness.close();
+  });
+
+  it('serves every ES module the page loads, from main.js down to the graphql-ws client, as JavaScript', async () => {
+    const seen = new Set<string>();
+    const queue = ['/app/main.js'];
+    while (queue.length > 0) {
+      const path = queue.shift()!;
+      if (seen.has(path)) continue;
+      seen.add(path);
+      const response = await fetch(new URL(path, origin));
+      expect({ path, status: response.status }).toEqual({ path, status: 200 });
+      expect(response.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+      const source = await response.text();
+      // Static imports start a line; the same words inside a string (an error message) do not.
+      for (const [, specifier] of source.matchAll(/^(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]/gm)) {
+        queue.push(new URL(specifier!, new URL(path, origin)).pathname);
+      }
+    }
+    expect([...seen]).toEqual(expect.arrayContaining(['/app/main.js', '/app/graph.js', '/vendor/graphql-ws/client.js']));
+    expect([...seen].some((path) => /^\/vendor\/graphql-ws\/common-.*\.js$/.test(path))).toBe(true);
+  });
+
+  it('links the page to its stylesheet and script', async () => {
+    const page = await (await fetch(new URL('/', origin))).text();
+    expect(page).toContain('src="/app/main.js"');
+    const css = await fetch(new URL('/app/app.css', origin));
+    expect(css.status).toBe(200);
+    expect(css.headers.get('content-type')).toBe('text/css; charset=utf-8');
+  });
+
+  it('serves GraphiQL at /graphiql with its bundle, built by npm install', async () => {
+    for (const path of ['/graphiql', '/graphiql/']) {
+      const response = await fetch(new URL(path, origin));
+      expect(response.status).toBe(200);
+      expect(await response.text()).toContain('src="/graphiql/main.js"');
+    }
+    const bundle = await fetch(new URL('/graphiql/main.js', origin), { method: 'HEAD' });
+    expect(bundle.status).toBe(200);
+    expect(Number(bundle.headers.get('content-length'))).toBeGreaterThan(100_000);
+  });
+
+  it.each([
+    '/app/../package.json',
+    '/app/..%2Fpackage.json',
+    '/app/.hidden',
+    '/vendor/graphql-ws/../package.json',
+    '/graphiql/../build.ts',
+    '/app/pages/../../index.html',
+  ])('never serves a file outside its folder: %s', async (path) => {
+    const { status, body } = await rawGet(origin, path);
+    expect(status).toBe(path.startsWith('/graphiql') ? 503 : 404);
+    expect(body).not.toContain('commerce-supergraph');
+    expect(body).not.toContain('esbuild');
+  });
+
+  it('answers a missing file with 404 and a write with 405', async () => {
+    expect((await fetch(new URL('/app/nothing-here.js', origin))).status).toBe(404);
+    const post = await fetch(new URL('/app/main.js', origin), { method: 'POST', body: '{}' });
+    expect(post.status).toBe(405);
+    expect(post.headers.get('allow')).toBe('GET, HEAD');
+  });
+});

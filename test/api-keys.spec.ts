@@ -1,0 +1,187 @@
+import { databaseTargets, reportSkippedMysql } from '../subgraphs/kit/testing/databases.ts';
+import { contractExamples, contractOperation } from './support/contract.ts';
+import { startTestSystem, type TestSystem } from './support/system.ts';
+
+/**
+ * Partner API keys end to end: staff create and revoke keys through the
+ * router, partners call the router with `x-api-key` and get exactly their
+ * key's scopes, a revoked key stops working once the router's short cache
+ * lets go of it, usage is counted, and each key has its own rate limit.
+ */
+const CREATE_API_KEY = contractOperation('members.graphql', 'CreateApiKey');
+const REVOKE_API_KEY = contractOperation('members.graphql', 'RevokeApiKey');
+const LOGIN = contractOperation('members.graphql', 'Login');
+const examples = contractExamples();
+
+const PRODUCTS = '{ products(first: 1) { totalCount } }';
+const CREATE_WAREHOUSE =
+  'mutation { createWarehouse(input: {code: "PARTNER-WH", name: "Partner", region: "East"}) { warehouse { id } userErrors { code } } }';
+const API_KEYS = '{ apiKeys { id name prefix scopes revokedAt lastUsedAt requestCount } }';
+
+type UserError = { code: string; field: string | null; message: string };
+type ApiKey = { id: string; name: string; prefix: string; scopes: string[]; createdAt: string };
+type Created = { createApiKey: { apiKey: ApiKey | null; secret: string | null; userErrors: UserError[] } };
+
+const until = async (check: () => Promise<boolean>, what: string, timeoutMs = 10_000) => {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+};
+
+describe.each(databaseTargets())('partner API keys through the router on $label', (target) => {
+  let system: TestSystem;
+  let adminToken: string;
+
+  beforeAll(async () => {
+    system = await startTestSystem(target, {
+      API_KEY_CACHE_SECONDS: '1',
+      PARTNER_RATE_LIMIT_PER_MINUTE: '30',
+      // With REDIS_URL the buckets live in Redis, as they do with several routers.
+      ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
+    });
+    // The seeded first admin, logged in for real: the token is the members subgraph's own.
+    const login = await system.graphql<{ login: { token: string } }>(LOGIN, {
+      input: { email: 'admin@example.com', password: 'development-only-admin' },
+    });
+    adminToken = login.body.data!.login.token;
+  });
+  afterAll(async () => {
+    await system?.close();
+  });
+
+  const createKey = async (input: { name: string; scopes: string[] }) => {
+    const { body } = await system.graphql<Created>(CREATE_API_KEY, { input }, adminToken);
+    return body.data!.createApiKey;
+  };
+  const asPartner = (secret: string, query: string) => system.graphqlWithHeaders(query, {}, { 'x-api-key': secret });
+
+  it('creates a key with the contract example, returning its secret once and storing only a prefix to show', async () => {
+    const created = await createKey((examples.CreateApiKey as { input: { name: string; scopes: string[] } }).input);
+    expect(created.userErrors).toEqual([]);
+    expect(created.secret).toMatch(/^cpk_[A-Za-z0-9_-]{43}$/);
+    expect(created.apiKey).toEqual({
+      id: expect.any(String),
+      name: 'Partner: parts aggregator',
+      prefix: created.secret!.slice(0, 12),
+      scopes: ['catalogue:read', 'stock:read'],
+      createdAt: expect.any(String),
+    });
+    const { body } = await system.graphql<{ apiKeys: Record<string, unknown>[] }>(API_KEYS, {}, adminToken);
+    const listed = body.data!.apiKeys.find((key) => key.id === created.apiKey!.id);
+    expect(listed).toEqual(expect.objectContaining({ prefix: created.apiKey!.prefix, revokedAt: null }));
+    expect(JSON.stringify(body)).not.toContain(created.secret);
+  });
+
+  it('refuses unknown scopes and an empty name, and creates nothing', async () => {
+    const before = (await system.graphql<{ apiKeys: unknown[] }>(API_KEYS, {}, adminToken)).body.data!.apiKeys.length;
+    const created = await createKey({ name: ' ', scopes: ['catalogue:read', 'everything:write'] });
+    expect(created.apiKey).toBeNull();
+    expect(created.secret).toBeNull();
+    expect(created.userErrors.map((error) => [error.code, error.field])).toEqual([
+      ['INVALID_VALUE', 'input.name'],
+      ['INVALID_VALUE', 'input.scopes[1]'],
+    ]);
+    expect((await system.graphql<{ apiKeys: unknown[] }>(API_KEYS, {}, adminToken)).body.data!.apiKeys).toHaveLength(before);
+  });
+
+  it('lets only staff with members:write create keys', async () => {
+    const clerk = await system.staffToken(['stock:write']);
+    const { status, body } = await system.graphql(CREATE_API_KEY, { input: { name: 'x', scopes: ['catalogue:read'] } }, clerk);
+    expect(status).toBe(403);
+    expect(body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it('gives a partner exactly the scopes of its key', async () => {
+    const { secret } = await createKey({ name: 'Catalogue reader', scopes: ['catalogue:read'] });
+    const read = await asPartner(secret!, PRODUCTS);
+    expect(read.status).toBe(200);
+    expect(read.body.data).toEqual({ products: { totalCount: expect.any(Number) } });
+    const write = await asPartner(secret!, CREATE_WAREHOUSE);
+    expect(write.status).toBe(403);
+    expect(write.body.errors?.[0]?.message).toBe(
+      'Mutation.createWarehouse requires the scope stock:write; the caller holds [catalogue:read]',
+    );
+  });
+
+  it('refuses an unknown key, a malformed one, and a request carrying both a key and a token, with 401', async () => {
+    for (const secret of [`cpk_${'A'.repeat(43)}`, 'not-a-key']) {
+      const { status, headers, body } = await asPartner(secret, PRODUCTS);
+      expect(status).toBe(401);
+      expect(headers.get('www-authenticate')).toBe('ApiKey error="invalid_token"');
+      expect(body).toEqual({
+        errors: [{ message: 'the x-api-key is not valid: it is unknown or revoked', extensions: { code: 'UNAUTHENTICATED' } }],
+      });
+    }
+    const { secret } = await createKey({ name: 'Both', scopes: ['catalogue:read'] });
+    const both = await system.graphqlWithHeaders(PRODUCTS, {}, { 'x-api-key': secret!, authorization: `Bearer ${adminToken}` });
+    expect(both.status).toBe(401);
+    expect(both.body.errors?.[0]?.message).toBe('send either an authorization header or an x-api-key, not both');
+  });
+
+  it('stops a revoked key within the cache lifetime, and revoking again changes nothing', async () => {
+    const { apiKey, secret } = await createKey({ name: 'To revoke', scopes: ['catalogue:read'] });
+    expect((await asPartner(secret!, PRODUCTS)).status).toBe(200);
+    const revoked = await system.graphql<{ revokeApiKey: { apiKey: { id: string; revokedAt: string } } }>(
+      REVOKE_API_KEY,
+      { input: { id: apiKey!.id } },
+      adminToken,
+    );
+    const revokedAt = revoked.body.data!.revokeApiKey.apiKey.revokedAt;
+    expect(revokedAt).toEqual(expect.any(String));
+    // API_KEY_CACHE_SECONDS is 1 here: the router asks members again after a second at most.
+    await until(async () => (await asPartner(secret!, PRODUCTS)).status === 401, 'the revoked key is refused', 5000);
+    const again = await system.graphql<{ revokeApiKey: { apiKey: { revokedAt: string } } }>(
+      REVOKE_API_KEY,
+      { input: { id: apiKey!.id } },
+      adminToken,
+    );
+    expect(again.body.data!.revokeApiKey.apiKey.revokedAt).toBe(revokedAt);
+  });
+
+  it('says NOT_FOUND for revoking a key that does not exist', async () => {
+    const { body } = await system.graphql(REVOKE_API_KEY, examples.RevokeApiKey, adminToken);
+    expect(body.data).toEqual({
+      revokeApiKey: { apiKey: null, userErrors: [{ code: 'NOT_FOUND', field: 'input.id', message: 'there is no API key any-api-key-id' }] },
+    });
+  });
+
+  it('counts each key’s requests and its last use', async () => {
+    const { apiKey, secret } = await createKey({ name: 'Counted', scopes: ['catalogue:read'] });
+    for (let i = 0; i < 3; i++) expect((await asPartner(secret!, PRODUCTS)).status).toBe(200);
+    // The router reports usage every few seconds.
+    await until(async () => {
+      const { body } = await system.graphql<{ apiKeys: { id: string; requestCount: number; lastUsedAt: string | null }[] }>(
+        API_KEYS,
+        {},
+        adminToken,
+      );
+      const key = body.data!.apiKeys.find((candidate) => candidate.id === apiKey!.id)!;
+      return key.requestCount === 3 && key.lastUsedAt !== null;
+    }, 'three requests are counted');
+  });
+
+  it('answers a key over its limit with 429 RATE_LIMITED and a retry-after hint, without touching other keys', async () => {
+    const busy = await createKey({ name: 'Busy', scopes: ['catalogue:read'] });
+    const calm = await createKey({ name: 'Calm', scopes: ['catalogue:read'] });
+    const answers = await Promise.all(Array.from({ length: 35 }, () => asPartner(busy.secret!, PRODUCTS)));
+    const limited = answers.filter((answer) => answer.status === 429);
+    // 30 a minute: a burst of 30, then one more every 2 seconds.
+    expect(answers.filter((answer) => answer.status === 200).length).toBeLessThanOrEqual(31);
+    expect(limited.length).toBeGreaterThanOrEqual(4);
+    const [first] = limited;
+    expect(Number(first!.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(first!.body).toEqual({
+      errors: [
+        {
+          message: expect.stringMatching(/^too many requests; retry after \d+ seconds?$/),
+          extensions: { code: 'RATE_LIMITED', retryAfterSeconds: Number(first!.headers.get('retry-after')) },
+        },
+      ],
+    });
+    expect((await asPartner(calm.secret!, PRODUCTS)).status).toBe(200);
+  });
+});
+
+describe('partner API keys through the router on MySQL', () => reportSkippedMysql());
