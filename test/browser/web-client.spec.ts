@@ -1,0 +1,225 @@
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { startTestSystem, type TestSystem } from '../support/system.ts';
+import { browserTargets, launchChromium, reportSkippedChromium, SCREENSHOT_DIR } from './chromium.ts';
+
+// The web client served by the router, in a real browser against the real system with the demo catalogue and stock.
+const ADMIN = { email: 'admin@example.com', password: 'development-only-admin' };
+const WAIT = { timeout: 20_000 };
+
+describe.each(browserTargets())('the web client in $label', () => {
+  let system: TestSystem;
+  let browser: Browser;
+  let origin: string;
+  let staff: BrowserContext;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    [system, browser] = await Promise.all([
+      startTestSystem({ label: 'SQLite', mysqlUrl: undefined }, { SEED_DEMO_DATA: 'true' }),
+      launchChromium(),
+    ]);
+    origin = new URL(system.system.routerUrl).origin;
+    staff = await newContext();
+    await logIn(await staff.newPage(), ADMIN);
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await system?.close();
+  });
+
+  afterEach(() => {
+    // A script error on any page is a defect even when the assertions passed.
+    expect(pageErrors).toEqual([]);
+  });
+
+  async function newContext(): Promise<BrowserContext> {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    context.on('page', (page) => page.on('pageerror', (error) => pageErrors.push(`${page.url()}: ${error.message}`)));
+    return context;
+  }
+
+  async function screenshot(page: Page, name: string): Promise<void> {
+    await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+  }
+
+  async function logIn(page: Page, account: { email: string; password: string }): Promise<void> {
+    await page.goto(`${origin}/#/login`);
+    const form = page.getByRole('form', { name: 'Staff and members' });
+    await form.getByLabel('Email').fill(account.email);
+    await form.getByLabel('Password').fill(account.password);
+    await screenshot(page, 'login');
+    await form.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText(/^Signed in:/).waitFor(WAIT);
+  }
+
+  /** Adds a SKU with stock to the basket from its product page and checks out with a shipping address. */
+  async function buyOne(page: Page, skuCode: string, productName: string, screenshotPrefix?: string): Promise<string> {
+    await page.goto(`${origin}/#/store`);
+    await page.getByRole('searchbox', { name: 'Search' }).fill(productName);
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.getByRole('link', { name: productName, exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: productName }).waitFor(WAIT);
+    if (screenshotPrefix) await screenshot(page, `${screenshotPrefix}-product`);
+    await page
+      .getByRole('button', { name: `Add ${skuCode} to basket` })
+      .first()
+      .click();
+    await page.goto(`${origin}/#/basket`);
+    await page.getByRole('cell', { name: skuCode, exact: true }).waitFor(WAIT);
+    const checkout = page.getByRole('form', { name: 'Checkout' });
+    await checkout.getByLabel('Name').fill('Li Lei');
+    await checkout.getByLabel('Phone').fill('+86 138 0000 0000');
+    await checkout.getByLabel('Address').fill('1 Century Avenue');
+    await checkout.getByLabel('City').fill('Shanghai');
+    await checkout.getByLabel('Postal code').fill('200120');
+    if (screenshotPrefix) await screenshot(page, `${screenshotPrefix}-basket`);
+    await checkout.getByRole('button', { name: 'Place order' }).click();
+    const placed = page.getByRole('heading', { name: /^Order SO-.* placed$/ });
+    await placed.waitFor(WAIT);
+    if (screenshotPrefix) await screenshot(page, `${screenshotPrefix}-order-placed`);
+    return ((await placed.textContent()) ?? '').replace(/^Order (\S+) placed$/, '$1');
+  }
+
+  /** A SKU of the demo stock with units available, and its product's name. */
+  async function skuInStock(): Promise<{ code: string; productName: string }> {
+    const { body } = await system.graphql<{
+      products: { edges: { node: { name: string; skus: { code: string; stock: { available: number } }[] } }[] };
+    }>('{ products(filter: { search: "brake pad" }, first: 20) { edges { node { name skus { code stock { available } } } } } }');
+    for (const { node } of body.data!.products.edges) {
+      const sku = node.skus.find((candidate) => candidate.stock.available >= 5);
+      if (sku) return { code: sku.code, productName: node.name };
+    }
+    throw new Error('the demo data has no brake pad in stock');
+  }
+
+  it('shows a stock change made in the back office on the dashboard without a reload', async () => {
+    const dashboard = await staff.newPage();
+    await dashboard.goto(`${origin}/#/dashboard`);
+    await dashboard.getByText(/levels of \d+ SKUs/).waitFor(WAIT);
+    await dashboard.getByText('live updates: live').waitFor(WAIT);
+    const row = dashboard.locator('#stock-table tbody tr').first();
+    const skuCode = (await row.getAttribute('data-sku'))!;
+    const warehouseCode = (await row.getAttribute('data-warehouse'))!;
+    const before = Number(await row.locator('td[data-column="available"]').textContent());
+    await screenshot(dashboard, 'dashboard');
+    // Anything the page keeps in memory is gone after a reload, so this marker proves there was none.
+    await dashboard.evaluate(() => Object.assign(window, { loadedOnce: true }));
+
+    const backOffice = await staff.newPage();
+    await backOffice.goto(`${origin}/#/back-office`);
+    const adjust = backOffice.getByRole('form', { name: 'Adjust stock' });
+    const warehouse = adjust.getByLabel('Warehouse');
+    await warehouse.locator('option', { hasText: warehouseCode }).waitFor({ state: 'attached', ...WAIT });
+    const warehouseId = await warehouse.locator('option', { hasText: `${warehouseCode} ·` }).getAttribute('value');
+    await warehouse.selectOption(warehouseId!);
+    await adjust.getByLabel('SKU code').fill(skuCode);
+    await adjust.getByLabel(/^Change/).fill('7');
+    await adjust.getByLabel('Reason').fill('browser test: found in a back room');
+    await adjust.getByRole('button', { name: 'Adjust' }).click();
+    await adjust.getByText(`${skuCode} now has`).waitFor(WAIT);
+    await screenshot(backOffice, 'back-office');
+
+    const expected = String(before + 7);
+    await dashboard.waitForFunction(
+      ([sku, warehouseCodeShown, value]) =>
+        document.querySelector(`#stock-table tr[data-sku="${sku}"][data-warehouse="${warehouseCodeShown}"] td[data-column="available"]`)
+          ?.textContent === value,
+      [skuCode, warehouseCode, expected],
+      WAIT,
+    );
+    expect(await dashboard.evaluate(() => (window as unknown as { loadedOnce?: boolean }).loadedOnce)).toBe(true);
+    await expect(dashboard.locator('#last-stock-event').textContent()).resolves.toContain(`${skuCode} at ${warehouseCode}, available +7`);
+    await screenshot(dashboard, 'dashboard-after-change');
+
+    // The number on the screen is the stock subgraph's.
+    const { body } = await system.graphql<{ stockLevels: { warehouse: { code: string }; available: number }[] }>(
+      'query ($codes: [String!]!) { stockLevels(skuCodes: $codes) { warehouse { code } available } }',
+      { codes: [skuCode] },
+    );
+    expect(body.data!.stockLevels.find((level) => level.warehouse.code === warehouseCode)?.available).toBe(before + 7);
+    await Promise.all([dashboard.close(), backOffice.close()]);
+  });
+
+  it("shows a guest's order from the store front in the staff's order feed", async () => {
+    const feed = await staff.newPage();
+    await feed.goto(`${origin}/#/orders`);
+    await feed.getByText('The latest orders').waitFor(WAIT);
+    await feed.getByText('live updates: live').waitFor(WAIT);
+
+    const guest = await newContext();
+    const shop = await guest.newPage();
+    await shop.goto(`${origin}/`);
+    await shop.getByText(/^\d+ products/).waitFor(WAIT);
+    await screenshot(shop, 'store');
+    const { code, productName } = await skuInStock();
+    const orderNumber = await buyOne(shop, code, productName, 'store');
+    expect(orderNumber).toMatch(/^SO-\d{4}-\d+$/);
+
+    const row = feed.locator(`#order-feed tr[data-number="${orderNumber}"]`);
+    await row.waitFor(WAIT);
+    expect(await row.getAttribute('data-status')).toBe('PENDING_PAYMENT');
+    expect(await row.textContent()).toContain('Guest');
+    await screenshot(feed, 'order-feed');
+    await Promise.all([feed.close(), guest.close()]);
+  });
+
+  it('lets a new member pay through the WeChat Pay simulator, and the feed shows the order paid', async () => {
+    const feed = await staff.newPage();
+    await feed.goto(`${origin}/#/orders`);
+    await feed.getByText('live updates: live').waitFor(WAIT);
+
+    const member = await newContext();
+    // The simulator's QR link names PAYMENTS_CALLBACK_BASE_URL (the default router port); this system's router runs on a free port.
+    await member.route(
+      (url) => url.origin !== origin && url.pathname.startsWith('/callbacks/'),
+      (route) => {
+        const url = new URL(route.request().url());
+        return route.continue({ url: `${origin}${url.pathname}${url.search}` });
+      },
+    );
+    const page = await member.newPage();
+    await page.goto(`${origin}/#/login`);
+    const register = page.getByRole('form', { name: 'New customer' });
+    await register.getByLabel('Name').fill('Han Meimei');
+    await register.getByLabel('Email').fill(`han.${Date.now()}@example.com`);
+    await register.getByLabel(/^Password/).fill('a long enough password');
+    await register.getByRole('button', { name: 'Register and sign in' }).click();
+    await page.getByText('Signed in: Member').waitFor(WAIT);
+
+    const { code, productName } = await skuInStock();
+    const orderNumber = await buyOne(page, code, productName);
+    const [simulator] = await Promise.all([
+      member.waitForEvent('page'),
+      page.getByRole('button', { name: 'Pay with WeChat Pay (simulator)' }).click(),
+    ]);
+    await simulator.getByRole('button', { name: 'Scan and pay' }).click();
+    await simulator.waitForLoadState();
+    await screenshot(simulator, 'payment-simulator');
+
+    await feed.locator(`#order-feed tr[data-number="${orderNumber}"][data-status="PAID"]`).waitFor(WAIT);
+    expect(await feed.locator(`#order-feed tr[data-number="${orderNumber}"]`).textContent()).toContain('Han Meimei');
+    await screenshot(feed, 'order-feed-paid');
+    await Promise.all([feed.close(), member.close()]);
+  });
+
+  it('serves GraphiQL from the router, with nothing loaded from elsewhere, and runs a query', async () => {
+    const context = await newContext();
+    const page = await context.newPage();
+    const foreign: string[] = [];
+    page.on('request', (request) => {
+      if (!request.url().startsWith(origin) && !request.url().startsWith('blob:') && !request.url().startsWith('data:'))
+        foreign.push(request.url());
+    });
+    await page.goto(`${origin}/graphiql`);
+    await page.locator('.graphiql-container').waitFor(WAIT);
+    await page.getByRole('button', { name: /Execute query/ }).click();
+    await page.locator('.result-window').getByText('"totalCount"').waitFor(WAIT);
+    await screenshot(page, 'graphiql');
+    expect(foreign).toEqual([]);
+    await context.close();
+  });
+});
+
+describe('the web client in Chromium', () => reportSkippedChromium());

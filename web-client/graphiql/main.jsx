@@ -1,0 +1,38 @@
+// GraphiQL for this router, bundled by build.ts (esbuild) so the page needs no CDN.
+import { createGraphiQLFetcher } from '@graphiql/toolkit';
+import { GraphiQL } from 'graphiql';
+import { createRoot } from 'react-dom/client';
+import 'graphiql/style.css';
+
+// Monaco runs its language services in workers; build.ts bundles each one next to this file.
+globalThis.MonacoEnvironment = {
+  getWorker(_workerId, label) {
+    const name = label === 'json' ? 'json' : label === 'graphql' ? 'graphql' : 'editor';
+    return new Worker(new URL(`./${name}.worker.js`, import.meta.url));
+  },
+};
+
+// The web client keeps its token under this key (web-client/app/session.js); reuse it so a signed-in user is signed in here too.
+const token = localStorage.getItem('commerce.token');
+const authorization = token ? { authorization: `Bearer ${token}` } : {};
+const socketUrl = `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/graphql`;
+
+const fetcher = createGraphiQLFetcher({
+  url: '/graphql',
+  subscriptionUrl: socketUrl,
+  headers: authorization,
+  wsConnectionParams: authorization,
+});
+
+const defaultQuery = `# Public operations are in the contract; try one:
+query ProductSearch($search: String) {
+  products(filter: { search: $search }, first: 5) {
+    totalCount
+    edges { node { name brand { name } skus { code price { amount currencyCode } stock { available } } } }
+  }
+}
+`;
+
+createRoot(document.getElementById('graphiql')).render(
+  <GraphiQL fetcher={fetcher} defaultQuery={defaultQuery} initialVariables='{ "search": "brake pad" }' />,
+);
