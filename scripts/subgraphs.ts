@@ -1,9 +1,18 @@
 import { catalogueSubgraph } from '../subgraphs/catalogue/server.ts';
+import { invoicesSubgraph } from '../subgraphs/invoices/server.ts';
 import type { SubgraphDefinition } from '../subgraphs/kit/subgraph.ts';
 import { membersSubgraph } from '../subgraphs/members/server.ts';
 import { ordersSubgraph } from '../subgraphs/orders/server.ts';
+import { paymentsSubgraph } from '../subgraphs/payments/server.ts';
 import { stockSubgraph } from '../subgraphs/stock/server.ts';
 
 /** Every subgraph that exists, in DESIGN.md's order; embedded mode starts each. */
 // biome-ignore lint/suspicious/noExplicitAny: each subgraph has its own loader type; the list only passes them to the kit.
-export const subgraphDefinitions: SubgraphDefinition<any>[] = [catalogueSubgraph, stockSubgraph, ordersSubgraph, membersSubgraph];
+export const subgraphDefinitions: SubgraphDefinition<any>[] = [
+  catalogueSubgraph,
+  stockSubgraph,
+  ordersSubgraph,
+  membersSubgraph,
+  paymentsSubgraph,
+  invoicesSubgraph,
+];

@@ -15,3 +15,5 @@ CREATE DATABASE IF NOT EXISTS `commerce_catalogue` CHARACTER SET utf8mb4 COLLATE
 CREATE DATABASE IF NOT EXISTS `commerce_stock` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
 CREATE DATABASE IF NOT EXISTS `commerce_orders` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
 CREATE DATABASE IF NOT EXISTS `commerce_members` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+CREATE DATABASE IF NOT EXISTS `commerce_payments` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+CREATE DATABASE IF NOT EXISTS `commerce_invoices` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;

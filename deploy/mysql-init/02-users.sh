@@ -44,3 +44,15 @@ as_root <<SQL
 CREATE USER IF NOT EXISTS 'members'@'%' IDENTIFIED BY '${MEMBERS_DB_PASSWORD}';
 GRANT ALL PRIVILEGES ON \`commerce_members\`.* TO 'members'@'%';
 SQL
+
+: "${PAYMENTS_DB_PASSWORD:?PAYMENTS_DB_PASSWORD must be set for the mysql service}"
+as_root <<SQL
+CREATE USER IF NOT EXISTS 'payments'@'%' IDENTIFIED BY '${PAYMENTS_DB_PASSWORD}';
+GRANT ALL PRIVILEGES ON \`commerce_payments\`.* TO 'payments'@'%';
+SQL
+
+: "${INVOICES_DB_PASSWORD:?INVOICES_DB_PASSWORD must be set for the mysql service}"
+as_root <<SQL
+CREATE USER IF NOT EXISTS 'invoices'@'%' IDENTIFIED BY '${INVOICES_DB_PASSWORD}';
+GRANT ALL PRIVILEGES ON \`commerce_invoices\`.* TO 'invoices'@'%';
+SQL
