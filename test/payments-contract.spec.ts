@@ -203,6 +203,19 @@ describe.each(databaseTargets())('the payments contract through the router on $l
       (value) => value.status === 'PARTIALLY_REFUNDED',
     );
     expect(refunded).toEqual({ status: 'PARTIALLY_REFUNDED', refunds: [{ status: 'SUCCEEDED' }] });
+    // RefundSucceeded reaches orders, which keeps what was refunded of the order.
+    const order = await eventually(
+      async () =>
+        (
+          await system.graphql<{ order: { status: string; refunded: Money } }>(
+            'query ($id: ID!) { order(id: $id) { status refunded { amount currencyCode } } }',
+            { id: wechatPayment.order!.id },
+            staff,
+          )
+        ).body.data!.order,
+      (value) => value.refunded.amount !== '0.00',
+    );
+    expect(order).toEqual({ status: 'PAID', refunded: { amount: '100.00', currencyCode: 'CNY' } });
   });
 
   it("reconciles WeChat's statement: the paid payment matches, an unknown row is listed", async () => {

@@ -296,6 +296,7 @@ export async function placeOrder(ctx: OrdersContext, input: PlaceOrderInput): Pr
           couponCode: applied.couponCode,
           pointsRedeemed: applied.pointsRedeemed,
           totalMinor: subtotal - applied.discountMinor,
+          refundedMinor: 0,
           reservationExpiresAt: new Date(reservation.reservation!.expiresAt),
           shippingJson: input.shippingAddress ? JSON.stringify(input.shippingAddress) : null,
           storeWarehouseId: input.storeWarehouseId ?? null,

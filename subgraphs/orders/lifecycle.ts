@@ -13,6 +13,7 @@ import type { OrdersContext } from './context.ts';
 import { type Order, OrderEntity, OrderLineEntity, type OrderStatus } from './entities/order.entity.ts';
 import { canTransition, type TransitionDeps, transition, transitionError } from './order-state.ts';
 import { changeReservation, PeerUnavailable, reservationLines, returnStock } from './peers.ts';
+import { startRefundConsumer } from './refunds.ts';
 
 /**
  * Everything after checkout: payment, cancellation, shipping, completion and
@@ -243,9 +244,11 @@ export function startOrderConsumers(deps: Deps & { bus: EventBus; services: Serv
     },
     { queue: 'orders.reservation-expired' },
   );
+  const onRefund = startRefundConsumer(deps);
   return () => {
     onPaid();
     onExpired();
+    onRefund();
   };
 }
 

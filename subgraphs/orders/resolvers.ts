@@ -49,6 +49,7 @@ export const resolvers: GraphQLResolverMap<OrdersContext> = {
       ctx.loaders.linesByOrder.load(order.id).then((lines) => lines.map((line) => ({ ...line, currency: order.currency }))),
     subtotal: (order: Order) => moneyView(order.subtotalMinor, order.currency),
     discount: (order: Order) => moneyView(order.discountMinor ?? 0, order.currency),
+    refunded: (order: Order) => moneyView(order.refundedMinor ?? 0, order.currency),
     pointsRedeemed: (order: Order) => order.pointsRedeemed ?? 0,
     total: (order: Order) => moneyView(order.totalMinor, order.currency),
     shippingAddress: (order: Order) => (order.shippingJson ? JSON.parse(order.shippingJson) : null),

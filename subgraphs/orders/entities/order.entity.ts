@@ -28,6 +28,8 @@ export const OrderEntity = defineEntity({
     couponCode: p.string().nullable(),
     pointsRedeemed: p.integer(),
     totalMinor: p.integer(),
+    /** Refunded by the payments subgraph so far (RefundSucceeded); never above totalMinor there. */
+    refundedMinor: p.integer(),
     reservationExpiresAt: p.datetime().nullable(),
     shippingJson: p.text().nullable(),
     storeWarehouseId: p.string().nullable(),

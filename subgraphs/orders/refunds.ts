@@ -1,0 +1,34 @@
+import { retryOnLockConflict } from '../kit/db/conflicts.ts';
+import type { Database } from '../kit/db/database.ts';
+import type { EventBus } from '../kit/events/bus.ts';
+import type { DomainEvent } from '../kit/events/event.ts';
+import { handleOnce } from '../kit/events/processed-events.ts';
+
+/** The payments subgraph's RefundSucceeded (subgraphs/payments/settlement.ts). */
+export const REFUND_SUCCEEDED = 'RefundSucceeded';
+type RefundSucceeded = { refundId: string; orderId: string; amount: { minor: number; currency: string } };
+
+/**
+ * Keeps `Order.refunded` up to date: each refund adds its amount once,
+ * however often its event is delivered (handleOnce). Payments already
+ * guarantees refunds never exceed what was paid; a refund in another
+ * currency than the order's cannot be an order's and is ignored.
+ */
+export function startRefundConsumer(deps: { db: Database; bus: EventBus }): () => void {
+  return deps.bus.subscribe(
+    [REFUND_SUCCEEDED],
+    async (event: DomainEvent) => {
+      const data = event.data as RefundSucceeded;
+      await retryOnLockConflict(() =>
+        handleOnce(deps.db, 'orders.refund-succeeded', event, async (tx) => {
+          await deps.db.run(
+            tx,
+            'update sales_order set refunded_minor = refunded_minor + ?, updated_at = ? where id = ? and currency = ?',
+            [data.amount.minor, deps.db.sqlDate(new Date()), data.orderId, data.amount.currency],
+          );
+        }),
+      );
+    },
+    { queue: 'orders.refund-succeeded' },
+  );
+}
