@@ -13,8 +13,3 @@ export const canRead = (identity: Identity, order: Pick<Order, 'memberId'>) =>
   hasScope(identity, 'orders:read') || isOwner(identity, order);
 export const canWrite = (identity: Identity, order: Pick<Order, 'memberId'>) =>
   hasScope(identity, 'orders:write') || isOwner(identity, order);
-
-/** The scope of an idempotency key: the same key from two callers is two checkouts. */
-export function callerKey(identity: Identity): string {
-  return identity.subject ? `${identity.kind}:${identity.subject}` : 'guest';
-}

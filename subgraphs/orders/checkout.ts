@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { hasScope } from '../kit/auth/identity.ts';
 import { retryOnLockConflict } from '../kit/db/conflicts.ts';
+import { callerKey } from '../kit/idempotency.ts';
 import { newId } from '../kit/ids.ts';
 import { failed, succeeded, type UserError, UserErrors } from '../kit/user-errors.ts';
 import { checkCount, checkInteger, checkText, SKU_CODE } from '../kit/validation.ts';
-import { callerKey } from './access.ts';
 import { applyDiscounts, giveDiscountsBack, NO_DISCOUNTS } from './checkout-discounts.ts';
 import type { OrdersContext } from './context.ts';
 import { type Order, OrderEntity, OrderLineEntity, type SalesChannel } from './entities/order.entity.ts';
