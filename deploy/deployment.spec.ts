@@ -54,6 +54,8 @@ const CREDENTIAL_URLS = ['MYSQL_URL', 'AMQP_URL', 'REDIS_URL'];
 const SUBGRAPHS = existingSubgraphs();
 const MISSING_SUBGRAPHS = SUBGRAPH_NAMES.filter((name) => !SUBGRAPHS.includes(name));
 const PREFIX_DEFAULT = loadConfig({}).mysqlDatabasePrefix;
+/** `npm run migrate`: the step that migrates databases before services start (scripts/migrate.ts). */
+const MIGRATE_ENTRY = 'scripts/migrate.ts';
 
 const roleName = (role: Role) => (role.kind === 'router' ? 'router' : role.name);
 const subgraphOf = (role: Role | undefined) => (role?.kind === 'subgraph' ? role.name : undefined);
@@ -85,10 +87,11 @@ describe('the configuration the deployment files are checked against', () => {
 describe('docker-compose.yml', () => {
   const compose = loadCompose();
   const services = compose.services;
+  // The one-shot migration step runs `node scripts/migrate.ts`; it is checked on its own below.
   const nodeServices = Object.entries(services).flatMap(([name, service]) => {
     const command = composeCommand(service);
     const role = command[0] === 'node' ? roleOfEntry(command[1]) : undefined;
-    return command[0] === 'node' ? [{ name, service, role, env: composeEnvironment(service) }] : [];
+    return command[0] === 'node' && command[1] !== MIGRATE_ENTRY ? [{ name, service, role, env: composeEnvironment(service) }] : [];
   });
   const subgraphServices = nodeServices.filter((node) => node.role?.kind === 'subgraph');
   const routers = nodeServices.filter((node) => node.role?.kind === 'router');
@@ -647,12 +650,114 @@ describe('compose and Kubernetes together', () => {
       .filter((command) => command[0] === 'node')
       .map((command) => command[1])
       .sort();
+    // Kubernetes runs the migration step in each subgraph pod's init container, compose once on its own.
     const k8sEntries = ofKind<Deployment>(
       loadManifests('deploy/k8s').flatMap((file) => file.objects),
       'Deployment',
-    )
-      .map((deployment) => containerEntry(deployment.spec.template.spec.containers[0]!))
-      .sort();
-    expect(k8sEntries).toEqual(composeEntries);
+    ).flatMap((deployment) => [
+      containerEntry(deployment.spec.template.spec.containers[0]!),
+      ...((deployment.spec.template.spec as { initContainers?: Container[] }).initContainers ?? []).map(containerEntry),
+    ]);
+    expect([...new Set(k8sEntries)].sort()).toEqual(composeEntries);
+  });
+});
+
+describe('the migration step', () => {
+  const compose = loadCompose();
+  const services = compose.services;
+  const migrators = Object.entries(services).filter(([, service]) => composeCommand(service)[1] === MIGRATE_ENTRY);
+  const subgraphServices = Object.entries(services).filter(([, service]) => roleOfEntry(composeCommand(service)[1])?.kind === 'subgraph');
+  const deployments = ofKind<Deployment>(
+    loadManifests('deploy/k8s').flatMap((file) => file.objects),
+    'Deployment',
+  );
+  const initContainersOf = (deployment: Deployment) =>
+    (deployment.spec.template.spec as { initContainers?: Container[] }).initContainers ?? [];
+  const roleOf = (deployment: Deployment) => roleOfEntry(containerEntry(deployment.spec.template.spec.containers[0]!));
+
+  it('ships scripts/migrate.ts and everything it loads in the image, with production dependencies only', () => {
+    const closure = runtimeClosure([MIGRATE_ENTRY]);
+    expect(closure.missing).toEqual([]);
+    const dockerfile = dockerfileInstructions(readProjectFile('Dockerfile'));
+    const copied = dockerfile
+      .filter((instruction) => instruction.keyword === 'COPY' && !instruction.args.startsWith('--from='))
+      .flatMap((instruction) => instruction.args.split(/\s+/).slice(0, -1));
+    const patterns = dockerignorePatterns();
+    for (const file of closure.files) {
+      const shipped =
+        copied.some((path) => file === path || file.startsWith(`${path.replace(/\/$/, '')}/`)) && !isDockerIgnored(file, patterns);
+      expect({ file, shipped }).toEqual({ file, shipped: true });
+    }
+    const packageJson = JSON.parse(readProjectFile('package.json')) as {
+      dependencies: Record<string, string>;
+      scripts: Record<string, string>;
+    };
+    expect([...closure.packages].filter((name) => !(name in packageJson.dependencies))).toEqual([]);
+    expect(packageJson.scripts.migrate).toBe(`node ${MIGRATE_ENTRY}`);
+  });
+
+  it('runs once in compose, on the shared image in production mode, after MySQL is healthy, migrating every subgraph', () => {
+    expect(migrators.map(([name]) => name)).toEqual(['migrate']);
+    const [, migrate] = migrators[0]!;
+    expect(composeCommand(migrate)).toEqual(['node', MIGRATE_ENTRY]);
+    expect(migrate.image).toBe('commerce-supergraph:latest');
+    // A finished migration is not a crash: restarting it would start it again and again.
+    expect((migrate as { restart?: string }).restart).toBe('no');
+    const env = composeEnvironment(migrate);
+    expect(unknownVariables(Object.keys(env))).toEqual([]);
+    expect(env).toMatchObject({ NODE_ENV: 'production' });
+    const [mysqlName] = Object.entries(services).find(([, service]) => service.image?.startsWith('mysql:'))!;
+    const url = new URL(withoutInterpolation(env.MYSQL_URL ?? '', 'INTERPOLATED'));
+    expect({ host: url.hostname, port: url.port, path: url.pathname }).toEqual({ host: mysqlName, port: '3306', path: '/' });
+    expect(composeDependencies(migrate)[mysqlName]).toBe('service_healthy');
+  });
+
+  it('starts every compose subgraph only after the migration step completed successfully, and none migrates itself', () => {
+    expect(subgraphServices.length).toBe(SUBGRAPHS.length);
+    for (const [name, service] of subgraphServices) {
+      expect({ service: name, condition: composeDependencies(service).migrate }).toEqual({
+        service: name,
+        condition: 'service_completed_successfully',
+      });
+      expect({ service: name, migrateOnStart: composeEnvironment(service).MIGRATE_ON_START }).toEqual({
+        service: name,
+        migrateOnStart: undefined,
+      });
+    }
+  });
+
+  it("migrates each Kubernetes subgraph's database in an init container, with the subgraph's own database user", () => {
+    for (const deployment of deployments) {
+      const role = roleOf(deployment);
+      const inits = initContainersOf(deployment);
+      if (role?.kind !== 'subgraph') {
+        expect({ deployment: deployment.metadata.name, inits }).toEqual({ deployment: deployment.metadata.name, inits: [] });
+        continue;
+      }
+      const main = deployment.spec.template.spec.containers[0]!;
+      expect(inits.map((container) => container.command)).toEqual([['node', MIGRATE_ENTRY, role.name]]);
+      const [init] = inits;
+      expect(init!.image).toBe(main.image);
+      expect(init!.envFrom).toEqual(main.envFrom);
+      const env = init!.env ?? [];
+      expect(unknownVariables(env.map((variable) => variable.name))).toEqual([]);
+      const refOf = (container: Container, name: string) =>
+        container.env?.find((variable) => variable.name === name)?.valueFrom?.secretKeyRef;
+      for (const name of ['MYSQL_URL', 'INTERNAL_AUTH_SECRET', 'JWT_PUBLIC_KEY']) {
+        expect({ deployment: deployment.metadata.name, name, ref: refOf(init!, name) }).toEqual({
+          deployment: deployment.metadata.name,
+          name,
+          ref: refOf(main, name),
+        });
+      }
+      expect(init!.resources?.limits).toEqual({ cpu: expect.any(String), memory: expect.any(String) });
+      // The server verifies instead of migrating: MIGRATE_ON_START stays at production's default (off).
+      expect(main.env?.some((variable) => variable.name === 'MIGRATE_ON_START')).toBe(false);
+    }
+    const configMaps = ofKind<ConfigMap>(
+      loadManifests('deploy/k8s').flatMap((file) => file.objects),
+      'ConfigMap',
+    );
+    for (const map of configMaps) expect(map.data).not.toHaveProperty('MIGRATE_ON_START');
   });
 });

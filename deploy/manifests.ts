@@ -32,7 +32,7 @@ export function readProjectFile(path: string): string {
 export function configVariables(): Set<string> {
   const source = readProjectFile('subgraphs/kit/config.ts');
   const names = new Set<string>();
-  for (const match of source.matchAll(/\b(?:read|port|url)\(\s*'([A-Z][A-Z0-9_]*)'/g)) names.add(match[1]!);
+  for (const match of source.matchAll(/\b(?:read|port|url|wholeNumber|flag)\(\s*'([A-Z][A-Z0-9_]*)'/g)) names.add(match[1]!);
   for (const match of source.matchAll(/`\$\{\w+\}(_[A-Z][A-Z0-9_]*)`/g)) {
     for (const name of SUBGRAPH_NAMES) names.add(`${name.toUpperCase()}${match[1]}`);
   }

@@ -11,6 +11,8 @@ try {
   const url = await router.listen(config.ports.router);
   console.log(`${'router'.padEnd(10)} ${url}`);
   closeOnSignals(() => router.close());
+  // `kill -HUP <pid>` reloads the supergraph file now (it is also watched); a broken file is logged and ignored.
+  process.on('SIGHUP', () => void router.reloadSupergraph());
 } catch (error) {
   // A missing supergraph is an operator's fix like a bad variable: one line, no stack trace.
   if (error instanceof SupergraphMissingError) {

@@ -1,5 +1,5 @@
 import { type ApolloServerPlugin, HeaderMap } from '@apollo/server';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
 import type { Identity } from '../../subgraphs/kit/auth/identity.ts';
 import { assertAllowed } from '../../subgraphs/kit/auth/schema-auth.ts';
 import type { RouterContext } from '../context.ts';
@@ -26,15 +26,20 @@ const HTTP_BY_CODE: Record<string, () => { status: number; headers?: HeaderMap }
  * The first field refused, in document order, names the rule and what the
  * caller holds (see `assertAllowed`).
  */
-export function authEnforcementPlugin(requirements: RequirementMap): ApolloServerPlugin<RouterContext> {
+export function authEnforcementPlugin(
+  /** The rules, or per API schema the rules of its supergraph (a hot reload keeps a request on the graph it was validated against). */
+  requirements: RequirementMap | ((schema: GraphQLSchema) => RequirementMap),
+): ApolloServerPlugin<RouterContext> {
+  const rulesOf = typeof requirements === 'function' ? requirements : () => requirements;
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ schema, document, operation, request, contextValue }) {
           // No operation chosen (an unknown operationName): nothing will execute, and execution reports why.
           if (!operation) return;
+          const rules = rulesOf(schema);
           for (const coordinate of selectedFieldCoordinates(schema, document, operation, request.variables ?? {})) {
-            const requirement = requirements.get(coordinate);
+            const requirement = rules.get(coordinate);
             if (requirement) refuseUnlessAllowed(contextValue.identity, requirement, coordinate);
           }
         },

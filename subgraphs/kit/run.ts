@@ -1,15 +1,16 @@
 import { loadSecrets } from './auth/secrets.ts';
 import { ConfigError, loadConfig } from './config.ts';
+import { PendingMigrationsError } from './db/migrations.ts';
 import { PortInUseError } from './http/listen.ts';
 import { createSubgraphServer, type SubgraphDefinition } from './subgraph.ts';
 
 /**
  * Entry-point plumbing shared by every process: the failures an operator can
- * fix (bad configuration, a taken port) print one clear message instead of a
+ * fix (bad configuration, a taken port, a database behind the release) print one clear message instead of a
  * stack trace, and Ctrl-C / SIGTERM close servers and databases before exit.
  */
 export function exitOnStartupFailure(error: unknown): never {
-  if (error instanceof ConfigError || error instanceof PortInUseError) {
+  if (error instanceof ConfigError || error instanceof PortInUseError || error instanceof PendingMigrationsError) {
     console.error(error.message);
   } else {
     console.error('failed to start:', error instanceof Error ? (error.stack ?? error.message) : error);
@@ -17,12 +18,22 @@ export function exitOnStartupFailure(error: unknown): never {
   process.exit(1);
 }
 
-export function closeOnSignals(close: () => Promise<void>): void {
+/**
+ * Closing drains: servers stop accepting, websockets get 1001, requests in
+ * flight finish within SHUTDOWN_GRACE_MS, then the bus and databases close.
+ * Should anything hang past `deadlineMs` (default 30 s, Kubernetes' default
+ * termination grace), the process exits anyway, with status 1.
+ */
+export function closeOnSignals(close: () => Promise<void>, deadlineMs = 30_000): void {
   let closing = false;
   const shutdown = (signal: string) => {
     if (closing) return;
     closing = true;
     console.log(`${signal}: shutting down`);
+    setTimeout(() => {
+      console.error(`shutdown did not finish within ${deadlineMs} ms; exiting`);
+      process.exit(1);
+    }, deadlineMs).unref();
     close().then(
       () => process.exit(0),
       (error: unknown) => {

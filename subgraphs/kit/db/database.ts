@@ -1,20 +1,26 @@
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { type AnyEntity, DriverException, type EntityClass, type EntitySchema } from '@mikro-orm/core';
-import { type Migration, Migrator } from '@mikro-orm/migrations';
+import { Migrator } from '@mikro-orm/migrations';
 import { MySqlDriver } from '@mikro-orm/mysql';
 import { type AbstractSqlDriver, type MikroORM, NodeSqliteDialect, type SqlEntityManager, SqliteDriver, SqlMikroORM } from '@mikro-orm/sql';
 import { createConnection } from 'mysql2/promise';
 import type { Config } from '../config.ts';
-import { KitOutboxMigration, OutboxEventEntity } from '../events/outbox.entity.ts';
-import { KitProcessedEventsMigration, ProcessedEventEntity } from '../events/processed-events.ts';
-import { KitRelayLeaseMigration } from '../events/relay-lease.ts';
+import { OutboxEventEntity } from '../events/outbox.entity.ts';
+import { ProcessedEventEntity } from '../events/processed-events.ts';
+import {
+  assertMigrated,
+  MIGRATIONS_TABLE,
+  type MigrationClass,
+  mysqlDatabaseOf,
+  mysqlServerUrl,
+  sqliteFileOf,
+  withKitMigrations,
+} from './migrations.ts';
 import { Mutex } from './mutex.ts';
 
 export type EntityManager = SqlEntityManager;
 export type Dialect = 'sqlite' | 'mysql';
 type AnyEntityDefinition = EntityClass<AnyEntity> | EntitySchema;
-type MigrationClass = new (...args: ConstructorParameters<typeof Migration>) => Migration;
 
 export type DatabaseOptions = {
   /** The subgraph that owns this database: it names the SQLite file or the MySQL database. */
@@ -24,6 +30,13 @@ export type DatabaseOptions = {
   migrations: readonly MigrationClass[];
   /** Called with every SQL statement; tests count statements with it. */
   onQuery?: (sql: string) => void;
+  /**
+   * What opening does about pending migrations: `migrate` applies them,
+   * `verify` refuses (PendingMigrationsError) before writing anything,
+   * `as-is` leaves them to the caller (scripts/migrate.ts). Default: `migrate`
+   * when `config.migrateOnStart`, else `verify`.
+   */
+  schema?: 'migrate' | 'verify' | 'as-is';
 };
 
 /**
@@ -59,6 +72,9 @@ export type Database = {
 
 export async function openDatabase(config: Config, options: DatabaseOptions): Promise<Database> {
   const dialect: Dialect = config.mysqlUrl ? 'mysql' : 'sqlite';
+  const schema = options.schema ?? (config.migrateOnStart ? 'migrate' : 'verify');
+  // Checked before the file or database is created, so a refused start leaves no trace.
+  if (schema === 'verify') await assertMigrated(config, options);
   const logging = options.onQuery
     ? {
         debug: ['query' as const],
@@ -74,10 +90,10 @@ export async function openDatabase(config: Config, options: DatabaseOptions): Pr
     entities: [OutboxEventEntity, ProcessedEventEntity, ...options.entities],
     extensions: [Migrator],
     migrations: {
-      migrationsList: [KitOutboxMigration, KitProcessedEventsMigration, KitRelayLeaseMigration, ...options.migrations],
+      migrationsList: withKitMigrations(options.migrations),
       snapshot: false,
       silent: true,
-      tableName: 'schema_migrations',
+      tableName: MIGRATIONS_TABLE,
     },
     allowGlobalContext: false,
     ...logging,
@@ -85,12 +101,12 @@ export async function openDatabase(config: Config, options: DatabaseOptions): Pr
 
   let orm: MikroORM<AbstractSqlDriver, EntityManager>;
   if (config.mysqlUrl) {
-    const dbName = `${config.mysqlDatabasePrefix}${options.name}`;
+    const dbName = mysqlDatabaseOf(config, options.name);
     await createMysqlDatabase(config.mysqlUrl, dbName);
     orm = await SqlMikroORM.init<AbstractSqlDriver, EntityManager>({
       ...common,
       driver: MySqlDriver,
-      clientUrl: withoutDatabase(config.mysqlUrl),
+      clientUrl: mysqlServerUrl(config.mysqlUrl),
       dbName,
       // DATETIME(3) columns hold UTC; the session time zone keeps MySQL from shifting them.
       timezone: '+00:00',
@@ -98,7 +114,7 @@ export async function openDatabase(config: Config, options: DatabaseOptions): Pr
     });
   } else {
     mkdirSync(config.dataDir, { recursive: true });
-    const file = join(config.dataDir, `${options.name}.sqlite`);
+    const file = sqliteFileOf(config, options.name);
     orm = await SqlMikroORM.init<AbstractSqlDriver, EntityManager>({
       ...common,
       driver: SqliteDriver,
@@ -112,7 +128,7 @@ export async function openDatabase(config: Config, options: DatabaseOptions): Pr
     await connection.execute('pragma busy_timeout = 5000');
   }
 
-  await orm.migrator.up();
+  if (schema === 'migrate') await orm.migrator.up();
 
   const writer = new Mutex();
   const commitListeners = new Set<() => void>();
@@ -169,14 +185,8 @@ export async function openDatabase(config: Config, options: DatabaseOptions): Pr
   };
 }
 
-function withoutDatabase(url: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = '/';
-  return parsed.toString();
-}
-
 async function createMysqlDatabase(url: string, dbName: string): Promise<void> {
-  const connection = await createConnection({ uri: withoutDatabase(url) });
+  const connection = await createConnection({ uri: mysqlServerUrl(url) });
   try {
     await connection.query(`create database if not exists \`${dbName}\` character set utf8mb4 collate utf8mb4_unicode_ci`);
   } finally {
@@ -186,7 +196,7 @@ async function createMysqlDatabase(url: string, dbName: string): Promise<void> {
 
 /** Drops a subgraph's MySQL database; test harnesses use it to leave the server as they found it. */
 export async function dropMysqlDatabase(url: string, dbName: string): Promise<void> {
-  const connection = await createConnection({ uri: withoutDatabase(url) });
+  const connection = await createConnection({ uri: mysqlServerUrl(url) });
   try {
     await connection.query(`drop database if exists \`${dbName}\``);
   } finally {

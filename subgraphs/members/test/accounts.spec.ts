@@ -374,6 +374,8 @@ describe('the members subgraph in production', () => {
       JWT_PUBLIC_KEY: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
       JWT_PRIVATE_KEY: pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
       DATA_DIR: dataDir,
+      // Production migrates in a separate step (npm run migrate); these tests are about the first admin.
+      MIGRATE_ON_START: 'true',
       ...extra,
     });
   };
