@@ -15,6 +15,7 @@ import { type Database, type DatabaseOptions, type EntityManager, openDatabase }
 import { errorHandling } from './errors.ts';
 import { createInProcessBus, type EventBus } from './events/bus.ts';
 import { type EventRecorder, eventRecorder } from './events/outbox.ts';
+import { registerOutboxLagGauges } from './events/outbox-lag.ts';
 import { createRabbitMqBus } from './events/rabbitmq-bus.ts';
 import { type OutboxRelay, startOutboxRelay } from './events/relay.ts';
 import { sendError, sendJson, serveGraphQL } from './http/graphql-over-http.ts';
@@ -22,6 +23,9 @@ import { createHttpServer, headerValue, pathOf } from './http/http-server.ts';
 import { closeServer, listen } from './http/listen.ts';
 import { graphqlUrl } from './http/urls.ts';
 import { createLogger, type Logger } from './log.ts';
+import type { GaugeSample } from './metrics.ts';
+import { countOpenSubscriptions, createObservability } from './observability.ts';
+import { currentRequestScope, REQUEST_ID_HEADER, requestIdFrom } from './request-scope.ts';
 import { createServiceClient, type ServiceClient } from './service-client.ts';
 
 /**
@@ -74,6 +78,11 @@ export type SubgraphDefinition<Loaders> = {
     log: Logger;
     config: Config;
   }): () => Promise<void>;
+  /**
+   * Domain gauges served at `/metrics`, read at every scrape (stock's active
+   * reservations): counts and ages only, never personal data.
+   */
+  metrics?: Record<string, { help: string; read(db: Database): Promise<number | readonly GaugeSample[]> }>;
 };
 
 /** An extra route's handler; it gets what a background job gets and answers the response itself. */
@@ -112,7 +121,7 @@ export async function createSubgraphServer<Loaders>(
   config: Config,
   options: SubgraphOptions,
 ): Promise<SubgraphServer> {
-  const log = options.log ?? createLogger(definition.name, { quiet: config.mode === 'test' });
+  const log = options.log ?? createLogger(definition.name, { quiet: config.mode === 'test', format: config.logFormat });
   const db = await openDatabase(config, {
     name: definition.name,
     entities: definition.entities,
@@ -149,9 +158,9 @@ export async function createSubgraphServer<Loaders>(
     buildSubgraphSchema([{ typeDefs: definition.typeDefs, resolvers: definition.resolvers }]),
     (context) => (context as SubgraphContext<Loaders>).identity,
   );
-  const contextFor = (identity: Identity): SubgraphContext<Loaders> => {
+  const contextFor = (identity: Identity, requestId = currentRequestScope()?.requestId ?? randomUUID()): SubgraphContext<Loaders> => {
     const em = db.fork();
-    return { requestId: randomUUID(), identity, em, db, loaders: definition.createLoaders(em, db), events, bus, services, config, log };
+    return { requestId, identity, em, db, loaders: definition.createLoaders(em, db), events, bus, services, config, log };
   };
   freshDataPerEvent(schema, (context) => {
     const ctx = context as SubgraphContext<Loaders>;
@@ -159,10 +168,17 @@ export async function createSubgraphServer<Loaders>(
     ctx.loaders = definition.createLoaders(ctx.em, db);
   });
 
+  // Metrics, request ids and tracing (observability.ts); `/metrics` is for the internal network only.
+  const observability = createObservability(definition.name, config, log, { routes: Object.keys(definition.routes ?? {}) });
+  countOpenSubscriptions(schema, observability.metrics.gauge('graphql_subscriptions_open', 'Subscriptions whose event stream is open.'));
+  registerOutboxLagGauges(observability.metrics, db);
+  for (const [name, gauge] of Object.entries(definition.metrics ?? {}))
+    observability.metrics.gaugeReader(name, gauge.help, () => gauge.read(db));
+
   const apollo = new ApolloServer<SubgraphContext<Loaders>>({
     schema,
     // Inline tracing is for Apollo's hosted studio, which we do not use; it costs time per field.
-    plugins: [ApolloServerPluginInlineTraceDisabled()],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), observability.plugin],
     // Our entry points close every server and database on SIGINT/SIGTERM themselves.
     stopOnTerminationSignals: false,
     ...errorHandling(config.mode, (error) => log.error('request failed', error)),
@@ -179,6 +195,10 @@ export async function createSubgraphServer<Loaders>(
       } catch (error) {
         sendJson(res, 503, { status: 'unavailable', service: definition.name, reason: (error as Error).message });
       }
+      return;
+    }
+    if (path === '/metrics') {
+      await observability.serveMetrics(res);
       return;
     }
     const route = definition.routes?.[path];
@@ -199,7 +219,7 @@ export async function createSubgraphServer<Loaders>(
     await serveGraphQL(apollo, req, res, async () => contextFor(verified.identity));
   };
 
-  const http = createHttpServer(handle, log);
+  const http = createHttpServer(handle, log, observability.observeRequest);
 
   // Subscriptions of this subgraph's own root fields, for the router to open (DESIGN.md §6).
   // noServer: upgrades are routed here by hand, so the HTTP server's own errors
@@ -223,7 +243,10 @@ export async function createSubgraphServer<Loaders>(
       onConnect: (ctx) => verifyIdentity(stringParam(ctx.connectionParams?.[IDENTITY_HEADER]), secret).ok,
       context: (ctx) => {
         const verified = verifyIdentity(stringParam(ctx.connectionParams?.[IDENTITY_HEADER]), secret);
-        return contextFor(verified.ok ? verified.identity : ANONYMOUS);
+        return contextFor(
+          verified.ok ? verified.identity : ANONYMOUS,
+          requestIdFrom(stringParam(ctx.connectionParams?.[REQUEST_ID_HEADER])),
+        );
       },
     },
     wss,
@@ -246,14 +269,17 @@ export async function createSubgraphServer<Loaders>(
       return graphqlUrl(config.host, bound);
     },
     async close() {
-      await stopBackground?.();
+      // Stop accepting at once; sockets get 1001 (going away); requests in flight finish within the grace period.
+      const drained = closeServer(http, config.shutdownGraceMs);
       await wsServer.dispose();
-      await closeServer(http);
+      await drained;
+      await stopBackground?.();
       await apollo.stop();
       await relay.drain();
       await relay.stop();
       if (!options.bus) await bus.close();
       await db.close();
+      await observability.close();
     },
   };
 }

@@ -3,6 +3,7 @@ import { subgraphTypeDefs } from '../kit/schema/type-defs.ts';
 import type { SubgraphDefinition } from '../kit/subgraph.ts';
 import { stockEntities } from './entities/index.ts';
 import { createStockLoaders, type StockLoaders } from './loaders.ts';
+import { stockMetrics } from './metrics.ts';
 import { stockMigrations } from './migrations/index.ts';
 import { startExpirySweeper } from './reservations.ts';
 import { resolvers } from './resolvers.ts';
@@ -22,4 +23,5 @@ export const stockSubgraph: SubgraphDefinition<StockLoaders> = {
   serviceScopes: ['catalogue:read'],
   seed: seedDemoStock,
   background: ({ db, events, log, config }) => startExpirySweeper({ db, events, log }, config.reservationSweepIntervalMs),
+  metrics: stockMetrics,
 };

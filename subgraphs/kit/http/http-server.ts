@@ -7,8 +7,13 @@ import { RequestError, sendError } from './graphql-over-http.ts';
  * body) becomes its status, anything else is logged and answered 500 without
  * details, so one bad request never takes the process down.
  */
-export function createHttpServer(handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>, log: Logger): Server {
-  return createServer((req, res) => {
+export function createHttpServer(
+  handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>,
+  log: Logger,
+  /** Runs `serve` inside the request's scope (id, span) and measures it (observability.ts). */
+  observe?: (req: IncomingMessage, res: ServerResponse, serve: () => Promise<void>) => void,
+): Server {
+  const serve = (req: IncomingMessage, res: ServerResponse) =>
     handle(req, res).catch((error: unknown) => {
       if (error instanceof RequestError) {
         sendError(res, error.status, 'BAD_REQUEST', error.message);
@@ -18,6 +23,9 @@ export function createHttpServer(handle: (req: IncomingMessage, res: ServerRespo
       if (!res.headersSent) sendError(res, 500, 'INTERNAL', 'Internal error; it has been logged.');
       else res.end();
     });
+  return createServer((req, res) => {
+    if (observe) observe(req, res, () => serve(req, res));
+    else void serve(req, res);
   });
 }
 

@@ -32,14 +32,25 @@ export function listen(server: Server, options: { service: string; host: string;
   });
 }
 
-/** Closes a server and every idle and open connection, so shutdown never waits on keep-alive sockets. */
-export function closeServer(server: Server): Promise<void> {
+/**
+ * Graceful close: the port stops accepting at once, requests in flight run to
+ * their end (idle keep-alive sockets are closed as they become idle), and
+ * whatever is still open after `graceMs` is cut. Default grace: none, as before
+ * (callers that drain pass `config.shutdownGraceMs`).
+ */
+export function closeServer(server: Server, graceMs = 0): Promise<void> {
   return new Promise((resolve) => {
     if (!server.listening) {
       resolve();
       return;
     }
-    server.close(() => resolve());
-    server.closeAllConnections();
+    const idle = setInterval(() => server.closeIdleConnections(), 50);
+    const deadline = setTimeout(() => server.closeAllConnections(), graceMs);
+    server.close(() => {
+      clearInterval(idle);
+      clearTimeout(deadline);
+      resolve();
+    });
+    server.closeIdleConnections();
   });
 }

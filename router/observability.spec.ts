@@ -1,0 +1,355 @@
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import { ANONYMOUS } from '../subgraphs/kit/auth/identity.ts';
+import { IDENTITY_HEADER, signIdentity } from '../subgraphs/kit/auth/identity-header.ts';
+import { loadSecrets, type Secrets } from '../subgraphs/kit/auth/secrets.ts';
+import { createInProcessBus, type EventBus } from '../subgraphs/kit/events/bus.ts';
+import { createLogger } from '../subgraphs/kit/log.ts';
+import { createSubgraphServer, type SubgraphServer } from '../subgraphs/kit/subgraph.ts';
+import { type TestEnvironment, testEnvironment } from '../subgraphs/kit/testing/databases.ts';
+import { sampleValue, scrapeMetrics } from '../subgraphs/kit/testing/metrics.ts';
+import { createRouter, type Router } from './server.ts';
+import { subscribeToRouter } from './subscriptions/testing/router-subscription.ts';
+import { composeTestSupergraph } from './testing/harness.ts';
+import { OBSERVED_SUBGRAPH_SDL, observedSubgraph, slowQueriesStarted } from './testing/observed-subgraph.ts';
+
+/**
+ * Observability (issue 9 item 5) end to end: a real router in front of a real
+ * subgraph, both with JSON loggers whose lines the test keeps, tracing to a
+ * tiny OTLP receiver on a free port, and a bus the test can hold back (outbox lag).
+ */
+type System = {
+  env: TestEnvironment;
+  secrets: Secrets;
+  router: Router;
+  routerUrl: string;
+  subgraph: SubgraphServer;
+  subgraphUrl: string;
+  routerLines: string[];
+  subgraphLines: string[];
+  /** While true, publishing to the bus fails (the outbox keeps its events). */
+  holdBus: { on: boolean };
+  /** Each closes once, however often called (a shutdown test closes one, then the whole system). */
+  closeRouter(): Promise<void>;
+  closeSubgraph(): Promise<void>;
+  close(): Promise<void>;
+};
+
+async function startSystem(extraEnv: Record<string, string> = {}): Promise<System> {
+  const env = testEnvironment({ label: 'SQLite', mysqlUrl: undefined }, extraEnv);
+  const secrets = loadSecrets(env.config);
+  const routerLines: string[] = [];
+  const subgraphLines: string[] = [];
+  const holdBus = { on: false };
+  const inner = createInProcessBus();
+  const bus: EventBus = {
+    publish: (events) => (holdBus.on ? Promise.reject(new Error('the bus is held back by the test')) : inner.publish(events)),
+    subscribe: (types, handler, options) => inner.subscribe(types, handler, options),
+    close: () => inner.close(),
+  };
+  const subgraph = await createSubgraphServer(observedSubgraph, env.config, {
+    secrets,
+    bus,
+    log: createLogger('catalogue', { format: 'json', write: (line) => subgraphLines.push(line) }),
+  });
+  const subgraphUrl = await subgraph.listen(0);
+  const router = await createRouter(env.config, {
+    secrets,
+    supergraphSdl: composeTestSupergraph(OBSERVED_SUBGRAPH_SDL),
+    subgraphUrls: { catalogue: subgraphUrl },
+    log: createLogger('router', { format: 'json', write: (line) => routerLines.push(line) }),
+  });
+  const routerUrl = await router.listen(0);
+  const once = (close: () => Promise<void>) => {
+    let closed: Promise<void> | undefined;
+    return () => {
+      closed ??= close();
+      return closed;
+    };
+  };
+  const closeRouter = once(() => router.close());
+  const closeSubgraph = once(() => subgraph.close());
+  return {
+    env,
+    secrets,
+    router,
+    routerUrl,
+    subgraph,
+    subgraphUrl,
+    routerLines,
+    subgraphLines,
+    holdBus,
+    closeRouter,
+    closeSubgraph,
+    async close() {
+      await closeRouter();
+      await closeSubgraph();
+      await inner.close();
+      await env.cleanup();
+    },
+  };
+}
+
+async function post(url: string, query: string, headers: Record<string, string> = {}) {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query }),
+  });
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: (await response.json()) as { data?: Record<string, unknown> | null; errors?: unknown[] },
+  };
+}
+
+async function eventually<T>(read: () => Promise<T>, accept: (value: T) => boolean, what: string, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (accept(value)) return value;
+    if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(value)} after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+type OtlpSpan = { traceId: string; spanId: string; parentSpanId?: string; name: string; kind: number };
+type ReceivedSpan = OtlpSpan & { service: string };
+
+/** A stand-in OTLP/HTTP collector: keeps every span posted to /v1/traces. */
+async function startOtlpReceiver(): Promise<{ url: string; spans: ReceivedSpan[]; close(): Promise<void> }> {
+  const spans: ReceivedSpan[] = [];
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      if (req.url === '/v1/traces') {
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
+          resourceSpans: {
+            resource: { attributes: { key: string; value: { stringValue?: string } }[] };
+            scopeSpans: { spans: OtlpSpan[] }[];
+          }[];
+        };
+        for (const resourceSpan of body.resourceSpans) {
+          const service = resourceSpan.resource.attributes.find((attribute) => attribute.key === 'service.name')?.value.stringValue ?? '';
+          for (const scope of resourceSpan.scopeSpans) for (const span of scope.spans) spans.push({ ...span, service });
+        }
+      }
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    spans,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+describe('observability of the router and a subgraph', () => {
+  let system: System;
+  let receiver: Awaited<ReturnType<typeof startOtlpReceiver>>;
+
+  beforeAll(async () => {
+    receiver = await startOtlpReceiver();
+    system = await startSystem({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url });
+  });
+  afterAll(async () => {
+    await system.close();
+    await receiver.close();
+  });
+
+  it('counts requests and measures each operation and each subgraph fetch at /metrics on the router', async () => {
+    const before = await scrapeMetrics(system.routerUrl);
+    const countBefore = sampleValue(before, 'graphql_operations_total', { operation: 'Greeting', type: 'query' }) ?? 0;
+    const fetchesBefore = sampleValue(before, 'subgraph_fetch_duration_seconds_count', { subgraph: 'catalogue' }) ?? 0;
+
+    const answer = await post(system.routerUrl, 'query Greeting { hello }');
+    expect(answer.body).toEqual({ data: { hello: 'hello' } });
+    const invalid = await post(system.routerUrl, 'query Broken { nope }');
+    expect(invalid.status).toBe(400);
+
+    const after = await scrapeMetrics(system.routerUrl);
+    expect(sampleValue(after, 'graphql_operations_total', { operation: 'Greeting', type: 'query' })).toBe(countBefore + 1);
+    expect(sampleValue(after, 'graphql_operation_duration_seconds_count', { operation: 'Greeting', type: 'query' })).toBe(countBefore + 1);
+    expect(sampleValue(after, 'graphql_operation_duration_seconds_bucket', { operation: 'Greeting', type: 'query', le: '+Inf' })).toBe(
+      countBefore + 1,
+    );
+    expect(sampleValue(after, 'subgraph_fetch_duration_seconds_count', { subgraph: 'catalogue' })).toBe(fetchesBefore + 1);
+    expect(sampleValue(after, 'graphql_errors_total', { code: 'GRAPHQL_VALIDATION_FAILED' })).toBeGreaterThanOrEqual(1);
+    expect(sampleValue(after, 'http_requests_total', { route: '/graphql', method: 'POST', status: '200' })).toBeGreaterThanOrEqual(1);
+    expect(after).toContain('# TYPE graphql_operation_duration_seconds histogram');
+  });
+
+  it('counts the requests a subgraph serves at its own /metrics, without the router signature', async () => {
+    const before = await scrapeMetrics(system.subgraphUrl);
+    const served = (text: string) =>
+      [...text.matchAll(/^graphql_operations_total\{[^}]*type="query"[^}]*\} (\d+)$/gm)].reduce((sum, match) => sum + Number(match[1]), 0);
+    await post(system.routerUrl, 'query Again { hello }');
+    const after = await scrapeMetrics(system.subgraphUrl);
+    expect(served(after)).toBe(served(before) + 1);
+    expect(sampleValue(after, 'graphql_subscriptions_open')).toBe(0);
+    // Nothing about callers: no identities, no variables, no addresses.
+    expect(after).not.toMatch(/staff|member|subject|127\.0\.0\.1/);
+  });
+
+  it('echoes a well-formed x-request-id and uses it at the subgraph, in its context and in both JSON logs', async () => {
+    const requestId = 'test-request-0001';
+    const answer = await post(system.routerUrl, 'query WhoAmI { requestId hello }', { 'x-request-id': requestId });
+    expect(answer.headers.get('x-request-id')).toBe(requestId);
+    expect(answer.body.data).toEqual({ requestId, hello: 'hello' });
+
+    const parsed = (lines: string[]) => lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    const subgraphLine = parsed(system.subgraphLines).find((line) => line.message === 'said hello' && line.requestId === requestId);
+    expect(subgraphLine).toMatchObject({ level: 'info', service: 'catalogue', requestId });
+    expect(typeof subgraphLine?.time).toBe('string');
+    const routerLine = parsed(system.routerLines).find((line) => line.message === 'request' && line.requestId === requestId);
+    expect(routerLine).toMatchObject({ level: 'info', service: 'router', route: '/graphql', status: 200 });
+    // Every line is one JSON object.
+    for (const line of [...system.routerLines, ...system.subgraphLines]) expect(() => JSON.parse(line)).not.toThrow();
+  });
+
+  it('replaces a malformed x-request-id with a fresh one', async () => {
+    const answer = await post(system.routerUrl, 'query WhoAmI { requestId }', { 'x-request-id': 'bad id with spaces' });
+    const echoed = answer.headers.get('x-request-id');
+    expect(echoed).toMatch(/^[0-9a-f-]{36}$/);
+    expect(answer.body.data).toEqual({ requestId: echoed });
+  });
+
+  it('shows open subscriptions on the router and the subgraph while one is open, and none after', async () => {
+    const open = (url: string) => scrapeMetrics(url).then((text) => sampleValue(text, 'graphql_subscriptions_open'));
+    expect(await open(system.routerUrl)).toBe(0);
+    const subscription = subscribeToRouter<number>({ routerUrl: system.routerUrl, query: 'subscription { ticked }', field: 'ticked' });
+    await eventually(
+      () => open(system.subgraphUrl),
+      (value) => value === 1,
+      'subgraph open subscriptions',
+    );
+    expect(await open(system.routerUrl)).toBe(1);
+    await post(system.routerUrl, 'mutation { tick(n: 7) }');
+    expect(await subscription.received(1)).toEqual([7]);
+    subscription.stop();
+    await subscription.dispose();
+    await eventually(
+      () => open(system.routerUrl),
+      (value) => value === 0,
+      'router open subscriptions',
+    );
+    await eventually(
+      () => open(system.subgraphUrl),
+      (value) => value === 0,
+      'subgraph open subscriptions',
+    );
+  });
+
+  it('reports the outbox lag while the bus refuses events, and none once they are published', async () => {
+    system.holdBus.on = true;
+    try {
+      await post(system.routerUrl, 'mutation { tick(n: 1) }');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const held = await scrapeMetrics(system.subgraphUrl);
+      expect(sampleValue(held, 'outbox_unpublished_events')).toBe(1);
+      expect(sampleValue(held, 'outbox_oldest_unpublished_age_seconds')).toBeGreaterThanOrEqual(0.04);
+    } finally {
+      system.holdBus.on = false;
+    }
+    await system.subgraph.relay.drain();
+    const published = await scrapeMetrics(system.subgraphUrl);
+    expect(sampleValue(published, 'outbox_unpublished_events')).toBe(0);
+    expect(sampleValue(published, 'outbox_oldest_unpublished_age_seconds')).toBe(0);
+  });
+
+  it('sends spans of the router request, its subgraph fetch and the subgraph request in one trace, continuing the caller’s', async () => {
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    await post(system.routerUrl, 'query Traced { hello }', { traceparent: `00-${traceId}-00f067aa0ba902b7-01` });
+    const spans = await eventually(
+      async () => receiver.spans.filter((span) => span.traceId === traceId),
+      (found) => found.some((span) => span.service === 'catalogue' && span.kind === 2),
+      'spans of the trace',
+    );
+    const routerServer = spans.find((span) => span.service === 'router' && span.kind === 2);
+    const fetch = spans.find((span) => span.service === 'router' && span.kind === 3);
+    const subgraphServer = spans.find((span) => span.service === 'catalogue' && span.kind === 2);
+    expect(routerServer?.parentSpanId).toBe('00f067aa0ba902b7');
+    expect(fetch?.parentSpanId).toBe(routerServer?.spanId);
+    expect(fetch?.name).toBe('fetch catalogue');
+    expect(subgraphServer?.parentSpanId).toBe(fetch?.spanId);
+  });
+});
+
+describe('graceful shutdown', () => {
+  let system: System;
+
+  beforeEach(async () => {
+    system = await startSystem({ SHUTDOWN_GRACE_MS: '5000' });
+  });
+  afterEach(async () => {
+    await system.close();
+  });
+
+  /** A request on a connection of its own (no keep-alive pool), so a closed port shows as refused. */
+  const freshConnection = (url: string) =>
+    new Promise<number>((resolve, reject) => {
+      const req = httpRequest(new URL('/health', url), { agent: false }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+
+  it('lets the router finish a slow request, refuses new connections and closes sockets with 1001', async () => {
+    const subscription = subscribeToRouter<number>({ routerUrl: system.routerUrl, query: 'subscription { ticked }', field: 'ticked' });
+    await eventually(
+      () => scrapeMetrics(system.subgraphUrl).then((text) => sampleValue(text, 'graphql_subscriptions_open')),
+      (value) => value === 1,
+      'the subscription to open',
+    );
+    const reached = new Promise<void>((resolve) => slowQueriesStarted.push(resolve));
+    const slow = post(system.routerUrl, 'query Slow { slow(ms: 400) }');
+    await reached;
+
+    const closing = system.closeRouter();
+    expect(system.router.http.listening).toBe(false);
+    await expect(freshConnection(system.routerUrl)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    expect((await subscription.ended).closeCode).toBe(1001);
+    const answer = await slow;
+    expect(answer.status).toBe(200);
+    expect(answer.body.data).toEqual({ slow: 'slept 400 ms' });
+    await closing;
+  });
+
+  it('lets a subgraph finish a slow request and closes its sockets with 1001', async () => {
+    const identity = signIdentity(ANONYMOUS, system.secrets.internalAuthSecret);
+    const client = createClient({
+      url: system.subgraphUrl.replace(/^http/, 'ws'),
+      webSocketImpl: WebSocket,
+      connectionParams: { [IDENTITY_HEADER]: identity },
+      retryAttempts: 0,
+    });
+    const closeCode = new Promise<number | undefined>((resolve) => {
+      client.subscribe(
+        { query: 'subscription { ticked }' },
+        { next: () => undefined, complete: () => resolve(undefined), error: (error) => resolve((error as { code?: number }).code) },
+      );
+    });
+    await eventually(
+      () => scrapeMetrics(system.subgraphUrl).then((text) => sampleValue(text, 'graphql_subscriptions_open')),
+      (value) => value === 1,
+      'the subscription to open',
+    );
+    const reached = new Promise<void>((resolve) => slowQueriesStarted.push(resolve));
+    const slow = post(system.subgraphUrl, '{ slow(ms: 300) }', { [IDENTITY_HEADER]: identity });
+    await reached;
+
+    const closing = system.closeSubgraph();
+    await expect(freshConnection(system.subgraphUrl)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    expect(await closeCode).toBe(1001);
+    expect((await slow).body.data).toEqual({ slow: 'slept 300 ms' });
+    await closing;
+    await client.dispose();
+  });
+});

@@ -1,0 +1,50 @@
+import type { Config } from '../subgraphs/kit/config.ts';
+import type { Logger } from '../subgraphs/kit/log.ts';
+import { createObservability, type Observability } from '../subgraphs/kit/observability.ts';
+
+/** One fetch the gateway makes to a subgraph, being measured: its traceparent (when traced) and the call that ends it. */
+export type ObservedFetch = { traceparent?: string; done(error?: unknown): void };
+export type FetchObserver = (subgraph: string) => ObservedFetch;
+
+export type RouterObservability = Observability & {
+  /** Measures each subgraph fetch (signed-data-source.ts): latency per subgraph, failures, a client span. */
+  observeFetch: FetchObserver;
+};
+
+/**
+ * The router's metrics beyond the kit's standard ones: subgraph fetch latency
+ * and failures per subgraph, and (registered by server.ts, which owns the
+ * subscription server) open subscriptions.
+ */
+export function createRouterObservability(config: Config, log: Logger): RouterObservability {
+  const observability = createObservability('router', config, log, {
+    routes: ['/.well-known/jwks.json'],
+    routePrefixes: ['/callbacks', '/invoices', '/assets', '/graphiql'],
+  });
+  const fetches = observability.metrics.histogram('subgraph_fetch_duration_seconds', "Latency of the router's fetches to each subgraph.");
+  const failures = observability.metrics.counter(
+    'subgraph_fetch_errors_total',
+    'Subgraph fetches that failed (unreachable, HTTP error, timeout).',
+  );
+  const tracer = observability.tracer;
+  return {
+    ...observability,
+    observeFetch(subgraph) {
+      const started = performance.now();
+      const parent = tracer ? observability.currentSpan() : undefined;
+      const span = tracer?.startSpan(`fetch ${subgraph}`, {
+        kind: 'client',
+        parent: parent?.context,
+        attributes: { 'graphql.subgraph': subgraph },
+      });
+      return {
+        traceparent: span?.traceparent(),
+        done(error) {
+          fetches.observe((performance.now() - started) / 1000, { subgraph });
+          if (error !== undefined) failures.inc({ subgraph });
+          span?.end(error);
+        },
+      };
+    },
+  };
+}
