@@ -12,31 +12,42 @@ import { createHttpServer, headerValue, pathOf } from '../subgraphs/kit/http/htt
 import { closeServer, listen } from '../subgraphs/kit/http/listen.ts';
 import { graphqlUrl } from '../subgraphs/kit/http/urls.ts';
 import { createLogger, type Logger } from '../subgraphs/kit/log.ts';
+import { currentRequestScope } from '../subgraphs/kit/request-scope.ts';
 import { createServiceClient } from '../subgraphs/kit/service-client.ts';
 import { apolloLogger } from './apollo-logger.ts';
 import { apiKeyUsageReporter, cachedApiKeyLookup, membersApiKeyLookup, ROUTER_SERVICE_SCOPES } from './auth/api-keys.ts';
 import { authEnforcementPlugin } from './auth/enforce-plugin.ts';
-import { supergraphForGateway } from './auth/gateway-sdl.ts';
 import { createIdentityResolver } from './auth/identity.ts';
-import { buildRequirementMap } from './auth/requirements.ts';
 import { callbackForwarder, isCallbackPath } from './callbacks.ts';
 import type { RouterContext } from './context.ts';
 import { createHealthCheck } from './health.ts';
+import { createLiveSupergraph, type ReloadOutcome, supergraphSource } from './hot-reload.ts';
 import { invoiceDocumentForwarder } from './invoice-documents.ts';
 import { callerLimits } from './limits/caller-limits.ts';
+import { refuseCrossSiteRequest } from './limits/csrf.ts';
+import { withRouterErrorCodes } from './limits/error-codes.ts';
+import { operationLimitCheck } from './limits/operation-limits.ts';
+import { operationLimitsPlugin } from './limits/operation-limits-plugin.ts';
+import { persistedQueries } from './limits/persisted-queries.ts';
 import { memoryRateLimiter, type RateLimiter, redisRateLimiter } from './limits/rate-limit.ts';
 import { sendRateLimited } from './limits/rate-limited-response.ts';
+import { createRouterObservability } from './observability.ts';
 import { SignedDataSource } from './signed-data-source.ts';
+import { subgraphResilience } from './subgraph-resilience.ts';
 import { attachSubscriptionServer } from './subscriptions/ws-server.ts';
-import { parseSupergraph, readSupergraph, type SubgraphUrlOverrides, subgraphEndpoints } from './supergraph.ts';
+import { parseSupergraph, type SubgraphUrlOverrides, subgraphEndpoints } from './supergraph.ts';
 import { serveWebAsset } from './web-assets.ts';
 import { sendWebClient } from './web-client.ts';
 
 export type RouterOptions = {
   /** Verifies bearer tokens (public key) and signs the identity header for subgraphs. */
   secrets: Secrets;
-  /** The composed supergraph SDL. Default: `schema/supergraph.graphql`, read once at start. */
+  /** The composed supergraph SDL. Default: the file at `supergraphPath`, served and reloaded when it changes (hot-reload.ts). */
   supergraphSdl?: string;
+  /** The supergraph file to serve and watch. Default: SUPERGRAPH_PATH, else schema/supergraph.graphql; none when `supergraphSdl` is given. */
+  supergraphPath?: string;
+  /** How often the supergraph file is stat'ed besides fs.watch. Default 5000 ms. */
+  supergraphPollMs?: number;
   /** GraphQL URL per subgraph name, over `config.subgraphUrls` (tests run subgraphs on free ports). */
   subgraphUrls?: SubgraphUrlOverrides;
   /** How long `/health` waits for each subgraph's own `/health`. Default 2000 ms. */
@@ -50,6 +61,8 @@ export type Router = {
   readonly http: Server;
   /** Binds the port (0 picks a free one) and returns the GraphQL URL. */
   listen(port?: number): Promise<string>;
+  /** Reads the supergraph file again now (index.ts does on SIGHUP); a broken one is logged and the current graph kept. */
+  reloadSupergraph(): Promise<ReloadOutcome>;
   close(): Promise<void>;
 };
 
@@ -59,8 +72,12 @@ export type Router = {
  * does. Routes: `/graphql` (POST and GET), `/health`, and the web client at `/`.
  */
 export async function createRouter(config: Config, options: RouterOptions): Promise<Router> {
-  const log = options.log ?? createLogger('router', { quiet: config.mode === 'test' });
-  const supergraph = parseSupergraph(options.supergraphSdl ?? readSupergraph());
+  const log = options.log ?? createLogger('router', { quiet: config.mode === 'test', format: config.logFormat });
+  // Metrics at /metrics (internal network only), request ids, tracing when configured (observability.ts).
+  const observability = createRouterObservability(config, log);
+  const observeFetch = observability.observeFetch;
+  const source = supergraphSource(config, options);
+  const supergraph = parseSupergraph(source.sdl);
   const endpoints = subgraphEndpoints(supergraph, config, options.subgraphUrls);
   const urlOf = new Map(endpoints.map((endpoint) => [endpoint.name, endpoint.url]));
   const secret = options.secrets.internalAuthSecret;
@@ -76,20 +93,31 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
   );
   const limiter = options.rateLimiter ?? (config.redisUrl ? redisRateLimiter(config.redisUrl, log) : memoryRateLimiter());
   const checkLimits = callerLimits(limiter, config);
+  // Subgraph fetch timeouts, retries and circuit breakers; persisted queries in Redis or memory (limits/).
+  const resilience = subgraphResilience(config.subgraphFetch, log);
+  const apq = persistedQueries(config.redisUrl, log);
 
-  const gatewaySdl = supergraphForGateway(supergraph);
-  const requirements = buildRequirementMap(supergraph);
-  const gateway = new ApolloGateway({
-    supergraphSdl: gatewaySdl,
-    buildService: ({ name, url }) => new SignedDataSource({ url: urlOf.get(name) ?? url ?? '', secret }),
-    logger: apolloLogger(log),
+  const buildService = ({ name, url }: { name: string; url?: string }) =>
+    new SignedDataSource({ url: urlOf.get(name) ?? url ?? '', secret, subgraph: name, observe: observeFetch, resilience });
+  // The graph with its rules and subscription planner, swapped without a restart when its file changes (hot-reload.ts).
+  const live = createLiveSupergraph({
+    ...source,
+    pollMs: options.supergraphPollMs,
+    config,
+    overrides: options.subgraphUrls,
+    urlOf,
+    buildDataSource: buildService,
+    log,
   });
+  const gateway = new ApolloGateway({ supergraphSdl: live.gatewaySupergraph, buildService, logger: apolloLogger(log) });
+  live.follow(gateway);
   const apollo = new ApolloServer<RouterContext>({
     gateway,
-    // Open while the graph is young; limiting it is a later hardening step.
-    introspection: true,
-    ...errorHandling(config.mode, (error) => log.error('request failed', error)),
-    plugins: [authEnforcementPlugin(requirements)],
+    introspection: config.introspection,
+    persistedQueries: apq.options,
+    allowBatchedHttpRequests: config.maxBatchSize > 0,
+    ...withRouterErrorCodes(errorHandling(config.mode, (error) => log.error('request failed', error))),
+    plugins: [operationLimitsPlugin(config.operationLimits), authEnforcementPlugin(live.requirementsFor), observability.plugin],
     logger: apolloLogger(log),
     // index.ts and the embedded start close everything on SIGINT/SIGTERM themselves.
     stopOnTerminationSignals: false,
@@ -105,6 +133,10 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const path = pathOf(req);
     const method = req.method ?? 'GET';
+    if (path === '/metrics') {
+      await observability.serveMetrics(res);
+      return;
+    }
     if (path === '/.well-known/jwks.json') {
       // Public keys only, so clients and other services can verify our tokens; cacheable for a while.
       res.setHeader('cache-control', 'public, max-age=300');
@@ -134,11 +166,16 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
       return;
     }
     // The web client's scripts and styles, the graphql-ws client module and GraphiQL (web-assets.ts).
+    if (path.startsWith('/graphiql') && !config.graphiql) {
+      sendError(res, 404, 'NOT_FOUND', 'GraphiQL is off on this router (GRAPHIQL=false, the default in production)');
+      return;
+    }
     if (await serveWebAsset(req, res, path)) return;
     if (path !== '/graphql') {
       sendError(res, 404, 'NOT_FOUND', `no route ${path}; GraphQL is served at /graphql`);
       return;
     }
+    if (refuseCrossSiteRequest(req, res)) return;
     const caller = await resolveIdentity({ authorization: headerValue(req, 'authorization'), apiKey: headerValue(req, 'x-api-key') });
     if (!caller.ok) {
       if (caller.status === 503) sendError(res, 503, 'SERVICE_UNAVAILABLE', caller.reason, { 'retry-after': '5' });
@@ -151,20 +188,36 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
       return;
     }
     if (caller.identity.kind === 'partner' && caller.identity.subject) usage.record(caller.identity.subject);
-    await serveGraphQL(apollo, req, res, async () => ({ requestId: randomUUID(), identity: caller.identity }));
+    await serveGraphQL(
+      apollo,
+      req,
+      res,
+      async () => ({
+        requestId: currentRequestScope()?.requestId ?? randomUUID(),
+        identity: caller.identity,
+      }),
+      { bodyLimit: config.maxBodyBytes, maxBatchSize: config.maxBatchSize, timeoutMs: config.requestTimeoutMs },
+    );
   };
 
-  const http = createHttpServer(handle, log);
+  const http = createHttpServer(handle, log, observability.observeRequest);
   // Subscriptions: graphql-ws on the same /graphql, with the same identity resolver and rules (subscriptions/ws-server.ts).
   const subscriptions = attachSubscriptionServer(http, {
-    supergraphSdl: gatewaySdl,
+    graph: live.subscriptionGraph,
     resolveIdentity,
-    requirements,
-    dataSources: Object.fromEntries(endpoints.map(({ name, url }) => [name, new SignedDataSource({ url, secret })])),
     urlOf,
     secret,
+    limitOperation: operationLimitCheck(config.operationLimits),
     log,
   });
+  observability.metrics.gaugeReader('graphql_subscriptions_open', 'Client subscriptions open on this router.', () =>
+    subscriptions.subscribers(),
+  );
+  observability.metrics.gaugeReader(
+    'graphql_subscription_upstreams_open',
+    'Upstream subscriptions to subgraphs (one per shared group).',
+    () => subscriptions.upstreams(),
+  );
 
   return {
     http,
@@ -172,12 +225,18 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
       const bound = await listen(http, { service: 'router', host: config.host, port, portVariable: 'ROUTER_PORT' });
       return graphqlUrl(config.host, bound);
     },
+    reloadSupergraph: () => live.reload(),
     async close() {
+      live.close();
+      // Stop accepting at once; sockets get 1001 (going away); requests in flight finish within the grace period.
+      const drained = closeServer(http, config.shutdownGraceMs);
       await subscriptions.close();
-      await closeServer(http);
+      await drained;
       await apollo.stop();
       await usage.stop();
       await limiter.close();
+      await apq.close();
+      await observability.close();
     },
   };
 }

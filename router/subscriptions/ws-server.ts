@@ -1,5 +1,4 @@
 import type { Server } from 'node:http';
-import type { ServiceMap } from '@apollo/gateway';
 import {
   type DocumentNode,
   type ExecutionResult,
@@ -19,27 +18,31 @@ import type { Identity } from '../../subgraphs/kit/auth/identity.ts';
 import { IDENTITY_HEADER, signIdentity } from '../../subgraphs/kit/auth/identity-header.ts';
 import { pathOf } from '../../subgraphs/kit/http/http-server.ts';
 import type { Logger } from '../../subgraphs/kit/log.ts';
+import { REQUEST_ID_HEADER, requestIdFrom } from '../../subgraphs/kit/request-scope.ts';
 import type { IdentityResolver } from '../auth/identity.ts';
-import type { RequirementMap } from '../auth/requirements.ts';
+import type { OperationLimitCheck } from '../limits/operation-limits.ts';
 import { subscriptionRefusal } from './authorize.ts';
-import { eventCompleter } from './complete-event.ts';
 import { createSubscriptionHub, sharedSubscriptionKey } from './dedupe.ts';
-import { createSubscriptionPlanner, type SubscriptionPlan } from './plan.ts';
+import type { SubscriptionGraph } from './graph.ts';
+import type { SubscriptionPlan } from './plan.ts';
 import { openUpstream } from './upstream.ts';
 
 export type SubscriptionServerOptions = {
-  /** The SDL the gateway plans queries over (gateway-sdl.ts). */
-  supergraphSdl: string;
+  /**
+   * The supergraph subscriptions are planned, authorized and completed on, as
+   * of now: read once per subscription, which keeps it (router/hot-reload.ts swaps it).
+   */
+  graph: () => SubscriptionGraph;
   /** The same resolver the HTTP path uses: one cache of API keys, one key set. */
   resolveIdentity: IdentityResolver;
-  requirements: RequirementMap;
-  /** Per subgraph name, its data source (entity fetches for each event) and URL (the upstream subscription). */
-  dataSources: ServiceMap;
+  /** Per subgraph name, its URL (the upstream subscription). */
   urlOf: ReadonlyMap<string, string>;
   /** Signs the identity header for subgraphs. */
   secret: string;
   /** Server pings to each client every so often; default 12 s (graphql-ws's default). */
   keepAliveMs?: number;
+  /** The HTTP path's depth, alias and cost limits (limits/operation-limits.ts), checked before validation. */
+  limitOperation?: OperationLimitCheck;
   log: Logger;
 };
 
@@ -52,7 +55,10 @@ export type SubscriptionServer = {
 
 /** What a subscription carries from `onSubscribe` (checked and planned) to `subscribe` (joining its group). */
 type PreparedSubscription = {
+  graph: SubscriptionGraph;
   identity: Identity;
+  /** The connection's request id (its upgrade's `x-request-id`, or a new one), sent to the subgraph with the upstream. */
+  requestId: string;
   plan: SubscriptionPlan;
   parsed: DocumentNode;
   /** The document as printed from its parse, for the shared key. */
@@ -77,10 +83,9 @@ const CANNOT_CHECK_NOW = 4503;
  * - each upstream event is completed once per group with the plan's `rest`.
  */
 export function attachSubscriptionServer(http: Server, options: SubscriptionServerOptions): SubscriptionServer {
-  const planner = createSubscriptionPlanner(options.supergraphSdl);
-  const complete = eventCompleter(planner, options.dataSources);
   const hub = createSubscriptionHub<FormattedExecutionResult, ExecutionResult>();
   const identities = new WeakMap<object, Identity>();
+  const requestIds = new WeakMap<object, string>();
 
   const wss = new WebSocketServer({ noServer: true });
   http.on('upgrade', (req, socket, head) => {
@@ -91,13 +96,17 @@ export function attachSubscriptionServer(http: Server, options: SubscriptionServ
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
 
-  const prepare = (identity: Identity, payload: SubscribePayload): PreparedSubscription | readonly GraphQLError[] => {
+  const prepare = (identity: Identity, requestId: string, payload: SubscribePayload): PreparedSubscription | readonly GraphQLError[] => {
+    const graph = options.graph();
+    const { planner } = graph;
     let document: DocumentNode;
     try {
       document = parse(payload.query);
     } catch (error) {
       return [error as GraphQLError];
     }
+    const overLimit = options.limitOperation?.(identity, planner.schema, document, payload.variables ?? {});
+    if (overLimit) return [overLimit];
     const invalid = validate(planner.schema, document);
     if (invalid.length > 0) return invalid;
     const operationName = payload.operationName ?? undefined;
@@ -114,15 +123,25 @@ export function attachSubscriptionServer(http: Server, options: SubscriptionServ
     const coerced = getVariableValues(planner.schema, operation.variableDefinitions ?? [], payload.variables ?? {});
     if (coerced.errors) return coerced.errors;
     const variables = coerced.coerced as Record<string, unknown>;
-    const refusal = subscriptionRefusal(options.requirements, planner.schema, document, operation, variables, identity);
+    const refusal = subscriptionRefusal(graph.requirements, planner.schema, document, operation, variables, identity);
     if (refusal) return [refusal];
-    return { identity, plan: planner.plan(document, operationName), parsed: document, document: print(document), operationName, variables };
+    return {
+      graph,
+      identity,
+      requestId,
+      plan: planner.plan(document, operationName),
+      parsed: document,
+      document: print(document),
+      operationName,
+      variables,
+    };
   };
 
   const join = (prepared: PreparedSubscription) => {
-    const { identity, plan, variables, operationName } = prepared;
+    const { graph, identity, requestId, plan, variables, operationName } = prepared;
     const owner = plan.primary.serviceName;
-    return hub.join(sharedSubscriptionKey(prepared), () => ({
+    // Identical subscriptions planned on different graphs (before and after a reload) do not share.
+    return hub.join(`${graph.id}:${sharedSubscriptionKey(prepared)}`, () => ({
       open: (sink) => {
         const url = options.urlOf.get(owner);
         if (!url) throw new Error(`no URL for subgraph ${owner}`);
@@ -135,12 +154,12 @@ export function attachSubscriptionServer(http: Server, options: SubscriptionServ
             variables: Object.fromEntries(
               (plan.primary.variableUsages ?? []).filter((name) => name in variables).map((name) => [name, variables[name]]),
             ),
-            connectionParams: () => ({ [IDENTITY_HEADER]: signIdentity(identity, options.secret) }),
+            connectionParams: () => ({ [IDENTITY_HEADER]: signIdentity(identity, options.secret), [REQUEST_ID_HEADER]: requestId }),
           },
           sink,
         );
       },
-      complete: (event) => complete({ plan, identity, variables, operationName }, event),
+      complete: (event) => graph.complete({ plan, identity, variables, operationName }, event),
     }));
   };
 
@@ -158,6 +177,7 @@ export function attachSubscriptionServer(http: Server, options: SubscriptionServ
           return false;
         }
         identities.set(ctx.extra.socket, caller.identity);
+        requestIds.set(ctx.extra.socket, requestIdFrom(headerOf(ctx.extra.request.headers[REQUEST_ID_HEADER])));
         return true;
       },
       onSubscribe: (ctx, _id, payload) => {
@@ -165,14 +185,19 @@ export function attachSubscriptionServer(http: Server, options: SubscriptionServ
         if (!identity) return [new GraphQLError('the connection is not initialised', { extensions: { code: 'UNAUTHENTICATED' } })];
         let prepared: PreparedSubscription | readonly GraphQLError[];
         try {
-          prepared = prepare(identity, payload);
+          prepared = prepare(identity, requestIds.get(ctx.extra.socket) ?? requestIdFrom(undefined), payload);
         } catch (error) {
           options.log.error('a subscription could not be planned', error);
           return [new GraphQLError('the subscription could not be planned', { extensions: { code: 'INTERNAL_SERVER_ERROR' } })];
         }
         if (!('plan' in prepared)) return [...prepared];
         // graphql-ws hands these arguments to `subscribe` below; the schema is never executed against.
-        return { schema: planner.schema, document: prepared.parsed, operationName: payload.operationName, contextValue: prepared };
+        return {
+          schema: prepared.graph.planner.schema,
+          document: prepared.parsed,
+          operationName: payload.operationName,
+          contextValue: prepared,
+        };
       },
       subscribe: (args) => join(args.contextValue as PreparedSubscription),
     },
@@ -189,6 +214,10 @@ export function attachSubscriptionServer(http: Server, options: SubscriptionServ
       hub.close();
     },
   };
+}
+
+function headerOf(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
 }
 
 function stringParam(value: unknown): string | undefined {

@@ -54,8 +54,9 @@ export function composeTestSupergraph(subgraphSdl = TEST_SUBGRAPH_SDL): string {
   return result.supergraphSdl;
 }
 
-export async function startHarness(options: { healthTimeoutMs?: number } = {}): Promise<Harness> {
-  const environment = testEnvironment({ label: 'SQLite', mysqlUrl: undefined });
+/** `env` adds variables to the test configuration (a router limit, say). */
+export async function startHarness(options: { healthTimeoutMs?: number; env?: Record<string, string> } = {}): Promise<Harness> {
+  const environment = testEnvironment({ label: 'SQLite', mysqlUrl: undefined }, options.env);
   const { config } = environment;
   const dataDir = config.dataDir;
   const secrets = loadSecrets(config);

@@ -96,3 +96,26 @@ describe('loadConfig for member points', () => {
     }
   });
 });
+
+describe('loadConfig for migrations and the supergraph file', () => {
+  const production = {
+    NODE_ENV: 'production',
+    INTERNAL_AUTH_SECRET: 'x'.repeat(32),
+    JWT_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----\nx\n-----END PUBLIC KEY-----',
+  };
+
+  it('migrates at start outside production only, unless MIGRATE_ON_START says otherwise', () => {
+    expect(loadConfig({}).migrateOnStart).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'test' }).migrateOnStart).toBe(true);
+    expect(loadConfig(production).migrateOnStart).toBe(false);
+    expect(loadConfig({ ...production, MIGRATE_ON_START: 'true' }).migrateOnStart).toBe(true);
+    expect(loadConfig({ MIGRATE_ON_START: '0' }).migrateOnStart).toBe(false);
+    expect(() => loadConfig({ MIGRATE_ON_START: 'later' })).toThrow(/MIGRATE_ON_START must be true or false; received "later"/);
+  });
+
+  it('resolves SUPERGRAPH_PATH against the working directory, and leaves it unset by default', () => {
+    expect(loadConfig({}).supergraphPath).toBeUndefined();
+    expect(loadConfig({ SUPERGRAPH_PATH: '/etc/commerce/supergraph.graphql' }).supergraphPath).toBe('/etc/commerce/supergraph.graphql');
+    expect(loadConfig({ SUPERGRAPH_PATH: 'graphs/next.graphql' }).supergraphPath).toBe(`${process.cwd()}/graphs/next.graphql`);
+  });
+});

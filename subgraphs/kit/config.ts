@@ -88,6 +88,15 @@ export type Config = {
   jwtAudience: string;
   /** SEED_DEMO_DATA: seed demo data into empty databases at start (default on, off in production). */
   seedDemoData: boolean;
+  /**
+   * MIGRATE_ON_START: apply pending migrations when a subgraph opens its database
+   * (default on, off in production). Off, a subgraph whose database is behind
+   * refuses to start and names `npm run migrate` (scripts/migrate.ts), which a
+   * deployment runs before rollout.
+   */
+  migrateOnStart: boolean;
+  /** SUPERGRAPH_PATH: the supergraph file the router serves and watches; unset, schema/supergraph.graphql. */
+  supergraphPath: string | undefined;
   /** RESERVATION_SWEEP_INTERVAL_MS: how often expired stock reservations are released. */
   reservationSweepIntervalMs: number;
   /** POINTS_EXPIRY_DAYS: how long earned member points stay redeemable before they expire (oldest first). */
@@ -104,6 +113,19 @@ export type Config = {
   memberRateLimitPerMinute: number;
   /** API_KEY_CACHE_SECONDS: how long a router trusts its lookup of an API key; a revoked key works at most this long. */
   apiKeyCacheSeconds: number;
+  /** The router's limits on one operation (router/limits/operation-limits.ts). */
+  operationLimits: OperationLimitSettings;
+  /** MAX_BODY_BYTES: the largest request body the router reads (413 PAYLOAD_TOO_LARGE beyond). */
+  maxBodyBytes: number;
+  /** MAX_BATCH_SIZE: operations in one batched request (a JSON array); 0 turns batching off. */
+  maxBatchSize: number;
+  /** REQUEST_TIMEOUT_MS: how long the router gives one HTTP request, body and execution together. */
+  requestTimeoutMs: number;
+  /** INTROSPECTION / GRAPHIQL: schema introspection and the GraphiQL page; on by default outside production. */
+  introspection: boolean;
+  graphiql: boolean;
+  /** SUBGRAPH_*: timeouts, retries and circuit breakers of the router's subgraph fetches (router/subgraph-resilience.ts). */
+  subgraphFetch: SubgraphFetchSettings;
   /**
    * PAYMENTS_CALLBACK_BASE_URL: the public origin payment providers post their
    * callbacks to (`<base>/callbacks/wechatpay`, `<base>/callbacks/alipay`, through
@@ -115,6 +137,36 @@ export type Config = {
   wechatPay: WeChatPaySettings | undefined;
   /** ALIPAY_*: the real Alipay app; unset, payments uses its simulator (never in production). */
   alipay: AlipaySettings | undefined;
+  /** LOG_FORMAT: `json` (one object per line, for a log pipeline) or `text`; default json in production, text otherwise. */
+  logFormat: 'json' | 'text';
+  /** OTEL_EXPORTER_OTLP_ENDPOINT: an OTLP/HTTP collector's base URL; set, spans go to `<url>/v1/traces`. Unset: no tracing at all. */
+  otelExporterOtlpEndpoint: string | undefined;
+  /** SHUTDOWN_GRACE_MS: how long a stopping service lets requests in flight finish (default 10000; 1000 under NODE_ENV=test). */
+  shutdownGraceMs: number;
+};
+
+/** MAX_QUERY_DEPTH, MAX_ALIASES, MAX_QUERY_COST, MAX_PAGE_SIZE, QUERY_COST_LIST_SIZE, PARTNER_QUERY_COST_LIMITS. */
+export type OperationLimitSettings = {
+  maxDepth: number;
+  maxAliases: number;
+  maxCost: number;
+  /** The largest `first`/`last` a field may be asked for. */
+  maxPageSize: number;
+  /** What a list without `first`/`last` counts as in the cost. */
+  defaultListSize: number;
+  /** Per partner API key id, a cost limit that replaces `maxCost` for that key. */
+  partnerCostLimits: Readonly<Record<string, number>>;
+};
+
+/** SUBGRAPH_TIMEOUT_MS, SUBGRAPH_RETRIES, SUBGRAPH_BREAKER_FAILURES, SUBGRAPH_BREAKER_RESET_MS. */
+export type SubgraphFetchSettings = {
+  timeoutMs: number;
+  /** Further attempts for a query fetch that could not connect; mutations are never retried. */
+  retries: number;
+  /** Consecutive failed fetches that open a subgraph's circuit (0: no breaker). */
+  breakerFailures: number;
+  /** How long an open circuit fails fast before one trial fetch is let through. */
+  breakerResetMs: number;
 };
 
 export class ConfigError extends Error {
@@ -207,6 +259,19 @@ export function loadConfig(env: Env = process.env): Config {
     else problems.push(`SEED_DEMO_DATA must be true or false; received "${seedValue}"`);
   }
 
+  const migrateValue = read('MIGRATE_ON_START');
+  let migrateOnStart = mode !== 'production';
+  if (migrateValue !== undefined) {
+    if (migrateValue === 'true' || migrateValue === '1') migrateOnStart = true;
+    else if (migrateValue === 'false' || migrateValue === '0') migrateOnStart = false;
+    else problems.push(`MIGRATE_ON_START must be true or false; received "${migrateValue}"`);
+  }
+  const supergraphPathValue = read('SUPERGRAPH_PATH');
+  const supergraphPath =
+    supergraphPathValue === undefined || isAbsolute(supergraphPathValue)
+      ? supergraphPathValue
+      : resolve(process.cwd(), supergraphPathValue);
+
   const sweepValue = read('RESERVATION_SWEEP_INTERVAL_MS');
   let reservationSweepIntervalMs = 5000;
   if (sweepValue !== undefined) {
@@ -239,6 +304,33 @@ export function loadConfig(env: Env = process.env): Config {
   const memberRateLimitPerMinute = wholeNumber('MEMBER_RATE_LIMIT_PER_MINUTE', 300, 0, 1_000_000);
   const apiKeyCacheSeconds = wholeNumber('API_KEY_CACHE_SECONDS', 5, 0, 300);
   const pointsExpiryDays = wholeNumber('POINTS_EXPIRY_DAYS', 365, 1, 3650);
+  const flag = (name: string, fallback: boolean): boolean => {
+    const value = read(name);
+    if (value === undefined) return fallback;
+    if (value === 'true' || value === '1') return true;
+    if (value === 'false' || value === '0') return false;
+    problems.push(`${name} must be true or false; received "${value}"`);
+    return fallback;
+  };
+  const operationLimits: OperationLimitSettings = {
+    maxDepth: wholeNumber('MAX_QUERY_DEPTH', 12, 1, 1000),
+    maxAliases: wholeNumber('MAX_ALIASES', 30, 0, 100_000),
+    maxCost: wholeNumber('MAX_QUERY_COST', 50_000, 1, 1_000_000_000),
+    maxPageSize: wholeNumber('MAX_PAGE_SIZE', 1000, 1, 1_000_000),
+    defaultListSize: wholeNumber('QUERY_COST_LIST_SIZE', 10, 1, 10_000),
+    partnerCostLimits: partnerCostLimits(read('PARTNER_QUERY_COST_LIMITS'), problems),
+  };
+  const subgraphFetch: SubgraphFetchSettings = {
+    timeoutMs: wholeNumber('SUBGRAPH_TIMEOUT_MS', 10_000, 100, 600_000),
+    retries: wholeNumber('SUBGRAPH_RETRIES', 2, 0, 10),
+    breakerFailures: wholeNumber('SUBGRAPH_BREAKER_FAILURES', 5, 0, 1000),
+    breakerResetMs: wholeNumber('SUBGRAPH_BREAKER_RESET_MS', 10_000, 100, 600_000),
+  };
+  const maxBodyBytes = wholeNumber('MAX_BODY_BYTES', 1024 * 1024, 1024, 100 * 1024 * 1024);
+  const maxBatchSize = wholeNumber('MAX_BATCH_SIZE', 20, 0, 1000);
+  const requestTimeoutMs = wholeNumber('REQUEST_TIMEOUT_MS', 30_000, 100, 600_000);
+  const introspection = flag('INTROSPECTION', mode !== 'production');
+  const graphiql = flag('GRAPHIQL', mode !== 'production');
 
   const callbackBase = url('PAYMENTS_CALLBACK_BASE_URL', ['http:', 'https:']);
   const paymentsCallbackBaseUrl = (callbackBase ?? `http://${reachableHost(host)}:${ports.router}`).replace(/\/+$/, '');
@@ -279,6 +371,13 @@ export function loadConfig(env: Env = process.env): Config {
   const wechatPayApiUrl = url('WECHATPAY_API_URL', ['https:', 'http:']) ?? 'https://api.mch.weixin.qq.com';
   const alipayGatewayUrl = url('ALIPAY_GATEWAY_URL', ['https:', 'http:']) ?? 'https://openapi.alipay.com/gateway.do';
 
+  const logFormatValue = read('LOG_FORMAT');
+  let logFormat: Config['logFormat'] = mode === 'production' ? 'json' : 'text';
+  if (logFormatValue === 'json' || logFormatValue === 'text') logFormat = logFormatValue;
+  else if (logFormatValue !== undefined) problems.push(`LOG_FORMAT must be json or text; received "${logFormatValue}"`);
+  const otelExporterOtlpEndpoint = url('OTEL_EXPORTER_OTLP_ENDPOINT', ['http:', 'https:']);
+  const shutdownGraceMs = wholeNumber('SHUTDOWN_GRACE_MS', mode === 'test' ? 1000 : 10_000, 0, 120_000);
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     mode,
@@ -296,6 +395,8 @@ export function loadConfig(env: Env = process.env): Config {
     jwtIssuer: read('JWT_ISSUER') ?? 'commerce-supergraph',
     jwtAudience: read('JWT_AUDIENCE') ?? 'commerce-supergraph',
     seedDemoData,
+    migrateOnStart,
+    supergraphPath,
     reservationSweepIntervalMs,
     pointsExpiryDays,
     seedAdminEmail,
@@ -305,11 +406,39 @@ export function loadConfig(env: Env = process.env): Config {
     partnerRateLimitPerMinute,
     memberRateLimitPerMinute,
     apiKeyCacheSeconds,
+    operationLimits,
+    maxBodyBytes,
+    maxBatchSize,
+    requestTimeoutMs,
+    introspection,
+    graphiql,
+    subgraphFetch,
     paymentsCallbackBaseUrl,
     paymentsCallbackBaseUrlConfigured: callbackBase !== undefined,
     wechatPay: wechatPay && { ...wechatPay, apiUrl: wechatPayApiUrl.replace(/\/+$/, '') },
     alipay: alipay && { ...alipay, gatewayUrl: alipayGatewayUrl },
+    logFormat,
+    otelExporterOtlpEndpoint,
+    shutdownGraceMs,
   };
+}
+
+/** PARTNER_QUERY_COST_LIMITS: `keyId=cost,keyId=cost`, the ids of API keys (as `apiKeys` shows them) with their own cost limit. */
+function partnerCostLimits(value: string | undefined, problems: string[]): Record<string, number> {
+  const limits: Record<string, number> = {};
+  if (value === undefined) return limits;
+  for (const entry of value.split(',')) {
+    const match = /^\s*([^=\s]+)\s*=\s*(\d{1,10})\s*$/.exec(entry);
+    const cost = match ? Number(match[2]) : 0;
+    if (!match || cost < 1) {
+      problems.push(
+        `PARTNER_QUERY_COST_LIMITS must be keyId=cost pairs separated by commas, each cost a whole number above 0; received "${entry.trim()}"`,
+      );
+      continue;
+    }
+    limits[match[1]!] = cost;
+  }
+  return limits;
 }
 
 /**

@@ -10,21 +10,62 @@ export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
 
 export class RequestError extends Error {
   readonly status: number;
-  constructor(status: number, message: string) {
+  /** The GraphQL error code the answer carries. */
+  readonly code: string;
+  constructor(status: number, message: string, code = 'BAD_REQUEST') {
     super(message);
     this.status = status;
+    this.code = code;
   }
 }
 
-export async function readBody(req: IncomingMessage, limit = DEFAULT_BODY_LIMIT_BYTES): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw new RequestError(413, `request body exceeds ${limit} bytes`);
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+const tooLarge = (limit: number) => new RequestError(413, `request body exceeds ${limit} bytes`, 'PAYLOAD_TOO_LARGE');
+
+/**
+ * Reads the body, refusing it (413) once it passes `limit`: at once when
+ * `content-length` says so, else as soon as the bytes received do. The request
+ * stream is never destroyed, so the refusal still reaches the client; Node
+ * discards whatever else it sends once the answer is written.
+ */
+export function readBody(req: IncomingMessage, limit = DEFAULT_BODY_LIMIT_BYTES): Promise<string> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) return Promise.reject(tooLarge(limit));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const stop = () => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      req.off('close', onClose);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        stop();
+        req.resume();
+        reject(tooLarge(limit));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      stop();
+      resolve(Buffer.concat(chunks).toString('utf8'));
+    };
+    const onError = (error: Error) => {
+      stop();
+      reject(error);
+    };
+    const onClose = () => {
+      stop();
+      reject(new RequestError(400, 'the request was closed before its body arrived'));
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    req.on('close', onClose);
+  });
 }
 
 /** A GraphQL-shaped error response for failures before execution (bad JSON, missing identity). */
@@ -39,21 +80,52 @@ export function sendJson(res: ServerResponse, status: number, value: unknown): v
   res.end(JSON.stringify(value));
 }
 
+export type ServeOptions = {
+  /** The largest body read; beyond it 413 PAYLOAD_TOO_LARGE. Default 1 MiB. */
+  bodyLimit?: number;
+  /**
+   * The most operations one batched request (a JSON array) may hold; beyond
+   * it 400 BATCH_TOO_LARGE, before any is parsed. Unset: Apollo Server's own
+   * setting (batching off unless allowed) decides alone.
+   */
+  maxBatchSize?: number;
+  /**
+   * The whole request's deadline: a body still arriving then is answered 408,
+   * an answer not ready then 504, both with the code REQUEST_TIMEOUT.
+   */
+  timeoutMs?: number;
+};
+
+const TIMED_OUT = Symbol('timed out');
+
 export async function serveGraphQL<Context extends BaseContext>(
   apollo: ApolloServer<Context>,
   req: IncomingMessage,
   res: ServerResponse,
   context: () => Promise<Context>,
-  bodyLimit = DEFAULT_BODY_LIMIT_BYTES,
+  options: ServeOptions = {},
 ): Promise<void> {
   const headers = new HeaderMap();
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
   }
   const url = new URL(req.url ?? '/', 'http://localhost');
+  const deadline = options.timeoutMs === undefined ? undefined : Date.now() + options.timeoutMs;
   let body: unknown;
   if (req.method === 'POST') {
-    const text = await readBody(req, bodyLimit);
+    let text: string | typeof TIMED_OUT;
+    try {
+      text = await beforeDeadline(readBody(req, options.bodyLimit ?? DEFAULT_BODY_LIMIT_BYTES), deadline);
+    } catch (error) {
+      if (!(error instanceof RequestError)) throw error;
+      sendError(res, error.status, error.code, error.message);
+      return;
+    }
+    if (text === TIMED_OUT) {
+      // The client is still sending: answer, and close the connection rather than wait for the rest.
+      sendError(res, 408, 'REQUEST_TIMEOUT', `the request body did not arrive within ${options.timeoutMs} ms`, { connection: 'close' });
+      return;
+    }
     const type = headers.get('content-type') ?? '';
     if (type.includes('json')) {
       try {
@@ -66,10 +138,23 @@ export async function serveGraphQL<Context extends BaseContext>(
       body = text;
     }
   }
-  const response = await apollo.executeHTTPGraphQLRequest({
-    httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-    context,
-  });
+  if (Array.isArray(body) && options.maxBatchSize !== undefined && body.length > options.maxBatchSize) {
+    const rule = options.maxBatchSize === 0 ? 'batched requests are off here' : `a batch holds at most ${options.maxBatchSize} operations`;
+    sendError(res, 400, 'BATCH_TOO_LARGE', `${rule}; received ${body.length}`);
+    return;
+  }
+  const response = await beforeDeadline(
+    apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+      context,
+    }),
+    deadline,
+  );
+  if (response === TIMED_OUT) {
+    // The work may still finish; its answer is dropped. Subgraph fetches have shorter timeouts of their own.
+    sendError(res, 504, 'REQUEST_TIMEOUT', `the answer was not ready within ${options.timeoutMs} ms`);
+    return;
+  }
   for (const [name, value] of response.headers) res.setHeader(name, value);
   res.statusCode = response.status ?? 200;
   if (response.body.kind === 'complete') {
@@ -78,4 +163,18 @@ export async function serveGraphQL<Context extends BaseContext>(
   }
   for await (const chunk of response.body.asyncIterator) res.write(chunk);
   res.end();
+}
+
+/** The promise's value, or TIMED_OUT if the deadline (ms since the epoch) passes first. */
+async function beforeDeadline<T>(work: Promise<T>, deadline: number | undefined): Promise<T | typeof TIMED_OUT> {
+  if (deadline === undefined) return work;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
+    timer = setTimeout(() => resolve(TIMED_OUT), Math.max(0, deadline - Date.now()));
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

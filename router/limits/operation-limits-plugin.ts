@@ -1,0 +1,28 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { OperationLimitSettings } from '../../subgraphs/kit/config.ts';
+import type { RouterContext } from '../context.ts';
+import { limitsFor, operationLimitRefusal } from './operation-limits.ts';
+
+/**
+ * Depth, alias, page-size and cost limits (operation-limits.ts) on every
+ * operation the router serves over HTTP, checked once the operation is parsed,
+ * validated and chosen, before it is planned: a refused one never reaches a
+ * subgraph. It runs on every request, also when Apollo Server reuses a
+ * document it validated before, since the limits depend on the caller and the
+ * variables, not only on the text. (Validation itself stays cheap for large
+ * documents: graphql-js compares repeated fields in linear time.)
+ */
+export function operationLimitsPlugin(settings: OperationLimitSettings): ApolloServerPlugin<RouterContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ schema, document, operation, request, contextValue }) {
+          if (!operation) return;
+          const limits = limitsFor(settings, contextValue.identity);
+          const refusal = operationLimitRefusal(schema, document, [operation], request.variables ?? {}, limits);
+          if (refusal) throw refusal;
+        },
+      };
+    },
+  };
+}
