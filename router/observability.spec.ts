@@ -267,7 +267,11 @@ describe('observability of the router and a subgraph', () => {
     await post(system.routerUrl, 'query Traced { hello }', { traceparent: `00-${traceId}-00f067aa0ba902b7-01` });
     const spans = await eventually(
       async () => receiver.spans.filter((span) => span.traceId === traceId),
-      (found) => found.some((span) => span.service === 'catalogue' && span.kind === 2),
+      // Each service exports in its own batches: wait for all three spans, whichever batch brings the last.
+      (found) =>
+        found.some((span) => span.service === 'catalogue' && span.kind === 2) &&
+        found.some((span) => span.service === 'router' && span.kind === 2) &&
+        found.some((span) => span.service === 'router' && span.kind === 3),
       'spans of the trace',
     );
     const routerServer = spans.find((span) => span.service === 'router' && span.kind === 2);
