@@ -1,0 +1,9 @@
+/** Router child (a): our router, exactly as the embedded start builds it, on a free port. */
+import { createRouter } from '../../router/server.ts';
+import { loadSecrets } from '../../subgraphs/kit/auth/secrets.ts';
+import { loadConfig } from '../../subgraphs/kit/config.ts';
+import { childSettings, reportListening } from './shared.ts';
+
+const config = loadConfig(process.env);
+const router = await createRouter(config, { secrets: loadSecrets(config), subgraphUrls: childSettings().subgraphUrls });
+reportListening(await router.listen(0), () => router.close());

@@ -1,0 +1,63 @@
+import { supergraphForGateway } from '../../router/auth/gateway-sdl.ts';
+import { parseSupergraph, readSupergraph } from '../../router/supergraph.ts';
+import type { Identity } from '../../subgraphs/kit/auth/identity.ts';
+import { signIdentity } from '../../subgraphs/kit/auth/identity-header.ts';
+import { loadSecrets } from '../../subgraphs/kit/auth/secrets.ts';
+import { loadConfig } from '../../subgraphs/kit/config.ts';
+
+/**
+ * What every router under test shares: the caller the workloads run as, the
+ * subgraph URLs of this run, and the supergraph as the peers load it.
+ *
+ * Our router derives the caller from the bearer token and signs the identity
+ * header itself; the peers know nothing of our tokens, so they forward the
+ * same identity, signed once here, as a fixed header. Every subgraph then sees
+ * the same caller and does the same work whichever router asks.
+ */
+export const BENCH_CALLER: Identity = {
+  kind: 'staff',
+  subject: 'bench',
+  scopes: ['catalogue:read', 'stock:read', 'orders:read', 'members:read', 'payments:read', 'invoices:read'],
+};
+
+/** Long enough for any run; our router signs a fresh header per request instead. */
+const HEADER_TTL_SECONDS = 24 * 3600;
+
+export type ChildSettings = { subgraphUrls: Record<string, string> };
+
+/** The settings the harness passes to a router child in BENCH_SETTINGS. */
+export function childSettings(): ChildSettings {
+  const raw = process.env.BENCH_SETTINGS;
+  if (!raw) throw new Error('BENCH_SETTINGS is not set: router children are started by bench/router-bench.ts');
+  return JSON.parse(raw) as ChildSettings;
+}
+
+export function benchIdentityHeader(): string {
+  const secrets = loadSecrets(loadConfig(process.env));
+  return signIdentity(BENCH_CALLER, secrets.internalAuthSecret, HEADER_TTL_SECONDS);
+}
+
+/**
+ * The supergraph without the auth directives the gateway refuses
+ * (router/auth/gateway-sdl.ts), each subgraph's routing URL replaced by the
+ * one this run listens on.
+ */
+export function peerSupergraph(subgraphUrls: Record<string, string>): string {
+  const sdl = supergraphForGateway(parseSupergraph(readSupergraph()));
+  return sdl.replace(/@join__graph\(name: "([^"]+)", url: "[^"]*"\)/g, (whole, name: string) => {
+    const url = subgraphUrls[name];
+    return url ? `@join__graph(name: "${name}", url: "${url}")` : whole;
+  });
+}
+
+/** Tells the harness where this child listens, and stops it when asked (or when the harness goes away). */
+export function reportListening(url: string, close: () => Promise<void>): void {
+  const stop = () => {
+    void close()
+      .catch(() => undefined)
+      .finally(() => process.exit(0));
+  };
+  process.on('SIGTERM', stop);
+  process.on('disconnect', stop);
+  process.send?.({ listening: url });
+}

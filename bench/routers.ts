@@ -1,0 +1,81 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+/** A router under test: its child script and extra environment. */
+export type RouterUnderTest = { key: string; label: string; script: string; env?: Record<string, string> };
+
+export const ROUTERS: RouterUnderTest[] = [
+  { key: 'ours', label: 'our router', script: 'peers/ours.ts' },
+  { key: 'apollo', label: '@apollo/gateway', script: 'peers/apollo-gateway.ts' },
+  { key: 'hive', label: 'Hive Gateway', script: 'peers/hive-gateway.ts' },
+  { key: 'hive-jit', label: 'Hive Gateway (JIT)', script: 'peers/hive-gateway.ts', env: { BENCH_HIVE_JIT: 'true' } },
+];
+
+export type RunningRouter = {
+  url: string;
+  pid: number;
+  /** The child's peak resident memory so far (VmHWM), in bytes. */
+  peakRss(): number;
+  /** CPU seconds the child has used so far (user + system). */
+  cpuSeconds(): number;
+  stop(): Promise<void>;
+};
+
+const START_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_MS = 10_000;
+
+/** Starts the router in its own process, so its memory and CPU are its own, and waits until it listens. */
+export async function startRouter(
+  router: RouterUnderTest,
+  env: NodeJS.ProcessEnv,
+  subgraphUrls: Record<string, string>,
+): Promise<RunningRouter> {
+  const child = fork(new URL(router.script, import.meta.url), [], {
+    env: { ...env, ...router.env, BENCH_SETTINGS: JSON.stringify({ subgraphUrls }) },
+    execArgv: ['--no-warnings'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${router.label} did not listen within ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS);
+    child.on('message', (message: { listening?: string }) => {
+      if (!message.listening) return;
+      clearTimeout(timer);
+      resolve(message.listening);
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${router.label} exited with ${code} before it listened`));
+    });
+  }).catch((error: unknown) => {
+    child.kill('SIGKILL');
+    throw error;
+  });
+  const pid = child.pid!;
+  return { url, pid, peakRss: () => peakRssOf(pid), cpuSeconds: () => cpuSecondsOf(pid), stop: () => stopChild(child) };
+}
+
+function peakRssOf(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kilobytes = /^VmHWM:\s+(\d+) kB$/m.exec(status)?.[1];
+  if (!kilobytes) throw new Error(`no VmHWM in /proc/${pid}/status`);
+  return Number(kilobytes) * 1024;
+}
+
+/** Linux reports CPU time in clock ticks of USER_HZ, which is 100 on every architecture Node runs on. */
+const TICKS_PER_SECOND = 100;
+
+export function cpuSecondsOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces, so split after its closing parenthesis): utime and stime are 14 and 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+  await exited;
+  clearTimeout(timer);
+}

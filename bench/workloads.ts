@@ -1,0 +1,70 @@
+import type { LoadRequest } from './load.ts';
+
+/**
+ * The benchmark's workloads: each a list of GraphQL requests the load
+ * generator sends in turn, with the reference answers captured once from our
+ * router. The operations are the public contract's (../shared/contract),
+ * copied here so the benchmark reads nothing outside this repository.
+ */
+export type Workload = { name: string; description: string; requests: LoadRequest[] };
+
+/** The catalogue page with stock: contract ProductSearch (catalogue, then stock for every SKU). */
+export const PRODUCT_SEARCH = `query ProductSearch($search: String, $fits: VehicleInput, $categoryId: ID, $first: Int, $after: String) {
+  products(filter: { search: $search, fitsVehicle: $fits, categoryId: $categoryId }, first: $first, after: $after) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges { cursor node { id name brand { id name } category { id name } skus { code name price { amount currencyCode } stock { available } } } }
+  }
+}`;
+
+export const LIGHT_VARIABLES: Record<string, unknown>[] = [
+  { first: 10 },
+  { search: 'brake pad', fits: { make: 'Toyota', model: 'Corolla', year: 2019 }, first: 20 },
+  { search: 'filter', first: 10 },
+  { search: 'spark plug', first: 10 },
+];
+
+/** Contract OrderDetail: one order across all six subgraphs. */
+export const ORDER_DETAIL = `query OrderDetail($id: ID!) {
+  order(id: $id) {
+    id number status createdAt
+    member { id name tier { name } }
+    total { amount currencyCode }
+    lines { sku { code product { name } } quantity lineTotal { amount currencyCode } }
+    payments { id channel status amount { amount currencyCode } }
+    invoices { id number status }
+    history { status at note }
+  }
+}`;
+
+/**
+ * Deep and wide: orders → lines → sku → product → brand/category and stock,
+ * each order's member → their orders → lines → sku. Tens of subgraph fetches
+ * per request and a response of hundreds of kilobytes.
+ */
+export const HEAVY_NESTED = `query HeavyNested($first: Int!) {
+  orders(first: $first) {
+    totalCount
+    edges { node {
+      id number status createdAt
+      total { amount currencyCode }
+      lines {
+        quantity unitPrice { amount currencyCode } lineTotal { amount currencyCode }
+        sku {
+          code name price { amount currencyCode } attributes { name value }
+          stock { available levels { warehouse { code name } onHand reserved available } }
+          product { id name description brand { id name } category { id name path } fitments { make model yearFrom yearTo } }
+        }
+      }
+      payments { id channel status amount { amount currencyCode } }
+      member {
+        id name tier { name }
+        orders(first: 10) { totalCount edges { node { id number status total { amount currencyCode } lines { quantity sku { code name product { name brand { name } } } } } } }
+      }
+    } }
+  }
+}`;
+
+export const HEAVY_VARIABLES = [{ first: 50 }];
+
+export const body = (query: string, variables: Record<string, unknown>) => JSON.stringify({ query, variables });
