@@ -23,12 +23,13 @@ const SKU = 'BP-TOY-COR-F';
 
 type StockEvent = { sku: { code: string; product: { name: string } }; warehouse: { code: string }; onHand: number; delta: number };
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
+/** `count` distinct free ports: all held open until every one is chosen, so none is handed out twice. */
+async function freePorts(count: number): Promise<number[]> {
+  const servers = Array.from({ length: count }, () => createServer());
+  await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))));
+  const ports = servers.map((server) => (server.address() as { port: number }).port);
+  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  return ports;
 }
 
 const describeScaleOut = mysqlUrl && amqpUrl ? describe : describe.skip;
@@ -44,7 +45,7 @@ describeScaleOut('two routers and two stock instances on MySQL and RabbitMQ', ()
   let ports: Record<'catalogue' | 'stockA' | 'stockB' | 'router1' | 'router2', number>;
   let staffToken: string;
 
-  const start = async (entry: string, extra: Record<string, string>, healthPort: number) => {
+  const start = async (entry: string, extra: Record<string, string>, port: number) => {
     const child = spawn(process.execPath, ['--no-warnings', join(ROOT, entry)], {
       cwd: ROOT,
       env: {
@@ -59,18 +60,19 @@ describeScaleOut('two routers and two stock instances on MySQL and RabbitMQ', ()
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    child.stdout?.on('data', (chunk: Buffer) => output.push(`${entry}: ${chunk}`));
+    // Each entry point prints its URL once it listens; that line, not just any answer on the port,
+    // shows this very process got it (another test's server may have taken a port in the meantime).
+    let listening = false;
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output.push(`${entry}: ${chunk}`);
+      if (String(chunk).includes(`:${port}/graphql`)) listening = true;
+    });
     child.stderr?.on('data', (chunk: Buffer) => output.push(`${entry}: ${chunk}`));
     processes.push(child);
     const deadline = Date.now() + 60_000;
     for (;;) {
       if (child.exitCode !== null) throw new Error(`${entry} exited with ${child.exitCode}:\n${output.join('')}`);
-      // Any HTTP answer means it listens (a router's /health is 503 while some subgraph is absent).
-      const answered = await fetch(`http://127.0.0.1:${healthPort}/health`).then(
-        () => true,
-        () => false,
-      );
-      if (answered) return;
+      if (listening) return;
       if (Date.now() > deadline) throw new Error(`${entry} did not start:\n${output.join('')}`);
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
@@ -98,13 +100,8 @@ describeScaleOut('two routers and two stock instances on MySQL and RabbitMQ', ()
       kind: 'staff',
       scopes: ['stock:read', 'stock:write', 'catalogue:read'],
     });
-    ports = {
-      catalogue: await freePort(),
-      stockA: await freePort(),
-      stockB: await freePort(),
-      router1: await freePort(),
-      router2: await freePort(),
-    };
+    const [catalogue, stockA, stockB, router1, router2] = await freePorts(5);
+    ports = { catalogue: catalogue!, stockA: stockA!, stockB: stockB!, router1: router1!, router2: router2! };
     const catalogueUrl = `http://127.0.0.1:${ports.catalogue}/graphql`;
     await start('subgraphs/catalogue/index.ts', { CATALOGUE_PORT: String(ports.catalogue), SEED_DEMO_DATA: 'true' }, ports.catalogue);
     // Instance A seeds the demo stock; B starts on the database A filled.
