@@ -13,8 +13,7 @@
  * with a fresh DATA_DIR, so the numbers include the subgraphs' work. The
  * result is printed and written to bench/results/<date>-live-stock-fanout.md.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
@@ -22,6 +21,7 @@ import { startEmbedded } from '../scripts/embedded.ts';
 import { createTokenMinter } from '../subgraphs/kit/auth/jwt.ts';
 import { loadSecrets } from '../subgraphs/kit/auth/secrets.ts';
 import { loadConfig } from '../subgraphs/kit/config.ts';
+import { benchEnvironment, percentile } from './stats.ts';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number) => {
@@ -39,21 +39,10 @@ const LIVE_STOCK = `subscription LiveStock($skuCodes: [String!]) {
 
 type Change = { sku: { code: string; product: { name: string } }; onHand: number; delta: number; reason: string; at: string };
 const progress = (line: string) => process.stderr.write(`${line}\n`);
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-};
+const p = (values: number[], at: number) => percentile(Float64Array.from(values).sort(), at / 100);
 
-const dataDir = mkdtempSync(join(tmpdir(), 'bench-fanout-'));
-const config = loadConfig({
-  ...process.env,
-  NODE_ENV: 'test',
-  DATA_DIR: dataDir,
-  SEED_DEMO_DATA: 'true',
-  MYSQL_URL: '',
-  AMQP_URL: '',
-  REDIS_URL: '',
-});
+const { dataDir, env } = benchEnvironment('fanout');
+const config = loadConfig(env);
 progress(`starting the system (SQLite in ${dataDir})`);
 const system = await startEmbedded(config, { freePorts: true });
 const secrets = loadSecrets(config);
@@ -176,8 +165,8 @@ try {
     `| lost, extra or out of order | ${problems.length} |`,
     `| burst to last delivery | ${elapsed.toFixed(2)} s |`,
     `| delivered events/s | ${Math.round(deliveries / elapsed)} |`,
-    `| change to delivery p50 / p99 | ${percentile(latencies, 50).toFixed(0)} / ${percentile(latencies, 99).toFixed(0)} ms |`,
-    `| change to last subscriber p50 / p99 | ${percentile([...lastDelivery.values()], 50).toFixed(0)} / ${percentile([...lastDelivery.values()], 99).toFixed(0)} ms |`,
+    `| change to delivery p50 / p99 | ${p(latencies, 50).toFixed(0)} / ${p(latencies, 99).toFixed(0)} ms |`,
+    `| change to last subscriber p50 / p99 | ${p([...lastDelivery.values()], 50).toFixed(0)} / ${p([...lastDelivery.values()], 99).toFixed(0)} ms |`,
     '',
     problems.length
       ? `Problems (first 20):\n\n${problems

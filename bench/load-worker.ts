@@ -1,6 +1,7 @@
 /** The load generator's process (see load.ts): gets its options over IPC, answers with LoadMessages. */
 import { Agent, request } from 'node:http';
 import type { LoadMessage, LoadOptions, LoadResult } from './load.ts';
+import { percentile } from './stats.ts';
 
 const options = await new Promise<LoadOptions>((resolve) => process.once('message', (message) => resolve(message as LoadOptions)));
 const send = (message: LoadMessage) => process.send!(message);
@@ -90,7 +91,7 @@ setTimeout(() => send({ measuring: true }), measureFrom - performance.now());
 await Promise.all(Array.from({ length: options.connections }, (_, i) => client(i)));
 agent.destroy();
 const sorted = Float64Array.from(latencies).sort();
-const at = (p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]! : 0);
+const at = (p: number) => percentile(sorted, p);
 const result: LoadResult = {
   requests: latencies.length,
   errors,

@@ -1,11 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { subgraphDefinitions } from '../scripts/subgraphs.ts';
 import { loadSecrets, type Secrets } from '../subgraphs/kit/auth/secrets.ts';
 import { type Config, loadConfig, type SubgraphName } from '../subgraphs/kit/config.ts';
 import { createInProcessBus } from '../subgraphs/kit/events/bus.ts';
 import { createSubgraphServer, type SubgraphServer } from '../subgraphs/kit/subgraph.ts';
+import { benchEnvironment } from './stats.ts';
 
 /**
  * The six real subgraphs for the router benchmark, as the embedded start runs
@@ -27,18 +26,8 @@ export type BenchSystem = {
 };
 
 export async function startSubgraphs(): Promise<BenchSystem> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'bench-routers-'));
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    NODE_ENV: 'test',
-    DATA_DIR: dataDir,
-    SEED_DEMO_DATA: 'true',
-    MYSQL_URL: '',
-    AMQP_URL: '',
-    REDIS_URL: '',
-    // The heavy workload costs about 125,000 by our router's estimate (router/limits/); the peers have no such limit.
-    MAX_QUERY_COST: '1000000',
-  };
+  // The heavy workload costs about 125,000 by our router's estimate (router/limits/); the peers have no such limit.
+  const { dataDir, env } = benchEnvironment('routers', { MAX_QUERY_COST: '1000000' });
   const config = loadConfig(env);
   const secrets = loadSecrets(config);
   const bus = createInProcessBus();

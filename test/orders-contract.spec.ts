@@ -1,6 +1,6 @@
-import { newId } from '../subgraphs/kit/ids.ts';
 import { databaseTargets, reportSkippedMysql } from '../subgraphs/kit/testing/databases.ts';
 import { contractExamples, contractOperation } from './support/contract.ts';
+import { paymentSucceeded as publishPaymentSucceeded } from './support/shop.ts';
 import { startTestSystem, type TestSystem } from './support/system.ts';
 
 /**
@@ -108,22 +108,10 @@ describe.each(databaseTargets())('the orders contract through the router on $lab
   };
   /**
    * Paying through a provider is payments-contract.spec.ts's subject; here the
-   * test publishes the PaymentSucceeded event payments announces, on the bus
-   * every embedded subgraph shares, to look at orders alone.
+   * test publishes the PaymentSucceeded event payments announces (shop.ts), to
+   * look at orders alone.
    */
-  const paymentSucceeded = async (orderId: string) => {
-    const bus = system.system.subgraphs.find((subgraph) => subgraph.name === 'orders')!.bus;
-    await bus.publish([
-      {
-        id: newId(),
-        type: 'PaymentSucceeded',
-        source: 'payments',
-        key: orderId,
-        occurredAt: new Date().toISOString(),
-        data: { orderId, paymentId: `pay-${orderId.slice(0, 8)}` },
-      },
-    ]);
-  };
+  const paymentSucceeded = (orderId: string) => publishPaymentSucceeded(system, orderId);
 
   it('answers the PlaceOrder example from a guest with INVALID_COUPON, since only members hold coupons, and writes nothing', async () => {
     const stock = await stockOf(SKU);

@@ -13,10 +13,9 @@ import {
 } from 'graphql';
 import type { SubscribePayload } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
 import type { Identity } from '../../subgraphs/kit/auth/identity.ts';
 import { IDENTITY_HEADER, signIdentity } from '../../subgraphs/kit/auth/identity-header.ts';
-import { pathOf } from '../../subgraphs/kit/http/http-server.ts';
+import { webSocketsAt } from '../../subgraphs/kit/http/websockets.ts';
 import type { Logger } from '../../subgraphs/kit/log.ts';
 import { REQUEST_ID_HEADER, requestIdFrom } from '../../subgraphs/kit/request-scope.ts';
 import type { IdentityResolver } from '../auth/identity.ts';
@@ -87,14 +86,7 @@ export function attachSubscriptionServer(http: Server, options: SubscriptionServ
   const identities = new WeakMap<object, Identity>();
   const requestIds = new WeakMap<object, string>();
 
-  const wss = new WebSocketServer({ noServer: true });
-  http.on('upgrade', (req, socket, head) => {
-    if (pathOf(req) !== '/graphql') {
-      socket.destroy();
-      return;
-    }
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
-  });
+  const wss = webSocketsAt(http, '/graphql');
 
   const prepare = (identity: Identity, requestId: string, payload: SubscribePayload): PreparedSubscription | readonly GraphQLError[] => {
     const graph = options.graph();

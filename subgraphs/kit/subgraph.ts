@@ -5,7 +5,6 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { buildSubgraphSchema, type GraphQLResolverMap } from '@apollo/subgraph';
 import { type DocumentNode, defaultFieldResolver, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
 import { ANONYMOUS, type Identity } from './auth/identity.ts';
 import { IDENTITY_HEADER, verifyIdentity } from './auth/identity-header.ts';
 import { enforceAuthDirectives } from './auth/schema-auth.ts';
@@ -22,6 +21,7 @@ import { sendError, sendJson, serveGraphQL } from './http/graphql-over-http.ts';
 import { createHttpServer, headerValue, pathOf } from './http/http-server.ts';
 import { closeServer, listen } from './http/listen.ts';
 import { graphqlUrl } from './http/urls.ts';
+import { webSocketsAt } from './http/websockets.ts';
 import { createLogger, type Logger } from './log.ts';
 import type { GaugeSample } from './metrics.ts';
 import { countOpenSubscriptions, createObservability } from './observability.ts';
@@ -222,16 +222,7 @@ export async function createSubgraphServer<Loaders>(
   const http = createHttpServer(handle, log, observability.observeRequest);
 
   // Subscriptions of this subgraph's own root fields, for the router to open (DESIGN.md §6).
-  // noServer: upgrades are routed here by hand, so the HTTP server's own errors
-  // (a taken port) stay with `listen` instead of being re-emitted on the socket server.
-  const wss = new WebSocketServer({ noServer: true });
-  http.on('upgrade', (req, socket, head) => {
-    if (pathOf(req) !== '/graphql') {
-      socket.destroy();
-      return;
-    }
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
-  });
+  const wss = webSocketsAt(http, '/graphql');
   let subscriptionsStarted = 0;
   const wsServer = useServer<Record<string, unknown>>(
     {

@@ -1,4 +1,5 @@
 import { jwksOf } from '../kit/auth/jwt.ts';
+import type { Secrets } from '../kit/auth/secrets.ts';
 import { sendError, sendJson } from '../kit/http/graphql-over-http.ts';
 import type { SubgraphRoute } from '../kit/subgraph.ts';
 
@@ -8,11 +9,19 @@ import type { SubgraphRoute } from '../kit/subgraph.ts';
  * it, and fetch again when a token names a key id they have not seen, so a
  * new signing key needs no router restart.
  */
+const published = new WeakMap<Secrets, ReturnType<typeof jwksOf>>();
+
 export const serveJwks: SubgraphRoute = async (req, res, { secrets }) => {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     sendError(res, 405, 'BAD_REQUEST', `/.well-known/jwks.json answers GET and HEAD; received ${req.method}`, { allow: 'GET, HEAD' });
     return;
   }
   res.setHeader('cache-control', 'public, max-age=300');
-  sendJson(res, 200, await jwksOf(secrets.jwtVerificationKeys));
+  // The keys are fixed for the process's life: import and thumbprint them once, not per request.
+  let jwks = published.get(secrets);
+  if (!jwks) {
+    jwks = jwksOf(secrets.jwtVerificationKeys);
+    published.set(secrets, jwks);
+  }
+  sendJson(res, 200, await jwks);
 };
