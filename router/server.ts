@@ -22,6 +22,7 @@ import { callbackForwarder, isCallbackPath } from './callbacks.ts';
 import type { RouterContext } from './context.ts';
 import { createHealthCheck } from './health.ts';
 import { createLiveSupergraph, type ReloadOutcome, supergraphSource } from './hot-reload.ts';
+import { identitySigner } from './identity-signing.ts';
 import { invoiceDocumentForwarder } from './invoice-documents.ts';
 import { callerLimits } from './limits/caller-limits.ts';
 import { refuseCrossSiteRequest } from './limits/csrf.ts';
@@ -33,6 +34,7 @@ import { memoryRateLimiter, type RateLimiter, redisRateLimiter } from './limits/
 import { sendRateLimited } from './limits/rate-limited-response.ts';
 import { createRouterObservability } from './observability.ts';
 import { SignedDataSource } from './signed-data-source.ts';
+import { subgraphHttp } from './subgraph-http.ts';
 import { subgraphResilience } from './subgraph-resilience.ts';
 import { attachSubscriptionServer } from './subscriptions/ws-server.ts';
 import { parseSupergraph, type SubgraphUrlOverrides, subgraphEndpoints } from './supergraph.ts';
@@ -97,8 +99,19 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
   const resilience = subgraphResilience(config.subgraphFetch, log);
   const apq = persistedQueries(config.redisUrl, log);
 
+  // One keep-alive pool and one identity signer for every subgraph fetch (subgraph-http.ts, identity-signing.ts).
+  const subgraphs = subgraphHttp();
+  const sign = identitySigner(secret);
   const buildService = ({ name, url }: { name: string; url?: string }) =>
-    new SignedDataSource({ url: urlOf.get(name) ?? url ?? '', secret, subgraph: name, observe: observeFetch, resilience });
+    new SignedDataSource({
+      url: urlOf.get(name) ?? url ?? '',
+      secret,
+      subgraph: name,
+      observe: observeFetch,
+      resilience,
+      http: subgraphs,
+      sign,
+    });
   // The graph with its rules and subscription planner, swapped without a restart when its file changes (hot-reload.ts).
   const live = createLiveSupergraph({
     ...source,
@@ -214,6 +227,11 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
     subscriptions.subscribers(),
   );
   observability.metrics.gaugeReader(
+    'router_subgraph_fetches_merged',
+    'Subgraph fetches answered by an identical fetch already in flight, since start (subgraph-http.ts).',
+    () => subgraphs.shared,
+  );
+  observability.metrics.gaugeReader(
     'graphql_subscription_upstreams_open',
     'Upstream subscriptions to subgraphs (one per shared group).',
     () => subscriptions.upstreams(),
@@ -233,6 +251,7 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
       await subscriptions.close();
       await drained;
       await apollo.stop();
+      await subgraphs.close();
       await usage.stop();
       await limiter.close();
       await apq.close();

@@ -48,6 +48,19 @@ describe('a request with a bad credential', () => {
     await expectRefused(`Bearer ${expired}`, /^the bearer token is not valid: "exp" claim timestamp check failed/);
   });
 
+  it('refuses a token it accepted before once the token has expired (verified tokens are remembered only until their exp)', async () => {
+    const mint = await createTokenMinter(harness.secrets.jwtPrivateKey!, {
+      issuer: harness.config.jwtIssuer,
+      audience: harness.config.jwtAudience,
+    });
+    const shortLived = await mint({ subject: 'staff-1', kind: 'staff', scopes: [], ttlSeconds: 1 });
+    const accepted = await harness.graphql(HELLO, { headers: { authorization: `Bearer ${shortLived}` } });
+    expect(accepted.status).toBe(200);
+    // exp has whole-second precision: 2.1 s is past it wherever in its second the token was minted.
+    await new Promise((resolve) => setTimeout(resolve, 2_100));
+    await expectRefused(`Bearer ${shortLived}`, /^the bearer token is not valid: "exp" claim timestamp check failed/);
+  });
+
   it('refuses a token signed with another key with 401 UNAUTHENTICATED', async () => {
     const other = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
     const mint = await createTokenMinter(other, { issuer: harness.config.jwtIssuer, audience: harness.config.jwtAudience });

@@ -45,7 +45,7 @@ export async function createIdentityResolver(
   settings: JwtSettings,
   options: IdentityResolverOptions = {},
 ): Promise<IdentityResolver> {
-  const verify = await createTokenVerifier(secrets.jwtVerificationKeys, settings, options.remoteKeys);
+  const verify = verifiedTokenMemory(await createTokenVerifier(secrets.jwtVerificationKeys, settings, options.remoteKeys));
   const bearer = async (authorization: string): Promise<CallerResolution> => {
     const refuse = (reason: string): CallerResolution => ({ ok: false, status: 401, reason, scheme: 'Bearer' });
     const [scheme = '', token, ...rest] = authorization.trim().split(/\s+/);
@@ -82,4 +82,39 @@ export async function createIdentityResolver(
     if (present(key)) return apiKey(key);
     return { ok: true, identity: ANONYMOUS };
   };
+}
+
+/** How long a verified token is taken on trust: short, so a key withdrawn from the key set stops counting soon. */
+const VERIFIED_TOKEN_MEMORY_MS = 60_000;
+/** Tokens remembered at once; past that the memory starts over rather than growing. */
+const MAX_REMEMBERED_TOKENS = 10_000;
+
+/**
+ * Remembers tokens that verified, until they expire or for a minute at most.
+ * A client sends the same token with every request, and checking an EdDSA
+ * signature is the costliest step of admitting a request; a token that
+ * verified once stays valid until its `exp`, which is still checked here.
+ * Refused tokens are not remembered: each is checked again (and refused).
+ */
+function verifiedTokenMemory(verify: (token: string) => Promise<Identity>, now: () => number = Date.now) {
+  const verified = new Map<string, { identity: Identity; until: number }>();
+  return async (token: string): Promise<Identity> => {
+    const at = now();
+    const known = verified.get(token);
+    if (known && at < known.until) return known.identity;
+    const identity = await verify(token);
+    if (verified.size >= MAX_REMEMBERED_TOKENS) verified.clear();
+    verified.set(token, { identity, until: Math.min(at + VERIFIED_TOKEN_MEMORY_MS, expiryOf(token)) });
+    return identity;
+  };
+}
+
+/** The `exp` of a token that has just verified, in milliseconds (0, remembered for no time, when it has none). */
+function expiryOf(token: string): number {
+  try {
+    const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { exp?: unknown };
+    return typeof claims.exp === 'number' ? claims.exp * 1000 : 0;
+  } catch {
+    return 0;
+  }
 }
