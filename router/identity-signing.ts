@@ -6,6 +6,9 @@ const REUSE_MS = 20_000;
 /** Distinct callers remembered at once; past that the memory starts over rather than growing. */
 const MAX_CALLERS = 10_000;
 
+/** One string per distinct caller (kind, subject and scopes: everything an answer may depend on). */
+export const identityKey = (identity: Identity) => `${identity.kind}\n${identity.subject ?? ''}\n${identity.scopes.join(' ')}`;
+
 export type IdentitySigner = (identity: Identity) => string;
 
 /**
@@ -18,7 +21,7 @@ export type IdentitySigner = (identity: Identity) => string;
 export function identitySigner(secret: string, now: () => number = Date.now): IdentitySigner {
   const signed = new Map<string, { header: string; at: number }>();
   return (identity) => {
-    const key = `${identity.kind}\n${identity.subject ?? ''}\n${identity.scopes.join(' ')}`;
+    const key = identityKey(identity);
     const at = now();
     const known = signed.get(key);
     if (known && at - known.at < REUSE_MS) return known.header;

@@ -33,6 +33,7 @@ import { persistedQueries } from './limits/persisted-queries.ts';
 import { memoryRateLimiter, type RateLimiter, redisRateLimiter } from './limits/rate-limit.ts';
 import { sendRateLimited } from './limits/rate-limited-response.ts';
 import { createRouterObservability } from './observability.ts';
+import { mergeIdenticalQueries } from './operation-merging.ts';
 import { SignedDataSource } from './signed-data-source.ts';
 import { subgraphHttp } from './subgraph-http.ts';
 import { subgraphResilience } from './subgraph-resilience.ts';
@@ -124,6 +125,9 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
   });
   const gateway = new ApolloGateway({ supergraphSdl: live.gatewaySupergraph, buildService, logger: apolloLogger(log) });
   live.follow(gateway);
+  // Identical queries of one caller in flight together run once (operation-merging.ts).
+  const queries = mergeIdenticalQueries(gateway.executor);
+  gateway.executor = queries.executor;
   const apollo = new ApolloServer<RouterContext>({
     gateway,
     introspection: config.introspection,
@@ -225,6 +229,11 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
   });
   observability.metrics.gaugeReader('graphql_subscriptions_open', 'Client subscriptions open on this router.', () =>
     subscriptions.subscribers(),
+  );
+  observability.metrics.gaugeReader(
+    'router_queries_merged',
+    'Queries answered by an identical query of the same caller already executing, since start (operation-merging.ts).',
+    () => queries.merged,
   );
   observability.metrics.gaugeReader(
     'router_subgraph_fetches_merged',

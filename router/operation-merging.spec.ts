@@ -1,0 +1,89 @@
+import type { ApolloGateway } from '@apollo/gateway';
+import { parse } from 'graphql';
+import type { Identity } from '../subgraphs/kit/auth/identity.ts';
+import type { RouterContext } from './context.ts';
+import { mergeIdenticalQueries } from './operation-merging.ts';
+
+type Executor = ApolloGateway['executor'];
+type RequestContext = Parameters<Executor>[0];
+
+const staff: Identity = { kind: 'staff', subject: 'staff-1', scopes: ['orders:read'] };
+const otherStaff: Identity = { kind: 'staff', subject: 'staff-2', scopes: ['orders:read'] };
+const fewerScopes: Identity = { kind: 'staff', subject: 'staff-1', scopes: [] };
+
+/** A request as Apollo Server hands it to the gateway's executor (only what merging reads). */
+function requestFor(source: string, identity: Identity, variables: Record<string, unknown> = {}): RequestContext {
+  const document = parse(source);
+  const operation = document.definitions[0];
+  return {
+    source,
+    document,
+    operation,
+    operationName: null,
+    queryHash: `hash of ${source}`,
+    request: { query: source, variables },
+    context: { requestId: 'r', identity } satisfies RouterContext,
+  } as unknown as RequestContext;
+}
+
+/** An executor that runs until released, counting how often it ran. */
+function heldExecutor() {
+  const releases: (() => void)[] = [];
+  let runs = 0;
+  const execute: Executor = async (requestContext) => {
+    runs++;
+    const run = runs;
+    await new Promise<void>((resolve) => releases.push(resolve));
+    return { data: { run, variables: requestContext.request.variables } };
+  };
+  return {
+    execute,
+    runs: () => runs,
+    releaseAll: () => {
+      for (const release of releases.splice(0)) release();
+    },
+  };
+}
+
+describe('merging identical queries in flight', () => {
+  it('runs identical queries of one caller once and gives every request that result', async () => {
+    const held = heldExecutor();
+    const merging = mergeIdenticalQueries(held.execute);
+    const answers = [1, 2, 3].map(() => merging.executor(requestFor('query Q { a }', staff, { first: 10 })));
+    held.releaseAll();
+    expect(await Promise.all(answers)).toEqual([1, 2, 3].map(() => ({ data: { run: 1, variables: { first: 10 } } })));
+    expect(held.runs()).toBe(1);
+    expect(merging.merged).toBe(2);
+  });
+
+  it('runs a query on its own when the caller, its scopes, the variables or the text differ, and always runs mutations', async () => {
+    const held = heldExecutor();
+    const merging = mergeIdenticalQueries(held.execute);
+    const answers = [
+      merging.executor(requestFor('query Q { a }', staff, { first: 10 })),
+      merging.executor(requestFor('query Q { a }', otherStaff, { first: 10 })),
+      merging.executor(requestFor('query Q { a }', fewerScopes, { first: 10 })),
+      merging.executor(requestFor('query Q { a }', staff, { first: 20 })),
+      merging.executor(requestFor('query R { a }', staff, { first: 10 })),
+      merging.executor(requestFor('mutation M { a }', staff)),
+      merging.executor(requestFor('mutation M { a }', staff)),
+    ];
+    held.releaseAll();
+    await Promise.all(answers);
+    expect(held.runs()).toBe(7);
+    expect(merging.merged).toBe(0);
+  });
+
+  it('runs a query again once the identical one has finished, and shares a failure only with requests that waited for it', async () => {
+    let runs = 0;
+    const merging = mergeIdenticalQueries(async () => {
+      runs++;
+      if (runs === 1) throw new Error('the first run failed');
+      return { data: { run: runs } };
+    });
+    const [first, second] = [merging.executor(requestFor('query Q { a }', staff)), merging.executor(requestFor('query Q { a }', staff))];
+    await expect(first).rejects.toThrow('the first run failed');
+    await expect(second).rejects.toThrow('the first run failed');
+    expect(await merging.executor(requestFor('query Q { a }', staff))).toEqual({ data: { run: 2 } });
+  });
+});

@@ -1,0 +1,53 @@
+import type { ApolloGateway } from '@apollo/gateway';
+import type { RouterContext } from './context.ts';
+import { identityKey } from './identity-signing.ts';
+
+type GatewayExecutor = ApolloGateway['executor'];
+type ExecutionResult = Awaited<ReturnType<GatewayExecutor>>;
+
+export type OperationMerging = {
+  /** The gateway's executor, wrapped. */
+  executor: GatewayExecutor;
+  /** Operations answered by an identical one already running, since start (for /metrics). */
+  readonly merged: number;
+};
+
+/**
+ * Identical queries in flight at the same moment run once (the same idea as
+ * merging subgraph fetches, subgraph-http.ts, one level up): a query whose
+ * text, operation name, variables and caller equal those of a query already
+ * executing waits for that execution and gets its result. Popular pages are
+ * asked for by many clients at once; each of them would otherwise plan the
+ * same fetches, wait for the same answers and shape the same result.
+ *
+ * The answer is exactly what the caller would have got a moment earlier, and
+ * the caller is part of the key, so nobody sees data meant for someone else
+ * (answers depend on nothing else about a request: DESIGN.md §4). Only
+ * queries: a mutation or subscription always runs as its own. Admission
+ * (credentials, rate limits, operation limits, the auth rules) still happens
+ * for every request before it gets here. The result object is shared: Apollo
+ * Server copies it to add formatted errors and only serializes `data`.
+ */
+export function mergeIdenticalQueries(execute: GatewayExecutor): OperationMerging {
+  const running = new Map<string, Promise<ExecutionResult>>();
+  let merged = 0;
+  const executor: GatewayExecutor = (requestContext) => {
+    if (requestContext.operation.operation !== 'query') return execute(requestContext);
+    const { identity } = requestContext.context as RouterContext;
+    const key = `${requestContext.queryHash}\n${requestContext.operationName ?? ''}\n${JSON.stringify(requestContext.request.variables ?? {})}\n${identityKey(identity)}`;
+    const already = running.get(key);
+    if (already) {
+      merged++;
+      return already;
+    }
+    const execution = execute(requestContext).finally(() => running.delete(key));
+    running.set(key, execution);
+    return execution;
+  };
+  return {
+    executor,
+    get merged() {
+      return merged;
+    },
+  };
+}
