@@ -74,7 +74,8 @@ type Generation = {
   gatewaySdl: string;
   requirements: RequirementMap;
   endpoints: SubgraphEndpoint[];
-  subscriptions: SubscriptionGraph;
+  /** Built on the first subscription: a second planner over the graph is tens of megabytes a query-only router need not hold. */
+  subscriptions(): SubscriptionGraph;
 };
 
 /** Waits this long after a change event, so a file written in several steps is read once it is whole. */
@@ -89,7 +90,17 @@ export function createLiveSupergraph(options: LiveSupergraphOptions): LiveSuperg
     const gatewaySdl = supergraphForGateway(supergraph);
     const requirements = buildRequirementMap(supergraph);
     const dataSources: ServiceMap = Object.fromEntries(endpoints.map((endpoint) => [endpoint.name, options.buildDataSource(endpoint)]));
-    return { id, gatewaySdl, requirements, endpoints, subscriptions: buildSubscriptionGraph(id, gatewaySdl, requirements, dataSources) };
+    let subscriptions: SubscriptionGraph | undefined;
+    return {
+      id,
+      gatewaySdl,
+      requirements,
+      endpoints,
+      subscriptions: () => {
+        subscriptions ??= buildSubscriptionGraph(id, gatewaySdl, requirements, dataSources);
+        return subscriptions;
+      },
+    };
   };
 
   let current = build(options.sdl);
@@ -157,7 +168,7 @@ export function createLiveSupergraph(options: LiveSupergraphOptions): LiveSuperg
       gateway.onSchemaLoadOrUpdate(({ apiSchema }) => rulesBySchema.set(apiSchema, (loading ?? current).requirements));
     },
     requirementsFor: (schema) => rulesBySchema.get(schema) ?? current.requirements,
-    subscriptionGraph: () => current.subscriptions,
+    subscriptionGraph: () => current.subscriptions(),
     endpoints: () => current.endpoints,
     reload,
     close: stopWatching,
