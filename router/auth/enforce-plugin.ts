@@ -3,6 +3,7 @@ import { GraphQLError, type GraphQLSchema } from 'graphql';
 import type { Identity } from '../../subgraphs/kit/auth/identity.ts';
 import { assertAllowed } from '../../subgraphs/kit/auth/schema-auth.ts';
 import type { RouterContext } from '../context.ts';
+import { perOperation } from '../operation-memo.ts';
 import type { RequirementMap } from './requirements.ts';
 import { selectedFieldCoordinates } from './selected-fields.ts';
 
@@ -31,6 +32,8 @@ export function authEnforcementPlugin(
   requirements: RequirementMap | ((schema: GraphQLSchema) => RequirementMap),
 ): ApolloServerPlugin<RouterContext> {
   const rulesOf = typeof requirements === 'function' ? requirements : () => requirements;
+  // The fields depend only on the operation and its variables (@skip/@include), not on the caller: walked once per variable set.
+  const fieldsOf = perOperation(selectedFieldCoordinates);
   return {
     async requestDidStart() {
       return {
@@ -38,7 +41,7 @@ export function authEnforcementPlugin(
           // No operation chosen (an unknown operationName): nothing will execute, and execution reports why.
           if (!operation) return;
           const rules = rulesOf(schema);
-          for (const coordinate of selectedFieldCoordinates(schema, document, operation, request.variables ?? {})) {
+          for (const coordinate of fieldsOf(schema, document, operation, request.variables ?? {})) {
             const requirement = rules.get(coordinate);
             if (requirement) refuseUnlessAllowed(contextValue.identity, requirement, coordinate);
           }

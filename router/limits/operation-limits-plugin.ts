@@ -1,6 +1,8 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { OperationLimitSettings } from '../../subgraphs/kit/config.ts';
 import type { RouterContext } from '../context.ts';
+import { perOperation } from '../operation-memo.ts';
+import { measureOperation } from './operation-cost.ts';
 import { limitsFor, operationLimitRefusal } from './operation-limits.ts';
 
 /**
@@ -13,13 +15,17 @@ import { limitsFor, operationLimitRefusal } from './operation-limits.ts';
  * documents: graphql-js compares repeated fields in linear time.)
  */
 export function operationLimitsPlugin(settings: OperationLimitSettings): ApolloServerPlugin<RouterContext> {
+  // An operation's size depends on its text and variables, not on the caller (whose limits differ): measured once per variable set.
+  const measure = perOperation((schema, document, operation, variables) =>
+    measureOperation(schema, document, operation, variables, settings),
+  );
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ schema, document, operation, request, contextValue }) {
           if (!operation) return;
           const limits = limitsFor(settings, contextValue.identity);
-          const refusal = operationLimitRefusal(schema, document, [operation], request.variables ?? {}, limits);
+          const refusal = operationLimitRefusal(schema, document, [operation], request.variables ?? {}, limits, measure);
           if (refusal) throw refusal;
         },
       };

@@ -1,7 +1,14 @@
 import { type DocumentNode, GraphQLError, type GraphQLSchema, Kind, type OperationDefinitionNode } from 'graphql';
 import type { Identity } from '../../subgraphs/kit/auth/identity.ts';
 import type { OperationLimitSettings } from '../../subgraphs/kit/config.ts';
-import { measureOperation } from './operation-cost.ts';
+import { measureOperation, type OperationSize } from './operation-cost.ts';
+
+export type OperationMeasure = (
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Readonly<Record<string, unknown>>,
+) => OperationSize;
 
 /** The limits one caller's operations are held to. */
 export type OperationLimits = Omit<OperationLimitSettings, 'partnerCostLimits'>;
@@ -34,9 +41,11 @@ export function operationLimitRefusal(
   operations: readonly OperationDefinitionNode[],
   variables: Readonly<Record<string, unknown>>,
   limits: OperationLimits,
+  /** How an operation is measured; the plugin passes a remembering one (operation-memo.ts). */
+  measure: OperationMeasure = (schema, document, operation, variables) => measureOperation(schema, document, operation, variables, limits),
 ): GraphQLError | null {
   for (const operation of operations) {
-    const size = measureOperation(schema, document, operation, variables, limits);
+    const size = measure(schema, document, operation, variables);
     if (size.aliases > limits.maxAliases) {
       return refusal(
         'TOO_MANY_ALIASES',
