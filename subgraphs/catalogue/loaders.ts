@@ -1,4 +1,5 @@
 import type { EntityManager } from '../kit/db/database.ts';
+import { readRows } from '../kit/db/read-rows.ts';
 import { groupedLoader, keyedLoader } from '../kit/loaders.ts';
 import { BrandEntity } from './entities/brand.entity.ts';
 import { CategoryEntity } from './entities/category.entity.ts';
@@ -8,7 +9,17 @@ import { SkuEntity } from './entities/sku.entity.ts';
 import { SkuPriceChangeEntity } from './entities/sku-price-change.entity.ts';
 import { SupplierEntity } from './entities/supplier.entity.ts';
 
-/** The catalogue's loaders, built fresh for each request (their cache lives one request). */
+/**
+ * The catalogue's loaders, built fresh for each request (their cache lives one request).
+ * All but products and SKUs by key read plain rows (kit/db/read-rows.ts): a
+ * catalogue page resolves brands, categories, SKUs and fitments for every
+ * product, and making each row a managed entity cost more than the query.
+ * They are only read through here (checkReferences and createCategory read
+ * names and paths); changes load what they change with `em.findOne` in their
+ * transaction and clear the loader they make stale. Products and SKUs by key
+ * stay entities: updateProduct's transaction finds the product it loaded
+ * before in the identity map.
+ */
 export function createCatalogueLoaders(em: EntityManager) {
   return {
     productById: keyedLoader(
@@ -22,34 +33,34 @@ export function createCatalogueLoaders(em: EntityManager) {
       (s) => s.code,
     ),
     skusByProductId: groupedLoader(
-      (ids: string[]) => em.find(SkuEntity, { productId: { $in: ids } }, { orderBy: { productId: 'asc', position: 'asc' } }),
+      (ids: string[]) => readRows(em, SkuEntity, { productId: { $in: ids } }, { productId: 'asc', position: 'asc' }),
       (s) => s.productId,
     ),
     brandById: keyedLoader(
       'brand',
-      (ids: string[]) => em.find(BrandEntity, { id: { $in: ids } }),
+      (ids: string[]) => readRows(em, BrandEntity, { id: { $in: ids } }),
       (b) => b.id,
     ),
     categoryById: keyedLoader(
       'category',
-      (ids: string[]) => em.find(CategoryEntity, { id: { $in: ids } }),
+      (ids: string[]) => readRows(em, CategoryEntity, { id: { $in: ids } }),
       (c) => c.id,
     ),
     categoriesByParentId: groupedLoader(
-      (ids: string[]) => em.find(CategoryEntity, { parentId: { $in: ids } }, { orderBy: { name: 'asc' } }),
+      (ids: string[]) => readRows(em, CategoryEntity, { parentId: { $in: ids } }, { name: 'asc' }),
       (c) => c.parentId ?? '',
     ),
     supplierById: keyedLoader(
       'supplier',
-      (ids: string[]) => em.find(SupplierEntity, { id: { $in: ids } }),
+      (ids: string[]) => readRows(em, SupplierEntity, { id: { $in: ids } }),
       (s) => s.id,
     ),
     fitmentsByProductId: groupedLoader(
-      (ids: string[]) => em.find(FitmentEntity, { productId: { $in: ids } }, { orderBy: { make: 'asc', model: 'asc', yearFrom: 'asc' } }),
+      (ids: string[]) => readRows(em, FitmentEntity, { productId: { $in: ids } }, { make: 'asc', model: 'asc', yearFrom: 'asc' }),
       (f) => f.productId,
     ),
     priceChangesBySkuCode: groupedLoader(
-      (codes: string[]) => em.find(SkuPriceChangeEntity, { skuCode: { $in: codes } }, { orderBy: { changedAt: 'desc', id: 'desc' } }),
+      (codes: string[]) => readRows(em, SkuPriceChangeEntity, { skuCode: { $in: codes } }, { changedAt: 'desc', id: 'desc' }),
       (c) => c.skuCode,
     ),
   };

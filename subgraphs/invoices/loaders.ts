@@ -1,4 +1,5 @@
 import type { EntityManager } from '../kit/db/database.ts';
+import { readRows } from '../kit/db/read-rows.ts';
 import { groupedLoader, keyedLoader } from '../kit/loaders.ts';
 import { InvoiceEntity, InvoiceLineEntity } from './entities/invoice.entity.ts';
 
@@ -11,8 +12,8 @@ export function createInvoicesLoaders(em: EntityManager) {
       (invoice) => invoice.id,
     ),
     invoicesByOrder: groupedLoader(
-      (orderIds: string[]) =>
-        em.find(InvoiceEntity, { orderId: { $in: orderIds } }, { orderBy: { orderId: 'asc', createdAt: 'asc', id: 'asc' } }),
+      // Plain rows (kit/db/read-rows.ts): an order's invoices are only read through here.
+      (orderIds: string[]) => readRows(em, InvoiceEntity, { orderId: { $in: orderIds } }, { orderId: 'asc', createdAt: 'asc', id: 'asc' }),
       (invoice) => invoice.orderId,
     ),
     creditNotesByInvoice: groupedLoader(

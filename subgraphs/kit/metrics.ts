@@ -142,8 +142,9 @@ async function renderMetric(metric: Metric): Promise<string> {
   return lines;
 }
 
+/** The series key of a label set: entries in name order. A plain comparison: localeCompare (ICU) showed up in profiles, at three calls a request. */
 function labelKey(labels: Labels): string {
-  return JSON.stringify(Object.entries(labels).sort(([a], [b]) => a.localeCompare(b)));
+  return JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 function labelText(labels: Labels): string {

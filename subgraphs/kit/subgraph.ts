@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema, type GraphQLResolverMap } from '@apollo/subgraph';
 import { type DocumentNode, defaultFieldResolver, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { ANONYMOUS, type Identity } from './auth/identity.ts';
-import { IDENTITY_HEADER, verifyIdentity } from './auth/identity-header.ts';
+import { IDENTITY_HEADER, identityVerifier } from './auth/identity-header.ts';
 import { enforceAuthDirectives } from './auth/schema-auth.ts';
 import type { Secrets } from './auth/secrets.ts';
 import type { Config, SubgraphName } from './config.ts';
@@ -178,14 +178,15 @@ export async function createSubgraphServer<Loaders>(
   const apollo = new ApolloServer<SubgraphContext<Loaders>>({
     schema,
     // Inline tracing is for Apollo's hosted studio, which we do not use; it costs time per field.
-    plugins: [ApolloServerPluginInlineTraceDisabled(), observability.plugin],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ...uncacheableAnswers, observability.plugin],
     // Our entry points close every server and database on SIGINT/SIGTERM themselves.
     stopOnTerminationSignals: false,
     ...errorHandling(config.mode, (error) => log.error('request failed', error)),
   });
   await apollo.start();
 
-  const secret = options.secrets.internalAuthSecret;
+  // Remembers headers it accepted (identity-header.ts): most requests repeat the previous request's header.
+  const verifyIdentity = identityVerifier(options.secrets.internalAuthSecret);
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const path = pathOf(req);
     if (path === '/health') {
@@ -211,7 +212,7 @@ export async function createSubgraphServer<Loaders>(
       return;
     }
     // A subgraph answers only the router (or a fellow subgraph): reached around it, it is useless.
-    const verified = verifyIdentity(headerValue(req, IDENTITY_HEADER), secret);
+    const verified = verifyIdentity(headerValue(req, IDENTITY_HEADER));
     if (!verified.ok) {
       sendError(res, 401, 'UNAUTHENTICATED', `${definition.name} accepts requests only through the router: ${verified.reason}`);
       return;
@@ -231,9 +232,9 @@ export async function createSubgraphServer<Loaders>(
       onOperation: () => {
         subscriptionsStarted += 1;
       },
-      onConnect: (ctx) => verifyIdentity(stringParam(ctx.connectionParams?.[IDENTITY_HEADER]), secret).ok,
+      onConnect: (ctx) => verifyIdentity(stringParam(ctx.connectionParams?.[IDENTITY_HEADER])).ok,
       context: (ctx) => {
-        const verified = verifyIdentity(stringParam(ctx.connectionParams?.[IDENTITY_HEADER]), secret);
+        const verified = verifyIdentity(stringParam(ctx.connectionParams?.[IDENTITY_HEADER]));
         return contextFor(
           verified.ok ? verified.identity : ANONYMOUS,
           requestIdFrom(stringParam(ctx.connectionParams?.[REQUEST_ID_HEADER])),
@@ -274,6 +275,29 @@ export async function createSubgraphServer<Loaders>(
     },
   };
 }
+
+/**
+ * Apollo Server's cache-control plugin, replaced by the one answer it can give
+ * here. No type or field of ours carries `@cacheControl` and no resolver sets a
+ * cache hint, so the policy it computes is always "not cacheable" and it
+ * always answers `cache-control: no-store`; the router reads that header
+ * (router/subgraph-http.ts). Computing it costs a hook on every resolved field
+ * (the plugin is the only one with `willResolveField`, and having one makes
+ * Apollo wrap every resolver), a few percent of a subgraph's CPU under load.
+ * Whoever adds `@cacheControl` to a subgraph must remove this.
+ */
+const uncacheableAnswers: ApolloServerPlugin[] = [
+  ApolloServerPluginCacheControlDisabled(),
+  {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response }) {
+          response.http.headers.set('cache-control', 'no-store');
+        },
+      };
+    },
+  },
+];
 
 function stringParam(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;

@@ -1,4 +1,5 @@
 import type { EntityManager } from '../kit/db/database.ts';
+import { readRows } from '../kit/db/read-rows.ts';
 import { keyedLoader } from '../kit/loaders.ts';
 import { MemberEntity } from './entities/account.entity.ts';
 import { createLoyaltyLoaders } from './loyalty-loaders.ts';
@@ -7,7 +8,8 @@ export function createMembersLoaders(em: EntityManager) {
   return {
     memberById: keyedLoader(
       'member',
-      (ids: string[]) => em.find(MemberEntity, { id: { $in: ids } }),
+      // Plain rows (kit/db/read-rows.ts): members are only read through here; account changes load their own.
+      (ids: string[]) => readRows(em, MemberEntity, { id: { $in: ids } }),
       (member) => member.id,
     ),
     ...createLoyaltyLoaders(em),

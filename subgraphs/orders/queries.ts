@@ -6,6 +6,7 @@ import { type Connection, decodeCursor, pageSize, toConnection } from '../kit/pa
 import { canRead, isOwner } from './access.ts';
 import type { OrdersContext } from './context.ts';
 import { type Order, OrderEntity, type OrderStatus, type SalesChannel } from './entities/order.entity.ts';
+import { newestOrdersKey } from './loaders.ts';
 import { ORDER_EVENTS, type OrderEventData } from './order-state.ts';
 
 /** An order the caller may see, or null (never "forbidden": that would tell an order exists). */
@@ -53,11 +54,23 @@ export async function listOrders(
 }
 
 /** `Member.orders`: the member themself, or staff with orders:read. */
-export function memberOrders(ctx: OrdersContext, memberId: string, args: { first?: number | null; after?: string | null }) {
+export async function memberOrders(ctx: OrdersContext, memberId: string, args: { first?: number | null; after?: string | null }) {
   if (!isOwner(ctx.identity, { memberId }) && !hasScope(ctx.identity, 'orders:read')) {
     throw forbidden("a member's orders are visible to that member and to staff with orders:read");
   }
-  return listOrders(ctx, { memberId }, args);
+  // A later page follows one member's cursor: read on its own.
+  if (args.after) return listOrders(ctx, { memberId }, args);
+  // The first page is what a list asks of each of its members (orders → member → orders): batched
+  // across the request's members (loaders.ts), the same page and count listOrders would give.
+  const size = pageSize(args.first);
+  const rows = await ctx.loaders.newestOrdersOfMember.load(newestOrdersKey(memberId, size + 1));
+  for (const order of rows) ctx.loaders.orderById.prime(order.id, order);
+  return toConnection(
+    rows,
+    size,
+    (order) => [order.createdAt.getTime(), order.id],
+    () => ctx.loaders.orderCountOfMember.load(memberId),
+  );
 }
 
 /**

@@ -16,7 +16,7 @@ export const ordersSubgraph: SubgraphDefinition<OrdersLoaders> = {
   resolvers,
   entities: ordersEntities,
   migrations: ordersMigrations,
-  createLoaders: (em) => createOrdersLoaders(em),
+  createLoaders: (em, db) => createOrdersLoaders(em, db),
   // Checkout reads prices from the catalogue, reserves, commits, releases and returns stock, and redeems coupons and points in members.
   serviceScopes: ['catalogue:read', 'stock:read', 'stock:write', 'members:checkout'],
   background: ({ db, bus, events, services, log, config }) =>

@@ -1,4 +1,5 @@
 import type { EntityManager } from '../kit/db/database.ts';
+import { readRows } from '../kit/db/read-rows.ts';
 import { groupedLoader, keyedLoader } from '../kit/loaders.ts';
 import { PaymentEntity, RefundEntity } from './entities/payment.entity.ts';
 
@@ -11,8 +12,8 @@ export function createPaymentsLoaders(em: EntityManager) {
       (payment) => payment.id,
     ),
     paymentsByOrder: groupedLoader(
-      (orderIds: string[]) =>
-        em.find(PaymentEntity, { orderId: { $in: orderIds } }, { orderBy: { orderId: 'asc', createdAt: 'asc', id: 'asc' } }),
+      // Plain rows (kit/db/read-rows.ts): an order's payments are only read through here.
+      (orderIds: string[]) => readRows(em, PaymentEntity, { orderId: { $in: orderIds } }, { orderId: 'asc', createdAt: 'asc', id: 'asc' }),
       (payment) => payment.orderId,
     ),
     refundsByPayment: groupedLoader(

@@ -1,4 +1,5 @@
 import type { EntityManager } from '../kit/db/database.ts';
+import { readRows } from '../kit/db/read-rows.ts';
 import { groupedLoader, keyedLoader } from '../kit/loaders.ts';
 import { PurchaseOrderLineEntity } from './entities/purchase-order.entity.ts';
 import { ReceiptLineEntity } from './entities/receipt.entity.ts';
@@ -6,16 +7,22 @@ import { ReservationLineEntity } from './entities/reservation.entity.ts';
 import { StockLevelEntity } from './entities/stock-level.entity.ts';
 import { WarehouseEntity } from './entities/warehouse.entity.ts';
 
-/** The stock subgraph's loaders, fresh per request. */
+/**
+ * The stock subgraph's loaders, fresh per request. Warehouses and levels are
+ * read as plain rows (readRows): every SKU on a catalogue page asks for its
+ * levels, and making each row a managed entity was most of that request's
+ * CPU. Nothing changes them through a loader: writes go through ledger.ts's
+ * conditional UPDATEs and their own `findOneOrFail` in a transaction.
+ */
 export function createStockLoaders(em: EntityManager) {
   return {
     warehouseById: keyedLoader(
       'warehouse',
-      (ids: string[]) => em.find(WarehouseEntity, { id: { $in: ids } }),
+      (ids: string[]) => readRows(em, WarehouseEntity, { id: { $in: ids } }),
       (w) => w.id,
     ),
     levelsBySku: groupedLoader(
-      (codes: string[]) => em.find(StockLevelEntity, { skuCode: { $in: codes } }),
+      (codes: string[]) => readRows(em, StockLevelEntity, { skuCode: { $in: codes } }),
       (level) => level.skuCode,
     ),
     reservationLines: groupedLoader(

@@ -56,6 +56,41 @@ export function verifyIdentity(header: string | undefined, secret: string, now =
   return { ok: true, identity: { kind: claims.k, subject: claims.s ?? null, scopes: claims.sc } };
 }
 
+/**
+ * `verifyIdentity` for a server: the same answers, but a header it has
+ * accepted before is accepted again without a second HMAC and JSON parse
+ * until it expires. The router signs one header per request, yet the claims
+ * (expiry in whole seconds) and so the header repeat for every request of the
+ * same caller within a second; under load most headers are repeats.
+ *
+ * Same answers because a header's signature and claims are fixed by its text:
+ * only the expiry depends on the time, and it is checked on every hit exactly
+ * as verifyIdentity checks it. Only accepted headers are kept (a forged one
+ * is checked every time), at most `maxEntries` of them (then all are
+ * dropped), and their identities are frozen since requests now share them.
+ */
+export function identityVerifier(secret: string, maxEntries = 1000): (header: string | undefined, now?: number) => VerifyResult {
+  const accepted = new Map<string, { result: VerifyResult; expiresAtMs: number }>();
+  return (header, now = Date.now()) => {
+    if (!header) return verifyIdentity(header, secret, now);
+    const known = accepted.get(header);
+    if (known && known.expiresAtMs >= now) return known.result;
+    const result = verifyIdentity(header, secret, now);
+    if (result.ok) {
+      Object.freeze(result.identity.scopes);
+      Object.freeze(result.identity);
+      if (accepted.size >= maxEntries) accepted.clear();
+      accepted.set(header, { result: Object.freeze(result), expiresAtMs: expiryOf(header) * 1000 });
+    }
+    return result;
+  };
+}
+
+/** The `exp` claim of a header verifyIdentity has just accepted (so it parses, and `exp` is a number). */
+function expiryOf(header: string): number {
+  return (JSON.parse(Buffer.from(header.split('.')[1] ?? '', 'base64url').toString('utf8')) as Claims).exp;
+}
+
 function mac(secret: string, body: string): string {
   return createHmac('sha256', secret).update(body).digest('base64url');
 }

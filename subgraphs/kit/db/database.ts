@@ -17,6 +17,7 @@ import {
   withKitMigrations,
 } from './migrations.ts';
 import { Mutex } from './mutex.ts';
+import { countingLoggerFactory } from './statement-count.ts';
 
 export type EntityManager = SqlEntityManager;
 export type Dialect = 'sqlite' | 'mysql';
@@ -96,6 +97,8 @@ export async function openDatabase(config: Config, options: DatabaseOptions): Pr
       tableName: MIGRATIONS_TABLE,
     },
     allowGlobalContext: false,
+    // Counts every statement sent (statement-count.ts); it logs exactly as MikroORM's default logger.
+    loggerFactory: countingLoggerFactory,
     ...logging,
   };
 

@@ -1,0 +1,39 @@
+import { DefaultLogger, type LogContext, type LoggerOptions } from '@mikro-orm/core';
+
+/**
+ * How many SQL statements this process has sent to its databases so far, over
+ * every database it opened (all six subgraphs share one process in the
+ * embedded start and in bench/). The benchmark reads it before and after a run
+ * to report statements per subgraph request, which is how an N+1 query or a
+ * lost DataLoader batch shows up.
+ *
+ * Where it counts: MikroORM's connection reports every statement it executes
+ * to its logger's `logQuery`, whether debug logging is on or not: ORM reads
+ * and flushes, query builders, raw SQL through `Connection.execute` (the kit's
+ * `db.execute`/`db.run`), and the transaction statements (begin, commit,
+ * rollback, savepoints) it sends through Kysely. The same path serves SQLite
+ * and MySQL. Failed statements count too: they reached the database, and so
+ * do statements MikroORM keeps out of its query log (`enabled: false`, such
+ * as the MySQL driver's one-off `show variables like 'auto_increment_increment'`).
+ * A counter increment per statement, so it is always on.
+ */
+let executed = 0;
+
+export function statementsExecuted(): number {
+  return executed;
+}
+
+/**
+ * MikroORM's default logger plus the count; `openDatabase` installs it as
+ * `loggerFactory`. Only the `query` namespace is a statement: with
+ * `slowQueryThreshold` set, the same statement is reported again under
+ * `slow-query`, which must not count twice.
+ */
+class CountingLogger extends DefaultLogger {
+  override logQuery(context: { query: string } & LogContext): void {
+    if ((context.namespace ?? 'query') === 'query') executed += 1;
+    super.logQuery(context);
+  }
+}
+
+export const countingLoggerFactory = (options: LoggerOptions): DefaultLogger => new CountingLogger(options);
