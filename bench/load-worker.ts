@@ -1,6 +1,7 @@
 /** The load generator's process (see load.ts): gets its options over IPC, answers with LoadMessages. */
 import { Agent, request } from 'node:http';
-import type { LoadMessage, LoadOptions, LoadResult } from './load.ts';
+import { type CreatedOrder, type LoadMessage, type LoadOptions, type LoadRequest, type LoadResult, UNIQUE } from './load.ts';
+import { checkPlacement } from './placement.ts';
 import { percentile } from './stats.ts';
 
 const options = await new Promise<LoadOptions>((resolve) => process.once('message', (message) => resolve(message as LoadOptions)));
@@ -37,52 +38,78 @@ function post(body: string): Promise<{ status: number; text: string }> {
   });
 }
 
-const known = options.requests.map(() => new Set<string>());
+/** Unique across the benchmark: this process's id and start, then a counter (idempotency keys must never repeat). */
+const uniquePrefix = `${process.pid}-${Date.now().toString(36)}-`;
+let uniqueCounter = 0;
+const bodyOf = (req: LoadRequest) =>
+  req.body.includes(UNIQUE) ? req.body.replaceAll(UNIQUE, `${uniquePrefix}${uniqueCounter++}`) : req.body;
 
-/** Null when the answer is correct, else why not. */
-function problemOf(index: number, status: number, text: string): string | null {
-  if (status !== 200) return `HTTP ${status}: ${text.slice(0, 200)}`;
-  const seen = known[index]!;
-  if (seen.has(text)) return null;
+const known = new Map([...options.requests, ...(options.warmupRequests ?? [])].map((req) => [req, new Set<string>()]));
+
+/** What an answer was: correct (with the order it placed, for a write), an expected refusal, or an error and why. */
+type Outcome = { kind: 'correct'; order?: CreatedOrder } | { kind: 'refused' } | { kind: 'error'; problem: string };
+
+function outcomeOf(req: LoadRequest, status: number, text: string): Outcome {
+  if (req.placement) {
+    const verdict = checkPlacement(req.placement, status, text);
+    if (verdict.outcome === 'placed') return { kind: 'correct', order: verdict.order };
+    return verdict.outcome === 'refused' ? { kind: 'refused' } : { kind: 'error', problem: verdict.problem };
+  }
+  if (status !== 200) return { kind: 'error', problem: `HTTP ${status}: ${text.slice(0, 200)}` };
+  const seen = known.get(req)!;
+  if (seen.has(text)) return { kind: 'correct' };
   let body: { data?: unknown; errors?: unknown[] };
   try {
     body = JSON.parse(text) as typeof body;
   } catch {
-    return `not JSON: ${text.slice(0, 200)}`;
+    return { kind: 'error', problem: `not JSON: ${text.slice(0, 200)}` };
   }
-  if (body.errors) return `errors: ${JSON.stringify(body.errors).slice(0, 300)}`;
-  if (JSON.stringify(body.data) !== options.requests[index]!.expectedData) {
-    return `data differs from the reference: ${JSON.stringify(body.data).slice(0, 300)}`;
+  if (body.errors) return { kind: 'error', problem: `errors: ${JSON.stringify(body.errors).slice(0, 300)}` };
+  if (JSON.stringify(body.data) !== req.expectedData) {
+    return { kind: 'error', problem: `data differs from the reference: ${JSON.stringify(body.data).slice(0, 300)}` };
   }
   if (seen.size < MAX_KNOWN_BODIES) seen.add(text);
-  return null;
+  return { kind: 'correct' };
 }
 
 const started = performance.now();
 const measureFrom = started + options.warmupSeconds * 1000;
 const measureUntil = measureFrom + options.seconds * 1000;
+const warmupRequests = options.warmupRequests ?? options.requests;
 const latencies: number[] = [];
+const placedLatencies: number[] = [];
+let lastPlacedAt = measureFrom;
+const placedOrders: CreatedOrder[] = [];
 let errors = 0;
+let refusals = 0;
 const errorSamples = new Set<string>();
 
 async function client(offset: number): Promise<void> {
   for (let n = offset; performance.now() < measureUntil; n++) {
-    const index = n % options.requests.length;
     const sent = performance.now();
-    let problem: string | null;
+    const list = sent < measureFrom ? warmupRequests : options.requests;
+    const req = list[n % list.length]!;
+    let outcome: Outcome;
     try {
-      const { status, text } = await post(options.requests[index]!.body);
-      problem = problemOf(index, status, text);
+      const { status, text } = await post(bodyOf(req));
+      outcome = outcomeOf(req, status, text);
     } catch (error) {
-      problem = `request failed: ${(error as Error).message}`;
+      outcome = { kind: 'error', problem: `request failed: ${(error as Error).message}` };
     }
     const done = performance.now();
+    // Every order placed counts for the invariant, whenever it was answered.
+    if (outcome.kind === 'correct' && outcome.order) placedOrders.push(outcome.order);
     // Counted: sent after the warm-up and answered within the window.
     if (sent < measureFrom || done > measureUntil) continue;
     latencies.push(done - sent);
-    if (problem) {
+    if (outcome.kind === 'error') {
       errors++;
-      if (errorSamples.size < 5) errorSamples.add(problem);
+      if (errorSamples.size < 5) errorSamples.add(outcome.problem);
+    } else if (outcome.kind === 'refused') {
+      refusals++;
+    } else if (outcome.order) {
+      placedLatencies.push(done - sent);
+      lastPlacedAt = Math.max(lastPlacedAt, done);
     }
   }
 }
@@ -90,16 +117,28 @@ async function client(offset: number): Promise<void> {
 setTimeout(() => send({ measuring: true }), measureFrom - performance.now());
 await Promise.all(Array.from({ length: options.connections }, (_, i) => client(i)));
 agent.destroy();
-const sorted = Float64Array.from(latencies).sort();
-const at = (p: number) => percentile(sorted, p);
+const sortedOf = (values: number[]) => Float64Array.from(values).sort();
+const sorted = sortedOf(latencies);
+const placedSorted = sortedOf(placedLatencies);
+const writes = options.requests.some((req) => req.placement);
 const result: LoadResult = {
   requests: latencies.length,
   errors,
+  refusals,
   errorSamples: [...errorSamples],
   seconds: options.seconds,
   requestsPerSecond: latencies.length / options.seconds,
-  p50Ms: at(0.5),
-  p99Ms: at(0.99),
+  p50Ms: percentile(sorted, 0.5),
+  p99Ms: percentile(sorted, 0.99),
+  ...(writes && {
+    placed: {
+      counted: placedLatencies.length,
+      p50Ms: percentile(placedSorted, 0.5),
+      p99Ms: percentile(placedSorted, 0.99),
+      lastAtSeconds: (lastPlacedAt - measureFrom) / 1000,
+      orders: placedOrders,
+    },
+  }),
 };
 send({ result });
 process.disconnect();

@@ -7,36 +7,63 @@ import { fork } from 'node:child_process';
  * own process (load-worker.ts), so its work never waits behind the
  * subgraphs' and the CPU time of each process can be told apart.
  *
- * Every answer is checked: a 200 whose JSON has no `errors` and whose `data`
- * equals the reference for that request, else it counts as an error.
+ * Every answer is checked. A read (`expectedData`) is correct when it is a 200
+ * whose JSON has no `errors` and whose `data` equals the reference. A write
+ * (`placement`, see placement.ts) is correct when it placed the order it asked
+ * for, and an expected refusal when stock said INSUFFICIENT_STOCK; anything
+ * else counts as an error.
  */
 export type LoadRequest = {
-  /** The JSON request body. */
+  /** The JSON request body; every UNIQUE in it is replaced by a value no other request of the benchmark gets. */
   body: string;
-  /** JSON.stringify of the reference `data` for this body. */
-  expectedData: string;
+  /** Reads: JSON.stringify of the reference `data` for this body. */
+  expectedData?: string;
+  /** Writes: the contract PlaceOrder of one line, which must place this order or be refused for want of stock. */
+  placement?: Placement;
 };
+
+export type Placement = { skuCode: string; quantity: number };
+
+/** The placeholder a request body carries where it needs a fresh value (an idempotency key), as a JSON string's content. */
+export const UNIQUE = '%UNIQUE%';
 
 export type LoadOptions = {
   url: string;
   headers: Record<string, string>;
   /** Sent in turn, each client starting at a different one. */
   requests: LoadRequest[];
+  /** Sent during the warm-up instead of `requests` (a write mix warms up on another SKU); by default `requests`. */
+  warmupRequests?: LoadRequest[];
   connections: number;
   warmupSeconds: number;
   seconds: number;
 };
 
+/** An order a placement created, whenever it was answered (warm-up and after the window included). */
+export type CreatedOrder = { id: string; skuCode: string; quantity: number };
+
 export type LoadResult = {
   /** Answers received in the counted window, correct or not. */
   requests: number;
   errors: number;
+  /** Answers in the counted window that were an expected refusal (out of stock): neither correct nor errors. */
+  refusals: number;
   /** A few distinct error descriptions, for the report. */
   errorSamples: string[];
   seconds: number;
   requestsPerSecond: number;
   p50Ms: number;
   p99Ms: number;
+  /** Writes only: the orders placed. */
+  placed?: {
+    /** Correct placements answered in the counted window, their latency, and when the last one came (seconds into the window). */
+    counted: number;
+    p50Ms: number;
+    p99Ms: number;
+    lastAtSeconds: number;
+    /** Every order placed during the whole run, for the invariant check. */
+    orders: CreatedOrder[];
+  };
 };
 
 /** Messages of the load process: the counted window starts, then the result. */

@@ -1,19 +1,27 @@
 import type { LoadResult } from './load.ts';
+import { type FanoutSummary, fanoutPanel, fanoutSection } from './report-fanout.ts';
+import {
+  errorList,
+  mean,
+  median,
+  ms,
+  type Panel,
+  rate,
+  ratio,
+  speedRatio,
+  sum,
+  USAGE_ALIGN,
+  USAGE_HEADER,
+  type Usage,
+  usageCells,
+  usageLine,
+  usageOf,
+} from './report-format.ts';
+import { type WriteSummary, writePanel, writeSection } from './report-writes.ts';
 import type { RouterUnderTest } from './routers.ts';
 
-/** One measured run: one router on one workload in one round. */
-export type Run = {
-  workload: string;
-  router: string;
-  round: number;
-  result: LoadResult;
-  peakRss: number;
-  /** Busy cores during the counted window (1 = one core all the time): the router's process, and the subgraphs' process. */
-  routerCores: number;
-  subgraphCores: number;
-  /** Requests the subgraphs received per answer in the counted window. */
-  subgraphFetches: number;
-};
+/** One measured run of a read workload: one router in one round. */
+export type Run = Usage & { workload: string; router: string; round: number; result: LoadResult };
 
 export type BenchSettings = {
   quick: boolean;
@@ -27,7 +35,7 @@ export type BenchSettings = {
 
 export type WorkloadSummary = { workload: string; description: string; rows: RouterSummary[] };
 
-export type RouterSummary = {
+export type RouterSummary = Usage & {
   router: RouterUnderTest;
   /** Mean over rounds. */
   requestsPerSecond: number;
@@ -37,17 +45,7 @@ export type RouterSummary = {
   p99Ms: number;
   errors: number;
   requests: number;
-  peakRss: number;
-  routerCores: number;
-  subgraphCores: number;
-  subgraphFetches: number;
   errorSamples: string[];
-};
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 };
 
 export function summarize(runs: Run[], workload: { name: string; description: string }, routers: RouterUnderTest[]): WorkloadSummary {
@@ -59,15 +57,12 @@ export function summarize(runs: Run[], workload: { name: string; description: st
       {
         router,
         perRound,
-        requestsPerSecond: perRound.reduce((a, b) => a + b, 0) / perRound.length,
+        requestsPerSecond: mean(perRound),
         p50Ms: median(mine.map((run) => run.result.p50Ms)),
         p99Ms: median(mine.map((run) => run.result.p99Ms)),
-        errors: mine.reduce((sum, run) => sum + run.result.errors, 0),
-        requests: mine.reduce((sum, run) => sum + run.result.requests, 0),
-        peakRss: Math.max(...mine.map((run) => run.peakRss)),
-        routerCores: median(mine.map((run) => run.routerCores)),
-        subgraphCores: median(mine.map((run) => run.subgraphCores)),
-        subgraphFetches: median(mine.map((run) => run.subgraphFetches)),
+        errors: sum(mine.map((run) => run.result.errors)),
+        requests: sum(mine.map((run) => run.result.requests)),
+        ...usageOf(mine),
         errorSamples: [...new Set(mine.flatMap((run) => run.result.errorSamples))].slice(0, 3),
       },
     ];
@@ -75,83 +70,89 @@ export function summarize(runs: Run[], workload: { name: string; description: st
   return { workload: workload.name, description: workload.description, rows };
 }
 
-const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
-const rate = (value: number) => (value >= 100 ? Math.round(value).toString() : value.toFixed(1));
-const ms = (value: number) => (value >= 100 ? Math.round(value).toString() : value.toFixed(1));
-const cores = (value: number) => `${Math.round(value * 100)}%`;
-const ratio = (value: number) => (Number.isFinite(value) ? `${value.toFixed(2)}x` : 'n/a');
-
 /** ours ÷ this for requests/s (above 1: ours is faster), this ÷ ours for memory (above 1: this needs more). */
 export function ratios(summary: WorkloadSummary, row: RouterSummary) {
   const ours = summary.rows.find((candidate) => candidate.router.key === 'ours');
-  if (!ours) return { speed: Number.NaN, memory: Number.NaN };
-  return { speed: ours.requestsPerSecond / row.requestsPerSecond, memory: row.peakRss / ours.peakRss };
+  return {
+    speed: speedRatio(summary.rows, row, (r) => r.requestsPerSecond),
+    memory: ours ? row.peakRss / ours.peakRss : Number.NaN,
+  };
 }
 
 /** The one-line progress report of a run. */
 export function runLine(run: Run, label: string): string {
   const { result } = run;
-  return `    ${label.padEnd(20)} ${rate(result.requestsPerSecond).padStart(7)} req/s  p50 ${ms(result.p50Ms).padStart(6)} ms  p99 ${ms(result.p99Ms).padStart(6)} ms  errors ${result.errors}  peak RSS ${mb(run.peakRss)}  CPU router ${cores(run.routerCores)} subgraphs ${cores(run.subgraphCores)}  subgraph requests/answer ${run.subgraphFetches.toFixed(1)}`;
+  return `    ${label.padEnd(20)} ${rate(result.requestsPerSecond).padStart(7)} req/s  p50 ${ms(result.p50Ms).padStart(6)} ms  p99 ${ms(result.p99Ms).padStart(6)} ms  errors ${result.errors}  ${usageLine(run)}`;
 }
 
-export function markdownReport(summaries: WorkloadSummary[], settings: BenchSettings, environment: string, chartFile: string): string {
+function readSection(summary: WorkloadSummary): string[] {
+  const lines = [`## ${summary.workload}`, '', summary.description, ''];
+  lines.push(`| router | req/s | per round | p50 ms | p99 ms | errors / answers | ours ÷ this | RSS this ÷ ours | ${USAGE_HEADER} |`);
+  lines.push(`|---|---:|---|---:|---:|---:|---:|---:|${USAGE_ALIGN}`);
+  for (const row of summary.rows) {
+    const { speed, memory } = ratios(summary, row);
+    lines.push(
+      `| ${row.router.label} | ${rate(row.requestsPerSecond)} | ${row.perRound.map(rate).join(' / ')} | ${ms(row.p50Ms)} | ${ms(row.p99Ms)} | ${row.errors} / ${row.requests} | ${ratio(speed)} | ${ratio(memory)} | ${usageCells(row)} |`,
+    );
+  }
+  lines.push(...errorList(summary.rows), '');
+  return lines;
+}
+
+export type BenchResults = { reads: WorkloadSummary[]; writes: WriteSummary | null; fanout: FanoutSummary | null };
+
+export function markdownReport(results: BenchResults, settings: BenchSettings, environment: string, chartFile: string): string {
   const lines = [
     `# Routers on our supergraph, ${new Date().toISOString()}${settings.quick ? ' (quick mode: too short to compare)' : ''}`,
     '',
-    `${environment}. ${settings.connections} connections with keep-alive; per run ${settings.warmupSeconds} s warm-up (not counted) then ${settings.seconds} s counted; ${settings.rounds} round(s), routers alternating within each round, each run on a freshly started router process. ${settings.orders} paid orders seeded. Every answer compared with the reference captured from our router; an answer with \`errors\` counts as an error.`,
+    `${environment}. ${settings.connections} connections with keep-alive; per run ${settings.warmupSeconds} s warm-up (not counted) then ${settings.seconds} s counted; ${settings.rounds} round(s), routers alternating within each round, each run on a freshly started router process.${settings.orders ? ` ${settings.orders} paid orders seeded.` : ''} Every read answer compared with the reference captured from our router; an answer with \`errors\` counts as an error.`,
     '',
-    '"ours ÷ this" above 1.00x means our router served more requests/s; "RSS this ÷ ours" above 1.00x means this router needed more memory. Per round: requests/s of each round in order, so drift shows. CPU: the busy share of one core during the counted window, of the router\'s process and of the subgraphs\' process (both near 100% means the machine\'s two cores are used up). Subgraph requests: HTTP requests the subgraphs received per answer, counted in the same window (a router that merges identical in-flight fetches sends fewer).',
+    '"ours ÷ this" above 1.00x means our router served more per second; "RSS this ÷ ours" above 1.00x means this router needed more memory. Per round: the rate of each round in order, so drift shows. CPU: the busy share of one core during the counted window, of the router\'s process and of the subgraphs\' process (both near 100% means the machine\'s two cores are used up). Subgraph requests and SQL: HTTP requests the subgraphs received and SQL statements they ran, per answer, counted in the same window (a router that merges identical in-flight fetches sends fewer).',
     '',
   ];
-  for (const summary of summaries) {
-    lines.push(`## ${summary.workload}`, '', summary.description, '');
-    lines.push(
-      '| router | req/s | per round | p50 ms | p99 ms | errors / answers | peak RSS | ours ÷ this | RSS this ÷ ours | CPU router / subgraphs | subgraph requests per answer |',
-    );
-    lines.push('|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|');
-    for (const row of summary.rows) {
-      const { speed, memory } = ratios(summary, row);
-      lines.push(
-        `| ${row.router.label} | ${rate(row.requestsPerSecond)} | ${row.perRound.map(rate).join(' / ')} | ${ms(row.p50Ms)} | ${ms(row.p99Ms)} | ${row.errors} / ${row.requests} | ${mb(row.peakRss)} | ${ratio(speed)} | ${ratio(memory)} | ${cores(row.routerCores)} / ${cores(row.subgraphCores)} | ${row.subgraphFetches.toFixed(1)} |`,
-      );
-    }
-    const failing = summary.rows.filter((row) => row.errorSamples.length);
-    if (failing.length) {
-      lines.push('', 'Errors (samples):', '');
-      for (const row of failing)
-        for (const sample of row.errorSamples) lines.push(`- ${row.router.label}: \`${sample.replaceAll('`', "'")}\``);
-    }
-    lines.push('');
-  }
+  for (const summary of results.reads) lines.push(...readSection(summary));
+  if (results.writes) lines.push(...writeSection(results.writes));
+  if (results.fanout) lines.push(...fanoutSection(results.fanout));
   if (settings.notes.length) lines.push('## Notes', '', ...settings.notes.map((note) => `- ${note}`), '');
-  lines.push(`![requests per second](${chartFile})`, '');
+  lines.push(`![requests, orders and events per second](${chartFile})`, '');
   return lines.join('\n');
+}
+
+/** The chart's panels: requests/s per read workload, orders/s of the write mix, events/s of the fan-out. */
+export function chartPanels(results: BenchResults): Panel[] {
+  const reads = results.reads.map((summary) => ({
+    title: summary.workload,
+    unit: 'req/s',
+    bars: summary.rows.map((row) => {
+      const { speed } = ratios(summary, row);
+      const note = `${row.router.key === 'ours' ? '' : ` (ours ÷ this ${ratio(speed)})`}${row.errors ? `, ${row.errors} errors` : ''}`;
+      return { router: row.router, value: row.requestsPerSecond, note };
+    }),
+  }));
+  return [...reads, ...(results.writes ? [writePanel(results.writes)] : []), ...(results.fanout ? [fanoutPanel(results.fanout)] : [])];
 }
 
 const COLORS: Record<string, string> = { ours: '#2f6fde', apollo: '#7a7a7a', hive: '#e08a1e', 'hive-jit': '#f2b35c' };
 const xmlText = (text: string) => text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 
-/** Horizontal bars of requests/s, one panel per workload with its own scale. */
-export function svgChart(summaries: WorkloadSummary[], title: string): string {
+/** Horizontal bars, one panel per workload with its own scale and unit. */
+export function svgChart(panels: Panel[], title: string): string {
   const width = 820;
   const labelWidth = 170;
   const barArea = width - labelWidth - 290;
   const barHeight = 22;
   const parts: string[] = [];
   let y = 40;
-  for (const summary of summaries) {
-    parts.push(`<text x="10" y="${y}" font-weight="bold">${xmlText(summary.workload)}</text>`);
+  for (const panel of panels) {
+    parts.push(`<text x="10" y="${y}" font-weight="bold">${xmlText(panel.title)}</text>`);
     y += 12;
-    const max = Math.max(...summary.rows.map((row) => row.requestsPerSecond), 1);
-    for (const row of summary.rows) {
-      const length = Math.max(1, (row.requestsPerSecond / max) * barArea);
-      const { speed } = ratios(summary, row);
-      const note = row.router.key === 'ours' ? '' : ` (ours ÷ this ${ratio(speed)})`;
-      const errors = row.errors ? `, ${row.errors} errors` : '';
+    const max = Math.max(...panel.bars.map((bar) => bar.value), 1);
+    for (const bar of panel.bars) {
+      const length = Math.max(1, (bar.value / max) * barArea);
       parts.push(
-        `<text x="${labelWidth - 8}" y="${y + 16}" text-anchor="end">${xmlText(row.router.label)}</text>`,
-        `<rect x="${labelWidth}" y="${y + 2}" width="${length.toFixed(1)}" height="${barHeight}" fill="${COLORS[row.router.key] ?? '#999'}"/>`,
-        `<text x="${(labelWidth + length + 6).toFixed(1)}" y="${y + 16}">${rate(row.requestsPerSecond)} req/s${xmlText(note)}${errors}</text>`,
+        `<text x="${labelWidth - 8}" y="${y + 16}" text-anchor="end">${xmlText(bar.router.label)}</text>`,
+        `<rect x="${labelWidth}" y="${y + 2}" width="${length.toFixed(1)}" height="${barHeight}" fill="${COLORS[bar.router.key] ?? '#999'}"/>`,
+        `<text x="${(labelWidth + length + 6).toFixed(1)}" y="${y + 16}">${xmlText(`${rate(bar.value)} ${panel.unit}${bar.note}`)}</text>`,
       );
       y += barHeight + 6;
     }

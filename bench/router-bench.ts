@@ -6,32 +6,48 @@
  *
  *   npm run bench                      full run (2 rounds, 5 s warm-up, 20 s per run)
  *   npm run bench -- --quick           proves it runs, in under 3 minutes
- *   npm run bench -- --rounds 3 --seconds 30 --warmup 5 --routers ours,apollo --workloads light
+ *   npm run bench -- --rounds 3 --seconds 30 --warmup 5 --routers ours,apollo --workloads light,write-mix
+ *
+ * Workloads, always run in this order: the reads (light, order-detail, heavy),
+ * whose reference answers were captured before anything changed; then the
+ * write mix (new orders and stock levels, which would change those answers);
+ * then the fan-out (stock changes).
  *
  * The subgraphs run in this process (SQLite, fresh DATA_DIR, demo data); each
  * router in a child process started afresh for every run; the load generator
- * in another. The result goes to bench/results/<date>-routers.md
- * (-quick for the quick mode) with an SVG chart beside it.
+ * and the fan-out's subscribers in others. The result goes to
+ * bench/results/<date>-<name>.md (-quick for the quick mode; the name is
+ * `routers` unless --name says otherwise) with an SVG chart beside it.
  */
 
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { createTokenMinter } from '../subgraphs/kit/auth/jwt.ts';
-import { type LoadRequest, runLoad } from './load.ts';
+import { type ProfileSummary, profileIn, profileSection, summarizeProfile } from './cpu-profile.ts';
+import { FANOUT_SKUS, fanoutLevels, runFanout } from './fanout.ts';
+import { type LoadOptions, type LoadRequest, type LoadResult, runLoad } from './load.ts';
 import { BENCH_CALLER } from './peers/shared.ts';
-import { type BenchSettings, markdownReport, type Run, runLine, summarize, svgChart } from './report.ts';
-import { cpuSecondsOf, ROUTERS, startRouter } from './routers.ts';
+import { type BenchResults, type BenchSettings, chartPanels, markdownReport, type Run, runLine, summarize, svgChart } from './report.ts';
+import { type FanoutRun, fanoutProblems, fanoutRunLine, summarizeFanout } from './report-fanout.ts';
+import type { Usage } from './report-format.ts';
+import { summarizeWrites, type WriteRun, writeRunLine } from './report-writes.ts';
+import { cpuSecondsOf, ROUTERS, type RunningRouter, startRouter } from './routers.ts';
 import { graphqlAt, openShop } from './shop.ts';
-import { startSubgraphs } from './system.ts';
+import { stockKeeper } from './stock-keeper.ts';
+import { type BenchSystem, startSubgraphs } from './system.ts';
 import { body, HEAVY_NESTED, HEAVY_VARIABLES, LIGHT_VARIABLES, ORDER_DETAIL, PRODUCT_SEARCH } from './workloads.ts';
+import { brokenInvariant, checkWriteRun, planWriteMix, restockForRun } from './write-mix.ts';
 
 const args = process.argv.slice(2);
+/** The last occurrence wins, so an npm script's defaults can be overridden after `--`. */
 const option = (name: string) => {
-  const at = args.indexOf(`--${name}`);
+  const at = args.lastIndexOf(`--${name}`);
   return at >= 0 ? args[at + 1] : undefined;
 };
 const quick = args.includes('--quick');
+/** A CPU profile of our router per read workload: in the full run unless --no-profile, in --quick only with --profile. */
+const profiling = args.includes('--profile') || (!quick && !args.includes('--no-profile'));
 const settings: BenchSettings = {
   quick,
   connections: Number(option('connections') ?? 50),
@@ -43,15 +59,86 @@ const settings: BenchSettings = {
 };
 const members = quick ? 3 : 10;
 const ordersPerMember = quick ? 3 : 5;
+/** The hot SKU's stock per write run: few enough that every router sells it out within the counted window. */
+const writeUnits = Number(option('stock') ?? (quick ? 120 : 500));
+const subscribers = Number(option('subscribers') ?? (quick ? 100 : 1000));
+const changes = Number(option('changes') ?? (quick ? 20 : 100));
+const name = option('name') ?? 'routers';
+/**
+ * The write mix warms up for at least 2 s: the first 50 concurrent placements
+ * after a router starts take 2-4 s to be answered (cold router, and SQLite
+ * writes them one at a time), so after --quick's 1 s warm-up the counted
+ * window of a slower router held next to no answers.
+ */
+const writeWarmupSeconds = Math.max(2, settings.warmupSeconds);
+
+const READS = ['light', 'order-detail', 'heavy'];
+const WORKLOADS = [...READS, 'write-mix', 'fanout'];
 const routerKeys = option('routers')?.split(',') ?? ROUTERS.map((router) => router.key);
 const routers = ROUTERS.filter((router) => routerKeys.includes(router.key));
-const workloadKeys = option('workloads')?.split(',');
+const workloadKeys = option('workloads')?.split(',') ?? WORKLOADS;
+const unknown = [
+  ...workloadKeys.filter((key) => !WORKLOADS.includes(key)),
+  ...routerKeys.filter((key) => !ROUTERS.some((r) => r.key === key)),
+];
+if (unknown.length) {
+  process.stderr.write(
+    `unknown workload or router: ${unknown.join(', ')} (workloads: ${WORKLOADS.join(', ')}; routers: ${ROUTERS.map((r) => r.key).join(', ')})\n`,
+  );
+  process.exit(2);
+}
+const selected = (key: string) => workloadKeys.includes(key);
 const progress = (line: string) => process.stderr.write(`${line}\n`);
+
+/** Measures the usage of the subgraphs' process and a router around `work`; `startWindow` restarts the window (after a warm-up). */
+async function measured<T>(
+  system: BenchSystem,
+  running: RunningRouter,
+  work: (startWindow: () => void) => Promise<T>,
+  answersOf: (value: T) => number,
+): Promise<{ value: T; usage: Usage }> {
+  const sample = () => ({
+    at: performance.now(),
+    router: running.cpuSeconds(),
+    subgraphs: cpuSecondsOf(process.pid),
+    fetches: system.subgraphRequests(),
+    sql: system.sqlStatements(),
+  });
+  let from = sample();
+  const value = await work(() => {
+    from = sample();
+  });
+  const until = sample();
+  const wall = Math.max(0.001, (until.at - from.at) / 1000);
+  const answers = Math.max(1, answersOf(value));
+  return {
+    value,
+    usage: {
+      peakRss: running.peakRss(),
+      routerCores: (until.router - from.router) / wall,
+      subgraphCores: (until.subgraphs - from.subgraphs) / wall,
+      subgraphFetches: (until.fetches - from.fetches) / answers,
+      sqlStatements: (until.sql - from.sql) / answers,
+    },
+  };
+}
+
+const loadOn = (system: BenchSystem, running: RunningRouter, options: Omit<LoadOptions, 'url'>) =>
+  measured<LoadResult>(
+    system,
+    running,
+    (startWindow) => runLoad({ ...options, url: running.url }, startWindow),
+    (result) => result.requests,
+  );
 
 const started = Date.now();
 progress('starting the six subgraphs (SQLite, fresh DATA_DIR, demo data)');
 const system = await startSubgraphs();
 let exitCode = 0;
+const fail = (why: string) => {
+  progress(why);
+  exitCode = 1;
+};
 try {
   const mint = await createTokenMinter(system.secrets.jwtPrivateKey!, {
     issuer: system.config.jwtIssuer,
@@ -59,101 +146,87 @@ try {
   });
   // The caller every workload runs as; the peers forward the same identity (peers/shared.ts).
   const token = await mint({ subject: BENCH_CALLER.subject!, kind: 'staff', scopes: BENCH_CALLER.scopes, ttlSeconds: 24 * 3600 });
+  const headers = { authorization: `Bearer ${token}` };
+  const keeper = stockKeeper(system);
   const ours = ROUTERS.find((router) => router.key === 'ours')!;
+  const count = (key: string) =>
+    selected(key) ? settings.rounds * (key === 'fanout' ? routers.filter((r) => r.subscriptions).length : routers.length) : 0;
+  const total = WORKLOADS.reduce((sum, key) => sum + count(key), 0);
+  let done = 0;
+  const step = () => `[${++done}/${total}]`;
 
-  progress(`setting up ${members * ordersPerMember} paid orders through our router`);
-  const setupRouter = await startRouter(ours, system.env, system.subgraphUrls);
-  const workloads: { name: string; description: string; requests: LoadRequest[] }[] = [];
-  try {
-    const { orderIds } = await openShop(setupRouter.url, mint, { members, ordersPerMember, progress });
-    settings.orders = orderIds.length;
-    const candidates = [
-      {
-        key: 'light',
-        name: 'Light: catalogue page with stock',
-        description: `Contract \`ProductSearch\` (catalogue, then stock for every SKU on the page), ${LIGHT_VARIABLES.length} variable sets in turn (10-20 products each).`,
-        bodies: LIGHT_VARIABLES.map((variables) => body(PRODUCT_SEARCH, variables)),
-      },
-      {
-        key: 'order-detail',
-        name: 'OrderDetail across six subgraphs',
-        description: `Contract \`OrderDetail\` (orders, members, catalogue, payments, invoices, stock keys) for each of ${orderIds.length} paid orders in turn.`,
-        bodies: orderIds.map((id) => body(ORDER_DETAIL, { id })),
-      },
-      {
-        key: 'heavy',
-        name: 'Heavy nested',
-        description:
-          'The 50 newest orders → lines → SKU (stock levels per warehouse) → product → brand/category/fitments, payments, and each member → their orders → lines → SKU → product → brand.',
-        bodies: HEAVY_VARIABLES.map((variables) => body(HEAVY_NESTED, variables)),
-      },
-    ].filter((candidate) => !workloadKeys || workloadKeys.includes(candidate.key));
-
-    progress('capturing the reference answers from our router');
-    const graphql = graphqlAt(setupRouter.url);
-    for (const candidate of candidates) {
-      const requests: LoadRequest[] = [];
-      let bytes = 0;
-      for (const text of candidate.bodies) {
-        const { query, variables } = JSON.parse(text) as { query: string; variables: Record<string, unknown> };
-        const data = await graphql(query, variables, token);
-        const expectedData = JSON.stringify(data);
-        bytes += expectedData.length;
-        requests.push({ body: text, expectedData });
+  // Reads: the shop's orders and the reference answers, through our router, before anything else changes them.
+  const reads: { name: string; description: string; requests: LoadRequest[] }[] = [];
+  if (READS.some(selected)) {
+    const setupRouter = await startRouter(ours, system.env, system.subgraphUrls);
+    try {
+      let orderIds: string[] = [];
+      if (selected('order-detail') || selected('heavy')) {
+        progress(`setting up ${members * ordersPerMember} paid orders through our router`);
+        ({ orderIds } = await openShop(setupRouter.url, mint, { members, ordersPerMember, progress }));
+        settings.orders = orderIds.length;
       }
-      workloads.push({ name: candidate.name, description: candidate.description, requests });
-      progress(
-        `  ${candidate.name}: ${requests.length} request(s), answers of ${Math.round(bytes / requests.length / 1024)} KB on average`,
-      );
+      const candidates = [
+        {
+          key: 'light',
+          name: 'Light: catalogue page with stock',
+          description: `Contract \`ProductSearch\` (catalogue, then stock for every SKU on the page), ${LIGHT_VARIABLES.length} variable sets in turn (10-20 products each).`,
+          bodies: LIGHT_VARIABLES.map((variables) => body(PRODUCT_SEARCH, variables)),
+        },
+        {
+          key: 'order-detail',
+          name: 'OrderDetail across six subgraphs',
+          description: `Contract \`OrderDetail\` (orders, members, catalogue, payments, invoices, stock keys) for each of ${orderIds.length} paid orders in turn.`,
+          bodies: orderIds.map((id) => body(ORDER_DETAIL, { id })),
+        },
+        {
+          key: 'heavy',
+          name: 'Heavy nested',
+          description:
+            'The 50 newest orders → lines → SKU (stock levels per warehouse) → product → brand/category/fitments, payments, and each member → their orders → lines → SKU → product → brand.',
+          bodies: HEAVY_VARIABLES.map((variables) => body(HEAVY_NESTED, variables)),
+        },
+      ].filter((candidate) => selected(candidate.key));
+
+      progress('capturing the reference answers from our router');
+      const graphql = graphqlAt(setupRouter.url);
+      for (const candidate of candidates) {
+        const requests: LoadRequest[] = [];
+        let bytes = 0;
+        for (const text of candidate.bodies) {
+          const { query, variables } = JSON.parse(text) as { query: string; variables: Record<string, unknown> };
+          const data = await graphql(query, variables, token);
+          const expectedData = JSON.stringify(data);
+          bytes += expectedData.length;
+          requests.push({ body: text, expectedData });
+        }
+        reads.push({ name: candidate.name, description: candidate.description, requests });
+        progress(
+          `  ${candidate.name}: ${requests.length} request(s), answers of ${Math.round(bytes / requests.length / 1024)} KB on average`,
+        );
+      }
+    } finally {
+      await setupRouter.stop();
     }
-  } finally {
-    await setupRouter.stop();
   }
 
   const runs: Run[] = [];
-  const total = workloads.length * settings.rounds * routers.length;
-  let done = 0;
-  for (const workload of workloads) {
+  for (const workload of reads) {
     for (let round = 1; round <= settings.rounds; round++) {
       progress(`${workload.name}, round ${round}/${settings.rounds}`);
       for (const router of routers) {
-        done++;
         const running = await startRouter(router, system.env, system.subgraphUrls);
         try {
-          const cpu = () => ({
-            at: performance.now(),
-            router: running.cpuSeconds(),
-            subgraphs: cpuSecondsOf(process.pid),
-            fetches: system.subgraphRequests(),
+          const { value: result, usage } = await loadOn(system, running, {
+            headers,
+            requests: workload.requests,
+            connections: settings.connections,
+            warmupSeconds: settings.warmupSeconds,
+            seconds: settings.seconds,
           });
-          let from = cpu();
-          const result = await runLoad(
-            {
-              url: running.url,
-              headers: { authorization: `Bearer ${token}` },
-              requests: workload.requests,
-              connections: settings.connections,
-              warmupSeconds: settings.warmupSeconds,
-              seconds: settings.seconds,
-            },
-            () => {
-              from = cpu();
-            },
-          );
-          const until = cpu();
-          const wall = (until.at - from.at) / 1000;
-          const run: Run = {
-            workload: workload.name,
-            router: router.key,
-            round,
-            result,
-            peakRss: running.peakRss(),
-            routerCores: (until.router - from.router) / wall,
-            subgraphCores: (until.subgraphs - from.subgraphs) / wall,
-            subgraphFetches: (until.fetches - from.fetches) / Math.max(1, result.requests),
-          };
+          const run: Run = { workload: workload.name, router: router.key, round, result, ...usage };
           runs.push(run);
-          progress(`${runLine(run, router.label)}  [${done}/${total}]`);
+          progress(`${runLine(run, router.label)}  ${step()}`);
           if (result.errors) progress(`      first error: ${result.errorSamples[0]?.slice(0, 200)}`);
         } finally {
           await running.stop();
@@ -162,32 +235,151 @@ try {
     }
   }
 
-  const summaries = workloads.map((workload) => summarize(runs, workload, routers));
+  // Where our router's time goes: one more run per read workload under --cpu-prof, not counted above.
+  const profiles: { workload: string; requestsPerSecond: number; summary: ProfileSummary }[] = [];
+  if (profiling && routers.some((router) => router.key === 'ours')) {
+    for (const workload of reads) {
+      progress(`${workload.name}: profiling our router`);
+      const dir = mkdtempSync(join(tmpdir(), 'bench-profile-'));
+      try {
+        const running = await startRouter(ours, system.env, system.subgraphUrls, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
+        let result: LoadResult;
+        try {
+          ({ value: result } = await loadOn(system, running, {
+            headers,
+            requests: workload.requests,
+            connections: settings.connections,
+            warmupSeconds: settings.warmupSeconds,
+            seconds: settings.seconds,
+          }));
+        } finally {
+          // The profile is written when the router exits.
+          await running.stop();
+        }
+        // The profile starts with the process; the counted window starts after it listened and warmed up.
+        const summary = summarizeProfile(profileIn(dir), running.startSeconds + settings.warmupSeconds);
+        profiles.push({ workload: workload.name, requestsPerSecond: result.requestsPerSecond, summary });
+        const top = summary.parts.slice(0, 3).map((part) => `${part.part} ${(part.share * 100).toFixed(0)}%`);
+        progress(`  ${Math.round(result.requestsPerSecond)} req/s; busy time: ${top.join(', ')}`);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+  }
+
+  // The write mix: one hot SKU, restocked before every run, its invariant checked after it.
+  const writeRuns: WriteRun[] = [];
+  const writeTitle = 'Write mix: placeOrder on one hot SKU';
+  let writeDescription = '';
+  if (selected('write-mix')) {
+    const mix = await planWriteMix(keeper, writeUnits);
+    writeDescription = `Contract \`PlaceOrder\` (one line of 1, 2, 1 or 3 units in turn, a fresh idempotency key per request) of the one SKU ${mix.hotSku} by all ${settings.connections} connections at once; ${mix.units} units available at the start of each run (restocked before it), so it sells out within the run and the last units are fought over. The warm-up (${writeWarmupSeconds} s) places orders of another SKU (${mix.warmupSku}). Orders/s: placements answered in the counted window per second up to the last one (while stock lasted); p50/p99 of the placements; refusals: INSUFFICIENT_STOCK, expected once sold out; anything else is an error. After each run the SKU's ledger and levels (from the stock subgraph) must show no unit promised twice, no level below zero, and exactly the placed orders reserved.`;
+    for (let round = 1; round <= settings.rounds; round++) {
+      progress(`${writeTitle} (${mix.hotSku}, ${mix.units} units), round ${round}/${settings.rounds}`);
+      for (const router of routers) {
+        const start = await restockForRun(keeper, mix, `${router.key} round ${round}`);
+        const running = await startRouter(router, system.env, system.subgraphUrls);
+        let measuredRun: Awaited<ReturnType<typeof loadOn>>;
+        try {
+          measuredRun = await loadOn(system, running, {
+            headers,
+            requests: mix.requests,
+            warmupRequests: mix.warmupRequests,
+            connections: settings.connections,
+            warmupSeconds: writeWarmupSeconds,
+            seconds: settings.seconds,
+          });
+        } finally {
+          await running.stop();
+        }
+        const { value: result, usage } = measuredRun;
+        const check = await checkWriteRun(keeper, mix, start, result.placed?.orders ?? []);
+        // The orders are checked; the report needs none of them.
+        const run: WriteRun = {
+          router: router.key,
+          round,
+          result: { ...result, placed: result.placed && { ...result.placed, orders: [] } },
+          check,
+          ...usage,
+        };
+        writeRuns.push(run);
+        progress(`${writeRunLine(run, router.label)}  ${step()}`);
+        if (result.errors) progress(`      first error: ${result.errorSamples[0]?.slice(0, 200)}`);
+        const broken = brokenInvariant(check);
+        if (broken) fail(`      ${router.label} broke the write invariant: ${broken}`);
+      }
+    }
+  }
+
+  // The fan-out: the routers that serve subscriptions, N subscribers each, M changes.
+  const fanoutRuns: FanoutRun[] = [];
+  const fanoutTitle = 'LiveStock fan-out';
+  const fanoutDescription = `${subscribers} subscribers to contract \`LiveStock\` (${FANOUT_SKUS.join(', ')}) over graphql-ws, each on its own socket, in a process of their own; ${changes} stock changes (+1 corrections made on the stock subgraph directly) by 10 concurrent writers once every subscriber has received a warm-up change. Events/s: deliveries from the first change to the last delivery; delivery p50/p99: from a change's commit to its arrival at a subscriber; write → last subscriber: to the last subscriber that got it. Every subscriber must get every change once, in order per level, with the product name resolved from the catalogue per event. Subgraph requests and SQL per delivered event, the harness's writes included.`;
+  if (selected('fanout')) {
+    const warehouses = await fanoutLevels(keeper);
+    for (let round = 1; round <= settings.rounds; round++) {
+      progress(`${fanoutTitle} (${subscribers} subscribers, ${changes} changes), round ${round}/${settings.rounds}`);
+      for (const router of routers.filter((r) => r.subscriptions)) {
+        const running = await startRouter(router, system.env, system.subgraphUrls);
+        try {
+          const subscriptionsBefore = system.subscriptionsStarted();
+          const { value: result, usage } = await measured(
+            system,
+            running,
+            (startWindow) => runFanout(running.url, headers, keeper, warehouses, { subscribers, changes, progress }, startWindow),
+            (result) => result.delivered,
+          );
+          const upstreamSubscriptions = system.subscriptionsStarted() - subscriptionsBefore;
+          const run: FanoutRun = { router: router.key, round, result, upstreamSubscriptions, ...usage };
+          fanoutRuns.push(run);
+          progress(`${fanoutRunLine(run, router.label)}  ${step()}`);
+          if (result.errorSamples.length) progress(`      first error: ${result.errorSamples[0]?.slice(0, 200)}`);
+        } finally {
+          await running.stop();
+        }
+      }
+    }
+  }
+
+  const results: BenchResults = {
+    reads: reads.map((workload) => summarize(runs, workload, routers)),
+    writes: selected('write-mix') ? summarizeWrites(writeRuns, writeTitle, writeDescription, routers) : null,
+    fanout: selected('fanout') ? summarizeFanout(fanoutRuns, fanoutTitle, fanoutDescription, routers) : null,
+  };
   const missing = ROUTERS.filter((router) => !routers.includes(router));
   if (missing.length) settings.notes.push(`Not run this time: ${missing.map((router) => router.label).join(', ')}.`);
+  const skipped = WORKLOADS.filter((key) => !selected(key));
+  if (skipped.length) settings.notes.push(`Workloads not run this time: ${skipped.join(', ')}.`);
   settings.notes.push(
     'The peers forward one identity header signed before the run (bench/peers/shared.ts); our router verifies each request’s JWT and signs the header per request, and enforces @authenticated/@requiresScopes, which the peers skip.',
     `Total time ${Math.round((Date.now() - started) / 1000)} s.`,
   );
-  const environment = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 1024 ** 3)} GB, Node ${process.version}; the six subgraphs in one process, each router in its own, the load generator in a third`;
+  const environment = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 1024 ** 3)} GB, Node ${process.version}; the six subgraphs in one process, each router in its own, the load generator (or the fan-out's subscribers) in a third`;
   const date = new Date().toISOString().slice(0, 10);
-  const name = `${date}-routers${quick ? '-quick' : ''}`;
+  const file = `${date}-${name}${quick ? '-quick' : ''}`;
   const resultsDir = join(import.meta.dirname, 'results');
   mkdirSync(resultsDir, { recursive: true });
-  const report = markdownReport(summaries, settings, environment, `${name}.svg`);
-  writeFileSync(join(resultsDir, `${name}.md`), report);
-  writeFileSync(join(resultsDir, `${name}.svg`), svgChart(summaries, `Requests/s on our supergraph, ${date}${quick ? ' (quick)' : ''}`));
-  progress(`wrote bench/results/${name}.md and .svg`);
+  const report = markdownReport(results, settings, environment, `${file}.svg`) + profileSection(profiles);
+  writeFileSync(join(resultsDir, `${file}.md`), report);
+  writeFileSync(
+    join(resultsDir, `${file}.svg`),
+    svgChart(chartPanels(results), `Routers on our supergraph, ${date}${quick ? ' (quick)' : ''}`),
+  );
+  progress(`wrote bench/results/${file}.md and .svg (total ${Math.round((Date.now() - started) / 1000)} s)`);
   if (!quick) process.stdout.write(report);
-  // Our router must answer every request correctly; the peers' errors are reported, not fatal.
-  const ourErrors = runs.filter((run) => run.router === 'ours').reduce((sum, run) => sum + run.result.errors, 0);
-  if (ourErrors) {
-    progress(`our router answered ${ourErrors} request(s) wrongly`);
-    exitCode = 1;
+
+  // Our router must answer every request correctly and deliver every event; any router overselling fails the run
+  // (above); the peers' errors are reported, not fatal.
+  const ourErrors = [...runs, ...writeRuns].filter((run) => run.router === 'ours').reduce((sum, run) => sum + run.result.errors, 0);
+  if (ourErrors) fail(`our router answered ${ourErrors} request(s) wrongly`);
+  const ourUnanswered = writeRuns.filter((run) => run.router === 'ours').reduce((sum, run) => sum + run.check.unanswered, 0);
+  if (ourUnanswered) fail(`our router lost the answers of ${ourUnanswered} placed order(s)`);
+  for (const run of fanoutRuns.filter((r) => r.router === 'ours')) {
+    const problems = fanoutProblems(run.result);
+    if (problems) fail(`our router's fan-out, round ${run.round}: ${problems}`);
   }
 } catch (error) {
-  progress(`bench failed: ${(error as Error).stack ?? error}`);
-  exitCode = 1;
+  fail(`bench failed: ${(error as Error).stack ?? error}`);
 } finally {
   await system.close();
 }

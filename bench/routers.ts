@@ -1,19 +1,22 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
-/** A router under test: its child script and extra environment. */
-export type RouterUnderTest = { key: string; label: string; script: string; env?: Record<string, string> };
+/** A router under test: its child script, extra environment, and whether it serves subscriptions (graphql-ws on its URL). */
+export type RouterUnderTest = { key: string; label: string; script: string; env?: Record<string, string>; subscriptions: boolean };
 
 export const ROUTERS: RouterUnderTest[] = [
-  { key: 'ours', label: 'our router', script: 'peers/ours.ts' },
-  { key: 'apollo', label: '@apollo/gateway', script: 'peers/apollo-gateway.ts' },
-  { key: 'hive', label: 'Hive Gateway', script: 'peers/hive-gateway.ts' },
-  { key: 'hive-jit', label: 'Hive Gateway (JIT)', script: 'peers/hive-gateway.ts', env: { BENCH_HIVE_JIT: 'true' } },
+  { key: 'ours', label: 'our router', script: 'peers/ours.ts', subscriptions: true },
+  // @apollo/gateway executes queries and mutations only; Apollo's subscriptions need GraphOS Router.
+  { key: 'apollo', label: '@apollo/gateway', script: 'peers/apollo-gateway.ts', subscriptions: false },
+  { key: 'hive', label: 'Hive Gateway', script: 'peers/hive-gateway.ts', subscriptions: true },
+  { key: 'hive-jit', label: 'Hive Gateway (JIT)', script: 'peers/hive-gateway.ts', env: { BENCH_HIVE_JIT: 'true' }, subscriptions: true },
 ];
 
 export type RunningRouter = {
   url: string;
   pid: number;
+  /** Seconds from starting the process to its listening. */
+  startSeconds: number;
   /** The child's peak resident memory so far (VmHWM), in bytes. */
   peakRss(): number;
   /** CPU seconds the child has used so far (user + system). */
@@ -29,10 +32,13 @@ export async function startRouter(
   router: RouterUnderTest,
   env: NodeJS.ProcessEnv,
   subgraphUrls: Record<string, string>,
+  /** More Node options for the child (the profile run adds --cpu-prof). */
+  nodeOptions: string[] = [],
 ): Promise<RunningRouter> {
+  const forkedAt = performance.now();
   const child = fork(new URL(router.script, import.meta.url), [], {
     env: { ...env, ...router.env, BENCH_SETTINGS: JSON.stringify({ subgraphUrls }) },
-    execArgv: ['--no-warnings'],
+    execArgv: ['--no-warnings', ...nodeOptions],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const url = await new Promise<string>((resolve, reject) => {
@@ -51,7 +57,8 @@ export async function startRouter(
     throw error;
   });
   const pid = child.pid!;
-  return { url, pid, peakRss: () => peakRssOf(pid), cpuSeconds: () => cpuSecondsOf(pid), stop: () => stopChild(child) };
+  const startSeconds = (performance.now() - forkedAt) / 1000;
+  return { url, pid, startSeconds, peakRss: () => peakRssOf(pid), cpuSeconds: () => cpuSecondsOf(pid), stop: () => stopChild(child) };
 }
 
 function peakRssOf(pid: number): number {

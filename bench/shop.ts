@@ -34,7 +34,7 @@ function succeeded<T extends UserErrors>(what: string, payload: T): T {
   return payload;
 }
 
-const ADDRESS = {
+export const ADDRESS = {
   name: 'Li Wei',
   phone: '+86 138 0000 0000',
   line1: '88 Century Ave',

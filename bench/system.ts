@@ -2,6 +2,7 @@ import { rmSync } from 'node:fs';
 import { subgraphDefinitions } from '../scripts/subgraphs.ts';
 import { loadSecrets, type Secrets } from '../subgraphs/kit/auth/secrets.ts';
 import { type Config, loadConfig, type SubgraphName } from '../subgraphs/kit/config.ts';
+import { statementsExecuted } from '../subgraphs/kit/db/statement-count.ts';
 import { createInProcessBus } from '../subgraphs/kit/events/bus.ts';
 import { createSubgraphServer, type SubgraphServer } from '../subgraphs/kit/subgraph.ts';
 import { benchEnvironment } from './stats.ts';
@@ -22,6 +23,10 @@ export type BenchSystem = {
   subgraphUrls: Record<SubgraphName, string>;
   /** HTTP requests the subgraphs have received so far (from routers, and from each other). */
   subgraphRequests(): number;
+  /** SQL statements the subgraphs have run so far (all six share this process, so one count covers them). */
+  sqlStatements(): number;
+  /** Subscriptions the subgraphs have started so far (the routers' upstream subscriptions). */
+  subscriptionsStarted(): number;
   close(): Promise<void>;
 };
 
@@ -50,5 +55,14 @@ export async function startSubgraphs(): Promise<BenchSystem> {
     await close().catch(() => undefined);
     throw error;
   }
-  return { config, secrets, env, subgraphUrls: subgraphUrls as Record<SubgraphName, string>, subgraphRequests: () => requests, close };
+  return {
+    config,
+    secrets,
+    env,
+    subgraphUrls: subgraphUrls as Record<SubgraphName, string>,
+    subgraphRequests: () => requests,
+    sqlStatements: statementsExecuted,
+    subscriptionsStarted: () => started.reduce((sum, server) => sum + server.subscriptionsStarted(), 0),
+    close,
+  };
 }

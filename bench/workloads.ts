@@ -67,4 +67,38 @@ export const HEAVY_NESTED = `query HeavyNested($first: Int!) {
 
 export const HEAVY_VARIABLES = [{ first: 50 }];
 
+/** Contract PlaceOrder: checkout, which reserves stock for every line or none (INSUFFICIENT_STOCK). */
+export const PLACE_ORDER = `mutation PlaceOrder($input: PlaceOrderInput!) {
+  placeOrder(input: $input) {
+    order {
+      id
+      number
+      status
+      total { amount currencyCode }
+      lines {
+        sku { code name product { name } }
+        quantity
+        unitPrice { amount currencyCode }
+        lineTotal { amount currencyCode }
+      }
+      reservationExpiresAt
+    }
+    userErrors { code field message }
+  }
+}`;
+
+/** Contract LiveStock: one event per change of a level of the given SKUs, other subgraphs' fields resolved per event. */
+export const LIVE_STOCK = `subscription LiveStock($skuCodes: [String!]) {
+  stockChanged(skuCodes: $skuCodes) {
+    sku { code name product { name } }
+    warehouse { code }
+    onHand
+    reserved
+    available
+    delta
+    reason
+    at
+  }
+}`;
+
 export const body = (query: string, variables: Record<string, unknown>) => JSON.stringify({ query, variables });

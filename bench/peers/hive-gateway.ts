@@ -5,19 +5,32 @@
  * identity header on every subgraph fetch. Its defaults are kept (they merge
  * identical in-flight subgraph requests); BENCH_HIVE_JIT=true adds its JIT
  * executor plugin, what the CLI's --jit does.
+ *
+ * Subscriptions as its CLI serves them: graphql-ws on the GraphQL path
+ * (getGraphQLWSOptions), and to the subgraphs over graphql-ws (its transport
+ * `ws`, on each subgraph's own URL) with the same signed identity in
+ * connection_init, which is how our subgraphs authenticate a socket.
  */
-import { createServer, type RequestListener } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
 import { IDENTITY_HEADER } from '../../subgraphs/kit/auth/identity-header.ts';
 import { benchIdentityHeader, childSettings, peerSupergraph, reportListening } from './shared.ts';
 
 // Loaded by a name the type checker does not follow: Hive's typings augment graphql's
 // GraphQLErrorExtensions for the whole program, which would break our router's own types.
-type HiveGateway = RequestListener & { dispose(): Promise<void> | void };
-type HiveModule = { createGatewayRuntime(config: Record<string, unknown>): HiveGateway };
+type HiveGateway = RequestListener & { dispose(): Promise<void> | void; graphqlEndpoint: string };
+type HiveModule = {
+  createGatewayRuntime(config: Record<string, unknown>): HiveGateway;
+  getGraphQLWSOptions(
+    gateway: HiveGateway,
+    context: (ctx: { extra: { request: IncomingMessage } }) => Record<string, unknown>,
+  ): Parameters<typeof useServer>[0];
+};
 const HIVE = '@graphql-hive/gateway';
 const JIT_PLUGIN = '@graphql-mesh/plugin-jit';
-const { createGatewayRuntime } = (await import(HIVE)) as HiveModule;
+const { createGatewayRuntime, getGraphQLWSOptions } = (await import(HIVE)) as HiveModule;
 const plugins: unknown[] = [];
 if (process.env.BENCH_HIVE_JIT === 'true') {
   const { useJIT } = (await import(JIT_PLUGIN)) as { useJIT(): unknown };
@@ -31,11 +44,35 @@ const gateway = createGatewayRuntime({
   logging: 'error',
   plugins: () => plugins,
   propagateHeaders: { fromClientToSubgraphs: () => ({ [IDENTITY_HEADER]: identity }) },
+  transportEntries: {
+    '*.http': { options: { subscriptions: { kind: 'ws', options: { connectionParams: { [IDENTITY_HEADER]: identity } } } } },
+  },
 });
 const http = createServer(gateway);
 await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
 const { port } = http.address() as AddressInfo;
-reportListening(`http://127.0.0.1:${port}/graphql`, async () => {
+const origin = `http://127.0.0.1:${port}`;
+
+// What the CLI does (its startNodeHttpServer): the runtime answers graphql-ws messages given the upgrade request as a fetch Request.
+const wss = new WebSocketServer({ server: http, path: gateway.graphqlEndpoint });
+const headersOf = (request: IncomingMessage) =>
+  Object.entries(request.headers).flatMap(([name, value]) => (typeof value === 'string' ? [[name, value] as [string, string]] : []));
+const ws = useServer(
+  getGraphQLWSOptions(gateway, (ctx) => ({
+    req: ctx.extra.request,
+    request: new Request(new URL(ctx.extra.request.url ?? '/', origin), { headers: headersOf(ctx.extra.request) }),
+  })),
+  wss,
+);
+
+// The runtime loads the supergraph on its first HTTP request, and a subscription over the socket
+// before that finds no schema; our router loads it at start, so load it here too.
+const url = `${origin}${gateway.graphqlEndpoint}`;
+const ready = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' });
+if (!ready.ok) throw new Error(`Hive Gateway did not answer { __typename }: HTTP ${ready.status} ${await ready.text()}`);
+
+reportListening(url, async () => {
+  await ws.dispose();
   http.close();
   await gateway.dispose();
 });
