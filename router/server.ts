@@ -34,6 +34,7 @@ import { memoryRateLimiter, type RateLimiter, redisRateLimiter } from './limits/
 import { sendRateLimited } from './limits/rate-limited-response.ts';
 import { createRouterObservability } from './observability.ts';
 import { mergeIdenticalQueries } from './operation-merging.ts';
+import { requestMerging } from './request-merging.ts';
 import { SignedDataSource } from './signed-data-source.ts';
 import { subgraphHttp } from './subgraph-http.ts';
 import { subgraphResilience } from './subgraph-resilience.ts';
@@ -125,9 +126,11 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
   });
   const gateway = new ApolloGateway({ supergraphSdl: live.gatewaySupergraph, buildService, logger: apolloLogger(log) });
   live.follow(gateway);
-  // Identical queries of one caller in flight together run once (operation-merging.ts).
+  // Identical queries of one caller in flight together run once (operation-merging.ts), and identical
+  // query requests are answered once, in front of Apollo Server (request-merging.ts).
   const queries = mergeIdenticalQueries(gateway.executor);
   gateway.executor = queries.executor;
+  const requests = requestMerging();
   const apollo = new ApolloServer<RouterContext>({
     gateway,
     introspection: config.introspection,
@@ -213,7 +216,12 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
         requestId: currentRequestScope()?.requestId ?? randomUUID(),
         identity: caller.identity,
       }),
-      { bodyLimit: config.maxBodyBytes, maxBatchSize: config.maxBatchSize, timeoutMs: config.requestTimeoutMs },
+      {
+        bodyLimit: config.maxBodyBytes,
+        maxBatchSize: config.maxBatchSize,
+        timeoutMs: config.requestTimeoutMs,
+        around: (text, execute) => requests.around(text, caller.identity, headerValue(req, 'accept') ?? '', execute),
+      },
     );
   };
 
@@ -229,6 +237,11 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
   });
   observability.metrics.gaugeReader('graphql_subscriptions_open', 'Client subscriptions open on this router.', () =>
     subscriptions.subscribers(),
+  );
+  observability.metrics.gaugeReader(
+    'router_requests_merged',
+    'Query requests answered with an identical request’s answer, since start (request-merging.ts); they skip Apollo Server, so its per-operation metrics do not count them.',
+    () => requests.merged,
   );
   observability.metrics.gaugeReader(
     'router_queries_merged',

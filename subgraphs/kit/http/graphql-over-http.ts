@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type ApolloServer, type BaseContext, HeaderMap } from '@apollo/server';
+import { type ApolloServer, type BaseContext, HeaderMap, type HTTPGraphQLResponse } from '@apollo/server';
 
 /**
  * GraphQL over HTTP on Node's own `http` module, without a web framework:
@@ -94,6 +94,11 @@ export type ServeOptions = {
    * an answer not ready then 504, both with the code REQUEST_TIMEOUT.
    */
   timeoutMs?: number;
+  /**
+   * Wraps the execution of a request whose raw body is `text` ('' for a GET):
+   * the router merges identical requests in flight here (router/request-merging.ts).
+   */
+  around?: (text: string, execute: () => Promise<HTTPGraphQLResponse>) => Promise<HTTPGraphQLResponse>;
 };
 
 const TIMED_OUT = Symbol('timed out');
@@ -112,8 +117,8 @@ export async function serveGraphQL<Context extends BaseContext>(
   const url = new URL(req.url ?? '/', 'http://localhost');
   const deadline = options.timeoutMs === undefined ? undefined : Date.now() + options.timeoutMs;
   let body: unknown;
+  let text: string | typeof TIMED_OUT = '';
   if (req.method === 'POST') {
-    let text: string | typeof TIMED_OUT;
     try {
       text = await beforeDeadline(readBody(req, options.bodyLimit ?? DEFAULT_BODY_LIMIT_BYTES), deadline);
     } catch (error) {
@@ -143,13 +148,12 @@ export async function serveGraphQL<Context extends BaseContext>(
     sendError(res, 400, 'BATCH_TOO_LARGE', `${rule}; received ${body.length}`);
     return;
   }
-  const response = await beforeDeadline(
+  const execute = () =>
     apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
       context,
-    }),
-    deadline,
-  );
+    });
+  const response = await beforeDeadline(options.around ? options.around(text, execute) : execute(), deadline);
   if (response === TIMED_OUT) {
     // The work may still finish; its answer is dropped. Subgraph fetches have shorter timeouts of their own.
     sendError(res, 504, 'REQUEST_TIMEOUT', `the answer was not ready within ${options.timeoutMs} ms`);

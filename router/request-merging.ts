@@ -1,0 +1,97 @@
+import type { HTTPGraphQLResponse } from '@apollo/server';
+import { Kind, parse } from 'graphql';
+import type { Identity } from '../subgraphs/kit/auth/identity.ts';
+import { identityKey } from './identity-signing.ts';
+
+/** Distinct request bodies whose kind is remembered; past that the memory starts over. */
+const MAX_KNOWN_BODIES = 1_000;
+
+export type RequestMerging = {
+  /**
+   * Runs `execute` for a request with raw body `text` from `identity`, or,
+   * when an identical query request is already being answered, returns that
+   * answer instead.
+   */
+  around(text: string, identity: Identity, accept: string, execute: () => Promise<HTTPGraphQLResponse>): Promise<HTTPGraphQLResponse>;
+  /** Requests answered with an identical request's answer, since start (for /metrics). */
+  readonly merged: number;
+};
+
+/**
+ * Identical HTTP requests in flight together are answered once: a POST whose
+ * body is byte for byte the same as one being answered, from the same caller
+ * (kind, subject, scopes) and accepting the same media types, gets that
+ * request's answer. It is operation merging (operation-merging.ts) moved in
+ * front of Apollo Server: the follower skips parsing its JSON, the request
+ * pipeline and serializing the answer, and writes the finished bytes.
+ *
+ * Only a body holding one query is merged (never a mutation, subscription or
+ * batch); which bodies those are is learned by parsing each distinct body
+ * once. Everything that decides an answer is in the key or done before this
+ * (credentials, CSRF and rate limits, in server.ts): the operation limits and
+ * auth rules Apollo Server applies depend only on the body and the caller, so
+ * an identical request would be refused or answered identically. A streamed
+ * (incremental) answer cannot be shared; its followers run on their own.
+ */
+export function requestMerging(): RequestMerging {
+  const singleQuery = new Map<string, boolean>();
+  const answering = new Map<string, Promise<HTTPGraphQLResponse>>();
+  let merged = 0;
+
+  const isSingleQuery = (text: string) => {
+    let known = singleQuery.get(text);
+    if (known === undefined) {
+      known = holdsOneQuery(text);
+      if (singleQuery.size >= MAX_KNOWN_BODIES) singleQuery.clear();
+      singleQuery.set(text, known);
+    }
+    return known;
+  };
+
+  return {
+    async around(text, identity, accept, execute) {
+      if (text === '' || !isSingleQuery(text)) return execute();
+      const key = `${identityKey(identity)}\n${accept}\n${text}`;
+      const already = answering.get(key);
+      if (already) {
+        const answer = await already;
+        if (answer.body.kind === 'complete') {
+          merged++;
+          return answer;
+        }
+        return execute();
+      }
+      const answer = execute().finally(() => answering.delete(key));
+      answering.set(key, answer);
+      return answer;
+    },
+    get merged() {
+      return merged;
+    },
+  };
+}
+
+/** Whether a JSON body is one GraphQL request (not a batch) whose chosen operation is a query. */
+function holdsOneQuery(text: string): boolean {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return false;
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return false;
+  const { query, operationName } = body as { query?: unknown; operationName?: unknown };
+  if (typeof query !== 'string' || (operationName !== undefined && operationName !== null && typeof operationName !== 'string'))
+    return false;
+  try {
+    const operations = parse(query).definitions.filter((definition) => definition.kind === Kind.OPERATION_DEFINITION);
+    const chosen = operationName
+      ? operations.find((operation) => operation.name?.value === operationName)
+      : operations.length === 1
+        ? operations[0]
+        : undefined;
+    return chosen?.operation === 'query';
+  } catch {
+    return false;
+  }
+}
