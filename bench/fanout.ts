@@ -185,6 +185,18 @@ export async function runFanout(
   }
 }
 
+/** A run that ended in an exception (a router that fell over, a subgraph that stopped answering): reported, not fatal. */
+export function failedFanout(options: Pick<FanoutOptions, 'subscribers' | 'changes'>, reason: string): FanoutResult {
+  return {
+    ...emptyDelivery([]),
+    subscribers: options.subscribers,
+    changes: options.changes,
+    seconds: 0,
+    eventsPerSecond: 0,
+    failure: reason,
+  };
+}
+
 function emptyDelivery(errorSamples: string[]): FanoutDelivery {
   return {
     delivered: 0,

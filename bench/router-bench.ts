@@ -25,7 +25,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { createTokenMinter } from '../subgraphs/kit/auth/jwt.ts';
 import { type ProfileSummary, profileIn, profileSection, summarizeProfile } from './cpu-profile.ts';
-import { FANOUT_SKUS, fanoutLevels, runFanout } from './fanout.ts';
+import { FANOUT_SKUS, failedFanout, fanoutLevels, runFanout } from './fanout.ts';
 import { type LoadOptions, type LoadRequest, type LoadResult, runLoad } from './load.ts';
 import { BENCH_CALLER } from './peers/shared.ts';
 import { type BenchResults, type BenchSettings, chartPanels, markdownReport, type Run, runLine, summarize, svgChart } from './report.ts';
@@ -89,6 +89,20 @@ if (unknown.length) {
 }
 const selected = (key: string) => workloadKeys.includes(key);
 const progress = (line: string) => process.stderr.write(`${line}\n`);
+
+/** An error's message with its causes (fetch's own message is only "fetch failed"; the reason is in `cause`). */
+function describeError(error: unknown): string {
+  const parts: string[] = [];
+  for (
+    let current = error as { message?: unknown; code?: unknown; cause?: unknown } | undefined, depth = 0;
+    current && depth < 4;
+    depth++
+  ) {
+    parts.push(`${current.message ?? current}${typeof current.code === 'string' ? ` (${current.code})` : ''}`);
+    current = current.cause as typeof current;
+  }
+  return parts.join(': ');
+}
 
 /** Measures the usage of the subgraphs' process and a router around `work`; `startWindow` restarts the window (after a warm-up). */
 async function measured<T>(
@@ -321,22 +335,27 @@ try {
       progress(`${fanoutTitle} (${subscribers} subscribers, ${changes} changes), round ${round}/${settings.rounds}`);
       for (const router of routers.filter((r) => r.subscriptions)) {
         const running = await startRouter(router, system.env, system.subgraphUrls);
+        const subscriptionsBefore = system.subscriptionsStarted();
+        let run: FanoutRun;
         try {
-          const subscriptionsBefore = system.subscriptionsStarted();
           const { value: result, usage } = await measured(
             system,
             running,
             (startWindow) => runFanout(running.url, headers, keeper, warehouses, { subscribers, changes, progress }, startWindow),
             (result) => result.delivered,
           );
-          const upstreamSubscriptions = system.subscriptionsStarted() - subscriptionsBefore;
-          const run: FanoutRun = { router: router.key, round, result, upstreamSubscriptions, ...usage };
-          fanoutRuns.push(run);
-          progress(`${fanoutRunLine(run, router.label)}  ${step()}`);
-          if (result.errorSamples.length) progress(`      first error: ${result.errorSamples[0]?.slice(0, 200)}`);
+          run = { router: router.key, round, result, upstreamSubscriptions: system.subscriptionsStarted() - subscriptionsBefore, ...usage };
+        } catch (error) {
+          // One router's run falling over is a result to report (ours failing still fails the bench, below), not the end of the bench.
+          const result = failedFanout({ subscribers, changes }, `the run failed: ${describeError(error)}`);
+          const usage = { peakRss: running.peakRss(), routerCores: 0, subgraphCores: 0, subgraphFetches: 0, sqlStatements: 0 };
+          run = { router: router.key, round, result, upstreamSubscriptions: system.subscriptionsStarted() - subscriptionsBefore, ...usage };
         } finally {
           await running.stop();
         }
+        fanoutRuns.push(run);
+        progress(`${fanoutRunLine(run, router.label)}  ${step()}`);
+        if (run.result.errorSamples.length) progress(`      first error: ${run.result.errorSamples[0]?.slice(0, 200)}`);
       }
     }
   }
@@ -379,7 +398,7 @@ try {
     if (problems) fail(`our router's fan-out, round ${run.round}: ${problems}`);
   }
 } catch (error) {
-  fail(`bench failed: ${(error as Error).stack ?? error}`);
+  fail(`bench failed: ${describeError(error)}\n${(error as Error).stack ?? ''}`);
 } finally {
   await system.close();
 }
