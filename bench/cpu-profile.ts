@@ -100,6 +100,7 @@ const percent = (share: number) => `${(share * 100).toFixed(1)}%`;
 export function profileSection(profiles: { workload: string; requestsPerSecond: number; summary: ProfileSummary }[]): string {
   if (!profiles.length) return '';
   const lines = [
+    '',
     '## Where our router spends its time',
     '',
     'A separate run per workload, not counted above: our router under the same load with `node --cpu-prof`, its samples from the counted window (its start and the warm-up left out) grouped by where the code lives. Shares are of the busy time; "idle" is the share of the window the router waited for work (for the subgraphs, or for clients).',
