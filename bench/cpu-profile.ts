@@ -34,7 +34,6 @@ const PARTS: [string, (url: string, name: string) => boolean][] = [
     (url) => /node_modules\/(@apollo\/server|negotiator|content-type|whatwg-mimetype)\//.test(url),
   ],
   ['graphql-js (validation, variables, visitors)', (url) => /node_modules\/graphql\//.test(url)],
-  ['undici (subgraph fetches)', (url) => /node_modules\/undici\//.test(url) || url.startsWith('node:internal/deps/undici')],
   ['our router (router/)', (url) => /\/router\//.test(url) && !url.includes('node_modules')],
   ['our kit (subgraphs/kit/: HTTP adapter, logs, metrics)', (url) => /\/subgraphs\/kit\//.test(url)],
   ['other packages', (url) => url.includes('node_modules')],

@@ -39,7 +39,7 @@ const sharedDefaultHttp = () => {
  * The request's id (`x-request-id`) and, when tracing, the fetch span's
  * `traceparent` go along, and each fetch is measured (router/observability.ts).
  *
- * Fetches go over undici's keep-alive pool, and identical read fetches in
+ * Fetches go over a keep-alive pool, and identical read fetches in
  * flight at once are merged (subgraph-http.ts): the gateway's own HTTP path
  * (`sendRequest`) is replaced, its handling of the answer is not.
  */

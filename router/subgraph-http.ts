@@ -1,4 +1,4 @@
-import { Agent, request } from 'undici';
+import { Agent, type IncomingMessage, request } from 'node:http';
 
 /** A subgraph's answer to one POST, read whole: the gateway needs all of it before it can go on. */
 export type SubgraphAnswer = {
@@ -27,17 +27,22 @@ export type SubgraphHttp = {
   close(): Promise<void>;
 };
 
+/** Longest a pooled socket idles, unless the subgraph announces a shorter keep-alive. */
+const IDLE_SOCKET_MS = 30_000;
+
 /**
- * How the router talks HTTP to its subgraphs: undici over a keep-alive pool
- * per subgraph, and identical read fetches in flight at the same moment merged
- * into one.
+ * How the router talks HTTP to its subgraphs: Node's own client over a
+ * keep-alive pool, and identical read fetches in flight at the same moment
+ * merged into one.
  *
- * Why undici: the gateway's default fetcher (make-fetch-happen over
- * node-fetch) builds a Request, an agent lookup and header objects per fetch,
- * and its idle sockets outlive Node's 5 s server keep-alive, so a busy router
- * sent requests into sockets the subgraph had just closed (ECONNRESET, which
- * then opened circuit breakers). undici reuses connections and honours the
- * server's `Keep-Alive: timeout` hint, closing its side first.
+ * Why not the gateway's default fetcher: make-fetch-happen over node-fetch
+ * builds a Request, an agent lookup and header objects per fetch, and its idle
+ * sockets outlived Node's 5 s server keep-alive, so a busy router sent
+ * requests into sockets the subgraph had just closed (ECONNRESET, which then
+ * opened circuit breakers). Node's agent honours the server's `Keep-Alive:
+ * timeout` hint once it has an idle timeout of its own, and closes its side a
+ * second before the server would. (undici was as fast here and cost 15-30 MB
+ * more memory per process just to load.)
  *
  * Why merging: many clients asking for the same page at once make the query
  * planner produce byte-identical fetches (same subgraph, same operation and
@@ -48,23 +53,35 @@ export type SubgraphHttp = {
  * its result in place and must not see another request's changes.
  */
 export function subgraphHttp(): SubgraphHttp {
-  const pool = new Agent({ keepAliveTimeout: 4_000, keepAliveMaxTimeout: 30_000 });
+  // The idle timeout also makes the agent honour the subgraphs' shorter Keep-Alive hint (see above).
+  const pool = new Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS, maxFreeSockets: 64 });
   const inFlight = new Map<string, Promise<SubgraphAnswer>>();
   let shared = 0;
 
-  const send = async (url: string, headers: Record<string, string>, body: string, signal: AbortSignal | undefined) => {
-    const response = await request(url, { method: 'POST', headers, body, signal, dispatcher: pool });
-    const header = (name: string) => {
-      const value = response.headers[name];
-      return Array.isArray(value) ? value.join(', ') : value;
-    };
-    return {
-      status: response.statusCode,
-      contentType: header('content-type') ?? '',
-      cacheControl: header('cache-control'),
-      text: await response.body.text(),
-    };
-  };
+  const send = (url: string, headers: Record<string, string>, body: string, signal: AbortSignal | undefined) =>
+    new Promise<SubgraphAnswer>((resolve, reject) => {
+      const sent = request(url, {
+        method: 'POST',
+        headers: { ...headers, 'content-length': Buffer.byteLength(body) },
+        agent: pool,
+        signal,
+      });
+      sent.once('error', reject);
+      sent.once('response', (response: IncomingMessage) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.once('error', reject);
+        response.once('end', () =>
+          resolve({
+            status: response.statusCode ?? 0,
+            contentType: response.headers['content-type'] ?? '',
+            cacheControl: response.headers['cache-control'],
+            text: Buffer.concat(chunks).toString('utf8'),
+          }),
+        );
+      });
+      sent.end(body);
+    });
 
   return {
     post(url, headers, body, signal, shareKey) {
@@ -81,6 +98,6 @@ export function subgraphHttp(): SubgraphHttp {
     get shared() {
       return shared;
     },
-    close: () => pool.close(),
+    close: async () => pool.destroy(),
   };
 }

@@ -79,18 +79,9 @@ function classify(error: unknown, timedOut: boolean): Failure | null {
   return null;
 }
 
-/** undici's codes for a connection that failed or went silent (its own, beside the system's E... codes). */
-const CONNECTION_FAILURES = new Set([
-  'UND_ERR_SOCKET',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_CLOSED',
-  'UND_ERR_HEADERS_TIMEOUT',
-  'UND_ERR_BODY_TIMEOUT',
-]);
-
 function errorCode(error: unknown): string | undefined {
   for (let current = error as { code?: unknown; errno?: unknown; cause?: unknown } | undefined, depth = 0; current && depth < 4; depth++) {
-    if (typeof current.code === 'string' && (/^E[A-Z]+$/.test(current.code) || CONNECTION_FAILURES.has(current.code))) return current.code;
+    if (typeof current.code === 'string' && /^E[A-Z]+$/.test(current.code)) return current.code;
     if (typeof current.errno === 'string' && /^E[A-Z]+$/.test(current.errno)) return current.errno;
     current = current.cause as typeof current;
   }
