@@ -1,5 +1,6 @@
 /** The load generator's process (see load.ts): gets its options over IPC, answers with LoadMessages. */
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
+import { postText } from '../subgraphs/kit/http/post-text.ts';
 import { type CreatedOrder, type LoadMessage, type LoadOptions, type LoadRequest, type LoadResult, UNIQUE } from './load.ts';
 import { checkPlacement } from './placement.ts';
 import { percentile } from './stats.ts';
@@ -13,30 +14,8 @@ const MAX_KNOWN_BODIES = 8;
 const agent = new Agent({ keepAlive: true, maxSockets: options.connections });
 const target = new URL(options.url);
 
-function post(body: string): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        agent,
-        hostname: target.hostname,
-        port: target.port,
-        path: `${target.pathname}${target.search}`,
-        method: 'POST',
-        headers: { ...options.headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
-        timeout: REQUEST_TIMEOUT_MS,
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', reject);
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error(`no answer within ${REQUEST_TIMEOUT_MS} ms`)));
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+const post = (body: string) =>
+  postText(target, { ...options.headers, 'content-type': 'application/json' }, body, { agent, timeoutMs: REQUEST_TIMEOUT_MS });
 
 /** Unique across the benchmark: this process's id and start, then a counter (idempotency keys must never repeat). */
 const uniquePrefix = `${process.pid}-${Date.now().toString(36)}-`;

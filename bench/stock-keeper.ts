@@ -1,6 +1,6 @@
-import { request } from 'node:http';
 import type { Identity } from '../subgraphs/kit/auth/identity.ts';
 import { IDENTITY_HEADER, signIdentity } from '../subgraphs/kit/auth/identity-header.ts';
+import { postText } from '../subgraphs/kit/http/post-text.ts';
 import type { BenchSystem } from './system.ts';
 
 /**
@@ -29,10 +29,13 @@ export type StockKeeper = ReturnType<typeof stockKeeper>;
 
 export function stockKeeper(system: BenchSystem) {
   const graphql = async <T>(query: string, variables: Record<string, unknown>): Promise<T> => {
-    const { status, text } = await postOnce(
+    // A connection per request: the keeper asks every few seconds at most, and a pooled connection left idle
+    // until the subgraph's keep-alive timeout could be reset under the next request (a full run lost a round to that).
+    const { status, text } = await postText(
       system.subgraphUrls.stock,
       { 'content-type': 'application/json', [IDENTITY_HEADER]: signIdentity(KEEPER, system.secrets.internalAuthSecret) },
       JSON.stringify({ query, variables }),
+      { agent: false },
     );
     const body = JSON.parse(text) as { data?: T; errors?: unknown[] };
     if (status !== 200 || body.errors) {
@@ -117,24 +120,4 @@ export function stockKeeper(system: BenchSystem) {
   }
 
   return { levels, adjust, restock, newestMovement, movementsSince, discrepancies };
-}
-
-/**
- * One POST on a connection of its own. The keeper sends a request every few
- * seconds at most; a pooled connection would sit idle until the subgraph's
- * keep-alive timeout and could be reset under the next request (a full run
- * lost a fan-out round to that once).
- */
-function postOnce(url: string, headers: Record<string, string>, body: string): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const sent = request(url, { method: 'POST', headers: { ...headers, 'content-length': Buffer.byteLength(body) }, agent: false });
-    sent.once('error', reject);
-    sent.once('response', (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.once('error', reject);
-      response.once('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-    });
-    sent.end(body);
-  });
 }

@@ -1,5 +1,6 @@
 import type { Identity } from '../subgraphs/kit/auth/identity.ts';
 import { signIdentity } from '../subgraphs/kit/auth/identity-header.ts';
+import { BoundedMap } from '../subgraphs/kit/bounded-map.ts';
 
 /** A signed header lives 60 s (the kit's default); reused for its first 20 s, every use has 40 s or more left. */
 const REUSE_MS = 20_000;
@@ -19,13 +20,12 @@ export type IdentitySigner = (identity: Identity) => string;
  * (subgraph-http.ts).
  */
 export function identitySigner(secret: string, now: () => number = Date.now): IdentitySigner {
-  const signed = new Map<string, { header: string; at: number }>();
+  const signed = new BoundedMap<string, { header: string; at: number }>(MAX_CALLERS);
   return (identity) => {
     const key = identityKey(identity);
     const at = now();
     const known = signed.get(key);
     if (known && at - known.at < REUSE_MS) return known.header;
-    if (signed.size >= MAX_CALLERS) signed.clear();
     const header = signIdentity(identity, secret, undefined, at);
     signed.set(key, { header, at });
     return header;

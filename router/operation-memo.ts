@@ -1,4 +1,5 @@
 import type { DocumentNode, GraphQLSchema, OperationDefinitionNode } from 'graphql';
+import { BoundedMap } from '../subgraphs/kit/bounded-map.ts';
 
 /** Variable sets remembered per operation; past that its memory starts over (ids and search words vary without end). */
 const MAX_VARIABLE_SETS = 64;
@@ -21,7 +22,7 @@ type Computation<T> = (
  * changed by their users.
  */
 export function perOperation<T>(compute: Computation<T>): Computation<T> {
-  const bySchema = new WeakMap<GraphQLSchema, WeakMap<OperationDefinitionNode, Map<string, T>>>();
+  const bySchema = new WeakMap<GraphQLSchema, WeakMap<OperationDefinitionNode, BoundedMap<string, T>>>();
   return (schema, document, operation, variables) => {
     let byOperation = bySchema.get(schema);
     if (!byOperation) {
@@ -30,14 +31,13 @@ export function perOperation<T>(compute: Computation<T>): Computation<T> {
     }
     let byVariables = byOperation.get(operation);
     if (!byVariables) {
-      byVariables = new Map();
+      byVariables = new BoundedMap(MAX_VARIABLE_SETS);
       byOperation.set(operation, byVariables);
     }
     const key = JSON.stringify(variables);
     const known = byVariables.get(key);
     if (known !== undefined) return known;
     const result = compute(schema, document, operation, variables);
-    if (byVariables.size >= MAX_VARIABLE_SETS) byVariables.clear();
     byVariables.set(key, result);
     return result;
   };

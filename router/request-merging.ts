@@ -1,6 +1,7 @@
 import type { HTTPGraphQLResponse } from '@apollo/server';
 import { Kind, parse } from 'graphql';
 import type { Identity } from '../subgraphs/kit/auth/identity.ts';
+import { BoundedMap } from '../subgraphs/kit/bounded-map.ts';
 import { identityKey } from './identity-signing.ts';
 
 /** Distinct request bodies whose kind is remembered; past that the memory starts over. */
@@ -34,7 +35,7 @@ export type RequestMerging = {
  * (incremental) answer cannot be shared; its followers run on their own.
  */
 export function requestMerging(): RequestMerging {
-  const singleQuery = new Map<string, boolean>();
+  const singleQuery = new BoundedMap<string, boolean>(MAX_KNOWN_BODIES);
   const answering = new Map<string, Promise<HTTPGraphQLResponse>>();
   let merged = 0;
 
@@ -42,7 +43,6 @@ export function requestMerging(): RequestMerging {
     let known = singleQuery.get(text);
     if (known === undefined) {
       known = holdsOneQuery(text);
-      if (singleQuery.size >= MAX_KNOWN_BODIES) singleQuery.clear();
       singleQuery.set(text, known);
     }
     return known;

@@ -1,4 +1,5 @@
-import { Agent, type IncomingMessage, request } from 'node:http';
+import { Agent } from 'node:http';
+import { postText } from '../subgraphs/kit/http/post-text.ts';
 
 /** A subgraph's answer to one POST, read whole: the gateway needs all of it before it can go on. */
 export type SubgraphAnswer = {
@@ -58,30 +59,15 @@ export function subgraphHttp(): SubgraphHttp {
   const inFlight = new Map<string, Promise<SubgraphAnswer>>();
   let shared = 0;
 
-  const send = (url: string, headers: Record<string, string>, body: string, signal: AbortSignal | undefined) =>
-    new Promise<SubgraphAnswer>((resolve, reject) => {
-      const sent = request(url, {
-        method: 'POST',
-        headers: { ...headers, 'content-length': Buffer.byteLength(body) },
-        agent: pool,
-        signal,
-      });
-      sent.once('error', reject);
-      sent.once('response', (response: IncomingMessage) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.once('error', reject);
-        response.once('end', () =>
-          resolve({
-            status: response.statusCode ?? 0,
-            contentType: response.headers['content-type'] ?? '',
-            cacheControl: response.headers['cache-control'],
-            text: Buffer.concat(chunks).toString('utf8'),
-          }),
-        );
-      });
-      sent.end(body);
-    });
+  const send = async (url: string, headers: Record<string, string>, body: string, signal: AbortSignal | undefined) => {
+    const answer = await postText(url, headers, body, { agent: pool, signal });
+    return {
+      status: answer.status,
+      contentType: answer.headers['content-type'] ?? '',
+      cacheControl: answer.headers['cache-control'],
+      text: answer.text,
+    };
+  };
 
   return {
     post(url, headers, body, signal, shareKey) {

@@ -7,6 +7,7 @@ import {
   type RemoteKeySet,
 } from '../../subgraphs/kit/auth/jwt.ts';
 import type { Secrets } from '../../subgraphs/kit/auth/secrets.ts';
+import { BoundedMap } from '../../subgraphs/kit/bounded-map.ts';
 import type { ApiKeyLookup } from './api-keys.ts';
 
 /**
@@ -97,13 +98,12 @@ const MAX_REMEMBERED_TOKENS = 10_000;
  * Refused tokens are not remembered: each is checked again (and refused).
  */
 function verifiedTokenMemory(verify: (token: string) => Promise<Identity>, now: () => number = Date.now) {
-  const verified = new Map<string, { identity: Identity; until: number }>();
+  const verified = new BoundedMap<string, { identity: Identity; until: number }>(MAX_REMEMBERED_TOKENS);
   return async (token: string): Promise<Identity> => {
     const at = now();
     const known = verified.get(token);
     if (known && at < known.until) return known.identity;
     const identity = await verify(token);
-    if (verified.size >= MAX_REMEMBERED_TOKENS) verified.clear();
     verified.set(token, { identity, until: Math.min(at + VERIFIED_TOKEN_MEMORY_MS, expiryOf(token)) });
     return identity;
   };

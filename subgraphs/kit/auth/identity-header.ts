@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { BoundedMap } from '../bounded-map.ts';
 import type { Identity, IdentityKind } from './identity.ts';
 
 /**
@@ -70,7 +71,7 @@ export function verifyIdentity(header: string | undefined, secret: string, now =
  * dropped), and their identities are frozen since requests now share them.
  */
 export function identityVerifier(secret: string, maxEntries = 1000): (header: string | undefined, now?: number) => VerifyResult {
-  const accepted = new Map<string, { result: VerifyResult; expiresAtMs: number }>();
+  const accepted = new BoundedMap<string, { result: VerifyResult; expiresAtMs: number }>(maxEntries);
   return (header, now = Date.now()) => {
     if (!header) return verifyIdentity(header, secret, now);
     const known = accepted.get(header);
@@ -79,7 +80,6 @@ export function identityVerifier(secret: string, maxEntries = 1000): (header: st
     if (result.ok) {
       Object.freeze(result.identity.scopes);
       Object.freeze(result.identity);
-      if (accepted.size >= maxEntries) accepted.clear();
       accepted.set(header, { result: Object.freeze(result), expiresAtMs: expiryOf(header) * 1000 });
     }
     return result;
