@@ -1,5 +1,5 @@
-import { generateKeyPairSync } from 'node:crypto';
-import { decodeProtectedHeader } from 'jose';
+import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
+import { decodeProtectedHeader, SignJWT } from 'jose';
 import { createTokenMinter, createTokenVerifier, jwksOf } from './jwt.ts';
 
 const settings = { issuer: 'commerce-supergraph', audience: 'commerce-supergraph' };
@@ -47,5 +47,20 @@ describe('bearer tokens', () => {
     ).toString('base64url');
     await expect(verify(`${header}.${forgedClaims}.${signature}`)).rejects.toThrow(/signature/);
     await expect(verify('not-a-token')).rejects.toThrow(/not a JWT/);
+  });
+
+  it('are refused when correctly signed but without an expiry', async () => {
+    const verify = await createTokenVerifier(current.publicKey, settings);
+    const kid = decodeProtectedHeader(
+      await (await createTokenMinter(current.privateKey, settings))({ subject: 'm-1', kind: 'member', scopes: [] }),
+    ).kid;
+    const forever = await new SignJWT({ kind: 'member', scope: '' })
+      .setProtectedHeader({ alg: 'EdDSA', kid })
+      .setSubject('m-1')
+      .setIssuer(settings.issuer)
+      .setAudience(settings.audience)
+      .setIssuedAt()
+      .sign(createPrivateKey(current.privateKey));
+    await expect(verify(forever)).rejects.toThrow(/"exp" claim/);
   });
 });

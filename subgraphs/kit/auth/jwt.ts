@@ -110,7 +110,13 @@ export async function createTokenVerifier(
   const verifyWith = async (key: Parameters<typeof jwtVerify>[1] | RemoteKeySet, token: string, algorithms: string[]) => {
     try {
       return (
-        await jwtVerify(token, key as Parameters<typeof jwtVerify>[1], { issuer: settings.issuer, audience: settings.audience, algorithms })
+        await jwtVerify(token, key as Parameters<typeof jwtVerify>[1], {
+          issuer: settings.issuer,
+          audience: settings.audience,
+          algorithms,
+          // A token without an expiry would be good forever once leaked; refuse it outright.
+          requiredClaims: ['exp'],
+        })
       ).payload;
     } catch (error) {
       if (error instanceof InvalidTokenError) throw error;
