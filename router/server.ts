@@ -233,6 +233,8 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
     urlOf,
     secret,
     limitOperation: operationLimitCheck(config.operationLimits),
+    limits: config.subscriptionLimits,
+    rateLimit: checkLimits,
     log,
   });
   observability.metrics.gaugeReader('graphql_subscriptions_open', 'Client subscriptions open on this router.', () =>
@@ -257,6 +259,11 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
     'graphql_subscription_upstreams_open',
     'Upstream subscriptions to subgraphs (one per shared group).',
     () => subscriptions.upstreams(),
+  );
+  observability.metrics.gaugeReader(
+    'graphql_subscription_upstream_sockets_open',
+    'Sockets to subgraphs carrying the upstream subscriptions (many subscriptions share one).',
+    () => subscriptions.upstreamSockets(),
   );
 
   return {

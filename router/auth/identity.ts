@@ -110,7 +110,7 @@ function verifiedTokenMemory(verify: (token: string) => Promise<Identity>, now: 
 }
 
 /** The `exp` of a token that has just verified, in milliseconds (0, remembered for no time, when it has none). */
-function expiryOf(token: string): number {
+export function expiryOf(token: string): number {
   try {
     const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { exp?: unknown };
     return typeof claims.exp === 'number' ? claims.exp * 1000 : 0;

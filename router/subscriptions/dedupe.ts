@@ -27,7 +27,7 @@ type Group<Result> = {
 
 export type SubscriptionHub<Event, Result> = {
   /** A stream of results for one subscriber: it joins the group of `key`, opening it if it is the first. */
-  join(key: string, source: () => GroupSource<Event, Result>): Channel<Result>;
+  join(key: string, source: () => GroupSource<Event, Result>, onLeave?: () => void): Channel<Result>;
   /** Groups open now, i.e. upstream subscriptions. */
   groups(): number;
   /** Subscribers across all groups. */
@@ -95,15 +95,21 @@ export function createSubscriptionHub<Event, Result>(): SubscriptionHub<Event, R
   };
 
   return {
-    join(key, source) {
+    join(key, source, onLeave) {
       const existing = groups.get(key);
       if (existing) {
-        const channel = createChannel<Result>(() => leave(key, existing, channel));
+        const channel = createChannel<Result>(() => {
+          leave(key, existing, channel);
+          onLeave?.();
+        });
         existing.members.add(channel);
         return channel;
       }
       const group: Group<Result> = { members: new Set(), close: () => undefined, queue: Promise.resolve(), done: false };
-      const channel = createChannel<Result>(() => leave(key, group, channel));
+      const channel = createChannel<Result>(() => {
+        leave(key, group, channel);
+        onLeave?.();
+      });
       group.members.add(channel);
       groups.set(key, group);
       group.close = start(key, source(), group);

@@ -20,11 +20,14 @@ import type { Logger } from '../../subgraphs/kit/log.ts';
 import { REQUEST_ID_HEADER, requestIdFrom } from '../../subgraphs/kit/request-scope.ts';
 import type { IdentityResolver } from '../auth/identity.ts';
 import type { OperationLimitCheck } from '../limits/operation-limits.ts';
+import type { Decision } from '../limits/rate-limit.ts';
+import { watchAccess } from './access-watch.ts';
 import { subscriptionRefusal } from './authorize.ts';
 import { createSubscriptionHub, sharedSubscriptionKey } from './dedupe.ts';
 import type { SubscriptionGraph } from './graph.ts';
 import type { SubscriptionPlan } from './plan.ts';
-import { openUpstream } from './upstream.ts';
+import { createSubscriptionLimits, type SubscriptionLimitSettings, type SubscriptionTicket } from './subscription-limits.ts';
+import { createUpstreamPool } from './upstream.ts';
 
 export type SubscriptionServerOptions = {
   /**
@@ -42,12 +45,20 @@ export type SubscriptionServerOptions = {
   keepAliveMs?: number;
   /** The HTTP path's depth, alias and cost limits (limits/operation-limits.ts), checked before validation. */
   limitOperation?: OperationLimitCheck;
+  /** Open subscriptions allowed per socket, per caller and in all (subscription-limits.ts). */
+  limits?: SubscriptionLimitSettings;
+  /** The caller's rate limit, the same bucket HTTP requests draw from: every subscribe message takes a token. */
+  rateLimit?: (identity: Identity) => Promise<Decision>;
+  /** How often an API key holder's key is checked again while its socket is open; default 1 s. */
+  apiKeyRecheckMs?: number;
   log: Logger;
 };
 
 export type SubscriptionServer = {
   /** Upstream subscriptions open now (one per shared group). */
   upstreams(): number;
+  /** Sockets to subgraphs open now, which carry the upstream subscriptions. */
+  upstreamSockets(): number;
   subscribers(): number;
   close(): Promise<void>;
 };
@@ -64,6 +75,8 @@ type PreparedSubscription = {
   document: string;
   operationName: string | undefined;
   variables: Record<string, unknown>;
+  /** Its place under the subscription limits, given back when it ends. */
+  ticket: SubscriptionTicket;
 };
 
 /** Close codes in graphql-ws's convention: 4401 for a credential that does not check out, 4503 (retry later) when it cannot be checked now. */
@@ -85,10 +98,22 @@ export function attachSubscriptionServer(http: Server, options: SubscriptionServ
   const hub = createSubscriptionHub<FormattedExecutionResult, ExecutionResult>();
   const identities = new WeakMap<object, Identity>();
   const requestIds = new WeakMap<object, string>();
+  // Whose subscriptions count together: a signed-in caller's subject, or an anonymous caller's address.
+  const callerKeys = new WeakMap<object, string>();
+  const limits = createSubscriptionLimits(options.limits ?? { perSocket: 100, perCaller: 500, total: 20_000 });
+  // Every upstream subscription travels over a few shared sockets to its subgraph, signed in as the router.
+  const upstreamPool = createUpstreamPool({
+    connectionParams: () => ({ [IDENTITY_HEADER]: signIdentity(ROUTER_IDENTITY, options.secret) }),
+    log: options.log,
+  });
 
   const wss = webSocketsAt(http, '/graphql');
 
-  const prepare = (identity: Identity, requestId: string, payload: SubscribePayload): PreparedSubscription | readonly GraphQLError[] => {
+  const prepare = (
+    identity: Identity,
+    requestId: string,
+    payload: SubscribePayload,
+  ): Omit<PreparedSubscription, 'ticket'> | readonly GraphQLError[] => {
     const graph = options.graph();
     const { planner } = graph;
     let document: DocumentNode;
@@ -130,68 +155,103 @@ export function attachSubscriptionServer(http: Server, options: SubscriptionServ
   };
 
   const join = (prepared: PreparedSubscription) => {
-    const { graph, identity, requestId, plan, variables, operationName } = prepared;
+    const { graph, identity, requestId, plan, variables, operationName, ticket } = prepared;
     const owner = plan.primary.serviceName;
     // Identical subscriptions planned on different graphs (before and after a reload) do not share.
-    return hub.join(`${graph.id}:${sharedSubscriptionKey(prepared)}`, () => ({
-      open: (sink) => {
-        const url = options.urlOf.get(owner);
-        if (!url) throw new Error(`no URL for subgraph ${owner}`);
-        return openUpstream(
-          {
-            subgraph: owner,
-            url,
-            query: plan.primary.operation,
-            operationName: plan.primary.operationName,
-            variables: Object.fromEntries(
-              (plan.primary.variableUsages ?? []).filter((name) => name in variables).map((name) => [name, variables[name]]),
-            ),
-            connectionParams: () => ({ [IDENTITY_HEADER]: signIdentity(identity, options.secret), [REQUEST_ID_HEADER]: requestId }),
-          },
-          sink,
-        );
-      },
-      complete: (event) => graph.complete({ plan, identity, variables, operationName }, event),
-    }));
+    return hub.join(
+      `${graph.id}:${sharedSubscriptionKey(prepared)}`,
+      () => ({
+        open: (sink) => {
+          const url = options.urlOf.get(owner);
+          if (!url) throw new Error(`no URL for subgraph ${owner}`);
+          return upstreamPool.open(
+            {
+              subgraph: owner,
+              url,
+              query: plan.primary.operation,
+              operationName: plan.primary.operationName,
+              variables: Object.fromEntries(
+                (plan.primary.variableUsages ?? []).filter((name) => name in variables).map((name) => [name, variables[name]]),
+              ),
+              extensions: { [IDENTITY_HEADER]: signIdentity(identity, options.secret), [REQUEST_ID_HEADER]: requestId },
+            },
+            sink,
+          );
+        },
+        complete: (event) => graph.complete({ plan, identity, variables, operationName }, event),
+      }),
+      () => ticket.release(),
+    );
   };
 
   const server = useServer(
     {
       onConnect: async (ctx) => {
         const params = ctx.connectionParams ?? {};
-        const caller = await options.resolveIdentity({
+        const credentials = {
           authorization: stringParam(params.authorization ?? params.Authorization),
           apiKey: stringParam(params['x-api-key']),
-        });
+        };
+        const caller = await options.resolveIdentity(credentials);
         if (!caller.ok) {
           const code = caller.status === 503 ? CANNOT_CHECK_NOW : UNAUTHORIZED;
           ctx.extra.socket.close(code, closeReason(`${code === UNAUTHORIZED ? 'Unauthorized' : 'Unavailable'}: ${caller.reason}`));
           return false;
         }
-        identities.set(ctx.extra.socket, caller.identity);
-        requestIds.set(ctx.extra.socket, requestIdFrom(headerOf(ctx.extra.request.headers[REQUEST_ID_HEADER])));
+        const socket = ctx.extra.socket;
+        identities.set(socket, caller.identity);
+        requestIds.set(socket, requestIdFrom(headerOf(ctx.extra.request.headers[REQUEST_ID_HEADER])));
+        callerKeys.set(socket, callerKeyOf(caller.identity, ctx.extra.request.socket.remoteAddress));
+        const stopWatching = watchAccess(socket, credentials, {
+          resolveIdentity: options.resolveIdentity,
+          recheckMs: options.apiKeyRecheckMs ?? 1000,
+          log: options.log,
+        });
+        socket.once('close', () => {
+          stopWatching();
+          limits.releaseSocket(socket);
+        });
         return true;
       },
-      onSubscribe: (ctx, _id, payload) => {
-        const identity = identities.get(ctx.extra.socket);
+      onSubscribe: async (ctx, _id, payload) => {
+        const socket = ctx.extra.socket;
+        const identity = identities.get(socket);
         if (!identity) return [new GraphQLError('the connection is not initialised', { extensions: { code: 'UNAUTHENTICATED' } })];
-        let prepared: PreparedSubscription | readonly GraphQLError[];
+        const decision = options.rateLimit ? await options.rateLimit(identity) : ({ allowed: true } as const);
+        if (!decision.allowed) {
+          return [
+            new GraphQLError(`too many requests from this caller; retry in ${decision.retryAfterSeconds} s`, {
+              extensions: { code: 'RATE_LIMITED', retryAfterSeconds: decision.retryAfterSeconds },
+            }),
+          ];
+        }
+        let prepared: Omit<PreparedSubscription, 'ticket'> | readonly GraphQLError[];
         try {
-          prepared = prepare(identity, requestIds.get(ctx.extra.socket) ?? requestIdFrom(undefined), payload);
+          prepared = prepare(identity, requestIds.get(socket) ?? requestIdFrom(undefined), payload);
         } catch (error) {
           options.log.error('a subscription could not be planned', error);
           return [new GraphQLError('the subscription could not be planned', { extensions: { code: 'INTERNAL_SERVER_ERROR' } })];
         }
         if (!('plan' in prepared)) return [...prepared];
+        const ticket = limits.reserve(socket, callerKeys.get(socket) ?? 'unknown');
+        if (ticket instanceof GraphQLError) return [ticket];
         // graphql-ws hands these arguments to `subscribe` below; the schema is never executed against.
         return {
           schema: prepared.graph.planner.schema,
           document: prepared.parsed,
           operationName: payload.operationName,
-          contextValue: prepared,
+          contextValue: { ...prepared, ticket },
         };
       },
-      subscribe: (args) => join(args.contextValue as PreparedSubscription),
+      subscribe: (args) => {
+        const prepared = args.contextValue as PreparedSubscription;
+        try {
+          return join(prepared);
+        } catch (error) {
+          prepared.ticket.release();
+          throw error;
+        }
+      },
     },
     wss,
     options.keepAliveMs ?? 12_000,
@@ -199,13 +259,22 @@ export function attachSubscriptionServer(http: Server, options: SubscriptionServ
 
   return {
     upstreams: () => hub.groups(),
+    upstreamSockets: () => upstreamPool.sockets(),
     subscribers: () => hub.subscribers(),
     async close() {
       // Closing the sockets ends every subscriber, and with the last of a group, its upstream.
       await server.dispose();
       hub.close();
+      upstreamPool.close();
     },
   };
+}
+
+/** The router's own identity on its sockets to subgraphs; each subscription carries its subscriber's identity. */
+const ROUTER_IDENTITY: Identity = { kind: 'service', subject: 'router', scopes: [] };
+
+function callerKeyOf(identity: Identity, remoteAddress: string | undefined): string {
+  return identity.kind === 'anonymous' ? `anonymous:${remoteAddress ?? 'unknown'}` : `${identity.kind}:${identity.subject ?? ''}`;
 }
 
 function headerOf(value: string | string[] | undefined): string | undefined {

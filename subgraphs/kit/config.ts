@@ -119,6 +119,8 @@ export type Config = {
   maxBodyBytes: number;
   /** MAX_BATCH_SIZE: operations in one batched request (a JSON array); 0 turns batching off. */
   maxBatchSize: number;
+  /** SUBSCRIPTIONS_PER_SOCKET / _PER_CALLER / _TOTAL: open subscriptions a router allows (TOO_MANY_SUBSCRIPTIONS beyond). */
+  subscriptionLimits: { perSocket: number; perCaller: number; total: number };
   /** REQUEST_TIMEOUT_MS: how long the router gives one HTTP request, body and execution together. */
   requestTimeoutMs: number;
   /** INTROSPECTION / GRAPHIQL: schema introspection and the GraphiQL page; on by default outside production. */
@@ -328,6 +330,11 @@ export function loadConfig(env: Env = process.env): Config {
   };
   const maxBodyBytes = wholeNumber('MAX_BODY_BYTES', 1024 * 1024, 1024, 100 * 1024 * 1024);
   const maxBatchSize = wholeNumber('MAX_BATCH_SIZE', 20, 0, 1000);
+  const subscriptionLimits = {
+    perSocket: wholeNumber('SUBSCRIPTIONS_PER_SOCKET', 100, 1, 100_000),
+    perCaller: wholeNumber('SUBSCRIPTIONS_PER_CALLER', 500, 1, 1_000_000),
+    total: wholeNumber('SUBSCRIPTIONS_TOTAL', 20_000, 1, 10_000_000),
+  };
   const requestTimeoutMs = wholeNumber('REQUEST_TIMEOUT_MS', 30_000, 100, 600_000);
   const introspection = flag('INTROSPECTION', mode !== 'production');
   const graphiql = flag('GRAPHIQL', mode !== 'production');
@@ -409,6 +416,7 @@ export function loadConfig(env: Env = process.env): Config {
     operationLimits,
     maxBodyBytes,
     maxBatchSize,
+    subscriptionLimits,
     requestTimeoutMs,
     introspection,
     graphiql,

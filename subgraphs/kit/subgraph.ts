@@ -3,7 +3,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema, type GraphQLResolverMap } from '@apollo/subgraph';
-import { type DocumentNode, defaultFieldResolver, type GraphQLSchema } from 'graphql';
+import { type DocumentNode, defaultFieldResolver, GraphQLError, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { ANONYMOUS, type Identity } from './auth/identity.ts';
 import { IDENTITY_HEADER, identityVerifier } from './auth/identity-header.ts';
@@ -233,11 +233,24 @@ export async function createSubgraphServer<Loaders>(
         subscriptionsStarted += 1;
       },
       onConnect: (ctx) => verifyIdentity(stringParam(ctx.connectionParams?.[IDENTITY_HEADER])).ok,
-      context: (ctx) => {
-        const verified = verifyIdentity(stringParam(ctx.connectionParams?.[IDENTITY_HEADER]));
+      // The router multiplexes many callers' subscriptions over one socket, so each
+      // subscribe message names its own caller with a signed identity in its extensions;
+      // a socket without one (a single-caller client) is its connection's caller.
+      onSubscribe: (_ctx, _id, payload) => {
+        const perSubscription = payload.extensions?.[IDENTITY_HEADER];
+        if (perSubscription === undefined) return undefined;
+        const verified = verifyIdentity(stringParam(perSubscription));
+        if (verified.ok) return undefined;
+        return [
+          new GraphQLError(`${definition.name} refuses this subscription: ${verified.reason}`, { extensions: { code: 'UNAUTHENTICATED' } }),
+        ];
+      },
+      context: (ctx, _id, payload) => {
+        const perSubscription = payload.extensions?.[IDENTITY_HEADER];
+        const verified = verifyIdentity(stringParam(perSubscription ?? ctx.connectionParams?.[IDENTITY_HEADER]));
         return contextFor(
           verified.ok ? verified.identity : ANONYMOUS,
-          requestIdFrom(stringParam(ctx.connectionParams?.[REQUEST_ID_HEADER])),
+          requestIdFrom(stringParam(payload.extensions?.[REQUEST_ID_HEADER] ?? ctx.connectionParams?.[REQUEST_ID_HEADER])),
         );
       },
     },
