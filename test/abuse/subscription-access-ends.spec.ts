@@ -1,0 +1,84 @@
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import { createTokenMinter } from '../../subgraphs/kit/auth/jwt.ts';
+import { loadSecrets } from '../../subgraphs/kit/auth/secrets.ts';
+import { contractExamples, contractOperation } from '../support/contract.ts';
+import { startTestSystem, type TestSystem } from '../support/system.ts';
+
+/**
+ * An open subscription ends when the credential it was opened with ends, as
+ * an HTTP request would be refused from that moment: a revoked API key's
+ * socket is closed with 4403 within the key cache's window, an expired
+ * token's with 4401 at its expiry. Before, both kept receiving events.
+ */
+const LIVE_STOCK = contractOperation('stock.graphql', 'LiveStock');
+const CREATE_API_KEY = contractOperation('members.graphql', 'CreateApiKey');
+const REVOKE_API_KEY = contractOperation('members.graphql', 'RevokeApiKey');
+
+describe('a subscriber whose access ends', () => {
+  let system: TestSystem;
+  beforeAll(async () => {
+    // The router trusts a key lookup for 1 s here, so a revocation shows within about 2 s.
+    system = await startTestSystem({ label: 'SQLite', mysqlUrl: undefined }, { API_KEY_CACHE_SECONDS: '1' });
+  });
+  afterAll(async () => {
+    await system?.close();
+  });
+
+  /** Subscribes to LiveStock with the given connection params; resolves with the close code once the router closes the socket. */
+  const subscribeUntilClosed = (connectionParams: Record<string, string>) => {
+    let subscribed!: () => void;
+    const started = new Promise<void>((resolve) => {
+      subscribed = resolve;
+    });
+    const closed = new Promise<number>((resolve) => {
+      const client = createClient({
+        url: system.system.routerUrl.replace(/^http/, 'ws'),
+        webSocketImpl: WebSocket,
+        connectionParams,
+        retryAttempts: 0,
+        lazy: false,
+        on: {
+          connected: () => subscribed(),
+          closed: (event) => {
+            resolve((event as { code: number }).code);
+            void client.dispose();
+          },
+        },
+      });
+      client.subscribe(
+        { query: LIVE_STOCK, variables: contractExamples().LiveStock! },
+        { next: () => undefined, error: () => undefined, complete: () => undefined },
+      );
+    });
+    return { started, closed };
+  };
+
+  it('closes a revoked API key’s socket with 4403 within the key cache window', async () => {
+    const admin = await system.staffToken(['members:write']);
+    const created = await system.graphql<{ createApiKey: { apiKey: { id: string }; secret: string } }>(
+      CREATE_API_KEY,
+      { input: { name: 'Dashboard partner', scopes: ['stock:read', 'catalogue:read'] } },
+      admin,
+    );
+    const { apiKey, secret } = created.body.data!.createApiKey;
+    const { started, closed } = subscribeUntilClosed({ 'x-api-key': secret });
+    await started;
+    await system.graphql(REVOKE_API_KEY, { input: { id: apiKey.id } }, admin);
+    const revokedAt = Date.now();
+    expect(await closed).toBe(4403);
+    // The key cache (1 s) plus the recheck interval (1 s), with room for a busy machine.
+    expect(Date.now() - revokedAt).toBeLessThan(10_000);
+  });
+
+  it('closes an expired token’s socket with 4401, not before its expiry', async () => {
+    const secrets = loadSecrets(system.config);
+    const mint = await createTokenMinter(secrets.jwtPrivateKey!, { issuer: system.config.jwtIssuer, audience: system.config.jwtAudience });
+    const token = await mint({ subject: 'staff-short-lived', kind: 'staff', scopes: ['stock:read', 'catalogue:read'], ttlSeconds: 2 });
+    const expiresAt = (JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { exp: number }).exp * 1000;
+    const { started, closed } = subscribeUntilClosed({ authorization: `Bearer ${token}` });
+    await started;
+    expect(await closed).toBe(4401);
+    expect(Date.now()).toBeGreaterThanOrEqual(expiresAt);
+  });
+});
