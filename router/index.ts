@@ -1,6 +1,6 @@
 import { loadSecrets } from '../subgraphs/kit/auth/secrets.ts';
 import { loadConfig } from '../subgraphs/kit/config.ts';
-import { closeOnSignals, exitOnStartupFailure } from '../subgraphs/kit/run.ts';
+import { closeOnSignals, exitOnStartupFailure, survivePromiseRejections } from '../subgraphs/kit/run.ts';
 import { createRouter } from './server.ts';
 import { SupergraphMissingError } from './supergraph.ts';
 
@@ -11,6 +11,7 @@ try {
   const url = await router.listen(config.ports.router);
   console.log(`${'router'.padEnd(10)} ${url}`);
   closeOnSignals(() => router.close());
+  survivePromiseRejections();
   // `kill -HUP <pid>` reloads the supergraph file now (it is also watched); a broken file is logged and ignored.
   process.on('SIGHUP', () => void router.reloadSupergraph());
 } catch (error) {

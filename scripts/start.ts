@@ -1,5 +1,5 @@
 import { loadConfig } from '../subgraphs/kit/config.ts';
-import { closeOnSignals, exitOnStartupFailure } from '../subgraphs/kit/run.ts';
+import { closeOnSignals, exitOnStartupFailure, survivePromiseRejections } from '../subgraphs/kit/run.ts';
 import { startEmbedded } from './embedded.ts';
 
 // `npm start`: the router and every subgraph in this process, one line per service.
@@ -10,6 +10,7 @@ try {
   const system = await startEmbedded(config, { onListening: (service, url) => console.log(`${service.padEnd(10)} ${url}`) });
   console.log('ready; Ctrl-C stops everything');
   closeOnSignals(() => system.close());
+  survivePromiseRejections();
 } catch (error) {
   exitOnStartupFailure(error);
 }

@@ -19,6 +19,22 @@ export function exitOnStartupFailure(error: unknown): never {
 }
 
 /**
+ * A promise rejected with nobody listening is a bug in one request or one
+ * subscription, not a reason to drop every other caller: Node's default
+ * (exit on an unhandled rejection) would let one client's bad luck, or
+ * malice, take the whole process down. It is logged loudly instead, with its
+ * stack, so the bug is found and fixed.
+ */
+export function survivePromiseRejections(): void {
+  process.on('unhandledRejection', (reason) => {
+    console.error(
+      'unhandled promise rejection (the process keeps serving):',
+      reason instanceof Error ? (reason.stack ?? reason.message) : reason,
+    );
+  });
+}
+
+/**
  * Closing drains: servers stop accepting, websockets get 1001, requests in
  * flight finish within SHUTDOWN_GRACE_MS, then the bus and databases close.
  * Should anything hang past `deadlineMs` (default 30 s, Kubernetes' default
@@ -54,6 +70,7 @@ export async function runSubgraph<Loaders>(definition: SubgraphDefinition<Loader
     const url = await server.listen();
     console.log(`${definition.name.padEnd(10)} ${url}`);
     closeOnSignals(() => server.close());
+    survivePromiseRejections();
   } catch (error) {
     exitOnStartupFailure(error);
   }
