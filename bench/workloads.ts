@@ -3,7 +3,7 @@ import type { LoadRequest } from './load.ts';
 /**
  * The benchmark's workloads: each a list of GraphQL requests the load
  * generator sends in turn, with the reference answers captured once from our
- * router. The operations are the public contract's (../shared/contract),
+ * router. The operations are the public contract's (test/contract/),
  * copied here so the benchmark reads nothing outside this repository.
  */
 export type Workload = { name: string; description: string; requests: LoadRequest[] };

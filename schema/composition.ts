@@ -8,7 +8,7 @@ import { subgraphTypeDefs } from '../subgraphs/kit/schema/type-defs.ts';
 /**
  * Static composition: every subgraph's committed SDL, composed by
  * @apollo/composition into the supergraph the router loads and the public API
- * schema clients (and ../shared/contract) validate against. No running
+ * schema clients (and the public contract in test/contract/) validate against. No running
  * services and no Rover binary are needed.
  */
 export const SUBGRAPHS_DIR = join(import.meta.dirname, '..', 'subgraphs');

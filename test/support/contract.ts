@@ -3,10 +3,12 @@ import { join } from 'node:path';
 import { type DocumentNode, Kind, type OperationDefinitionNode, parse, print, visit } from 'graphql';
 
 /**
- * The public contract (../shared/contract) as end-to-end tests use it: the
- * very operations front-end teams and partners send, not copies of them.
+ * The public contract (test/contract/) as end-to-end tests use it: the very
+ * operations front-end teams and partners send. It lives in the repository so
+ * the tests pass from a clone alone; test/contract-copy.spec.ts keeps it equal
+ * to the founders' copy where that is present.
  */
-export const CONTRACT_DIR = join(import.meta.dirname, '..', '..', '..', 'shared', 'contract');
+export const CONTRACT_DIR = join(import.meta.dirname, '..', 'contract');
 
 export function contractExamples(): Record<string, Record<string, unknown>> {
   return JSON.parse(readFileSync(join(CONTRACT_DIR, 'examples.json'), 'utf8')) as Record<string, Record<string, unknown>>;
@@ -20,7 +22,7 @@ export function contractExamples(): Record<string, Record<string, unknown>> {
  */
 export function contractOperation(file: string, name: string, options: { withoutFields?: readonly string[] } = {}): string {
   const path = join(CONTRACT_DIR, file);
-  if (!existsSync(path)) throw new Error(`the public contract is missing: ${path} (expected ../shared beside the project)`);
+  if (!existsSync(path)) throw new Error(`the public contract is missing: ${path} (it belongs in the repository)`);
   const document = parse(readFileSync(path, 'utf8'));
   const operation = document.definitions.find(
     (definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION && definition.name?.value === name,

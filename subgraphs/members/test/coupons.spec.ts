@@ -2,7 +2,7 @@ import { databaseTargets, reportSkippedMysql, type TestEnvironment, testEnvironm
 import { staff } from '../../kit/testing/subgraph-client.ts';
 import { campaignFor, couponCodes, type LoyaltyHarness, member, startLoyaltyHarness } from './loyalty-fixtures.ts';
 
-/** The contract's IssueCoupons example (../shared/contract/examples.json). */
+/** The contract's IssueCoupons example (test/contract/examples.json). */
 const GOLD_NOVEMBER = {
   campaign: 'Gold November',
   tier: 'GOLD',
