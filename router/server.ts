@@ -34,6 +34,7 @@ import { memoryRateLimiter, type RateLimiter, redisRateLimiter } from './limits/
 import { sendRateLimited } from './limits/rate-limited-response.ts';
 import { createRouterObservability } from './observability.ts';
 import { mergeIdenticalQueries } from './operation-merging.ts';
+import { isUnsafePath } from './path-safety.ts';
 import { requestMerging } from './request-merging.ts';
 import { SignedDataSource } from './signed-data-source.ts';
 import { subgraphHttp } from './subgraph-http.ts';
@@ -151,6 +152,10 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
   const jwks = async () => publishedKeys(await localJwks, remoteKeys, log);
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    if (isUnsafePath(req.url ?? '/')) {
+      sendError(res, 404, 'NOT_FOUND', 'no route serves a path with "." or ".." segments, backslashes or encoded separators');
+      return;
+    }
     const path = pathOf(req);
     const method = req.method ?? 'GET';
     if (path === '/metrics') {
