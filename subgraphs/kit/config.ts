@@ -119,6 +119,8 @@ export type Config = {
   maxBodyBytes: number;
   /** MAX_BATCH_SIZE: operations in one batched request (a JSON array); 0 turns batching off. */
   maxBatchSize: number;
+  /** CALLBACK_REVIEW_MAX_ROWS / _MAX_BYTES / CALLBACK_REFUSALS_PER_MINUTE: how much of refused, unsigned payment callbacks payments keeps. */
+  callbackReview: { maxRows: number; maxBytes: number; refusalsPerMinutePerSource: number };
   /** SUBSCRIPTIONS_PER_SOCKET / _PER_CALLER / _TOTAL: open subscriptions a router allows (TOO_MANY_SUBSCRIPTIONS beyond). */
   subscriptionLimits: { perSocket: number; perCaller: number; total: number };
   /** REQUEST_TIMEOUT_MS: how long the router gives one HTTP request, body and execution together. */
@@ -330,6 +332,11 @@ export function loadConfig(env: Env = process.env): Config {
   };
   const maxBodyBytes = wholeNumber('MAX_BODY_BYTES', 1024 * 1024, 1024, 100 * 1024 * 1024);
   const maxBatchSize = wholeNumber('MAX_BATCH_SIZE', 20, 0, 1000);
+  const callbackReview = {
+    maxRows: wholeNumber('CALLBACK_REVIEW_MAX_ROWS', 1000, 1, 1_000_000),
+    maxBytes: wholeNumber('CALLBACK_REVIEW_MAX_BYTES', 8 * 1024 * 1024, 64 * 1024, 1024 * 1024 * 1024),
+    refusalsPerMinutePerSource: wholeNumber('CALLBACK_REFUSALS_PER_MINUTE', 30, 0, 1_000_000),
+  };
   const subscriptionLimits = {
     perSocket: wholeNumber('SUBSCRIPTIONS_PER_SOCKET', 100, 1, 100_000),
     perCaller: wholeNumber('SUBSCRIPTIONS_PER_CALLER', 500, 1, 1_000_000),
@@ -417,6 +424,7 @@ export function loadConfig(env: Env = process.env): Config {
     maxBodyBytes,
     maxBatchSize,
     subscriptionLimits,
+    callbackReview,
     requestTimeoutMs,
     introspection,
     graphiql,

@@ -1,11 +1,10 @@
 import type { Config } from '../kit/config.ts';
 import type { Database } from '../kit/db/database.ts';
 import type { EventRecorder } from '../kit/events/outbox.ts';
-import { newId } from '../kit/ids.ts';
 import type { Logger } from '../kit/log.ts';
 import { parseMoney } from '../kit/money.ts';
+import { keepForReview } from './callback-review.ts';
 import { type Payment, PaymentEntity, RefundEntity } from './entities/payment.entity.ts';
-import { CallbackReviewEntity } from './entities/review.entity.ts';
 import { PAID_TRADE_STATUSES, parseForm, verifyParams } from './providers/alipay.ts';
 import { paymentProviders } from './providers/index.ts';
 import { verifyNotification, type WeChatRefundResult, type WeChatTransaction } from './providers/wechatpay.ts';
@@ -17,8 +16,8 @@ import { completeRefund, failRefund, PAID_STATUSES, settle } from './settlement.
  *
  * Trust comes only from the provider's signature: a callback that does not
  * verify, is stale, names an unknown payment or a different amount changes
- * nothing, is answered with an error and is kept in callback_review with
- * its raw headers and body. A genuine callback changes a payment at most once
+ * nothing, is answered with an error and is kept in callback_review, cut
+ * to what a review needs and within a budget (callback-review.ts). A genuine callback changes a payment at most once
  * (see settlement.ts); its repeats are answered as successes, so the provider
  * stops sending them.
  */
@@ -31,20 +30,6 @@ export type CallbackProvider = 'wechatpay' | 'alipay';
 /** Callbacks are small JSON or form bodies; anything larger is not a provider's. */
 export const CALLBACK_BODY_LIMIT_BYTES = 64 * 1024;
 
-export async function keepForReview(deps: CallbackDeps, provider: CallbackProvider, reason: string, headers: Headers, body: string) {
-  deps.log.warn(`${provider} callback kept for review: ${reason}`);
-  await deps.db.transaction(deps.db.fork(), async (tx) => {
-    tx.create(CallbackReviewEntity, {
-      id: newId(),
-      provider,
-      reason: reason.slice(0, 500),
-      headers: JSON.stringify(headers),
-      body,
-      receivedAt: new Date(),
-    });
-  });
-}
-
 // WeChat's convention: 200 or 204 without a body for success; 4xx/5xx with {code, message} otherwise.
 const WECHAT_OK: CallbackAnswer = { status: 204, contentType: null, body: '' };
 const wechatFail = (status: number, message: string): CallbackAnswer => ({
@@ -55,12 +40,15 @@ const wechatFail = (status: number, message: string): CallbackAnswer => ({
 
 export async function receiveWeChatPay(deps: CallbackDeps, headers: Headers, body: string, now = Date.now()): Promise<CallbackAnswer> {
   const keys = paymentProviders(deps.config).keys.wechatPay;
+  // Unsigned refusals can come from anyone and are kept within a budget; signed ones only from WeChat (callback-review.ts).
+  let signed = false;
   const refuse = async (status: number, reason: string) => {
-    await keepForReview(deps, 'wechatpay', reason, headers, body);
+    await keepForReview(deps, 'wechatpay', reason, headers, body, { signed });
     return wechatFail(status, reason);
   };
   const verified = verifyNotification(keys, headers, body, now);
   if (!verified.ok) return refuse(verified.status, verified.reason);
+  signed = true;
   const { notification, resource } = verified;
   if (notification.event_type === 'TRANSACTION.SUCCESS') {
     const transaction = resource as WeChatTransaction;
@@ -108,13 +96,15 @@ const ALIPAY_FAIL: CallbackAnswer = { status: 400, contentType: 'text/plain; cha
 
 export async function receiveAlipay(deps: CallbackDeps, headers: Headers, body: string): Promise<CallbackAnswer> {
   const keys = paymentProviders(deps.config).keys.alipay;
+  let signed = false;
   const refuse = async (reason: string) => {
-    await keepForReview(deps, 'alipay', reason, headers, body);
+    await keepForReview(deps, 'alipay', reason, headers, body, { signed });
     return ALIPAY_FAIL;
   };
   const params = parseForm(body);
   if (!params) return refuse('the body is not a form with each parameter once');
   if (!verifyParams(keys.alipayPublicKey, params)) return refuse('sign (RSA2) does not verify over the sorted parameters');
+  signed = true;
   if (params.app_id !== keys.appId) return refuse(`app_id "${params.app_id}" is not ours`);
   if (params.seller_id !== keys.sellerId) return refuse(`seller_id "${params.seller_id}" is not ours`);
   const payment = await paymentByOutTradeNo(deps, params.out_trade_no ?? '', 'ALIPAY');
@@ -159,6 +149,7 @@ async function applyPaid(
       `payment ${now.id} was paid by ${now.providerReference}; this callback names ${providerReference}`,
       headers,
       body,
+      { signed: true },
     );
     return false;
   }
@@ -168,6 +159,7 @@ async function applyPaid(
     `payment ${now.id} is ${now.status} but the provider says it was paid; refund it by hand`,
     headers,
     body,
+    { signed: true },
   );
   return true;
 }

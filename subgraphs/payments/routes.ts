@@ -34,7 +34,10 @@ function callback(receive: (deps: CallbackDeps, headers: Record<string, string>,
       return;
     }
     const body = await readBody(req, CALLBACK_BODY_LIMIT_BYTES);
-    answer(res, await receive(services, headersOf(req), body));
+    const headers = headersOf(req);
+    // Reached directly (not through the router, which adds it): the peer is the source the per-source limit counts.
+    headers['x-forwarded-for'] ??= req.socket.remoteAddress ?? 'unknown';
+    answer(res, await receive(services, headers, body));
   };
 }
 

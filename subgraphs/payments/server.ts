@@ -1,6 +1,7 @@
 import { parse } from 'graphql';
 import { subgraphTypeDefs } from '../kit/schema/type-defs.ts';
 import type { SubgraphDefinition } from '../kit/subgraph.ts';
+import { droppedReviews } from './callback-review.ts';
 import { paymentsEntities } from './entities/index.ts';
 import { createPaymentsLoaders, type PaymentsLoaders } from './loaders.ts';
 import { paymentsMigrations } from './migrations/index.ts';
@@ -27,5 +28,17 @@ export const paymentsSubgraph: SubgraphDefinition<PaymentsLoaders> = {
   serviceScopes: ['orders:read'],
   // POST /callbacks/wechatpay and /callbacks/alipay (the router forwards them), and the simulators' pages in development.
   routes: paymentsRoutes,
+  metrics: {
+    payments_callback_reviews_dropped_total: {
+      help: 'Refused unsigned callbacks not kept, since start: rate_limited (over the per-source limit) or over_budget (oldest deleted).',
+      read: async (db) => {
+        const dropped = droppedReviews(db);
+        return [
+          { labels: { reason: 'rate_limited' }, value: dropped.rateLimited },
+          { labels: { reason: 'over_budget' }, value: dropped.overBudget },
+        ];
+      },
+    },
+  },
   background: (services) => startPaymentsBackground(services),
 };

@@ -1,6 +1,6 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 
-/** A provider callback that was refused, kept exactly as received for a person to look at. */
+/** A provider callback that was refused, kept for a person to look at (cut to what a review needs, see callback-review.ts). */
 export const CallbackReviewEntity = defineEntity({
   name: 'CallbackReview',
   tableName: 'callback_review',
@@ -11,6 +11,8 @@ export const CallbackReviewEntity = defineEntity({
     headers: p.text(),
     body: p.text(),
     receivedAt: p.datetime(),
+    /** Carried the provider's valid signature (kept always); unsigned ones are kept within a budget. */
+    signed: p.boolean().default(false),
   },
 });
 export type CallbackReview = InferEntity<typeof CallbackReviewEntity>;
