@@ -4,6 +4,7 @@ import { checkText, SKU_CODE } from '../kit/validation.ts';
 
 export { checkText };
 
+import { quoted } from '../kit/excerpt.ts';
 import type { TaxClass } from './entities/product.entity.ts';
 
 /**
@@ -99,7 +100,7 @@ export function checkSkus(errors: CatalogueErrors, skus: readonly SkuInput[]): C
       errors.add(
         'INVALID_VALUE',
         `${field}.code`,
-        `${field}.code must be 2 to 40 of A-Z, 0-9 and dashes, starting with a letter or digit; received ${JSON.stringify(sku.code)}`,
+        `${field}.code must be 2 to 40 of A-Z, 0-9 and dashes, starting with a letter or digit; received ${quoted(sku.code)}`,
       );
     } else if (seen.has(sku.code)) {
       errors.add('DUPLICATE_SKU_CODE', `${field}.code`, `${field}.code "${sku.code}" appears twice in this input`);

@@ -1,4 +1,5 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { quoted } from '../kit/excerpt.ts';
 import { callerKey } from '../kit/idempotency.ts';
 import { newId } from '../kit/ids.ts';
 import { UserErrors } from '../kit/user-errors.ts';
@@ -28,11 +29,7 @@ export async function requestInvoice(ctx: InvoicesContext, input: RequestInvoice
   const name = checkText(errors, 'input.buyer.name', input.buyer.name, 200);
   const email = input.buyer.email.trim();
   if (!EMAIL.test(email) || email.length > 254) {
-    errors.add(
-      'INVALID_VALUE',
-      'input.buyer.email',
-      `input.buyer.email must be an email address; received ${JSON.stringify(input.buyer.email)}`,
-    );
+    errors.add('INVALID_VALUE', 'input.buyer.email', `input.buyer.email must be an email address; received ${quoted(input.buyer.email)}`);
   }
   const type: BuyerType = input.buyer.type ?? (input.buyer.taxId?.trim() ? 'COMPANY' : 'PERSON');
   const taxId = checkTaxId(type, input.buyer.taxId);

@@ -1,3 +1,4 @@
+import { quoted } from '../kit/excerpt.ts';
 import type { BuyerType } from './entities/invoice.entity.ts';
 
 /**
@@ -38,14 +39,14 @@ export function checkTaxId(type: BuyerType, raw: string | null | undefined): Tax
     if (taxId === '') return { ok: true, taxId: null };
     return PERSON_ID.test(taxId)
       ? { ok: true, taxId }
-      : { ok: false, message: `a person's tax id has 6 to 20 of 0-9 and A-Z; received ${JSON.stringify(raw)}` };
+      : { ok: false, message: `a person's tax id has 6 to 20 of 0-9 and A-Z; received ${quoted(raw)}` };
   }
   if (taxId === '') return { ok: false, message: 'a company needs its tax id (the 18-character unified social credit code)' };
   if (taxId.length === 18) {
     if (!USCC_SHAPE.test(taxId)) {
       return {
         ok: false,
-        message: `a unified social credit code has 18 of 0-9 and A-Y without I, O, S, V, Z; received ${JSON.stringify(raw)}`,
+        message: `a unified social credit code has 18 of 0-9 and A-Y without I, O, S, V, Z; received ${quoted(raw)}`,
       };
     }
     const expected = usccCheckCharacter(taxId.slice(0, 17));
@@ -61,6 +62,6 @@ export function checkTaxId(type: BuyerType, raw: string | null | undefined): Tax
     ? { ok: true, taxId }
     : {
         ok: false,
-        message: `a company's tax id is an 18-character unified social credit code (or a 15 or 20 character taxpayer number of 0-9 and A-Z); received ${JSON.stringify(raw)}`,
+        message: `a company's tax id is an 18-character unified social credit code (or a 15 or 20 character taxpayer number of 0-9 and A-Z); received ${quoted(raw)}`,
       };
 }

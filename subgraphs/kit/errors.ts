@@ -1,5 +1,6 @@
 import type { GraphQLFormattedError } from 'graphql';
 import { GraphQLError } from 'graphql';
+import { capMessage } from './excerpt.ts';
 
 /**
  * Errors that are not business outcomes (DESIGN.md §5). Business outcomes are
@@ -48,7 +49,7 @@ export function errorHandling(mode: 'development' | 'test' | 'production', log: 
       const code = formatted.extensions?.code;
       if (typeof code === 'string' && PUBLIC_CODES.has(code)) {
         const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
-        return { ...formatted, extensions };
+        return { ...formatted, message: capMessage(formatted.message), extensions };
       }
       log(error);
       if (mode === 'production') {
@@ -59,7 +60,7 @@ export function errorHandling(mode: 'development' | 'test' | 'production', log: 
           extensions: { code: 'INTERNAL' },
         };
       }
-      return { ...formatted, extensions: { ...formatted.extensions, code: 'INTERNAL' } };
+      return { ...formatted, message: capMessage(formatted.message), extensions: { ...formatted.extensions, code: 'INTERNAL' } };
     },
   };
 }

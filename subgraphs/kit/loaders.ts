@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { quoted } from './excerpt.ts';
 
 /**
  * DataLoader factories with the contract every loader here keeps: results
@@ -8,7 +9,7 @@ import DataLoader from 'dataloader';
 export class MissingKeyError extends Error {
   readonly key: unknown;
   constructor(what: string, key: unknown) {
-    super(`no ${what} with key ${JSON.stringify(key)}`);
+    super(`no ${what} with key ${quoted(key)}`);
     this.name = 'MissingKeyError';
     this.key = key;
   }

@@ -1,4 +1,5 @@
 import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
+import { quoted } from './excerpt.ts';
 
 /**
  * `Decimal`: an exact decimal as a string ("129.90"), so amounts never pass
@@ -12,7 +13,7 @@ function invalid(message: string): GraphQLError {
 
 function parseDecimal(value: unknown): string {
   if (typeof value !== 'string' || !DECIMAL.test(value)) {
-    throw invalid(`Decimal must be a string such as "129.90"; received ${JSON.stringify(value)}`);
+    throw invalid(`Decimal must be a string such as "129.90"; received ${quoted(value)}`);
   }
   return value;
 }
@@ -32,7 +33,7 @@ const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:
 
 function parseDateTime(value: unknown): Date {
   if (typeof value !== 'string' || !ISO_DATE_TIME.test(value) || Number.isNaN(Date.parse(value))) {
-    throw invalid(`DateTime must be an ISO 8601 string such as "2026-11-01T00:00:00Z"; received ${JSON.stringify(value)}`);
+    throw invalid(`DateTime must be an ISO 8601 string such as "2026-11-01T00:00:00Z"; received ${quoted(value)}`);
   }
   return new Date(value);
 }
@@ -42,7 +43,7 @@ export const DateTimeScalar = new GraphQLScalarType({
   description: 'An instant as an ISO 8601 string in UTC, such as "2026-11-01T00:00:00.000Z".',
   serialize(value) {
     const date = value instanceof Date ? value : new Date(value as string | number);
-    if (Number.isNaN(date.getTime())) throw new GraphQLError(`DateTime cannot represent ${JSON.stringify(value)}`);
+    if (Number.isNaN(date.getTime())) throw new GraphQLError(`DateTime cannot represent ${quoted(value)}`);
     return date.toISOString();
   },
   parseValue: parseDateTime,

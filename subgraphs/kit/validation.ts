@@ -1,3 +1,5 @@
+import { quoted } from './excerpt.ts';
+
 /**
  * Field rules every domain shares. Each reports under the domain's
  * `INVALID_VALUE` code, names the field path and repeats what it received.
@@ -13,7 +15,7 @@ type Errors = { add(code: 'INVALID_VALUE', field: string | null, message: string
 export function checkText(errors: Errors, field: string, value: string, max: number): string {
   const text = value.trim();
   if (text.length === 0 || text.length > max) {
-    errors.add('INVALID_VALUE', field, `${field} must have 1 to ${max} characters; received ${JSON.stringify(value)}`);
+    errors.add('INVALID_VALUE', field, `${field} must have 1 to ${max} characters; received ${quoted(value)}`);
   }
   return text;
 }

@@ -2,6 +2,7 @@ import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { hasScope } from '../kit/auth/identity.ts';
 import type { Config } from '../kit/config.ts';
 import type { Database } from '../kit/db/database.ts';
+import { quoted } from '../kit/excerpt.ts';
 import { newId } from '../kit/ids.ts';
 import { loadOrNull } from '../kit/loaders.ts';
 import type { Logger } from '../kit/log.ts';
@@ -41,7 +42,7 @@ export async function registerMember(ctx: MembersContext, input: RegisterMemberI
   const name = checkText(errors, 'input.name', input.name, 120);
   const email = normalizeEmail(input.email);
   if (!EMAIL.test(email) || email.length > 254)
-    errors.add('INVALID_VALUE', 'input.email', `input.email must be an email address; received ${JSON.stringify(input.email)}`);
+    errors.add('INVALID_VALUE', 'input.email', `input.email must be an email address; received ${quoted(input.email)}`);
   const phone = input.phone ? checkText(errors, 'input.phone', input.phone, 40) : null;
   if (input.password.length < MIN_PASSWORD_LENGTH || input.password.length > 200) {
     errors.add(

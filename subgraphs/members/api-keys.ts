@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { quoted } from '../kit/excerpt.ts';
 import { newId } from '../kit/ids.ts';
 import { failed, succeeded, UserErrors } from '../kit/user-errors.ts';
 import { checkCount, checkText } from '../kit/validation.ts';
@@ -33,7 +34,7 @@ export async function createApiKey(ctx: MembersContext, input: CreateApiKeyInput
       errors.add(
         'INVALID_VALUE',
         `input.scopes[${i}]`,
-        `input.scopes[${i}] must be one of ${ALL_SCOPES.join(', ')}; received ${JSON.stringify(scope)}`,
+        `input.scopes[${i}] must be one of ${ALL_SCOPES.join(', ')}; received ${quoted(scope)}`,
       );
     }
   });

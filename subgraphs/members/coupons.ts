@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '../kit/db/database.ts';
 import { transactWithRetry } from '../kit/db/raw-sql.ts';
+import { quoted } from '../kit/excerpt.ts';
 import { newId } from '../kit/ids.ts';
 import { formatMinor, type Money, moneyView, parseMoney } from '../kit/money.ts';
 import { UserErrors } from '../kit/user-errors.ts';
@@ -85,7 +86,7 @@ function checkIssueInput(input: IssueCouponsInput) {
   const hasMembers = input.memberIds !== null && input.memberIds !== undefined;
   if (hasTier === hasMembers) errors.add('INVALID_VALUE', 'input.tier', 'name exactly one of input.tier and input.memberIds');
   if (hasTier && !(TIERS as readonly string[]).includes(input.tier!)) {
-    errors.add('INVALID_VALUE', 'input.tier', `input.tier must be one of ${TIERS.join(', ')}; received ${JSON.stringify(input.tier)}`);
+    errors.add('INVALID_VALUE', 'input.tier', `input.tier must be one of ${TIERS.join(', ')}; received ${quoted(input.tier)}`);
   }
   const memberIds = [...new Set(input.memberIds ?? [])];
   if (hasMembers && (memberIds.length === 0 || memberIds.length > MAX_MEMBER_IDS)) {
@@ -147,7 +148,7 @@ export async function issueCoupons(ctx: MembersContext, input: IssueCouponsInput
     );
     const knownIds = new Set(known.map((row) => row.id));
     (input.memberIds ?? []).forEach((id, i) => {
-      if (!knownIds.has(id)) errors.add('INVALID_VALUE', `input.memberIds[${i}]`, `there is no member with id ${JSON.stringify(id)}`);
+      if (!knownIds.has(id)) errors.add('INVALID_VALUE', `input.memberIds[${i}]`, `there is no member with id ${quoted(id)}`);
     });
     if (errors.any) return { issued: 0, userErrors: errors.list };
   }
@@ -279,7 +280,7 @@ export function couponDiscount(
 export function checkCouponCode(errors: UserErrors<LoyaltyErrorCode>, field: string, code: string): string {
   const normalized = normalizeCouponCode(code);
   if (normalized.length === 0 || normalized.length > MAX_CODE_LENGTH) {
-    errors.add('INVALID_VALUE', field, `${field} must have 1 to ${MAX_CODE_LENGTH} characters; received ${JSON.stringify(code)}`);
+    errors.add('INVALID_VALUE', field, `${field} must have 1 to ${MAX_CODE_LENGTH} characters; received ${quoted(code)}`);
   }
   return normalized;
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { hasScope } from '../kit/auth/identity.ts';
 import { retryOnLockConflict } from '../kit/db/conflicts.ts';
+import { quoted } from '../kit/excerpt.ts';
 import { callerKey } from '../kit/idempotency.ts';
 import { newId } from '../kit/ids.ts';
 import { failed, succeeded, type UserError, UserErrors } from '../kit/user-errors.ts';
@@ -92,7 +93,7 @@ function validate(ctx: OrdersContext, input: PlaceOrderInput, memberId: string |
       errors.add(
         'INVALID_VALUE',
         `input.lines[${i}].skuCode`,
-        `input.lines[${i}].skuCode is not a SKU code; received ${JSON.stringify(line.skuCode)}`,
+        `input.lines[${i}].skuCode is not a SKU code; received ${quoted(line.skuCode)}`,
       );
     checkInteger(errors, `input.lines[${i}].quantity`, line.quantity, 1, MAX_QUANTITY);
     if (seen.has(line.skuCode))
@@ -148,7 +149,7 @@ function checkAddress(errors: UserErrors<OrderErrorCode>, address: AddressInput)
     errors.add(
       'INVALID_VALUE',
       'input.shippingAddress.country',
-      `input.shippingAddress.country must be an ISO 3166 code such as CN; received ${JSON.stringify(address.country)}`,
+      `input.shippingAddress.country must be an ISO 3166 code such as CN; received ${quoted(address.country)}`,
     );
   }
 }

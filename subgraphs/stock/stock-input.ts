@@ -1,3 +1,4 @@
+import { quoted } from '../kit/excerpt.ts';
 import { UserErrors } from '../kit/user-errors.ts';
 import { checkCount, checkInteger, checkText, SKU_CODE } from '../kit/validation.ts';
 
@@ -28,7 +29,7 @@ export const MAX_QUANTITY = 1_000_000;
 
 export function checkSkuCode(errors: StockErrors, field: string, code: string): string {
   if (!SKU_CODE.test(code))
-    errors.add('INVALID_VALUE', field, `${field} is not a SKU code (2 to 40 of A-Z, 0-9 and dashes); received ${JSON.stringify(code)}`);
+    errors.add('INVALID_VALUE', field, `${field} is not a SKU code (2 to 40 of A-Z, 0-9 and dashes); received ${quoted(code)}`);
   return code;
 }
 

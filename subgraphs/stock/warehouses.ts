@@ -1,4 +1,5 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { quoted } from '../kit/excerpt.ts';
 import { newId } from '../kit/ids.ts';
 import { loadOrNull } from '../kit/loaders.ts';
 import { failed, succeeded } from '../kit/user-errors.ts';
@@ -34,7 +35,7 @@ export type CreateWarehouseInput = { code: string; name: string; region: string;
 export async function createWarehouse(ctx: StockContext, input: CreateWarehouseInput) {
   const errors = newStockErrors();
   if (!WAREHOUSE_CODE.test(input.code)) {
-    errors.add('INVALID_VALUE', 'input.code', `input.code must be 1 to 20 of A-Z, 0-9 and dashes; received ${JSON.stringify(input.code)}`);
+    errors.add('INVALID_VALUE', 'input.code', `input.code must be 1 to 20 of A-Z, 0-9 and dashes; received ${quoted(input.code)}`);
   }
   const name = checkText(errors, 'input.name', input.name, 120);
   const region = checkText(errors, 'input.region', input.region, 80);
