@@ -27,6 +27,7 @@ import type { GaugeSample } from './metrics.ts';
 import { countOpenSubscriptions, createObservability } from './observability.ts';
 import { currentRequestScope, REQUEST_ID_HEADER, requestIdFrom } from './request-scope.ts';
 import { createServiceClient, type ServiceClient } from './service-client.ts';
+import { guardMutationText } from './text-guard.ts';
 
 /**
  * The per-request context every resolver and service method receives first:
@@ -155,7 +156,7 @@ export async function createSubgraphServer<Loaders>(
   const stopBackground = definition.background?.({ db, bus, events, services, log, config });
 
   const schema = enforceAuthDirectives(
-    buildSubgraphSchema([{ typeDefs: definition.typeDefs, resolvers: definition.resolvers }]),
+    guardMutationText(buildSubgraphSchema([{ typeDefs: definition.typeDefs, resolvers: definition.resolvers }])),
     (context) => (context as SubgraphContext<Loaders>).identity,
   );
   const contextFor = (identity: Identity, requestId = currentRequestScope()?.requestId ?? randomUUID()): SubgraphContext<Loaders> => {
