@@ -1,55 +1,15 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { Identity } from '../subgraphs/kit/auth/identity.ts';
-import { IDENTITY_HEADER, verifyIdentity } from '../subgraphs/kit/auth/identity-header.ts';
+import { verifyIdentity } from '../subgraphs/kit/auth/identity-header.ts';
 import type { RouterContext } from './context.ts';
 import { identitySigner } from './identity-signing.ts';
 import { SignedDataSource } from './signed-data-source.ts';
 import { subgraphHttp } from './subgraph-http.ts';
+import { heldSubgraph } from './testing/held-subgraph.ts';
 
 const secret = 'a-test-secret-of-at-least-32-characters';
 const staff: Identity = { kind: 'staff', subject: 'staff-1', scopes: ['stock:read'] };
 const member: Identity = { kind: 'member', subject: 'member-1', scopes: [] };
-
-/**
- * A subgraph that holds every request until told to answer, so the test
- * decides which fetches are in flight together. It answers with what it
- * received (the caller it saw and the request's id), so a merged answer shows
- * whose fetch was sent.
- */
-function heldSubgraph() {
-  const held: { req: IncomingMessage; res: ServerResponse; body: string }[] = [];
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk) => {
-      body += chunk;
-    });
-    req.on('end', () => held.push({ req, res, body }));
-  });
-  return {
-    held,
-    answerAll() {
-      for (const { req, res, body } of held.splice(0)) {
-        const caller = verifyIdentity(req.headers[IDENTITY_HEADER] as string, secret);
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(
-          JSON.stringify({
-            data: { echo: { query: (JSON.parse(body) as { query: string }).query, caller: caller.ok ? caller.identity.subject : null } },
-          }),
-        );
-      }
-    },
-    async start() {
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      return `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
-    },
-    async stop() {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    },
-  };
-}
 
 const until = async (check: () => boolean) => {
   for (let waited = 0; !check(); waited += 10) {
@@ -59,7 +19,7 @@ const until = async (check: () => boolean) => {
 };
 
 describe('fetches to subgraphs', () => {
-  const subgraph = heldSubgraph();
+  const subgraph = heldSubgraph(secret);
   const http = subgraphHttp();
   let source: SignedDataSource;
   let url: string;

@@ -56,7 +56,7 @@ const IDLE_SOCKET_MS = 30_000;
 export function subgraphHttp(): SubgraphHttp {
   // The idle timeout also makes the agent honour the subgraphs' shorter Keep-Alive hint (see above).
   const pool = new Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS, maxFreeSockets: 64 });
-  const inFlight = new Map<string, Promise<SubgraphAnswer>>();
+  const inFlight = new Map<string, SharedFetch>();
   let shared = 0;
 
   const send = async (url: string, headers: Record<string, string>, body: string, signal: AbortSignal | undefined) => {
@@ -72,18 +72,87 @@ export function subgraphHttp(): SubgraphHttp {
   return {
     post(url, headers, body, signal, shareKey) {
       if (shareKey === undefined) return send(url, headers, body, signal);
-      const running = inFlight.get(shareKey);
-      if (running) {
-        shared++;
-        return running;
+      let fetch = inFlight.get(shareKey);
+      if (fetch) shared++;
+      else {
+        // The shared fetch has a signal of its own: no one caller's deadline may cut it short for the others.
+        const controller = new AbortController();
+        const started: SharedFetch = { controller, waiting: 0, settled: false, answer: Promise.resolve() as never };
+        started.answer = send(url, headers, body, controller.signal).finally(() => {
+          started.settled = true;
+          if (inFlight.get(shareKey) === started) inFlight.delete(shareKey);
+        });
+        // Its outcome reaches every caller still waiting; with none left it must not surface as unhandled.
+        started.answer.catch(() => undefined);
+        inFlight.set(shareKey, started);
+        fetch = started;
       }
-      const answer = send(url, headers, body, signal).finally(() => inFlight.delete(shareKey));
-      inFlight.set(shareKey, answer);
-      return answer;
+      return waitFor(fetch, signal, () => {
+        if (inFlight.get(shareKey) === fetch) inFlight.delete(shareKey);
+      });
     },
     get shared() {
       return shared;
     },
     close: async () => pool.destroy(),
   };
+}
+
+/** One fetch in flight and the callers waiting for it. */
+type SharedFetch = { answer: Promise<SubgraphAnswer>; controller: AbortController; waiting: number; settled: boolean };
+
+/**
+ * A caller that stopped waiting for a shared fetch (its own deadline passed,
+ * or it was aborted). `fetch` names the shared fetch, so that however many
+ * callers give up on one fetch, the subgraph is charged with one failure
+ * (subgraph-resilience.ts).
+ */
+export class SharedFetchAbandonedError extends Error {
+  readonly code = 'ABORT_ERR';
+  readonly fetch: object;
+  constructor(fetch: object, reason: unknown) {
+    super(`the caller stopped waiting for the subgraph: ${reason instanceof Error ? reason.message : String(reason ?? 'aborted')}`);
+    this.name = 'AbortError';
+    this.fetch = fetch;
+  }
+}
+
+/**
+ * Waits for a shared fetch under this caller's own signal: the caller leaves
+ * when its signal aborts, and the fetch itself is aborted only when the last
+ * caller waiting for it has left.
+ */
+function waitFor(fetch: SharedFetch, signal: AbortSignal | undefined, forget: () => void): Promise<SubgraphAnswer> {
+  fetch.waiting++;
+  return new Promise<SubgraphAnswer>((resolve, reject) => {
+    let left = false;
+    const leave = () => {
+      if (left) return false;
+      left = true;
+      signal?.removeEventListener('abort', abandon);
+      fetch.waiting--;
+      return true;
+    };
+    const abandon = () => {
+      if (!leave()) return;
+      if (fetch.waiting === 0 && !fetch.settled) {
+        forget();
+        fetch.controller.abort(signal?.reason);
+      }
+      reject(new SharedFetchAbandonedError(fetch, signal?.reason));
+    };
+    if (signal?.aborted) {
+      abandon();
+      return;
+    }
+    signal?.addEventListener('abort', abandon, { once: true });
+    fetch.answer.then(
+      (answer) => {
+        if (leave()) resolve(answer);
+      },
+      (error: unknown) => {
+        if (leave()) reject(error);
+      },
+    );
+  });
 }

@@ -1,6 +1,7 @@
 import { GraphQLError } from 'graphql';
 import type { SubgraphFetchSettings } from '../subgraphs/kit/config.ts';
 import type { Logger } from '../subgraphs/kit/log.ts';
+import { SharedFetchAbandonedError } from './subgraph-http.ts';
 
 /**
  * A circuit breaker for one subgraph. Closed, every fetch goes through; after
@@ -68,6 +69,8 @@ type Failure = { reason: string; retryable: boolean; countsAgainstSubgraph: bool
  */
 function classify(error: unknown, timedOut: boolean): Failure | null {
   if (timedOut) return { reason: 'did not answer in time', retryable: false, countsAgainstSubgraph: true };
+  // An abort this caller did not cause (a fetch it shared was given up): the subgraph did not answer in time.
+  if (isAbort(error)) return { reason: 'did not answer in time', retryable: false, countsAgainstSubgraph: true };
   if (error instanceof GraphQLError) {
     const status = (error.extensions.response as { status?: number } | undefined)?.status;
     if (status === 502 || status === 503 || status === 504)
@@ -77,6 +80,21 @@ function classify(error: unknown, timedOut: boolean): Failure | null {
   const code = errorCode(error);
   if (code) return { reason: `unreachable (${code})`, retryable: true, countsAgainstSubgraph: true };
   return null;
+}
+
+function isAbort(error: unknown): boolean {
+  const { name, code } = (error ?? {}) as { name?: unknown; code?: unknown };
+  return name === 'AbortError' || name === 'TimeoutError' || code === 'ABORT_ERR';
+}
+
+/**
+ * What one failure is, for counting: callers that shared one fetch
+ * (subgraph-http.ts) all see its one error object, or an abandonment naming
+ * the shared fetch; either way the subgraph failed once, not once per caller.
+ */
+function failureIdentity(error: unknown): object | null {
+  if (error instanceof SharedFetchAbandonedError) return error.fetch;
+  return typeof error === 'object' && error !== null ? error : null;
 }
 
 function errorCode(error: unknown): string | undefined {
@@ -104,6 +122,14 @@ export type SubgraphResilience = {
 
 export function subgraphResilience(settings: SubgraphFetchSettings, log: Logger, now: () => number = Date.now): SubgraphResilience {
   const breakers = new Map<string, CircuitBreaker>();
+  // Failures already charged to a subgraph's breaker (see failureIdentity); weak, so they go with their errors.
+  const counted = new WeakSet<object>();
+  const chargeOnce = (circuit: CircuitBreaker, error: unknown) => {
+    const identity = failureIdentity(error);
+    if (identity && counted.has(identity)) return;
+    if (identity) counted.add(identity);
+    circuit.failed();
+  };
   const breaker = (subgraph: string) => {
     let known = breakers.get(subgraph);
     if (!known) {
@@ -135,7 +161,7 @@ export function subgraphResilience(settings: SubgraphFetchSettings, log: Logger,
             circuit.succeeded();
             throw error;
           }
-          circuit.failed();
+          chargeOnce(circuit, error);
           if (idempotent && failure.retryable && attempt < settings.retries) {
             log.warn(`${subgraph} fetch failed (${failure.reason}); retrying (${attempt + 1} of ${settings.retries})`);
             await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
