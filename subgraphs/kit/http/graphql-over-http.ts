@@ -160,13 +160,40 @@ export async function serveGraphQL<Context extends BaseContext>(
     return;
   }
   for (const [name, value] of response.headers) res.setHeader(name, value);
-  res.statusCode = response.status ?? 200;
+  res.statusCode = legacyJsonStatus(headers.get('accept'), response);
   if (response.body.kind === 'complete') {
     res.end(response.body.string);
     return;
   }
   for await (const chunk of response.body.asyncIterator) res.write(chunk);
   res.end();
+}
+
+/** Request errors that the GraphQL over HTTP spec answers with 200 to a client that accepts only `application/json`. */
+const REQUEST_ERROR_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT']);
+
+/**
+ * The status for an answer. The GraphQL over HTTP spec says a server SHOULD
+ * answer every well-formed request of a client that accepts
+ * `application/json` (the legacy type, which says nothing about errors) with
+ * 200, since such a client reads errors from the body; Apollo Server answers
+ * 400 to a document that does not parse, validate, or whose variables do not
+ * coerce. Clients of `application/graphql-response+json` keep the 4xx, which
+ * that type gives its meaning to. Only a complete answer of those errors alone
+ * is changed; the router's own limit refusals keep their 4xx.
+ */
+function legacyJsonStatus(accept: string | undefined, response: HTTPGraphQLResponse): number {
+  const status = response.status ?? 200;
+  if (status !== 400 || response.body.kind !== 'complete') return status;
+  if (!accept?.includes('application/json') || accept.includes('application/graphql-response+json')) return status;
+  if (!response.headers.get('content-type')?.startsWith('application/json')) return status;
+  try {
+    const answer = JSON.parse(response.body.string) as { errors?: { extensions?: { code?: unknown } }[] };
+    const codes = (answer.errors ?? []).map((error) => error.extensions?.code);
+    return codes.length > 0 && codes.every((code) => REQUEST_ERROR_CODES.has(code as string)) ? 200 : status;
+  } catch {
+    return status;
+  }
 }
 
 /** The promise's value, or TIMED_OUT if the deadline (ms since the epoch) passes first. */
