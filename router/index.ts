@@ -10,6 +10,7 @@ try {
   const router = await createRouter(config, { secrets: loadSecrets(config) });
   const url = await router.listen(config.ports.router);
   console.log(`${'router'.padEnd(10)} ${url}`);
+  console.log(`${'metrics'.padEnd(10)} ${await router.listenMetrics(config.metricsPort)}`);
   closeOnSignals(() => router.close());
   survivePromiseRejections();
   // `kill -HUP <pid>` reloads the supergraph file now (it is also watched); a broken file is logged and ignored.

@@ -25,6 +25,7 @@ type System = {
   secrets: Secrets;
   router: Router;
   routerUrl: string;
+  routerMetricsUrl: string;
   subgraph: SubgraphServer;
   subgraphUrl: string;
   routerLines: string[];
@@ -62,6 +63,7 @@ async function startSystem(extraEnv: Record<string, string> = {}): Promise<Syste
     log: createLogger('router', { format: 'json', write: (line) => routerLines.push(line) }),
   });
   const routerUrl = await router.listen(0);
+  const routerMetricsUrl = await router.listenMetrics(0);
   const once = (close: () => Promise<void>) => {
     let closed: Promise<void> | undefined;
     return () => {
@@ -76,6 +78,7 @@ async function startSystem(extraEnv: Record<string, string> = {}): Promise<Syste
     secrets,
     router,
     routerUrl,
+    routerMetricsUrl,
     subgraph,
     subgraphUrl,
     routerLines,
@@ -162,8 +165,14 @@ describe('observability of the router and a subgraph', () => {
     await receiver.close();
   });
 
+  it('serves /metrics on its own port, never on the public one', async () => {
+    expect((await fetch(new URL('/metrics', system.routerUrl))).status).toBe(404);
+    expect((await fetch(new URL('/graphql', system.routerMetricsUrl))).status).toBe(404);
+    expect(await scrapeMetrics(system.routerMetricsUrl)).toContain('# TYPE graphql_operations_total counter');
+  });
+
   it('counts requests and measures each operation and each subgraph fetch at /metrics on the router', async () => {
-    const before = await scrapeMetrics(system.routerUrl);
+    const before = await scrapeMetrics(system.routerMetricsUrl);
     const countBefore = sampleValue(before, 'graphql_operations_total', { operation: 'Greeting', type: 'query' }) ?? 0;
     const fetchesBefore = sampleValue(before, 'subgraph_fetch_duration_seconds_count', { subgraph: 'catalogue' }) ?? 0;
 
@@ -172,7 +181,7 @@ describe('observability of the router and a subgraph', () => {
     const invalid = await post(system.routerUrl, 'query Broken { nope }');
     expect(invalid.status).toBe(400);
 
-    const after = await scrapeMetrics(system.routerUrl);
+    const after = await scrapeMetrics(system.routerMetricsUrl);
     expect(sampleValue(after, 'graphql_operations_total', { operation: 'Greeting', type: 'query' })).toBe(countBefore + 1);
     expect(sampleValue(after, 'graphql_operation_duration_seconds_count', { operation: 'Greeting', type: 'query' })).toBe(countBefore + 1);
     expect(sampleValue(after, 'graphql_operation_duration_seconds_bucket', { operation: 'Greeting', type: 'query', le: '+Inf' })).toBe(
@@ -221,20 +230,20 @@ describe('observability of the router and a subgraph', () => {
 
   it('shows open subscriptions on the router and the subgraph while one is open, and none after', async () => {
     const open = (url: string) => scrapeMetrics(url).then((text) => sampleValue(text, 'graphql_subscriptions_open'));
-    expect(await open(system.routerUrl)).toBe(0);
+    expect(await open(system.routerMetricsUrl)).toBe(0);
     const subscription = subscribeToRouter<number>({ routerUrl: system.routerUrl, query: 'subscription { ticked }', field: 'ticked' });
     await eventually(
       () => open(system.subgraphUrl),
       (value) => value === 1,
       'subgraph open subscriptions',
     );
-    expect(await open(system.routerUrl)).toBe(1);
+    expect(await open(system.routerMetricsUrl)).toBe(1);
     await post(system.routerUrl, 'mutation { tick(n: 7) }');
     expect(await subscription.received(1)).toEqual([7]);
     subscription.stop();
     await subscription.dispose();
     await eventually(
-      () => open(system.routerUrl),
+      () => open(system.routerMetricsUrl),
       (value) => value === 0,
       'router open subscriptions',
     );

@@ -66,6 +66,8 @@ export type Router = {
   readonly http: Server;
   /** Binds the port (0 picks a free one) and returns the GraphQL URL. */
   listen(port?: number): Promise<string>;
+  /** Binds the metrics port (0 picks a free one), kept off the public port, and returns the /metrics URL. */
+  listenMetrics(port?: number): Promise<string>;
   /** Reads the supergraph file again now (index.ts does on SIGHUP); a broken one is logged and the current graph kept. */
   reloadSupergraph(): Promise<ReloadOutcome>;
   close(): Promise<void>;
@@ -158,10 +160,6 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
     }
     const path = pathOf(req);
     const method = req.method ?? 'GET';
-    if (path === '/metrics') {
-      await observability.serveMetrics(res);
-      return;
-    }
     if (path === '/.well-known/jwks.json') {
       // Public keys only, so clients and other services can verify our tokens; cacheable for a while.
       res.setHeader('cache-control', 'public, max-age=300');
@@ -231,6 +229,11 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
   };
 
   const http = createHttpServer(handle, log, observability.observeRequest);
+  // /metrics on a port of its own: what the router counts (callers, subgraphs, errors) is for the operator, not the internet.
+  const metricsHttp = createHttpServer(async (req, res) => {
+    if (pathOf(req) === '/metrics') await observability.serveMetrics(res);
+    else sendError(res, 404, 'NOT_FOUND', 'this port serves /metrics only');
+  }, log);
   // Subscriptions: graphql-ws on the same /graphql, with the same identity resolver and rules (subscriptions/ws-server.ts).
   const subscriptions = attachSubscriptionServer(http, {
     graph: live.subscriptionGraph,
@@ -277,6 +280,10 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
       const bound = await listen(http, { service: 'router', host: config.host, port, portVariable: 'ROUTER_PORT' });
       return graphqlUrl(config.host, bound);
     },
+    async listenMetrics(port = config.metricsPort) {
+      const bound = await listen(metricsHttp, { service: 'router metrics', host: config.host, port, portVariable: 'METRICS_PORT' });
+      return `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${bound}/metrics`;
+    },
     reloadSupergraph: () => live.reload(),
     async close() {
       live.close();
@@ -284,6 +291,7 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
       const drained = closeServer(http, config.shutdownGraceMs);
       await subscriptions.close();
       await drained;
+      await closeServer(metricsHttp, 0);
       await apollo.stop();
       await subgraphs.close();
       await usage.stop();

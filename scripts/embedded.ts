@@ -16,6 +16,8 @@ import { subgraphDefinitions } from './subgraphs.ts';
  */
 export type EmbeddedSystem = {
   routerUrl: string;
+  /** The router's /metrics, on its own port (METRICS_PORT). */
+  routerMetricsUrl: string;
   subgraphUrls: Partial<Record<SubgraphName, string>>;
   subgraphs: SubgraphServer[];
   close(): Promise<void>;
@@ -60,7 +62,9 @@ export async function startEmbedded(config: Config, options: EmbeddedOptions = {
     started.push(router);
     const routerUrl = await router.listen(options.freePorts ? 0 : config.ports.router);
     options.onListening?.('router', routerUrl);
-    return { routerUrl, subgraphUrls, subgraphs, close: closeAll };
+    const routerMetricsUrl = await router.listenMetrics(options.freePorts ? 0 : config.metricsPort);
+    options.onListening?.('metrics', routerMetricsUrl);
+    return { routerUrl, routerMetricsUrl, subgraphUrls, subgraphs, close: closeAll };
   } catch (error) {
     await closeAll().catch(() => undefined);
     throw error;

@@ -100,7 +100,7 @@ describeScaleOut('two routers and two stock instances on MySQL and RabbitMQ', ()
       kind: 'staff',
       scopes: ['stock:read', 'stock:write', 'catalogue:read'],
     });
-    const [catalogue, stockA, stockB, router1, router2] = await freePorts(5);
+    const [catalogue, stockA, stockB, router1, router2, metrics1, metrics2] = await freePorts(7);
     ports = { catalogue: catalogue!, stockA: stockA!, stockB: stockB!, router1: router1!, router2: router2! };
     const catalogueUrl = `http://127.0.0.1:${ports.catalogue}/graphql`;
     await start('subgraphs/catalogue/index.ts', { CATALOGUE_PORT: String(ports.catalogue), SEED_DEMO_DATA: 'true' }, ports.catalogue);
@@ -111,14 +111,19 @@ describeScaleOut('two routers and two stock instances on MySQL and RabbitMQ', ()
       ports.stockA,
     );
     await start('subgraphs/stock/index.ts', { STOCK_PORT: String(ports.stockB), CATALOGUE_URL: catalogueUrl }, ports.stockB);
-    const router = (port: number, stockPort: number) =>
+    const router = (port: number, metricsPort: number, stockPort: number) =>
       start(
         'router/index.ts',
-        { ROUTER_PORT: String(port), CATALOGUE_URL: catalogueUrl, STOCK_URL: `http://127.0.0.1:${stockPort}/graphql` },
+        {
+          ROUTER_PORT: String(port),
+          METRICS_PORT: String(metricsPort),
+          CATALOGUE_URL: catalogueUrl,
+          STOCK_URL: `http://127.0.0.1:${stockPort}/graphql`,
+        },
         port,
       );
-    await router(ports.router1, ports.stockA);
-    await router(ports.router2, ports.stockB);
+    await router(ports.router1, metrics1!, ports.stockA);
+    await router(ports.router2, metrics2!, ports.stockB);
   }, 120_000);
 
   afterAll(async () => {

@@ -68,6 +68,8 @@ export type Config = {
   dataDir: string;
   /** <NAME>_PORT: the port each service listens on. */
   ports: Record<SubgraphName | 'router', number>;
+  /** METRICS_PORT: where the router serves /metrics, apart from its public port (9464, Prometheus exporters' usual port). */
+  metricsPort: number;
   /** <NAME>_URL: where the router reaches each subgraph's GraphQL endpoint. */
   subgraphUrls: Record<SubgraphName, string>;
   /** MYSQL_URL: MySQL/MariaDB server; each subgraph gets its own database on it. Unset: SQLite. */
@@ -228,6 +230,7 @@ export function loadConfig(env: Env = process.env): Config {
   const dataDir = isAbsolute(dataDirValue) ? dataDirValue : resolve(process.cwd(), dataDirValue);
 
   const ports = { router: port('ROUTER_PORT', DEFAULT_PORTS.router) } as Config['ports'];
+  const metricsPort = port('METRICS_PORT', 9464);
   const subgraphUrls = {} as Config['subgraphUrls'];
   for (const name of SUBGRAPH_NAMES) {
     const upper = name.toUpperCase();
@@ -397,6 +400,7 @@ export function loadConfig(env: Env = process.env): Config {
     mode,
     host,
     dataDir,
+    metricsPort,
     ports,
     subgraphUrls,
     mysqlUrl,

@@ -84,7 +84,7 @@ describe('a subscription flood from one member', () => {
       }
     });
   const metric = async (name: string) => {
-    const text = await (await fetch(new URL('/metrics', system.system.routerUrl))).text();
+    const text = await (await fetch(system.system.routerMetricsUrl)).text();
     const line = text.split('\n').find((candidate) => candidate.startsWith(`${name} `));
     return Number(line?.split(' ')[1]);
   };
