@@ -36,6 +36,7 @@ import { createRouterObservability } from './observability.ts';
 import { mergeIdenticalQueries } from './operation-merging.ts';
 import { isUnsafePath } from './path-safety.ts';
 import { requestMerging } from './request-merging.ts';
+import { sendsCommonHeaders, sendsPageHeaders } from './security-headers.ts';
 import { SignedDataSource } from './signed-data-source.ts';
 import { subgraphHttp } from './subgraph-http.ts';
 import { subgraphResilience } from './subgraph-resilience.ts';
@@ -154,6 +155,7 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
   const jwks = async () => publishedKeys(await localJwks, remoteKeys, log);
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    sendsCommonHeaders(res);
     if (isUnsafePath(req.url ?? '/')) {
       sendError(res, 404, 'NOT_FOUND', 'no route serves a path with "." or ".." segments, backslashes or encoded separators');
       return;
@@ -172,6 +174,7 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
         return;
       }
       if (path === '/') {
+        sendsPageHeaders(res, req, 'web-client');
         await sendWebClient(res, method);
         return;
       }

@@ -49,6 +49,22 @@ describe('the web client files served by the router', () => {
     expect([...seen].some((path) => /^\/vendor\/graphql-ws\/common-.*\.js$/.test(path))).toBe(true);
   });
 
+  it('sends the pages with a strict content security policy, no framing, no sniffing and no referrer', async () => {
+    for (const path of ['/', '/graphiql']) {
+      const response = await fetch(new URL(path, origin));
+      const policy = response.headers.get('content-security-policy') ?? '';
+      expect(policy).toContain("script-src 'self'");
+      expect(policy).toContain("frame-ancestors 'none'");
+      expect(policy).toContain("base-uri 'none'");
+      expect(policy).not.toMatch(/script-src[^;]*(unsafe-inline|unsafe-eval)/);
+      expect(response.headers.get('x-frame-options')).toBe('DENY');
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+    }
+    const module = await fetch(new URL('/app/main.js', origin));
+    expect(module.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+
   it('links the page to its stylesheet and script', async () => {
     const page = await (await fetch(new URL('/', origin))).text();
     expect(page).toContain('src="/app/main.js"');

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { dirname, extname, join } from 'node:path';
 import { sendError } from '../subgraphs/kit/http/graphql-over-http.ts';
+import { sendsPageHeaders } from './security-headers.ts';
 
 const WEB_CLIENT = join(import.meta.dirname, '..', 'web-client');
 
@@ -54,6 +55,7 @@ export async function serveWebAsset(req: IncomingMessage, res: ServerResponse, p
     }
     return true;
   }
+  if (extname(file!) === '.html') sendsPageHeaders(res, req, path.startsWith('/graphiql') ? 'graphiql' : 'web-client');
   // Read on every request and revalidated by the browser, so an edited page shows without a restart.
   res.writeHead(200, { 'content-type': contentType!, 'content-length': body.length, 'cache-control': 'no-cache' });
   res.end(method === 'HEAD' ? undefined : body);
