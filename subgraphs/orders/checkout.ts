@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { hasScope } from '../kit/auth/identity.ts';
 import { retryOnLockConflict } from '../kit/db/conflicts.ts';
 import { quoted } from '../kit/excerpt.ts';
-import { callerKey } from '../kit/idempotency.ts';
+import { keyScope } from '../kit/idempotency.ts';
 import { newId } from '../kit/ids.ts';
 import { failed, succeeded, type UserError, UserErrors } from '../kit/user-errors.ts';
 import { checkCount, checkInteger, checkText, SKU_CODE } from '../kit/validation.ts';
@@ -193,8 +193,8 @@ export async function placeOrder(ctx: OrdersContext, input: PlaceOrderInput): Pr
   const memberId = memberOf(ctx, input);
   const errors = validate(ctx, input, memberId);
   if (errors.any) return failed('order', errors);
-  const caller = callerKey(ctx.identity);
   const request = requestOf(input, memberId);
+  const caller = keyScope(ctx.identity, request);
   const earlier = await existingOrder(ctx, caller, input.idempotencyKey, request);
   if (earlier) return earlier;
 
