@@ -5,6 +5,8 @@ export type RouterContext = {
   requestId: string;
   /** The caller, established once from the request's credentials (auth/identity.ts). */
   identity: Identity;
+  /** The client's address as the router's socket saw it, for subgraphs that limit by source (members' login throttle). */
+  clientAddress?: string;
   /** The identity header for subgraphs, signed on the first fetch and reused by the others (signed-data-source.ts). */
   signedIdentity?: string;
 };

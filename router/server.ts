@@ -221,6 +221,7 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
       async () => ({
         requestId: currentRequestScope()?.requestId ?? randomUUID(),
         identity: caller.identity,
+        clientAddress: req.socket.remoteAddress,
       }),
       {
         bodyLimit: config.maxBodyBytes,

@@ -4,7 +4,7 @@ import { type GraphQLDataSourceProcessOptions, RemoteGraphQLDataSource } from '@
 import { GraphQLError } from 'graphql';
 import { ANONYMOUS } from '../subgraphs/kit/auth/identity.ts';
 import { IDENTITY_HEADER } from '../subgraphs/kit/auth/identity-header.ts';
-import { REQUEST_ID_HEADER } from '../subgraphs/kit/request-scope.ts';
+import { CLIENT_ADDRESS_HEADER, REQUEST_ID_HEADER } from '../subgraphs/kit/request-scope.ts';
 import { TRACEPARENT_HEADER } from '../subgraphs/kit/tracing.ts';
 import type { RouterContext } from './context.ts';
 import { type IdentitySigner, identitySigner } from './identity-signing.ts';
@@ -112,6 +112,7 @@ export class SignedDataSource extends RemoteGraphQLDataSource<RouterContext> {
     }
     const context = options.context;
     headers.set(REQUEST_ID_HEADER, context.requestId);
+    if (context.clientAddress) headers.set(CLIENT_ADDRESS_HEADER, context.clientAddress);
     context.signedIdentity ??= this.#sign(context.identity);
     headers.set(IDENTITY_HEADER, context.signedIdentity);
   }

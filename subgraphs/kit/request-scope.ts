@@ -16,6 +16,14 @@ export type RequestScope = {
 /** The header that carries a request's id from the client to the router, from the router to subgraphs, and back. */
 export const REQUEST_ID_HEADER = 'x-request-id';
 
+/**
+ * The address of the client as the router's socket saw it, from the router to
+ * subgraphs (members throttles logins per source with it). A subgraph trusts
+ * it only on requests that carry the router's signed identity, and the router
+ * always sets it from its own socket, never from what the client sent.
+ */
+export const CLIENT_ADDRESS_HEADER = 'x-commerce-client-address';
+
 const storage = new AsyncLocalStorage<RequestScope>();
 
 export function runInRequestScope<T>(scope: RequestScope, work: () => T): T {

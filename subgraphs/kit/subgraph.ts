@@ -25,7 +25,7 @@ import { webSocketsAt } from './http/websockets.ts';
 import { createLogger, type Logger } from './log.ts';
 import type { GaugeSample } from './metrics.ts';
 import { countOpenSubscriptions, createObservability } from './observability.ts';
-import { currentRequestScope, REQUEST_ID_HEADER, requestIdFrom } from './request-scope.ts';
+import { CLIENT_ADDRESS_HEADER, currentRequestScope, REQUEST_ID_HEADER, requestIdFrom } from './request-scope.ts';
 import { createServiceClient, type ServiceClient } from './service-client.ts';
 import { guardMutationText } from './text-guard.ts';
 
@@ -48,6 +48,8 @@ export type SubgraphContext<Loaders> = {
   services: ServiceClient;
   config: Config;
   log: Logger;
+  /** The client's address as the router saw it (request-scope.ts), or null when not known (events, services). */
+  clientAddress: string | null;
 };
 
 /** Everything a domain provides; the kit turns it into a running subgraph. */
@@ -159,9 +161,13 @@ export async function createSubgraphServer<Loaders>(
     guardMutationText(buildSubgraphSchema([{ typeDefs: definition.typeDefs, resolvers: definition.resolvers }])),
     (context) => (context as SubgraphContext<Loaders>).identity,
   );
-  const contextFor = (identity: Identity, requestId = currentRequestScope()?.requestId ?? randomUUID()): SubgraphContext<Loaders> => {
+  const contextFor = (
+    identity: Identity,
+    requestId = currentRequestScope()?.requestId ?? randomUUID(),
+    clientAddress: string | null = null,
+  ): SubgraphContext<Loaders> => {
     const em = db.fork();
-    return { requestId, identity, em, db, loaders: definition.createLoaders(em, db), events, bus, services, config, log };
+    return { requestId, identity, em, db, loaders: definition.createLoaders(em, db), events, bus, services, config, log, clientAddress };
   };
   freshDataPerEvent(schema, (context) => {
     const ctx = context as SubgraphContext<Loaders>;
@@ -218,7 +224,9 @@ export async function createSubgraphServer<Loaders>(
       sendError(res, 401, 'UNAUTHENTICATED', `${definition.name} accepts requests only through the router: ${verified.reason}`);
       return;
     }
-    await serveGraphQL(apollo, req, res, async () => contextFor(verified.identity));
+    await serveGraphQL(apollo, req, res, async () =>
+      contextFor(verified.identity, undefined, headerValue(req, CLIENT_ADDRESS_HEADER)?.slice(0, 64) ?? null),
+    );
   };
 
   const http = createHttpServer(handle, log, observability.observeRequest);

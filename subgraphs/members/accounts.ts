@@ -13,7 +13,7 @@ import { CredentialEntity, type Member, MemberEntity, StaffEntity } from './enti
 import { hashPassword } from './passwords.ts';
 
 /** Members register themselves; staff accounts are created by admins (and the first one at start). */
-export type MemberErrorCode = 'INVALID_VALUE' | 'DUPLICATE_EMAIL' | 'INVALID_CREDENTIALS' | 'NOT_FOUND';
+export type MemberErrorCode = 'INVALID_VALUE' | 'DUPLICATE_EMAIL' | 'INVALID_CREDENTIALS' | 'LOGIN_THROTTLED' | 'NOT_FOUND';
 
 export const MIN_PASSWORD_LENGTH = 12;
 
