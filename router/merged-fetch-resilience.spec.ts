@@ -1,7 +1,7 @@
 import { createLogger } from '../subgraphs/kit/log.ts';
 import { SharedFetchAbandonedError, subgraphHttp } from './subgraph-http.ts';
 import { subgraphResilience } from './subgraph-resilience.ts';
-import { heldSubgraph } from './testing/held-subgraph.ts';
+import { heldSubgraph, until } from './testing/held-subgraph.ts';
 
 /**
  * Merged subgraph fetches (subgraph-http.ts) under the per-subgraph deadline
@@ -14,13 +14,6 @@ import { heldSubgraph } from './testing/held-subgraph.ts';
 const secret = 'a-test-secret-of-at-least-32-characters';
 const log = createLogger('router', { write: () => undefined });
 const BODY = JSON.stringify({ query: '{ echo }' });
-
-const until = async (check: () => boolean) => {
-  for (let waited = 0; !check(); waited += 10) {
-    if (waited > 5_000) throw new Error('timed out waiting for the subgraph to receive the fetches');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-};
 
 describe('a merged subgraph fetch', () => {
   const subgraph = heldSubgraph(secret);

@@ -5,18 +5,11 @@ import type { RouterContext } from './context.ts';
 import { identitySigner } from './identity-signing.ts';
 import { SignedDataSource } from './signed-data-source.ts';
 import { subgraphHttp } from './subgraph-http.ts';
-import { heldSubgraph } from './testing/held-subgraph.ts';
+import { heldSubgraph, until } from './testing/held-subgraph.ts';
 
 const secret = 'a-test-secret-of-at-least-32-characters';
 const staff: Identity = { kind: 'staff', subject: 'staff-1', scopes: ['stock:read'] };
 const member: Identity = { kind: 'member', subject: 'member-1', scopes: [] };
-
-const until = async (check: () => boolean) => {
-  for (let waited = 0; !check(); waited += 10) {
-    if (waited > 5_000) throw new Error('timed out waiting for the subgraph to receive the fetches');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-};
 
 describe('fetches to subgraphs', () => {
   const subgraph = heldSubgraph(secret);

@@ -1,7 +1,7 @@
 import { createPrivateKey } from 'node:crypto';
-import { request } from 'node:http';
 import { decodeProtectedHeader, SignJWT } from 'jose';
 import { loadSecrets } from '../../subgraphs/kit/auth/secrets.ts';
+import { expectWellBehavedQueryAnswered, rawRequest } from '../support/abuse.ts';
 import { startTestSystem, type TestSystem } from '../support/system.ts';
 
 /**
@@ -20,27 +20,6 @@ describe('requests at the router’s edge', () => {
     await system?.close();
   });
 
-  /** A GET with the path sent exactly as written (fetch and URL would normalize `..` away before sending). */
-  const rawGet = (path: string) =>
-    new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const { hostname, port } = new URL(system.system.routerUrl);
-      const req = request({ host: hostname, port, path, method: 'GET' }, (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => {
-          body += chunk;
-        });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      });
-      req.on('error', reject);
-      req.end();
-    });
-  const wellBehavedQuery = async () => {
-    const { status, body } = await system.graphql('{ categories { id } }');
-    expect(status).toBe(200);
-    expect(body.errors).toBeUndefined();
-  };
-
   it.each([
     '/callbacks/../metrics',
     '/invoices/../graphql',
@@ -49,10 +28,10 @@ describe('requests at the router’s edge', () => {
     '/invoices/%252e%252e/graphql',
     '/callbacks/..\\metrics',
   ])('answers 404 to %s and forwards nothing', async (path) => {
-    const { status, body } = await rawGet(path);
+    const { status, body } = await rawRequest(system.system.routerUrl, { path });
     expect(status).toBe(404);
     expect(body).not.toMatch(/# TYPE|# HELP/);
-    await wellBehavedQuery();
+    await expectWellBehavedQueryAnswered(system);
   });
 
   it('refuses a correctly signed token without exp with 401', async () => {
@@ -69,6 +48,6 @@ describe('requests at the router’s edge', () => {
     expect(status).toBe(401);
     expect(body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     expect(body.errors?.[0]?.message).toMatch(/exp/);
-    await wellBehavedQuery();
+    await expectWellBehavedQueryAnswered(system);
   });
 });

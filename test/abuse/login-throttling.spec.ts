@@ -1,4 +1,4 @@
-import { request } from 'node:http';
+import { expectWellBehavedQueryAnswered, rawRequest } from '../support/abuse.ts';
 import { contractOperation } from '../support/contract.ts';
 import { startTestSystem, type TestSystem } from '../support/system.ts';
 
@@ -26,24 +26,12 @@ describe('password guessing against one account', () => {
   });
 
   /** Logs in from the given local address, as a client on another machine would. */
-  const loginFrom = (localAddress: string, password: string) =>
-    new Promise<LoginAnswer>((resolve, reject) => {
-      const { hostname, port } = new URL(system.system.routerUrl);
-      const body = JSON.stringify({ query: LOGIN, variables: { input: { email: 'owner@example.com', password } } });
-      const req = request(
-        { host: hostname, port, path: '/graphql', method: 'POST', localAddress, headers: { 'content-type': 'application/json' } },
-        (res) => {
-          let text = '';
-          res.setEncoding('utf8');
-          res.on('data', (chunk: string) => {
-            text += chunk;
-          });
-          res.on('end', () => resolve(JSON.parse(text) as LoginAnswer));
-        },
-      );
-      req.on('error', reject);
-      req.end(body);
-    });
+  const loginFrom = async (localAddress: string, password: string) => {
+    const body = JSON.stringify({ query: LOGIN, variables: { input: { email: 'owner@example.com', password } } });
+    const headers = { 'content-type': 'application/json' };
+    const answer = await rawRequest(system.system.routerUrl, { path: '/graphql', method: 'POST', body, headers, localAddress });
+    return JSON.parse(answer.body) as LoginAnswer;
+  };
 
   it('slows the stranger’s address with LOGIN_THROTTLED (doubling waits: login-throttle.spec.ts), and lets the owner in from another address', async () => {
     const registered = await system.graphql(REGISTER_MEMBER, { input: { name: 'Owner', email: 'owner@example.com', password: PASSWORD } });
@@ -67,5 +55,6 @@ describe('password guessing against one account', () => {
     const owner = await loginFrom('127.0.0.3', PASSWORD);
     expect(owner.data!.login.userErrors).toEqual([]);
     expect(owner.data!.login.token).toEqual(expect.any(String));
+    await expectWellBehavedQueryAnswered(system);
   });
 });

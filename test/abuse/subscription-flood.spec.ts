@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { type Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
+import { expectWellBehavedQueryAnswered } from '../support/abuse.ts';
 import { contractOperation } from '../support/contract.ts';
 import { startTestSystem, type TestSystem } from '../support/system.ts';
 
@@ -88,21 +89,16 @@ describe('a subscription flood from one member', () => {
     const line = text.split('\n').find((candidate) => candidate.startsWith(`${name} `));
     return Number(line?.split(' ')[1]);
   };
-  const wellBehavedQuery = async () => {
-    const { status, body } = await system.graphql('{ categories { id } }');
-    expect(status).toBe(200);
-    expect(body.errors).toBeUndefined();
-  };
 
   it('refuses what passes 100 on one socket with TOO_MANY_SUBSCRIPTIONS, under an open-file limit of 1,024, and keeps serving', async () => {
     const restore = lowerOpenFileLimit(1024);
     try {
       const before = openFiles();
       const refusals = flood(connect(), 600, 600 - PER_SOCKET);
-      await wellBehavedQuery();
+      await expectWellBehavedQueryAnswered(system);
       const refused = await refusals;
       expect(new Set(refused.map((outcome) => outcome.code))).toEqual(new Set(['TOO_MANY_SUBSCRIPTIONS']));
-      await wellBehavedQuery();
+      await expectWellBehavedQueryAnswered(system);
       expect(await metric('graphql_subscriptions_open')).toBe(PER_SOCKET);
       // A handful of sockets to the orders subgraph carry all of them; 100 sockets of their own would be 200 or so handles.
       expect(await metric('graphql_subscription_upstream_sockets_open')).toBeLessThanOrEqual(1);
@@ -116,7 +112,7 @@ describe('a subscription flood from one member', () => {
     const sockets = Array.from({ length: 5 }, () => connect());
     // The first test's socket still holds its 100, so the caller has 400 places left: 80 per... whichever socket asks first.
     const refusals = await Promise.all(sockets.map((client) => flood(client, 2000, 2000 - PER_SOCKET).catch(() => [])));
-    await wellBehavedQuery();
+    await expectWellBehavedQueryAnswered(system);
     const codes = new Set(refusals.flat().map((outcome) => outcome.code));
     expect(codes).toEqual(new Set(['TOO_MANY_SUBSCRIPTIONS']));
     expect(await metric('graphql_subscriptions_open')).toBe(PER_CALLER);
