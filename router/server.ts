@@ -19,11 +19,13 @@ import { apiKeyUsageReporter, cachedApiKeyLookup, membersApiKeyLookup, ROUTER_SE
 import { authEnforcementPlugin } from './auth/enforce-plugin.ts';
 import { createIdentityResolver } from './auth/identity.ts';
 import { callbackForwarder, isCallbackPath } from './callbacks.ts';
+import { clientAddressOf } from './client-address.ts';
 import type { RouterContext } from './context.ts';
 import { createHealthCheck } from './health.ts';
 import { createLiveSupergraph, type ReloadOutcome, supergraphSource } from './hot-reload.ts';
 import { identitySigner } from './identity-signing.ts';
 import { invoiceDocumentForwarder } from './invoice-documents.ts';
+import { anonymousWritesPlugin } from './limits/anonymous-writes-plugin.ts';
 import { callerLimits } from './limits/caller-limits.ts';
 import { refuseCrossSiteRequest } from './limits/csrf.ts';
 import { withRouterErrorCodes } from './limits/error-codes.ts';
@@ -141,7 +143,12 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
     persistedQueries: apq.options,
     allowBatchedHttpRequests: config.maxBatchSize > 0,
     ...withRouterErrorCodes(errorHandling(config.mode, (error) => log.error('request failed', error))),
-    plugins: [operationLimitsPlugin(config.operationLimits), authEnforcementPlugin(live.requirementsFor), observability.plugin],
+    plugins: [
+      operationLimitsPlugin(config.operationLimits),
+      anonymousWritesPlugin(limiter, config.anonymousMutationsPerMinute),
+      authEnforcementPlugin(live.requirementsFor),
+      observability.plugin,
+    ],
     logger: apolloLogger(log),
     // index.ts and the embedded start close everything on SIGINT/SIGTERM themselves.
     stopOnTerminationSignals: false,
@@ -221,7 +228,7 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
       async () => ({
         requestId: currentRequestScope()?.requestId ?? randomUUID(),
         identity: caller.identity,
-        clientAddress: req.socket.remoteAddress,
+        clientAddress: clientAddressOf(req, config.trustedProxyHops),
       }),
       {
         bodyLimit: config.maxBodyBytes,

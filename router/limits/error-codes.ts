@@ -12,6 +12,7 @@ export const ROUTER_ERROR_CODES = new Set([
   'PAGE_SIZE_TOO_LARGE',
   'SUBGRAPH_UNAVAILABLE',
   'PERSISTED_QUERY_HASH_MISMATCH',
+  'RATE_LIMITED',
 ]);
 
 type ErrorOptions = { formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError };

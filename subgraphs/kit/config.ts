@@ -113,6 +113,10 @@ export type Config = {
   /** PARTNER_RATE_LIMIT_PER_MINUTE / MEMBER_RATE_LIMIT_PER_MINUTE: token buckets per API key and per member (0: no limit). */
   partnerRateLimitPerMinute: number;
   memberRateLimitPerMinute: number;
+  /** ANONYMOUS_MUTATIONS_PER_MINUTE: mutations a caller who is not signed in may send per client address (0: no limit). */
+  anonymousMutationsPerMinute: number;
+  /** TRUSTED_PROXY_HOPS: proxies of ours in front of the router whose X-Forwarded-For entries are believed (router/client-address.ts). */
+  trustedProxyHops: number;
   /** API_KEY_CACHE_SECONDS: how long a router trusts its lookup of an API key; a revoked key works at most this long. */
   apiKeyCacheSeconds: number;
   /** The router's limits on one operation (router/limits/operation-limits.ts). */
@@ -309,6 +313,8 @@ export function loadConfig(env: Env = process.env): Config {
   const jwksUrl = url('JWKS_URL', ['http:', 'https:']);
   const partnerRateLimitPerMinute = wholeNumber('PARTNER_RATE_LIMIT_PER_MINUTE', 600, 0, 1_000_000);
   const memberRateLimitPerMinute = wholeNumber('MEMBER_RATE_LIMIT_PER_MINUTE', 300, 0, 1_000_000);
+  const anonymousMutationsPerMinute = wholeNumber('ANONYMOUS_MUTATIONS_PER_MINUTE', 60, 0, 1_000_000);
+  const trustedProxyHops = wholeNumber('TRUSTED_PROXY_HOPS', 0, 0, 10);
   const apiKeyCacheSeconds = wholeNumber('API_KEY_CACHE_SECONDS', 5, 0, 300);
   const pointsExpiryDays = wholeNumber('POINTS_EXPIRY_DAYS', 365, 1, 3650);
   const flag = (name: string, fallback: boolean): boolean => {
@@ -423,6 +429,8 @@ export function loadConfig(env: Env = process.env): Config {
     jwksUrl,
     partnerRateLimitPerMinute,
     memberRateLimitPerMinute,
+    anonymousMutationsPerMinute,
+    trustedProxyHops,
     apiKeyCacheSeconds,
     operationLimits,
     maxBodyBytes,
