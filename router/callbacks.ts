@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { IDENTITY_HEADER } from '../subgraphs/kit/auth/identity-header.ts';
 import { RequestError, sendJson } from '../subgraphs/kit/http/graphql-over-http.ts';
+import { CLIENT_ADDRESS_HEADER } from '../subgraphs/kit/request-scope.ts';
+import { clientAddressOf } from './client-address.ts';
 
 /**
  * Payment providers post their callbacks to the router's public origin
@@ -47,7 +49,7 @@ async function readRawBody(req: IncomingMessage, limit: number): Promise<Buffer>
 }
 
 /** Forwards a /callbacks/ request to the payments subgraph at `paymentsUrl` (its GraphQL URL; the path is replaced). */
-export function callbackForwarder(paymentsUrl: string | undefined, options: { timeoutMs?: number } = {}) {
+export function callbackForwarder(paymentsUrl: string | undefined, options: { timeoutMs?: number; trustedProxyHops?: number } = {}) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (!paymentsUrl) {
       sendJson(res, 404, { code: 'FAIL', message: 'no payments subgraph in this supergraph to take callbacks' });
@@ -62,6 +64,10 @@ export function callbackForwarder(paymentsUrl: string | undefined, options: { ti
     }
     const forwardedFor = req.headers['x-forwarded-for'];
     headers.set('x-forwarded-for', [forwardedFor, req.socket.remoteAddress].filter(Boolean).join(', '));
+    // Whom payments counts refused callbacks against (its per-source budget), as the router's proxies vouch for it.
+    const client = clientAddressOf(req, options.trustedProxyHops ?? 0);
+    if (client) headers.set(CLIENT_ADDRESS_HEADER, client);
+    else headers.delete(CLIENT_ADDRESS_HEADER);
     let response: Response;
     try {
       response = await fetch(new URL(req.url ?? '/', paymentsUrl), {

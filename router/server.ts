@@ -156,7 +156,7 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
   await apollo.start();
 
   const checkHealth = createHealthCheck(endpoints, options.healthTimeoutMs);
-  const forwardCallback = callbackForwarder(urlOf.get('payments'));
+  const forwardCallback = callbackForwarder(urlOf.get('payments'), { trustedProxyHops: config.trustedProxyHops });
   const forwardInvoiceDocument = invoiceDocumentForwarder(urlOf.get('invoices'));
   const localJwks = jwksOf(options.secrets.jwtVerificationKeys);
   const jwks = async () => publishedKeys(await localJwks, remoteKeys, log);

@@ -1,6 +1,7 @@
 import { BoundedMap } from '../kit/bounded-map.ts';
 import type { Database } from '../kit/db/database.ts';
 import { newId } from '../kit/ids.ts';
+import { CLIENT_ADDRESS_HEADER } from '../kit/request-scope.ts';
 import type { CallbackDeps, CallbackProvider } from './callbacks.ts';
 import { CallbackReviewEntity } from './entities/review.entity.ts';
 
@@ -57,9 +58,13 @@ export function droppedReviews(db: Database): { rateLimited: number; overBudget:
   return { ...stateOf(db).dropped };
 }
 
-/** The sender as the router saw it: the last x-forwarded-for entry is the one the router itself added. */
+/**
+ * The sender: the client address the router vouches for (its trusted
+ * proxies considered), else the last x-forwarded-for entry (the peer the
+ * router saw, or this server's own peer when reached directly).
+ */
 export function sourceOf(headers: Record<string, string | undefined>): string {
-  const forwarded = headers['x-forwarded-for']?.split(',').at(-1)?.trim();
+  const forwarded = headers[CLIENT_ADDRESS_HEADER] ?? headers['x-forwarded-for']?.split(',').at(-1)?.trim();
   return forwarded ? forwarded.slice(0, 64) : 'direct';
 }
 
