@@ -7,6 +7,7 @@ import { createConnection } from 'mysql2/promise';
 import type { Config } from '../config.ts';
 import { OutboxEventEntity } from '../events/outbox.entity.ts';
 import { ProcessedEventEntity } from '../events/processed-events.ts';
+import { bindSqliteParameters } from './bound-parameters.ts';
 import {
   assertMigrated,
   MIGRATIONS_TABLE,
@@ -125,6 +126,7 @@ export async function openDatabase(config: Config, options: DatabaseOptions): Pr
       driverOptions: new NodeSqliteDialect(file),
     });
     const connection = orm.em.getConnection();
+    bindSqliteParameters(connection);
     // WAL lets readers in other processes (a second subgraph instance) read while one writes.
     await connection.execute('pragma journal_mode = wal');
     await connection.execute('pragma foreign_keys = on');
