@@ -136,25 +136,31 @@ describe('subscribe messages and the rate limit', () => {
       retryAttempts: 0,
     });
     try {
-      const codes = await Promise.all(
-        Array.from(
-          { length: 8 },
-          () =>
-            new Promise<string | undefined>((resolve) => {
-              client.subscribe(
-                { query: LIVE_ORDERS, variables: { orderId: randomUUID() } },
-                {
-                  next: () => undefined,
-                  error: (error) => resolve((Array.isArray(error) ? error[0] : undefined)?.extensions?.code as string | undefined),
-                  complete: () => resolve('complete'),
-                },
-              );
-              setTimeout(() => resolve('open'), 3000).unref();
-            }),
-        ),
-      );
-      expect(codes.filter((code) => code === 'RATE_LIMITED')).toHaveLength(3);
-      expect(codes.filter((code) => code === 'open')).toHaveLength(5);
+      const refused: (string | undefined)[] = [];
+      for (let i = 0; i < 8; i++) {
+        client.subscribe(
+          { query: LIVE_ORDERS, variables: { orderId: randomUUID() } },
+          {
+            next: () => undefined,
+            error: (error) => refused.push((Array.isArray(error) ? error[0] : undefined)?.extensions?.code as string | undefined),
+            complete: () => refused.push('complete'),
+          },
+        );
+      }
+      // Five tokens in the bucket: the sixth to eighth subscribe are refused, the first five stay open.
+      for (let waited = 0; refused.length < 3; waited += 20) {
+        if (waited > 10_000) throw new Error(`only ${refused.length} refusals arrived`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(refused).toEqual(['RATE_LIMITED', 'RATE_LIMITED', 'RATE_LIMITED']);
+      // The accepted five join their streams a moment after their acceptance: wait for them, never for more.
+      let open = 0;
+      for (let waited = 0; open !== 5 && waited <= 10_000; waited += 20) {
+        const metrics = await (await fetch(system.system.routerMetricsUrl)).text();
+        open = Number(/^graphql_subscriptions_open (\d+)$/m.exec(metrics)?.[1]);
+        if (open !== 5) await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(open).toBe(5);
     } finally {
       await client.dispose();
     }
