@@ -1,5 +1,5 @@
 // Jest runs our TypeScript through @swc/jest as CommonJS; MikroORM and kysely
-// ship ESM only, so they are transformed too (see ../shared/STACK.md).
+// ship ESM only, so they are transformed too.
 export default {
   testEnvironment: 'node',
   roots: [

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { buildSchema, parse, validate } from 'graphql';
 import { type RouterSubscription, subscribeToRouter } from '../router/subscriptions/testing/router-subscription.ts';
 import { scopesOf } from '../subgraphs/members/roles.ts';
-import { contractExamples, contractOperation } from './support/contract.ts';
+import { CONTRACT_DIR, contractExamples, contractOperation } from './support/contract.ts';
 import { until } from './support/shop.ts';
 import { startTestSystem, type TestSystem } from './support/system.ts';
 
@@ -171,11 +171,10 @@ const SUBSCRIPTIONS = SUBSCRIPTION_MATRIX.map((row) => row.operation);
 const CONTRACT_FILES = ['catalogue.graphql', 'stock.graphql', 'orders.graphql', 'members.graphql', 'payments.graphql', 'invoices.graphql'];
 const apiSchema = buildSchema(readFileSync(join(import.meta.dirname, '..', 'schema', 'api.graphql'), 'utf8'));
 const contractOperationNames = CONTRACT_FILES.flatMap((file) =>
-  [
-    ...readFileSync(join(import.meta.dirname, '..', '..', 'shared', 'contract', file), 'utf8').matchAll(
-      /^(?:query|mutation|subscription) (\w+)/gm,
-    ),
-  ].map(([, name]) => ({ file, name: name! })),
+  [...readFileSync(join(CONTRACT_DIR, file), 'utf8').matchAll(/^(?:query|mutation|subscription) (\w+)/gm)].map(([, name]) => ({
+    file,
+    name: name!,
+  })),
 );
 const examples = contractExamples();
 

@@ -6,7 +6,7 @@ import { until } from './support/shop.ts';
 import { startTestSystem, type TestSystem } from './support/system.ts';
 
 /**
- * The invoices part of the public contract (../shared/contract/invoices.graphql)
+ * The invoices part of the public contract (test/contract/invoices.graphql)
  * through the real router to the real subgraphs: a member's order is paid (in
  * cash, by staff), the member requests an invoice with the contract's company
  * buyer, staff issue it, the member reads it and downloads its PDF through the

@@ -4,7 +4,7 @@ import { paidOrders, registeredMember, stockedSkus, type UserError } from './sup
 import { startTestSystem, type TestSystem } from './support/system.ts';
 
 /**
- * The loyalty part of the members contract (../shared/contract/members.graphql):
+ * The loyalty part of the members contract (test/contract/members.graphql):
  * Me and MemberDetail with points, the points ledger and coupons, and
  * IssueCoupons with the example's own variables, through the real router.
  * The member reaches GOLD for real, by paying for orders worth 10,000 CNY.

@@ -3,7 +3,7 @@ import { contractExamples, contractOperation } from './support/contract.ts';
 import { startTestSystem, type TestSystem } from './support/system.ts';
 
 /**
- * The members part of the public contract (../shared/contract/members.graphql),
+ * The members part of the public contract (test/contract/members.graphql),
  * and the orders operations that need a signed-in member, sent through the
  * real router to the real subgraphs with the examples' own variables. Points,
  * the points ledger and coupons are checked in loyalty-contract.spec.ts:

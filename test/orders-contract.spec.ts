@@ -4,7 +4,7 @@ import { paymentSucceeded as publishPaymentSucceeded } from './support/shop.ts';
 import { startTestSystem, type TestSystem } from './support/system.ts';
 
 /**
- * The orders part of the public contract (../shared/contract/orders.graphql),
+ * The orders part of the public contract (test/contract/orders.graphql),
  * sent through the real router to the real subgraphs over the seeded demo
  * data, with the examples' own variables. Members, payments and invoices do
  * not exist yet: coupons are refused, a payment is the PaymentSucceeded event

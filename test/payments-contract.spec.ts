@@ -5,7 +5,7 @@ import { contractExamples, contractOperation } from './support/contract.ts';
 import { startTestSystem, type TestSystem } from './support/system.ts';
 
 /**
- * The payments part of the public contract (../shared/contract/payments.graphql)
+ * The payments part of the public contract (test/contract/payments.graphql)
  * through the real router to the real subgraphs: a member places an order and
  * pays it through each online channel, the providers' signed callbacks reach
  * payments through the router's /callbacks/ routes, the order becomes PAID,

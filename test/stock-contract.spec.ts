@@ -3,7 +3,7 @@ import { contractExamples, contractOperation } from './support/contract.ts';
 import { startTestSystem, type TestSystem } from './support/system.ts';
 
 /**
- * The stock part of the public contract (../shared/contract/stock.graphql),
+ * The stock part of the public contract (test/contract/stock.graphql),
  * sent through the real router to the real subgraphs over the seeded demo
  * data, with the examples' own variables. The LiveStock subscription is
  * tested where the router serves subscriptions.

@@ -1,4 +1,4 @@
-// Operations of the public contract (../shared/contract/*.graphql), copied verbatim: the web client is one of its clients.
+// Operations of the public contract (test/contract/*.graphql), copied verbatim: the web client is one of its clients.
 // Queries the contract does not have (lists for staff screens) follow them, named as such.
 
 export const Login = /* GraphQL */ `
