@@ -1,4 +1,9 @@
+import { createServer } from 'node:net';
+import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import type { Identity } from '../subgraphs/kit/auth/identity.ts';
 import { createLogger } from '../subgraphs/kit/log.ts';
+import type { RouterContext } from './context.ts';
+import { SignedDataSource } from './signed-data-source.ts';
 import { SharedFetchAbandonedError, subgraphHttp } from './subgraph-http.ts';
 import { subgraphResilience } from './subgraph-resilience.ts';
 import { heldSubgraph, until } from './testing/held-subgraph.ts';
@@ -14,6 +19,34 @@ import { heldSubgraph, until } from './testing/held-subgraph.ts';
 const secret = 'a-test-secret-of-at-least-32-characters';
 const log = createLogger('router', { write: () => undefined });
 const BODY = JSON.stringify({ query: '{ echo }' });
+const staff: Identity = { kind: 'staff', subject: 'staff-1', scopes: [] };
+
+/** A call whose outcome the test can poll for, without awaiting it. */
+function tracked<T>(promise: Promise<T>) {
+  const call = { settled: false, error: undefined as unknown };
+  promise.then(
+    () => {
+      call.settled = true;
+    },
+    (error: unknown) => {
+      call.error = error;
+      call.settled = true;
+    },
+  );
+  return call;
+}
+
+/** One read as the gateway hands it to a data source for a client's operation. */
+let requestCount = 0;
+function readAs(source: SignedDataSource, url: string, identity: Identity) {
+  const options = {
+    kind: 'incoming operation',
+    request: { query: 'query Q { echo }', variables: {}, http: { method: 'POST', url, headers: new Headers() } },
+    incomingRequestContext: {},
+    context: { requestId: `request-${++requestCount}`, identity } satisfies RouterContext,
+  } as unknown as GraphQLDataSourceProcessOptions<RouterContext>;
+  return source.process(options);
+}
 
 describe('a merged subgraph fetch', () => {
   const subgraph = heldSubgraph(secret);
@@ -47,6 +80,33 @@ describe('a merged subgraph fetch', () => {
     const [sent] = subgraph.held;
     for (const caller of callers) caller.abort(new Error('gone'));
     await Promise.all(waits.map((wait) => expect(wait).rejects.toBeInstanceOf(SharedFetchAbandonedError)));
+    await until(() => sent!.req.destroyed);
+    subgraph.held.length = 0;
+    const later = http.post(url, {}, BODY, AbortSignal.timeout(10_000), 'same');
+    await until(() => subgraph.held.length === 1);
+    subgraph.answerAll();
+    expect((await later).status).toBe(200);
+    await http.close();
+  });
+});
+
+describe('a merged subgraph fetch with a deadline of its own', () => {
+  const subgraph = heldSubgraph(secret);
+  let url: string;
+  beforeAll(async () => {
+    url = await subgraph.start();
+  });
+  afterAll(async () => {
+    await subgraph.stop();
+  });
+
+  it('is aborted at that deadline though its callers still wait (none of them has one), and a later caller starts a fresh fetch', async () => {
+    const http = subgraphHttp({ sharedFetchTimeoutMs: 200 });
+    const callers = [tracked(http.post(url, {}, BODY, undefined, 'same')), tracked(http.post(url, {}, BODY, undefined, 'same'))];
+    await until(() => subgraph.held.length === 1);
+    const [sent] = subgraph.held;
+    await until(() => callers.every((caller) => caller.settled));
+    for (const caller of callers) expect((caller.error as Error).name).toMatch(/^(AbortError|TimeoutError)$/);
     await until(() => sent!.req.destroyed);
     subgraph.held.length = 0;
     const later = http.post(url, {}, BODY, AbortSignal.timeout(10_000), 'same');
@@ -98,6 +158,75 @@ describe('merged fetches and the circuit breaker', () => {
     subgraph.answerAll();
     expect((await trial).status).toBe(200);
     expect(breaker.state).toBe('closed');
+    await http.close();
+  });
+
+  it('charges a hung fetch that callers keep joining once per deadline of its own, so the circuit still opens after the threshold', async () => {
+    const http = subgraphHttp({ sharedFetchTimeoutMs: 100 });
+    const resilience = subgraphResilience({ timeoutMs: 100, retries: 0, breakerFailures: 3, breakerResetMs: 5_000 }, log, () => now);
+    const breaker = resilience.breaker('catalogue');
+    const call = () => tracked(resilience.run('catalogue', true, (signal) => http.post(url, {}, BODY, signal, 'page')));
+    let previous = call();
+    const callers = [previous];
+    await until(() => subgraph.held.length === 1);
+    // Each caller joins before the one before it has left: the fetch is never without a caller waiting for it.
+    for (let joined = 0; joined < 30 && breaker.state !== 'open'; joined += 1) {
+      const next = call();
+      callers.push(next);
+      await until(() => previous.settled);
+      previous = next;
+    }
+    await until(() => callers.every((caller) => caller.settled));
+    expect(breaker.state).toBe('open');
+    // One fetch sent per failure counted: the third one's failure opened the circuit, nothing was sent after it.
+    expect(subgraph.held).toHaveLength(3);
+    for (const caller of callers)
+      expect((caller.error as { extensions?: unknown }).extensions).toMatchObject({ code: 'SUBGRAPH_UNAVAILABLE' });
+    subgraph.held.length = 0;
+    await http.close();
+  });
+
+  it('charges one failure for a 503 answer that five callers share, and gives each SUBGRAPH_UNAVAILABLE', async () => {
+    const http = subgraphHttp();
+    const resilience = subgraphResilience({ timeoutMs: 10_000, retries: 0, breakerFailures: 2, breakerResetMs: 5_000 }, log, () => now);
+    const source = new SignedDataSource({ url, secret, subgraph: 'catalogue', http, resilience });
+    const round = async () => {
+      const reads = Array.from({ length: 5 }, () => readAs(source, url, staff));
+      await until(() => subgraph.held.length === 1);
+      subgraph.answerAll(503);
+      const outcomes = await Promise.allSettled(reads);
+      for (const outcome of outcomes) {
+        expect((outcome as PromiseRejectedResult).reason).toMatchObject({
+          message: 'the catalogue subgraph answered HTTP 503',
+          extensions: { code: 'SUBGRAPH_UNAVAILABLE', subgraph: 'catalogue' },
+        });
+      }
+    };
+    await round();
+    expect(resilience.breaker('catalogue').state).toBe('closed'); // one failure of two, not five
+    await round();
+    expect(resilience.breaker('catalogue').state).toBe('open');
+    await http.close();
+  });
+
+  it('charges one failure when a fetch five callers share cannot connect', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as { port: number };
+    await new Promise((resolve) => closed.close(resolve));
+    const http = subgraphHttp();
+    const resilience = subgraphResilience({ timeoutMs: 10_000, retries: 0, breakerFailures: 2, breakerResetMs: 5_000 }, log, () => now);
+    const nowhere = `http://127.0.0.1:${port}/graphql`;
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 5 }, () => resilience.run('catalogue', true, (signal) => http.post(nowhere, {}, BODY, signal, 'page'))),
+    );
+    for (const outcome of outcomes) {
+      expect((outcome as PromiseRejectedResult).reason).toMatchObject({
+        extensions: { code: 'SUBGRAPH_UNAVAILABLE', subgraph: 'catalogue' },
+      });
+    }
+    expect(http.shared).toBe(4);
+    expect(resilience.breaker('catalogue').state).toBe('closed');
     await http.close();
   });
 });

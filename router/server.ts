@@ -108,7 +108,7 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
   const apq = persistedQueries(config.redisUrl, log);
 
   // One keep-alive pool and one identity signer for every subgraph fetch (subgraph-http.ts, identity-signing.ts).
-  const subgraphs = subgraphHttp();
+  const subgraphs = subgraphHttp({ sharedFetchTimeoutMs: config.subgraphFetch.timeoutMs });
   const sign = identitySigner(secret);
   const buildService = ({ name, url }: { name: string; url?: string }) =>
     new SignedDataSource({

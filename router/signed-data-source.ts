@@ -9,7 +9,7 @@ import { TRACEPARENT_HEADER } from '../subgraphs/kit/tracing.ts';
 import type { RouterContext } from './context.ts';
 import { type IdentitySigner, identitySigner } from './identity-signing.ts';
 import type { FetchObserver, ObservedFetch } from './observability.ts';
-import { type SubgraphAnswer, type SubgraphHttp, subgraphHttp } from './subgraph-http.ts';
+import { type SubgraphAnswer, type SubgraphHttp, sameFailureAs, subgraphHttp } from './subgraph-http.ts';
 import type { SubgraphResilience } from './subgraph-resilience.ts';
 
 /** What `process` knows about the fetch being made that `sendRequest` needs (the gateway passes neither). */
@@ -131,7 +131,12 @@ export class SignedDataSource extends RemoteGraphQLDataSource<RouterContext> {
       if (shareKey !== undefined && !PER_REQUEST_HEADERS.has(name)) shareKey += `\n${name}:${value}`;
     }
     const answer = await this.#http.post(http.url, headers, body, scope?.signal, shareKey);
-    if (answer.status < 200 || answer.status > 299) throw errorFromAnswer(http.url, answer);
+    if (answer.status < 200 || answer.status > 299) {
+      // Every caller of a shared fetch makes its own error of the one answer; the subgraph failed once.
+      const error = errorFromAnswer(http.url, answer);
+      sameFailureAs(error, answer);
+      throw error;
+    }
     const parsed: unknown = isJson(answer.contentType) ? JSON.parse(answer.text) : answer.text;
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
       throw new Error(`Expected JSON response body, but received: ${answer.text.slice(0, 200)}`);

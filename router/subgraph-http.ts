@@ -30,6 +30,8 @@ export type SubgraphHttp = {
 
 /** Longest a pooled socket idles, unless the subgraph announces a shorter keep-alive. */
 const IDLE_SOCKET_MS = 30_000;
+/** A shared fetch's own deadline when none is given (the router passes SUBGRAPH_TIMEOUT_MS). */
+const DEFAULT_SHARED_FETCH_TIMEOUT_MS = 10_000;
 
 /**
  * How the router talks HTTP to its subgraphs: Node's own client over a
@@ -53,7 +55,8 @@ const IDLE_SOCKET_MS = 30_000;
  * caller parses its own copy, because the gateway merges fetched objects into
  * its result in place and must not see another request's changes.
  */
-export function subgraphHttp(): SubgraphHttp {
+export function subgraphHttp(options: { sharedFetchTimeoutMs?: number } = {}): SubgraphHttp {
+  const sharedFetchTimeoutMs = options.sharedFetchTimeoutMs ?? DEFAULT_SHARED_FETCH_TIMEOUT_MS;
   // The idle timeout also makes the agent honour the subgraphs' shorter Keep-Alive hint (see above).
   const pool = new Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS, maxFreeSockets: 64 });
   const inFlight = new Map<string, SharedFetch>();
@@ -76,12 +79,21 @@ export function subgraphHttp(): SubgraphHttp {
       if (fetch) shared++;
       else {
         // The shared fetch has a signal of its own: no one caller's deadline may cut it short for the others.
+        // It also has a deadline of its own, so callers who keep joining cannot keep a hung fetch alive forever.
         const controller = new AbortController();
         const started: SharedFetch = { controller, waiting: 0, settled: false, answer: Promise.resolve() as never };
-        started.answer = send(url, headers, body, controller.signal).finally(() => {
-          started.settled = true;
-          if (inFlight.get(shareKey) === started) inFlight.delete(shareKey);
-        });
+        const own = AbortSignal.any([controller.signal, AbortSignal.timeout(sharedFetchTimeoutMs)]);
+        started.answer = send(url, headers, body, own)
+          .then(
+            (answer) => answerOfFetch(answer, started),
+            (error: unknown) => {
+              throw failureOfFetch(error, started);
+            },
+          )
+          .finally(() => {
+            started.settled = true;
+            if (inFlight.get(shareKey) === started) inFlight.delete(shareKey);
+          });
         // Its outcome reaches every caller still waiting; with none left it must not surface as unhandled.
         started.answer.catch(() => undefined);
         inFlight.set(shareKey, started);
@@ -96,6 +108,41 @@ export function subgraphHttp(): SubgraphHttp {
     },
     close: async () => pool.destroy(),
   };
+}
+
+/**
+ * Which shared fetch an answer or an error came from. Every caller of one
+ * shared fetch gets the same answer object or error object, or an
+ * abandonment naming the fetch; subgraph-resilience.ts charges the subgraph
+ * once per fetch, however many callers were waiting for it.
+ */
+const fetchOf = new WeakMap<object, object>();
+const answerOfFetch = (answer: SubgraphAnswer, fetch: object) => {
+  fetchOf.set(answer, fetch);
+  return answer;
+};
+const failureOfFetch = (error: unknown, fetch: object) => {
+  if (typeof error === 'object' && error !== null) fetchOf.set(error, fetch);
+  return error;
+};
+
+/**
+ * The one failure `error` stands for, for counting: the shared fetch it came
+ * from, or what it was derived from (see `sameFailureAs`), or itself.
+ */
+export function failureIdentity(error: unknown): object | null {
+  if (error instanceof SharedFetchAbandonedError) return error.fetch;
+  if (typeof error !== 'object' || error === null) return null;
+  return fetchOf.get(error) ?? error;
+}
+
+/**
+ * Records that `error` is the failure `source` (an answer or error of a
+ * fetch) already stands for: the GraphQLError each caller makes of one shared
+ * 503 answer is one failure of the subgraph, not one per caller.
+ */
+export function sameFailureAs(error: object, source: object): void {
+  fetchOf.set(error, fetchOf.get(source) ?? source);
 }
 
 /** One fetch in flight and the callers waiting for it. */

@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
 import type { SubgraphFetchSettings } from '../subgraphs/kit/config.ts';
 import type { Logger } from '../subgraphs/kit/log.ts';
-import { SharedFetchAbandonedError } from './subgraph-http.ts';
+import { failureIdentity } from './subgraph-http.ts';
 
 /**
  * A circuit breaker for one subgraph. Closed, every fetch goes through; after
@@ -9,6 +9,15 @@ import { SharedFetchAbandonedError } from './subgraph-http.ts';
  * waiting on a subgraph that is down, no piling load on one that is
  * struggling). After `resetMs` it is half-open: one trial fetch goes through,
  * and its outcome closes or reopens the circuit.
+ *
+ * What counts is fetches the subgraph was sent, not callers: a read that
+ * several callers share (merged in subgraph-http.ts) is one fetch. If it
+ * fails (unreachable, 502/503/504, its own deadline passed) or a caller's
+ * deadline passes while waiting for it, the subgraph is charged ONE failure,
+ * however many callers were waiting, and every one of them gets
+ * SUBGRAPH_UNAVAILABLE; if it answers, each caller's success resets the count.
+ * So a subgraph that stops answering opens the circuit after `failures`
+ * shared fetches timed out, whatever the number of callers per fetch.
  */
 export class CircuitBreaker {
   readonly #failures: number;
@@ -87,16 +96,6 @@ function isAbort(error: unknown): boolean {
   return name === 'AbortError' || name === 'TimeoutError' || code === 'ABORT_ERR';
 }
 
-/**
- * What one failure is, for counting: callers that shared one fetch
- * (subgraph-http.ts) all see its one error object, or an abandonment naming
- * the shared fetch; either way the subgraph failed once, not once per caller.
- */
-function failureIdentity(error: unknown): object | null {
-  if (error instanceof SharedFetchAbandonedError) return error.fetch;
-  return typeof error === 'object' && error !== null ? error : null;
-}
-
 function errorCode(error: unknown): string | undefined {
   for (let current = error as { code?: unknown; errno?: unknown; cause?: unknown } | undefined, depth = 0; current && depth < 4; depth++) {
     if (typeof current.code === 'string' && /^E[A-Z]+$/.test(current.code)) return current.code;
@@ -122,7 +121,8 @@ export type SubgraphResilience = {
 
 export function subgraphResilience(settings: SubgraphFetchSettings, log: Logger, now: () => number = Date.now): SubgraphResilience {
   const breakers = new Map<string, CircuitBreaker>();
-  // Failures already charged to a subgraph's breaker (see failureIdentity); weak, so they go with their errors.
+  // Failures already charged to a subgraph's breaker, by the one fetch each stands for (failureIdentity in
+  // subgraph-http.ts: the callers of a shared fetch share it); weak, so they go with their errors.
   const counted = new WeakSet<object>();
   const chargeOnce = (circuit: CircuitBreaker, error: unknown) => {
     const identity = failureIdentity(error);

@@ -19,8 +19,14 @@ export function heldSubgraph(secret: string) {
   });
   return {
     held,
-    answerAll() {
+    /** Answers every held request with HTTP `status`: an echo when 200, a plain-text error otherwise (e.g. 503, a proxy's answer). */
+    answerAll(status = 200) {
       for (const { req, res, body } of held.splice(0)) {
+        if (status !== 200) {
+          res.writeHead(status, { 'content-type': 'text/plain' });
+          res.end('unavailable');
+          continue;
+        }
         const caller = verifyIdentity(req.headers[IDENTITY_HEADER] as string, secret);
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(
