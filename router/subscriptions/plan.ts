@@ -29,7 +29,8 @@ const MAX_PLANS = 500;
 /**
  * Plans subscriptions the way @apollo/gateway plans queries (the same
  * `Supergraph.build`, API schema and `QueryPlanner`), since the gateway
- * itself refuses to execute them (see ../shared/STACK.md). A subscription's
+ * itself refuses to execute them ("Execution of subscriptions not supported by
+ * gateway"). A subscription's
  * plan is a `Subscription` node: `primary`, the fetch to the owning subgraph,
  * and `rest`, the fetches that complete each event with other subgraphs' fields.
  *
