@@ -1,6 +1,8 @@
+import { DatabaseSync } from 'node:sqlite';
 import { defineEntity, p, raw } from '@mikro-orm/core';
 import { Migration } from '@mikro-orm/migrations';
 import { SqlitePlatform } from '@mikro-orm/sql';
+import { Connection as MysqlConnection } from 'mysql2';
 import { databaseTargets, reportSkippedMysql, type TestEnvironment, testEnvironment } from '../testing/databases.ts';
 import { bindParameters } from './bound-parameters.ts';
 import { type Database, openDatabase } from './database.ts';
@@ -48,14 +50,56 @@ describe('values bound as parameters, not written into SQL', () => {
   });
 });
 
+/** A value no SQL text of ours contains, so finding it in a statement means it was written in. */
+const MARKER = 'marker-7f3c9e';
+
+type Received = { sql: string; values: unknown[] };
+
+/**
+ * Records what the database drivers themselves receive: every SQL text node:sqlite
+ * prepares, and every statement mysql2 is asked to send as text (`query`) or
+ * prepared with its values apart (`execute`).
+ */
+function recordDriverStatements(): { received: Received[]; restore(): void } {
+  const received: Received[] = [];
+  const prepare = DatabaseSync.prototype.prepare;
+  const query = MysqlConnection.prototype.query;
+  const execute = MysqlConnection.prototype.execute;
+  DatabaseSync.prototype.prepare = function (this: DatabaseSync, sql: string) {
+    received.push({ sql, values: [] });
+    return prepare.call(this, sql);
+  } as typeof prepare;
+  const recording = (original: (...args: never[]) => unknown) =>
+    function (this: unknown, sql: unknown, values?: unknown, ...rest: unknown[]) {
+      received.push({
+        sql: String(typeof sql === 'object' && sql ? (sql as { sql: string }).sql : sql),
+        values: Array.isArray(values) ? values : [],
+      });
+      return original.call(this as never, ...([sql, values, ...rest] as never[]));
+    };
+  MysqlConnection.prototype.query = recording(query) as typeof query;
+  MysqlConnection.prototype.execute = recording(execute) as typeof execute;
+  return {
+    received,
+    restore() {
+      DatabaseSync.prototype.prepare = prepare;
+      MysqlConnection.prototype.query = query;
+      MysqlConnection.prototype.execute = execute;
+    },
+  };
+}
+
 describe.each(databaseTargets())('hostile text through the ORM and raw SQL on $label', (database) => {
   let env: TestEnvironment;
   let db: Database;
+  let recorder: ReturnType<typeof recordDriverStatements>;
   beforeAll(async () => {
+    recorder = recordDriverStatements();
     env = testEnvironment(database);
     db = await openDatabase(env.config, { name: 'stock', entities: [NoteEntity], migrations: [NoteMigration] });
   });
   afterAll(async () => {
+    recorder.restore();
     await db.close();
     await env.cleanup();
   });
@@ -71,6 +115,21 @@ describe.each(databaseTargets())('hostile text through the ORM and raw SQL on $l
       ['orm', HOSTILE, true],
       ['raw', HOSTILE, false],
     ]);
+  });
+
+  it('hands the driver every value apart from the SQL text, never written into it', async () => {
+    const value = `${MARKER} ' \u0000 \\`;
+    await db.transaction(db.fork(), async (tx) => {
+      tx.create(NoteEntity, { id: 'orm-marked', body: value, pinned: false, at: new Date() });
+      await tx.flush();
+    });
+    await db.run(db.fork(), 'update note set body = ? where id = ?', [value, 'raw']);
+    expect(await db.fork().count(NoteEntity, { body: value })).toBe(2);
+    expect(recorder.received.filter((statement) => statement.sql.includes(MARKER))).toEqual([]);
+    if (database.label === 'MySQL') {
+      // The insert, the update and the read each went as a prepared statement with the value beside it.
+      expect(recorder.received.filter((statement) => statement.values.includes(value)).length).toBeGreaterThanOrEqual(3);
+    }
   });
 });
 

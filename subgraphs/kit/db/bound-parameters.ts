@@ -1,23 +1,22 @@
 import { isRaw, JsonProperty, type Platform, Utils } from '@mikro-orm/core';
 import { CompiledQuery } from 'kysely';
+import type { Dialect } from './database.ts';
 
 /**
  * MikroORM 7 sends every statement with its values written into the SQL text
  * (escaped by the platform: `formatQuery`). Escaping is not binding: SQLite
  * reads a NUL inside a quoted literal as the end of the statement ("unrecognized
- * token"), and a value then becomes SQL text the database parses. On SQLite
- * the kit sends each statement as MikroORM wrote it, with `?` placeholders,
- * and the values as bound parameters, converted exactly as the platform would
- * have written them (a Date as its milliseconds, a boolean as 1 or 0, JSON
- * as its text, a list as one placeholder per item).
- *
- * MySQL keeps MikroORM's path: mysql2 escapes client-side there too (it has no
- * NUL problem), and server-side prepared statements belong with the performance work (they
- * also want a statement cache per connection).
+ * token"), and a value then becomes SQL text the database parses. The kit
+ * sends each statement as MikroORM wrote it, with `?` placeholders, and the
+ * values as bound parameters, converted exactly as the platform would have
+ * written them (on SQLite a Date as its milliseconds; a boolean as 1 or 0,
+ * JSON as its text, a list as one placeholder per item). On MySQL the
+ * connection then sends them as a prepared statement (mysql-prepared.ts), so
+ * the values never become SQL text there either.
  */
 export type BoundStatement = { sql: string; values: unknown[] };
 
-export function bindParameters(platform: Platform, sql: string, params: readonly unknown[]): BoundStatement {
+export function bindParameters(platform: Platform, sql: string, params: readonly unknown[], dialect: Dialect = 'sqlite'): BoundStatement {
   const values: unknown[] = [];
   let out = '';
   let next = 0;
@@ -36,30 +35,31 @@ export function bindParameters(platform: Platform, sql: string, params: readonly
       out += platform.quoteIdentifier(params[next++] as string);
       pos = at + 2;
     } else {
-      out += placeholderFor(platform, params[next++], values);
+      out += placeholderFor(platform, params[next++], values, dialect);
       pos = at + 1;
     }
   }
   return { sql: out, values };
 }
 
-function placeholderFor(platform: Platform, value: unknown, values: unknown[]): string {
+function placeholderFor(platform: Platform, value: unknown, values: unknown[], dialect: Dialect): string {
   if (isRaw(value)) {
-    const inner = bindParameters(platform, value.sql, value.params as unknown[]);
+    const inner = bindParameters(platform, value.sql, value.params as unknown[], dialect);
     values.push(...inner.values);
     return inner.sql;
   }
   if (Array.isArray(value) && !(value as unknown as Record<symbol, unknown>)[JsonProperty]) {
-    return value.map((item) => placeholderFor(platform, item, values)).join(', ');
+    return value.map((item) => placeholderFor(platform, item, values, dialect)).join(', ');
   }
-  values.push(sqliteValue(value));
+  values.push(boundValue(value, dialect));
   return '?';
 }
 
-function sqliteValue(value: unknown): unknown {
+function boundValue(value: unknown, dialect: Dialect): unknown {
   if (value === undefined || value === null) return null;
   if (typeof value === 'boolean') return value ? 1 : 0;
-  if (value instanceof Date) return +value;
+  // mysql2 sends a Date as DATETIME in the connection's time zone (UTC here), as MikroORM would have written it.
+  if (value instanceof Date) return dialect === 'sqlite' ? +value : value;
   if (Buffer.isBuffer(value)) return value;
   if (Utils.isPlainObject(value) || (value as Record<symbol, unknown>)[JsonProperty] || Array.isArray(value)) return JSON.stringify(value);
   return value;
@@ -76,8 +76,8 @@ type SqlConnection = {
   execute: (...args: never[]) => Promise<unknown>;
 };
 
-/** Makes a SQLite connection send its statements' values as bound parameters (see above). */
-export function bindSqliteParameters(connection: unknown): void {
+/** Makes a connection send its statements' values as bound parameters (see above). */
+export function bindConnectionParameters(connection: unknown, dialect: Dialect): void {
   const sql = connection as SqlConnection;
   sql.execute = async function execute(
     this: SqlConnection,
@@ -91,7 +91,7 @@ export function bindSqliteParameters(connection: unknown): void {
     // prepareQuery also reports the statement (the statement counter) and formats it for the query log.
     const prepared = this.prepareQuery(query, params);
     const logged = this.getSql(prepared.query, prepared.formatted, context);
-    const bound = bindParameters(this.platform, prepared.query, prepared.params);
+    const bound = bindParameters(this.platform, prepared.query, prepared.params, dialect);
     return this.executeQuery(
       logged,
       async () => {

@@ -1,13 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { type AnyEntity, DriverException, type EntityClass, type EntitySchema } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
-import { MySqlDriver } from '@mikro-orm/mysql';
 import { type AbstractSqlDriver, type MikroORM, NodeSqliteDialect, type SqlEntityManager, SqliteDriver, SqlMikroORM } from '@mikro-orm/sql';
 import { createConnection } from 'mysql2/promise';
 import type { Config } from '../config.ts';
 import { OutboxEventEntity } from '../events/outbox.entity.ts';
 import { ProcessedEventEntity } from '../events/processed-events.ts';
-import { bindSqliteParameters } from './bound-parameters.ts';
+import { bindConnectionParameters } from './bound-parameters.ts';
 import {
   assertMigrated,
   MIGRATIONS_TABLE,
@@ -18,6 +17,7 @@ import {
   withKitMigrations,
 } from './migrations.ts';
 import { Mutex } from './mutex.ts';
+import { PreparedMySqlDriver } from './mysql-prepared.ts';
 import { countingLoggerFactory } from './statement-count.ts';
 
 export type EntityManager = SqlEntityManager;
@@ -109,7 +109,8 @@ export async function openDatabase(config: Config, options: DatabaseOptions): Pr
     await createMysqlDatabase(config.mysqlUrl, dbName);
     orm = await SqlMikroORM.init<AbstractSqlDriver, EntityManager>({
       ...common,
-      driver: MySqlDriver,
+      // Every value goes to the server bound to a prepared statement, never written into the SQL (mysql-prepared.ts).
+      driver: PreparedMySqlDriver,
       clientUrl: mysqlServerUrl(config.mysqlUrl),
       dbName,
       // DATETIME(3) columns hold UTC; the session time zone keeps MySQL from shifting them.
@@ -126,7 +127,7 @@ export async function openDatabase(config: Config, options: DatabaseOptions): Pr
       driverOptions: new NodeSqliteDialect(file),
     });
     const connection = orm.em.getConnection();
-    bindSqliteParameters(connection);
+    bindConnectionParameters(connection, 'sqlite');
     // WAL lets readers in other processes (a second subgraph instance) read while one writes.
     await connection.execute('pragma journal_mode = wal');
     await connection.execute('pragma foreign_keys = on');
