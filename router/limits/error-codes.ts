@@ -1,4 +1,5 @@
 import type { GraphQLFormattedError } from 'graphql';
+import { capMessage } from '../../subgraphs/kit/excerpt.ts';
 
 /**
  * Codes the router's own refusals and failures carry, which a client must see
@@ -20,7 +21,7 @@ type ErrorOptions = { formatError: (formatted: GraphQLFormattedError, error: unk
 /** Apollo Server refuses an APQ registration whose hash is wrong with this message and no code. */
 const APQ_HASH_MISMATCH = 'provided sha does not match query';
 
-/** Apollo Server's error options, with the router's codes passed through unchanged (without a stack trace). */
+/** Apollo Server's error options, with the router's codes passed through unchanged (without a stack trace, and as short as any other message). */
 export function withRouterErrorCodes<Options extends ErrorOptions>(options: Options): Options {
   return {
     ...options,
@@ -34,7 +35,7 @@ export function withRouterErrorCodes<Options extends ErrorOptions>(options: Opti
       const code = formatted.extensions?.code;
       if (typeof code !== 'string' || !ROUTER_ERROR_CODES.has(code)) return options.formatError(formatted, error);
       const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
-      return { ...formatted, extensions };
+      return { ...formatted, message: capMessage(formatted.message), extensions };
     },
   };
 }
