@@ -27,7 +27,7 @@ import type { GaugeSample } from './metrics.ts';
 import { countOpenSubscriptions, createObservability } from './observability.ts';
 import { CLIENT_ADDRESS_HEADER, currentRequestScope, REQUEST_ID_HEADER, requestIdFrom } from './request-scope.ts';
 import { createServiceClient, type ServiceClient } from './service-client.ts';
-import { guardMutationText } from './text-guard.ts';
+import { guardMutationText, type LongTextLimits } from './text-guard.ts';
 
 /**
  * The per-request context every resolver and service method receives first:
@@ -64,6 +64,11 @@ export type SubgraphDefinition<Loaders> = {
   prepare?(db: Database, config: Config, log: Logger): Promise<void>;
   /** Seeds demo data into an empty database; runs at start when SEED_DEMO_DATA is on. */
   seed?(db: Database, log: Logger): Promise<void>;
+  /**
+   * Text arguments allowed more than the kit's MAX_TEXT_CHARACTERS (text-guard.ts),
+   * keyed `mutationField:input.path`: documents such as a statement to reconcile.
+   */
+  longText?: LongTextLimits;
   /** Scopes this subgraph's service identity holds when it calls another subgraph. */
   serviceScopes?: readonly string[];
   /**
@@ -158,7 +163,7 @@ export async function createSubgraphServer<Loaders>(
   const stopBackground = definition.background?.({ db, bus, events, services, log, config });
 
   const schema = enforceAuthDirectives(
-    guardMutationText(buildSubgraphSchema([{ typeDefs: definition.typeDefs, resolvers: definition.resolvers }])),
+    guardMutationText(buildSubgraphSchema([{ typeDefs: definition.typeDefs, resolvers: definition.resolvers }]), definition.longText),
     (context) => (context as SubgraphContext<Loaders>).identity,
   );
   const contextFor = (

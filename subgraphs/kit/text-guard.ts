@@ -1,4 +1,4 @@
-import { defaultFieldResolver, GraphQLError, type GraphQLSchema, getNamedType, isObjectType } from 'graphql';
+import { defaultFieldResolver, GraphQLError, type GraphQLSchema, getNamedType, isEnumType, isObjectType } from 'graphql';
 
 /**
  * Text that reaches storage never carries control characters (NUL and the
@@ -11,52 +11,93 @@ import { defaultFieldResolver, GraphQLError, type GraphQLSchema, getNamedType, i
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is this expression's purpose.
 const UNSAFE_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/;
 
-export type UnsafeText = { field: string; codePoint: string; position: number };
+/**
+ * The most characters any text argument of a mutation may have, unless its
+ * subgraph allows a document more (`longText`). Fields have tighter rules of
+ * their own (a name 120, a description 4,000); this bounds what any field,
+ * including one without a rule, can ever store.
+ */
+export const MAX_TEXT_CHARACTERS = 4096;
 
-/** The first string in `value` (at any depth) holding an unsafe character, with its input path such as `input.lines[0].note`. */
-export function findUnsafeText(value: unknown, path: string): UnsafeText | null {
+/** The codes every domain's user-error enum carries for these two refusals. */
+export const TEXT_CODES = { invalid: 'INVALID_TEXT', tooLong: 'TEXT_TOO_LONG' } as const;
+
+export type TextProblem = { code: (typeof TEXT_CODES)[keyof typeof TEXT_CODES]; field: string; message: string };
+
+/** Longer limits for named arguments, keyed `mutationField:input.path` (e.g. `reconcileStatement:input.statementCsv`). */
+export type LongTextLimits = Readonly<Record<string, number>>;
+
+const codePointOf = (character: string) => `U+${character.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+
+/** The first string in `value` (at any depth) that is too long or holds an unsafe character, with its input path such as `input.lines[0].note`. */
+export function findTextProblem(
+  value: unknown,
+  path: string,
+  maxFor: (path: string) => number = () => MAX_TEXT_CHARACTERS,
+): TextProblem | null {
   if (typeof value === 'string') {
+    const max = maxFor(path);
+    if (value.length > max) {
+      return { code: TEXT_CODES.tooLong, field: path, message: `${path} must have at most ${max} characters; received ${value.length}` };
+    }
     const match = UNSAFE_CHARACTER.exec(value);
     if (!match) return null;
-    const codePoint = `U+${match[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
-    return { field: path, codePoint, position: match.index };
+    return {
+      code: TEXT_CODES.invalid,
+      field: path,
+      message: `${path} must not contain control or bidirectional-override characters; found ${codePointOf(match[0])} at position ${match.index}`,
+    };
   }
   if (Array.isArray(value)) {
     for (const [index, item] of value.entries()) {
-      const found = findUnsafeText(item, `${path}[${index}]`);
+      const found = findTextProblem(item, `${path}[${index}]`, maxFor);
       if (found) return found;
     }
     return null;
   }
   if (value !== null && typeof value === 'object') {
     for (const [key, item] of Object.entries(value)) {
-      const found = findUnsafeText(item, path ? `${path}.${key}` : key);
+      const found = findTextProblem(item, path ? `${path}.${key}` : key, maxFor);
       if (found) return found;
     }
   }
   return null;
 }
 
+/** The enum a payload's `userErrors.code` is drawn from, or null when the payload has no user errors. */
+function userErrorCodes(schema: GraphQLSchema, mutation: string): Set<string> | null {
+  const payload = getNamedType(schema.getMutationType()!.getFields()[mutation]!.type);
+  if (!isObjectType(payload) || !('userErrors' in payload.getFields())) return null;
+  const userError = getNamedType(payload.getFields().userErrors!.type);
+  const code = isObjectType(userError) ? userError.getFields().code : undefined;
+  const codes = code ? getNamedType(code.type) : undefined;
+  return new Set(isEnumType(codes) ? codes.getValues().map((value) => value.name) : []);
+}
+
 /**
  * Checks every mutation's arguments before its resolver runs, so no domain
- * can forget to: the first unsafe text is answered as the payload's user
- * error (`INVALID_VALUE`, every domain has it, naming the field) and nothing
- * is written; a mutation without `userErrors` in its payload gets a
- * BAD_USER_INPUT error instead. Queries store nothing and are left alone.
+ * can forget to: the first text that is too long (`TEXT_TOO_LONG`) or holds
+ * an unsafe character (`INVALID_TEXT`) is answered as the payload's user
+ * error naming the field, and the resolver (so every write) never runs. A
+ * mutation without `userErrors` in its payload gets a BAD_USER_INPUT error
+ * instead. Queries store nothing and are left alone. A payload whose code
+ * enum lacks the two codes is refused when the schema is built, not when a
+ * caller first sends bad text.
  */
-export function guardMutationText(schema: GraphQLSchema): GraphQLSchema {
+export function guardMutationText(schema: GraphQLSchema, longText: LongTextLimits = {}): GraphQLSchema {
   const mutation = schema.getMutationType();
   if (!mutation) return schema;
-  for (const field of Object.values(mutation.getFields())) {
+  for (const [name, field] of Object.entries(mutation.getFields())) {
     const resolve = field.resolve ?? defaultFieldResolver;
-    const payload = getNamedType(field.type);
-    const hasUserErrors = isObjectType(payload) && 'userErrors' in payload.getFields();
+    const codes = userErrorCodes(schema, name);
+    const missing = Object.values(TEXT_CODES).filter((code) => codes && !codes.has(code));
+    if (missing.length > 0) throw new Error(`Mutation.${name}'s user-error codes lack ${missing.join(' and ')}`);
+    const maxFor = (path: string) => longText[`${name}:${path}`] ?? MAX_TEXT_CHARACTERS;
     field.resolve = (source, args, context, info) => {
-      const unsafe = findUnsafeText(args, '');
-      if (!unsafe) return resolve(source, args, context, info);
-      const message = `${unsafe.field} must not contain control or bidirectional-override characters; found ${unsafe.codePoint} at position ${unsafe.position}`;
-      if (hasUserErrors) return { userErrors: [{ code: 'INVALID_VALUE', field: unsafe.field, message }] };
-      throw new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', field: unsafe.field } });
+      const problem = findTextProblem(args, '', maxFor);
+      if (!problem) return resolve(source, args, context, info);
+      if (codes) return { userErrors: [problem] };
+      throw new GraphQLError(problem.message, { extensions: { code: 'BAD_USER_INPUT', field: problem.field } });
     };
   }
   return schema;

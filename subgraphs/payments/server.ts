@@ -9,6 +9,7 @@ import { startPaymentsBackground } from './order-cancelled.ts';
 import { paymentProviders } from './providers/index.ts';
 import { resolvers } from './resolvers.ts';
 import { paymentsRoutes } from './routes.ts';
+import { MAX_STATEMENT_ROWS } from './statements.ts';
 
 /** The payments subgraph as the kit runs it; `index.ts` listens, tests build it on a free port. */
 export const paymentsTypeDefs = subgraphTypeDefs(import.meta.dirname);
@@ -20,6 +21,8 @@ export const paymentsSubgraph: SubgraphDefinition<PaymentsLoaders> = {
   entities: paymentsEntities,
   migrations: paymentsMigrations,
   createLoaders: (em) => createPaymentsLoaders(em),
+  // A statement is a document: up to MAX_STATEMENT_ROWS lines of about 200 characters, parsed rather than stored as text.
+  longText: { 'reconcileStatement:input.statementCsv': MAX_STATEMENT_ROWS * 200 },
   // Loads the provider keys at start: production without WECHATPAY_*, ALIPAY_* and PAYMENTS_CALLBACK_BASE_URL stops here.
   prepare: async (_db, config) => {
     paymentProviders(config);
