@@ -1,3 +1,4 @@
+import { quoted } from './excerpt.ts';
 /**
  * Money is an integer count of minor units plus an ISO 4217 code (DESIGN.md §3);
  * on the wire it is `Money { amount: Decimal! currencyCode: String! }` with
@@ -36,19 +37,19 @@ export type MoneyParse = { ok: true; money: Money } | { ok: false; message: stri
 export function parseMoney(input: { amount: string; currencyCode: string }): MoneyParse {
   const exponent = currencyExponent(input.currencyCode);
   if (exponent === undefined) {
-    return { ok: false, message: `currency must be one of ${SUPPORTED_CURRENCIES.join(', ')}; received "${input.currencyCode}"` };
+    return { ok: false, message: `currency must be one of ${SUPPORTED_CURRENCIES.join(', ')}; received ${quoted(input.currencyCode)}` };
   }
   const match = DECIMAL.exec(input.amount);
-  if (!match) return { ok: false, message: `amount must be a decimal such as "129.90"; received "${input.amount}"` };
+  if (!match) return { ok: false, message: `amount must be a decimal such as "129.90"; received ${quoted(input.amount)}` };
   const [, sign, whole = '0', fraction = ''] = match;
   if (fraction.length > exponent) {
     return {
       ok: false,
-      message: `${input.currencyCode} amounts have at most ${exponent} decimal places; received "${input.amount}"`,
+      message: `${input.currencyCode} amounts have at most ${exponent} decimal places; received ${quoted(input.amount)}`,
     };
   }
   const minor = Number(whole) * 10 ** exponent + Number(fraction.padEnd(exponent, '0') || '0');
-  if (!Number.isSafeInteger(minor)) return { ok: false, message: `amount is too large; received "${input.amount}"` };
+  if (!Number.isSafeInteger(minor)) return { ok: false, message: `amount is too large; received ${quoted(input.amount)}` };
   return { ok: true, money: { minor: sign ? -minor : minor, currency: input.currencyCode } };
 }
 

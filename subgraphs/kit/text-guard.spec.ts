@@ -1,4 +1,5 @@
 import { buildSchema, graphql } from 'graphql';
+import { MAX_MESSAGE_CHARACTERS } from './excerpt.ts';
 import { guardMutationText, MAX_TEXT_CHARACTERS } from './text-guard.ts';
 
 const SDL = (codes: string) => `
@@ -17,6 +18,10 @@ function guarded(codes = 'INVALID_TEXT TEXT_TOO_LONG', longText = {}) {
   const fields = schema.getMutationType()!.getFields();
   fields.save!.resolve = (_source, args: { input: { title: string } }) => {
     calls.push(args.input.title);
+    // A domain message that quotes a whole value, as one that forgot excerpt.ts would.
+    if (args.input.title.startsWith('quote:')) {
+      return { saved: null, userErrors: [{ code: 'INVALID_VALUE', field: 'input.title', message: `no such note ${args.input.title}` }] };
+    }
     return { saved: args.input.title, userErrors: [] };
   };
   fields.plain!.resolve = () => {
@@ -79,6 +84,29 @@ describe('the mutation text guard', () => {
     expect((await save(lenient.schema, { document: long })).data?.save).toEqual({ saved: 'Note', userErrors: [] });
     expect((await save(lenient.schema, { title: long })).data?.save).toMatchObject({
       userErrors: [{ code: 'TEXT_TOO_LONG', field: 'input.title' }],
+    });
+  });
+
+  it("cuts a domain's user-error message that quotes too much, and leaves short ones as they are", async () => {
+    const { schema } = guarded();
+    const long = await save(schema, { title: `quote:${'y'.repeat(4000)}` });
+    expect(long.data?.save).toEqual({
+      saved: null,
+      userErrors: [
+        {
+          code: 'INVALID_VALUE',
+          field: 'input.title',
+          message: expect.stringMatching(/^no such note quote:y+\.\.\. \(message cut from 4019 characters\)$/),
+        },
+      ],
+    });
+    expect((long.data!.save as { userErrors: { message: string }[] }).userErrors[0]!.message.length).toBeLessThanOrEqual(
+      MAX_MESSAGE_CHARACTERS + 60,
+    );
+    const short = await save(schema, { title: 'quote:x' });
+    expect(short.data?.save).toEqual({
+      saved: null,
+      userErrors: [{ code: 'INVALID_VALUE', field: 'input.title', message: 'no such note quote:x' }],
     });
   });
 

@@ -1,4 +1,5 @@
 import { defaultFieldResolver, GraphQLError, type GraphQLSchema, getNamedType, isEnumType, isObjectType } from 'graphql';
+import { capMessage } from './excerpt.ts';
 
 /**
  * Text that reaches storage never carries control characters (NUL and the
@@ -74,13 +75,30 @@ function userErrorCodes(schema: GraphQLSchema, mutation: string): Set<string> | 
   return new Set(isEnumType(codes) ? codes.getValues().map((value) => value.name) : []);
 }
 
+type PayloadWithUserErrors = { userErrors?: { message?: unknown }[] } | null | undefined;
+
+const tooLong = (userError: { message?: unknown }) =>
+  typeof userError.message === 'string' && capMessage(userError.message) !== userError.message;
+
+/** The payload with every user error's message cut like any error message (excerpt.ts), whatever a domain put in it; untouched when none is too long. */
+async function withShortMessages(payload: unknown): Promise<unknown> {
+  const resolved = (await payload) as PayloadWithUserErrors;
+  if (!resolved?.userErrors?.some(tooLong)) return resolved;
+  const userErrors = resolved.userErrors.map((userError) =>
+    tooLong(userError) ? { ...userError, message: capMessage(userError.message as string) } : userError,
+  );
+  return { ...resolved, userErrors };
+}
+
 /**
  * Checks every mutation's arguments before its resolver runs, so no domain
  * can forget to: the first text that is too long (`TEXT_TOO_LONG`) or holds
  * an unsafe character (`INVALID_TEXT`) is answered as the payload's user
  * error naming the field, and the resolver (so every write) never runs. A
  * mutation without `userErrors` in its payload gets a BAD_USER_INPUT error
- * instead. Queries store nothing and are left alone. A payload whose code
+ * instead. The user errors a resolver returns are cut to the length of any
+ * error message, the last resort for a domain message that quotes too much.
+ * Queries store nothing and are left alone. A payload whose code
  * enum lacks the two codes is refused when the schema is built, not when a
  * caller first sends bad text.
  */
@@ -95,7 +113,7 @@ export function guardMutationText(schema: GraphQLSchema, longText: LongTextLimit
     const maxFor = (path: string) => longText[`${name}:${path}`] ?? MAX_TEXT_CHARACTERS;
     field.resolve = (source, args, context, info) => {
       const problem = findTextProblem(args, '', maxFor);
-      if (!problem) return resolve(source, args, context, info);
+      if (!problem) return codes ? withShortMessages(resolve(source, args, context, info)) : resolve(source, args, context, info);
       if (codes) return { userErrors: [problem] };
       throw new GraphQLError(problem.message, { extensions: { code: 'BAD_USER_INPUT', field: problem.field } });
     };
