@@ -13,11 +13,13 @@ import { bindConnectionParameters } from './bound-parameters.ts';
  * what the prepared-statement protocol cannot.
  *
  * mysql2 keeps each connection's prepared statements (an LRU of
- * PREPARED_STATEMENTS_PER_CONNECTION), so a statement is prepared once per
- * connection and reused. The bound keeps every subgraph's pool together well
- * inside the server's `max_prepared_stmt_count` (16,382 by default).
+ * PREPARED_STATEMENTS_PER_CONNECTION, closing on the server what it evicts),
+ * so a statement is prepared once per connection and reused. The bound is
+ * what the server counts against its `max_prepared_stmt_count` (16,382 by
+ * default, over all clients): 100 x 10 pooled connections x 6 subgraphs is
+ * 6,000, so two whole deployments on one server still fit.
  */
-export const PREPARED_STATEMENTS_PER_CONNECTION = 256;
+export const PREPARED_STATEMENTS_PER_CONNECTION = 100;
 
 const PREPARED = Symbol('executes statements with values as prepared statements');
 
