@@ -43,9 +43,10 @@ COPY demo ./demo
 # service cannot rewrite its own code. `node` (uid 1000) ships with the image.
 USER node
 
-# The router (4000) and the subgraphs (4001-4006), as DESIGN.md section 1 and
-# DEFAULT_PORTS in subgraphs/kit/config.ts number them.
-EXPOSE 4000 4001 4002 4003 4004 4005 4006
+# The router (4000) and the subgraphs (4001-4006), as DEFAULT_PORTS in
+# subgraphs/kit/config.ts numbers them, and the router's
+# /metrics (METRICS_PORT, 9464), for the internal network only.
+EXPOSE 4000 4001 4002 4003 4004 4005 4006 9464
 
 # No HEALTHCHECK here: the port differs per service, so compose and Kubernetes
 # probe /health themselves.

@@ -476,13 +476,28 @@ describe('Kubernetes manifests', () => {
       const container = containerOf(deployment);
       const port = listeningPort(roleOf(deployment)!, plainEnv(container));
       expect(port).toBe(DEFAULT_PORTS[roleName(roleOf(deployment)!) as keyof typeof DEFAULT_PORTS]);
-      expect(container.ports?.map((entry) => entry.containerPort)).toEqual([port]);
+      // The router's metrics port is declared too, and tested below: no Service may publish it.
+      expect(container.ports?.filter((entry) => entry.name !== 'metrics').map((entry) => entry.containerPort)).toEqual([port]);
       const service = serviceSelecting(services, deployment)!;
       expect(service.spec.type ?? 'ClusterIP').toBe('ClusterIP');
       expect(
         service.spec.ports.map((entry) => ({ port: entry.port, target: containerPortNumber(container, entry.targetPort ?? entry.port) })),
       ).toEqual([{ port, target: port }]);
     }
+  });
+
+  it("keeps the router's /metrics on its metrics port: scraped there, published by no Service", () => {
+    const container = containerOf(router);
+    const metricsPort = loadConfig({ NODE_ENV: 'test', METRICS_PORT: plainEnv(container).METRICS_PORT }).metricsPort;
+    expect(container.ports?.find((entry) => entry.name === 'metrics')?.containerPort).toBe(metricsPort);
+    expect(router.spec.template.metadata.annotations).toMatchObject({
+      'prometheus.io/scrape': 'true',
+      'prometheus.io/port': String(metricsPort),
+      'prometheus.io/path': '/metrics',
+    });
+    const service = serviceSelecting(services, router)!;
+    const published = service.spec.ports.map((entry) => containerPortNumber(container, entry.targetPort ?? entry.port));
+    expect(published).not.toContain(metricsPort);
   });
 
   it("points the router at every subgraph's Service, at /graphql", () => {

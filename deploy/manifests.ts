@@ -222,7 +222,7 @@ export type Deployment = K8sObject & {
     replicas?: number;
     selector: { matchLabels: Record<string, string> };
     template: {
-      metadata: { labels: Record<string, string> };
+      metadata: { labels: Record<string, string>; annotations?: Record<string, string> };
       spec: { containers: Container[]; securityContext?: { runAsNonRoot?: boolean; runAsUser?: number } };
     };
   };

@@ -5,8 +5,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
  * pages useless to frame. The web client builds its DOM from text (never
  * innerHTML) and loads only its own modules, so its policy allows scripts from
  * this origin alone: no inline script, no eval, no third-party host. Its
- * token lives in localStorage, where a script that did run could read it
- * (README, "The web client"), so keeping scripts out is the protection.
+ * token lives in the page's memory only (no storage, no cookie), where only a
+ * script running in the page could ask for it, so keeping foreign scripts out
+ * is the protection (README, "The web client").
  *
  * GraphiQL's bundle injects its editor's styles and runs its editor workers
  * from blob URLs, so its page allows those two things and nothing more.

@@ -68,7 +68,7 @@ export type Config = {
   dataDir: string;
   /** <NAME>_PORT: the port each service listens on. */
   ports: Record<SubgraphName | 'router', number>;
-  /** METRICS_PORT: where the router serves /metrics, apart from its public port (9464, Prometheus exporters' usual port). */
+  /** METRICS_PORT: where the router serves /metrics, apart from its public port (9464, Prometheus exporters' usual port; 0 picks a free one). */
   metricsPort: number;
   /** <NAME>_URL: where the router reaches each subgraph's GraphQL endpoint. */
   subgraphUrls: Record<SubgraphName, string>;

@@ -1,23 +1,25 @@
-// The signed-in user's token, kept in localStorage so it survives a reload and is shared with /graphiql.
-const TOKEN_KEY = 'commerce.token';
+// The signed-in user's token, kept in this page's memory only: never in localStorage, sessionStorage or a
+// cookie, where anything running on this origin (or a copy of the browser profile) could read it later.
+// A reload or a new tab starts signed out; the token lives an hour anyway. The router's strict
+// Content-Security-Policy is what keeps a foreign script from running in the page and asking for it.
+let current = null;
 const listeners = new Set();
 
+// Earlier versions kept the token in localStorage; do not leave it there.
+localStorage.removeItem('commerce.token');
+
 export function token() {
-  const value = localStorage.getItem(TOKEN_KEY);
-  if (value && isExpired(claimsOf(value))) {
-    localStorage.removeItem(TOKEN_KEY);
-    return null;
-  }
-  return value;
+  if (current && isExpired(claimsOf(current))) current = null;
+  return current;
 }
 
 export function signIn(value) {
-  localStorage.setItem(TOKEN_KEY, value);
+  current = value;
   notify();
 }
 
 export function signOut() {
-  localStorage.removeItem(TOKEN_KEY);
+  current = null;
   notify();
 }
 

@@ -12,16 +12,14 @@ globalThis.MonacoEnvironment = {
   },
 };
 
-// The web client keeps its token under this key (web-client/app/session.js); reuse it so a signed-in user is signed in here too.
-const token = localStorage.getItem('commerce.token');
-const authorization = token ? { authorization: `Bearer ${token}` } : {};
+// No stored token is read here: the web client keeps its token in memory only. A caller pastes
+// {"authorization": "Bearer <token>"} into the Headers tab, which GraphiQL sends on HTTP and in the
+// socket's connection_init, and does not persist (shouldPersistHeaders stays false).
 const socketUrl = `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/graphql`;
 
 const fetcher = createGraphiQLFetcher({
   url: '/graphql',
   subscriptionUrl: socketUrl,
-  headers: authorization,
-  wsConnectionParams: authorization,
 });
 
 const defaultQuery = `# Public operations are in the contract; try one:
@@ -34,5 +32,5 @@ query ProductSearch($search: String) {
 `;
 
 createRoot(document.getElementById('graphiql')).render(
-  <GraphiQL fetcher={fetcher} defaultQuery={defaultQuery} initialVariables='{ "search": "brake pad" }' />,
+  <GraphiQL fetcher={fetcher} defaultQuery={defaultQuery} initialVariables='{ "search": "brake pad" }' shouldPersistHeaders={false} />,
 );
