@@ -157,7 +157,8 @@ export function subgraphResilience(settings: SubgraphFetchSettings, log: Logger,
         } catch (error) {
           const failure = classify(error, signal.aborted);
           if (!failure) {
-            // Not the subgraph's fault, so it neither trips nor resets the breaker; a half-open trial is released.
+            // The subgraph answered (a GraphQL error, a 4xx): it is alive, so for the breaker this is a success,
+            // closing a half-open circuit and ending a run of failures. The error itself is the request's.
             circuit.succeeded();
             throw error;
           }
