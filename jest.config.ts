@@ -3,6 +3,7 @@
 export default {
   testEnvironment: 'node',
   roots: [
+    '<rootDir>/platform',
     '<rootDir>/subgraphs',
     '<rootDir>/demo',
     '<rootDir>/deploy',

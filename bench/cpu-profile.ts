@@ -35,7 +35,7 @@ const PARTS: [string, (url: string, name: string) => boolean][] = [
   ],
   ['graphql-js (validation, variables, visitors)', (url) => /node_modules\/graphql\//.test(url)],
   ['our router (router/)', (url) => /\/router\//.test(url) && !url.includes('node_modules')],
-  ['our kit (subgraphs/kit/: HTTP adapter, logs, metrics)', (url) => /\/subgraphs\/kit\//.test(url)],
+  ['our platform (platform/: HTTP adapter, logs, metrics)', (url) => /\/platform\//.test(url)],
   ['other packages', (url) => url.includes('node_modules')],
   ['Node (HTTP, streams, sockets, timers, crypto)', (url) => url.startsWith('node:')],
   ['V8 and native code (JSON, socket writes, microtasks)', () => true],

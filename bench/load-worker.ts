@@ -1,6 +1,6 @@
 /** The load generator's process (see load.ts): gets its options over IPC, answers with LoadMessages. */
 import { Agent } from 'node:http';
-import { postText } from '../subgraphs/kit/http/post-text.ts';
+import { postText } from '../platform/http/post-text.ts';
 import { type CreatedOrder, type LoadMessage, type LoadOptions, type LoadRequest, type LoadResult, UNIQUE } from './load.ts';
 import { checkPlacement } from './placement.ts';
 import { percentile } from './stats.ts';

@@ -23,7 +23,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { createTokenMinter } from '../subgraphs/kit/auth/jwt.ts';
+import { createTokenMinter } from '../platform/auth/jwt.ts';
 import { type ProfileSummary, profileIn, profileSection, summarizeProfile } from './cpu-profile.ts';
 import { FANOUT_SKUS, failedFanout, fanoutLevels, runFanout } from './fanout.ts';
 import { type LoadOptions, type LoadRequest, type LoadResult, runLoad } from './load.ts';

@@ -1,4 +1,4 @@
-import type { TokenMinter } from '../subgraphs/kit/auth/jwt.ts';
+import type { TokenMinter } from '../platform/auth/jwt.ts';
 
 /**
  * The orders the read workloads look at, made once through our router as a

@@ -1,6 +1,6 @@
-import type { Identity } from '../subgraphs/kit/auth/identity.ts';
-import { IDENTITY_HEADER, signIdentity } from '../subgraphs/kit/auth/identity-header.ts';
-import { postText } from '../subgraphs/kit/http/post-text.ts';
+import type { Identity } from '../platform/auth/identity.ts';
+import { IDENTITY_HEADER, signIdentity } from '../platform/auth/identity-header.ts';
+import { postText } from '../platform/http/post-text.ts';
 import type { BenchSystem } from './system.ts';
 
 /**

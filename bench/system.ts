@@ -1,10 +1,10 @@
 import { rmSync } from 'node:fs';
+import { loadSecrets, type Secrets } from '../platform/auth/secrets.ts';
+import { type Config, loadConfig, type SubgraphName } from '../platform/config/config.ts';
+import { statementsExecuted } from '../platform/db/statement-count.ts';
+import { createInProcessBus } from '../platform/events/bus.ts';
+import { createSubgraphServer, type SubgraphServer } from '../platform/graphql/subgraph.ts';
 import { subgraphDefinitions } from '../scripts/subgraphs.ts';
-import { loadSecrets, type Secrets } from '../subgraphs/kit/auth/secrets.ts';
-import { type Config, loadConfig, type SubgraphName } from '../subgraphs/kit/config.ts';
-import { statementsExecuted } from '../subgraphs/kit/db/statement-count.ts';
-import { createInProcessBus } from '../subgraphs/kit/events/bus.ts';
-import { createSubgraphServer, type SubgraphServer } from '../subgraphs/kit/subgraph.ts';
 import { benchEnvironment } from './stats.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_PORTS, loadConfig, SUBGRAPH_NAMES } from '../subgraphs/kit/config.ts';
+import { DEFAULT_PORTS, loadConfig, SUBGRAPH_NAMES } from '../platform/config/config.ts';
 import {
   type ComposeService,
   type ConfigMap,
@@ -43,7 +43,7 @@ import {
  * The deployment files (docker-compose.yml, Dockerfile, deploy/k8s/) checked
  * against the code by parsing them: Docker does not run where the tests run.
  * Expectations come from the code wherever it has them (the variables
- * subgraphs/kit/config.ts reads, DEFAULT_PORTS, which subgraphs have an entry
+ * platform/config/config.ts reads, DEFAULT_PORTS, which subgraphs have an entry
  * point), so a new subgraph or a renamed variable shows up here first.
  */
 
@@ -102,7 +102,7 @@ describe('docker-compose.yml', () => {
     expect(routers).toHaveLength(1);
   });
 
-  it('sets only environment variables that subgraphs/kit/config.ts reads', () => {
+  it('sets only environment variables that platform/config/config.ts reads', () => {
     for (const node of nodeServices)
       expect({ service: node.name, unknown: unknownVariables(Object.keys(node.env)) }).toEqual({ service: node.name, unknown: [] });
   });

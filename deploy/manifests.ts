@@ -2,13 +2,13 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { dirname, join, matchesGlob, relative, resolve } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
-import { DEFAULT_PORTS, SUBGRAPH_NAMES, type SubgraphName } from '../subgraphs/kit/config.ts';
+import { DEFAULT_PORTS, SUBGRAPH_NAMES, type SubgraphName } from '../platform/config/config.ts';
 
 /**
  * Readers for the deployment files, for deploy/deployment.spec.ts. Docker cannot
  * run where the tests run, so the files are checked by parsing them and
  * comparing what they say with what the code reads: the variables in
- * subgraphs/kit/config.ts, the ports in DEFAULT_PORTS, the entry points and
+ * platform/config/config.ts, the ports in DEFAULT_PORTS, the entry points and
  * what they import.
  */
 
@@ -22,7 +22,7 @@ export function readProjectFile(path: string): string {
 // What the code reads
 
 /**
- * Every environment variable subgraphs/kit/config.ts reads, taken from its
+ * Every environment variable platform/config/config.ts reads, taken from its
  * source: each `read('NAME')`, `port('NAME', ...)` and `url('NAME', ...)`
  * call, and each per-subgraph template such as `${upper}_PORT` expanded over
  * SUBGRAPH_NAMES. Reading the source (rather than keeping a list here) means a
@@ -30,7 +30,7 @@ export function readProjectFile(path: string): string {
  * every deployment file that still sets the old name fail.
  */
 export function configVariables(): Set<string> {
-  const source = readProjectFile('subgraphs/kit/config.ts');
+  const source = readProjectFile('platform/config/config.ts');
   const names = new Set<string>();
   for (const match of source.matchAll(/\b(?:read|port|url|wholeNumber|flag)\(\s*'([A-Z][A-Z0-9_]*)'/g)) names.add(match[1]!);
   for (const match of source.matchAll(/`\$\{\w+\}(_[A-Z][A-Z0-9_]*)`/g)) {

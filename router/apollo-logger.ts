@@ -1,5 +1,5 @@
 import type { ApolloServerOptions, BaseContext } from '@apollo/server';
-import type { Logger } from '../subgraphs/kit/log.ts';
+import type { Logger } from '../platform/observability/log.ts';
 
 /** The logger shape Apollo Server and the gateway share (from @apollo/utils.logger, which we do not depend on directly). */
 export type ApolloLogger = NonNullable<ApolloServerOptions<BaseContext>['logger']>;

@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { IDENTITY_HEADER } from '../subgraphs/kit/auth/identity-header.ts';
-import { createHttpServer } from '../subgraphs/kit/http/http-server.ts';
-import { createLogger } from '../subgraphs/kit/log.ts';
+import { IDENTITY_HEADER } from '../platform/auth/identity-header.ts';
+import { createHttpServer } from '../platform/http/http-server.ts';
+import { createLogger } from '../platform/observability/log.ts';
 import { CALLBACK_BODY_LIMIT_BYTES, callbackForwarder } from './callbacks.ts';
 
 /**

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { IDENTITY_HEADER } from '../subgraphs/kit/auth/identity-header.ts';
-import { RequestError, sendJson } from '../subgraphs/kit/http/graphql-over-http.ts';
-import { CLIENT_ADDRESS_HEADER } from '../subgraphs/kit/request-scope.ts';
+import { IDENTITY_HEADER } from '../platform/auth/identity-header.ts';
+import { RequestError, sendJson } from '../platform/http/graphql-over-http.ts';
+import { CLIENT_ADDRESS_HEADER } from '../platform/runtime/request-scope.ts';
 import { clientAddressOf } from './client-address.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { Identity } from '../subgraphs/kit/auth/identity.ts';
+import type { Identity } from '../platform/auth/identity.ts';
 
 /** What the router knows about one GraphQL request, from the HTTP layer to every subgraph fetch. */
 export type RouterContext = {

@@ -1,6 +1,6 @@
-import type { Identity } from '../subgraphs/kit/auth/identity.ts';
-import { signIdentity } from '../subgraphs/kit/auth/identity-header.ts';
-import { BoundedMap } from '../subgraphs/kit/bounded-map.ts';
+import type { Identity } from '../platform/auth/identity.ts';
+import { signIdentity } from '../platform/auth/identity-header.ts';
+import { BoundedMap } from '../platform/runtime/bounded-map.ts';
 
 /** A signed header lives 60 s (the kit's default); reused for its first 20 s, every use has 40 s or more left. */
 const REUSE_MS = 20_000;

@@ -1,6 +1,6 @@
-import { loadSecrets } from '../subgraphs/kit/auth/secrets.ts';
-import { loadConfig } from '../subgraphs/kit/config.ts';
-import { closeOnSignals, exitOnStartupFailure, survivePromiseRejections } from '../subgraphs/kit/run.ts';
+import { loadSecrets } from '../platform/auth/secrets.ts';
+import { loadConfig } from '../platform/config/config.ts';
+import { closeOnSignals, exitOnStartupFailure, survivePromiseRejections } from '../platform/runtime/run.ts';
 import { createRouter } from './server.ts';
 import { SupergraphMissingError } from './supergraph.ts';
 

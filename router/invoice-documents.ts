@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { sendError } from '../subgraphs/kit/http/graphql-over-http.ts';
+import { sendError } from '../platform/http/graphql-over-http.ts';
 
 /**
  * GET /invoices/* (the signed PDF links of `Invoice.pdfUrl`) goes to the

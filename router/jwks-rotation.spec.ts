@@ -1,9 +1,9 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { createTokenMinter } from '../subgraphs/kit/auth/jwt.ts';
-import { loadSecrets } from '../subgraphs/kit/auth/secrets.ts';
-import type { Logger } from '../subgraphs/kit/log.ts';
-import { createSubgraphServer, type SubgraphServer } from '../subgraphs/kit/subgraph.ts';
-import { type TestEnvironment, testEnvironment } from '../subgraphs/kit/testing/databases.ts';
+import { createTokenMinter } from '../platform/auth/jwt.ts';
+import { loadSecrets } from '../platform/auth/secrets.ts';
+import { createSubgraphServer, type SubgraphServer } from '../platform/graphql/subgraph.ts';
+import type { Logger } from '../platform/observability/log.ts';
+import { type TestEnvironment, testEnvironment } from '../platform/testing/databases.ts';
 import { membersSubgraph } from '../subgraphs/members/server.ts';
 import { createRouter, type Router } from './server.ts';
 

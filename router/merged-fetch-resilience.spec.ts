@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import type { Identity } from '../subgraphs/kit/auth/identity.ts';
-import { createLogger } from '../subgraphs/kit/log.ts';
+import type { Identity } from '../platform/auth/identity.ts';
+import { createLogger } from '../platform/observability/log.ts';
 import type { RouterContext } from './context.ts';
 import { SignedDataSource } from './signed-data-source.ts';
 import { SharedFetchAbandonedError, subgraphHttp } from './subgraph-http.ts';

@@ -1,6 +1,6 @@
-import type { Config } from '../subgraphs/kit/config.ts';
-import type { Logger } from '../subgraphs/kit/log.ts';
-import { createObservability, type Observability } from '../subgraphs/kit/observability.ts';
+import type { Config } from '../platform/config/config.ts';
+import type { Logger } from '../platform/observability/log.ts';
+import { createObservability, type Observability } from '../platform/observability/observability.ts';
 
 /** One fetch the gateway makes to a subgraph, being measured: its traceparent (when traced) and the call that ends it. */
 export type ObservedFetch = { traceparent?: string; done(error?: unknown): void };

@@ -1,5 +1,5 @@
 import type { DocumentNode, GraphQLSchema, OperationDefinitionNode } from 'graphql';
-import { BoundedMap } from '../subgraphs/kit/bounded-map.ts';
+import { BoundedMap } from '../platform/runtime/bounded-map.ts';
 
 /** Variable sets remembered per operation; past that its memory starts over (ids and search words vary without end). */
 const MAX_VARIABLE_SETS = 64;

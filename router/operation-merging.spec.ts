@@ -1,6 +1,6 @@
 import type { ApolloGateway } from '@apollo/gateway';
 import { parse } from 'graphql';
-import type { Identity } from '../subgraphs/kit/auth/identity.ts';
+import type { Identity } from '../platform/auth/identity.ts';
 import type { RouterContext } from './context.ts';
 import { mergeIdenticalQueries } from './operation-merging.ts';
 

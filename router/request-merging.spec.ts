@@ -1,5 +1,5 @@
 import { HeaderMap, type HTTPGraphQLResponse } from '@apollo/server';
-import type { Identity } from '../subgraphs/kit/auth/identity.ts';
+import type { Identity } from '../platform/auth/identity.ts';
 import { requestMerging } from './request-merging.ts';
 
 const staff: Identity = { kind: 'staff', subject: 'staff-1', scopes: ['orders:read'] };

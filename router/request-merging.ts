@@ -1,7 +1,7 @@
 import type { HTTPGraphQLResponse } from '@apollo/server';
 import { Kind, parse } from 'graphql';
-import type { Identity } from '../subgraphs/kit/auth/identity.ts';
-import { BoundedMap } from '../subgraphs/kit/bounded-map.ts';
+import type { Identity } from '../platform/auth/identity.ts';
+import { BoundedMap } from '../platform/runtime/bounded-map.ts';
 import { identityKey } from './identity-signing.ts';
 
 /** Distinct request bodies whose kind is remembered; past that the memory starts over. */

@@ -1,5 +1,5 @@
 import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { IDENTITY_HEADER, verifyIdentity } from '../subgraphs/kit/auth/identity-header.ts';
+import { IDENTITY_HEADER, verifyIdentity } from '../platform/auth/identity-header.ts';
 import type { RouterContext } from './context.ts';
 import { SignedDataSource } from './signed-data-source.ts';
 

@@ -1,5 +1,5 @@
-import { ANONYMOUS } from '../subgraphs/kit/auth/identity.ts';
-import { IDENTITY_HEADER, signIdentity } from '../subgraphs/kit/auth/identity-header.ts';
+import { ANONYMOUS } from '../platform/auth/identity.ts';
+import { IDENTITY_HEADER, signIdentity } from '../platform/auth/identity-header.ts';
 import { type Harness, startHarness } from './testing/harness.ts';
 import { HELLO, WHOAMI } from './testing/operations.ts';
 

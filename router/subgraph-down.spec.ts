@@ -1,4 +1,4 @@
-import { closeServer } from '../subgraphs/kit/http/listen.ts';
+import { closeServer } from '../platform/http/listen.ts';
 import { startTestSystem, type TestSystem } from '../test/support/system.ts';
 import { type Harness, startHarness } from './testing/harness.ts';
 import { HELLO } from './testing/operations.ts';

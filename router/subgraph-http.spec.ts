@@ -1,6 +1,6 @@
 import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import type { Identity } from '../subgraphs/kit/auth/identity.ts';
-import { verifyIdentity } from '../subgraphs/kit/auth/identity-header.ts';
+import type { Identity } from '../platform/auth/identity.ts';
+import { verifyIdentity } from '../platform/auth/identity-header.ts';
 import type { RouterContext } from './context.ts';
 import { identitySigner } from './identity-signing.ts';
 import { SignedDataSource } from './signed-data-source.ts';

@@ -1,5 +1,5 @@
 import { Agent } from 'node:http';
-import { postText } from '../subgraphs/kit/http/post-text.ts';
+import { postText } from '../platform/http/post-text.ts';
 
 /** A subgraph's answer to one POST, read whole: the gateway needs all of it before it can go on. */
 export type SubgraphAnswer = {

@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
-import type { SubgraphFetchSettings } from '../subgraphs/kit/config.ts';
-import type { Logger } from '../subgraphs/kit/log.ts';
+import type { SubgraphFetchSettings } from '../platform/config/config.ts';
+import type { Logger } from '../platform/observability/log.ts';
 import { failureIdentity } from './subgraph-http.ts';
 
 /**

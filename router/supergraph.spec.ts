@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { loadConfig } from '../subgraphs/kit/config.ts';
+import { loadConfig } from '../platform/config/config.ts';
 import { DEFAULT_SUPERGRAPH_PATH, parseSupergraph, readSupergraph, SupergraphMissingError, subgraphEndpoints } from './supergraph.ts';
 import { composeTestSupergraph } from './testing/harness.ts';
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type DocumentNode, Kind, parse, valueFromASTUntyped } from 'graphql';
-import type { Config, SubgraphName } from '../subgraphs/kit/config.ts';
+import type { Config, SubgraphName } from '../platform/config/config.ts';
 
 /**
  * The composed supergraph the router serves. `npm run compose` writes it next

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { dirname, extname, join } from 'node:path';
-import { sendError } from '../subgraphs/kit/http/graphql-over-http.ts';
+import { sendError } from '../platform/http/graphql-over-http.ts';
 import { sendsPageHeaders } from './security-headers.ts';
 
 const WEB_CLIENT = join(import.meta.dirname, '..', 'web-client');

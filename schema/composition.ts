@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { composeServices } from '@apollo/composition';
 import { parse, printSchema } from 'graphql';
-import { DEFAULT_PORTS, SUBGRAPH_NAMES, type SubgraphName } from '../subgraphs/kit/config.ts';
-import { subgraphTypeDefs } from '../subgraphs/kit/schema/type-defs.ts';
+import { DEFAULT_PORTS, SUBGRAPH_NAMES, type SubgraphName } from '../platform/config/config.ts';
+import { subgraphTypeDefs } from '../platform/graphql/schema/type-defs.ts';
 
 /**
  * Static composition: every subgraph's committed SDL, composed by

@@ -1,11 +1,11 @@
+import { loadSecrets } from '../platform/auth/secrets.ts';
+import type { Config, SubgraphName } from '../platform/config/config.ts';
+import { createInProcessBus } from '../platform/events/bus.ts';
+import { createRabbitMqBus } from '../platform/events/rabbitmq-bus.ts';
+import type { SubgraphServer } from '../platform/graphql/subgraph.ts';
+import { createSubgraphServer } from '../platform/graphql/subgraph.ts';
+import { createLogger, type Logger } from '../platform/observability/log.ts';
 import { createRouter } from '../router/server.ts';
-import { loadSecrets } from '../subgraphs/kit/auth/secrets.ts';
-import type { Config, SubgraphName } from '../subgraphs/kit/config.ts';
-import { createInProcessBus } from '../subgraphs/kit/events/bus.ts';
-import { createRabbitMqBus } from '../subgraphs/kit/events/rabbitmq-bus.ts';
-import { createLogger, type Logger } from '../subgraphs/kit/log.ts';
-import type { SubgraphServer } from '../subgraphs/kit/subgraph.ts';
-import { createSubgraphServer } from '../subgraphs/kit/subgraph.ts';
 import { subgraphDefinitions } from './subgraphs.ts';
 
 /**

@@ -3,7 +3,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
-import { type Config, loadConfig } from '../subgraphs/kit/config.ts';
+import { type Config, loadConfig } from '../platform/config/config.ts';
 import {
   migrationName,
   mysqlDatabaseOf,
@@ -11,8 +11,8 @@ import {
   pendingMigrations,
   sqliteFileOf,
   withKitMigrations,
-} from '../subgraphs/kit/db/migrations.ts';
-import { databaseTargets, reportSkippedMysql, type TestEnvironment, testEnvironment } from '../subgraphs/kit/testing/databases.ts';
+} from '../platform/db/migrations.ts';
+import { databaseTargets, reportSkippedMysql, type TestEnvironment, testEnvironment } from '../platform/testing/databases.ts';
 import { subgraphDefinitions } from './subgraphs.ts';
 
 /**

@@ -1,6 +1,6 @@
-import { loadConfig } from '../subgraphs/kit/config.ts';
-import { migrateSubgraphDatabase } from '../subgraphs/kit/db/migrate.ts';
-import { exitOnStartupFailure } from '../subgraphs/kit/run.ts';
+import { loadConfig } from '../platform/config/config.ts';
+import { migrateSubgraphDatabase } from '../platform/db/migrate.ts';
+import { exitOnStartupFailure } from '../platform/runtime/run.ts';
 import { subgraphDefinitions } from './subgraphs.ts';
 
 // `npm run migrate [-- <subgraph>...]`: applies every pending migration to each

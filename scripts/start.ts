@@ -1,5 +1,5 @@
-import { loadConfig } from '../subgraphs/kit/config.ts';
-import { closeOnSignals, exitOnStartupFailure, survivePromiseRejections } from '../subgraphs/kit/run.ts';
+import { loadConfig } from '../platform/config/config.ts';
+import { closeOnSignals, exitOnStartupFailure, survivePromiseRejections } from '../platform/runtime/run.ts';
 import { startEmbedded } from './embedded.ts';
 
 // `npm start`: the router and every subgraph in this process, one line per service.

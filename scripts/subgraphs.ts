@@ -1,6 +1,6 @@
+import type { SubgraphDefinition } from '../platform/graphql/subgraph.ts';
 import { catalogueSubgraph } from '../subgraphs/catalogue/server.ts';
 import { invoicesSubgraph } from '../subgraphs/invoices/server.ts';
-import type { SubgraphDefinition } from '../subgraphs/kit/subgraph.ts';
 import { membersSubgraph } from '../subgraphs/members/server.ts';
 import { ordersSubgraph } from '../subgraphs/orders/server.ts';
 import { paymentsSubgraph } from '../subgraphs/payments/server.ts';

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
-import { createTokenMinter } from '../subgraphs/kit/auth/jwt.ts';
-import { loadSecrets } from '../subgraphs/kit/auth/secrets.ts';
-import { ConfigError, loadConfig, SUBGRAPH_NAMES } from '../subgraphs/kit/config.ts';
+import { createTokenMinter } from '../platform/auth/jwt.ts';
+import { loadSecrets } from '../platform/auth/secrets.ts';
+import { ConfigError, loadConfig, SUBGRAPH_NAMES } from '../platform/config/config.ts';
 
 /**
  * Mints a bearer token for development:

@@ -1,6 +1,6 @@
+import { databaseTargets, reportSkippedMysql } from '../platform/testing/databases.ts';
+import { newId } from '../platform/values/ids.ts';
 import { pdfText } from '../subgraphs/invoices/test/fixtures.ts';
-import { newId } from '../subgraphs/kit/ids.ts';
-import { databaseTargets, reportSkippedMysql } from '../subgraphs/kit/testing/databases.ts';
 import { contractExamples, contractOperation } from './support/contract.ts';
 import { until } from './support/shop.ts';
 import { startTestSystem, type TestSystem } from './support/system.ts';

@@ -1,8 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { SubgraphServer } from '../platform/graphql/subgraph.ts';
+import { databaseTargets, reportSkippedMysql } from '../platform/testing/databases.ts';
 import { type RouterSubscription, subscribeToRouter } from '../router/subscriptions/testing/router-subscription.ts';
-import type { SubgraphServer } from '../subgraphs/kit/subgraph.ts';
-import { databaseTargets, reportSkippedMysql } from '../subgraphs/kit/testing/databases.ts';
 import { contractExamples, contractOperation } from './support/contract.ts';
 import { startTestSystem, type TestSystem } from './support/system.ts';
 

@@ -1,9 +1,9 @@
-import { loadSecrets } from '../subgraphs/kit/auth/secrets.ts';
-import { eventRecorder } from '../subgraphs/kit/events/outbox.ts';
-import { newId } from '../subgraphs/kit/ids.ts';
-import type { Logger } from '../subgraphs/kit/log.ts';
-import { createServiceClient } from '../subgraphs/kit/service-client.ts';
-import { databaseTargets, reportSkippedMysql } from '../subgraphs/kit/testing/databases.ts';
+import { loadSecrets } from '../platform/auth/secrets.ts';
+import { eventRecorder } from '../platform/events/outbox.ts';
+import { createServiceClient } from '../platform/http/service-client.ts';
+import type { Logger } from '../platform/observability/log.ts';
+import { databaseTargets, reportSkippedMysql } from '../platform/testing/databases.ts';
+import { newId } from '../platform/values/ids.ts';
 import { sweepLoyalty } from '../subgraphs/members/loyalty-consumers.ts';
 import { myLoyalty, paidOrders, paymentSucceeded, placeOrder, registeredMember, stockedSkus, until } from './support/shop.ts';
 import { startTestSystem, type TestSystem } from './support/system.ts';

@@ -1,4 +1,4 @@
-import { databaseTargets, reportSkippedMysql } from '../subgraphs/kit/testing/databases.ts';
+import { databaseTargets, reportSkippedMysql } from '../platform/testing/databases.ts';
 import { contractExamples, contractOperation } from './support/contract.ts';
 import { paidOrders, registeredMember, stockedSkus, type UserError } from './support/shop.ts';
 import { startTestSystem, type TestSystem } from './support/system.ts';

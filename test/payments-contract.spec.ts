@@ -1,5 +1,5 @@
-import { newId } from '../subgraphs/kit/ids.ts';
-import { databaseTargets, reportSkippedMysql } from '../subgraphs/kit/testing/databases.ts';
+import { databaseTargets, reportSkippedMysql } from '../platform/testing/databases.ts';
+import { newId } from '../platform/values/ids.ts';
 import { paymentProviders } from '../subgraphs/payments/providers/index.ts';
 import { contractExamples, contractOperation } from './support/contract.ts';
 import { startTestSystem, type TestSystem } from './support/system.ts';

@@ -1,10 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { createTokenMinter } from '../platform/auth/jwt.ts';
+import { loadSecrets } from '../platform/auth/secrets.ts';
+import { type TestEnvironment, testEnvironment } from '../platform/testing/databases.ts';
 import { subscribeToRouter } from '../router/subscriptions/testing/router-subscription.ts';
-import { createTokenMinter } from '../subgraphs/kit/auth/jwt.ts';
-import { loadSecrets } from '../subgraphs/kit/auth/secrets.ts';
-import { type TestEnvironment, testEnvironment } from '../subgraphs/kit/testing/databases.ts';
 import { contractOperation } from './support/contract.ts';
 
 /**

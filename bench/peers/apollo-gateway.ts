@@ -7,7 +7,7 @@
 import { ApolloGateway, type GraphQLDataSourceProcessOptions, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
-import { IDENTITY_HEADER } from '../../subgraphs/kit/auth/identity-header.ts';
+import { IDENTITY_HEADER } from '../../platform/auth/identity-header.ts';
 import { benchIdentityHeader, childSettings, peerSupergraph, reportListening } from './shared.ts';
 
 const { subgraphUrls } = childSettings();

@@ -15,7 +15,7 @@ import { createServer, type IncomingMessage, type RequestListener } from 'node:h
 import type { AddressInfo } from 'node:net';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import { IDENTITY_HEADER } from '../../subgraphs/kit/auth/identity-header.ts';
+import { IDENTITY_HEADER } from '../../platform/auth/identity-header.ts';
 import { benchIdentityHeader, childSettings, peerSupergraph, reportListening } from './shared.ts';
 
 // Loaded by a name the type checker does not follow: Hive's typings augment graphql's

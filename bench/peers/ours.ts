@@ -1,7 +1,8 @@
 /** Router child (a): our router, exactly as the embedded start builds it, on a free port. */
+
+import { loadSecrets } from '../../platform/auth/secrets.ts';
+import { loadConfig } from '../../platform/config/config.ts';
 import { createRouter } from '../../router/server.ts';
-import { loadSecrets } from '../../subgraphs/kit/auth/secrets.ts';
-import { loadConfig } from '../../subgraphs/kit/config.ts';
 import { childSettings, reportListening } from './shared.ts';
 
 const config = loadConfig(process.env);

@@ -1,9 +1,9 @@
+import type { Identity } from '../../platform/auth/identity.ts';
+import { signIdentity } from '../../platform/auth/identity-header.ts';
+import { loadSecrets } from '../../platform/auth/secrets.ts';
+import { loadConfig } from '../../platform/config/config.ts';
 import { supergraphForGateway } from '../../router/auth/gateway-sdl.ts';
 import { parseSupergraph, readSupergraph } from '../../router/supergraph.ts';
-import type { Identity } from '../../subgraphs/kit/auth/identity.ts';
-import { signIdentity } from '../../subgraphs/kit/auth/identity-header.ts';
-import { loadSecrets } from '../../subgraphs/kit/auth/secrets.ts';
-import { loadConfig } from '../../subgraphs/kit/config.ts';
 
 /**
  * What every router under test shares: the caller the workloads run as, the

@@ -1,6 +1,6 @@
 -- One database per subgraph (DESIGN.md section 3), named MYSQL_DATABASE_PREFIX
 -- (default `commerce_`) followed by the subgraph's name, as
--- subgraphs/kit/db/database.ts opens it. The MySQL image runs this file once,
+-- platform/db/database.ts opens it. The MySQL image runs this file once,
 -- when its data volume is empty.
 --
 -- Adding a subgraph (payments, invoices): copy a line below, and the user

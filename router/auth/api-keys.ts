@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Logger } from '../../subgraphs/kit/log.ts';
-import type { ServiceClient } from '../../subgraphs/kit/service-client.ts';
+import type { ServiceClient } from '../../platform/http/service-client.ts';
+import type { Logger } from '../../platform/observability/log.ts';
 
 /** What the members subgraph says of a partner's `x-api-key`: the key's id and scopes, or null (unknown or revoked). */
 export type ApiKeyHolder = { id: string; scopes: string[] };

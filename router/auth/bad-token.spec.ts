@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { importPKCS8, SignJWT } from 'jose';
-import { createTokenMinter } from '../../subgraphs/kit/auth/jwt.ts';
+import { createTokenMinter } from '../../platform/auth/jwt.ts';
 import { type Harness, startHarness } from '../testing/harness.ts';
 import { HELLO } from '../testing/operations.ts';
 

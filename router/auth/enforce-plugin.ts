@@ -1,7 +1,7 @@
 import { type ApolloServerPlugin, HeaderMap } from '@apollo/server';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
-import type { Identity } from '../../subgraphs/kit/auth/identity.ts';
-import { assertAllowed } from '../../subgraphs/kit/auth/schema-auth.ts';
+import type { Identity } from '../../platform/auth/identity.ts';
+import { assertAllowed } from '../../platform/auth/schema-auth.ts';
 import type { RouterContext } from '../context.ts';
 import { perOperation } from '../operation-memo.ts';
 import type { RequirementMap } from './requirements.ts';

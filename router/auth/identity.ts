@@ -1,13 +1,13 @@
-import { ANONYMOUS, type Identity } from '../../subgraphs/kit/auth/identity.ts';
+import { ANONYMOUS, type Identity } from '../../platform/auth/identity.ts';
 import {
   createTokenVerifier,
   InvalidTokenError,
   type JwtSettings,
   KeySetUnavailableError,
   type RemoteKeySet,
-} from '../../subgraphs/kit/auth/jwt.ts';
-import type { Secrets } from '../../subgraphs/kit/auth/secrets.ts';
-import { BoundedMap } from '../../subgraphs/kit/bounded-map.ts';
+} from '../../platform/auth/jwt.ts';
+import type { Secrets } from '../../platform/auth/secrets.ts';
+import { BoundedMap } from '../../platform/runtime/bounded-map.ts';
 import type { ApiKeyLookup } from './api-keys.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { Identity } from '../../subgraphs/kit/auth/identity.ts';
+import type { Identity } from '../../platform/auth/identity.ts';
 import { callerLimits } from './caller-limits.ts';
 import { memoryRateLimiter } from './rate-limit.ts';
 

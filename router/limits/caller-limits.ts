@@ -1,5 +1,5 @@
-import type { Identity } from '../../subgraphs/kit/auth/identity.ts';
-import type { Config } from '../../subgraphs/kit/config.ts';
+import type { Identity } from '../../platform/auth/identity.ts';
+import type { Config } from '../../platform/config/config.ts';
 import type { Decision, RateLimiter } from './rate-limit.ts';
 
 /**

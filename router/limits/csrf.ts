@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { sendError } from '../../subgraphs/kit/http/graphql-over-http.ts';
+import { sendError } from '../../platform/http/graphql-over-http.ts';
 
 /** Content types a browser sends cross-site without asking first (a CORS "simple" request). */
 const SIMPLE_CONTENT_TYPES = new Set(['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain']);

@@ -1,5 +1,5 @@
-import { errorHandling } from '../../subgraphs/kit/errors.ts';
-import { MAX_MESSAGE_CHARACTERS } from '../../subgraphs/kit/excerpt.ts';
+import { errorHandling } from '../../platform/graphql/errors.ts';
+import { MAX_MESSAGE_CHARACTERS } from '../../platform/graphql/excerpt.ts';
 import { withRouterErrorCodes } from './error-codes.ts';
 
 describe("the router's error formatting", () => {

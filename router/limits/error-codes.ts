@@ -1,5 +1,5 @@
 import type { GraphQLFormattedError } from 'graphql';
-import { capMessage } from '../../subgraphs/kit/excerpt.ts';
+import { capMessage } from '../../platform/graphql/excerpt.ts';
 
 /**
  * Codes the router's own refusals and failures carry, which a client must see

@@ -1,6 +1,6 @@
 import { buildSchema, Kind, type OperationDefinitionNode, parse } from 'graphql';
-import type { Identity } from '../../subgraphs/kit/auth/identity.ts';
-import { loadConfig } from '../../subgraphs/kit/config.ts';
+import type { Identity } from '../../platform/auth/identity.ts';
+import { loadConfig } from '../../platform/config/config.ts';
 import { measureOperation } from './operation-cost.ts';
 import { limitsFor } from './operation-limits.ts';
 

@@ -1,6 +1,6 @@
 import type { ApolloServerOptions } from '@apollo/server';
 import { Redis } from 'ioredis';
-import type { Logger } from '../../subgraphs/kit/log.ts';
+import type { Logger } from '../../platform/observability/log.ts';
 import type { RouterContext } from '../context.ts';
 
 type PersistedQueryOptions = Exclude<NonNullable<ApolloServerOptions<RouterContext>['persistedQueries']>, false>;

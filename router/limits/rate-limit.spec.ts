@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Logger } from '../../subgraphs/kit/log.ts';
+import type { Logger } from '../../platform/observability/log.ts';
 import { memoryRateLimiter, type RateLimiter, redisRateLimiter } from './rate-limit.ts';
 
 const quiet: Logger = { info: () => {}, warn: () => {}, error: () => {} };

@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import type { Logger } from '../../subgraphs/kit/log.ts';
+import type { Logger } from '../../platform/observability/log.ts';
 
 /**
  * Token buckets: a bucket holds up to `perMinute` tokens and refills at

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { request } from 'node:http';
 import { Redis } from 'ioredis';
-import { type ConfigError, loadConfig } from '../../subgraphs/kit/config.ts';
-import type { Logger } from '../../subgraphs/kit/log.ts';
+import { type ConfigError, loadConfig } from '../../platform/config/config.ts';
+import type { Logger } from '../../platform/observability/log.ts';
 import { type Harness, startHarness } from '../testing/harness.ts';
 import { HELLO } from '../testing/operations.ts';
 import { redisQueryCache } from './persisted-queries.ts';

@@ -1,4 +1,4 @@
-import type { Logger } from '../../subgraphs/kit/log.ts';
+import type { Logger } from '../../platform/observability/log.ts';
 import { type Credentials, expiryOf, type IdentityResolver } from '../auth/identity.ts';
 
 /** Close codes in graphql-ws's convention: 4401 for a credential that no longer checks out, 4403 for access withdrawn. */

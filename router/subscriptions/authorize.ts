@@ -1,6 +1,6 @@
 import { type DocumentNode, GraphQLError, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
-import type { Identity } from '../../subgraphs/kit/auth/identity.ts';
-import { assertAllowed } from '../../subgraphs/kit/auth/schema-auth.ts';
+import type { Identity } from '../../platform/auth/identity.ts';
+import { assertAllowed } from '../../platform/auth/schema-auth.ts';
 import type { RequirementMap } from '../auth/requirements.ts';
 import { selectedFieldCoordinates } from '../auth/selected-fields.ts';
 

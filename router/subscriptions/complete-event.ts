@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { executeQueryPlan, type ServiceMap } from '@apollo/gateway';
 import type { QueryPlan } from '@apollo/query-planner';
 import type { ExecutionResult, FormattedExecutionResult } from 'graphql';
-import type { Identity } from '../../subgraphs/kit/auth/identity.ts';
+import type { Identity } from '../../platform/auth/identity.ts';
 import type { RouterContext } from '../context.ts';
 import type { SubscriptionPlan, SubscriptionPlanner } from './plan.ts';
 

@@ -1,4 +1,4 @@
-import { ANONYMOUS, type Identity } from '../../subgraphs/kit/auth/identity.ts';
+import { ANONYMOUS, type Identity } from '../../platform/auth/identity.ts';
 import { createSubscriptionHub, type GroupSink, sharedSubscriptionKey } from './dedupe.ts';
 
 /** A stand-in upstream: the test pushes events into it and sees whether it is open. */

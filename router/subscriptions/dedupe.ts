@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Identity } from '../../subgraphs/kit/auth/identity.ts';
+import type { Identity } from '../../platform/auth/identity.ts';
 import { type Channel, createChannel } from './channel.ts';
 
 /** What a shared group's upstream reports; the hub fans it out to every member. */

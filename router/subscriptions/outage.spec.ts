@@ -1,11 +1,11 @@
+import { createTokenMinter } from '../../platform/auth/jwt.ts';
+import { loadSecrets, type Secrets } from '../../platform/auth/secrets.ts';
+import { createSubgraphServer, type SubgraphServer } from '../../platform/graphql/subgraph.ts';
+import type { Logger } from '../../platform/observability/log.ts';
+import { type TestEnvironment, testEnvironment } from '../../platform/testing/databases.ts';
+import { startTestSubgraph, type TestSubgraph } from '../../platform/testing/subgraph-client.ts';
+import { newId } from '../../platform/values/ids.ts';
 import { catalogueSubgraph } from '../../subgraphs/catalogue/server.ts';
-import { createTokenMinter } from '../../subgraphs/kit/auth/jwt.ts';
-import { loadSecrets, type Secrets } from '../../subgraphs/kit/auth/secrets.ts';
-import { newId } from '../../subgraphs/kit/ids.ts';
-import type { Logger } from '../../subgraphs/kit/log.ts';
-import { createSubgraphServer, type SubgraphServer } from '../../subgraphs/kit/subgraph.ts';
-import { type TestEnvironment, testEnvironment } from '../../subgraphs/kit/testing/databases.ts';
-import { startTestSubgraph, type TestSubgraph } from '../../subgraphs/kit/testing/subgraph-client.ts';
 import { stockSubgraph } from '../../subgraphs/stock/server.ts';
 import { createRouter, type Router } from '../server.ts';
 import { subscribeToRouter } from './testing/router-subscription.ts';

@@ -1,7 +1,7 @@
 import { type FormattedExecutionResult, GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { type Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import type { Logger } from '../../subgraphs/kit/log.ts';
+import type { Logger } from '../../platform/observability/log.ts';
 
 export type UpstreamSink = {
   next(event: FormattedExecutionResult): void;

@@ -13,11 +13,11 @@ import {
 } from 'graphql';
 import type { SubscribePayload } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
-import type { Identity } from '../../subgraphs/kit/auth/identity.ts';
-import { IDENTITY_HEADER, signIdentity } from '../../subgraphs/kit/auth/identity-header.ts';
-import { webSocketsAt } from '../../subgraphs/kit/http/websockets.ts';
-import type { Logger } from '../../subgraphs/kit/log.ts';
-import { REQUEST_ID_HEADER, requestIdFrom } from '../../subgraphs/kit/request-scope.ts';
+import type { Identity } from '../../platform/auth/identity.ts';
+import { IDENTITY_HEADER, signIdentity } from '../../platform/auth/identity-header.ts';
+import { webSocketsAt } from '../../platform/http/websockets.ts';
+import type { Logger } from '../../platform/observability/log.ts';
+import { REQUEST_ID_HEADER, requestIdFrom } from '../../platform/runtime/request-scope.ts';
 import type { IdentityResolver } from '../auth/identity.ts';
 import type { OperationLimitCheck } from '../limits/operation-limits.ts';
 import type { Decision } from '../limits/rate-limit.ts';

@@ -1,11 +1,11 @@
 import { composeServices } from '@apollo/composition';
 import { parse } from 'graphql';
-import { createTokenMinter } from '../../subgraphs/kit/auth/jwt.ts';
-import { loadSecrets, type Secrets } from '../../subgraphs/kit/auth/secrets.ts';
-import type { Config } from '../../subgraphs/kit/config.ts';
-import type { Logger } from '../../subgraphs/kit/log.ts';
-import { createSubgraphServer, type SubgraphServer } from '../../subgraphs/kit/subgraph.ts';
-import { testEnvironment } from '../../subgraphs/kit/testing/databases.ts';
+import { createTokenMinter } from '../../platform/auth/jwt.ts';
+import { loadSecrets, type Secrets } from '../../platform/auth/secrets.ts';
+import type { Config } from '../../platform/config/config.ts';
+import { createSubgraphServer, type SubgraphServer } from '../../platform/graphql/subgraph.ts';
+import type { Logger } from '../../platform/observability/log.ts';
+import { testEnvironment } from '../../platform/testing/databases.ts';
 import { membersSubgraph } from '../../subgraphs/members/server.ts';
 import { createRouter, type Router } from '../server.ts';
 import { TEST_SUBGRAPH_SDL, testSubgraph } from './test-subgraph.ts';

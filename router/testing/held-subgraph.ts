@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { IDENTITY_HEADER, verifyIdentity } from '../../subgraphs/kit/auth/identity-header.ts';
+import { IDENTITY_HEADER, verifyIdentity } from '../../platform/auth/identity-header.ts';
 
 /**
  * A subgraph that holds every request until told to answer, so the test

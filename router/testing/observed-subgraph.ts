@@ -1,8 +1,8 @@
 import { parse } from 'graphql';
-import type { DomainEvent } from '../../subgraphs/kit/events/event.ts';
-import { eventStream } from '../../subgraphs/kit/events/stream.ts';
-import type { SubgraphContext, SubgraphDefinition } from '../../subgraphs/kit/subgraph.ts';
-import { ProbeEntity } from '../../subgraphs/kit/testing/probe-entity.ts';
+import type { DomainEvent } from '../../platform/events/event.ts';
+import { eventStream } from '../../platform/events/stream.ts';
+import type { SubgraphContext, SubgraphDefinition } from '../../platform/graphql/subgraph.ts';
+import { ProbeEntity } from '../../platform/testing/probe-entity.ts';
 
 /**
  * A tiny subgraph for the observability tests (router/observability.spec.ts):

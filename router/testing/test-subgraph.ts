@@ -1,6 +1,6 @@
 import { parse } from 'graphql';
-import type { SubgraphContext, SubgraphDefinition } from '../../subgraphs/kit/subgraph.ts';
-import { ProbeEntity } from '../../subgraphs/kit/testing/probe-entity.ts';
+import type { SubgraphContext, SubgraphDefinition } from '../../platform/graphql/subgraph.ts';
+import { ProbeEntity } from '../../platform/testing/probe-entity.ts';
 
 /**
  * A tiny subgraph for the router's tests, built with the kit like a real one:

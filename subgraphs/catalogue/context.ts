@@ -1,4 +1,4 @@
-import type { SubgraphContext } from '../kit/subgraph.ts';
+import type { SubgraphContext } from '../../platform/graphql/subgraph.ts';
 import type { CatalogueLoaders } from './loaders.ts';
 
 export type CatalogueContext = SubgraphContext<CatalogueLoaders>;

@@ -1,4 +1,4 @@
-import { runSubgraph } from '../kit/run.ts';
+import { runSubgraph } from '../../platform/runtime/run.ts';
 import { catalogueSubgraph } from './server.ts';
 
 // The catalogue as its own process (distributed mode); `npm start` runs it in-process instead.

@@ -1,6 +1,6 @@
-import type { EntityManager } from '../kit/db/database.ts';
-import { readRows } from '../kit/db/read-rows.ts';
-import { groupedLoader, keyedLoader } from '../kit/loaders.ts';
+import type { EntityManager } from '../../platform/db/database.ts';
+import { readRows } from '../../platform/db/read-rows.ts';
+import { groupedLoader, keyedLoader } from '../../platform/graphql/loaders.ts';
 import { BrandEntity } from './entities/brand.entity.ts';
 import { CategoryEntity } from './entities/category.entity.ts';
 import { FitmentEntity } from './entities/fitment.entity.ts';
@@ -11,7 +11,7 @@ import { SupplierEntity } from './entities/supplier.entity.ts';
 
 /**
  * The catalogue's loaders, built fresh for each request (their cache lives one request).
- * All but products and SKUs by key read plain rows (kit/db/read-rows.ts): a
+ * All but products and SKUs by key read plain rows (platform/db/read-rows.ts): a
  * catalogue page resolves brands, categories, SKUs and fitments for every
  * product, and making each row a managed entity cost more than the query.
  * They are only read through here (checkReferences and createCategory read

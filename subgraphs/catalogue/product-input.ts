@@ -1,10 +1,10 @@
-import { type Money, parseMoney } from '../kit/money.ts';
-import { UserErrors } from '../kit/user-errors.ts';
-import { checkText, SKU_CODE } from '../kit/validation.ts';
+import { UserErrors } from '../../platform/graphql/user-errors.ts';
+import { checkText, SKU_CODE } from '../../platform/graphql/validation.ts';
+import { type Money, parseMoney } from '../../platform/values/money.ts';
 
 export { checkText };
 
-import { quoted } from '../kit/excerpt.ts';
+import { quoted } from '../../platform/graphql/excerpt.ts';
 import type { TaxClass } from './entities/product.entity.ts';
 
 /**

@@ -1,7 +1,7 @@
-import { hasScope } from '../kit/auth/identity.ts';
-import { badUserInput, forbidden } from '../kit/errors.ts';
-import { loadOrNull } from '../kit/loaders.ts';
-import { type Connection, decodeCursor, pageSize, toConnection } from '../kit/pagination.ts';
+import { hasScope } from '../../platform/auth/identity.ts';
+import { badUserInput, forbidden } from '../../platform/graphql/errors.ts';
+import { loadOrNull } from '../../platform/graphql/loaders.ts';
+import { type Connection, decodeCursor, pageSize, toConnection } from '../../platform/graphql/pagination.ts';
 import type { CatalogueContext } from './context.ts';
 import { type Product, ProductEntity } from './entities/product.entity.ts';
 import { searchWords } from './search-text.ts';
@@ -78,7 +78,7 @@ export async function searchProducts(ctx: CatalogueContext, args: ProductSearchA
     if (after) qb.andWhere('p.id < ?', [after[0]]);
     qb.orderBy([{ id: 'desc' }]);
   }
-  // Plain rows, not managed entities (kit/db/read-rows.ts says why): a search only reads its page,
+  // Plain rows, not managed entities (platform/db/read-rows.ts says why): a search only reads its page,
   // and the product loader it primes serves only this query request (updateProduct runs in a mutation).
   const rows = await qb.limit(size + 1).execute<Product[]>('all', true);
   for (const product of rows) ctx.loaders.productById.prime(product.id, product);

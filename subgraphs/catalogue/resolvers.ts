@@ -1,6 +1,6 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph';
-import { moneyView } from '../kit/money.ts';
-import { scalarResolvers } from '../kit/scalars.ts';
+import { scalarResolvers } from '../../platform/graphql/scalars.ts';
+import { moneyView } from '../../platform/values/money.ts';
 import type { CatalogueContext } from './context.ts';
 import type { Category } from './entities/category.entity.ts';
 import type { Product } from './entities/product.entity.ts';

@@ -1,10 +1,10 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import type { EntityManager } from '../kit/db/database.ts';
-import { badUserInput } from '../kit/errors.ts';
-import { newId } from '../kit/ids.ts';
-import { loadOrNull } from '../kit/loaders.ts';
-import { failed, succeeded } from '../kit/user-errors.ts';
-import { EMAIL } from '../kit/validation.ts';
+import type { EntityManager } from '../../platform/db/database.ts';
+import { badUserInput } from '../../platform/graphql/errors.ts';
+import { loadOrNull } from '../../platform/graphql/loaders.ts';
+import { failed, succeeded } from '../../platform/graphql/user-errors.ts';
+import { EMAIL } from '../../platform/graphql/validation.ts';
+import { newId } from '../../platform/values/ids.ts';
 import type { CatalogueContext } from './context.ts';
 import { type Brand, BrandEntity } from './entities/brand.entity.ts';
 import { type Category, CategoryEntity } from './entities/category.entity.ts';

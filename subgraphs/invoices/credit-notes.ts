@@ -1,6 +1,6 @@
-import type { Database, EntityManager } from '../kit/db/database.ts';
-import type { EventRecorder } from '../kit/events/outbox.ts';
-import { newId } from '../kit/ids.ts';
+import type { Database, EntityManager } from '../../platform/db/database.ts';
+import type { EventRecorder } from '../../platform/events/outbox.ts';
+import { newId } from '../../platform/values/ids.ts';
 import { creditLines, type RemainingLine } from './amounts.ts';
 import { type Invoice, InvoiceEntity, InvoiceLineEntity } from './entities/invoice.entity.ts';
 import { nextNumber, seriesOf } from './numbering.ts';

@@ -1,4 +1,4 @@
-import type { UserError } from '../kit/user-errors.ts';
+import type { UserError } from '../../platform/graphql/user-errors.ts';
 import type { Invoice } from './entities/invoice.entity.ts';
 
 export type InvoiceErrorCode =

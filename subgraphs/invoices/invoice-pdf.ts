@@ -1,4 +1,4 @@
-import { formatMinor } from '../kit/money.ts';
+import { formatMinor } from '../../platform/values/money.ts';
 import type { Invoice, InvoiceLine } from './entities/invoice.entity.ts';
 import { A4, type Page, type TextRun, writePdf } from './pdf-writer.ts';
 import { taxRateText } from './tax-rate.ts';

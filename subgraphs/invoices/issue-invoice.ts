@@ -1,8 +1,8 @@
-import { retryOnLockConflict } from '../kit/db/conflicts.ts';
-import { callerKey } from '../kit/idempotency.ts';
-import { newId } from '../kit/ids.ts';
-import { UserErrors } from '../kit/user-errors.ts';
-import { checkText } from '../kit/validation.ts';
+import { retryOnLockConflict } from '../../platform/db/conflicts.ts';
+import { callerKey } from '../../platform/db/idempotency.ts';
+import { UserErrors } from '../../platform/graphql/user-errors.ts';
+import { checkText } from '../../platform/graphql/validation.ts';
+import { newId } from '../../platform/values/ids.ts';
 import { priceLines, totalsOf } from './amounts.ts';
 import type { InvoicesContext } from './context.ts';
 import { INVOICE_ISSUED, type InvoiceIssuedData } from './credit-notes.ts';

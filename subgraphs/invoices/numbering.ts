@@ -1,4 +1,4 @@
-import type { Database, EntityManager } from '../kit/db/database.ts';
+import type { Database, EntityManager } from '../../platform/db/database.ts';
 import type { InvoiceKind } from './entities/invoice.entity.ts';
 
 /**

@@ -1,5 +1,5 @@
-import { type Money, parseMoney } from '../kit/money.ts';
-import { ServiceCallError, type ServiceClient } from '../kit/service-client.ts';
+import { ServiceCallError, type ServiceClient } from '../../platform/http/service-client.ts';
+import { type Money, parseMoney } from '../../platform/values/money.ts';
 import { DEFAULT_TAX_CLASS, type SourceLine, TAX_RATE_BP } from './amounts.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { loadSecrets } from '../kit/auth/secrets.ts';
-import type { Config } from '../kit/config.ts';
+import { loadSecrets } from '../../platform/auth/secrets.ts';
+import type { Config } from '../../platform/config/config.ts';
 
 /**
  * The PDF of an invoice is served at a signed, expiring link:

@@ -1,4 +1,4 @@
-import { loadOrNull } from '../kit/loaders.ts';
+import { loadOrNull } from '../../platform/graphql/loaders.ts';
 import { canReadInvoice } from './access.ts';
 import type { InvoicesContext } from './context.ts';
 import type { Invoice } from './entities/invoice.entity.ts';

@@ -1,9 +1,9 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import { quoted } from '../kit/excerpt.ts';
-import { callerKey } from '../kit/idempotency.ts';
-import { newId } from '../kit/ids.ts';
-import { UserErrors } from '../kit/user-errors.ts';
-import { checkText, EMAIL } from '../kit/validation.ts';
+import { callerKey } from '../../platform/db/idempotency.ts';
+import { quoted } from '../../platform/graphql/excerpt.ts';
+import { UserErrors } from '../../platform/graphql/user-errors.ts';
+import { checkText, EMAIL } from '../../platform/graphql/validation.ts';
+import { newId } from '../../platform/values/ids.ts';
 import { canWriteInvoices, isBuyer } from './access.ts';
 import type { InvoicesContext } from './context.ts';
 import { type BuyerType, type Invoice, InvoiceEntity } from './entities/invoice.entity.ts';

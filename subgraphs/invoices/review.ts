@@ -1,7 +1,7 @@
-import { retryOnLockConflict } from '../kit/db/conflicts.ts';
-import { callerKey } from '../kit/idempotency.ts';
-import { UserErrors } from '../kit/user-errors.ts';
-import { checkText } from '../kit/validation.ts';
+import { retryOnLockConflict } from '../../platform/db/conflicts.ts';
+import { callerKey } from '../../platform/db/idempotency.ts';
+import { UserErrors } from '../../platform/graphql/user-errors.ts';
+import { checkText } from '../../platform/graphql/validation.ts';
 import type { InvoicesContext } from './context.ts';
 import { issueCreditNote, lockIssued } from './credit-notes.ts';
 import { type Invoice, InvoiceEntity } from './entities/invoice.entity.ts';

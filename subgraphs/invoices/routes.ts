@@ -1,5 +1,5 @@
-import { sendJson } from '../kit/http/graphql-over-http.ts';
-import type { SubgraphRoute } from '../kit/subgraph.ts';
+import type { SubgraphRoute } from '../../platform/graphql/subgraph.ts';
+import { sendJson } from '../../platform/http/graphql-over-http.ts';
 import { InvoiceEntity, InvoiceLineEntity } from './entities/invoice.entity.ts';
 import { invoicePdf } from './invoice-pdf.ts';
 import { PDF_PATH, verifyPdfLink } from './pdf-links.ts';

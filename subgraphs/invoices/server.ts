@@ -1,6 +1,6 @@
 import { parse } from 'graphql';
-import { subgraphTypeDefs } from '../kit/schema/type-defs.ts';
-import type { SubgraphDefinition } from '../kit/subgraph.ts';
+import { subgraphTypeDefs } from '../../platform/graphql/schema/type-defs.ts';
+import type { SubgraphDefinition } from '../../platform/graphql/subgraph.ts';
 import { invoicesEntities } from './entities/index.ts';
 import { createInvoicesLoaders, type InvoicesLoaders } from './loaders.ts';
 import { invoicesMigrations } from './migrations/index.ts';

@@ -1,4 +1,4 @@
-import { quoted } from '../kit/excerpt.ts';
+import { quoted } from '../../platform/graphql/excerpt.ts';
 import type { BuyerType } from './entities/invoice.entity.ts';
 
 /**

@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { quoted } from '../kit/excerpt.ts';
-import { newId } from '../kit/ids.ts';
-import { failed, succeeded, UserErrors } from '../kit/user-errors.ts';
-import { checkCount, checkText } from '../kit/validation.ts';
+import { quoted } from '../../platform/graphql/excerpt.ts';
+import { failed, succeeded, UserErrors } from '../../platform/graphql/user-errors.ts';
+import { checkCount, checkText } from '../../platform/graphql/validation.ts';
+import { newId } from '../../platform/values/ids.ts';
 import type { MemberErrorCode } from './accounts.ts';
 import type { MembersContext } from './context.ts';
 import { type ApiKey, ApiKeyEntity } from './entities/api-key.entity.ts';

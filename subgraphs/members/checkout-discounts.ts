@@ -1,11 +1,11 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import type { EntityManager } from '../kit/db/database.ts';
-import { dateOf, forUpdate, int, transactWithRetry } from '../kit/db/raw-sql.ts';
-import { forbidden } from '../kit/errors.ts';
-import { formatMinor, type Money, moneyView, parseMoney } from '../kit/money.ts';
-import type { UserError } from '../kit/user-errors.ts';
-import { UserErrors } from '../kit/user-errors.ts';
-import { checkInteger, checkText } from '../kit/validation.ts';
+import type { EntityManager } from '../../platform/db/database.ts';
+import { dateOf, forUpdate, int, transactWithRetry } from '../../platform/db/raw-sql.ts';
+import { forbidden } from '../../platform/graphql/errors.ts';
+import type { UserError } from '../../platform/graphql/user-errors.ts';
+import { UserErrors } from '../../platform/graphql/user-errors.ts';
+import { checkInteger, checkText } from '../../platform/graphql/validation.ts';
+import { formatMinor, type Money, moneyView, parseMoney } from '../../platform/values/money.ts';
 import type { MembersContext } from './context.ts';
 import { checkCouponCode, couponDiscount } from './coupons.ts';
 import { type CheckoutDiscountStatus, CouponCampaignEntity, CouponEntity } from './entities/loyalty.entity.ts';

@@ -1,4 +1,4 @@
-import { runSubgraph } from '../kit/run.ts';
+import { runSubgraph } from '../../platform/runtime/run.ts';
 import { membersSubgraph } from './server.ts';
 
 // The members subgraph as its own process (distributed mode); `npm start` runs it in-process instead.

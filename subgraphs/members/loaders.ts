@@ -1,6 +1,6 @@
-import type { EntityManager } from '../kit/db/database.ts';
-import { readRows } from '../kit/db/read-rows.ts';
-import { keyedLoader } from '../kit/loaders.ts';
+import type { EntityManager } from '../../platform/db/database.ts';
+import { readRows } from '../../platform/db/read-rows.ts';
+import { keyedLoader } from '../../platform/graphql/loaders.ts';
 import { MemberEntity } from './entities/account.entity.ts';
 import { createLoyaltyLoaders } from './loyalty-loaders.ts';
 
@@ -8,7 +8,7 @@ export function createMembersLoaders(em: EntityManager) {
   return {
     memberById: keyedLoader(
       'member',
-      // Plain rows (kit/db/read-rows.ts): members are only read through here; account changes load their own.
+      // Plain rows (platform/db/read-rows.ts): members are only read through here; account changes load their own.
       (ids: string[]) => readRows(em, MemberEntity, { id: { $in: ids } }),
       (member) => member.id,
     ),

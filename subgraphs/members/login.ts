@@ -1,7 +1,7 @@
-import { createTokenMinter, type TokenMinter } from '../kit/auth/jwt.ts';
-import { loadSecrets } from '../kit/auth/secrets.ts';
-import type { Config } from '../kit/config.ts';
-import { failed, UserErrors } from '../kit/user-errors.ts';
+import { createTokenMinter, type TokenMinter } from '../../platform/auth/jwt.ts';
+import { loadSecrets } from '../../platform/auth/secrets.ts';
+import type { Config } from '../../platform/config/config.ts';
+import { failed, UserErrors } from '../../platform/graphql/user-errors.ts';
 import { type MemberErrorCode, normalizeEmail } from './accounts.ts';
 import type { MembersContext } from './context.ts';
 import { CredentialEntity, MemberEntity, StaffEntity } from './entities/account.entity.ts';

@@ -1,5 +1,5 @@
-import { hasScope } from '../kit/auth/identity.ts';
-import { forbidden } from '../kit/errors.ts';
+import { hasScope } from '../../platform/auth/identity.ts';
+import { forbidden } from '../../platform/graphql/errors.ts';
 import type { MembersContext } from './context.ts';
 
 /**

@@ -1,9 +1,9 @@
-import { retryOnLockConflict } from '../kit/db/conflicts.ts';
-import type { EntityManager } from '../kit/db/database.ts';
-import type { EventBus } from '../kit/events/bus.ts';
-import type { DomainEvent } from '../kit/events/event.ts';
-import { handleOnce } from '../kit/events/processed-events.ts';
-import { runPeriodically } from '../kit/periodic.ts';
+import { retryOnLockConflict } from '../../platform/db/conflicts.ts';
+import type { EntityManager } from '../../platform/db/database.ts';
+import type { EventBus } from '../../platform/events/bus.ts';
+import type { DomainEvent } from '../../platform/events/event.ts';
+import { handleOnce } from '../../platform/events/processed-events.ts';
+import { runPeriodically } from '../../platform/runtime/periodic.ts';
 import { confirmDiscounts, releaseAbandonedDiscounts, releaseDiscounts, releaseUnconfirmedDiscounts } from './checkout-discounts.ts';
 import type { LoyaltyDeps } from './loyalty-support.ts';
 import { closeOrder, earnForPaidOrder, type Refund, recordRefund } from './order-points.ts';

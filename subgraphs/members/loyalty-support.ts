@@ -1,12 +1,12 @@
-import type { Config } from '../kit/config.ts';
-import type { Database } from '../kit/db/database.ts';
-import type { EventRecorder } from '../kit/events/outbox.ts';
-import type { Logger } from '../kit/log.ts';
+import type { Config } from '../../platform/config/config.ts';
+import type { Database } from '../../platform/db/database.ts';
+import type { EventRecorder } from '../../platform/events/outbox.ts';
+import type { Logger } from '../../platform/observability/log.ts';
 
 /**
  * What the loyalty code (tiers, points, coupons, checkout discounts) needs:
  * a request's context or the background services both provide it. Raw SQL
- * helpers (forUpdate, int, dateOf, transactWithRetry) live in kit/db/raw-sql.ts.
+ * helpers (forUpdate, int, dateOf, transactWithRetry) live in platform/db/raw-sql.ts.
  */
 export type LoyaltyDeps = { db: Database; events: EventRecorder; config: Config; log: Logger };
 

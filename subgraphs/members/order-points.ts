@@ -1,5 +1,5 @@
-import type { EntityManager } from '../kit/db/database.ts';
-import { dateOf, forUpdate, int } from '../kit/db/raw-sql.ts';
+import type { EntityManager } from '../../platform/db/database.ts';
+import { dateOf, forUpdate, int } from '../../platform/db/raw-sql.ts';
 import type { LoyaltyDeps } from './loyalty-support.ts';
 import { earnPoints, lockPoints, reversePoints } from './points.ts';
 import { pointsEarned, recomputeTier } from './tiers.ts';

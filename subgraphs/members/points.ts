@@ -1,8 +1,8 @@
-import { updateOrCreate } from '../kit/db/conflicts.ts';
-import type { Database, EntityManager } from '../kit/db/database.ts';
-import { forUpdate, int, transactWithRetry } from '../kit/db/raw-sql.ts';
-import { newId } from '../kit/ids.ts';
-import { type Connection, decodeCursor, pageSize, toConnection } from '../kit/pagination.ts';
+import { updateOrCreate } from '../../platform/db/conflicts.ts';
+import type { Database, EntityManager } from '../../platform/db/database.ts';
+import { forUpdate, int, transactWithRetry } from '../../platform/db/raw-sql.ts';
+import { type Connection, decodeCursor, pageSize, toConnection } from '../../platform/graphql/pagination.ts';
+import { newId } from '../../platform/values/ids.ts';
 import type { MembersContext } from './context.ts';
 import { type PointsEntry, PointsEntryEntity, type PointsReason } from './entities/loyalty.entity.ts';
 import { mayReadLoyalty } from './loyalty-access.ts';

@@ -1,5 +1,5 @@
-import { badUserInput } from '../kit/errors.ts';
-import { moneyView } from '../kit/money.ts';
+import { badUserInput } from '../../platform/graphql/errors.ts';
+import { moneyView } from '../../platform/values/money.ts';
 import type { MembersContext } from './context.ts';
 import { MemberEntity, TIERS } from './entities/account.entity.ts';
 import { LOYALTY_CURRENCY } from './tiers.ts';

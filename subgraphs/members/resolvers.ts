@@ -1,5 +1,5 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph';
-import { scalarResolvers } from '../kit/scalars.ts';
+import { scalarResolvers } from '../../platform/graphql/scalars.ts';
 import * as accounts from './accounts.ts';
 import * as apiKeys from './api-keys.ts';
 import * as checkoutDiscounts from './checkout-discounts.ts';

@@ -1,6 +1,6 @@
 import { parse } from 'graphql';
-import { subgraphTypeDefs } from '../kit/schema/type-defs.ts';
-import type { SubgraphDefinition } from '../kit/subgraph.ts';
+import { subgraphTypeDefs } from '../../platform/graphql/schema/type-defs.ts';
+import type { SubgraphDefinition } from '../../platform/graphql/subgraph.ts';
 import { ensureFirstAdmin } from './accounts.ts';
 import { membersEntities } from './entities/account.entity.ts';
 import { ApiKeyEntity } from './entities/api-key.entity.ts';

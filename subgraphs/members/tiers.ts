@@ -1,6 +1,6 @@
-import type { EntityManager } from '../kit/db/database.ts';
-import { forUpdate, int, transactWithRetry } from '../kit/db/raw-sql.ts';
-import { moneyView } from '../kit/money.ts';
+import type { EntityManager } from '../../platform/db/database.ts';
+import { forUpdate, int, transactWithRetry } from '../../platform/db/raw-sql.ts';
+import { moneyView } from '../../platform/values/money.ts';
 import type { TierName } from './entities/account.entity.ts';
 import { DAY_MS, type LoyaltyDeps } from './loyalty-support.ts';
 import { lockPoints } from './points.ts';

@@ -1,5 +1,5 @@
-import { moneyView, parseMoney } from '../kit/money.ts';
-import type { UserError } from '../kit/user-errors.ts';
+import type { UserError } from '../../platform/graphql/user-errors.ts';
+import { moneyView, parseMoney } from '../../platform/values/money.ts';
 import type { OrderErrorCode } from './checkout.ts';
 import type { OrdersContext } from './context.ts';
 import { applyCheckoutDiscounts, PeerUnavailable, releaseCheckoutDiscounts } from './peers.ts';

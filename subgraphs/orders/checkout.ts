@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { hasScope } from '../kit/auth/identity.ts';
-import { retryOnLockConflict } from '../kit/db/conflicts.ts';
-import { quoted } from '../kit/excerpt.ts';
-import { keyScope } from '../kit/idempotency.ts';
-import { newId } from '../kit/ids.ts';
-import { failed, succeeded, type UserError, UserErrors } from '../kit/user-errors.ts';
-import { checkCount, checkInteger, checkText, SKU_CODE } from '../kit/validation.ts';
+import { hasScope } from '../../platform/auth/identity.ts';
+import { retryOnLockConflict } from '../../platform/db/conflicts.ts';
+import { keyScope } from '../../platform/db/idempotency.ts';
+import { quoted } from '../../platform/graphql/excerpt.ts';
+import { failed, succeeded, type UserError, UserErrors } from '../../platform/graphql/user-errors.ts';
+import { checkCount, checkInteger, checkText, SKU_CODE } from '../../platform/graphql/validation.ts';
+import { newId } from '../../platform/values/ids.ts';
 import { applyDiscounts, giveDiscountsBack, NO_DISCOUNTS } from './checkout-discounts.ts';
 import type { OrdersContext } from './context.ts';
 import { type Order, OrderEntity, OrderLineEntity, type SalesChannel } from './entities/order.entity.ts';

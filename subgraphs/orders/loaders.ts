@@ -1,13 +1,13 @@
 import DataLoader from 'dataloader';
-import type { Database, EntityManager } from '../kit/db/database.ts';
-import { int } from '../kit/db/raw-sql.ts';
-import { readRows } from '../kit/db/read-rows.ts';
-import { groupedLoader, keyedLoader } from '../kit/loaders.ts';
+import type { Database, EntityManager } from '../../platform/db/database.ts';
+import { int } from '../../platform/db/raw-sql.ts';
+import { readRows } from '../../platform/db/read-rows.ts';
+import { groupedLoader, keyedLoader } from '../../platform/graphql/loaders.ts';
 import { type Order, OrderEntity, OrderHistoryEntity, OrderLineEntity } from './entities/order.entity.ts';
 
 /**
  * The orders subgraph's loaders, fresh per request. They read plain rows
- * (kit/db/read-rows.ts: making each row a managed entity cost more than its
+ * (platform/db/read-rows.ts: making each row a managed entity cost more than its
  * query): every change to an order loads it with `em.findOne(..., { refresh })`
  * in lifecycle.ts and changes lines and history in its own transaction.
  */

@@ -1,5 +1,5 @@
-import { updateOrCreate } from '../kit/db/conflicts.ts';
-import type { Database, EntityManager } from '../kit/db/database.ts';
+import { updateOrCreate } from '../../platform/db/conflicts.ts';
+import type { Database, EntityManager } from '../../platform/db/database.ts';
 
 /**
  * The next order number of the year, such as SO-2026-000123. The year's

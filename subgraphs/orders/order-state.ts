@@ -1,6 +1,6 @@
-import type { Database, EntityManager } from '../kit/db/database.ts';
-import type { EventRecorder } from '../kit/events/outbox.ts';
-import { newId } from '../kit/ids.ts';
+import type { Database, EntityManager } from '../../platform/db/database.ts';
+import type { EventRecorder } from '../../platform/events/outbox.ts';
+import { newId } from '../../platform/values/ids.ts';
 import { type Order, OrderHistoryEntity, type OrderStatus } from './entities/order.entity.ts';
 
 /**

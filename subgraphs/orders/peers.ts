@@ -1,5 +1,5 @@
-import { parseMoney } from '../kit/money.ts';
-import { ServiceCallError, type ServiceClient } from '../kit/service-client.ts';
+import { ServiceCallError, type ServiceClient } from '../../platform/http/service-client.ts';
+import { parseMoney } from '../../platform/values/money.ts';
 
 /** Anything that can call other subgraphs: a request's context, or a consumer's services. */
 type Caller = { services: ServiceClient };

@@ -1,8 +1,8 @@
-import { hasScope } from '../kit/auth/identity.ts';
-import { forbidden } from '../kit/errors.ts';
-import { eventStream } from '../kit/events/stream.ts';
-import { loadOrNull } from '../kit/loaders.ts';
-import { type Connection, decodeCursor, pageSize, toConnection } from '../kit/pagination.ts';
+import { hasScope } from '../../platform/auth/identity.ts';
+import { eventStream } from '../../platform/events/stream.ts';
+import { forbidden } from '../../platform/graphql/errors.ts';
+import { loadOrNull } from '../../platform/graphql/loaders.ts';
+import { type Connection, decodeCursor, pageSize, toConnection } from '../../platform/graphql/pagination.ts';
 import { canRead, isOwner } from './access.ts';
 import type { OrdersContext } from './context.ts';
 import { type Order, OrderEntity, type OrderStatus, type SalesChannel } from './entities/order.entity.ts';

@@ -1,8 +1,8 @@
-import { retryOnLockConflict } from '../kit/db/conflicts.ts';
-import type { Database } from '../kit/db/database.ts';
-import type { EventBus } from '../kit/events/bus.ts';
-import type { DomainEvent } from '../kit/events/event.ts';
-import { handleOnce } from '../kit/events/processed-events.ts';
+import { retryOnLockConflict } from '../../platform/db/conflicts.ts';
+import type { Database } from '../../platform/db/database.ts';
+import type { EventBus } from '../../platform/events/bus.ts';
+import type { DomainEvent } from '../../platform/events/event.ts';
+import { handleOnce } from '../../platform/events/processed-events.ts';
 
 /** The payments subgraph's RefundSucceeded (subgraphs/payments/settlement.ts). */
 export const REFUND_SUCCEEDED = 'RefundSucceeded';

@@ -1,6 +1,6 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph';
-import { moneyView } from '../kit/money.ts';
-import { scalarResolvers } from '../kit/scalars.ts';
+import { scalarResolvers } from '../../platform/graphql/scalars.ts';
+import { moneyView } from '../../platform/values/money.ts';
 import * as checkout from './checkout.ts';
 import type { OrdersContext } from './context.ts';
 import type { Order, OrderLine } from './entities/order.entity.ts';

@@ -1,5 +1,5 @@
-import { badUserInput } from '../kit/errors.ts';
-import { moneyView } from '../kit/money.ts';
+import { badUserInput } from '../../platform/graphql/errors.ts';
+import { moneyView } from '../../platform/values/money.ts';
 import type { OrdersContext } from './context.ts';
 import { OrderEntity, OrderLineEntity, type OrderStatus } from './entities/order.entity.ts';
 

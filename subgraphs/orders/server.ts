@@ -1,6 +1,6 @@
 import { parse } from 'graphql';
-import { subgraphTypeDefs } from '../kit/schema/type-defs.ts';
-import type { SubgraphDefinition } from '../kit/subgraph.ts';
+import { subgraphTypeDefs } from '../../platform/graphql/schema/type-defs.ts';
+import type { SubgraphDefinition } from '../../platform/graphql/subgraph.ts';
 import { ordersEntities } from './entities/order.entity.ts';
 import { startOrderBackground } from './lifecycle.ts';
 import { createOrdersLoaders, type OrdersLoaders } from './loaders.ts';

@@ -1,4 +1,4 @@
-import { hasScope, type Identity } from '../kit/auth/identity.ts';
+import { hasScope, type Identity } from '../../platform/auth/identity.ts';
 import type { Payment } from './entities/payment.entity.ts';
 
 /**

@@ -1,7 +1,7 @@
-import { BoundedMap } from '../kit/bounded-map.ts';
-import type { Database } from '../kit/db/database.ts';
-import { newId } from '../kit/ids.ts';
-import { CLIENT_ADDRESS_HEADER } from '../kit/request-scope.ts';
+import type { Database } from '../../platform/db/database.ts';
+import { BoundedMap } from '../../platform/runtime/bounded-map.ts';
+import { CLIENT_ADDRESS_HEADER } from '../../platform/runtime/request-scope.ts';
+import { newId } from '../../platform/values/ids.ts';
 import type { CallbackDeps, CallbackProvider } from './callbacks.ts';
 import { CallbackReviewEntity } from './entities/review.entity.ts';
 

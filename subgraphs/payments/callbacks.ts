@@ -1,8 +1,8 @@
-import type { Config } from '../kit/config.ts';
-import type { Database } from '../kit/db/database.ts';
-import type { EventRecorder } from '../kit/events/outbox.ts';
-import type { Logger } from '../kit/log.ts';
-import { parseMoney } from '../kit/money.ts';
+import type { Config } from '../../platform/config/config.ts';
+import type { Database } from '../../platform/db/database.ts';
+import type { EventRecorder } from '../../platform/events/outbox.ts';
+import type { Logger } from '../../platform/observability/log.ts';
+import { parseMoney } from '../../platform/values/money.ts';
 import { keepForReview } from './callback-review.ts';
 import { type Payment, PaymentEntity, RefundEntity } from './entities/payment.entity.ts';
 import { PAID_TRADE_STATUSES, parseForm, verifyParams } from './providers/alipay.ts';

@@ -1,4 +1,4 @@
-import type { SubgraphContext } from '../kit/subgraph.ts';
+import type { SubgraphContext } from '../../platform/graphql/subgraph.ts';
 import type { PaymentsLoaders } from './loaders.ts';
 
 export type PaymentsContext = SubgraphContext<PaymentsLoaders>;

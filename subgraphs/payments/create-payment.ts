@@ -1,10 +1,10 @@
 import { randomInt } from 'node:crypto';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import { retryOnLockConflict } from '../kit/db/conflicts.ts';
-import { callerKey, idempotentId } from '../kit/idempotency.ts';
-import { formatMinor } from '../kit/money.ts';
-import { failed, succeeded, type UserError, UserErrors } from '../kit/user-errors.ts';
-import { checkText } from '../kit/validation.ts';
+import { retryOnLockConflict } from '../../platform/db/conflicts.ts';
+import { callerKey, idempotentId } from '../../platform/db/idempotency.ts';
+import { failed, succeeded, type UserError, UserErrors } from '../../platform/graphql/user-errors.ts';
+import { checkText } from '../../platform/graphql/validation.ts';
+import { formatMinor } from '../../platform/values/money.ts';
 import { canTakePayments, isPayer } from './access.ts';
 import type { PaymentsContext } from './context.ts';
 import { type Payment, type PaymentChannel, PaymentEntity } from './entities/payment.entity.ts';

@@ -1,6 +1,6 @@
-import type { EntityManager } from '../kit/db/database.ts';
-import { readRows } from '../kit/db/read-rows.ts';
-import { groupedLoader, keyedLoader } from '../kit/loaders.ts';
+import type { EntityManager } from '../../platform/db/database.ts';
+import { readRows } from '../../platform/db/read-rows.ts';
+import { groupedLoader, keyedLoader } from '../../platform/graphql/loaders.ts';
 import { PaymentEntity, RefundEntity } from './entities/payment.entity.ts';
 
 /** The payments subgraph's loaders, fresh per request. */
@@ -12,7 +12,7 @@ export function createPaymentsLoaders(em: EntityManager) {
       (payment) => payment.id,
     ),
     paymentsByOrder: groupedLoader(
-      // Plain rows (kit/db/read-rows.ts): an order's payments are only read through here.
+      // Plain rows (platform/db/read-rows.ts): an order's payments are only read through here.
       (orderIds: string[]) => readRows(em, PaymentEntity, { orderId: { $in: orderIds } }, { orderId: 'asc', createdAt: 'asc', id: 'asc' }),
       (payment) => payment.orderId,
     ),

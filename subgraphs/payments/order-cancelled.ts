@@ -1,6 +1,6 @@
-import type { EventBus } from '../kit/events/bus.ts';
-import type { DomainEvent } from '../kit/events/event.ts';
-import type { ServiceClient } from '../kit/service-client.ts';
+import type { EventBus } from '../../platform/events/bus.ts';
+import type { DomainEvent } from '../../platform/events/event.ts';
+import type { ServiceClient } from '../../platform/http/service-client.ts';
 import { type CallbackDeps, receiveWeChatPay } from './callbacks.ts';
 import { closeProviderCode } from './create-payment.ts';
 import { PaymentEntity } from './entities/payment.entity.ts';

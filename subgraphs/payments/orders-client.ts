@@ -1,5 +1,5 @@
-import { type Money, parseMoney } from '../kit/money.ts';
-import { ServiceCallError, type ServiceClient } from '../kit/service-client.ts';
+import { ServiceCallError, type ServiceClient } from '../../platform/http/service-client.ts';
+import { type Money, parseMoney } from '../../platform/values/money.ts';
 
 /**
  * What payments asks of the orders subgraph, straight to it with the payments

@@ -1,5 +1,5 @@
-import { loadOrNull } from '../kit/loaders.ts';
-import { type Connection, decodeCursor, pageSize, toConnection } from '../kit/pagination.ts';
+import { loadOrNull } from '../../platform/graphql/loaders.ts';
+import { type Connection, decodeCursor, pageSize, toConnection } from '../../platform/graphql/pagination.ts';
 import { canReadOrderPayments, canReadPayment } from './access.ts';
 import type { PaymentsContext } from './context.ts';
 import type { Payment } from './entities/payment.entity.ts';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { retryOnLockConflict } from '../kit/db/conflicts.ts';
-import { newId } from '../kit/ids.ts';
-import { failed, succeeded, type UserError } from '../kit/user-errors.ts';
+import { retryOnLockConflict } from '../../platform/db/conflicts.ts';
+import { failed, succeeded, type UserError } from '../../platform/graphql/user-errors.ts';
+import { newId } from '../../platform/values/ids.ts';
 import type { PaymentsContext } from './context.ts';
 import type { PaymentErrorCode } from './create-payment.ts';
 import { type Payment, type PaymentChannel, PaymentEntity } from './entities/payment.entity.ts';

@@ -1,6 +1,6 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph';
-import { moneyView } from '../kit/money.ts';
-import { scalarResolvers } from '../kit/scalars.ts';
+import { scalarResolvers } from '../../platform/graphql/scalars.ts';
+import { moneyView } from '../../platform/values/money.ts';
 import type { PaymentsContext } from './context.ts';
 import { type CreatePaymentInput, createPayment } from './create-payment.ts';
 import type { Payment, Refund } from './entities/payment.entity.ts';

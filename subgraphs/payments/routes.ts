@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { readBody, sendJson } from '../kit/http/graphql-over-http.ts';
-import type { SubgraphRoute } from '../kit/subgraph.ts';
+import type { SubgraphRoute } from '../../platform/graphql/subgraph.ts';
+import { readBody, sendJson } from '../../platform/http/graphql-over-http.ts';
 import { CALLBACK_BODY_LIMIT_BYTES, type CallbackAnswer, type CallbackDeps, receiveAlipay, receiveWeChatPay } from './callbacks.ts';
 import { SIMULATOR_PAGES } from './providers/index.ts';
 import { alipaySimulatorPage, wechatPaySimulatorPage } from './simulator-pages.ts';

@@ -1,6 +1,6 @@
 import { parse } from 'graphql';
-import { subgraphTypeDefs } from '../kit/schema/type-defs.ts';
-import type { SubgraphDefinition } from '../kit/subgraph.ts';
+import { subgraphTypeDefs } from '../../platform/graphql/schema/type-defs.ts';
+import type { SubgraphDefinition } from '../../platform/graphql/subgraph.ts';
 import { droppedReviews } from './callback-review.ts';
 import { paymentsEntities } from './entities/index.ts';
 import { createPaymentsLoaders, type PaymentsLoaders } from './loaders.ts';

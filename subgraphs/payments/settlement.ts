@@ -1,6 +1,6 @@
-import { retryOnLockConflict } from '../kit/db/conflicts.ts';
-import type { Database, EntityManager } from '../kit/db/database.ts';
-import type { EventRecorder } from '../kit/events/outbox.ts';
+import { retryOnLockConflict } from '../../platform/db/conflicts.ts';
+import type { Database, EntityManager } from '../../platform/db/database.ts';
+import type { EventRecorder } from '../../platform/events/outbox.ts';
 import type { Payment, PaymentChannel, Refund } from './entities/payment.entity.ts';
 
 /**

@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
-import { readBody, sendJson } from '../kit/http/graphql-over-http.ts';
-import { formatMinor, parseMoney } from '../kit/money.ts';
-import type { SubgraphRoute } from '../kit/subgraph.ts';
+import type { SubgraphRoute } from '../../platform/graphql/subgraph.ts';
+import { readBody, sendJson } from '../../platform/http/graphql-over-http.ts';
+import { formatMinor, parseMoney } from '../../platform/values/money.ts';
 import { CALLBACK_BODY_LIMIT_BYTES, type CallbackAnswer, receiveAlipay, receiveWeChatPay } from './callbacks.ts';
 import { paymentProviders } from './providers/index.ts';
 

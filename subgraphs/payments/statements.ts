@@ -1,4 +1,4 @@
-import { type Money, parseMoney } from '../kit/money.ts';
+import { type Money, parseMoney } from '../../platform/values/money.ts';
 import { TRANSFER_REFERENCE } from './create-payment.ts';
 import type { PaymentChannel } from './entities/payment.entity.ts';
 

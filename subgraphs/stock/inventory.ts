@@ -1,10 +1,10 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import { updateOrCreate } from '../kit/db/conflicts.ts';
-import type { EntityManager } from '../kit/db/database.ts';
-import { newId } from '../kit/ids.ts';
-import { type Money, parseMoney } from '../kit/money.ts';
-import { failed, succeeded, type UserError } from '../kit/user-errors.ts';
-import { checkInteger, checkText } from '../kit/validation.ts';
+import { updateOrCreate } from '../../platform/db/conflicts.ts';
+import type { EntityManager } from '../../platform/db/database.ts';
+import { failed, succeeded, type UserError } from '../../platform/graphql/user-errors.ts';
+import { checkInteger, checkText } from '../../platform/graphql/validation.ts';
+import { newId } from '../../platform/values/ids.ts';
+import { type Money, parseMoney } from '../../platform/values/money.ts';
 import { reportUnknownSkus, reportUnknownSupplier } from './catalogue-skus.ts';
 import type { StockContext } from './context.ts';
 import { PurchaseOrderEntity, type PurchaseOrderLine, PurchaseOrderLineEntity } from './entities/purchase-order.entity.ts';

@@ -1,7 +1,7 @@
-import { updateOrCreate } from '../kit/db/conflicts.ts';
-import type { Database, EntityManager } from '../kit/db/database.ts';
-import type { EventRecorder } from '../kit/events/outbox.ts';
-import { newId } from '../kit/ids.ts';
+import { updateOrCreate } from '../../platform/db/conflicts.ts';
+import type { Database, EntityManager } from '../../platform/db/database.ts';
+import type { EventRecorder } from '../../platform/events/outbox.ts';
+import { newId } from '../../platform/values/ids.ts';
 import { type MovementKind, StockMovementEntity } from './entities/stock-movement.entity.ts';
 
 /**

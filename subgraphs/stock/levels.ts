@@ -1,6 +1,6 @@
-import { badUserInput } from '../kit/errors.ts';
-import { moneyView } from '../kit/money.ts';
-import { type Connection, decodeCursor, pageSize, toConnection } from '../kit/pagination.ts';
+import { badUserInput } from '../../platform/graphql/errors.ts';
+import { type Connection, decodeCursor, pageSize, toConnection } from '../../platform/graphql/pagination.ts';
+import { moneyView } from '../../platform/values/money.ts';
 import type { StockContext } from './context.ts';
 import { type StockLevel, StockLevelEntity } from './entities/stock-level.entity.ts';
 import { type StockMovement, StockMovementEntity } from './entities/stock-movement.entity.ts';

@@ -1,6 +1,6 @@
-import type { EntityManager } from '../kit/db/database.ts';
-import { readRows } from '../kit/db/read-rows.ts';
-import { groupedLoader, keyedLoader } from '../kit/loaders.ts';
+import type { EntityManager } from '../../platform/db/database.ts';
+import { readRows } from '../../platform/db/read-rows.ts';
+import { groupedLoader, keyedLoader } from '../../platform/graphql/loaders.ts';
 import { PurchaseOrderLineEntity } from './entities/purchase-order.entity.ts';
 import { ReceiptLineEntity } from './entities/receipt.entity.ts';
 import { ReservationLineEntity } from './entities/reservation.entity.ts';

@@ -1,4 +1,4 @@
-import type { SubgraphDefinition } from '../kit/subgraph.ts';
+import type { SubgraphDefinition } from '../../platform/graphql/subgraph.ts';
 import { ReservationEntity } from './entities/reservation.entity.ts';
 import type { StockLoaders } from './loaders.ts';
 

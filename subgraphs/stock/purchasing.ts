@@ -1,9 +1,9 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import { newId } from '../kit/ids.ts';
-import { moneyView, parseMoney } from '../kit/money.ts';
-import { type Connection, decodeCursor, pageSize, toConnection } from '../kit/pagination.ts';
-import { failed, succeeded } from '../kit/user-errors.ts';
-import { checkText } from '../kit/validation.ts';
+import { type Connection, decodeCursor, pageSize, toConnection } from '../../platform/graphql/pagination.ts';
+import { failed, succeeded } from '../../platform/graphql/user-errors.ts';
+import { checkText } from '../../platform/graphql/validation.ts';
+import { newId } from '../../platform/values/ids.ts';
+import { moneyView, parseMoney } from '../../platform/values/money.ts';
 import { reportUnknownSkus, reportUnknownSupplier } from './catalogue-skus.ts';
 import type { StockContext } from './context.ts';
 import {

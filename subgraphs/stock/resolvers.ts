@@ -1,7 +1,7 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph';
-import { eventStream } from '../kit/events/stream.ts';
-import { moneyView } from '../kit/money.ts';
-import { scalarResolvers } from '../kit/scalars.ts';
+import { eventStream } from '../../platform/events/stream.ts';
+import { scalarResolvers } from '../../platform/graphql/scalars.ts';
+import { moneyView } from '../../platform/values/money.ts';
 import type { StockContext } from './context.ts';
 import type { PurchaseOrder, PurchaseOrderLine } from './entities/purchase-order.entity.ts';
 import type { Receipt, ReceiptLine } from './entities/receipt.entity.ts';

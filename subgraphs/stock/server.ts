@@ -1,6 +1,6 @@
 import { parse } from 'graphql';
-import { subgraphTypeDefs } from '../kit/schema/type-defs.ts';
-import type { SubgraphDefinition } from '../kit/subgraph.ts';
+import { subgraphTypeDefs } from '../../platform/graphql/schema/type-defs.ts';
+import type { SubgraphDefinition } from '../../platform/graphql/subgraph.ts';
 import { stockEntities } from './entities/index.ts';
 import { createStockLoaders, type StockLoaders } from './loaders.ts';
 import { stockMetrics } from './metrics.ts';

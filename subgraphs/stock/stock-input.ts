@@ -1,6 +1,6 @@
-import { quoted } from '../kit/excerpt.ts';
-import { UserErrors } from '../kit/user-errors.ts';
-import { checkCount, checkInteger, checkText, SKU_CODE } from '../kit/validation.ts';
+import { quoted } from '../../platform/graphql/excerpt.ts';
+import { UserErrors } from '../../platform/graphql/user-errors.ts';
+import { checkCount, checkInteger, checkText, SKU_CODE } from '../../platform/graphql/validation.ts';
 
 /** The shape rules of stock inputs, checked before anything is read or written. */
 export type StockErrorCode =

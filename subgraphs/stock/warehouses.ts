@@ -1,9 +1,9 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import { quoted } from '../kit/excerpt.ts';
-import { newId } from '../kit/ids.ts';
-import { loadOrNull } from '../kit/loaders.ts';
-import { failed, succeeded } from '../kit/user-errors.ts';
-import { checkInteger, checkText } from '../kit/validation.ts';
+import { quoted } from '../../platform/graphql/excerpt.ts';
+import { loadOrNull } from '../../platform/graphql/loaders.ts';
+import { failed, succeeded } from '../../platform/graphql/user-errors.ts';
+import { checkInteger, checkText } from '../../platform/graphql/validation.ts';
+import { newId } from '../../platform/values/ids.ts';
 import type { StockContext } from './context.ts';
 import { type Warehouse, WarehouseEntity } from './entities/warehouse.entity.ts';
 import { newStockErrors, type StockErrors } from './stock-input.ts';

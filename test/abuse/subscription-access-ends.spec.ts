@@ -1,7 +1,7 @@
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { createTokenMinter } from '../../subgraphs/kit/auth/jwt.ts';
-import { loadSecrets } from '../../subgraphs/kit/auth/secrets.ts';
+import { createTokenMinter } from '../../platform/auth/jwt.ts';
+import { loadSecrets } from '../../platform/auth/secrets.ts';
 import { contractExamples, contractOperation } from '../support/contract.ts';
 import { startTestSystem, type TestSystem } from '../support/system.ts';
 

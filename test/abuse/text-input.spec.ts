@@ -1,4 +1,4 @@
-import type { SubgraphName } from '../../subgraphs/kit/config.ts';
+import type { SubgraphName } from '../../platform/config/config.ts';
 import { expectWellBehavedQueryAnswered } from '../support/abuse.ts';
 import { contractExamples, contractOperation } from '../support/contract.ts';
 import { startTestSystem, type TestSystem } from '../support/system.ts';

@@ -1,7 +1,7 @@
 import { createPrivateKey } from 'node:crypto';
 import { decodeProtectedHeader, SignJWT } from 'jose';
 import WebSocket from 'ws';
-import { loadSecrets } from '../../subgraphs/kit/auth/secrets.ts';
+import { loadSecrets } from '../../platform/auth/secrets.ts';
 import { expectWellBehavedQueryAnswered } from '../support/abuse.ts';
 import { startTestSystem, type TestSystem } from '../support/system.ts';
 

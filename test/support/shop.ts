@@ -1,4 +1,4 @@
-import { newId } from '../../subgraphs/kit/ids.ts';
+import { newId } from '../../platform/values/ids.ts';
 import type { TestSystem } from './system.ts';
 
 /**

@@ -1,9 +1,9 @@
+import { createTokenMinter } from '../../platform/auth/jwt.ts';
+import { loadSecrets } from '../../platform/auth/secrets.ts';
+import type { Config } from '../../platform/config/config.ts';
+import { type DatabaseTarget, testEnvironment } from '../../platform/testing/databases.ts';
+import type { GraphQLResponse } from '../../platform/testing/subgraph-client.ts';
 import { type EmbeddedSystem, startEmbedded } from '../../scripts/embedded.ts';
-import { createTokenMinter } from '../../subgraphs/kit/auth/jwt.ts';
-import { loadSecrets } from '../../subgraphs/kit/auth/secrets.ts';
-import type { Config } from '../../subgraphs/kit/config.ts';
-import { type DatabaseTarget, testEnvironment } from '../../subgraphs/kit/testing/databases.ts';
-import type { GraphQLResponse } from '../../subgraphs/kit/testing/subgraph-client.ts';
 
 /**
  * The whole system as `npm start` runs it (every subgraph and the router),

@@ -1,9 +1,9 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { demoBrands, demoCategories, demoProducts, demoSuppliers } from '../../../demo/car-parts.ts';
-import type { Database } from '../../kit/db/database.ts';
-import { newId } from '../../kit/ids.ts';
-import type { Logger } from '../../kit/log.ts';
-import { parseMoney } from '../../kit/money.ts';
+import type { Database } from '../../../platform/db/database.ts';
+import type { Logger } from '../../../platform/observability/log.ts';
+import { newId } from '../../../platform/values/ids.ts';
+import { parseMoney } from '../../../platform/values/money.ts';
 import { BrandEntity } from '../entities/brand.entity.ts';
 import { CategoryEntity } from '../entities/category.entity.ts';
 import { FitmentEntity } from '../entities/fitment.entity.ts';

@@ -1,5 +1,5 @@
-import { databaseTargets, reportSkippedMysql, type TestEnvironment, testEnvironment } from '../../kit/testing/databases.ts';
-import { staff, startTestSubgraph, type TestSubgraph } from '../../kit/testing/subgraph-client.ts';
+import { databaseTargets, reportSkippedMysql, type TestEnvironment, testEnvironment } from '../../../platform/testing/databases.ts';
+import { staff, startTestSubgraph, type TestSubgraph } from '../../../platform/testing/subgraph-client.ts';
 import { catalogueSubgraph } from '../server.ts';
 import { type Basics, CREATE_PRODUCT, createBasics, createProduct, productInput, rowCounts, type UserError, writer } from './fixtures.ts';
 

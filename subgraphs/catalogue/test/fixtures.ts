@@ -1,5 +1,5 @@
-import type { TestSubgraph } from '../../kit/testing/subgraph-client.ts';
-import { staff } from '../../kit/testing/subgraph-client.ts';
+import type { TestSubgraph } from '../../../platform/testing/subgraph-client.ts';
+import { staff } from '../../../platform/testing/subgraph-client.ts';
 import { FitmentEntity } from '../entities/fitment.entity.ts';
 import { ProductEntity } from '../entities/product.entity.ts';
 import { SkuEntity } from '../entities/sku.entity.ts';

@@ -1,5 +1,5 @@
-import { databaseTargets, reportSkippedMysql, type TestEnvironment, testEnvironment } from '../../kit/testing/databases.ts';
-import { startTestSubgraph, type TestSubgraph } from '../../kit/testing/subgraph-client.ts';
+import { databaseTargets, reportSkippedMysql, type TestEnvironment, testEnvironment } from '../../../platform/testing/databases.ts';
+import { startTestSubgraph, type TestSubgraph } from '../../../platform/testing/subgraph-client.ts';
 import { catalogueSubgraph } from '../server.ts';
 import { type Basics, createBasics, createProduct, productInput } from './fixtures.ts';
 

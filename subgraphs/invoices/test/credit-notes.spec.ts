@@ -1,5 +1,5 @@
-import { newId } from '../../kit/ids.ts';
-import { databaseTargets, reportSkippedMysql, type TestEnvironment, testEnvironment } from '../../kit/testing/databases.ts';
+import { databaseTargets, reportSkippedMysql, type TestEnvironment, testEnvironment } from '../../../platform/testing/databases.ts';
+import { newId } from '../../../platform/values/ids.ts';
 import { COMPANY, type InvoicesSystem, member, minor, startInvoicesSystem } from './fixtures.ts';
 
 /**

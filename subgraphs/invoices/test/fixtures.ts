@@ -1,6 +1,6 @@
-import type { Identity } from '../../kit/auth/identity.ts';
-import type { Config } from '../../kit/config.ts';
-import { staff, startTestSubgraph, type TestSubgraph } from '../../kit/testing/subgraph-client.ts';
+import type { Identity } from '../../../platform/auth/identity.ts';
+import type { Config } from '../../../platform/config/config.ts';
+import { staff, startTestSubgraph, type TestSubgraph } from '../../../platform/testing/subgraph-client.ts';
 import { address, member } from '../../orders/test/fixtures.ts';
 import { cashier, type PaymentsSystem, startPaymentsSystem } from '../../payments/test/fixtures.ts';
 import { invoicesSubgraph } from '../server.ts';

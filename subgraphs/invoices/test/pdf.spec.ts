@@ -1,5 +1,5 @@
-import { newId } from '../../kit/ids.ts';
-import { databaseTargets, reportSkippedMysql, type TestEnvironment, testEnvironment } from '../../kit/testing/databases.ts';
+import { databaseTargets, reportSkippedMysql, type TestEnvironment, testEnvironment } from '../../../platform/testing/databases.ts';
+import { newId } from '../../../platform/values/ids.ts';
 import { linkSecret, PDF_LINK_TTL_SECONDS, signedPdfPath } from '../pdf-links.ts';
 import { COMPANY, type InvoicesSystem, member, pdfText, startInvoicesSystem } from './fixtures.ts';
 

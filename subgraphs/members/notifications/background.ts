@@ -1,8 +1,8 @@
-import type { Config } from '../../kit/config.ts';
-import type { Database } from '../../kit/db/database.ts';
-import type { EventBus } from '../../kit/events/bus.ts';
-import type { Logger } from '../../kit/log.ts';
-import { runPeriodically } from '../../kit/periodic.ts';
+import type { Config } from '../../../platform/config/config.ts';
+import type { Database } from '../../../platform/db/database.ts';
+import type { EventBus } from '../../../platform/events/bus.ts';
+import type { Logger } from '../../../platform/observability/log.ts';
+import { runPeriodically } from '../../../platform/runtime/periodic.ts';
 import { startNotificationConsumers } from './notification-consumers.ts';
 import { sendPendingNotifications } from './notifications.ts';
 import { queuePointsExpiryNotices } from './points-expiry-notices.ts';

@@ -1,6 +1,6 @@
-import type { Database } from '../../kit/db/database.ts';
-import type { EventBus } from '../../kit/events/bus.ts';
-import type { DomainEvent } from '../../kit/events/event.ts';
+import type { Database } from '../../../platform/db/database.ts';
+import type { EventBus } from '../../../platform/events/bus.ts';
+import type { DomainEvent } from '../../../platform/events/event.ts';
 import { enqueueNotification } from './notifications.ts';
 
 /** What orders' OrderShipped carries that a message needs (subgraphs/orders/order-state.ts). */

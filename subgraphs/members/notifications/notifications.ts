@@ -1,6 +1,6 @@
-import type { Database, EntityManager } from '../../kit/db/database.ts';
-import { newId } from '../../kit/ids.ts';
-import type { Logger } from '../../kit/log.ts';
+import type { Database, EntityManager } from '../../../platform/db/database.ts';
+import type { Logger } from '../../../platform/observability/log.ts';
+import { newId } from '../../../platform/values/ids.ts';
 import { MemberEntity } from '../entities/account.entity.ts';
 import { NotificationEntity, type NotificationKind } from '../entities/notification.entity.ts';
 import type { SmsProvider } from './sms.ts';

@@ -1,4 +1,4 @@
-import type { Database } from '../../kit/db/database.ts';
+import type { Database } from '../../../platform/db/database.ts';
 import { enqueueNotification } from './notifications.ts';
 
 /** How far ahead members are told that points will expire. */

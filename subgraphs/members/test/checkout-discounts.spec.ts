@@ -1,6 +1,6 @@
-import { newId } from '../../kit/ids.ts';
-import { databaseTargets, reportSkippedMysql, type TestEnvironment, testEnvironment } from '../../kit/testing/databases.ts';
-import { staff } from '../../kit/testing/subgraph-client.ts';
+import { databaseTargets, reportSkippedMysql, type TestEnvironment, testEnvironment } from '../../../platform/testing/databases.ts';
+import { staff } from '../../../platform/testing/subgraph-client.ts';
+import { newId } from '../../../platform/values/ids.ts';
 import { campaignFor, couponCodes, type LoyaltyHarness, member, startLoyaltyHarness } from './loyalty-fixtures.ts';
 
 const DAY = 86_400_000;

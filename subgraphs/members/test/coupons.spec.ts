@@ -1,5 +1,5 @@
-import { databaseTargets, reportSkippedMysql, type TestEnvironment, testEnvironment } from '../../kit/testing/databases.ts';
-import { staff } from '../../kit/testing/subgraph-client.ts';
+import { databaseTargets, reportSkippedMysql, type TestEnvironment, testEnvironment } from '../../../platform/testing/databases.ts';
+import { staff } from '../../../platform/testing/subgraph-client.ts';
 import { campaignFor, couponCodes, type LoyaltyHarness, member, startLoyaltyHarness } from './loyalty-fixtures.ts';
 
 /** The contract's IssueCoupons example (test/contract/examples.json). */

@@ -1,9 +1,9 @@
-import type { Identity } from '../../kit/auth/identity.ts';
-import type { Config } from '../../kit/config.ts';
-import type { Database } from '../../kit/db/database.ts';
-import { createInProcessBus, type EventBus } from '../../kit/events/bus.ts';
-import { newId } from '../../kit/ids.ts';
-import { staff, startTestSubgraph, type TestSubgraph } from '../../kit/testing/subgraph-client.ts';
+import type { Identity } from '../../../platform/auth/identity.ts';
+import type { Config } from '../../../platform/config/config.ts';
+import type { Database } from '../../../platform/db/database.ts';
+import { createInProcessBus, type EventBus } from '../../../platform/events/bus.ts';
+import { staff, startTestSubgraph, type TestSubgraph } from '../../../platform/testing/subgraph-client.ts';
+import { newId } from '../../../platform/values/ids.ts';
 import { MemberEntity, type TierName } from '../entities/account.entity.ts';
 import { membersSubgraph } from '../server.ts';
 

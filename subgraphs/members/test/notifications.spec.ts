@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { type Database, openDatabase } from '../../kit/db/database.ts';
-import type { DomainEvent } from '../../kit/events/event.ts';
-import { newId } from '../../kit/ids.ts';
-import type { Logger } from '../../kit/log.ts';
-import { databaseTargets, reportSkippedMysql, type TestEnvironment, testEnvironment } from '../../kit/testing/databases.ts';
-import { staff, startTestSubgraph, type TestSubgraph } from '../../kit/testing/subgraph-client.ts';
+import { type Database, openDatabase } from '../../../platform/db/database.ts';
+import type { DomainEvent } from '../../../platform/events/event.ts';
+import type { Logger } from '../../../platform/observability/log.ts';
+import { databaseTargets, reportSkippedMysql, type TestEnvironment, testEnvironment } from '../../../platform/testing/databases.ts';
+import { staff, startTestSubgraph, type TestSubgraph } from '../../../platform/testing/subgraph-client.ts';
+import { newId } from '../../../platform/values/ids.ts';
 import { MemberEntity } from '../entities/account.entity.ts';
 import { NotificationEntity } from '../entities/notification.entity.ts';
 import { enqueueNotification, MAX_ATTEMPTS, sendPendingNotifications } from '../notifications/notifications.ts';

@@ -1,8 +1,8 @@
-import { eventRecorder } from '../../kit/events/outbox.ts';
-import { newId } from '../../kit/ids.ts';
-import type { Logger } from '../../kit/log.ts';
-import { databaseTargets, reportSkippedMysql, type TestEnvironment, testEnvironment } from '../../kit/testing/databases.ts';
-import { staff } from '../../kit/testing/subgraph-client.ts';
+import { eventRecorder } from '../../../platform/events/outbox.ts';
+import type { Logger } from '../../../platform/observability/log.ts';
+import { databaseTargets, reportSkippedMysql, type TestEnvironment, testEnvironment } from '../../../platform/testing/databases.ts';
+import { staff } from '../../../platform/testing/subgraph-client.ts';
+import { newId } from '../../../platform/values/ids.ts';
 import { expirePoints } from '../points.ts';
 import { ageOutSpend, pointsEarned, tierForSpend } from '../tiers.ts';
 import { type LoyaltyHarness, member, startLoyaltyHarness } from './loyalty-fixtures.ts';

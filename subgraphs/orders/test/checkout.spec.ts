@@ -1,5 +1,5 @@
-import { databaseTargets, reportSkippedMysql, type TestEnvironment, testEnvironment } from '../../kit/testing/databases.ts';
-import { staff } from '../../kit/testing/subgraph-client.ts';
+import { databaseTargets, reportSkippedMysql, type TestEnvironment, testEnvironment } from '../../../platform/testing/databases.ts';
+import { staff } from '../../../platform/testing/subgraph-client.ts';
 import { OrderEntity, OrderHistoryEntity, OrderLineEntity } from '../entities/order.entity.ts';
 import { address, cashier, guest, member, type OrdersSystem, startOrdersSystem, type UserError } from './fixtures.ts';
 

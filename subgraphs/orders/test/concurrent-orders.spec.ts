@@ -1,4 +1,4 @@
-import { databaseTargets, reportSkippedMysql, type TestEnvironment, testEnvironment } from '../../kit/testing/databases.ts';
+import { databaseTargets, reportSkippedMysql, type TestEnvironment, testEnvironment } from '../../../platform/testing/databases.ts';
 import { OrderEntity } from '../entities/order.entity.ts';
 import { address, member, type OrdersSystem, startOrdersSystem } from './fixtures.ts';
 

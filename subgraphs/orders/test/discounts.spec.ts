@@ -1,6 +1,6 @@
-import type { Identity } from '../../kit/auth/identity.ts';
-import { databaseTargets, reportSkippedMysql, type TestEnvironment, testEnvironment } from '../../kit/testing/databases.ts';
-import { staff } from '../../kit/testing/subgraph-client.ts';
+import type { Identity } from '../../../platform/auth/identity.ts';
+import { databaseTargets, reportSkippedMysql, type TestEnvironment, testEnvironment } from '../../../platform/testing/databases.ts';
+import { staff } from '../../../platform/testing/subgraph-client.ts';
 import { OrderEntity } from '../entities/order.entity.ts';
 import { address, member, type OrdersSystem, paymentSucceeded, startOrdersSystem, type UserError } from './fixtures.ts';
 

@@ -1,10 +1,10 @@
+import type { Identity } from '../../../platform/auth/identity.ts';
+import type { Config, SubgraphName } from '../../../platform/config/config.ts';
+import { createInProcessBus, type EventBus } from '../../../platform/events/bus.ts';
+import type { DomainEvent } from '../../../platform/events/event.ts';
+import { staff, startTestSubgraph, type TestSubgraph } from '../../../platform/testing/subgraph-client.ts';
+import { newId } from '../../../platform/values/ids.ts';
 import { catalogueSubgraph } from '../../catalogue/server.ts';
-import type { Identity } from '../../kit/auth/identity.ts';
-import type { Config, SubgraphName } from '../../kit/config.ts';
-import { createInProcessBus, type EventBus } from '../../kit/events/bus.ts';
-import type { DomainEvent } from '../../kit/events/event.ts';
-import { newId } from '../../kit/ids.ts';
-import { staff, startTestSubgraph, type TestSubgraph } from '../../kit/testing/subgraph-client.ts';
 import { membersSubgraph } from '../../members/server.ts';
 import { stockSubgraph } from '../../stock/server.ts';
 import { ordersSubgraph } from '../server.ts';

@@ -1,10 +1,10 @@
-import type { Identity } from '../../kit/auth/identity.ts';
-import { loadSecrets } from '../../kit/auth/secrets.ts';
-import { eventRecorder } from '../../kit/events/outbox.ts';
-import { createLogger } from '../../kit/log.ts';
-import { databaseTargets, reportSkippedMysql, type TestEnvironment, testEnvironment } from '../../kit/testing/databases.ts';
-import { staff } from '../../kit/testing/subgraph-client.ts';
-import { subscribeToSubgraph } from '../../kit/testing/subscription-client.ts';
+import type { Identity } from '../../../platform/auth/identity.ts';
+import { loadSecrets } from '../../../platform/auth/secrets.ts';
+import { eventRecorder } from '../../../platform/events/outbox.ts';
+import { createLogger } from '../../../platform/observability/log.ts';
+import { databaseTargets, reportSkippedMysql, type TestEnvironment, testEnvironment } from '../../../platform/testing/databases.ts';
+import { staff } from '../../../platform/testing/subgraph-client.ts';
+import { subscribeToSubgraph } from '../../../platform/testing/subscription-client.ts';
 import { sweepExpiredReservations } from '../../stock/reservations.ts';
 import { cancelExpiredOrders } from '../lifecycle.ts';
 import { address, cashier, guest, member, type OrdersSystem, paymentSucceeded, startOrdersSystem } from './fixtures.ts';

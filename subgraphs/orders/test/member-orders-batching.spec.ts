@@ -1,5 +1,5 @@
-import { databaseTargets, reportSkippedMysql, type TestEnvironment, testEnvironment } from '../../kit/testing/databases.ts';
-import { staff, startTestSubgraph, type TestSubgraph } from '../../kit/testing/subgraph-client.ts';
+import { databaseTargets, reportSkippedMysql, type TestEnvironment, testEnvironment } from '../../../platform/testing/databases.ts';
+import { staff, startTestSubgraph, type TestSubgraph } from '../../../platform/testing/subgraph-client.ts';
 import { OrderEntity } from '../entities/order.entity.ts';
 import { ordersSubgraph } from '../server.ts';
 

@@ -1,5 +1,5 @@
-import { eventRecorder } from '../../kit/events/outbox.ts';
-import { databaseTargets, reportSkippedMysql, type TestEnvironment, testEnvironment } from '../../kit/testing/databases.ts';
+import { eventRecorder } from '../../../platform/events/outbox.ts';
+import { databaseTargets, reportSkippedMysql, type TestEnvironment, testEnvironment } from '../../../platform/testing/databases.ts';
 import { sweepExpiredReservations } from '../../stock/reservations.ts';
 import { address, member, type OrdersSystem, paymentSucceeded, startOrdersSystem } from './fixtures.ts';
 

@@ -1,5 +1,5 @@
-import { databaseTargets, reportSkippedMysql, type TestEnvironment, testEnvironment } from '../../kit/testing/databases.ts';
-import { staff } from '../../kit/testing/subgraph-client.ts';
+import { databaseTargets, reportSkippedMysql, type TestEnvironment, testEnvironment } from '../../../platform/testing/databases.ts';
+import { staff } from '../../../platform/testing/subgraph-client.ts';
 import { address, cashier, member, type OrdersSystem, paymentSucceeded, startOrdersSystem } from './fixtures.ts';
 
 const REPORT = `query ($from: DateTime!, $to: DateTime!, $groupBy: SalesReportGrouping!) {

@@ -1,4 +1,4 @@
-import type { Config } from '../../kit/config.ts';
+import type { Config } from '../../../platform/config/config.ts';
 import type { AlipayApi } from './alipay.ts';
 import { createAlipayClient } from './alipay-client.ts';
 import { type AlipaySimulator, createAlipaySimulator } from './alipay-simulator.ts';

@@ -1,14 +1,14 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, randomBytes, X509Certificate } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Config, ConfigError } from '../../kit/config.ts';
+import { type Config, ConfigError } from '../../../platform/config/config.ts';
 
 /**
  * The keys and merchant ids payments works with, per provider: the real
- * ones from WECHATPAY_* / ALIPAY_* (see subgraphs/kit/config.ts), or,
+ * ones from WECHATPAY_* / ALIPAY_* (see platform/config/config.ts), or,
  * outside production and when those are unset, a simulator's own keys,
  * generated once into DATA_DIR/payment-simulator-keys.json (as
- * kit/auth/secrets.ts does for the development JWT keys). The simulator signs
+ * platform/auth/secrets.ts does for the development JWT keys). The simulator signs
  * with the provider-side halves, so our verification code is the same in both.
  */
 export type WeChatPayKeys = {

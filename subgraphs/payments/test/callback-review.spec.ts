@@ -1,5 +1,5 @@
-import { createLogger } from '../../kit/log.ts';
-import { databaseTargets, reportSkippedMysql, type TestEnvironment, testEnvironment } from '../../kit/testing/databases.ts';
+import { createLogger } from '../../../platform/observability/log.ts';
+import { databaseTargets, reportSkippedMysql, type TestEnvironment, testEnvironment } from '../../../platform/testing/databases.ts';
 import { keepForReview, MAX_REVIEW_ROW_BYTES } from '../callback-review.ts';
 import type { CallbackDeps } from '../callbacks.ts';
 import { CallbackReviewEntity } from '../entities/review.entity.ts';

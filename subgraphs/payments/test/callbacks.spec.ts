@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { newId } from '../../kit/ids.ts';
-import { databaseTargets, reportSkippedMysql, type TestEnvironment, testEnvironment } from '../../kit/testing/databases.ts';
+import { databaseTargets, reportSkippedMysql, type TestEnvironment, testEnvironment } from '../../../platform/testing/databases.ts';
+import { newId } from '../../../platform/values/ids.ts';
 import { signParams } from '../providers/alipay.ts';
 import { encryptResource, rsaSign, signatureMessage } from '../providers/wechatpay.ts';
 import type { Callback } from '../providers/wechatpay-simulator.ts';

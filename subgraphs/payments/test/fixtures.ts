@@ -1,6 +1,6 @@
-import type { Identity } from '../../kit/auth/identity.ts';
-import type { Config } from '../../kit/config.ts';
-import { staff, startTestSubgraph, type TestSubgraph } from '../../kit/testing/subgraph-client.ts';
+import type { Identity } from '../../../platform/auth/identity.ts';
+import type { Config } from '../../../platform/config/config.ts';
+import { staff, startTestSubgraph, type TestSubgraph } from '../../../platform/testing/subgraph-client.ts';
 import { address, member, type OrdersSystem, startOrdersSystem } from '../../orders/test/fixtures.ts';
 import { type PaymentProviders, paymentProviders } from '../providers/index.ts';
 import type { Callback } from '../providers/wechatpay-simulator.ts';

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Config, ConfigError, loadConfig } from '../../kit/config.ts';
+import { type Config, ConfigError, loadConfig } from '../../../platform/config/config.ts';
 import { parseForm, signContent, signParams, verifyParams } from '../providers/alipay.ts';
 import { AlipayError, createAlipayClient, responseNode } from '../providers/alipay-client.ts';
 import { type AlipayKeys, loadProviderKeys, type WeChatPayKeys } from '../providers/keys.ts';

@@ -1,6 +1,6 @@
-import { newId } from '../../kit/ids.ts';
-import { databaseTargets, reportSkippedMysql, type TestEnvironment, testEnvironment } from '../../kit/testing/databases.ts';
-import { staff } from '../../kit/testing/subgraph-client.ts';
+import { databaseTargets, reportSkippedMysql, type TestEnvironment, testEnvironment } from '../../../platform/testing/databases.ts';
+import { staff } from '../../../platform/testing/subgraph-client.ts';
+import { newId } from '../../../platform/values/ids.ts';
 import { parseCsv, parseStatement } from '../statements.ts';
 import { cashier, member, type PaymentsSystem, type PaymentView, startPaymentsSystem, type UserError } from './fixtures.ts';
 

@@ -1,9 +1,9 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { demoProducts } from '../../../demo/car-parts.ts';
-import type { Database } from '../../kit/db/database.ts';
-import { newId } from '../../kit/ids.ts';
-import type { Logger } from '../../kit/log.ts';
-import { parseMoney } from '../../kit/money.ts';
+import type { Database } from '../../../platform/db/database.ts';
+import type { Logger } from '../../../platform/observability/log.ts';
+import { newId } from '../../../platform/values/ids.ts';
+import { parseMoney } from '../../../platform/values/money.ts';
 import { StockLevelEntity } from '../entities/stock-level.entity.ts';
 import { StockMovementEntity } from '../entities/stock-movement.entity.ts';
 import { WarehouseEntity } from '../entities/warehouse.entity.ts';

@@ -1,7 +1,7 @@
+import type { Identity } from '../../../platform/auth/identity.ts';
+import type { Config } from '../../../platform/config/config.ts';
+import { staff, startTestSubgraph, type TestSubgraph } from '../../../platform/testing/subgraph-client.ts';
 import { catalogueSubgraph } from '../../catalogue/server.ts';
-import type { Identity } from '../../kit/auth/identity.ts';
-import type { Config } from '../../kit/config.ts';
-import { staff, startTestSubgraph, type TestSubgraph } from '../../kit/testing/subgraph-client.ts';
 import { stockSubgraph } from '../server.ts';
 
 /**

@@ -1,5 +1,5 @@
-import { eventRecorder } from '../../kit/events/outbox.ts';
-import { databaseTargets, reportSkippedMysql, type TestEnvironment, testEnvironment } from '../../kit/testing/databases.ts';
+import { eventRecorder } from '../../../platform/events/outbox.ts';
+import { databaseTargets, reportSkippedMysql, type TestEnvironment, testEnvironment } from '../../../platform/testing/databases.ts';
 import { ReservationEntity, ReservationLineEntity } from '../entities/reservation.entity.ts';
 import { StockLevelEntity } from '../entities/stock-level.entity.ts';
 import { sweepExpiredReservations } from '../reservations.ts';

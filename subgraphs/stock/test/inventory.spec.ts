@@ -1,6 +1,6 @@
-import type { Identity } from '../../kit/auth/identity.ts';
-import { databaseTargets, reportSkippedMysql, type TestEnvironment, testEnvironment } from '../../kit/testing/databases.ts';
-import type { GraphQLResponse } from '../../kit/testing/subgraph-client.ts';
+import type { Identity } from '../../../platform/auth/identity.ts';
+import { databaseTargets, reportSkippedMysql, type TestEnvironment, testEnvironment } from '../../../platform/testing/databases.ts';
+import type { GraphQLResponse } from '../../../platform/testing/subgraph-client.ts';
 import { type StockSystem, startStockSystem, stockReader, stockWriter, type UserError } from './fixtures.ts';
 
 /**

@@ -1,7 +1,7 @@
-import { newId } from '../../kit/ids.ts';
-import { databaseTargets, reportSkippedMysql, type TestEnvironment, testEnvironment } from '../../kit/testing/databases.ts';
-import { sampleValue, scrapeMetrics } from '../../kit/testing/metrics.ts';
-import { startTestSubgraph, type TestSubgraph } from '../../kit/testing/subgraph-client.ts';
+import { databaseTargets, reportSkippedMysql, type TestEnvironment, testEnvironment } from '../../../platform/testing/databases.ts';
+import { sampleValue, scrapeMetrics } from '../../../platform/testing/metrics.ts';
+import { startTestSubgraph, type TestSubgraph } from '../../../platform/testing/subgraph-client.ts';
+import { newId } from '../../../platform/values/ids.ts';
 import { stockSubgraph } from '../server.ts';
 
 /** Stock's domain gauge at `/metrics` (the kit's `metrics` hook): active reservations, counted by the database. */

@@ -1,4 +1,4 @@
-import { databaseTargets, reportSkippedMysql, type TestEnvironment, testEnvironment } from '../../kit/testing/databases.ts';
+import { databaseTargets, reportSkippedMysql, type TestEnvironment, testEnvironment } from '../../../platform/testing/databases.ts';
 import { type StockSystem, startStockSystem, stockWriter } from './fixtures.ts';
 
 const RESERVE = `mutation ($input: ReserveStockInput!) {

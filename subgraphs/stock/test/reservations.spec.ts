@@ -1,6 +1,6 @@
-import type { DomainEvent } from '../../kit/events/event.ts';
-import { eventRecorder } from '../../kit/events/outbox.ts';
-import { databaseTargets, reportSkippedMysql, type TestEnvironment, testEnvironment } from '../../kit/testing/databases.ts';
+import type { DomainEvent } from '../../../platform/events/event.ts';
+import { eventRecorder } from '../../../platform/events/outbox.ts';
+import { databaseTargets, reportSkippedMysql, type TestEnvironment, testEnvironment } from '../../../platform/testing/databases.ts';
 import { RESERVATION_EXPIRED, sweepExpiredReservations } from '../reservations.ts';
 import { type StockSystem, startStockSystem, stockReader, type UserError } from './fixtures.ts';
 

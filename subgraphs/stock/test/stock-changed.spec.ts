@@ -1,8 +1,8 @@
-import type { Identity } from '../../kit/auth/identity.ts';
-import { loadSecrets } from '../../kit/auth/secrets.ts';
-import { type TestEnvironment, testEnvironment } from '../../kit/testing/databases.ts';
-import { staff } from '../../kit/testing/subgraph-client.ts';
-import { subscribeToSubgraph } from '../../kit/testing/subscription-client.ts';
+import type { Identity } from '../../../platform/auth/identity.ts';
+import { loadSecrets } from '../../../platform/auth/secrets.ts';
+import { type TestEnvironment, testEnvironment } from '../../../platform/testing/databases.ts';
+import { staff } from '../../../platform/testing/subgraph-client.ts';
+import { subscribeToSubgraph } from '../../../platform/testing/subscription-client.ts';
 import { type StockSystem, startStockSystem, stockReader } from './fixtures.ts';
 
 const LIVE_STOCK = `subscription ($skuCodes: [String!]) {

@@ -1,0 +1,95 @@
+import type { Database } from '../db/database.ts';
+import type { Logger } from '../observability/log.ts';
+import type { EventBus } from './bus.ts';
+import { OutboxEventEntity } from './outbox.entity.ts';
+import { eventFromRow } from './outbox.ts';
+import { relayLease } from './relay-lease.ts';
+
+export type OutboxRelay = {
+  /** Asks for a run soon (after a commit); runs never overlap. */
+  kick(): void;
+  /** Resolves when every event committed so far has been published. */
+  drain(): Promise<void>;
+  stop(): Promise<void>;
+};
+
+/**
+ * Moves committed outbox rows to the bus, oldest first, then marks them
+ * published. It runs after every commit and on a timer (the timer catches
+ * what another process committed, and retries after a failed publish). An
+ * event can be published twice if the process dies between publish and
+ * mark; consumers deduplicate by id (at-least-once delivery). Of several
+ * instances on one database only the lease holder publishes (relay-lease.ts),
+ * so events leave in one order.
+ */
+export function startOutboxRelay(
+  db: Database,
+  bus: EventBus,
+  options: { intervalMs?: number; batchSize?: number; log: Logger },
+): OutboxRelay {
+  const batchSize = options.batchSize ?? 200;
+  let running: Promise<void> | null = null;
+  let again = false;
+  let stopped = false;
+  let failing = false;
+  const lease = relayLease(db);
+
+  const publishPending = async () => {
+    if (!(await lease.acquire())) return;
+    for (;;) {
+      const em = db.fork();
+      const rows = await em.find(OutboxEventEntity, { publishedAt: null }, { orderBy: { id: 'asc' }, limit: batchSize });
+      if (rows.length === 0) return;
+      await bus.publish(rows.map(eventFromRow));
+      await db.transaction(em, async (tx) => {
+        await tx.nativeUpdate(OutboxEventEntity, { id: { $in: rows.map((row) => row.id) } }, { publishedAt: new Date() });
+      });
+      if (rows.length < batchSize) return;
+    }
+  };
+
+  const run = (): Promise<void> => {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      do {
+        again = false;
+        try {
+          await publishPending();
+          if (failing) options.log.info('outbox relay publishes again');
+          failing = false;
+        } catch (error) {
+          // Once per outage, not on every tick while the broker is away.
+          if (!stopped && !failing)
+            options.log.error('outbox relay failed; the events stay in the outbox and are retried on every tick', error);
+          failing = true;
+        }
+      } while (again && !stopped);
+    })().finally(() => {
+      running = null;
+    });
+    return running;
+  };
+
+  const timer = setInterval(() => void run(), options.intervalMs ?? 500);
+  timer.unref();
+  const unsubscribe = db.afterCommit(() => void run());
+
+  return {
+    kick: () => void run(),
+    async drain() {
+      await run();
+      // A run that was already going may have missed rows committed meanwhile.
+      await run();
+    },
+    async stop() {
+      clearInterval(timer);
+      unsubscribe();
+      await running;
+      stopped = true;
+      await lease.release().catch(() => undefined);
+    },
+  };
+}

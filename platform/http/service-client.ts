@@ -1,0 +1,56 @@
+import type { Identity } from '../auth/identity.ts';
+import { IDENTITY_HEADER, signIdentity } from '../auth/identity-header.ts';
+import type { SubgraphName } from '../config/config.ts';
+
+/**
+ * How one subgraph asks another: straight to the other subgraph (not back
+ * through the router), with a service identity signed exactly like the
+ * router's, so the callee's own scope checks apply.
+ */
+export class ServiceCallError extends Error {
+  constructor(target: string, detail: string) {
+    super(`call to ${target} failed: ${detail}`);
+    this.name = 'ServiceCallError';
+  }
+}
+
+export type ServiceClient = {
+  query<T>(target: SubgraphName, query: string, variables?: Record<string, unknown>): Promise<T>;
+};
+
+export type ServiceClientOptions = {
+  /** The calling subgraph (or the router): the identity's subject. */
+  caller: SubgraphName | 'router';
+  /** Scopes the caller's service identity holds. */
+  scopes: readonly string[];
+  secret: string;
+  /** GraphQL URL of each subgraph, read at call time (embedded mode learns free ports as services start). */
+  urls: Readonly<Partial<Record<SubgraphName, string>>>;
+  timeoutMs?: number;
+};
+
+export function createServiceClient(options: ServiceClientOptions): ServiceClient {
+  const identity: Identity = { kind: 'service', subject: options.caller, scopes: options.scopes };
+  return {
+    async query<T>(target: SubgraphName, query: string, variables: Record<string, unknown> = {}) {
+      const url = options.urls[target];
+      if (!url) throw new ServiceCallError(target, 'its URL is not known');
+      let response: Response;
+      try {
+        response = await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: signIdentity(identity, options.secret) },
+          body: JSON.stringify({ query, variables }),
+          signal: AbortSignal.timeout(options.timeoutMs ?? 5000),
+        });
+      } catch (error) {
+        throw new ServiceCallError(target, (error as Error).message);
+      }
+      const body = (await response.json().catch(() => null)) as { data?: T; errors?: { message: string }[] } | null;
+      if (!body || body.errors?.length || !body.data) {
+        throw new ServiceCallError(target, body?.errors?.map((error) => error.message).join('; ') ?? `HTTP ${response.status}`);
+      }
+      return body.data;
+    },
+  };
+}

@@ -1,0 +1,200 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import type { GraphQLSchema } from 'graphql';
+import type { Config } from '../config/config.ts';
+import { headerValue, pathOf } from '../http/http-server.ts';
+import { currentRequestScope, REQUEST_ID_HEADER, requestIdFrom, runInRequestScope } from '../runtime/request-scope.ts';
+import type { Logger } from './log.ts';
+import { createMetricsRegistry, type Gauge, METRICS_CONTENT_TYPE, type MetricsRegistry } from './metrics.ts';
+import { createTracer, parseTraceparent, type Span, TRACEPARENT_HEADER, type Tracer } from './tracing.ts';
+
+/**
+ * What the router and every subgraph share for observability (README
+ * "Observability"): a metrics registry with the standard request metrics,
+ * the tracer (only when OTEL_EXPORTER_OTLP_ENDPOINT is set), the request
+ * scope every request runs in (its id, taken from `x-request-id` when
+ * well-formed, and echoed), and an Apollo plugin that measures operations.
+ */
+export type Observability = {
+  readonly metrics: MetricsRegistry;
+  /** Undefined without OTEL_EXPORTER_OTLP_ENDPOINT: nothing is traced, nothing costs. */
+  readonly tracer: Tracer | undefined;
+  /** The HTTP server's request observer (createHttpServer's third argument). */
+  observeRequest(req: IncomingMessage, res: ServerResponse, serve: () => Promise<void>): void;
+  /** Counts operations, their latency by operation name and their errors by code; names the request span. */
+  readonly plugin: ApolloServerPlugin<BaseContext>;
+  serveMetrics(res: ServerResponse): Promise<void>;
+  /** The span of the request being served, if it is traced (the parent of a subgraph fetch). */
+  currentSpan(): Span | undefined;
+  close(): Promise<void>;
+};
+
+/** Routes other than these are counted as `other`, so scanning random paths cannot create series. */
+const DEFAULT_ROUTES = ['/graphql', '/health', '/metrics', '/'];
+/** Neither traced nor logged per request: probes and scrapes would drown the rest. */
+const QUIET_ROUTES = new Set(['/health', '/metrics']);
+
+export function createObservability(
+  service: string,
+  config: Config,
+  log: Logger,
+  options: { routes?: readonly string[]; routePrefixes?: readonly string[] } = {},
+): Observability {
+  const metrics = createMetricsRegistry();
+  const tracer = config.otelExporterOtlpEndpoint ? createTracer({ service, endpoint: config.otelExporterOtlpEndpoint, log }) : undefined;
+  const routes = new Set([...DEFAULT_ROUTES, ...(options.routes ?? [])]);
+  const routeOf = (path: string) =>
+    routes.has(path) ? path : (options.routePrefixes?.find((prefix) => path.startsWith(`${prefix}/`)) ?? 'other');
+
+  const httpRequests = metrics.counter('http_requests_total', 'HTTP requests answered, by route, method and status.');
+  const operations = metrics.counter('graphql_operations_total', 'GraphQL operations answered, by operation name and type.');
+  const durations = metrics.histogram('graphql_operation_duration_seconds', 'GraphQL operation latency, by operation name and type.');
+  const errors = metrics.counter('graphql_errors_total', 'Errors in GraphQL responses, by extensions.code.');
+  metrics.gaugeReader('process_resident_memory_bytes', 'Resident memory size in bytes.', () => process.memoryUsage().rss);
+  metrics.gaugeReader('nodejs_heap_used_bytes', 'V8 heap in use, in bytes.', () => process.memoryUsage().heapUsed);
+  metrics.gaugeReader('process_uptime_seconds', 'Seconds since the process started.', () => Math.round(process.uptime()));
+
+  // The span of each traced request, found again from its scope by the plugin and by subgraph fetches.
+  const spans = new WeakMap<object, Span>();
+  const currentSpan = () => {
+    const scope = currentRequestScope();
+    return scope ? spans.get(scope) : undefined;
+  };
+
+  return {
+    metrics,
+    tracer,
+    observeRequest(req, res, serve) {
+      const requestId = requestIdFrom(headerValue(req, REQUEST_ID_HEADER));
+      res.setHeader(REQUEST_ID_HEADER, requestId);
+      const route = routeOf(pathOf(req));
+      const method = req.method ?? 'GET';
+      const quiet = QUIET_ROUTES.has(route);
+      const span =
+        tracer && !quiet
+          ? tracer.startSpan(`${method} ${route}`, {
+              kind: 'server',
+              parent: parseTraceparent(headerValue(req, TRACEPARENT_HEADER)),
+              attributes: { 'http.request.method': method, 'http.route': route },
+            })
+          : undefined;
+      const scope = { requestId, traceId: span?.context.traceId, spanId: span?.context.spanId };
+      if (span) spans.set(scope, span);
+      const started = performance.now();
+      res.once('close', () => {
+        const status = res.statusCode;
+        httpRequests.inc({ route, method, status: String(status) });
+        if (!quiet)
+          runInRequestScope(scope, () => log.request?.({ route, method, status, durationMs: Math.round(performance.now() - started) }));
+        span?.setAttribute('http.response.status_code', status);
+        span?.end(status >= 500 ? new Error(`answered HTTP ${status}`) : undefined);
+      });
+      runInRequestScope(scope, () => void serve());
+    },
+    plugin: {
+      async requestDidStart() {
+        const started = performance.now();
+        return {
+          async didResolveOperation(request) {
+            const span = currentSpan();
+            if (span && request.operationName) span.setAttribute('graphql.operation.name', request.operationName);
+            if (span && request.operation) span.setAttribute('graphql.operation.type', request.operation.operation);
+          },
+          async willSendResponse(request) {
+            const labels = {
+              operation: operationLabel(request.operationName ?? request.request.operationName),
+              type: request.operation?.operation ?? 'unknown',
+            };
+            operations.inc(labels);
+            durations.observe((performance.now() - started) / 1000, labels);
+            const body = request.response.body;
+            for (const error of body.kind === 'single' ? (body.singleResult.errors ?? []) : [])
+              errors.inc({ code: codeLabel(error.extensions?.code) });
+          },
+        };
+      },
+    },
+    async serveMetrics(res) {
+      const text = await metrics.render();
+      res.writeHead(200, { 'content-type': METRICS_CONTENT_TYPE, 'cache-control': 'no-store' });
+      res.end(text);
+    },
+    currentSpan,
+    async close() {
+      await tracer?.close();
+    },
+  };
+}
+
+/** Operation names are the client's choice: only GraphQL names pass, the rest are counted together. */
+function operationLabel(name: string | null | undefined): string {
+  if (!name) return 'anonymous';
+  return /^[_A-Za-z][_0-9A-Za-z]{0,99}$/.test(name) ? name : 'invalid';
+}
+
+function codeLabel(code: unknown): string {
+  return typeof code === 'string' && /^[A-Z][A-Z0-9_]{0,49}$/.test(code) ? code : 'UNKNOWN';
+}
+
+/**
+ * Keeps `gauge` at the number of subscriptions whose event stream is open:
+ * each Subscription field's `subscribe` is wrapped so the stream it returns
+ * counts itself in when it starts and out when it ends, however it ends
+ * (the client completes, the socket closes, the stream fails).
+ */
+export function countOpenSubscriptions(schema: GraphQLSchema, gauge: Gauge): void {
+  let open = 0;
+  gauge.set(0);
+  const change = (by: number) => {
+    open += by;
+    gauge.set(open);
+  };
+  for (const field of Object.values(schema.getSubscriptionType()?.getFields() ?? {})) {
+    const subscribe = field.subscribe;
+    if (!subscribe) continue;
+    field.subscribe = async (source, args, context, info) => {
+      const stream = await subscribe(source, args, context, info);
+      if (!isAsyncIterable(stream)) return stream;
+      change(1);
+      return onStreamEnd(stream, () => change(-1));
+    };
+  }
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
+}
+
+function onStreamEnd<T>(stream: AsyncIterable<T>, ended: () => void): AsyncIterableIterator<T> {
+  const iterator = stream[Symbol.asyncIterator]();
+  let done = false;
+  const end = () => {
+    if (done) return;
+    done = true;
+    ended();
+  };
+  return {
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+    async next() {
+      try {
+        const result = await iterator.next();
+        if (result.done) end();
+        return result;
+      } catch (error) {
+        end();
+        throw error;
+      }
+    },
+    async return(value?: unknown) {
+      end();
+      return (await iterator.return?.(value)) ?? { done: true, value: value as T };
+    },
+    async throw(error?: unknown) {
+      end();
+      if (iterator.throw) return iterator.throw(error);
+      throw error;
+    },
+  };
+}
