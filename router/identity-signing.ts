@@ -13,7 +13,7 @@ export const identityKey = (identity: Identity) => `${identity.kind}\n${identity
 export type IdentitySigner = (identity: Identity) => string;
 
 /**
- * Signs the identity header subgraphs verify (DESIGN.md §4), once per caller
+ * Signs the identity header subgraphs verify (docs/architecture.md §4), once per caller
  * every 20 s instead of once per request: the header names only the caller,
  * so two requests of one caller carry the same claims anyway. Besides the HMAC
  * saved, equal headers let identical fetches of one caller be merged

@@ -22,7 +22,7 @@ export type OperationMerging = {
  *
  * The answer is exactly what the caller would have got a moment earlier, and
  * the caller is part of the key, so nobody sees data meant for someone else
- * (answers depend on nothing else about a request: DESIGN.md §4). Only
+ * (answers depend on nothing else about a request: docs/architecture.md §4). Only
  * queries: a mutation or subscription always runs as its own. Admission
  * (credentials, rate limits, operation limits, the auth rules) still happens
  * for every request before it gets here. The result object is shared: Apollo

@@ -3,7 +3,7 @@ import { IDENTITY_HEADER, signIdentity } from '../platform/auth/identity-header.
 import { type Harness, startHarness } from './testing/harness.ts';
 import { HELLO, WHOAMI } from './testing/operations.ts';
 
-/** DESIGN.md §4: a subgraph reached around the router is useless. */
+/** docs/architecture.md §4: a subgraph reached around the router is useless. */
 describe('a request that goes around the router', () => {
   let harness: Harness;
   beforeAll(async () => {

@@ -17,7 +17,7 @@ export const API_SCHEMA_FILE = join(import.meta.dirname, 'api.graphql');
 
 export type SubgraphSdl = { name: SubgraphName; url: string; typeDefs: string };
 
-/** The subgraphs that exist so far, in DESIGN.md's order, with their default URLs. */
+/** The subgraphs that exist so far, in the order of docs/architecture.md §1, with their default URLs. */
 export function readSubgraphSdls(): SubgraphSdl[] {
   return SUBGRAPH_NAMES.filter((name) => existsSync(join(SUBGRAPHS_DIR, name, 'schema.graphql'))).map((name) => ({
     name,

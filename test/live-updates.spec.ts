@@ -7,7 +7,7 @@ import { contractExamples, contractOperation } from './support/contract.ts';
 import { startTestSystem, type TestSystem } from './support/system.ts';
 
 /**
- * Live updates through the router (DESIGN.md §6, issue 8 items 1 and 2): the
+ * Live updates through the router (docs/architecture.md §6, issue 8 items 1 and 2): the
  * contract's LiveStock and LiveOrders over graphql-ws on the router's
  * /graphql, completed with other subgraphs' fields, refused by the same rules
  * as queries, and shared upstream between identical subscribers.

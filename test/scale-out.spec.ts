@@ -8,7 +8,7 @@ import { subscribeToRouter } from '../router/subscriptions/testing/router-subscr
 import { contractOperation } from './support/contract.ts';
 
 /**
- * Scale-out (DESIGN.md §6): two router processes and two stock processes
+ * Scale-out (docs/architecture.md §6): two router processes and two stock processes
  * on one MySQL database and one RabbitMQ. A dashboard subscribed at router 2
  * (whose stock is instance B) sees a change made through router 1 (stock
  * instance A): the event crosses from A to B over RabbitMQ, and router 2

@@ -8,7 +8,7 @@ export type Identity = {
   kind: IdentityKind;
   /** Member id, staff id, API key id or service name; null when anonymous. */
   subject: string | null;
-  /** Scopes such as `catalogue:write`; see DESIGN.md §4. */
+  /** Scopes such as `catalogue:write`; see docs/architecture.md §4. */
   scopes: readonly string[];
 };
 

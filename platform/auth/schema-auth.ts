@@ -5,7 +5,7 @@ import { type Identity, satisfiesScopes } from './identity.ts';
 /**
  * What `@authenticated` and `@requiresScopes` (Federation 2.5) on a field or
  * its type demand. The router enforces these before execution; the subgraph
- * that owns the field checks them again (DESIGN.md §4), so a mistake in one
+ * that owns the field checks them again (docs/architecture.md §4), so a mistake in one
  * place is not a hole.
  */
 export type FieldRequirement = { authenticated: boolean; scopes: string[][] | null };

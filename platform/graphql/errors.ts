@@ -3,7 +3,7 @@ import { GraphQLError } from 'graphql';
 import { capMessage } from './excerpt.ts';
 
 /**
- * Errors that are not business outcomes (DESIGN.md §5). Business outcomes are
+ * Errors that are not business outcomes (docs/architecture.md §5). Business outcomes are
  * user errors in a mutation's payload (see user-errors.ts); these few classes
  * are everything else, each mapped to one `extensions.code`.
  */

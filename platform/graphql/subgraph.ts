@@ -236,7 +236,7 @@ export async function createSubgraphServer<Loaders>(
 
   const http = createHttpServer(handle, log, observability.observeRequest);
 
-  // Subscriptions of this subgraph's own root fields, for the router to open (DESIGN.md §6).
+  // Subscriptions of this subgraph's own root fields, for the router to open (docs/architecture.md §6).
   const wss = webSocketsAt(http, '/graphql');
   let subscriptionsStarted = 0;
   const wsServer = useServer<Record<string, unknown>>(

@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import amqp from 'amqplib';
 
 /**
- * RabbitMQ in tests (DESIGN.md §7): the suites run when AMQP_URL is set and
+ * RabbitMQ in tests (docs/architecture.md §7): the suites run when AMQP_URL is set and
  * fail when they cannot reach the broker; without it they are reported as
  * skipped with the reason, never silently passed.
  */

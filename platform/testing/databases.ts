@@ -7,7 +7,7 @@ import { dropMysqlDatabase } from '../db/database.ts';
 
 /**
  * The databases a persistence suite runs on: SQLite always, MySQL/MariaDB
- * when MYSQL_URL is set (DESIGN.md §7). A suite told to use MySQL that cannot
+ * when MYSQL_URL is set (docs/architecture.md §7). A suite told to use MySQL that cannot
  * reach it fails; without MYSQL_URL the MySQL variant is reported as skipped
  * with the reason, never silently passed.
  */

@@ -1,6 +1,6 @@
 import { quoted } from '../graphql/excerpt.ts';
 /**
- * Money is an integer count of minor units plus an ISO 4217 code (DESIGN.md §3);
+ * Money is an integer count of minor units plus an ISO 4217 code (docs/architecture.md §3);
  * on the wire it is `Money { amount: Decimal! currencyCode: String! }` with
  * the amount as a decimal string ("289.00"). No float ever holds an amount.
  */

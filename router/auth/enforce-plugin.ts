@@ -18,7 +18,7 @@ const HTTP_BY_CODE: Record<string, () => { status: number; headers?: HeaderMap }
 };
 
 /**
- * Authorization at the edge (DESIGN.md §4): once the operation is parsed,
+ * Authorization at the edge (docs/architecture.md §4): once the operation is parsed,
  * validated and chosen, every field it selects is checked against the
  * supergraph's `@authenticated` and `@requiresScopes`, and the whole operation
  * is refused if any is not allowed. This runs before execution, so a refused

@@ -32,7 +32,7 @@ export type IdentityResolverOptions = {
 const present = (value: string | undefined): value is string => value !== undefined && value.trim() !== '';
 
 /**
- * Who is calling, established once per request at the edge (DESIGN.md §4):
+ * Who is calling, established once per request at the edge (docs/architecture.md §4):
  * - no credentials: the anonymous caller, who may use public fields only;
  * - `authorization: Bearer <jwt>`: the member or staff the token names, once
  *   its signature, issuer, audience and expiry check out;

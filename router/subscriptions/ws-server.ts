@@ -84,7 +84,7 @@ const UNAUTHORIZED = 4401;
 const CANNOT_CHECK_NOW = 4503;
 
 /**
- * Serves subscriptions over graphql-ws on the router's `/graphql` (DESIGN.md §6):
+ * Serves subscriptions over graphql-ws on the router's `/graphql` (docs/architecture.md §6):
  * - `connection_init` carries the credential, `{ authorization: 'Bearer <jwt>' }`
  *   or `{ 'x-api-key': 'cpk_...' }` (none: anonymous), resolved like an HTTP
  *   request's headers; a bad one closes the socket with 4401;

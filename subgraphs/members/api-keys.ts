@@ -9,7 +9,7 @@ import { type ApiKey, ApiKeyEntity } from './entities/api-key.entity.ts';
 import { ALL_SCOPES } from './roles.ts';
 
 /**
- * Partner API keys (DESIGN.md §4). A secret is `cpk_` followed by 43
+ * Partner API keys (docs/architecture.md §4). A secret is `cpk_` followed by 43
  * base64url characters (32 random bytes); it is shown once, when the key is
  * created, and stored only as its SHA-256. The first 12 characters stay
  * visible as the key's prefix. The router resolves `x-api-key` through

@@ -2,7 +2,7 @@ import { hasScope, type Identity } from '../../platform/auth/identity.ts';
 import type { Payment } from './entities/payment.entity.ts';
 
 /**
- * Who may see or act on a payment (DESIGN.md §4): the member whose order it
+ * Who may see or act on a payment (docs/architecture.md §4): the member whose order it
  * pays, or staff (and partners) holding the scope. A guest's payments are
  * visible to staff only.
  */

@@ -2,7 +2,7 @@ import { Migration } from '@mikro-orm/migrations';
 
 /**
  * The catalogue's tables. Written in the SQL that SQLite and MySQL/MariaDB
- * both accept (DESIGN.md §3: the same migrations run on both), so there is one
+ * both accept (docs/architecture.md §3: the same migrations run on both), so there is one
  * migration history, not one per engine.
  */
 export class CatalogueInitial extends Migration {

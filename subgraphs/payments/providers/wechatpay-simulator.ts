@@ -14,7 +14,7 @@ import {
 
 /**
  * WeChat Pay as payments meets it, in process, for development and tests
- * (DESIGN.md §7: the provider is the one thing we simulate). It answers the
+ * (docs/architecture.md §7: the provider is the one thing we simulate). It answers the
  * API calls as WeChat does, and it writes callbacks exactly as WeChat does:
  * the resource encrypted with the APIv3 key, the whole body signed with the
  * platform's private key. Nothing about them is easier to accept than a real one.
