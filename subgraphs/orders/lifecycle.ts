@@ -5,6 +5,7 @@ import type { EventRecorder } from '../../platform/events/outbox.ts';
 import { failed, succeeded, type UserError, UserErrors } from '../../platform/graphql/user-errors.ts';
 import { checkCount, checkInteger, checkText } from '../../platform/graphql/validation.ts';
 import type { ServiceClient } from '../../platform/http/service-client.ts';
+import { PeerUnavailable } from '../../platform/http/service-client.ts';
 import type { Logger } from '../../platform/observability/log.ts';
 import { runPeriodically } from '../../platform/runtime/periodic.ts';
 import { canWrite } from './access.ts';
@@ -12,7 +13,7 @@ import type { OrderErrorCode } from './checkout.ts';
 import type { OrdersContext } from './context.ts';
 import { type Order, OrderEntity, OrderLineEntity, type OrderStatus } from './entities/order.entity.ts';
 import { canTransition, type TransitionDeps, transition, transitionError } from './order-state.ts';
-import { changeReservation, PeerUnavailable, reservationLines, returnStock } from './peers.ts';
+import { changeReservation, reservationLines, returnStock } from './peers.ts';
 import { startRefundConsumer } from './refunds.ts';
 
 /**

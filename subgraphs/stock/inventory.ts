@@ -5,13 +5,13 @@ import { failed, succeeded, type UserError } from '../../platform/graphql/user-e
 import { checkInteger, checkText } from '../../platform/graphql/validation.ts';
 import { newId } from '../../platform/values/ids.ts';
 import { type Money, parseMoney } from '../../platform/values/money.ts';
-import { reportUnknownSkus, reportUnknownSupplier } from './catalogue-skus.ts';
 import type { StockContext } from './context.ts';
 import { PurchaseOrderEntity, type PurchaseOrderLine, PurchaseOrderLineEntity } from './entities/purchase-order.entity.ts';
 import { ReceiptEntity, ReceiptLineEntity } from './entities/receipt.entity.ts';
 import { StockLevelEntity } from './entities/stock-level.entity.ts';
 import { StockReturnEntity } from './entities/stock-return.entity.ts';
 import { applyLevelChange, applyLevelChanges, createEmptyLevel, type LevelChange, LevelGuardError } from './ledger.ts';
+import { reportUnknownSkus, reportUnknownSupplier } from './peers.ts';
 import { checkLines, checkReference, checkSkuCode, newStockErrors, type StockErrorCode, type StockLineInput } from './stock-input.ts';
 import { checkWarehouse } from './warehouses.ts';
 

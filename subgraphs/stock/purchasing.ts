@@ -4,7 +4,6 @@ import { failed, succeeded } from '../../platform/graphql/user-errors.ts';
 import { checkText } from '../../platform/graphql/validation.ts';
 import { newId } from '../../platform/values/ids.ts';
 import { moneyView, parseMoney } from '../../platform/values/money.ts';
-import { reportUnknownSkus, reportUnknownSupplier } from './catalogue-skus.ts';
 import type { StockContext } from './context.ts';
 import {
   type PurchaseOrder,
@@ -13,6 +12,7 @@ import {
   type PurchaseOrderStatus,
 } from './entities/purchase-order.entity.ts';
 import { StockLevelEntity } from './entities/stock-level.entity.ts';
+import { reportUnknownSkus, reportUnknownSupplier } from './peers.ts';
 import { checkLines, newStockErrors, type StockLineInput } from './stock-input.ts';
 import { checkWarehouse } from './warehouses.ts';
 
