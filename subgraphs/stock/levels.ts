@@ -1,5 +1,6 @@
+import { keysetPage } from '../../platform/db/keyset.ts';
 import { badUserInput } from '../../platform/graphql/errors.ts';
-import { type Connection, decodeCursor, pageSize, toConnection } from '../../platform/graphql/pagination.ts';
+import type { Connection } from '../../platform/graphql/pagination.ts';
 import { moneyView } from '../../platform/values/money.ts';
 import type { StockContext } from './context.ts';
 import { type StockLevel, StockLevelEntity } from './entities/stock-level.entity.ts';
@@ -53,19 +54,8 @@ export async function stockMovements(
   ctx: StockContext,
   args: { skuCode: string; warehouseId?: string | null; first?: number | null; after?: string | null },
 ): Promise<Connection<StockMovement>> {
-  const size = pageSize(args.first);
   const where = { skuCode: args.skuCode, ...(args.warehouseId ? { warehouseId: args.warehouseId } : {}) };
-  const after = args.after ? (decodeCursor(args.after, ['string'])[0] as string) : null;
-  const rows = await ctx.em.find(StockMovementEntity, after ? { ...where, id: { $lt: after } } : where, {
-    orderBy: { id: 'desc' },
-    limit: size + 1,
-  });
-  return toConnection(
-    rows,
-    size,
-    (movement) => [movement.id],
-    () => ctx.em.count(StockMovementEntity, where),
-  );
+  return keysetPage(ctx.em, StockMovementEntity, where, args);
 }
 
 /** Recomputes every level from its movements and lists the levels that disagree. */

@@ -1,5 +1,6 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import { type Connection, decodeCursor, pageSize, toConnection } from '../../platform/graphql/pagination.ts';
+import { keysetPage } from '../../platform/db/keyset.ts';
+import type { Connection } from '../../platform/graphql/pagination.ts';
 import { failed, succeeded } from '../../platform/graphql/user-errors.ts';
 import { checkText } from '../../platform/graphql/validation.ts';
 import { newId } from '../../platform/values/ids.ts';
@@ -113,19 +114,7 @@ export async function purchaseOrders(
   ctx: StockContext,
   args: { status?: PurchaseOrderStatus | null; first?: number | null; after?: string | null },
 ): Promise<Connection<PurchaseOrder>> {
-  const size = pageSize(args.first);
-  const where = args.status ? { status: args.status } : {};
-  const after = args.after ? (decodeCursor(args.after, ['string'])[0] as string) : null;
-  const rows = await ctx.em.find(PurchaseOrderEntity, after ? { ...where, id: { $lt: after } } : where, {
-    orderBy: { id: 'desc' },
-    limit: size + 1,
-  });
-  return toConnection(
-    rows,
-    size,
-    (order) => [order.id],
-    () => ctx.em.count(PurchaseOrderEntity, where),
-  );
+  return keysetPage(ctx.em, PurchaseOrderEntity, args.status ? { status: args.status } : {}, args);
 }
 
 export async function purchaseOrderTotal(ctx: StockContext, order: PurchaseOrder) {
