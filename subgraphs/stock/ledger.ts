@@ -2,6 +2,7 @@ import { updateOrCreate } from '../../platform/db/conflicts.ts';
 import type { Database, EntityManager } from '../../platform/db/database.ts';
 import type { EventRecorder } from '../../platform/events/outbox.ts';
 import { newId } from '../../platform/values/ids.ts';
+import type { StockContext } from './context.ts';
 import { type MovementKind, StockMovementEntity } from './entities/stock-movement.entity.ts';
 
 /**
@@ -52,6 +53,8 @@ export class LevelGuardError extends Error {
 }
 
 export type LedgerDeps = { db: Database; events: EventRecorder };
+
+export const ledgerOf = (ctx: StockContext): LedgerDeps => ({ db: ctx.db, events: ctx.events });
 
 /**
  * Applies `change` inside the caller's transaction (`tx`). Creates the level

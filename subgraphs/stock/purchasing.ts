@@ -12,7 +12,6 @@ import {
   PurchaseOrderLineEntity,
   type PurchaseOrderStatus,
 } from './entities/purchase-order.entity.ts';
-import { StockLevelEntity } from './entities/stock-level.entity.ts';
 import { reportUnknownSkus, reportUnknownSupplier } from './peers.ts';
 import { checkLines, newStockErrors, type StockLineInput } from './stock-input.ts';
 import { checkWarehouse } from './warehouses.ts';
@@ -123,30 +122,4 @@ export async function purchaseOrderTotal(ctx: StockContext, order: PurchaseOrder
     lines.reduce((sum, line) => sum + line.quantityOrdered * line.unitCostMinor, 0),
     order.currency,
   );
-}
-
-/** Stock on hand at average unit cost, summed per warehouse and currency. */
-export async function stockValuation(ctx: StockContext) {
-  const levels = await ctx.em.find(StockLevelEntity, { onHand: { $gt: 0 } });
-  const totals = new Map<string, { warehouseId: string; currency: string; units: number; minor: number }>();
-  let uncostedLevels = 0;
-  for (const level of levels) {
-    if (level.costMinor == null || level.costCurrency == null) {
-      uncostedLevels += 1;
-      continue;
-    }
-    const key = `${level.warehouseId}/${level.costCurrency}`;
-    const total = totals.get(key) ?? { warehouseId: level.warehouseId, currency: level.costCurrency, units: 0, minor: 0 };
-    total.units += level.onHand;
-    total.minor += level.onHand * level.costMinor;
-    totals.set(key, total);
-  }
-  const lines = await Promise.all(
-    [...totals.values()].map(async (total) => ({
-      warehouse: await ctx.loaders.warehouseById.load(total.warehouseId),
-      units: total.units,
-      value: moneyView(total.minor, total.currency),
-    })),
-  );
-  return { lines: lines.sort((a, b) => a.warehouse.priority - b.warehouse.priority), uncostedLevels };
 }

@@ -9,7 +9,7 @@ import { runPeriodically } from '../../platform/runtime/periodic.ts';
 import { newId } from '../../platform/values/ids.ts';
 import type { StockContext } from './context.ts';
 import { type Reservation, ReservationEntity, ReservationLineEntity, type ReservationStatus } from './entities/reservation.entity.ts';
-import { applyLevelChanges, type LedgerDeps, LevelGuardError } from './ledger.ts';
+import { applyLevelChanges, type LedgerDeps, LevelGuardError, ledgerOf } from './ledger.ts';
 import { planSourcing, type WarehouseStock } from './sourcing.ts';
 import { checkLines, checkReference, newStockErrors, type StockErrorCode, type StockLineInput } from './stock-input.ts';
 import { checkWarehouse } from './warehouses.ts';
@@ -127,8 +127,6 @@ async function availability(db: Database, tx: EntityManager, lines: readonly Sto
     available: Number(row.available),
   }));
 }
-
-const ledgerOf = (ctx: StockContext): LedgerDeps => ({ db: ctx.db, events: ctx.events });
 
 /**
  * Ends an ACTIVE reservation: RELEASED or EXPIRED give the units back,
