@@ -6,8 +6,9 @@ import type { StockContext } from './context.ts';
 import { carryTransferCost } from './costing.ts';
 import { StockLevelEntity } from './entities/stock-level.entity.ts';
 import { StockReturnEntity } from './entities/stock-return.entity.ts';
-import { applyLevelChange, applyLevelChanges, createEmptyLevel, type LevelChange, LevelGuardError, ledgerOf } from './ledger.ts';
+import { applyLevelChange, applyLevelChanges, type LevelChange, LevelGuardError, ledgerOf } from './ledger.ts';
 import { reportUnknownSkus } from './peers.ts';
+import { insertEmptyLevel, updateReorderPoint } from './repositories/stock-levels.ts';
 import { ChangeRefused, checkLines, checkReference, checkSkuCode, newStockErrors, type StockLineInput } from './stock-input.ts';
 import { checkWarehouse } from './warehouses.ts';
 
@@ -179,14 +180,9 @@ export async function setReorderPoint(ctx: StockContext, input: SetReorderPointI
   await reportUnknownSkus(ctx, errors, [{ field: 'input.skuCode', code: input.skuCode }]);
   if (errors.any || !warehouse) return failed('level', errors);
   await ctx.db.transaction(ctx.em, async (tx) => {
-    const set = () =>
-      ctx.db.run(tx, 'update stock_level set reorder_point = ? where sku_code = ? and warehouse_id = ?', [
-        input.reorderPoint ?? null,
-        input.skuCode,
-        warehouse.id,
-      ]);
+    const set = () => updateReorderPoint(ctx.db, tx, input.skuCode, warehouse.id, input.reorderPoint ?? null);
     // A reorder point may be set before the first receipt: then the level starts empty.
-    await updateOrCreate(set, () => createEmptyLevel(ctx.db, tx, input.skuCode, warehouse.id, new Date()));
+    await updateOrCreate(set, () => insertEmptyLevel(ctx.db, tx, input.skuCode, warehouse.id, new Date()));
   });
   return succeeded('level', await levelView(ctx, input.skuCode, warehouse.id));
 }

@@ -9,6 +9,7 @@ import { PurchaseOrderEntity, type PurchaseOrderLine, PurchaseOrderLineEntity } 
 import { ReceiptEntity, ReceiptLineEntity } from './entities/receipt.entity.ts';
 import { applyLevelChange, ledgerOf } from './ledger.ts';
 import { reportUnknownSkus, reportUnknownSupplier } from './peers.ts';
+import { addReceivedUnits } from './repositories/purchase-orders.ts';
 import { ChangeRefused, checkLines, checkReference, newStockErrors, type StockLineInput } from './stock-input.ts';
 import { checkWarehouse } from './warehouses.ts';
 
@@ -118,11 +119,7 @@ export async function receiveStock(ctx: StockContext, input: ReceiveStockInput) 
 
 /** Counts units against the order line, never past what was ordered (a conditional update, like the levels). */
 async function receiveAgainstOrder(ctx: StockContext, tx: EntityManager, line: PurchaseOrderLine, quantity: number, index: number) {
-  const changed = await ctx.db.run(
-    tx,
-    'update purchase_order_line set quantity_received = quantity_received + ? where id = ? and quantity_received + ? <= quantity_ordered',
-    [quantity, line.id, quantity],
-  );
+  const changed = await addReceivedUnits(ctx.db, tx, line.id, quantity);
   if (changed !== 1) {
     throw new ChangeRefused({
       code: 'OVER_RECEIPT',
