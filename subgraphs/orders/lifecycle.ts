@@ -15,6 +15,7 @@ import { type Order, OrderEntity, OrderLineEntity, type OrderStatus } from './en
 import { canTransition, type TransitionDeps, transition, transitionError } from './order-state.ts';
 import { changeReservation, reservationLines, returnStock } from './peers.ts';
 import { startRefundConsumer } from './refunds.ts';
+import { markReturnsReceived, setReturnRequested } from './repositories/order-lines.ts';
 
 /**
  * Everything after checkout: payment, cancellation, shipping, completion and
@@ -114,7 +115,7 @@ export async function shipOrder(ctx: OrdersContext, input: { orderId: string; ca
   return move(ctx, order, 'SHIPPED', {
     note: `${carrier} ${trackingNumber}`,
     actor: ctx.identity.subject,
-    set: { carrier, tracking_number: trackingNumber },
+    set: { carrier, trackingNumber },
   });
 }
 
@@ -146,11 +147,7 @@ export async function requestReturn(
   const moved = await ctx.db.transaction(ctx.em, async (tx) => {
     if (!(await transition(ctx, tx, order, 'RETURN_REQUESTED', { note: reason, actor: ctx.identity.subject }))) return false;
     for (const line of input.lines) {
-      await ctx.db.run(tx, 'update order_line set return_requested_quantity = ? where order_id = ? and sku_code = ?', [
-        line.quantity,
-        order.id,
-        line.skuCode,
-      ]);
+      await setReturnRequested(ctx.db, tx, order.id, line.skuCode, line.quantity);
     }
     return true;
   });
@@ -195,7 +192,7 @@ export async function receiveReturn(ctx: OrdersContext, input: { orderId: string
   }
   const moved = await ctx.db.transaction(ctx.em, async (tx) => {
     if (!(await transition(ctx, tx, order, 'RETURNED', { note: 'returned goods received', actor: ctx.identity.subject }))) return false;
-    await ctx.db.run(tx, 'update order_line set returned_quantity = return_requested_quantity where order_id = ?', [order.id]);
+    await markReturnsReceived(ctx.db, tx, order.id);
     return true;
   });
   const after = await load(ctx, order.id);
