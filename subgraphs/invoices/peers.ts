@@ -9,6 +9,7 @@ import { DEFAULT_TAX_CLASS, type SourceLine, TAX_RATE_BP } from './amounts.ts';
  * The amounts on an invoice always come from here, never from the client.
  * A peer that does not answer throws the platform's `PeerUnavailable`.
  */
+
 /** Orders an invoice may be requested and issued for (a paid order that has not been cancelled or returned). */
 export const INVOICEABLE_ORDER_STATUSES = ['PAID', 'SHIPPED', 'COMPLETED'];
 
