@@ -3,17 +3,25 @@ import { IDENTITY_HEADER, signIdentity } from '../auth/identity-header.ts';
 import type { SubgraphName } from '../config/config.ts';
 
 /**
+ * The one error a call to another subgraph fails with: it could not be
+ * reached, did not answer in time, or answered only errors. Every subgraph's
+ * `peers.ts` lets it through, and a service that can say "try again later"
+ * catches it and answers SERVICE_UNAVAILABLE; anywhere else it is an internal error.
+ */
+export class PeerUnavailable extends Error {
+  readonly target: string;
+  constructor(target: string, detail: string) {
+    super(`call to ${target} failed: ${detail}`);
+    this.name = 'PeerUnavailable';
+    this.target = target;
+  }
+}
+
+/**
  * How one subgraph asks another: straight to the other subgraph (not back
  * through the router), with a service identity signed exactly like the
  * router's, so the callee's own scope checks apply.
  */
-export class ServiceCallError extends Error {
-  constructor(target: string, detail: string) {
-    super(`call to ${target} failed: ${detail}`);
-    this.name = 'ServiceCallError';
-  }
-}
-
 export type ServiceClient = {
   query<T>(target: SubgraphName, query: string, variables?: Record<string, unknown>): Promise<T>;
 };
@@ -34,7 +42,7 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
   return {
     async query<T>(target: SubgraphName, query: string, variables: Record<string, unknown> = {}) {
       const url = options.urls[target];
-      if (!url) throw new ServiceCallError(target, 'its URL is not known');
+      if (!url) throw new PeerUnavailable(target, 'its URL is not known');
       let response: Response;
       try {
         response = await fetch(url, {
@@ -44,11 +52,11 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
           signal: AbortSignal.timeout(options.timeoutMs ?? 5000),
         });
       } catch (error) {
-        throw new ServiceCallError(target, (error as Error).message);
+        throw new PeerUnavailable(target, (error as Error).message);
       }
       const body = (await response.json().catch(() => null)) as { data?: T; errors?: { message: string }[] } | null;
       if (!body || body.errors?.length || !body.data) {
-        throw new ServiceCallError(target, body?.errors?.map((error) => error.message).join('; ') ?? `HTTP ${response.status}`);
+        throw new PeerUnavailable(target, body?.errors?.map((error) => error.message).join('; ') ?? `HTTP ${response.status}`);
       }
       return body.data;
     },

@@ -28,6 +28,7 @@ import {
   newErrors,
   type UpdateProductInput,
 } from './product-input.ts';
+import { vehicleRanges } from './repositories/fitments.ts';
 import { buildSearchText } from './search-text.ts';
 
 export { searchProducts } from './product-search.ts';
@@ -52,13 +53,7 @@ export const rootCategories = (ctx: CatalogueContext) => ctx.em.find(CategoryEnt
 export const brands = (ctx: CatalogueContext) => ctx.em.find(BrandEntity, {}, { orderBy: { name: 'asc' } });
 export const suppliers = (ctx: CatalogueContext) => ctx.em.find(SupplierEntity, {}, { orderBy: { name: 'asc' } });
 
-export async function vehicles(ctx: CatalogueContext) {
-  const rows = await ctx.db.execute<{ make: string; model: string; year_from: number; year_to: number }>(
-    ctx.em,
-    'select make, model, min(year_from) as year_from, max(year_to) as year_to from fitment group by make, model order by make, model',
-  );
-  return rows.map((row) => ({ make: row.make, model: row.model, yearFrom: Number(row.year_from), yearTo: Number(row.year_to) }));
-}
+export const vehicles = (ctx: CatalogueContext) => vehicleRanges(ctx.db, ctx.em);
 
 type References = { brand: Brand | null; category: Category | null; supplier: Supplier | null };
 

@@ -2,6 +2,7 @@ import { retryOnLockConflict } from '../../platform/db/conflicts.ts';
 import { callerKey } from '../../platform/db/idempotency.ts';
 import { UserErrors } from '../../platform/graphql/user-errors.ts';
 import { checkText } from '../../platform/graphql/validation.ts';
+import { PeerUnavailable } from '../../platform/http/service-client.ts';
 import { newId } from '../../platform/values/ids.ts';
 import { priceLines, totalsOf } from './amounts.ts';
 import type { InvoicesContext } from './context.ts';
@@ -9,7 +10,7 @@ import { INVOICE_ISSUED, type InvoiceIssuedData } from './credit-notes.ts';
 import { type Invoice, InvoiceEntity, InvoiceLineEntity } from './entities/invoice.entity.ts';
 import { type InvoiceErrorCode, type InvoicePayload, refuse, unavailable } from './errors.ts';
 import { ensureSeries, nextNumber, seriesOf } from './numbering.ts';
-import { describeLines, orderToInvoice, PeerUnavailable } from './order-source.ts';
+import { describeLines, orderToInvoice } from './peers.ts';
 import { creditEarlierRefunds } from './refunds.ts';
 import { notInvoiceable } from './request-invoice.ts';
 

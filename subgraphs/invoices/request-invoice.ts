@@ -3,12 +3,13 @@ import { callerKey } from '../../platform/db/idempotency.ts';
 import { quoted } from '../../platform/graphql/excerpt.ts';
 import { UserErrors } from '../../platform/graphql/user-errors.ts';
 import { checkText, EMAIL } from '../../platform/graphql/validation.ts';
+import { PeerUnavailable } from '../../platform/http/service-client.ts';
 import { newId } from '../../platform/values/ids.ts';
 import { canWriteInvoices, isBuyer } from './access.ts';
 import type { InvoicesContext } from './context.ts';
 import { type BuyerType, type Invoice, InvoiceEntity } from './entities/invoice.entity.ts';
 import { type InvoiceErrorCode, type InvoicePayload, refuse, unavailable } from './errors.ts';
-import { INVOICEABLE_ORDER_STATUSES, type OrderToInvoice, orderToInvoice, PeerUnavailable } from './order-source.ts';
+import { INVOICEABLE_ORDER_STATUSES, type OrderToInvoice, orderToInvoice } from './peers.ts';
 import { refundedOf } from './refunds.ts';
 import { checkTaxId } from './tax-id.ts';
 

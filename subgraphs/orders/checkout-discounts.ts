@@ -1,8 +1,9 @@
 import type { UserError } from '../../platform/graphql/user-errors.ts';
+import { PeerUnavailable } from '../../platform/http/service-client.ts';
 import { moneyView, parseMoney } from '../../platform/values/money.ts';
 import type { OrderErrorCode } from './checkout.ts';
 import type { OrdersContext } from './context.ts';
-import { applyCheckoutDiscounts, PeerUnavailable, releaseCheckoutDiscounts } from './peers.ts';
+import { applyCheckoutDiscounts, releaseCheckoutDiscounts } from './peers.ts';
 
 /**
  * Checkout's discount step and its compensation. Coupons and points are the

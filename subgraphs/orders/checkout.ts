@@ -5,13 +5,14 @@ import { keyScope } from '../../platform/db/idempotency.ts';
 import { quoted } from '../../platform/graphql/excerpt.ts';
 import { failed, succeeded, type UserError, UserErrors } from '../../platform/graphql/user-errors.ts';
 import { checkCount, checkInteger, checkText, SKU_CODE } from '../../platform/graphql/validation.ts';
+import { PeerUnavailable } from '../../platform/http/service-client.ts';
 import { newId } from '../../platform/values/ids.ts';
 import { applyDiscounts, giveDiscountsBack, NO_DISCOUNTS } from './checkout-discounts.ts';
 import type { OrdersContext } from './context.ts';
 import { type Order, OrderEntity, OrderLineEntity, type SalesChannel } from './entities/order.entity.ts';
 import { nextOrderNumber } from './order-number.ts';
 import { recordPlaced } from './order-state.ts';
-import { cataloguePrices, changeReservation, PeerUnavailable, type Price, reserveStock } from './peers.ts';
+import { cataloguePrices, changeReservation, type Price, reserveStock } from './peers.ts';
 
 /**
  * Checkout, as steps with their compensation:

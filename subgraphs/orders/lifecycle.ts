@@ -5,6 +5,7 @@ import type { EventRecorder } from '../../platform/events/outbox.ts';
 import { failed, succeeded, type UserError, UserErrors } from '../../platform/graphql/user-errors.ts';
 import { checkCount, checkInteger, checkText } from '../../platform/graphql/validation.ts';
 import type { ServiceClient } from '../../platform/http/service-client.ts';
+import { PeerUnavailable } from '../../platform/http/service-client.ts';
 import type { Logger } from '../../platform/observability/log.ts';
 import { runPeriodically } from '../../platform/runtime/periodic.ts';
 import { canWrite } from './access.ts';
@@ -12,8 +13,9 @@ import type { OrderErrorCode } from './checkout.ts';
 import type { OrdersContext } from './context.ts';
 import { type Order, OrderEntity, OrderLineEntity, type OrderStatus } from './entities/order.entity.ts';
 import { canTransition, type TransitionDeps, transition, transitionError } from './order-state.ts';
-import { changeReservation, PeerUnavailable, reservationLines, returnStock } from './peers.ts';
+import { changeReservation, reservationLines, returnStock } from './peers.ts';
 import { startRefundConsumer } from './refunds.ts';
+import { markReturnsReceived, setReturnRequested } from './repositories/order-lines.ts';
 
 /**
  * Everything after checkout: payment, cancellation, shipping, completion and
@@ -113,7 +115,7 @@ export async function shipOrder(ctx: OrdersContext, input: { orderId: string; ca
   return move(ctx, order, 'SHIPPED', {
     note: `${carrier} ${trackingNumber}`,
     actor: ctx.identity.subject,
-    set: { carrier, tracking_number: trackingNumber },
+    set: { carrier, trackingNumber },
   });
 }
 
@@ -145,11 +147,7 @@ export async function requestReturn(
   const moved = await ctx.db.transaction(ctx.em, async (tx) => {
     if (!(await transition(ctx, tx, order, 'RETURN_REQUESTED', { note: reason, actor: ctx.identity.subject }))) return false;
     for (const line of input.lines) {
-      await ctx.db.run(tx, 'update order_line set return_requested_quantity = ? where order_id = ? and sku_code = ?', [
-        line.quantity,
-        order.id,
-        line.skuCode,
-      ]);
+      await setReturnRequested(ctx.db, tx, order.id, line.skuCode, line.quantity);
     }
     return true;
   });
@@ -194,7 +192,7 @@ export async function receiveReturn(ctx: OrdersContext, input: { orderId: string
   }
   const moved = await ctx.db.transaction(ctx.em, async (tx) => {
     if (!(await transition(ctx, tx, order, 'RETURNED', { note: 'returned goods received', actor: ctx.identity.subject }))) return false;
-    await ctx.db.run(tx, 'update order_line set returned_quantity = return_requested_quantity where order_id = ?', [order.id]);
+    await markReturnsReceived(ctx.db, tx, order.id);
     return true;
   });
   const after = await load(ctx, order.id);

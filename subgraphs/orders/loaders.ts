@@ -1,9 +1,9 @@
 import DataLoader from 'dataloader';
 import type { Database, EntityManager } from '../../platform/db/database.ts';
-import { int } from '../../platform/db/raw-sql.ts';
 import { readRows } from '../../platform/db/read-rows.ts';
 import { groupedLoader, keyedLoader } from '../../platform/graphql/loaders.ts';
 import { type Order, OrderEntity, OrderHistoryEntity, OrderLineEntity } from './entities/order.entity.ts';
+import { newestOrdersOfMembers, orderCountsOfMembers } from './repositories/orders.ts';
 
 /**
  * The orders subgraph's loaders, fresh per request. They read plain rows
@@ -42,17 +42,7 @@ export function createOrdersLoaders(em: EntityManager, db: Database) {
         limits.set(limit, [...(limits.get(limit) ?? []), memberId]);
       }
       for (const [limit, memberIds] of limits) {
-        const rows = await db.execute<Record<string, unknown>>(
-          em,
-          `select * from (
-             select o.*, row_number() over (partition by o.member_id order by o.created_at desc, o.id desc) as member_rank
-             from sales_order o where o.member_id in (${memberIds.map(() => '?').join(', ')})
-           ) ranked where member_rank <= ? order by member_id, member_rank`,
-          [...memberIds, limit],
-        );
-        for (const { member_rank: _rank, ...row } of rows) {
-          // em.map makes the row the managed entity em.find would have returned.
-          const order = em.map(OrderEntity, row);
+        for (const order of await newestOrdersOfMembers(db, em, memberIds, limit)) {
           byKey.get(newestOrdersKey(order.memberId ?? '', limit))?.push(order);
         }
       }
@@ -60,12 +50,7 @@ export function createOrdersLoaders(em: EntityManager, db: Database) {
     }),
     /** How many orders each member has (`Member.orders.totalCount`), counted for all of the request's members at once. */
     orderCountOfMember: new DataLoader<string, number>(async (memberIds) => {
-      const rows = await db.execute<{ member_id: string; orders: unknown }>(
-        em,
-        `select member_id, count(*) as orders from sales_order where member_id in (${memberIds.map(() => '?').join(', ')}) group by member_id`,
-        [...memberIds],
-      );
-      const counts = new Map(rows.map((row) => [row.member_id, int(row.orders)]));
+      const counts = await orderCountsOfMembers(db, em, memberIds);
       return memberIds.map((id) => counts.get(id) ?? 0);
     }),
   };

@@ -2,6 +2,7 @@ import type { Database, EntityManager } from '../../platform/db/database.ts';
 import type { EventRecorder } from '../../platform/events/outbox.ts';
 import { newId } from '../../platform/values/ids.ts';
 import { type Order, OrderHistoryEntity, type OrderStatus } from './entities/order.entity.ts';
+import { type OrderChanges, updateStatusFrom } from './repositories/orders.ts';
 
 /**
  * The order state machine. Every change is a conditional UPDATE from the
@@ -67,17 +68,11 @@ export async function transition(
   tx: EntityManager,
   order: Order,
   to: OrderStatus,
-  details: { note?: string | null; actor: string | null; set?: Record<string, unknown> },
+  details: { note?: string | null; actor: string | null; set?: OrderChanges },
 ): Promise<boolean> {
   if (!canTransition(order.status, to)) return false;
   const now = new Date();
-  const extra = Object.entries(details.set ?? {});
-  const changed = await deps.db.run(
-    tx,
-    `update sales_order set status = ?, version = version + 1, updated_at = ?${extra.map(([column]) => `, ${column} = ?`).join('')}
-      where id = ? and status = ?`,
-    [to, deps.db.sqlDate(now), ...extra.map(([, value]) => value), order.id, order.status],
-  );
+  const changed = await updateStatusFrom(deps.db, tx, { orderId: order.id, from: order.status, to, changes: details.set }, now);
   if (changed !== 1) return false;
   const from = order.status;
   announce(deps, tx, order, from, to, details.note ?? null, details.actor, now);

@@ -1,33 +1,17 @@
-import { ServiceCallError, type ServiceClient } from '../../platform/http/service-client.ts';
+import type { ServiceClient } from '../../platform/http/service-client.ts';
 import { parseMoney } from '../../platform/values/money.ts';
 
 /** Anything that can call other subgraphs: a request's context, or a consumer's services. */
 type Caller = { services: ServiceClient };
 
 /**
- * What orders asks of the catalogue, stock and members subgraphs. Calls go straight to
- * them with the orders service identity; a subgraph that does not answer is
- * a `PeerUnavailable`, which checkout turns into SERVICE_UNAVAILABLE.
+ * What orders asks of the catalogue, stock and members subgraphs. Calls go
+ * straight to them with the orders service identity; a subgraph that does not
+ * answer throws the platform's `PeerUnavailable`, which checkout turns into
+ * SERVICE_UNAVAILABLE.
  */
-export class PeerUnavailable extends Error {
-  constructor(cause: Error) {
-    super(cause.message);
-    this.name = 'PeerUnavailable';
-  }
-}
-
-async function call<T>(
-  ctx: Caller,
-  target: 'catalogue' | 'stock' | 'members',
-  query: string,
-  variables: Record<string, unknown>,
-): Promise<T> {
-  try {
-    return await ctx.services.query<T>(target, query, variables);
-  } catch (error) {
-    if (error instanceof ServiceCallError) throw new PeerUnavailable(error);
-    throw error;
-  }
+function call<T>(ctx: Caller, target: 'catalogue' | 'stock' | 'members', query: string, variables: Record<string, unknown>): Promise<T> {
+  return ctx.services.query<T>(target, query, variables);
 }
 
 export type Price = { minor: number; currency: string };

@@ -1,8 +1,9 @@
 import { hasScope } from '../../platform/auth/identity.ts';
+import { keysetPage } from '../../platform/db/keyset.ts';
 import { eventStream } from '../../platform/events/stream.ts';
 import { forbidden } from '../../platform/graphql/errors.ts';
 import { loadOrNull } from '../../platform/graphql/loaders.ts';
-import { type Connection, decodeCursor, pageSize, toConnection } from '../../platform/graphql/pagination.ts';
+import { type Connection, pageSize, toConnection } from '../../platform/graphql/pagination.ts';
 import { canRead, isOwner } from './access.ts';
 import type { OrdersContext } from './context.ts';
 import { type Order, OrderEntity, type OrderStatus, type SalesChannel } from './entities/order.entity.ts';
@@ -29,7 +30,6 @@ export async function listOrders(
   filter: OrderFilter,
   args: { first?: number | null; after?: string | null },
 ): Promise<Connection<Order>> {
-  const size = pageSize(args.first);
   const where: Record<string, unknown> = {};
   if (filter.status) where.status = filter.status;
   if (filter.channel) where.channel = filter.channel;
@@ -38,19 +38,9 @@ export async function listOrders(
   if (filter.from) created.$gte = filter.from;
   if (filter.to) created.$lt = filter.to;
   if (Object.keys(created).length) where.createdAt = created;
-  const conditions: Record<string, unknown>[] = [where];
-  if (args.after) {
-    const [at, id] = decodeCursor(args.after, ['number', 'string']) as [number, string];
-    conditions.push({ $or: [{ createdAt: { $lt: new Date(at) } }, { createdAt: new Date(at), id: { $lt: id } }] });
-  }
-  const rows = await ctx.em.find(OrderEntity, { $and: conditions }, { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], limit: size + 1 });
-  for (const order of rows) ctx.loaders.orderById.prime(order.id, order);
-  return toConnection(
-    rows,
-    size,
-    (order) => [order.createdAt.getTime(), order.id],
-    () => ctx.em.count(OrderEntity, where),
-  );
+  const connection = await keysetPage(ctx.em, OrderEntity, where, args, { sortBy: 'createdAt' });
+  for (const { node } of connection.edges) ctx.loaders.orderById.prime(node.id, node);
+  return connection;
 }
 
 /** `Member.orders`: the member themself, or staff with orders:read. */

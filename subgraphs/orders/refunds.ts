@@ -3,6 +3,7 @@ import type { Database } from '../../platform/db/database.ts';
 import type { EventBus } from '../../platform/events/bus.ts';
 import type { DomainEvent } from '../../platform/events/event.ts';
 import { handleOnce } from '../../platform/events/processed-events.ts';
+import { addRefunded } from './repositories/orders.ts';
 
 /** The payments subgraph's RefundSucceeded (subgraphs/payments/settlement.ts). */
 export const REFUND_SUCCEEDED = 'RefundSucceeded';
@@ -21,11 +22,7 @@ export function startRefundConsumer(deps: { db: Database; bus: EventBus }): () =
       const data = event.data as RefundSucceeded;
       await retryOnLockConflict(() =>
         handleOnce(deps.db, 'orders.refund-succeeded', event, async (tx) => {
-          await deps.db.run(
-            tx,
-            'update sales_order set refunded_minor = refunded_minor + ?, updated_at = ? where id = ? and currency = ?',
-            [data.amount.minor, deps.db.sqlDate(new Date()), data.orderId, data.amount.currency],
-          );
+          await addRefunded(deps.db, tx, data.orderId, data.amount, new Date());
         }),
       );
     },

@@ -1,7 +1,7 @@
 import { parse } from 'graphql';
 import { subgraphTypeDefs } from '../../platform/graphql/schema/type-defs.ts';
 import type { SubgraphDefinition } from '../../platform/graphql/subgraph.ts';
-import { ordersEntities } from './entities/order.entity.ts';
+import { ordersEntities } from './entities/index.ts';
 import { startOrderBackground } from './lifecycle.ts';
 import { createOrdersLoaders, type OrdersLoaders } from './loaders.ts';
 import { ordersMigrations } from './migrations/index.ts';

@@ -4,11 +4,12 @@ import { retryOnLockConflict } from '../../platform/db/conflicts.ts';
 import { callerKey, idempotentId } from '../../platform/db/idempotency.ts';
 import { failed, succeeded, type UserError, UserErrors } from '../../platform/graphql/user-errors.ts';
 import { checkText } from '../../platform/graphql/validation.ts';
+import { PeerUnavailable } from '../../platform/http/service-client.ts';
 import { formatMinor } from '../../platform/values/money.ts';
 import { canTakePayments, isPayer } from './access.ts';
 import type { PaymentsContext } from './context.ts';
 import { type Payment, type PaymentChannel, PaymentEntity } from './entities/payment.entity.ts';
-import { OrdersUnavailable, type OrderToPay, orderToPay } from './orders-client.ts';
+import { type OrderToPay, orderToPay } from './peers.ts';
 import { paymentProviders } from './providers/index.ts';
 import { markPaid } from './settlement.ts';
 
@@ -65,7 +66,7 @@ export async function createPayment(ctx: PaymentsContext, input: CreatePaymentIn
   try {
     order = await orderToPay(ctx, orderId);
   } catch (error) {
-    if (error instanceof OrdersUnavailable) return unavailable('orders', error);
+    if (error instanceof PeerUnavailable) return unavailable('orders', error);
     throw error;
   }
   if (!order || (!staff && !isPayer(ctx.identity, order.memberId))) {

@@ -1,5 +1,6 @@
+import { keysetPage } from '../../platform/db/keyset.ts';
 import { loadOrNull } from '../../platform/graphql/loaders.ts';
-import { type Connection, decodeCursor, pageSize, toConnection } from '../../platform/graphql/pagination.ts';
+import type { Connection } from '../../platform/graphql/pagination.ts';
 import { canReadOrderPayments, canReadPayment } from './access.ts';
 import type { PaymentsContext } from './context.ts';
 import type { Payment } from './entities/payment.entity.ts';
@@ -30,25 +31,7 @@ export function callbackReviews(
   ctx: PaymentsContext,
   args: { first?: number | null; after?: string | null },
 ): Promise<Connection<CallbackReview>> {
-  const size = pageSize(args.first);
-  const conditions: Record<string, unknown>[] = [];
-  if (args.after) {
-    const [at, id] = decodeCursor(args.after, ['number', 'string']) as [number, string];
-    conditions.push({ $or: [{ receivedAt: { $lt: new Date(at) } }, { receivedAt: new Date(at), id: { $lt: id } }] });
-  }
-  return ctx.em
-    .find(CallbackReviewEntity, conditions.length ? { $and: conditions } : {}, {
-      orderBy: [{ receivedAt: 'desc' }, { id: 'desc' }],
-      limit: size + 1,
-    })
-    .then((rows) =>
-      toConnection(
-        rows,
-        size,
-        (review) => [review.receivedAt.getTime(), review.id],
-        () => ctx.em.count(CallbackReviewEntity, {}),
-      ),
-    );
+  return keysetPage(ctx.em, CallbackReviewEntity, {}, args, { sortBy: 'receivedAt' });
 }
 
 export const reconciliationReport = (ctx: PaymentsContext, id: string) => ctx.em.findOne(ReconciliationReportEntity, { id });

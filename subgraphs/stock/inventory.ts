@@ -1,203 +1,22 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { updateOrCreate } from '../../platform/db/conflicts.ts';
-import type { EntityManager } from '../../platform/db/database.ts';
-import { failed, succeeded, type UserError } from '../../platform/graphql/user-errors.ts';
+import { failed, succeeded } from '../../platform/graphql/user-errors.ts';
 import { checkInteger, checkText } from '../../platform/graphql/validation.ts';
-import { newId } from '../../platform/values/ids.ts';
-import { type Money, parseMoney } from '../../platform/values/money.ts';
-import { reportUnknownSkus, reportUnknownSupplier } from './catalogue-skus.ts';
 import type { StockContext } from './context.ts';
-import { PurchaseOrderEntity, type PurchaseOrderLine, PurchaseOrderLineEntity } from './entities/purchase-order.entity.ts';
-import { ReceiptEntity, ReceiptLineEntity } from './entities/receipt.entity.ts';
+import { carryTransferCost } from './costing.ts';
 import { StockLevelEntity } from './entities/stock-level.entity.ts';
 import { StockReturnEntity } from './entities/stock-return.entity.ts';
-import { applyLevelChange, applyLevelChanges, createEmptyLevel, type LevelChange, LevelGuardError } from './ledger.ts';
-import { checkLines, checkReference, checkSkuCode, newStockErrors, type StockErrorCode, type StockLineInput } from './stock-input.ts';
+import { applyLevelChange, applyLevelChanges, type LevelChange, LevelGuardError, ledgerOf } from './ledger.ts';
+import { reportUnknownSkus } from './peers.ts';
+import { insertEmptyLevel, updateReorderPoint } from './repositories/stock-levels.ts';
+import { ChangeRefused, checkLines, checkReference, checkSkuCode, newStockErrors, type StockLineInput } from './stock-input.ts';
 import { checkWarehouse } from './warehouses.ts';
 
 /**
- * Goods in and out that are not orders: receipts (against a purchase order or
- * not), stock-take adjustments, transfers, customer returns, reorder points.
+ * Stock changes that are not orders or receipts: stock-take adjustments,
+ * transfers between warehouses, customer returns, reorder points.
  * Validation first; then one transaction per request through the ledger.
  */
-const ledger = (ctx: StockContext) => ({ db: ctx.db, events: ctx.events });
-const actorOf = (ctx: StockContext) => ctx.identity.subject;
-
-export type ReceiveStockInput = {
-  warehouseId: string;
-  reference: string;
-  supplierId?: string | null;
-  purchaseOrderId?: string | null;
-  lines: (StockLineInput & { unitCost?: { amount: string; currencyCode: string } | null })[];
-};
-
-/** A user error found inside the transaction (over-receipt, a cost in another currency): rolls it back. */
-class ChangeRefused extends Error {
-  readonly userError: UserError<StockErrorCode>;
-  constructor(userError: UserError<StockErrorCode>) {
-    super(userError.message);
-    this.userError = userError;
-  }
-}
-
-export async function receiveStock(ctx: StockContext, input: ReceiveStockInput) {
-  const errors = newStockErrors();
-  const reference = checkReference(errors, 'input.reference', input.reference);
-  const lines = checkLines(errors, input.lines);
-  const costs: (Money | null)[] = lines.map((line, i) => {
-    if (!line.unitCost) return null;
-    const parsed = parseMoney(line.unitCost);
-    if (!parsed.ok) errors.add('INVALID_VALUE', `input.lines[${i}].unitCost`, `input.lines[${i}].unitCost: ${parsed.message}`);
-    else if (parsed.money.minor < 0) errors.add('INVALID_VALUE', `input.lines[${i}].unitCost`, 'a unit cost cannot be negative');
-    return parsed.ok ? parsed.money : null;
-  });
-  const warehouse = await checkWarehouse(ctx, errors, 'input.warehouseId', input.warehouseId, true);
-  const order = input.purchaseOrderId ? await ctx.em.findOne(PurchaseOrderEntity, { id: input.purchaseOrderId }) : null;
-  let orderLines: PurchaseOrderLine[] = [];
-  if (input.purchaseOrderId && !order) {
-    errors.add('UNKNOWN_PURCHASE_ORDER', 'input.purchaseOrderId', `no purchase order with id "${input.purchaseOrderId}"`);
-  } else if (order) {
-    if (order.status === 'CLOSED' || order.status === 'RECEIVED') {
-      errors.add(
-        'INVALID_STATE_TRANSITION',
-        'input.purchaseOrderId',
-        `purchase order ${order.reference} is ${order.status}; it takes no more receipts`,
-      );
-    }
-    if (order.warehouseId !== input.warehouseId) {
-      errors.add('INVALID_VALUE', 'input.warehouseId', `purchase order ${order.reference} is for another warehouse`);
-    }
-    orderLines = await ctx.loaders.purchaseOrderLines.load(order.id);
-    lines.forEach((line, i) => {
-      if (!orderLines.some((orderLine) => orderLine.skuCode === line.skuCode)) {
-        errors.add('INVALID_VALUE', `input.lines[${i}].skuCode`, `${line.skuCode} is not on purchase order ${order.reference}`);
-      }
-    });
-  }
-  if (!order)
-    await reportUnknownSkus(
-      ctx,
-      errors,
-      lines.map((line, i) => ({ field: `input.lines[${i}].skuCode`, code: line.skuCode })),
-    );
-  if (input.supplierId) await reportUnknownSupplier(ctx, errors, 'input.supplierId', input.supplierId);
-  if (errors.any || !warehouse) return failed('receipt', errors);
-
-  try {
-    const receipt = await ctx.db.transaction(ctx.em, async (tx) => {
-      const now = new Date();
-      const receipt = tx.create(ReceiptEntity, {
-        id: newId(),
-        warehouseId: warehouse.id,
-        reference,
-        supplierId: input.supplierId ?? order?.supplierId ?? null,
-        purchaseOrderId: order?.id ?? null,
-        actor: actorOf(ctx),
-        receivedAt: now,
-      });
-      await tx.flush(); // the receipt row before its lines (plain id columns: see catalogue/service.ts)
-      for (const [i, line] of lines.entries()) {
-        const orderLine = orderLines.find((candidate) => candidate.skuCode === line.skuCode);
-        const cost = costs[i] ?? (orderLine && order ? { minor: orderLine.unitCostMinor, currency: order.currency } : null);
-        if (orderLine) await receiveAgainstOrder(ctx, tx, orderLine, line.quantity, i);
-        await addCostedStock(ctx, tx, { skuCode: line.skuCode, warehouseId: warehouse.id, quantity: line.quantity, cost, reference, i });
-        tx.create(ReceiptLineEntity, {
-          id: newId(),
-          receiptId: receipt.id,
-          position: i,
-          skuCode: line.skuCode,
-          quantity: line.quantity,
-          unitCostMinor: cost?.minor ?? null,
-          currency: cost?.currency ?? null,
-        });
-      }
-      if (order) await refreshOrderStatus(tx, order.id);
-      return receipt;
-    });
-    return succeeded('receipt', receipt);
-  } catch (error) {
-    if (error instanceof ChangeRefused) return failed('receipt', [error.userError]);
-    if (error instanceof UniqueConstraintViolationException) {
-      return failed('receipt', [
-        {
-          code: 'DUPLICATE_REQUEST' as const,
-          field: 'input.reference',
-          message: `${reference} was already received into ${warehouse.code}`,
-        },
-      ]);
-    }
-    throw error;
-  }
-}
-
-/** Counts units against the order line, never past what was ordered (a conditional update, like the levels). */
-async function receiveAgainstOrder(ctx: StockContext, tx: EntityManager, line: PurchaseOrderLine, quantity: number, index: number) {
-  const changed = await ctx.db.run(
-    tx,
-    'update purchase_order_line set quantity_received = quantity_received + ? where id = ? and quantity_received + ? <= quantity_ordered',
-    [quantity, line.id, quantity],
-  );
-  if (changed !== 1) {
-    throw new ChangeRefused({
-      code: 'OVER_RECEIPT',
-      field: `input.lines[${index}].quantity`,
-      message: `${line.skuCode}: receiving ${quantity} would exceed the ${line.quantityOrdered - line.quantityReceived} still outstanding on the order`,
-    });
-  }
-}
-
-async function refreshOrderStatus(tx: EntityManager, purchaseOrderId: string) {
-  const lines = await tx.find(PurchaseOrderLineEntity, { purchaseOrderId }, { refresh: true });
-  const order = await tx.findOneOrFail(PurchaseOrderEntity, { id: purchaseOrderId });
-  const complete = lines.every((line) => line.quantityReceived >= line.quantityOrdered);
-  order.status = complete ? 'RECEIVED' : 'PARTIALLY_RECEIVED';
-  order.updatedAt = new Date();
-}
-
-/** Adds received units and folds their cost into the level's moving-average unit cost. */
-async function addCostedStock(
-  ctx: StockContext,
-  tx: EntityManager,
-  entry: { skuCode: string; warehouseId: string; quantity: number; cost: Money | null; reference: string; i: number },
-) {
-  const after = await applyLevelChange(ledger(ctx), tx, {
-    skuCode: entry.skuCode,
-    warehouseId: entry.warehouseId,
-    kind: 'RECEIPT',
-    quantity: entry.quantity,
-    onHandDelta: entry.quantity,
-    reservedDelta: 0,
-    reference: entry.reference,
-    reason: null,
-    actor: actorOf(ctx),
-  });
-  if (!entry.cost) return;
-  await foldCost(tx, { ...entry, cost: entry.cost, onHandAfter: after.onHand, field: `input.lines[${entry.i}].unitCost` });
-}
-
-/**
- * Folds `quantity` units at `cost` into a level's moving-average unit cost;
- * the level already holds them (`onHandAfter` counts them). A level keeps one
- * cost currency, so units costed in another are refused.
- */
-async function foldCost(
-  tx: EntityManager,
-  entry: { skuCode: string; warehouseId: string; quantity: number; cost: Money; onHandAfter: number; field: string },
-) {
-  const level = await tx.findOneOrFail(StockLevelEntity, { skuCode: entry.skuCode, warehouseId: entry.warehouseId }, { refresh: true });
-  if (level.costCurrency && level.costCurrency !== entry.cost.currency) {
-    throw new ChangeRefused({
-      code: 'INVALID_VALUE',
-      field: entry.field,
-      message: `${entry.skuCode} is costed in ${level.costCurrency} in this warehouse; received ${entry.cost.currency}`,
-    });
-  }
-  const before = entry.onHandAfter - entry.quantity;
-  const previous = level.costMinor ?? entry.cost.minor;
-  level.costMinor = Math.round((before * previous + entry.quantity * entry.cost.minor) / entry.onHandAfter);
-  level.costCurrency = entry.cost.currency;
-}
-
 export type AdjustStockInput = { warehouseId: string; skuCode: string; delta: number; reason: string };
 
 export async function adjustStock(ctx: StockContext, input: AdjustStockInput) {
@@ -216,7 +35,7 @@ export async function adjustStock(ctx: StockContext, input: AdjustStockInput) {
   if (errors.any || !warehouse) return failed('level', errors);
   try {
     await ctx.db.transaction(ctx.em, (tx) =>
-      applyLevelChange(ledger(ctx), tx, {
+      applyLevelChange(ledgerOf(ctx), tx, {
         skuCode: input.skuCode,
         warehouseId: warehouse.id,
         kind: 'ADJUSTMENT',
@@ -225,7 +44,7 @@ export async function adjustStock(ctx: StockContext, input: AdjustStockInput) {
         reservedDelta: 0,
         reference: null,
         reason,
-        actor: actorOf(ctx),
+        actor: ctx.identity.subject,
       }),
     );
   } catch (error) {
@@ -272,35 +91,21 @@ export async function transferStock(ctx: StockContext, input: TransferStockInput
     reservedDelta: 0,
     reference,
     reason: out ? `to ${to.code}` : `from ${from.code}`,
-    actor: actorOf(ctx),
+    actor: ctx.identity.subject,
   });
   try {
     await ctx.db.transaction(ctx.em, async (tx) => {
       await applyLevelChanges(
-        ledger(ctx),
+        ledgerOf(ctx),
         tx,
         lines.map((line) => change(line, true)),
       );
       const arrived = await applyLevelChanges(
-        ledger(ctx),
+        ledgerOf(ctx),
         tx,
         lines.map((line) => change(line, false)),
       );
-      // Transferred units keep the average cost they had at the source. Without
-      // this they took the destination's average (or none), so moving goods
-      // between our own warehouses changed what stockValuation says they are worth.
-      for (const [i, line] of lines.entries()) {
-        const source = await tx.findOneOrFail(StockLevelEntity, { skuCode: line.skuCode, warehouseId: from.id }, { refresh: true });
-        if (source.costMinor == null || source.costCurrency == null) continue;
-        await foldCost(tx, {
-          skuCode: line.skuCode,
-          warehouseId: to.id,
-          quantity: line.quantity,
-          cost: { minor: source.costMinor, currency: source.costCurrency },
-          onHandAfter: arrived.find((level) => level.skuCode === line.skuCode)!.onHand,
-          field: `input.lines[${i}].skuCode`,
-        });
-      }
+      await carryTransferCost(tx, { fromWarehouseId: from.id, toWarehouseId: to.id, lines, arrived });
     });
   } catch (error) {
     if (error instanceof ChangeRefused) return failed('transfer', [error.userError]);
@@ -334,10 +139,10 @@ export async function returnStock(ctx: StockContext, input: ReturnStockInput) {
   try {
     await ctx.db.transaction(ctx.em, async (tx) => {
       // The return's own row first: a retried return (same warehouse and reference) stops here.
-      tx.create(StockReturnEntity, { warehouseId: warehouse.id, reference, actor: actorOf(ctx), createdAt: new Date() });
+      tx.create(StockReturnEntity, { warehouseId: warehouse.id, reference, actor: ctx.identity.subject, createdAt: new Date() });
       await tx.flush();
       await applyLevelChanges(
-        ledger(ctx),
+        ledgerOf(ctx),
         tx,
         lines.map((line) => ({
           skuCode: line.skuCode,
@@ -348,7 +153,7 @@ export async function returnStock(ctx: StockContext, input: ReturnStockInput) {
           reservedDelta: 0,
           reference,
           reason,
-          actor: actorOf(ctx),
+          actor: ctx.identity.subject,
         })),
       );
     });
@@ -375,14 +180,9 @@ export async function setReorderPoint(ctx: StockContext, input: SetReorderPointI
   await reportUnknownSkus(ctx, errors, [{ field: 'input.skuCode', code: input.skuCode }]);
   if (errors.any || !warehouse) return failed('level', errors);
   await ctx.db.transaction(ctx.em, async (tx) => {
-    const set = () =>
-      ctx.db.run(tx, 'update stock_level set reorder_point = ? where sku_code = ? and warehouse_id = ?', [
-        input.reorderPoint ?? null,
-        input.skuCode,
-        warehouse.id,
-      ]);
+    const set = () => updateReorderPoint(ctx.db, tx, input.skuCode, warehouse.id, input.reorderPoint ?? null);
     // A reorder point may be set before the first receipt: then the level starts empty.
-    await updateOrCreate(set, () => createEmptyLevel(ctx.db, tx, input.skuCode, warehouse.id, new Date()));
+    await updateOrCreate(set, () => insertEmptyLevel(ctx.db, tx, input.skuCode, warehouse.id, new Date()));
   });
   return succeeded('level', await levelView(ctx, input.skuCode, warehouse.id));
 }

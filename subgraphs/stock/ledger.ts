@@ -2,7 +2,9 @@ import { updateOrCreate } from '../../platform/db/conflicts.ts';
 import type { Database, EntityManager } from '../../platform/db/database.ts';
 import type { EventRecorder } from '../../platform/events/outbox.ts';
 import { newId } from '../../platform/values/ids.ts';
+import type { StockContext } from './context.ts';
 import { type MovementKind, StockMovementEntity } from './entities/stock-movement.entity.ts';
+import { addToLevelIfGuarded, insertEmptyLevel, levelCounts } from './repositories/stock-levels.ts';
 
 /**
  * The one way a stock level changes. A change is a single conditional UPDATE
@@ -53,6 +55,8 @@ export class LevelGuardError extends Error {
 
 export type LedgerDeps = { db: Database; events: EventRecorder };
 
+export const ledgerOf = (ctx: StockContext): LedgerDeps => ({ db: ctx.db, events: ctx.events });
+
 /**
  * Applies `change` inside the caller's transaction (`tx`). Creates the level
  * when a change adds stock to a warehouse that never held the SKU. Throws
@@ -61,44 +65,22 @@ export type LedgerDeps = { db: Database; events: EventRecorder };
 export async function applyLevelChange(deps: LedgerDeps, tx: EntityManager, change: LevelChange): Promise<LevelAfter> {
   const { db } = deps;
   const now = new Date();
-  const update = () =>
-    db.run(
-      tx,
-      `update stock_level
-          set on_hand = on_hand + ?, reserved = reserved + ?, version = version + 1, updated_at = ?
-        where sku_code = ? and warehouse_id = ?
-          and reserved + ? >= 0
-          and on_hand + ? >= reserved + ?`,
-      [
-        change.onHandDelta,
-        change.reservedDelta,
-        db.sqlDate(now),
-        change.skuCode,
-        change.warehouseId,
-        change.reservedDelta,
-        change.onHandDelta,
-        change.reservedDelta,
-      ],
-    );
+  const update = () => addToLevelIfGuarded(db, tx, change, now);
   // The first stock of this SKU in this warehouse creates the level (only changes that add stock may).
   const changed =
     change.onHandDelta > 0
-      ? await updateOrCreate(update, () => createEmptyLevel(db, tx, change.skuCode, change.warehouseId, now))
+      ? await updateOrCreate(update, () => insertEmptyLevel(db, tx, change.skuCode, change.warehouseId, now))
       : await update();
   if (changed !== 1) throw new LevelGuardError(change);
 
-  const [row] = await db.execute<{ on_hand: number; reserved: number; version: number }>(
-    tx,
-    'select on_hand, reserved, version from stock_level where sku_code = ? and warehouse_id = ?',
-    [change.skuCode, change.warehouseId],
-  );
+  const counts = (await levelCounts(db, tx, change.skuCode, change.warehouseId))!;
   const level: LevelAfter = {
     skuCode: change.skuCode,
     warehouseId: change.warehouseId,
-    onHand: Number(row!.on_hand),
-    reserved: Number(row!.reserved),
-    available: Number(row!.on_hand) - Number(row!.reserved),
-    version: Number(row!.version),
+    onHand: counts.onHand,
+    reserved: counts.reserved,
+    available: counts.onHand - counts.reserved,
+    version: counts.version,
   };
 
   tx.create(StockMovementEntity, {
@@ -125,16 +107,6 @@ export async function applyLevelChange(deps: LedgerDeps, tx: EntityManager, chan
     at: now.toISOString(),
   });
   return level;
-}
-
-/** Creates an empty level (nothing on hand, nothing reserved) unless it exists. */
-export function createEmptyLevel(db: Database, tx: EntityManager, skuCode: string, warehouseId: string, now: Date): Promise<number> {
-  return db.run(
-    tx,
-    `${db.insertIgnore} stock_level (sku_code, warehouse_id, on_hand, reserved, reorder_point, cost_minor, cost_currency, version, updated_at)
-     values (?, ?, 0, 0, null, null, null, 0, ?)`,
-    [skuCode, warehouseId, db.sqlDate(now)],
-  );
 }
 
 /** Applies changes in a fixed order (warehouse, then SKU), so concurrent multi-line changes on MySQL lock rows in one order and cannot deadlock each other. */

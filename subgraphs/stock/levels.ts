@@ -1,10 +1,13 @@
+import { keysetPage } from '../../platform/db/keyset.ts';
 import { badUserInput } from '../../platform/graphql/errors.ts';
-import { type Connection, decodeCursor, pageSize, toConnection } from '../../platform/graphql/pagination.ts';
+import type { Connection } from '../../platform/graphql/pagination.ts';
 import { moneyView } from '../../platform/values/money.ts';
 import type { StockContext } from './context.ts';
 import { type StockLevel, StockLevelEntity } from './entities/stock-level.entity.ts';
 import { type StockMovement, StockMovementEntity } from './entities/stock-movement.entity.ts';
 import type { Warehouse } from './entities/warehouse.entity.ts';
+import { allLevelTotals } from './repositories/stock-levels.ts';
+import { movementTotals } from './repositories/stock-movements.ts';
 
 /** What the schema's StockLevel resolves from: the row plus its warehouse. */
 export type LevelView = StockLevel & { warehouse: Warehouse };
@@ -53,49 +56,29 @@ export async function stockMovements(
   ctx: StockContext,
   args: { skuCode: string; warehouseId?: string | null; first?: number | null; after?: string | null },
 ): Promise<Connection<StockMovement>> {
-  const size = pageSize(args.first);
   const where = { skuCode: args.skuCode, ...(args.warehouseId ? { warehouseId: args.warehouseId } : {}) };
-  const after = args.after ? (decodeCursor(args.after, ['string'])[0] as string) : null;
-  const rows = await ctx.em.find(StockMovementEntity, after ? { ...where, id: { $lt: after } } : where, {
-    orderBy: { id: 'desc' },
-    limit: size + 1,
-  });
-  return toConnection(
-    rows,
-    size,
-    (movement) => [movement.id],
-    () => ctx.em.count(StockMovementEntity, where),
-  );
+  return keysetPage(ctx.em, StockMovementEntity, where, args);
 }
 
 /** Recomputes every level from its movements and lists the levels that disagree. */
 export async function stockReconciliation(ctx: StockContext) {
-  const levels = await ctx.db.execute<{ sku_code: string; warehouse_id: string; on_hand: number; reserved: number }>(
-    ctx.em,
-    'select sku_code, warehouse_id, on_hand, reserved from stock_level',
-  );
-  const sums = await ctx.db.execute<{ sku_code: string; warehouse_id: string; on_hand: number; reserved: number }>(
-    ctx.em,
-    `select sku_code, warehouse_id, sum(on_hand_delta) as on_hand, sum(reserved_delta) as reserved
-       from stock_movement group by sku_code, warehouse_id`,
-  );
-  const ledger = new Map(sums.map((row) => [`${row.sku_code}@${row.warehouse_id}`, row]));
+  const levels = await allLevelTotals(ctx.db, ctx.em);
+  const sums = await movementTotals(ctx.db, ctx.em);
+  const ledger = new Map(sums.map((row) => [`${row.skuCode}@${row.warehouseId}`, row]));
   const discrepancies = [];
   for (const level of levels) {
-    const key = `${level.sku_code}@${level.warehouse_id}`;
+    const key = `${level.skuCode}@${level.warehouseId}`;
     const sum = ledger.get(key);
     ledger.delete(key);
-    const ledgerOnHand = Number(sum?.on_hand ?? 0);
-    const ledgerReserved = Number(sum?.reserved ?? 0);
-    if (ledgerOnHand !== Number(level.on_hand) || ledgerReserved !== Number(level.reserved)) {
-      discrepancies.push(
-        discrepancy(level.sku_code, level.warehouse_id, Number(level.on_hand), ledgerOnHand, Number(level.reserved), ledgerReserved),
-      );
+    const ledgerOnHand = sum?.onHand ?? 0;
+    const ledgerReserved = sum?.reserved ?? 0;
+    if (ledgerOnHand !== level.onHand || ledgerReserved !== level.reserved) {
+      discrepancies.push(discrepancy(level.skuCode, level.warehouseId, level.onHand, ledgerOnHand, level.reserved, ledgerReserved));
     }
   }
   // Movements of a level that no longer exists are a discrepancy too.
   for (const sum of ledger.values()) {
-    discrepancies.push(discrepancy(sum.sku_code, sum.warehouse_id, 0, Number(sum.on_hand), 0, Number(sum.reserved)));
+    discrepancies.push(discrepancy(sum.skuCode, sum.warehouseId, 0, sum.onHand, 0, sum.reserved));
   }
   return { checkedLevels: levels.length, discrepancies };
 }

@@ -1,10 +1,10 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import { type Connection, decodeCursor, pageSize, toConnection } from '../../platform/graphql/pagination.ts';
+import { keysetPage } from '../../platform/db/keyset.ts';
+import type { Connection } from '../../platform/graphql/pagination.ts';
 import { failed, succeeded } from '../../platform/graphql/user-errors.ts';
 import { checkText } from '../../platform/graphql/validation.ts';
 import { newId } from '../../platform/values/ids.ts';
 import { moneyView, parseMoney } from '../../platform/values/money.ts';
-import { reportUnknownSkus, reportUnknownSupplier } from './catalogue-skus.ts';
 import type { StockContext } from './context.ts';
 import {
   type PurchaseOrder,
@@ -12,7 +12,7 @@ import {
   PurchaseOrderLineEntity,
   type PurchaseOrderStatus,
 } from './entities/purchase-order.entity.ts';
-import { StockLevelEntity } from './entities/stock-level.entity.ts';
+import { reportUnknownSkus, reportUnknownSupplier } from './peers.ts';
 import { checkLines, newStockErrors, type StockLineInput } from './stock-input.ts';
 import { checkWarehouse } from './warehouses.ts';
 
@@ -113,19 +113,7 @@ export async function purchaseOrders(
   ctx: StockContext,
   args: { status?: PurchaseOrderStatus | null; first?: number | null; after?: string | null },
 ): Promise<Connection<PurchaseOrder>> {
-  const size = pageSize(args.first);
-  const where = args.status ? { status: args.status } : {};
-  const after = args.after ? (decodeCursor(args.after, ['string'])[0] as string) : null;
-  const rows = await ctx.em.find(PurchaseOrderEntity, after ? { ...where, id: { $lt: after } } : where, {
-    orderBy: { id: 'desc' },
-    limit: size + 1,
-  });
-  return toConnection(
-    rows,
-    size,
-    (order) => [order.id],
-    () => ctx.em.count(PurchaseOrderEntity, where),
-  );
+  return keysetPage(ctx.em, PurchaseOrderEntity, args.status ? { status: args.status } : {}, args);
 }
 
 export async function purchaseOrderTotal(ctx: StockContext, order: PurchaseOrder) {
@@ -134,30 +122,4 @@ export async function purchaseOrderTotal(ctx: StockContext, order: PurchaseOrder
     lines.reduce((sum, line) => sum + line.quantityOrdered * line.unitCostMinor, 0),
     order.currency,
   );
-}
-
-/** Stock on hand at average unit cost, summed per warehouse and currency. */
-export async function stockValuation(ctx: StockContext) {
-  const levels = await ctx.em.find(StockLevelEntity, { onHand: { $gt: 0 } });
-  const totals = new Map<string, { warehouseId: string; currency: string; units: number; minor: number }>();
-  let uncostedLevels = 0;
-  for (const level of levels) {
-    if (level.costMinor == null || level.costCurrency == null) {
-      uncostedLevels += 1;
-      continue;
-    }
-    const key = `${level.warehouseId}/${level.costCurrency}`;
-    const total = totals.get(key) ?? { warehouseId: level.warehouseId, currency: level.costCurrency, units: 0, minor: 0 };
-    total.units += level.onHand;
-    total.minor += level.onHand * level.costMinor;
-    totals.set(key, total);
-  }
-  const lines = await Promise.all(
-    [...totals.values()].map(async (total) => ({
-      warehouse: await ctx.loaders.warehouseById.load(total.warehouseId),
-      units: total.units,
-      value: moneyView(total.minor, total.currency),
-    })),
-  );
-  return { lines: lines.sort((a, b) => a.warehouse.priority - b.warehouse.priority), uncostedLevels };
 }

@@ -9,8 +9,10 @@ import { runPeriodically } from '../../platform/runtime/periodic.ts';
 import { newId } from '../../platform/values/ids.ts';
 import type { StockContext } from './context.ts';
 import { type Reservation, ReservationEntity, ReservationLineEntity, type ReservationStatus } from './entities/reservation.entity.ts';
-import { applyLevelChanges, type LedgerDeps, LevelGuardError } from './ledger.ts';
-import { planSourcing, type WarehouseStock } from './sourcing.ts';
+import { applyLevelChanges, type LedgerDeps, LevelGuardError, ledgerOf } from './ledger.ts';
+import { endActiveReservation, extendActiveReservation } from './repositories/reservations.ts';
+import { availableInActiveWarehouses } from './repositories/stock-levels.ts';
+import { planSourcing } from './sourcing.ts';
 import { checkLines, checkReference, newStockErrors, type StockErrorCode, type StockLineInput } from './stock-input.ts';
 import { checkWarehouse } from './warehouses.ts';
 
@@ -64,7 +66,11 @@ export async function reserveStock(ctx: StockContext, input: ReserveInput): Prom
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
     try {
       const reservation = await ctx.db.transaction(ctx.em, async (tx) => {
-        const stock = await availability(ctx.db, tx, lines);
+        const stock = await availableInActiveWarehouses(
+          ctx.db,
+          tx,
+          lines.map((line) => line.skuCode),
+        );
         const plan = planSourcing(lines, onlyWarehouse ? stock.filter((row) => row.warehouseId === onlyWarehouse.id) : stock);
         if (!plan.ok) {
           const short = plan.shortages.map((s) => `${s.skuCode} (asked ${s.requested}, available ${s.available})`).join(', ');
@@ -110,26 +116,6 @@ export async function reserveStock(ctx: StockContext, input: ReserveInput): Prom
   return refusal('INSUFFICIENT_STOCK', 'input.lines', 'the stock of these SKUs is changing too fast to reserve; try again');
 }
 
-/** Available units of the basket's SKUs in active warehouses, read inside the reserving transaction. */
-async function availability(db: Database, tx: EntityManager, lines: readonly StockLineInput[]): Promise<WarehouseStock[]> {
-  const codes = lines.map((line) => line.skuCode);
-  const rows = await db.execute<{ sku_code: string; warehouse_id: string; priority: number; available: number }>(
-    tx,
-    `select l.sku_code, l.warehouse_id, w.priority, l.on_hand - l.reserved as available
-       from stock_level l join warehouse w on w.id = l.warehouse_id
-      where w.active = ? and l.sku_code in (${codes.map(() => '?').join(', ')}) and l.on_hand > l.reserved`,
-    [true, ...codes],
-  );
-  return rows.map((row) => ({
-    skuCode: row.sku_code,
-    warehouseId: row.warehouse_id,
-    priority: Number(row.priority),
-    available: Number(row.available),
-  }));
-}
-
-const ledgerOf = (ctx: StockContext): LedgerDeps => ({ db: ctx.db, events: ctx.events });
-
 /**
  * Ends an ACTIVE reservation: RELEASED or EXPIRED give the units back,
  * COMMITTED ships them (they leave on-hand stock). The status update is
@@ -145,14 +131,7 @@ async function finish(
   now = new Date(),
 ): Promise<boolean> {
   return deps.db.transaction(em, async (tx) => {
-    const expiryGuard = to === 'COMMITTED' ? ' and expires_at > ?' : '';
-    const params: unknown[] = [to, deps.db.sqlDate(now), reference, 'ACTIVE'];
-    if (to === 'COMMITTED') params.push(deps.db.sqlDate(now));
-    const changed = await deps.db.run(
-      tx,
-      `update reservation set status = ?, updated_at = ? where reference = ? and status = ?${expiryGuard}`,
-      params,
-    );
+    const changed = await endActiveReservation(deps.db, tx, reference, to, now);
     if (changed !== 1) return false;
     const lines = await tx.find(ReservationLineEntity, { reference });
     await applyLevelChanges(
@@ -214,13 +193,7 @@ export async function extendReservation(ctx: StockContext, input: { reference: s
   if (errors.any) return failed('reservation', errors);
   const now = new Date();
   const until = new Date(now.getTime() + input.ttlSeconds * 1000);
-  await ctx.db.transaction(ctx.em, (tx) =>
-    ctx.db.run(
-      tx,
-      "update reservation set expires_at = ?, updated_at = ? where reference = ? and status = 'ACTIVE' and expires_at > ? and expires_at < ?",
-      [ctx.db.sqlDate(until), ctx.db.sqlDate(now), input.reference, ctx.db.sqlDate(now), ctx.db.sqlDate(until)],
-    ),
-  );
+  await ctx.db.transaction(ctx.em, (tx) => extendActiveReservation(ctx.db, tx, input.reference, now, until));
   const reservation = await ctx.em.findOne(ReservationEntity, { reference: input.reference }, { refresh: true });
   if (!reservation) return refusal('UNKNOWN_RESERVATION', 'input.reference', `no reservation with reference "${input.reference}"`);
   if (reservation.status !== 'ACTIVE') {

@@ -3,6 +3,7 @@ import { eventStream } from '../../platform/events/stream.ts';
 import { scalarResolvers } from '../../platform/graphql/scalars.ts';
 import { moneyView } from '../../platform/values/money.ts';
 import type { StockContext } from './context.ts';
+import * as costing from './costing.ts';
 import type { PurchaseOrder, PurchaseOrderLine } from './entities/purchase-order.entity.ts';
 import type { Receipt, ReceiptLine } from './entities/receipt.entity.ts';
 import type { Reservation, ReservationLine } from './entities/reservation.entity.ts';
@@ -11,6 +12,7 @@ import * as inventory from './inventory.ts';
 import { STOCK_CHANGED, type StockChangedEvent } from './ledger.ts';
 import * as levels from './levels.ts';
 import * as purchasing from './purchasing.ts';
+import * as receiving from './receiving.ts';
 import * as reservations from './reservations.ts';
 import * as warehouses from './warehouses.ts';
 
@@ -31,12 +33,12 @@ export const resolvers: GraphQLResolverMap<StockContext> = {
     reservation: (_, { reference }: { reference: string }, ctx) => reservations.reservationByReference(ctx, reference),
     purchaseOrders: (_, args, ctx) => purchasing.purchaseOrders(ctx, args),
     purchaseOrder: (_, { id }: { id: string }, ctx) => purchasing.purchaseOrderById(ctx, id),
-    stockValuation: (_, __, ctx) => purchasing.stockValuation(ctx),
+    stockValuation: (_, __, ctx) => costing.stockValuation(ctx),
   },
   Mutation: {
     createWarehouse: (_, { input }: Input<warehouses.CreateWarehouseInput>, ctx) => warehouses.createWarehouse(ctx, input),
     updateWarehouse: (_, { input }: Input<warehouses.UpdateWarehouseInput>, ctx) => warehouses.updateWarehouse(ctx, input),
-    receiveStock: (_, { input }: Input<inventory.ReceiveStockInput>, ctx) => inventory.receiveStock(ctx, input),
+    receiveStock: (_, { input }: Input<receiving.ReceiveStockInput>, ctx) => receiving.receiveStock(ctx, input),
     adjustStock: (_, { input }: Input<inventory.AdjustStockInput>, ctx) => inventory.adjustStock(ctx, input),
     transferStock: (_, { input }: Input<inventory.TransferStockInput>, ctx) => inventory.transferStock(ctx, input),
     returnStock: (_, { input }: Input<inventory.ReturnStockInput>, ctx) => inventory.returnStock(ctx, input),

@@ -1,5 +1,5 @@
 import { quoted } from '../../platform/graphql/excerpt.ts';
-import { UserErrors } from '../../platform/graphql/user-errors.ts';
+import { type UserError, UserErrors } from '../../platform/graphql/user-errors.ts';
 import { checkCount, checkInteger, checkText, SKU_CODE } from '../../platform/graphql/validation.ts';
 
 /** The shape rules of stock inputs, checked before anything is read or written. */
@@ -53,4 +53,13 @@ export function checkLines<Line extends StockLineInput>(errors: StockErrors, lin
     seen.add(line.skuCode);
   });
   return [...lines];
+}
+
+/** A user error found inside a transaction (over-receipt, a cost in another currency): throwing it rolls the transaction back. */
+export class ChangeRefused extends Error {
+  readonly userError: UserError<StockErrorCode>;
+  constructor(userError: UserError<StockErrorCode>) {
+    super(userError.message);
+    this.userError = userError;
+  }
 }

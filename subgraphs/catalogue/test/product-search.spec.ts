@@ -109,6 +109,15 @@ describe.each(databaseTargets())('products search on $label', (target) => {
     expect((await search({ filter })).totalCount).toBe(1);
   });
 
+  it('lists each vehicle once, with the widest span of years any product fits it, by make and model', async () => {
+    const result = await catalogue.request<{ vehicles: unknown[] }>('{ vehicles { make model yearFrom yearTo } }');
+    expect(result.errors).toBeUndefined();
+    expect(result.data!.vehicles).toEqual([
+      { make: 'Honda', model: 'Civic', yearFrom: 2016, yearTo: 2021 },
+      { make: 'Toyota', model: 'Corolla', yearFrom: 2014, yearTo: 2024 },
+    ]);
+  });
+
   it('refuses an unknown category with a clear error', async () => {
     const result = await catalogue.request(SEARCH, { filter: { categoryId: 'nope' } });
     expect(result.errors?.[0]).toMatchObject({ message: expect.stringContaining('"nope"'), extensions: { code: 'BAD_USER_INPUT' } });

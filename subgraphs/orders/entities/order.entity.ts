@@ -73,5 +73,3 @@ export const OrderHistoryEntity = defineEntity({
   },
 });
 export type OrderHistory = InferEntity<typeof OrderHistoryEntity>;
-
-export const ordersEntities = [OrderEntity, OrderLineEntity, OrderHistoryEntity];

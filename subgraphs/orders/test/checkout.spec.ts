@@ -1,5 +1,6 @@
+import { IDENTITY_HEADER, signIdentity } from '../../../platform/auth/identity-header.ts';
 import { databaseTargets, reportSkippedMysql, type TestEnvironment, testEnvironment } from '../../../platform/testing/databases.ts';
-import { staff } from '../../../platform/testing/subgraph-client.ts';
+import { type GraphQLResponse, staff } from '../../../platform/testing/subgraph-client.ts';
 import { OrderEntity, OrderHistoryEntity, OrderLineEntity } from '../entities/order.entity.ts';
 import { address, cashier, guest, member, type OrdersSystem, startOrdersSystem, type UserError } from './fixtures.ts';
 
@@ -172,6 +173,28 @@ describe.each(databaseTargets())('placeOrder on $label', (target) => {
   });
 
   it('is refused by the subgraph to a caller it cannot identify', async () => {
+    // A staff identity that would be allowed if it were believed: only the missing or forged signature refuses it.
+    const allowed = staff('orders:read');
+    const send = async (headers: Record<string, string>) => {
+      const response = await fetch(system.orders.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ query: '{ orders { totalCount } }' }),
+      });
+      return { status: response.status, body: (await response.json()) as GraphQLResponse };
+    };
+    const believed = await system.orders.request<{ orders: { totalCount: number } }>('{ orders { totalCount } }', {}, allowed);
+    expect(believed.errors).toBeUndefined();
+    const unsigned: Record<string, string> = {};
+    for (const headers of [unsigned, { [IDENTITY_HEADER]: signIdentity(allowed, 'not-the-internal-secret') }]) {
+      const refused = await send(headers);
+      expect(refused.status).toBe(401);
+      expect(refused.body.data).toBeUndefined();
+      expect(refused.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    }
+  });
+
+  it('is refused to a staff member without the orders scope', async () => {
     const result = await system.orders.request('{ orders { totalCount } }', {}, staff('catalogue:read'));
     expect(result.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });

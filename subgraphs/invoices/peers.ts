@@ -1,4 +1,4 @@
-import { ServiceCallError, type ServiceClient } from '../../platform/http/service-client.ts';
+import type { ServiceClient } from '../../platform/http/service-client.ts';
 import { type Money, parseMoney } from '../../platform/values/money.ts';
 import { DEFAULT_TAX_CLASS, type SourceLine, TAX_RATE_BP } from './amounts.ts';
 
@@ -7,13 +7,8 @@ import { DEFAULT_TAX_CLASS, type SourceLine, TAX_RATE_BP } from './amounts.ts';
  * identity (orders:read): the order (status, member, lines, discount, total)
  * from orders, and each SKU's name and product tax class from the catalogue.
  * The amounts on an invoice always come from here, never from the client.
+ * A peer that does not answer throws the platform's `PeerUnavailable`.
  */
-export class PeerUnavailable extends Error {
-  constructor(cause: Error) {
-    super(cause.message);
-    this.name = 'PeerUnavailable';
-  }
-}
 
 /** Orders an invoice may be requested and issued for (a paid order that has not been cancelled or returned). */
 export const INVOICEABLE_ORDER_STATUSES = ['PAID', 'SHIPPED', 'COMPLETED'];
@@ -52,13 +47,8 @@ const ORDER_QUERY = `query InvoicesOrder($id: ID!) {
   }
 }`;
 
-async function ask<T>(services: ServiceClient, target: 'orders' | 'catalogue', query: string, variables: Record<string, unknown>) {
-  try {
-    return await services.query<T>(target, query, variables);
-  } catch (error) {
-    if (error instanceof ServiceCallError) throw new PeerUnavailable(error);
-    throw error;
-  }
+function ask<T>(services: ServiceClient, target: 'orders' | 'catalogue', query: string, variables: Record<string, unknown>) {
+  return services.query<T>(target, query, variables);
 }
 
 function minor(value: MoneyAnswer, currency?: string): Money {

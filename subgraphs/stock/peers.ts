@@ -5,7 +5,9 @@ import type { StockErrors } from './stock-input.ts';
 /**
  * SKU codes are the catalogue's. A code this subgraph already holds stock of
  * is known; any other is asked of the catalogue (one call for all of them)
- * before stock is booked against it.
+ * before stock is booked against it. A catalogue that does not answer throws
+ * the platform's `PeerUnavailable`, which stock does not catch: the mutation
+ * fails rather than booking stock against codes nobody checked.
  */
 export async function reportUnknownSkus(ctx: StockContext, errors: StockErrors, codes: { field: string; code: string }[]): Promise<void> {
   const distinct = [...new Set(codes.map((entry) => entry.code))];

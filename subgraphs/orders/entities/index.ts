@@ -1,0 +1,3 @@
+import { OrderEntity, OrderHistoryEntity, OrderLineEntity } from './order.entity.ts';
+
+export const ordersEntities = [OrderEntity, OrderLineEntity, OrderHistoryEntity];
