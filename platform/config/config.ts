@@ -4,7 +4,7 @@ import { type PaymentsSettings, paymentsSettings } from '../../subgraphs/payment
 import { type ReservationSettings, reservationSettings } from '../../subgraphs/stock/config.ts';
 import { type CommonConfig, commonSettings, modeSetting, type SubgraphName } from './common.ts';
 import { ConfigError, type Env, loadDeclaration, readSetting, type SettingsDeclaration } from './env.ts';
-import { type SubgraphCommonConfig, subgraphCommonSettings } from './subgraph-settings.ts';
+import { type DatabaseConfig, databaseSettings, type SubgraphCommonConfig, subgraphCommonSettings } from './subgraph-settings.ts';
 
 /**
  * Which settings each process reads (docs/architecture.md §8). Every service
@@ -25,7 +25,13 @@ export { DEFAULT_PORTS, SUBGRAPH_NAMES, type SubgraphName } from './common.ts';
 export type { Mode } from './env.ts';
 export { ConfigError } from './env.ts';
 
-export type Config = CommonConfig & SubgraphCommonConfig & RouterSettings & ReservationSettings & MembersSettings & PaymentsSettings;
+export type Config = CommonConfig &
+  DatabaseConfig &
+  SubgraphCommonConfig &
+  RouterSettings &
+  ReservationSettings &
+  MembersSettings &
+  PaymentsSettings;
 
 /** A process that loads configuration: a service of its own, a command, or all of them together (`npm start`, the tests). */
 export type ProcessName = SubgraphName | 'router' | 'migrate' | 'token' | 'embedded';
@@ -35,6 +41,7 @@ type ServiceDeclaration = SettingsDeclaration<CommonConfig, any>;
 
 /** Every service's declarations after the common ones, in the order the README lists them. */
 export const SERVICE_DECLARATIONS: readonly ServiceDeclaration[] = [
+  databaseSettings,
   subgraphCommonSettings,
   routerSettings,
   reservationSettings,
@@ -44,13 +51,13 @@ export const SERVICE_DECLARATIONS: readonly ServiceDeclaration[] = [
 
 const READS: Record<Exclude<ProcessName, 'embedded'>, readonly ServiceDeclaration[]> = {
   router: [routerSettings],
-  catalogue: [subgraphCommonSettings],
-  stock: [subgraphCommonSettings, reservationSettings],
-  orders: [subgraphCommonSettings, reservationSettings],
-  members: [subgraphCommonSettings, membersSettings],
-  payments: [subgraphCommonSettings, paymentsSettings],
-  invoices: [subgraphCommonSettings],
-  migrate: [subgraphCommonSettings],
+  catalogue: [databaseSettings, subgraphCommonSettings],
+  stock: [databaseSettings, subgraphCommonSettings, reservationSettings],
+  orders: [databaseSettings, subgraphCommonSettings, reservationSettings],
+  members: [databaseSettings, subgraphCommonSettings, membersSettings],
+  payments: [databaseSettings, subgraphCommonSettings, paymentsSettings],
+  invoices: [databaseSettings, subgraphCommonSettings],
+  migrate: [databaseSettings],
   token: [],
 };
 

@@ -3,9 +3,9 @@ import { declareSettings, flag, outsideProduction, text, url } from './env.ts';
 
 /**
  * The settings every subgraph reads besides the common ones: its database
- * (SQLite under DATA_DIR, or its own database on a MySQL/MariaDB server), the
- * event bus, and what happens to the database at start. `npm run migrate`
- * reads the database settings too.
+ * (SQLite under DATA_DIR, or its own database on a MySQL/MariaDB server),
+ * which `npm run migrate` reads too, the event bus, and what happens to the
+ * database at start.
  */
 
 const mysqlUrl = url('MYSQL_URL', {
@@ -41,11 +41,14 @@ const migrateOnStart = flag('MIGRATE_ON_START', {
     '`npm run migrate -- <name>`, the step that migrates it (see Migrations).',
 });
 
-export type SubgraphCommonConfig = {
+export type DatabaseConfig = {
   /** MYSQL_URL: MySQL/MariaDB server; each subgraph gets its own database on it. Unset: SQLite. */
   mysqlUrl: string | undefined;
   /** MYSQL_DATABASE_PREFIX: database name = prefix + subgraph name. */
   mysqlDatabasePrefix: string;
+};
+
+export type SubgraphCommonConfig = {
   /** AMQP_URL: RabbitMQ carries events between processes; unset, the in-process bus does (one process). */
   amqpUrl: string | undefined;
   /** SEED_DEMO_DATA: seed demo data into empty databases at start (default on, off in production). */
@@ -59,12 +62,16 @@ export type SubgraphCommonConfig = {
   migrateOnStart: boolean;
 };
 
+export const databaseSettings = declareSettings<CommonConfig, DatabaseConfig>({
+  readBy: 'every subgraph, `npm run migrate`',
+  settings: [mysqlUrl, mysqlDatabasePrefix],
+  build: (read) => ({ mysqlUrl: read(mysqlUrl), mysqlDatabasePrefix: read(mysqlDatabasePrefix) }),
+});
+
 export const subgraphCommonSettings = declareSettings<CommonConfig, SubgraphCommonConfig>({
   readBy: 'every subgraph',
-  settings: [mysqlUrl, mysqlDatabasePrefix, amqpUrl, seedDemoData, migrateOnStart],
+  settings: [amqpUrl, seedDemoData, migrateOnStart],
   build: (read) => ({
-    mysqlUrl: read(mysqlUrl),
-    mysqlDatabasePrefix: read(mysqlDatabasePrefix),
     amqpUrl: read(amqpUrl),
     seedDemoData: read(seedDemoData),
     migrateOnStart: read(migrateOnStart),

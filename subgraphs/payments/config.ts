@@ -88,7 +88,7 @@ const wechatPay = {
 const wechatPayApiUrl = url('WECHATPAY_API_URL', {
   protocols: ['https:', 'http:'],
   default: 'https://api.mch.weixin.qq.com',
-  description: 'Where the WeChat Pay API answers (a test double in tests).',
+  description: 'Moves the WeChat Pay API: the origin every API request goes to (a trailing `/` is dropped).',
 });
 
 const alipayDocs = {
@@ -107,7 +107,7 @@ const alipay = {
 const alipayGatewayUrl = url('ALIPAY_GATEWAY_URL', {
   protocols: ['https:', 'http:'],
   default: 'https://openapi.alipay.com/gateway.do',
-  description: 'Where the Alipay gateway answers (a test double in tests).',
+  description: 'Moves the Alipay gateway: the URL every request to Alipay goes to.',
 });
 
 const reviewMaxRows = wholeNumber('CALLBACK_REVIEW_MAX_ROWS', {
