@@ -35,6 +35,7 @@ import {
   runtimeClosure,
   type Secret,
   type Service,
+  secretVariables,
   serviceSelecting,
   withoutInterpolation,
 } from './manifests.ts';
@@ -42,13 +43,14 @@ import {
 /**
  * The deployment files (docker-compose.yml, Dockerfile, deploy/k8s/) checked
  * against the code by parsing them: Docker does not run where the tests run.
- * Expectations come from the code wherever it has them (the variables
- * platform/config/config.ts reads, DEFAULT_PORTS, which subgraphs have an entry
+ * Expectations come from the code wherever it has them (the variables the
+ * settings declarations list, DEFAULT_PORTS, which subgraphs have an entry
  * point), so a new subgraph or a renamed variable shows up here first.
  */
 
 const VARIABLES = configVariables();
-const SECRET_VARIABLES = ['INTERNAL_AUTH_SECRET', 'JWT_PUBLIC_KEY', 'JWT_PRIVATE_KEY', 'SEED_ADMIN_PASSWORD'];
+/** Keys and passwords as their declarations mark them, plus the public JWT key, which is rotated together with its private key. */
+const SECRET_VARIABLES = [...secretVariables(), 'JWT_PUBLIC_KEY'];
 /** Variables whose value carries a password (user:password@host). */
 const CREDENTIAL_URLS = ['MYSQL_URL', 'AMQP_URL', 'REDIS_URL'];
 const SUBGRAPHS = existingSubgraphs();
@@ -62,7 +64,7 @@ const subgraphOf = (role: Role | undefined) => (role?.kind === 'subgraph' ? role
 const unknownVariables = (names: Iterable<string>) => [...names].filter((name) => !VARIABLES.has(name));
 
 describe('the configuration the deployment files are checked against', () => {
-  it('finds every variable config.ts reads, including the per-subgraph ports and URLs', () => {
+  it('finds every declared variable, including the per-subgraph ports and URLs and the secrets', () => {
     // Guards the extraction itself: an empty or partial set would let any typo through.
     for (const name of ['NODE_ENV', 'HOST', 'ROUTER_PORT', 'MYSQL_URL', 'MYSQL_DATABASE_PREFIX', ...SECRET_VARIABLES, 'SEED_DEMO_DATA']) {
       expect(VARIABLES).toContain(name);
@@ -72,6 +74,8 @@ describe('the configuration the deployment files are checked against', () => {
       expect(VARIABLES).toContain(`${name.toUpperCase()}_URL`);
     }
     expect(VARIABLES).not.toContain('MYSQL_ULR');
+    expect(SECRET_VARIABLES).toEqual(expect.arrayContaining(['INTERNAL_AUTH_SECRET', 'JWT_PRIVATE_KEY', 'SEED_ADMIN_PASSWORD']));
+    expect(SECRET_VARIABLES).not.toContain('HOST');
   });
 
   it('lets a subgraph in only once it has an entry point', () => {
@@ -102,7 +106,7 @@ describe('docker-compose.yml', () => {
     expect(routers).toHaveLength(1);
   });
 
-  it('sets only environment variables that platform/config/config.ts reads', () => {
+  it('sets only environment variables some process reads', () => {
     for (const node of nodeServices)
       expect({ service: node.name, unknown: unknownVariables(Object.keys(node.env)) }).toEqual({ service: node.name, unknown: [] });
   });
@@ -393,7 +397,7 @@ describe('Dockerfile', () => {
     expect([...closure.packages].filter((name) => !(name in packageJson.dependencies))).toEqual([]);
   });
 
-  it('exposes the port of every service and sets only variables config.ts reads', () => {
+  it('exposes the port of every service and sets only declared variables', () => {
     const exposed = final
       .filter((instruction) => instruction.keyword === 'EXPOSE')
       .flatMap((instruction) => instruction.args.split(/\s+/).map(Number));
@@ -442,7 +446,7 @@ describe('Kubernetes manifests', () => {
     expect(router).toBeDefined();
   });
 
-  it('sets only environment variables config.ts reads, in the ConfigMap and in every Deployment', () => {
+  it('sets only declared environment variables, in the ConfigMap and in every Deployment', () => {
     for (const map of configMaps)
       expect({ configMap: map.metadata.name, unknown: unknownVariables(Object.keys(map.data)) }).toEqual({
         configMap: map.metadata.name,

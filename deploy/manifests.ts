@@ -2,13 +2,13 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { dirname, join, matchesGlob, relative, resolve } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
-import { DEFAULT_PORTS, SUBGRAPH_NAMES, type SubgraphName } from '../platform/config/config.ts';
+import { DEFAULT_PORTS, declarationsOf, SUBGRAPH_NAMES, type SubgraphName } from '../platform/config/config.ts';
 
 /**
  * Readers for the deployment files, for deploy/deployment.spec.ts. Docker cannot
  * run where the tests run, so the files are checked by parsing them and
- * comparing what they say with what the code reads: the variables in
- * platform/config/config.ts, the ports in DEFAULT_PORTS, the entry points and
+ * comparing what they say with what the code reads: the variables the
+ * settings declarations list, the ports in DEFAULT_PORTS, the entry points and
  * what they import.
  */
 
@@ -22,21 +22,20 @@ export function readProjectFile(path: string): string {
 // What the code reads
 
 /**
- * Every environment variable platform/config/config.ts reads, taken from its
- * source: each `read('NAME')`, `port('NAME', ...)` and `url('NAME', ...)`
- * call, and each per-subgraph template such as `${upper}_PORT` expanded over
- * SUBGRAPH_NAMES. Reading the source (rather than keeping a list here) means a
- * variable added to the config is allowed at once, and one renamed there makes
- * every deployment file that still sets the old name fail.
+ * Every environment variable some process reads: the settings each service
+ * declares (platform/config/common.ts, router/config.ts,
+ * subgraphs/<name>/config.ts, ...), taken from the declarations themselves.
+ * A variable added to a declaration is allowed at once, and one renamed there
+ * makes every deployment file that still sets the old name fail.
  */
 export function configVariables(): Set<string> {
-  const source = readProjectFile('platform/config/config.ts');
-  const names = new Set<string>();
-  for (const match of source.matchAll(/\b(?:read|port|url|wholeNumber|flag)\(\s*'([A-Z][A-Z0-9_]*)'/g)) names.add(match[1]!);
-  for (const match of source.matchAll(/`\$\{\w+\}(_[A-Z][A-Z0-9_]*)`/g)) {
-    for (const name of SUBGRAPH_NAMES) names.add(`${name.toUpperCase()}${match[1]}`);
-  }
-  return names;
+  return new Set(declarationsOf('embedded').flatMap((declaration) => declaration.settings.map((setting) => setting.name)));
+}
+
+/** The variables that hold keys or passwords, as their declarations mark them. */
+export function secretVariables(): Set<string> {
+  const settings = declarationsOf('embedded').flatMap((declaration) => declaration.settings);
+  return new Set(settings.filter((setting) => setting.secret).map((setting) => setting.name));
 }
 
 /** Subgraphs that exist today: named in SUBGRAPH_NAMES and with an entry point. */

@@ -6,7 +6,7 @@ import { SupergraphMissingError } from './supergraph.ts';
 
 // The router as its own process, and the only place it listens (server.ts builds, never listens).
 try {
-  const config = loadConfig();
+  const config = loadConfig(process.env, 'router');
   const router = await createRouter(config, { secrets: loadSecrets(config) });
   const url = await router.listen(config.ports.router);
   console.log(`${'router'.padEnd(10)} ${url}`);

@@ -8,7 +8,7 @@ import { subgraphDefinitions } from './subgraphs.ts';
 // before its services start (they refuse a database that is behind when
 // MIGRATE_ON_START is off, as in production). Running it again applies nothing.
 try {
-  const config = loadConfig();
+  const config = loadConfig(process.env, 'migrate');
   const known = subgraphDefinitions.map((definition) => definition.name);
   const requested = process.argv.slice(2);
   const unknown = requested.filter((name) => !known.includes(name as (typeof known)[number]));

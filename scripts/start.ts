@@ -4,7 +4,7 @@ import { startEmbedded } from './embedded.ts';
 
 // `npm start`: the router and every subgraph in this process, one line per service.
 try {
-  const config = loadConfig();
+  const config = loadConfig(process.env, 'embedded');
   const where = config.mysqlUrl ? `MySQL at ${new URL(config.mysqlUrl).host}` : `SQLite in ${config.dataDir}`;
   console.log(`starting the commerce supergraph (${config.mode}, ${where})`);
   const system = await startEmbedded(config, { onListening: (service, url) => console.log(`${service.padEnd(10)} ${url}`) });

@@ -62,7 +62,7 @@ async function main(argv: readonly string[]): Promise<string> {
 
   let config: ReturnType<typeof loadConfig>;
   try {
-    config = loadConfig();
+    config = loadConfig(process.env, 'token');
   } catch (error) {
     if (error instanceof ConfigError) throw new Refusal(error.message);
     throw error;

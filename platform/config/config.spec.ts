@@ -69,35 +69,7 @@ describe('loadConfig for the event bus', () => {
   });
 });
 
-describe('loadConfig for the first admin', () => {
-  it('gives development a documented admin and production none', () => {
-    expect(loadConfig({})).toMatchObject({ seedAdminEmail: 'admin@example.com', seedAdminPassword: 'development-only-admin' });
-    const production = loadConfig({
-      NODE_ENV: 'production',
-      INTERNAL_AUTH_SECRET: 'x'.repeat(32),
-      JWT_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----\nx\n-----END PUBLIC KEY-----',
-    });
-    expect(production.seedAdminEmail).toBeUndefined();
-  });
-
-  it('refuses a short admin password', () => {
-    expect(() => loadConfig({ SEED_ADMIN_PASSWORD: 'short' })).toThrow(/SEED_ADMIN_PASSWORD must be at least 12 characters/);
-  });
-});
-
-describe('loadConfig for member points', () => {
-  it('keeps points 365 days unless POINTS_EXPIRY_DAYS says otherwise, and refuses a value that is not 1 to 3650 days', () => {
-    expect(loadConfig({}).pointsExpiryDays).toBe(365);
-    expect(loadConfig({ POINTS_EXPIRY_DAYS: '730' }).pointsExpiryDays).toBe(730);
-    for (const value of ['0', '3651', '1.5', 'a year']) {
-      expect(() => loadConfig({ POINTS_EXPIRY_DAYS: value })).toThrow(
-        `POINTS_EXPIRY_DAYS must be a whole number from 1 to 3650; received "${value}"`,
-      );
-    }
-  });
-});
-
-describe('loadConfig for migrations and the supergraph file', () => {
+describe('loadConfig for migrations', () => {
   const production = {
     NODE_ENV: 'production',
     INTERNAL_AUTH_SECRET: 'x'.repeat(32),
@@ -112,10 +84,43 @@ describe('loadConfig for migrations and the supergraph file', () => {
     expect(loadConfig({ MIGRATE_ON_START: '0' }).migrateOnStart).toBe(false);
     expect(() => loadConfig({ MIGRATE_ON_START: 'later' })).toThrow(/MIGRATE_ON_START must be true or false; received "later"/);
   });
+});
 
-  it('resolves SUPERGRAPH_PATH against the working directory, and leaves it unset by default', () => {
-    expect(loadConfig({}).supergraphPath).toBeUndefined();
-    expect(loadConfig({ SUPERGRAPH_PATH: '/etc/commerce/supergraph.graphql' }).supergraphPath).toBe('/etc/commerce/supergraph.graphql');
-    expect(loadConfig({ SUPERGRAPH_PATH: 'graphs/next.graphql' }).supergraphPath).toBe(`${process.cwd()}/graphs/next.graphql`);
+describe('loadConfig for one process', () => {
+  const wrongForPayments = { WECHATPAY_MCH_ID: '1900000001', CALLBACK_REVIEW_MAX_ROWS: '0' };
+  const wrongForRouter = { MAX_QUERY_DEPTH: 'deep', REDIS_URL: 'http://redis' };
+
+  it('validates only the variables that process reads, and leaves the settings of other services at their defaults', () => {
+    const router = loadConfig({ ...wrongForPayments, MAX_QUERY_DEPTH: '20' }, 'router');
+    expect(router.operationLimits.maxDepth).toBe(20);
+    expect(router.wechatPay).toBeUndefined();
+    expect(router.callbackReview.maxRows).toBe(1000);
+
+    const payments = loadConfig({ ...wrongForRouter, CALLBACK_REVIEW_MAX_ROWS: '50' }, 'payments');
+    expect(payments.callbackReview.maxRows).toBe(50);
+    expect(payments.operationLimits.maxDepth).toBe(12);
+    expect(payments.redisUrl).toBeUndefined();
+  });
+
+  it('refuses a wrong variable in the process that reads it, and every process refuses a wrong common one', () => {
+    expect(() => loadConfig(wrongForPayments, 'payments')).toThrow(/CALLBACK_REVIEW_MAX_ROWS must be a whole number from 1 to 1000000/);
+    expect(() => loadConfig(wrongForRouter, 'router')).toThrow(
+      /REDIS_URL must be a redis: or rediss: URL[\s\S]*MAX_QUERY_DEPTH must be a whole number/,
+    );
+    expect(() => loadConfig({ MYSQL_URL: 'postgres://db' }, 'migrate')).toThrow(/MYSQL_URL/);
+    expect(loadConfig({ MYSQL_URL: 'postgres://db' }, 'router').mysqlUrl).toBeUndefined();
+    for (const process of ['router', 'catalogue', 'payments', 'migrate', 'token', 'embedded'] as const) {
+      expect(() => loadConfig({ ROUTER_PORT: 'eighty' }, process)).toThrow(/ROUTER_PORT must be a port number from 0 to 65535/);
+    }
+  });
+
+  it('reads the reservation sweep in stock and in orders, which both act on it', () => {
+    for (const process of ['stock', 'orders'] as const) {
+      expect(loadConfig({ RESERVATION_SWEEP_INTERVAL_MS: '250' }, process).reservationSweepIntervalMs).toBe(250);
+      expect(() => loadConfig({ RESERVATION_SWEEP_INTERVAL_MS: '50' }, process)).toThrow(
+        'RESERVATION_SWEEP_INTERVAL_MS must be a whole number of milliseconds from 100 to 3600000; received "50"',
+      );
+    }
+    expect(loadConfig({ RESERVATION_SWEEP_INTERVAL_MS: '50' }, 'catalogue').reservationSweepIntervalMs).toBe(5000);
   });
 });

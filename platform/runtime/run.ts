@@ -65,7 +65,7 @@ export function closeOnSignals(close: () => Promise<void>, deadlineMs = 30_000):
 /** Runs one subgraph as its own process (distributed mode). */
 export async function runSubgraph<Loaders>(definition: SubgraphDefinition<Loaders>): Promise<void> {
   try {
-    const config = loadConfig();
+    const config = loadConfig(process.env, definition.name);
     const server = await createSubgraphServer(definition, config, { secrets: loadSecrets(config) });
     const url = await server.listen();
     console.log(`${definition.name.padEnd(10)} ${url}`);
