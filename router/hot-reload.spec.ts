@@ -6,6 +6,7 @@ import { loadSecrets } from '../platform/auth/secrets.ts';
 import { createSubgraphServer, type SubgraphDefinition, type SubgraphServer } from '../platform/graphql/subgraph.ts';
 import type { Logger } from '../platform/observability/log.ts';
 import { type TestEnvironment, testEnvironment } from '../platform/testing/databases.ts';
+import { eventually } from '../platform/testing/eventually.ts';
 import { ProbeEntity } from '../platform/testing/probe-entity.ts';
 import { createRouter, type Router } from './server.ts';
 import { subscribeToRouter } from './subscriptions/testing/router-subscription.ts';
@@ -36,16 +37,6 @@ function gate() {
     release = resolve;
   });
   return { reached, released, entered, release };
-}
-
-async function eventually<T>(check: () => Promise<T | undefined>, what: string, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 describe('hot reload of the supergraph', () => {
@@ -139,10 +130,14 @@ describe('hot reload of the supergraph', () => {
     await slow.reached;
 
     replaceFile(composeTestSupergraph(NEXT));
-    const served = await eventually(async () => {
-      const result = await query('{ extra }');
-      return result.body.data ? result : undefined;
-    }, 'the new field is queryable');
+    const served = await eventually(
+      async () => {
+        const result = await query('{ extra }');
+        return result.body.data ? result : false;
+      },
+      'the new field is queryable',
+      { timeoutMs: 15_000, intervalMs: 50 },
+    );
     expect(served.body).toEqual({ data: { extra: 'new in this release' } });
     expect(loggedInfo.some((line) => line.startsWith(`supergraph reloaded from ${file}`))).toBe(true);
 

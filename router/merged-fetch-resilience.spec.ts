@@ -2,11 +2,12 @@ import { createServer } from 'node:net';
 import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { Identity } from '../platform/auth/identity.ts';
 import { createLogger } from '../platform/observability/log.ts';
+import { eventually } from '../platform/testing/eventually.ts';
 import type { RouterContext } from './context.ts';
 import { SignedDataSource } from './signed-data-source.ts';
 import { SharedFetchAbandonedError, subgraphHttp } from './subgraph-http.ts';
 import { subgraphResilience } from './subgraph-resilience.ts';
-import { heldSubgraph, until } from './testing/held-subgraph.ts';
+import { heldSubgraph } from './testing/held-subgraph.ts';
 
 /**
  * Merged subgraph fetches (subgraph-http.ts) under the per-subgraph deadline
@@ -63,7 +64,7 @@ describe('a merged subgraph fetch', () => {
     const impatient = new AbortController();
     const first = http.post(url, {}, BODY, impatient.signal, 'same');
     const second = http.post(url, {}, BODY, AbortSignal.timeout(10_000), 'same');
-    await until(() => subgraph.held.length === 1);
+    await eventually(() => subgraph.held.length === 1, 'the subgraph holds one fetch');
     impatient.abort(new Error('deadline'));
     await expect(first).rejects.toBeInstanceOf(SharedFetchAbandonedError);
     subgraph.answerAll();
@@ -76,14 +77,14 @@ describe('a merged subgraph fetch', () => {
     const http = subgraphHttp();
     const callers = [new AbortController(), new AbortController()];
     const waits = callers.map((caller) => http.post(url, {}, BODY, caller.signal, 'same'));
-    await until(() => subgraph.held.length === 1);
+    await eventually(() => subgraph.held.length === 1, 'the subgraph holds one fetch');
     const [sent] = subgraph.held;
     for (const caller of callers) caller.abort(new Error('gone'));
     await Promise.all(waits.map((wait) => expect(wait).rejects.toBeInstanceOf(SharedFetchAbandonedError)));
-    await until(() => sent!.req.destroyed);
+    await eventually(() => sent!.req.destroyed, 'the held fetch is aborted');
     subgraph.held.length = 0;
     const later = http.post(url, {}, BODY, AbortSignal.timeout(10_000), 'same');
-    await until(() => subgraph.held.length === 1);
+    await eventually(() => subgraph.held.length === 1, 'the subgraph holds one fetch');
     subgraph.answerAll();
     expect((await later).status).toBe(200);
     await http.close();
@@ -103,14 +104,14 @@ describe('a merged subgraph fetch with a deadline of its own', () => {
   it('is aborted at that deadline though its callers still wait (none of them has one), and a later caller starts a fresh fetch', async () => {
     const http = subgraphHttp({ sharedFetchTimeoutMs: 200 });
     const callers = [tracked(http.post(url, {}, BODY, undefined, 'same')), tracked(http.post(url, {}, BODY, undefined, 'same'))];
-    await until(() => subgraph.held.length === 1);
+    await eventually(() => subgraph.held.length === 1, 'the subgraph holds one fetch');
     const [sent] = subgraph.held;
-    await until(() => callers.every((caller) => caller.settled));
+    await eventually(() => callers.every((caller) => caller.settled), 'every caller has its answer');
     for (const caller of callers) expect((caller.error as Error).name).toMatch(/^(AbortError|TimeoutError)$/);
-    await until(() => sent!.req.destroyed);
+    await eventually(() => sent!.req.destroyed, 'the held fetch is aborted');
     subgraph.held.length = 0;
     const later = http.post(url, {}, BODY, AbortSignal.timeout(10_000), 'same');
-    await until(() => subgraph.held.length === 1);
+    await eventually(() => subgraph.held.length === 1, 'the subgraph holds one fetch');
     subgraph.answerAll();
     expect((await later).status).toBe(200);
     await http.close();
@@ -154,7 +155,7 @@ describe('merged fetches and the circuit breaker', () => {
     // After the pause one trial goes through; the subgraph answers it and the circuit closes.
     now += 5_000;
     const trial = resilience.run('catalogue', true, (signal) => http.post(url, {}, BODY, signal, 'page'));
-    await until(() => subgraph.held.length === 1);
+    await eventually(() => subgraph.held.length === 1, 'the subgraph holds one fetch');
     subgraph.answerAll();
     expect((await trial).status).toBe(200);
     expect(breaker.state).toBe('closed');
@@ -168,15 +169,15 @@ describe('merged fetches and the circuit breaker', () => {
     const call = () => tracked(resilience.run('catalogue', true, (signal) => http.post(url, {}, BODY, signal, 'page')));
     let previous = call();
     const callers = [previous];
-    await until(() => subgraph.held.length === 1);
+    await eventually(() => subgraph.held.length === 1, 'the subgraph holds one fetch');
     // Each caller joins before the one before it has left: the fetch is never without a caller waiting for it.
     for (let joined = 0; joined < 30 && breaker.state !== 'open'; joined += 1) {
       const next = call();
       callers.push(next);
-      await until(() => previous.settled);
+      await eventually(() => previous.settled, 'the previous caller has its answer');
       previous = next;
     }
-    await until(() => callers.every((caller) => caller.settled));
+    await eventually(() => callers.every((caller) => caller.settled), 'every caller has its answer');
     expect(breaker.state).toBe('open');
     // One fetch sent per failure counted: the third one's failure opened the circuit, nothing was sent after it.
     expect(subgraph.held).toHaveLength(3);
@@ -192,7 +193,7 @@ describe('merged fetches and the circuit breaker', () => {
     const source = new SignedDataSource({ url, secret, subgraph: 'catalogue', http, resilience });
     const round = async () => {
       const reads = Array.from({ length: 5 }, () => readAs(source, url, staff));
-      await until(() => subgraph.held.length === 1);
+      await eventually(() => subgraph.held.length === 1, 'the subgraph holds one fetch');
       subgraph.answerAll(503);
       const outcomes = await Promise.allSettled(reads);
       for (const outcome of outcomes) {

@@ -9,6 +9,7 @@ import { createInProcessBus, type EventBus } from '../platform/events/bus.ts';
 import { createSubgraphServer, type SubgraphServer } from '../platform/graphql/subgraph.ts';
 import { createLogger } from '../platform/observability/log.ts';
 import { type TestEnvironment, testEnvironment } from '../platform/testing/databases.ts';
+import { eventually } from '../platform/testing/eventually.ts';
 import { sampleValue, scrapeMetrics } from '../platform/testing/metrics.ts';
 import { createRouter, type Router } from './server.ts';
 import { subscribeToRouter } from './subscriptions/testing/router-subscription.ts';
@@ -106,16 +107,6 @@ async function post(url: string, query: string, headers: Record<string, string> 
     headers: response.headers,
     body: (await response.json()) as { data?: Record<string, unknown> | null; errors?: unknown[] },
   };
-}
-
-async function eventually<T>(read: () => Promise<T>, accept: (value: T) => boolean, what: string, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (accept(value)) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(value)} after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 type OtlpSpan = { traceId: string; spanId: string; parentSpanId?: string; name: string; kind: number };
@@ -232,26 +223,14 @@ describe('observability of the router and a subgraph', () => {
     const open = (url: string) => scrapeMetrics(url).then((text) => sampleValue(text, 'graphql_subscriptions_open'));
     expect(await open(system.routerMetricsUrl)).toBe(0);
     const subscription = subscribeToRouter<number>({ routerUrl: system.routerUrl, query: 'subscription { ticked }', field: 'ticked' });
-    await eventually(
-      () => open(system.subgraphUrl),
-      (value) => value === 1,
-      'subgraph open subscriptions',
-    );
+    await eventually(async () => (await open(system.subgraphUrl)) === 1, 'subgraph open subscriptions');
     expect(await open(system.routerMetricsUrl)).toBe(1);
     await post(system.routerUrl, 'mutation { tick(n: 7) }');
     expect(await subscription.received(1)).toEqual([7]);
     subscription.stop();
     await subscription.dispose();
-    await eventually(
-      () => open(system.routerMetricsUrl),
-      (value) => value === 0,
-      'router open subscriptions',
-    );
-    await eventually(
-      () => open(system.subgraphUrl),
-      (value) => value === 0,
-      'subgraph open subscriptions',
-    );
+    await eventually(async () => (await open(system.routerMetricsUrl)) === 0, 'router open subscriptions');
+    await eventually(async () => (await open(system.subgraphUrl)) === 0, 'subgraph open subscriptions');
   });
 
   it('reports the outbox lag while the bus refuses events, and none once they are published', async () => {
@@ -274,15 +253,16 @@ describe('observability of the router and a subgraph', () => {
   it('sends spans of the router request, its subgraph fetch and the subgraph request in one trace, continuing the caller’s', async () => {
     const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
     await post(system.routerUrl, 'query Traced { hello }', { traceparent: `00-${traceId}-00f067aa0ba902b7-01` });
-    const spans = await eventually(
-      async () => receiver.spans.filter((span) => span.traceId === traceId),
+    const spans = await eventually(() => {
+      const found = receiver.spans.filter((span) => span.traceId === traceId);
       // Each service exports in its own batches: wait for all three spans, whichever batch brings the last.
-      (found) =>
+      return (
         found.some((span) => span.service === 'catalogue' && span.kind === 2) &&
         found.some((span) => span.service === 'router' && span.kind === 2) &&
-        found.some((span) => span.service === 'router' && span.kind === 3),
-      'spans of the trace',
-    );
+        found.some((span) => span.service === 'router' && span.kind === 3) &&
+        found
+      );
+    }, 'spans of the trace');
     const routerServer = spans.find((span) => span.service === 'router' && span.kind === 2);
     const fetch = spans.find((span) => span.service === 'router' && span.kind === 3);
     const subgraphServer = spans.find((span) => span.service === 'catalogue' && span.kind === 2);
@@ -317,8 +297,7 @@ describe('graceful shutdown', () => {
   it('lets the router finish a slow request, refuses new connections and closes sockets with 1001', async () => {
     const subscription = subscribeToRouter<number>({ routerUrl: system.routerUrl, query: 'subscription { ticked }', field: 'ticked' });
     await eventually(
-      () => scrapeMetrics(system.subgraphUrl).then((text) => sampleValue(text, 'graphql_subscriptions_open')),
-      (value) => value === 1,
+      async () => (await scrapeMetrics(system.subgraphUrl).then((text) => sampleValue(text, 'graphql_subscriptions_open'))) === 1,
       'the subscription to open',
     );
     const reached = new Promise<void>((resolve) => slowQueriesStarted.push(resolve));
@@ -350,8 +329,7 @@ describe('graceful shutdown', () => {
       );
     });
     await eventually(
-      () => scrapeMetrics(system.subgraphUrl).then((text) => sampleValue(text, 'graphql_subscriptions_open')),
-      (value) => value === 1,
+      async () => (await scrapeMetrics(system.subgraphUrl).then((text) => sampleValue(text, 'graphql_subscriptions_open'))) === 1,
       'the subscription to open',
     );
     const reached = new Promise<void>((resolve) => slowQueriesStarted.push(resolve));

@@ -1,11 +1,12 @@
 import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { Identity } from '../platform/auth/identity.ts';
 import { verifyIdentity } from '../platform/auth/identity-header.ts';
+import { eventually } from '../platform/testing/eventually.ts';
 import type { RouterContext } from './context.ts';
 import { identitySigner } from './identity-signing.ts';
 import { SignedDataSource } from './signed-data-source.ts';
 import { subgraphHttp } from './subgraph-http.ts';
-import { heldSubgraph, until } from './testing/held-subgraph.ts';
+import { heldSubgraph } from './testing/held-subgraph.ts';
 
 const secret = 'a-test-secret-of-at-least-32-characters';
 const staff: Identity = { kind: 'staff', subject: 'staff-1', scopes: ['stock:read'] };
@@ -40,7 +41,7 @@ describe('fetches to subgraphs', () => {
   it('sends identical reads of one caller in flight together once, and gives each its own copy of the answer', async () => {
     const mergedBefore = http.shared;
     const fetches = [fetchAs(staff, 'query Q { echo }'), fetchAs(staff, 'query Q { echo }'), fetchAs(staff, 'query Q { echo }')];
-    await until(() => subgraph.held.length >= 1);
+    await eventually(() => subgraph.held.length >= 1, 'the subgraph holds a fetch');
     // Give the other two every chance to arrive separately if they were sent.
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(subgraph.held).toHaveLength(1);
@@ -62,7 +63,7 @@ describe('fetches to subgraphs', () => {
       fetchAs(staff, 'mutation M { echo }'),
       fetchAs(staff, 'mutation M { echo }'),
     ];
-    await until(() => subgraph.held.length >= 5);
+    await eventually(() => subgraph.held.length >= 5, 'the subgraph holds five fetches');
     subgraph.answerAll();
     const answers = await Promise.all(fetches);
     expect(answers.map((answer) => (answer.data as { echo: { caller: string } }).echo.caller)).toEqual([
@@ -76,11 +77,11 @@ describe('fetches to subgraphs', () => {
 
   it('sends a read again once the identical one in flight has been answered', async () => {
     const first = fetchAs(staff, 'query Q { echo }');
-    await until(() => subgraph.held.length >= 1);
+    await eventually(() => subgraph.held.length >= 1, 'the subgraph holds a fetch');
     subgraph.answerAll();
     await first;
     const second = fetchAs(staff, 'query Q { echo }');
-    await until(() => subgraph.held.length >= 1);
+    await eventually(() => subgraph.held.length >= 1, 'the subgraph holds a fetch');
     subgraph.answerAll();
     expect((await second).data).toEqual({ echo: { query: 'query Q { echo }', caller: 'staff-1' } });
   });

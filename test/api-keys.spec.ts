@@ -1,4 +1,5 @@
 import { databaseTargets, reportSkippedMysql } from '../platform/testing/databases.ts';
+import { eventually } from '../platform/testing/eventually.ts';
 import { contractExamples, contractOperation } from './support/contract.ts';
 import { startTestSystem, type TestSystem } from './support/system.ts';
 
@@ -21,14 +22,6 @@ const API_KEYS = '{ apiKeys { id name prefix scopes revokedAt lastUsedAt request
 type UserError = { code: string; field: string | null; message: string };
 type ApiKey = { id: string; name: string; prefix: string; scopes: string[]; createdAt: string };
 type Created = { createApiKey: { apiKey: ApiKey | null; secret: string | null; userErrors: UserError[] } };
-
-const until = async (check: () => Promise<boolean>, what: string, timeoutMs = 10_000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-};
 
 describe.each(databaseTargets())('partner API keys through the router on $label', (target) => {
   let system: TestSystem;
@@ -131,7 +124,7 @@ describe.each(databaseTargets())('partner API keys through the router on $label'
     const revokedAt = revoked.body.data!.revokeApiKey.apiKey.revokedAt;
     expect(revokedAt).toEqual(expect.any(String));
     // API_KEY_CACHE_SECONDS is 1 here: the router asks members again after a second at most.
-    await until(async () => (await asPartner(secret!, PRODUCTS)).status === 401, 'the revoked key is refused', 5000);
+    await eventually(async () => (await asPartner(secret!, PRODUCTS)).status === 401, 'the revoked key is refused', { intervalMs: 100 });
     const again = await system.graphql<{ revokeApiKey: { apiKey: { revokedAt: string } } }>(
       REVOKE_API_KEY,
       { input: { id: apiKey!.id } },
@@ -151,15 +144,19 @@ describe.each(databaseTargets())('partner API keys through the router on $label'
     const { apiKey, secret } = await createKey({ name: 'Counted', scopes: ['catalogue:read'] });
     for (let i = 0; i < 3; i++) expect((await asPartner(secret!, PRODUCTS)).status).toBe(200);
     // The router reports usage every few seconds.
-    await until(async () => {
-      const { body } = await system.graphql<{ apiKeys: { id: string; requestCount: number; lastUsedAt: string | null }[] }>(
-        API_KEYS,
-        {},
-        adminToken,
-      );
-      const key = body.data!.apiKeys.find((candidate) => candidate.id === apiKey!.id)!;
-      return key.requestCount === 3 && key.lastUsedAt !== null;
-    }, 'three requests are counted');
+    await eventually(
+      async () => {
+        const { body } = await system.graphql<{ apiKeys: { id: string; requestCount: number; lastUsedAt: string | null }[] }>(
+          API_KEYS,
+          {},
+          adminToken,
+        );
+        const key = body.data!.apiKeys.find((candidate) => candidate.id === apiKey!.id)!;
+        return key.requestCount === 3 && key.lastUsedAt !== null;
+      },
+      'three requests are counted',
+      { timeoutMs: 10_000, intervalMs: 100 },
+    );
   });
 
   it('answers a key over its limit with 429 RATE_LIMITED and a retry-after hint, without touching other keys', async () => {

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildSchema, parse, validate } from 'graphql';
+import { eventually } from '../platform/testing/eventually.ts';
 import { type RouterSubscription, subscribeToRouter } from '../router/subscriptions/testing/router-subscription.ts';
 import { scopesOf } from '../subgraphs/members/roles.ts';
 import { CONTRACT_DIR, contractExamples, contractOperation } from './support/contract.ts';
-import { until } from './support/shop.ts';
 import { startTestSystem, type TestSystem } from './support/system.ts';
 
 /**
@@ -278,14 +278,18 @@ describe('the authorization matrix through the router', () => {
       { input: { orderId: paidOrderOfA, channel: 'CASH', idempotencyKey: 'matrix-cash' } },
       admin,
     );
-    await until(async () => {
-      const { body } = await system.graphql<{ order: { status: string } }>(
-        'query ($id: ID!) { order(id: $id) { status } }',
-        { id: paidOrderOfA },
-        admin,
-      );
-      return body.data?.order.status === 'PAID';
-    }, 'the cash payment made the order PAID');
+    await eventually(
+      async () => {
+        const { body } = await system.graphql<{ order: { status: string } }>(
+          'query ($id: ID!) { order(id: $id) { status } }',
+          { id: paidOrderOfA },
+          admin,
+        );
+        return body.data?.order.status === 'PAID';
+      },
+      'the cash payment made the order PAID',
+      { timeoutMs: 15_000 },
+    );
     const requested = await system.graphql<{ requestInvoice: { invoice: { id: string } | null } }>(
       contractOperation('invoices.graphql', 'RequestInvoice'),
       { input: { ...(examples.RequestInvoice as { input: object }).input, orderId: paidOrderOfA } },

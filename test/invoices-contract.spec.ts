@@ -1,8 +1,8 @@
 import { databaseTargets, reportSkippedMysql } from '../platform/testing/databases.ts';
+import { eventually } from '../platform/testing/eventually.ts';
 import { newId } from '../platform/values/ids.ts';
 import { pdfText } from '../subgraphs/invoices/test/fixtures.ts';
 import { contractExamples, contractOperation } from './support/contract.ts';
-import { until } from './support/shop.ts';
 import { startTestSystem, type TestSystem } from './support/system.ts';
 
 /**
@@ -74,9 +74,10 @@ describe.each(databaseTargets())('the invoices contract through the router on $l
       staff,
     );
     expect(paid.createPayment.userErrors).toEqual([]);
-    await until(
+    await eventually(
       async () => (await ok<{ order: { status: string } }>(ORDER_DETAIL, { id: order.id }, buyer)).order.status === 'PAID',
       'the order is PAID',
+      { timeoutMs: 15_000 },
     );
 
     const example = examples.RequestInvoice as { input: { buyer: { name: string; taxId: string } } };

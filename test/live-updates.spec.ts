@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { SubgraphServer } from '../platform/graphql/subgraph.ts';
 import { databaseTargets, reportSkippedMysql } from '../platform/testing/databases.ts';
+import { eventually } from '../platform/testing/eventually.ts';
 import { type RouterSubscription, subscribeToRouter } from '../router/subscriptions/testing/router-subscription.ts';
 import { contractExamples, contractOperation } from './support/contract.ts';
 import { startTestSystem, type TestSystem } from './support/system.ts';
@@ -102,14 +103,6 @@ describe.each(databaseTargets())('live updates through the router on $label', (t
     expect(body.errors).toBeUndefined();
     expect(body.data!.adjustStock.userErrors).toEqual([]);
     return body.data!.adjustStock.level!;
-  };
-  /** Resolves once `condition` holds; rejects after 20 s (the assertion that follows then says what is missing). */
-  const until = async (condition: () => boolean) => {
-    const deadline = Date.now() + 20_000;
-    while (!condition()) {
-      if (Date.now() > deadline) throw new Error('the condition did not hold within 20 s');
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
   };
   /** Waits until the owning subgraph has started `count` more subscriptions than `before` (it then listens for events). */
   const upstreamStarted = async (server: SubgraphServer, before: number, count = 1) => {
@@ -227,12 +220,16 @@ describe.each(databaseTargets())('live updates through the router on $label', (t
     first.stop();
     await first.ended.catch(() => undefined);
     await adjust(SKU, 1, 'after the first stopped');
-    await until(() => second.events.some((event) => event.reason === 'ADJUSTMENT after the first stopped'));
+    await eventually(
+      () => second.events.some((event) => event.reason === 'ADJUSTMENT after the first stopped'),
+      'the second subscriber has the change',
+      { timeoutMs: 20_000 },
+    );
     expect(upstreamSockets.size).toBe(1);
 
     second.stop();
     other.stop();
-    await until(() => upstreamSockets.size === 0);
+    await eventually(() => upstreamSockets.size === 0, 'no upstream socket is left', { timeoutMs: 20_000 });
     expect(stock.subscriptionsStarted()).toBe(before + 2);
   });
 
@@ -312,7 +309,12 @@ describe.each(databaseTargets())('live updates through the router on $label', (t
     await Promise.all(burst.flatMap((delta) => [adjust(SKU, delta, `burst ${delta}`), adjust(OTHER_SKU, delta, `burst ${delta}`)]));
 
     const inBurst = (events: StockChange[]) => events.filter((event) => event.reason.startsWith('ADJUSTMENT burst'));
-    await until(() => live.every((subscription) => inBurst(subscription.events).length >= 2 * changesPerSku)).catch(() => undefined);
+    // Past the deadline the assertions below say what is missing.
+    await eventually(
+      () => live.every((subscription) => inBurst(subscription.events).length >= 2 * changesPerSku),
+      'every subscriber has the whole burst',
+      { timeoutMs: 20_000 },
+    ).catch(() => undefined);
     const reference = inBurst(live[0]!.events);
     expect(reference).toHaveLength(2 * changesPerSku);
     for (const code of [SKU, OTHER_SKU]) {

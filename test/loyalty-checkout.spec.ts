@@ -3,9 +3,10 @@ import { eventRecorder } from '../platform/events/outbox.ts';
 import { createServiceClient } from '../platform/http/service-client.ts';
 import type { Logger } from '../platform/observability/log.ts';
 import { databaseTargets, reportSkippedMysql } from '../platform/testing/databases.ts';
+import { eventually } from '../platform/testing/eventually.ts';
 import { newId } from '../platform/values/ids.ts';
 import { sweepLoyalty } from '../subgraphs/members/loyalty-consumers.ts';
-import { myLoyalty, paidOrders, paymentSucceeded, placeOrder, registeredMember, stockedSkus, until } from './support/shop.ts';
+import { myLoyalty, paidOrders, paymentSucceeded, placeOrder, registeredMember, stockedSkus } from './support/shop.ts';
 import { startTestSystem, type TestSystem } from './support/system.ts';
 
 /**
@@ -144,7 +145,11 @@ describe.each(databaseTargets())('coupons and points at checkout through the rou
     );
     const redeemedStill = placed.filter((_, i) => i % 2 === 1).reduce((sum, order) => sum + order.pointsRedeemed, 0);
     const earned = placed.filter((_, i) => i % 2 === 1).reduce((sum, order) => sum + Math.floor(Number(order.total.amount)), 0);
-    await until(async () => (await myLoyalty(system, member.token)).points === 300 - redeemedStill + earned, 'every event was handled');
+    await eventually(
+      async () => (await myLoyalty(system, member.token)).points === 300 - redeemedStill + earned,
+      'every event was handled',
+      { timeoutMs: 15_000 },
+    );
     await expectLedgerWhole(member.id);
   });
 
@@ -165,7 +170,7 @@ describe.each(databaseTargets())('coupons and points at checkout through the rou
       member.token,
     );
     expect(cancelled.body.data!.cancelOrder.order.status).toBe('CANCELLED');
-    await until(async () => (await myLoyalty(system, member.token)).points === 100, 'the points came back');
+    await eventually(async () => (await myLoyalty(system, member.token)).points === 100, 'the points came back', { timeoutMs: 15_000 });
     expect((await myLoyalty(system, member.token)).coupons).toEqual([expect.objectContaining({ code: member.code, redeemed: false })]);
     await expectLedgerWhole(member.id);
   });
@@ -206,7 +211,7 @@ describe.each(databaseTargets())('coupons and points at checkout through the rou
     await crashedCheckout(member, 1);
     expect(await myLoyalty(system, member.token)).toMatchObject({ points: 0, coupons: [{ redeemed: true }] });
     // Stock's sweeper expires the reservation and announces it; members gives the coupon and points back.
-    await until(async () => (await myLoyalty(system, member.token)).points === 100, 'the points came back', 20_000);
+    await eventually(async () => (await myLoyalty(system, member.token)).points === 100, 'the points came back', { timeoutMs: 20_000 });
     expect((await myLoyalty(system, member.token)).coupons).toEqual([expect.objectContaining({ code: member.code, redeemed: false })]);
     await expectLedgerWhole(member.id);
   });

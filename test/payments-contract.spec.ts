@@ -1,4 +1,5 @@
 import { databaseTargets, reportSkippedMysql } from '../platform/testing/databases.ts';
+import { eventually } from '../platform/testing/eventually.ts';
 import { newId } from '../platform/values/ids.ts';
 import { paymentProviders } from '../subgraphs/payments/providers/index.ts';
 import { contractExamples, contractOperation } from './support/contract.ts';
@@ -70,14 +71,8 @@ describe.each(databaseTargets())('the payments contract through the router on $l
     expect(body.errors).toBeUndefined();
     return body.data!.order!;
   };
-  /** Events travel through the outbox and the bus after each commit; wait for the order to show the outcome. */
-  const eventually = async <T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> => {
-    for (let attempt = 0; ; attempt++) {
-      const value = await read();
-      if (done(value) || attempt >= 100) return value;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  };
+  /** Events travel through the outbox and the bus after each commit: reads ask again until they show the outcome. */
+  const EVENTS_ARRIVE = { timeoutMs: 5_000, intervalMs: 50 };
   const fen = (money: Money) => {
     const [yuan, cents = ''] = money.amount.split('.');
     return Number(yuan) * 100 + Number(cents.padEnd(2, '0'));
@@ -110,8 +105,12 @@ describe.each(databaseTargets())('the payments contract through the router on $l
     });
     expect(await system.post('/callbacks/wechatpay', callback.headers, callback.body)).toEqual({ status: 204, body: '' });
     const paid = await eventually(
-      () => detail(order.id, buyer),
-      (value) => value.status === 'PAID',
+      async () => {
+        const value = await detail(order.id, buyer);
+        return value.status === 'PAID' && value;
+      },
+      'the order is PAID',
+      EVENTS_ARRIVE,
     );
     expect(paid).toMatchObject({
       status: 'PAID',
@@ -151,8 +150,12 @@ describe.each(databaseTargets())('the payments contract through the router on $l
     const notify = simulators().alipaySimulator!.tradeNotify({ outTradeNo: outTradeNo(payment!), totalAmount: order.total.amount });
     expect(await system.post('/callbacks/alipay', notify.headers, notify.body)).toEqual({ status: 200, body: 'success' });
     const paid = await eventually(
-      () => detail(order.id, buyer),
-      (value) => value.status === 'PAID',
+      async () => {
+        const value = await detail(order.id, buyer);
+        return value.status === 'PAID' && value;
+      },
+      'the order is PAID',
+      EVENTS_ARRIVE,
     );
     expect(paid.payments).toEqual([{ id: payment!.id, channel: 'ALIPAY', status: 'SUCCEEDED', amount: order.total }]);
   });
@@ -192,28 +195,34 @@ describe.each(databaseTargets())('the payments contract through the router on $l
       userErrors: [],
     });
     const refunded = await eventually(
-      async () =>
-        (
+      async () => {
+        const value = (
           await system.graphql<{ payment: { status: string; refunds: { status: string }[] } }>(
             'query ($id: ID!) { payment(id: $id) { status refunds { status } } }',
             { id: wechatPayment.id },
             staff,
           )
-        ).body.data!.payment,
-      (value) => value.status === 'PARTIALLY_REFUNDED',
+        ).body.data!.payment;
+        return value.status === 'PARTIALLY_REFUNDED' && value;
+      },
+      'the payment is PARTIALLY_REFUNDED',
+      EVENTS_ARRIVE,
     );
     expect(refunded).toEqual({ status: 'PARTIALLY_REFUNDED', refunds: [{ status: 'SUCCEEDED' }] });
     // RefundSucceeded reaches orders, which keeps what was refunded of the order.
     const order = await eventually(
-      async () =>
-        (
+      async () => {
+        const value = (
           await system.graphql<{ order: { status: string; refunded: Money } }>(
             'query ($id: ID!) { order(id: $id) { status refunded { amount currencyCode } } }',
             { id: wechatPayment.order!.id },
             staff,
           )
-        ).body.data!.order,
-      (value) => value.refunded.amount !== '0.00',
+        ).body.data!.order;
+        return value.refunded.amount !== '0.00' && value;
+      },
+      'the order shows the refund',
+      EVENTS_ARRIVE,
     );
     expect(order).toEqual({ status: 'PAID', refunded: { amount: '100.00', currencyCode: 'CNY' } });
   });

@@ -7,7 +7,6 @@ import {
   closeConnectionFromServer,
   deleteTopology,
   drainQueue,
-  eventually,
   rabbitmqctlAvailable,
   reportSkippedAmqp,
   startTcpProxy,
@@ -16,6 +15,7 @@ import {
   within,
 } from '../testing/amqp.ts';
 import { type TestEnvironment, testEnvironment } from '../testing/databases.ts';
+import { eventually } from '../testing/eventually.ts';
 import { ProbeEntity } from '../testing/probe-entity.ts';
 import { newId } from '../values/ids.ts';
 import type { DomainEvent } from './event.ts';
@@ -332,7 +332,7 @@ if (amqpUrl) {
         }
         recorded.push((await recordNumbered(db, n)).id);
       }
-      await eventually(() => new Set(received).size >= recorded.length, 'every recorded event arrived', 15_000);
+      await eventually(() => new Set(received).size >= recorded.length, 'every recorded event arrived', { timeoutMs: 15_000 });
       expect(new Set(received)).toEqual(new Set(recorded));
       await eventually(async () => (await unpublished(db)) === 0, 'the relay marked every row published');
       expect(log.lines.filter((line) => line.includes(`connection ${publisher.connectionName} lost`))).toHaveLength(3);
@@ -383,7 +383,7 @@ if (amqpUrl) {
       expect(log.lines.some((line) => line.startsWith('error: outbox relay failed'))).toBe(true);
 
       proxy.accept();
-      await eventually(() => received.length >= 5, 'the kept events arrived after the outage', 10_000);
+      await eventually(() => received.length >= 5, 'the kept events arrived after the outage', { timeoutMs: 10_000 });
       expect(received.sort()).toEqual(range(5));
       await eventually(async () => (await unpublished(db)) === 0, 'the relay marked the kept rows published');
     });

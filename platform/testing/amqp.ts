@@ -169,16 +169,6 @@ export async function closeConnectionFromServer(connectionName: string, reason =
   return pids.length;
 }
 
-/** Polls `check` until it holds, failing after `timeoutMs` with `what` in the message. */
-export async function eventually(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 /** `promise`, or a rejection naming `what` after `timeoutMs`. */
 export async function within<T>(promise: Promise<T>, what: string, timeoutMs = 5_000): Promise<T> {
   let timer: NodeJS.Timeout | undefined;

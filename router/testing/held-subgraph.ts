@@ -46,11 +46,3 @@ export function heldSubgraph(secret: string) {
     },
   };
 }
-
-/** Polls `check` every 10 ms until it holds; fails after 5 s (the test subgraph never received what was expected). */
-export async function until(check: () => boolean): Promise<void> {
-  for (let waited = 0; !check(); waited += 10) {
-    if (waited > 5_000) throw new Error('timed out waiting for the subgraph to receive the fetches');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
+import { eventually } from '../../platform/testing/eventually.ts';
 import { expectWellBehavedQueryAnswered } from '../support/abuse.ts';
-import { until } from '../support/shop.ts';
 import { startTestSystem, type TestSystem } from '../support/system.ts';
 
 /**
@@ -57,7 +57,7 @@ describe('a subgraph that stops answering, with its fetches merged', () => {
       const pending = NEEDS_STOCK.map((query) => system.graphql(query));
       // While the stock fetch hangs, a query that does not touch stock is answered whole.
       if (round === 0) {
-        await until(async () => held.length > before, 'the stock subgraph holds the first fetch');
+        await eventually(async () => held.length > before, 'the stock subgraph holds the first fetch', { timeoutMs: 15_000 });
         await expectWellBehavedQueryAnswered(system);
       }
       for (const { status, body } of await Promise.all(pending)) {

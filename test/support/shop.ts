@@ -1,3 +1,4 @@
+import { eventually } from '../../platform/testing/eventually.ts';
 import { newId } from '../../platform/values/ids.ts';
 import type { TestSystem } from './system.ts';
 
@@ -8,14 +9,6 @@ import type { TestSystem } from './system.ts';
  * publishes, put on the bus every embedded subgraph shares.
  */
 export type UserError = { code: string; field: string | null; message: string };
-
-export async function until(check: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 async function ok<T>(system: TestSystem, query: string, variables: Record<string, unknown>, token?: string): Promise<T> {
   const { status, body } = await system.graphql<T>(query, variables, token);
@@ -162,6 +155,8 @@ export async function paidOrders(system: TestSystem, member: { id: string; token
     });
     if (!placed.order) throw new Error(JSON.stringify(placed.userErrors));
     await paymentSucceeded(system, placed.order.id);
-    await until(async () => (await myLoyalty(system, member.token)).points > before, `order ${placed.order.id} earned its points`);
+    await eventually(async () => (await myLoyalty(system, member.token)).points > before, `order ${placed.order.id} earned its points`, {
+      timeoutMs: 15_000,
+    });
   }
 }

@@ -3,6 +3,7 @@ import { type Database, openDatabase } from '../../../platform/db/database.ts';
 import type { DomainEvent } from '../../../platform/events/event.ts';
 import type { Logger } from '../../../platform/observability/log.ts';
 import { databaseTargets, reportSkippedMysql, type TestEnvironment, testEnvironment } from '../../../platform/testing/databases.ts';
+import { eventually } from '../../../platform/testing/eventually.ts';
 import { staff, startTestSubgraph, type TestSubgraph } from '../../../platform/testing/subgraph-client.ts';
 import { newId } from '../../../platform/values/ids.ts';
 import { MemberEntity } from '../entities/account.entity.ts';
@@ -13,14 +14,6 @@ import { recordedSms, type SmsProvider, smsSimulator } from '../notifications/sm
 import { membersSubgraph } from '../server.ts';
 
 const quiet: Logger = { info: () => {}, warn: () => {}, error: () => {} };
-
-const until = async (check: () => Promise<boolean> | boolean, what: string, timeoutMs = 10_000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-};
 
 const event = (type: string, data: unknown): DomainEvent => ({
   id: randomUUID(),
@@ -172,10 +165,14 @@ describe.each(databaseTargets())('member notifications in the running subgraph o
     await subgraph.server.bus.publish([shipped]);
     // A new delivery of the same fact (another event id) is still one message.
     await subgraph.server.bus.publish([{ ...shipped, id: randomUUID() }]);
-    await until(async () => {
-      const rows = await subgraph.server.db.fork().find(NotificationEntity, { memberId });
-      return rows.length > 0 && rows.every((row) => row.status === 'SENT');
-    }, 'every queued message is sent');
+    await eventually(
+      async () => {
+        const rows = await subgraph.server.db.fork().find(NotificationEntity, { memberId });
+        return rows.length > 0 && rows.every((row) => row.status === 'SENT');
+      },
+      'every queued message is sent',
+      { timeoutMs: 10_000, intervalMs: 50 },
+    );
     // One row for the cause, sent: nothing is left that could go out again.
     expect(await subgraph.server.db.fork().count(NotificationEntity, { memberId })).toBe(1);
     const texts = recordedSms(env.config.dataDir).filter((sms) => sms.to === '+86 139 1111 2222');

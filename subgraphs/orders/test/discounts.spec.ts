@@ -1,5 +1,6 @@
 import type { Identity } from '../../../platform/auth/identity.ts';
 import { databaseTargets, reportSkippedMysql, type TestEnvironment, testEnvironment } from '../../../platform/testing/databases.ts';
+import { eventually } from '../../../platform/testing/eventually.ts';
 import { staff } from '../../../platform/testing/subgraph-client.ts';
 import { OrderEntity } from '../entities/order.entity.ts';
 import { address, member, type OrdersSystem, paymentSucceeded, startOrdersSystem, type UserError } from './fixtures.ts';
@@ -19,14 +20,6 @@ type DiscountedOrder = {
   pointsRedeemed: number;
 };
 const FIELDS = 'id status subtotal { amount } discount { amount currencyCode } total { amount } couponCode pointsRedeemed';
-
-const until = async (check: () => Promise<boolean>, what: string) => {
-  const deadline = Date.now() + 10_000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-};
 
 let memberCount = 0;
 
@@ -80,7 +73,9 @@ describe.each(databaseTargets())('checkout with coupons and points on $label', (
       const paid = await place({ idempotencyKey: `earn-${memberId}-${i}` }, identity);
       await system.bus.publish([paymentSucceeded(paid.order!.id)]);
     }
-    await until(async () => (await loyaltyOf(memberId)).points === points, `member ${memberId} has ${points} points`);
+    await eventually(async () => (await loyaltyOf(memberId)).points === points, `member ${memberId} has ${points} points`, {
+      timeoutMs: 10_000,
+    });
     const now = Date.now();
     const issued = await system.members!.request<{ issueCoupons: { issued: number } }>(
       'mutation ($input: IssueCouponsInput!) { issueCoupons(input: $input) { issued } }',
@@ -175,7 +170,7 @@ describe.each(databaseTargets())('checkout with coupons and points on $label', (
     expect(await loyaltyOf(memberId)).toEqual({ points: 0, coupons: [{ code, redeemed: true }] });
     const cancelled = await system.mutate('cancelOrder', { orderId: placed.order!.id, reason: 'changed my mind' }, identity);
     expect(cancelled.order?.status).toBe('CANCELLED');
-    await until(async () => (await loyaltyOf(memberId)).points === 100, 'the points are back');
+    await eventually(async () => (await loyaltyOf(memberId)).points === 100, 'the points are back', { timeoutMs: 10_000 });
     expect(await loyaltyOf(memberId)).toEqual({ points: 100, coupons: [{ code, redeemed: false }] });
     // The coupon is good again.
     const again = await place({ idempotencyKey: `cancel-again-${memberId}`, couponCode: code }, identity);
@@ -191,7 +186,7 @@ describe.each(databaseTargets())('checkout with coupons and points on $label', (
     expect(placed.order?.total.amount).toBe('60.00');
     expect((await orderRow(placed.order!.id))?.totalMinor).toBe(60_00);
     await system.bus.publish([paymentSucceeded(placed.order!.id)]);
-    await until(async () => (await loyaltyOf(memberId)).points === 60, 'the paid order earned 60 points');
+    await eventually(async () => (await loyaltyOf(memberId)).points === 60, 'the paid order earned 60 points', { timeoutMs: 10_000 });
   });
 });
 
