@@ -1,4 +1,5 @@
-import { amqpUrlForTests, deleteTopology, drainQueue, eventually, reportSkippedAmqp, uniqueName } from '../../testing/amqp.ts';
+import { amqpUrlForTests, deleteTopology, drainQueue, reportSkippedAmqp, uniqueName } from '../../testing/amqp.ts';
+import { eventually } from '../../testing/eventually.ts';
 import type { DomainEvent } from '../event.ts';
 import { BroadcastSubscribers } from './broadcast.ts';
 import { publishConfirmed } from './publisher.ts';

@@ -2,11 +2,11 @@ import {
   amqpUrlForTests,
   closeConnectionFromServer,
   deleteTopology,
-  eventually,
   rabbitmqctlAvailable,
   reportSkippedAmqp,
   uniqueName,
 } from '../../testing/amqp.ts';
+import { eventually } from '../../testing/eventually.ts';
 import { RabbitMqSession, type Session } from './session.ts';
 import { busSettings } from './settings.ts';
 
