@@ -14,7 +14,7 @@ import { nextOrderNumber } from './order-number.ts';
 import { recordPlaced } from './order-state.ts';
 import { cataloguePrices, changeReservation, type Price, reserveStock } from './peers.ts';
 
-/**
+/*
  * Checkout, as steps with their compensation:
  *
  * 1. validate the input (nothing is read or written before it passes);
@@ -35,6 +35,7 @@ import { cataloguePrices, changeReservation, type Price, reserveStock } from './
  * order; the reservation expires on its own, members' sweeper gives the
  * discounts back, and a retry with the same key completes the checkout.
  */
+
 export type OrderErrorCode =
   | 'INVALID_VALUE'
   | 'UNKNOWN_SKU'
