@@ -27,12 +27,12 @@ import { createTokenMinter } from '../platform/auth/jwt.ts';
 import { type ProfileSummary, profileIn, profileSection, summarizeProfile } from './cpu-profile.ts';
 import { FANOUT_SKUS, failedFanout, fanoutLevels, runFanout } from './fanout.ts';
 import { type LoadOptions, type LoadRequest, type LoadResult, runLoad } from './load.ts';
+import { describeError, measured } from './measure.ts';
 import { BENCH_CALLER } from './peers/shared.ts';
 import { type BenchResults, type BenchSettings, chartPanels, markdownReport, type Run, runLine, summarize, svgChart } from './report.ts';
 import { type FanoutRun, fanoutProblems, fanoutRunLine, summarizeFanout } from './report-fanout.ts';
-import type { Usage } from './report-format.ts';
 import { summarizeWrites, type WriteRun, writeRunLine } from './report-writes.ts';
-import { cpuSecondsOf, ROUTERS, type RunningRouter, startRouter } from './routers.ts';
+import { ROUTERS, type RunningRouter, startRouter } from './routers.ts';
 import { graphqlAt, openShop } from './shop.ts';
 import { stockKeeper } from './stock-keeper.ts';
 import { type BenchSystem, startSubgraphs } from './system.ts';
@@ -89,53 +89,6 @@ if (unknown.length) {
 }
 const selected = (key: string) => workloadKeys.includes(key);
 const progress = (line: string) => process.stderr.write(`${line}\n`);
-
-/** An error's message with its causes (fetch's own message is only "fetch failed"; the reason is in `cause`). */
-function describeError(error: unknown): string {
-  const parts: string[] = [];
-  for (
-    let current = error as { message?: unknown; code?: unknown; cause?: unknown } | undefined, depth = 0;
-    current && depth < 4;
-    depth++
-  ) {
-    parts.push(`${current.message ?? current}${typeof current.code === 'string' ? ` (${current.code})` : ''}`);
-    current = current.cause as typeof current;
-  }
-  return parts.join(': ');
-}
-
-/** Measures the usage of the subgraphs' process and a router around `work`; `startWindow` restarts the window (after a warm-up). */
-async function measured<T>(
-  system: BenchSystem,
-  running: RunningRouter,
-  work: (startWindow: () => void) => Promise<T>,
-  answersOf: (value: T) => number,
-): Promise<{ value: T; usage: Usage }> {
-  const sample = () => ({
-    at: performance.now(),
-    router: running.cpuSeconds(),
-    subgraphs: cpuSecondsOf(process.pid),
-    fetches: system.subgraphRequests(),
-    sql: system.sqlStatements(),
-  });
-  let from = sample();
-  const value = await work(() => {
-    from = sample();
-  });
-  const until = sample();
-  const wall = Math.max(0.001, (until.at - from.at) / 1000);
-  const answers = Math.max(1, answersOf(value));
-  return {
-    value,
-    usage: {
-      peakRss: running.peakRss(),
-      routerCores: (until.router - from.router) / wall,
-      subgraphCores: (until.subgraphs - from.subgraphs) / wall,
-      subgraphFetches: (until.fetches - from.fetches) / answers,
-      sqlStatements: (until.sql - from.sql) / answers,
-    },
-  };
-}
 
 const loadOn = (system: BenchSystem, running: RunningRouter, options: Omit<LoadOptions, 'url'>) =>
   measured<LoadResult>(
