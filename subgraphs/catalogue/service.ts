@@ -13,6 +13,7 @@ import { type Product, ProductEntity } from './entities/product.entity.ts';
 import { type Sku, SkuEntity, skuAttributes } from './entities/sku.entity.ts';
 import { SkuPriceChangeEntity } from './entities/sku-price-change.entity.ts';
 import { type Supplier, SupplierEntity } from './entities/supplier.entity.ts';
+import { vehicleRanges } from './fitment-repository.ts';
 import {
   type CatalogueErrors,
   type CheckedSku,
@@ -28,7 +29,6 @@ import {
   newErrors,
   type UpdateProductInput,
 } from './product-input.ts';
-import { vehicleRanges } from './repositories/fitments.ts';
 import { buildSearchText } from './search-text.ts';
 
 export { searchProducts } from './product-search.ts';

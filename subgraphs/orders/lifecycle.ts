@@ -12,10 +12,10 @@ import { canWrite } from './access.ts';
 import type { OrderErrorCode } from './checkout.ts';
 import type { OrdersContext } from './context.ts';
 import { type Order, OrderEntity, OrderLineEntity, type OrderStatus } from './entities/order.entity.ts';
+import { markReturnsReceived, setReturnRequested } from './order-line-repository.ts';
 import { canTransition, type TransitionDeps, transition, transitionError } from './order-state.ts';
 import { changeReservation, reservationLines, returnStock } from './peers.ts';
 import { startRefundConsumer } from './refunds.ts';
-import { markReturnsReceived, setReturnRequested } from './repositories/order-lines.ts';
 
 /**
  * Everything after checkout: payment, cancellation, shipping, completion and

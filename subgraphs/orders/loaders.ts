@@ -3,7 +3,7 @@ import type { Database, EntityManager } from '../../platform/db/database.ts';
 import { readRows } from '../../platform/db/read-rows.ts';
 import { groupedLoader, keyedLoader } from '../../platform/graphql/loaders.ts';
 import { type Order, OrderEntity, OrderHistoryEntity, OrderLineEntity } from './entities/order.entity.ts';
-import { newestOrdersOfMembers, orderCountsOfMembers } from './repositories/orders.ts';
+import { newestOrdersOfMembers, orderCountsOfMembers } from './order-repository.ts';
 
 /**
  * The orders subgraph's loaders, fresh per request. They read plain rows

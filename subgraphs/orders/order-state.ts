@@ -2,7 +2,7 @@ import type { Database, EntityManager } from '../../platform/db/database.ts';
 import type { EventRecorder } from '../../platform/events/outbox.ts';
 import { newId } from '../../platform/values/ids.ts';
 import { type Order, OrderHistoryEntity, type OrderStatus } from './entities/order.entity.ts';
-import { type OrderChanges, updateStatusFrom } from './repositories/orders.ts';
+import { type OrderChanges, updateStatusFrom } from './order-repository.ts';
 
 /**
  * The order state machine. Every change is a conditional UPDATE from the

@@ -3,7 +3,7 @@ import type { Database } from '../../platform/db/database.ts';
 import type { EventBus } from '../../platform/events/bus.ts';
 import type { DomainEvent } from '../../platform/events/event.ts';
 import { handleOnce } from '../../platform/events/processed-events.ts';
-import { addRefunded } from './repositories/orders.ts';
+import { addRefunded } from './order-repository.ts';
 
 /** The payments subgraph's RefundSucceeded (subgraphs/payments/settlement.ts). */
 export const REFUND_SUCCEEDED = 'RefundSucceeded';

@@ -8,8 +8,8 @@ import { StockLevelEntity } from './entities/stock-level.entity.ts';
 import { StockReturnEntity } from './entities/stock-return.entity.ts';
 import { applyLevelChange, applyLevelChanges, type LevelChange, LevelGuardError, ledgerOf } from './ledger.ts';
 import { reportUnknownSkus } from './peers.ts';
-import { insertEmptyLevel, updateReorderPoint } from './repositories/stock-levels.ts';
 import { ChangeRefused, checkLines, checkReference, checkSkuCode, newStockErrors, type StockLineInput } from './stock-input.ts';
+import { insertEmptyLevel, updateReorderPoint } from './stock-level-repository.ts';
 import { checkWarehouse } from './warehouses.ts';
 
 /**

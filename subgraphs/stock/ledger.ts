@@ -4,7 +4,7 @@ import type { EventRecorder } from '../../platform/events/outbox.ts';
 import { newId } from '../../platform/values/ids.ts';
 import type { StockContext } from './context.ts';
 import { type MovementKind, StockMovementEntity } from './entities/stock-movement.entity.ts';
-import { addToLevelIfGuarded, insertEmptyLevel, levelCounts } from './repositories/stock-levels.ts';
+import { addToLevelIfGuarded, insertEmptyLevel, levelCounts } from './stock-level-repository.ts';
 
 /**
  * The one way a stock level changes. A change is a single conditional UPDATE

@@ -6,8 +6,8 @@ import type { StockContext } from './context.ts';
 import { type StockLevel, StockLevelEntity } from './entities/stock-level.entity.ts';
 import { type StockMovement, StockMovementEntity } from './entities/stock-movement.entity.ts';
 import type { Warehouse } from './entities/warehouse.entity.ts';
-import { allLevelTotals } from './repositories/stock-levels.ts';
-import { movementTotals } from './repositories/stock-movements.ts';
+import { allLevelTotals } from './stock-level-repository.ts';
+import { movementTotals } from './stock-movement-repository.ts';
 
 /** What the schema's StockLevel resolves from: the row plus its warehouse. */
 export type LevelView = StockLevel & { warehouse: Warehouse };

@@ -9,7 +9,7 @@ import { PurchaseOrderEntity, type PurchaseOrderLine, PurchaseOrderLineEntity } 
 import { ReceiptEntity, ReceiptLineEntity } from './entities/receipt.entity.ts';
 import { applyLevelChange, ledgerOf } from './ledger.ts';
 import { reportUnknownSkus, reportUnknownSupplier } from './peers.ts';
-import { addReceivedUnits } from './repositories/purchase-orders.ts';
+import { addReceivedUnits } from './purchase-order-repository.ts';
 import { ChangeRefused, checkLines, checkReference, newStockErrors, type StockLineInput } from './stock-input.ts';
 import { checkWarehouse } from './warehouses.ts';
 

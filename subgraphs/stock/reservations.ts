@@ -10,10 +10,10 @@ import { newId } from '../../platform/values/ids.ts';
 import type { StockContext } from './context.ts';
 import { type Reservation, ReservationEntity, ReservationLineEntity, type ReservationStatus } from './entities/reservation.entity.ts';
 import { applyLevelChanges, type LedgerDeps, LevelGuardError, ledgerOf } from './ledger.ts';
-import { endActiveReservation, extendActiveReservation } from './repositories/reservations.ts';
-import { availableInActiveWarehouses } from './repositories/stock-levels.ts';
+import { endActiveReservation, extendActiveReservation } from './reservation-repository.ts';
 import { planSourcing } from './sourcing.ts';
 import { checkLines, checkReference, newStockErrors, type StockErrorCode, type StockLineInput } from './stock-input.ts';
+import { availableInActiveWarehouses } from './stock-level-repository.ts';
 import { checkWarehouse } from './warehouses.ts';
 
 /**

@@ -1,6 +1,6 @@
-import type { Database, EntityManager } from '../../../platform/db/database.ts';
-import { int } from '../../../platform/db/raw-sql.ts';
-import { type Order, OrderEntity, type OrderStatus } from '../entities/order.entity.ts';
+import type { Database, EntityManager } from '../../platform/db/database.ts';
+import { int } from '../../platform/db/raw-sql.ts';
+import { type Order, OrderEntity, type OrderStatus } from './entities/order.entity.ts';
 
 /**
  * The hand-written statements on `sales_order`. A status changes only by a

@@ -1,4 +1,4 @@
-import type { Database, EntityManager } from '../../../platform/db/database.ts';
+import type { Database, EntityManager } from '../../platform/db/database.ts';
 
 /**
  * The hand-written statements on `order_line`: a return's quantities, set in

@@ -1,4 +1,4 @@
-import type { Database, EntityManager } from '../../../platform/db/database.ts';
+import type { Database, EntityManager } from '../../platform/db/database.ts';
 
 /**
  * The hand-written statement on `purchase_order_line`: received units are

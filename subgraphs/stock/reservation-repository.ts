@@ -1,5 +1,5 @@
-import type { Database, EntityManager } from '../../../platform/db/database.ts';
-import type { ReservationStatus } from '../entities/reservation.entity.ts';
+import type { Database, EntityManager } from '../../platform/db/database.ts';
+import type { ReservationStatus } from './entities/reservation.entity.ts';
 
 /**
  * The hand-written statements on `reservation`: status and expiry change only

@@ -1,6 +1,6 @@
-import type { Database, EntityManager } from '../../../platform/db/database.ts';
-import { int } from '../../../platform/db/raw-sql.ts';
-import type { LevelTotals } from './stock-levels.ts';
+import type { Database, EntityManager } from '../../platform/db/database.ts';
+import { int } from '../../platform/db/raw-sql.ts';
+import type { LevelTotals } from './stock-level-repository.ts';
 
 /**
  * The hand-written statements on `stock_movement` (the ledger). Movements

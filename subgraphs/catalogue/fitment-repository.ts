@@ -1,5 +1,5 @@
-import type { Database, EntityManager } from '../../../platform/db/database.ts';
-import { int } from '../../../platform/db/raw-sql.ts';
+import type { Database, EntityManager } from '../../platform/db/database.ts';
+import { int } from '../../platform/db/raw-sql.ts';
 
 /** The hand-written statements on `fitment` (the vehicles a product fits). */
 

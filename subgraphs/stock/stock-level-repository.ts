@@ -1,6 +1,6 @@
-import type { Database, EntityManager } from '../../../platform/db/database.ts';
-import { int } from '../../../platform/db/raw-sql.ts';
-import type { WarehouseStock } from '../sourcing.ts';
+import type { Database, EntityManager } from '../../platform/db/database.ts';
+import { int } from '../../platform/db/raw-sql.ts';
+import type { WarehouseStock } from './sourcing.ts';
 
 /**
  * The hand-written statements on `stock_level`: the conditional updates that
