@@ -9,7 +9,7 @@ import { createRouter } from '../router/server.ts';
 import { subgraphDefinitions } from './subgraphs.ts';
 
 /**
- * The embedded mode of docs/architecture.md §3: every subgraph and the router in one
+ * The embedded mode (docs/architecture.md §3): every subgraph and the router in one
  * process, each on its own port, SQLite under DATA_DIR (or MySQL when
  * MYSQL_URL is set). `npm start` runs it; the end-to-end tests start the same
  * thing on free ports.

@@ -16,7 +16,7 @@ import { ConfigError, loadConfig, SUBGRAPH_NAMES } from '../platform/config/conf
 const USAGE = 'usage: npm run -s token -- --scopes <scope,...> [--subject <id>] [--kind staff|member] [--ttl <seconds>]';
 const MAX_TTL_SECONDS = 7 * 24 * 3600;
 
-/** docs/architecture.md §4: `<domain>:<read|write>` for the six domains, plus `members:pii` for personal data. */
+/** Scopes (docs/architecture.md §4): `<domain>:<read|write>` for the six domains, plus `members:pii` for personal data. */
 const SCOPE = new RegExp(`^(?:(?:${SUBGRAPH_NAMES.join('|')}):(?:read|write)|members:pii)$`);
 
 class Refusal extends Error {}

@@ -19,6 +19,7 @@ import { type DatabaseConfig, databaseSettings, type SubgraphCommonConfig, subgr
  * `Config` type serves every process and the embedded mode alike.
  */
 
+// The services' setting types, still imported from here by code written before they moved next to their services.
 export type { OperationLimitSettings, SubgraphFetchSettings } from '../../router/config.ts';
 export type { AlipaySettings, WeChatPaySettings } from '../../subgraphs/payments/config.ts';
 export { DEFAULT_PORTS, SUBGRAPH_NAMES, type SubgraphName } from './common.ts';
@@ -40,7 +41,7 @@ export type ProcessName = SubgraphName | 'router' | 'migrate' | 'token' | 'embed
 type ServiceDeclaration = SettingsDeclaration<CommonConfig, any>;
 
 /** Every service's declarations after the common ones, in the order the README lists them. */
-export const SERVICE_DECLARATIONS: readonly ServiceDeclaration[] = [
+const SERVICE_DECLARATIONS: readonly ServiceDeclaration[] = [
   databaseSettings,
   subgraphCommonSettings,
   routerSettings,
@@ -61,9 +62,9 @@ const READS: Record<Exclude<ProcessName, 'embedded'>, readonly ServiceDeclaratio
   token: [],
 };
 
-/** The declarations `process` reads from the environment, the common ones first. */
-export function declarationsOf(process: ProcessName): readonly Pick<ServiceDeclaration, 'readBy' | 'settings'>[] {
-  return [commonSettings, ...(process === 'embedded' ? SERVICE_DECLARATIONS : READS[process])];
+/** The declarations `processName` reads from the environment, the common ones first. */
+export function declarationsOf(processName: ProcessName): readonly Pick<ServiceDeclaration, 'readBy' | 'settings'>[] {
+  return [commonSettings, ...(processName === 'embedded' ? SERVICE_DECLARATIONS : READS[processName])];
 }
 
 /**
