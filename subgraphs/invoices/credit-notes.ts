@@ -108,8 +108,7 @@ export async function issueCreditNote(
   if (amount <= 0) return null;
   const lines = creditLines(remaining, amount);
   const originals = new Map((await tx.find(InvoiceLineEntity, { invoiceId: invoice.id })).map((line) => [line.id, line]));
-  const series = seriesOf('CREDIT_NOTE', details.at);
-  const { sequence, number } = await nextNumber(deps.db, tx, series);
+  const { series, sequence, number } = await nextNumber(deps.db, tx, seriesOf('CREDIT_NOTE', details.at));
   const creditNote = tx.create(InvoiceEntity, {
     id: details.id ?? newId(),
     kind: 'CREDIT_NOTE',

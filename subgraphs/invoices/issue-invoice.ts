@@ -62,14 +62,14 @@ export async function issueInvoice(ctx: InvoicesContext, input: { invoiceId: str
     ctx.db.transaction(ctx.db.fork(), async (tx) => {
       const claimed = await ctx.db.run(tx, "update invoice set version = version + 1 where id = ? and status = 'REQUESTED'", [request.id]);
       if (claimed !== 1) return false;
-      const { sequence, number } = await nextNumber(ctx.db, tx, series);
+      const { series: seriesName, sequence, number } = await nextNumber(ctx.db, tx, series);
       await ctx.db.run(
         tx,
         `update invoice set status = 'ISSUED', series = ?, sequence_number = ?, number = ?, currency = ?,
            subtotal_minor = ?, tax_minor = ?, total_minor = ?, issued_by = ?, issued_at = ?, updated_at = ?
          where id = ?`,
         [
-          series,
+          seriesName,
           sequence,
           number,
           currency,
