@@ -3,6 +3,7 @@ import type { EventRecorder } from '../../platform/events/outbox.ts';
 import { newId } from '../../platform/values/ids.ts';
 import { creditLines, type RemainingLine } from './amounts.ts';
 import { type Invoice, InvoiceEntity, InvoiceLineEntity } from './entities/invoice.entity.ts';
+import { creditsByLine, lineAmounts, lockIssuedId, markVoided } from './invoice-repository.ts';
 import { nextNumber, seriesOf } from './numbering.ts';
 
 /**
@@ -14,8 +15,8 @@ import { nextNumber, seriesOf } from './numbering.ts';
  *
  * Callers lock the invoice first (`lockIssued`, the transaction's first
  * statement), so two credits of one invoice never both see the same
- * remainder; on MySQL the reads here are locking reads, which see the latest
- * committed rows rather than the transaction's snapshot.
+ * remainder; on MySQL the reads (invoice-repository.ts) are locking reads,
+ * which see the latest committed rows rather than the transaction's snapshot.
  */
 export const INVOICE_ISSUED = 'InvoiceIssued';
 export const INVOICE_VOIDED = 'InvoiceVoided';
@@ -41,50 +42,23 @@ export type InvoiceVoidedData = {
 
 export type CreditDeps = { db: Database; events: EventRecorder };
 
-export const forUpdate = (db: Database) => (db.dialect === 'mysql' ? ' for update' : '');
-
 /** Inside `tx`, as its first statement: locks an ISSUED invoice (by id or the order's), or resolves null. */
 export async function lockIssued(deps: CreditDeps, tx: EntityManager, by: { id: string } | { orderId: string }): Promise<Invoice | null> {
-  const [column, value] = 'id' in by ? ['id', by.id] : ['order_id', by.orderId];
-  const locked = await deps.db.run(
-    tx,
-    `update invoice set version = version + 1 where ${column} = ? and kind = 'INVOICE' and status = 'ISSUED'`,
-    [value],
-  );
-  if (locked !== 1) return null;
-  const [row] = await deps.db.execute<{ id: string }>(
-    tx,
-    `select id from invoice where ${column} = ? and kind = 'INVOICE' and status = 'ISSUED'${forUpdate(deps.db)}`,
-    [value],
-  );
-  return row ? tx.findOneOrFail(InvoiceEntity, { id: row.id }, { refresh: true }) : null;
+  const id = await lockIssuedId(deps.db, tx, by);
+  return id ? tx.findOneOrFail(InvoiceEntity, { id }, { refresh: true }) : null;
 }
-
-type LineRow = { id: string; quantity: number | string; amount_minor: number | string; tax_minor: number | string };
-type CreditedRow = { credited_line_id: string; amount: number | string; tax: number | string; credits: number | string };
 
 /** What is left of each line of `invoice` after its credit notes so far. */
 export async function remainingLines(deps: CreditDeps, tx: EntityManager, invoice: Invoice): Promise<RemainingLine[]> {
-  const lines = await deps.db.execute<LineRow>(
-    tx,
-    `select id, quantity, amount_minor, tax_minor from invoice_line where invoice_id = ? order by position${forUpdate(deps.db)}`,
-    [invoice.id],
-  );
-  const credited = await deps.db.execute<CreditedRow>(
-    tx,
-    `select c.credited_line_id, sum(c.amount_minor) as amount, sum(c.tax_minor) as tax, count(*) as credits
-       from invoice_line c join invoice_line o on o.id = c.credited_line_id
-      where o.invoice_id = ? group by c.credited_line_id`,
-    [invoice.id],
-  );
-  const byLine = new Map(credited.map((row) => [row.credited_line_id, row]));
+  const lines = await lineAmounts(deps.db, tx, invoice.id);
+  const byLine = new Map((await creditsByLine(deps.db, tx, invoice.id)).map((credit) => [credit.lineId, credit]));
   return lines.map((line) => {
     const credit = byLine.get(line.id);
     return {
       lineId: line.id,
-      quantity: Number(line.quantity),
-      amountMinor: Number(line.amount_minor) + Number(credit?.amount ?? 0),
-      taxMinor: Number(line.tax_minor) + Number(credit?.tax ?? 0),
+      quantity: line.quantity,
+      amountMinor: line.amountMinor + (credit?.amountMinor ?? 0),
+      taxMinor: line.taxMinor + (credit?.taxMinor ?? 0),
       fullyUncredited: !credit,
     };
   });
@@ -93,7 +67,8 @@ export async function remainingLines(deps: CreditDeps, tx: EntityManager, invoic
 /**
  * Inside `tx`, with `invoice` locked: issues a credit note for `credit` minor
  * units of what remains ('rest': all of it). Resolves null when nothing
- * remains. The series' counter row must exist (ensureSeries) beforehand.
+ * remains. Callers create the series' counter row beforehand (ensureSeries),
+ * so racing first credit notes of a year do not deadlock on MySQL.
  */
 export async function issueCreditNote(
   deps: CreditDeps,
@@ -108,8 +83,7 @@ export async function issueCreditNote(
   if (amount <= 0) return null;
   const lines = creditLines(remaining, amount);
   const originals = new Map((await tx.find(InvoiceLineEntity, { invoiceId: invoice.id })).map((line) => [line.id, line]));
-  const series = seriesOf('CREDIT_NOTE', details.at);
-  const { sequence, number } = await nextNumber(deps.db, tx, series);
+  const { series, sequence, number } = await nextNumber(deps.db, tx, seriesOf('CREDIT_NOTE', details.at));
   const creditNote = tx.create(InvoiceEntity, {
     id: details.id ?? newId(),
     kind: 'CREDIT_NOTE',
@@ -174,12 +148,7 @@ export async function issueCreditNote(
   });
   if (amount === remainingTotal) {
     // Nothing is left: the invoice is cancelled, and the order may be invoiced anew.
-    await deps.db.run(
-      tx,
-      `update invoice set status = 'VOIDED', credit_note_id = ?, active_order_id = null, updated_at = ?, version = version + 1
-        where id = ? and status = 'ISSUED'`,
-      [creditNote.id, deps.db.sqlDate(details.at), invoice.id],
-    );
+    await markVoided(deps.db, tx, invoice.id, creditNote.id, details.at);
     deps.events.record<InvoiceVoidedData>(tx, INVOICE_VOIDED, invoice.orderId, {
       invoiceId: invoice.id,
       number: invoice.number!,

@@ -9,6 +9,7 @@ import type { InvoicesContext } from './context.ts';
 import { INVOICE_ISSUED, type InvoiceIssuedData } from './credit-notes.ts';
 import { type Invoice, InvoiceEntity, InvoiceLineEntity } from './entities/invoice.entity.ts';
 import { type InvoiceErrorCode, type InvoicePayload, refuse, unavailable } from './errors.ts';
+import { claimRequested, markIssued } from './invoice-repository.ts';
 import { ensureSeries, nextNumber, seriesOf } from './numbering.ts';
 import { describeLines, orderToInvoice } from './peers.ts';
 import { creditEarlierRefunds } from './refunds.ts';
@@ -61,28 +62,19 @@ export async function issueInvoice(ctx: InvoicesContext, input: { invoiceId: str
   const totals = totalsOf(priced);
   const issued = await retryOnLockConflict(() =>
     ctx.db.transaction(ctx.db.fork(), async (tx) => {
-      const claimed = await ctx.db.run(tx, "update invoice set version = version + 1 where id = ? and status = 'REQUESTED'", [request.id]);
-      if (claimed !== 1) return false;
-      const { sequence, number } = await nextNumber(ctx.db, tx, series);
-      await ctx.db.run(
-        tx,
-        `update invoice set status = 'ISSUED', series = ?, sequence_number = ?, number = ?, currency = ?,
-           subtotal_minor = ?, tax_minor = ?, total_minor = ?, issued_by = ?, issued_at = ?, updated_at = ?
-         where id = ?`,
-        [
-          series,
-          sequence,
-          number,
-          currency,
-          totals.subtotalMinor,
-          totals.taxMinor,
-          totals.totalMinor,
-          callerKey(ctx.identity),
-          ctx.db.sqlDate(now),
-          ctx.db.sqlDate(now),
-          request.id,
-        ],
-      );
+      if (!(await claimRequested(ctx.db, tx, request.id))) return false;
+      const { series: seriesName, sequence, number } = await nextNumber(ctx.db, tx, series);
+      await markIssued(ctx.db, tx, request.id, {
+        series: seriesName,
+        sequence,
+        number,
+        currency,
+        subtotalMinor: totals.subtotalMinor,
+        taxMinor: totals.taxMinor,
+        totalMinor: totals.totalMinor,
+        issuedBy: callerKey(ctx.identity),
+        at: now,
+      });
       priced.forEach((line, position) => {
         tx.create(InvoiceLineEntity, {
           id: newId(),

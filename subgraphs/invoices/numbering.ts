@@ -1,43 +1,38 @@
 import type { Database, EntityManager } from '../../platform/db/database.ts';
+import {
+  allocateNext,
+  formatSequenceNumber,
+  prepareSequence,
+  type SequenceKey,
+  seriesLabel,
+  yearlySequence,
+} from '../../platform/db/sequence.ts';
 import type { InvoiceKind } from './entities/invoice.entity.ts';
 
 /**
- * Invoice numbers: one series per (type, year), INV-2026-000001 for invoices
- * and CN-2026-000001 for credit notes, the year in China Standard Time
- * (UTC+8, no daylight saving), where the tax period is. Each series' counter
- * row is bumped by an UPDATE inside the transaction that issues the
- * document: on MySQL its row lock serializes concurrent issues until commit,
- * on SQLite the single writer does. A rolled-back issue gives its number back,
- * so a series has no gaps and no duplicates (a unique index on
- * (series, sequence_number) repeats the rule).
+ * Invoice numbers: one series per (type, business year), INV-2026-000001 for
+ * invoices and CN-2026-000001 for credit notes (platform/db/sequence.ts says
+ * which year). The number is taken inside the transaction that issues the
+ * document, so a rolled-back issue gives its number back and a series has no
+ * gaps and no duplicates (a unique index on (series, sequence_number) repeats
+ * the rule).
  */
 const PREFIX: Record<InvoiceKind, string> = { INVOICE: 'INV', CREDIT_NOTE: 'CN' };
-const CHINA_STANDARD_TIME_OFFSET_MS = 8 * 3_600_000;
 
-export function seriesOf(kind: InvoiceKind, at: Date): string {
-  return `${PREFIX[kind]}-${new Date(at.getTime() + CHINA_STANDARD_TIME_OFFSET_MS).getUTCFullYear()}`;
-}
-
-export const formatNumber = (series: string, sequence: number) => `${series}-${String(sequence).padStart(6, '0')}`;
+export const seriesOf = (kind: InvoiceKind, at: Date): SequenceKey => yearlySequence(PREFIX[kind], at);
 
 /**
- * Creates the series' counter row if it is missing, in its own statement
- * outside the issuing transaction: on MySQL, racing transactions that each
- * found no row and then inserted it would deadlock on the gap between them.
+ * Creates the series' counter row if it is missing, before the issuing
+ * transaction, so racing first issues of a year do not deadlock on MySQL.
  */
-export async function ensureSeries(db: Database, series: string): Promise<void> {
-  await db.transaction(db.fork(), (tx) =>
-    db.run(tx, `${db.insertIgnore} invoice_number_sequence (series, last_value) values (?, 0)`, [series]),
-  );
-}
+export const ensureSeries = (db: Database, series: SequenceKey): Promise<void> => prepareSequence(db, series);
 
-/** Inside `tx`: the next number of the series (ensureSeries must have run). */
-export async function nextNumber(db: Database, tx: EntityManager, series: string): Promise<{ sequence: number; number: string }> {
-  const bumped = await db.run(tx, 'update invoice_number_sequence set last_value = last_value + 1 where series = ?', [series]);
-  if (bumped !== 1) throw new Error(`invoice series ${series} has no counter row`);
-  const [row] = await db.execute<{ last_value: number | string }>(tx, 'select last_value from invoice_number_sequence where series = ?', [
-    series,
-  ]);
-  const sequence = Number(row!.last_value);
-  return { sequence, number: formatNumber(series, sequence) };
+/** Inside `tx`: the next number of the series, and the series as the invoice stores it. */
+export async function nextNumber(
+  db: Database,
+  tx: EntityManager,
+  series: SequenceKey,
+): Promise<{ series: string; sequence: number; number: string }> {
+  const sequence = await allocateNext(db, tx, series);
+  return { series: seriesLabel(series), sequence, number: formatSequenceNumber(series, sequence) };
 }

@@ -6,9 +6,17 @@ import type { EventRecorder } from '../../platform/events/outbox.ts';
 import { handleOnce } from '../../platform/events/processed-events.ts';
 import type { Logger } from '../../platform/observability/log.ts';
 import { newId } from '../../platform/values/ids.ts';
-import { type CreditDeps, forUpdate, issueCreditNote, lockIssued } from './credit-notes.ts';
+import { type CreditDeps, issueCreditNote, lockIssued } from './credit-notes.ts';
 import type { Invoice } from './entities/invoice.entity.ts';
 import { ensureSeries, seriesOf } from './numbering.ts';
+import {
+  claimForCreditNote,
+  lockRefund,
+  type OrderRefund,
+  recordRefund,
+  refundsOfOrder,
+  uncreditedRefundsOfOrder,
+} from './order-refund-repository.ts';
 
 /**
  * Refunds become credit notes. Payments' RefundSucceeded (subgraphs/payments/settlement.ts)
@@ -31,33 +39,23 @@ type RefundSucceededData = {
   full: boolean;
 };
 
-export type RefundRow = { refund_id: string; amount_minor: number | string; full_refund: number | boolean | string };
-
 /** What payments has refunded of the order so far, as far as invoices has heard. */
 export async function refundedOf(db: Database, em: EntityManager, orderId: string): Promise<{ minor: number; full: boolean }> {
-  const rows = await db.execute<RefundRow>(em, 'select refund_id, amount_minor, full_refund from order_refund where order_id = ?', [
-    orderId,
-  ]);
+  const refunds = await refundsOfOrder(db, em, orderId);
   return {
-    minor: rows.reduce((sum, row) => sum + Number(row.amount_minor), 0),
-    full: rows.some((row) => isFull(row)),
+    minor: refunds.reduce((sum, refund) => sum + refund.amountMinor, 0),
+    full: refunds.some((refund) => refund.full),
   };
 }
 
-const isFull = (row: RefundRow) => row.full_refund === true || Number(row.full_refund) === 1;
-
 /** Inside `tx`, with the invoice locked: credits the refund unless a credit note covers it already. */
-export async function creditRefund(deps: CreditDeps, tx: EntityManager, invoice: Invoice, refund: RefundRow, at: Date) {
+export async function creditRefund(deps: CreditDeps, tx: EntityManager, invoice: Invoice, refund: OrderRefund, at: Date) {
   const creditNoteId = newId();
-  const claimed = await deps.db.run(tx, 'update order_refund set credit_note_id = ? where refund_id = ? and credit_note_id is null', [
-    creditNoteId,
-    refund.refund_id,
-  ]);
-  if (claimed !== 1) return null;
-  return issueCreditNote(deps, tx, invoice, isFull(refund) ? 'rest' : Number(refund.amount_minor), {
+  if (!(await claimForCreditNote(deps.db, tx, refund.refundId, creditNoteId))) return null;
+  return issueCreditNote(deps, tx, invoice, refund.full ? 'rest' : refund.amountMinor, {
     id: creditNoteId,
-    reason: `refund ${refund.refund_id}${isFull(refund) ? ' (the rest of the order)' : ''}`,
-    refundId: refund.refund_id,
+    reason: `refund ${refund.refundId}${refund.full ? ' (the rest of the order)' : ''}`,
+    refundId: refund.refundId,
     issuedBy: 'system:payments',
     at,
   });
@@ -65,12 +63,7 @@ export async function creditRefund(deps: CreditDeps, tx: EntityManager, invoice:
 
 /** Inside `tx`, with the invoice locked: credits every refund of its order that no credit note covers yet. */
 export async function creditEarlierRefunds(deps: CreditDeps, tx: EntityManager, invoice: Invoice, at: Date) {
-  const refunds = await deps.db.execute<RefundRow>(
-    tx,
-    `select refund_id, amount_minor, full_refund from order_refund where order_id = ? and credit_note_id is null order by received_at, refund_id${forUpdate(deps.db)}`,
-    [invoice.orderId],
-  );
-  for (const refund of refunds) await creditRefund(deps, tx, invoice, refund, at);
+  for (const refund of await uncreditedRefundsOfOrder(deps.db, tx, invoice.orderId)) await creditRefund(deps, tx, invoice, refund, at);
 }
 
 export async function receiveRefund(deps: CreditDeps, event: DomainEvent): Promise<void> {
@@ -79,19 +72,18 @@ export async function receiveRefund(deps: CreditDeps, event: DomainEvent): Promi
   await ensureSeries(deps.db, seriesOf('CREDIT_NOTE', at));
   await retryOnLockConflict(() =>
     handleOnce(deps.db, REFUND_CONSUMER, event, async (tx) => {
-      await deps.db.run(
-        tx,
-        `${deps.db.insertIgnore} order_refund (refund_id, order_id, payment_id, amount_minor, currency, full_refund, credit_note_id, received_at)
-         values (?, ?, ?, ?, ?, ?, null, ?)`,
-        [data.refundId, data.orderId, data.paymentId, data.amount.minor, data.amount.currency, data.full ? 1 : 0, deps.db.sqlDate(at)],
-      );
+      await recordRefund(deps.db, tx, {
+        refundId: data.refundId,
+        orderId: data.orderId,
+        paymentId: data.paymentId,
+        amountMinor: data.amount.minor,
+        currency: data.amount.currency,
+        full: data.full,
+        receivedAt: at,
+      });
       const invoice = await lockIssued(deps, tx, { orderId: data.orderId });
       if (!invoice) return; // not invoiced (yet): issuing will credit it
-      const [refund] = await deps.db.execute<RefundRow>(
-        tx,
-        `select refund_id, amount_minor, full_refund from order_refund where refund_id = ?${forUpdate(deps.db)}`,
-        [data.refundId],
-      );
+      const refund = await lockRefund(deps.db, tx, data.refundId);
       if (refund) await creditRefund(deps, tx, invoice, refund, at);
     }),
   );

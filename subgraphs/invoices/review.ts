@@ -7,6 +7,7 @@ import { issueCreditNote, lockIssued } from './credit-notes.ts';
 import { type Invoice, InvoiceEntity } from './entities/invoice.entity.ts';
 import type { InvoiceErrorCode, InvoicePayload } from './errors.ts';
 import { refuse } from './errors.ts';
+import { rejectRequested } from './invoice-repository.ts';
 import { ensureSeries, seriesOf } from './numbering.ts';
 
 /**
@@ -31,17 +32,10 @@ export async function rejectInvoice(ctx: InvoicesContext, input: ReasonInput): P
   const { errors, invoiceId, reason } = checkReasonInput(input);
   if (errors.any) return { invoice: null, userErrors: errors.list };
   const now = new Date();
-  const changed = await ctx.db.transaction(ctx.db.fork(), (tx) =>
-    ctx.db.run(
-      tx,
-      `update invoice set status = 'REJECTED', rejection_reason = ?, active_order_id = null, updated_at = ?, version = version + 1
-        where id = ? and status = 'REQUESTED'`,
-      [reason, ctx.db.sqlDate(now), invoiceId],
-    ),
-  );
+  const rejected = await rejectRequested(ctx.db, invoiceId, reason, now);
   const invoice = await ctx.db.fork().findOne(InvoiceEntity, { id: invoiceId });
   if (!invoice) return refuse('UNKNOWN_INVOICE', 'input.invoiceId', `no invoice with id "${invoiceId}"`);
-  if (changed !== 1) {
+  if (!rejected) {
     return refuse(
       'INVALID_STATE_TRANSITION',
       'input.invoiceId',

@@ -11,6 +11,7 @@ import { formatMinor, type MoneyView, parseMoney } from '../../platform/values/m
 import type { PaymentsContext } from './context.ts';
 import type { PaymentErrorCode } from './create-payment.ts';
 import { type Payment, PaymentEntity, type Refund, RefundEntity } from './entities/payment.entity.ts';
+import { claimRefundAmount } from './payment-repository.ts';
 import { AlipayError } from './providers/alipay-client.ts';
 import { paymentProviders } from './providers/index.ts';
 import { WeChatPayError } from './providers/wechatpay-client.ts';
@@ -80,13 +81,7 @@ export async function requestRefund(
     refund = await retryOnLockConflict(() =>
       deps.db.transaction(deps.db.fork(), async (tx) => {
         const now = new Date();
-        const claimed = await deps.db.run(
-          tx,
-          `update payment set refunded_minor = refunded_minor + ?, updated_at = ?, version = version + 1
-            where id = ? and status in ('SUCCEEDED', 'PARTIALLY_REFUNDED') and refunded_minor + ? <= amount_minor`,
-          [input.minor, deps.db.sqlDate(now), payment.id, input.minor],
-        );
-        if (claimed !== 1) return null;
+        if (!(await claimRefundAmount(deps.db, tx, payment.id, input.minor, now))) return null;
         const created = tx.create(RefundEntity, {
           id: refundId,
           paymentId: payment.id,

@@ -2,10 +2,13 @@ import { retryOnLockConflict } from '../../platform/db/conflicts.ts';
 import type { Database, EntityManager } from '../../platform/db/database.ts';
 import type { EventRecorder } from '../../platform/events/outbox.ts';
 import type { Payment, PaymentChannel, Refund } from './entities/payment.entity.ts';
+import { closeIfPending, markPaidIfPending, releaseRefundAmount, settleRefundAmount } from './payment-repository.ts';
+import { completeIfPending, failIfPending } from './refund-repository.ts';
 
 /**
  * Every change of a payment's or a refund's status. Each is one conditional
- * UPDATE from the status the change starts from, so however often a callback
+ * UPDATE from the status the change starts from (payment-repository.ts,
+ * refund-repository.ts), so however often a callback
  * arrives, and however many copies race, exactly one call changes the row;
  * that call, and only that one, records the event in the outbox in the same
  * transaction.
@@ -31,13 +34,7 @@ type Paid = Pick<Payment, 'id' | 'orderId' | 'amountMinor' | 'currency' | 'chann
 
 /** Inside `tx`: PENDING -> SUCCEEDED. True only for the one call that made the change. */
 export async function markPaid(deps: SettlementDeps, tx: EntityManager, payment: Paid, providerReference: string | null, at: Date) {
-  const changed = await deps.db.run(
-    tx,
-    `update payment set status = 'SUCCEEDED', provider_reference = ?, paid_at = ?, updated_at = ?, version = version + 1
-      where id = ? and status = 'PENDING'`,
-    [providerReference, deps.db.sqlDate(at), deps.db.sqlDate(at), payment.id],
-  );
-  if (changed !== 1) return false;
+  if (!(await markPaidIfPending(deps.db, tx, payment.id, providerReference, at))) return false;
   deps.events.record<PaymentSucceededData>(tx, PAYMENT_SUCCEEDED, payment.orderId, {
     paymentId: payment.id,
     orderId: payment.orderId,
@@ -56,13 +53,7 @@ export function settle(deps: SettlementDeps, payment: Paid, providerReference: s
 export function closePending(deps: SettlementDeps, payment: Pick<Payment, 'id' | 'orderId' | 'channel'>, at = new Date()) {
   return retryOnLockConflict(() =>
     deps.db.transaction(deps.db.fork(), async (tx) => {
-      const changed = await deps.db.run(
-        tx,
-        `update payment set status = 'CLOSED', active_order_id = null, closed_at = ?, updated_at = ?, version = version + 1
-          where id = ? and status = 'PENDING'`,
-        [deps.db.sqlDate(at), deps.db.sqlDate(at), payment.id],
-      );
-      if (changed !== 1) return false;
+      if (!(await closeIfPending(deps.db, tx, payment.id, at))) return false;
       deps.events.record<PaymentClosedData>(tx, PAYMENT_CLOSED, payment.orderId, {
         paymentId: payment.id,
         orderId: payment.orderId,
@@ -75,37 +66,18 @@ export function closePending(deps: SettlementDeps, payment: Pick<Payment, 'id' |
 
 type RefundRow = Pick<Refund, 'id' | 'paymentId' | 'orderId' | 'amountMinor' | 'currency'>;
 
-/**
- * PENDING -> SUCCEEDED for a refund, and the payment's settled refunds grow by
- * its amount. The status is assigned before the counter on purpose: MySQL
- * evaluates SET left to right with updated values, SQLite with the old ones;
- * in this order both compute it from the old value.
- */
+/** PENDING -> SUCCEEDED for a refund, and the payment's settled refunds grow by its amount. */
 export function completeRefund(deps: SettlementDeps, refund: RefundRow, providerReference: string | null, at = new Date()) {
   return retryOnLockConflict(() =>
     deps.db.transaction(deps.db.fork(), async (tx) => {
-      const changed = await deps.db.run(
-        tx,
-        `update refund set status = 'SUCCEEDED', provider_reference = coalesce(?, provider_reference), completed_at = ?
-          where id = ? and status = 'PENDING'`,
-        [providerReference, deps.db.sqlDate(at), refund.id],
-      );
-      if (changed !== 1) return false;
-      await deps.db.run(
-        tx,
-        `update payment set
-           status = case when refund_settled_minor + ? >= amount_minor then 'REFUNDED' else 'PARTIALLY_REFUNDED' end,
-           refund_settled_minor = refund_settled_minor + ?, updated_at = ?, version = version + 1
-         where id = ?`,
-        [refund.amountMinor, refund.amountMinor, deps.db.sqlDate(at), refund.paymentId],
-      );
-      const [payment] = await deps.db.execute<{ status: string }>(tx, 'select status from payment where id = ?', [refund.paymentId]);
+      if (!(await completeIfPending(deps.db, tx, refund.id, providerReference, at))) return false;
+      const status = await settleRefundAmount(deps.db, tx, refund.paymentId, refund.amountMinor, at);
       deps.events.record<RefundSucceededData>(tx, REFUND_SUCCEEDED, refund.orderId, {
         refundId: refund.id,
         paymentId: refund.paymentId,
         orderId: refund.orderId,
         amount: { minor: refund.amountMinor, currency: refund.currency },
-        full: payment?.status === 'REFUNDED',
+        full: status === 'REFUNDED',
       });
       return true;
     }),
@@ -116,17 +88,8 @@ export function completeRefund(deps: SettlementDeps, refund: RefundRow, provider
 export function failRefund(deps: SettlementDeps, refund: RefundRow, reason: string, at = new Date()) {
   return retryOnLockConflict(() =>
     deps.db.transaction(deps.db.fork(), async (tx) => {
-      const changed = await deps.db.run(
-        tx,
-        `update refund set status = 'FAILED', failure_reason = ?, completed_at = ? where id = ? and status = 'PENDING'`,
-        [reason.slice(0, 500), deps.db.sqlDate(at), refund.id],
-      );
-      if (changed !== 1) return false;
-      await deps.db.run(tx, 'update payment set refunded_minor = refunded_minor - ?, updated_at = ?, version = version + 1 where id = ?', [
-        refund.amountMinor,
-        deps.db.sqlDate(at),
-        refund.paymentId,
-      ]);
+      if (!(await failIfPending(deps.db, tx, refund.id, reason, at))) return false;
+      await releaseRefundAmount(deps.db, tx, refund.paymentId, refund.amountMinor, at);
       deps.events.record<RefundFailedData>(tx, REFUND_FAILED, refund.orderId, {
         refundId: refund.id,
         paymentId: refund.paymentId,

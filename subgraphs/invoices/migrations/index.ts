@@ -1,4 +1,5 @@
 import { InvoicesInitial } from './0001-initial.ts';
+import { InvoicesNumberSequence } from './0002-number-sequence.ts';
 
 /** Every committed migration, in the order they run. Append; never edit one that has shipped. */
-export const invoicesMigrations = [InvoicesInitial];
+export const invoicesMigrations = [InvoicesInitial, InvoicesNumberSequence];

@@ -28,7 +28,7 @@ describe.each(databaseTargets())('invoices on $label', (target) => {
   const rows = async () => ({
     invoices: await system.count('select count(*) as n from invoice'),
     lines: await system.count('select count(*) as n from invoice_line'),
-    numbers: await system.count('select coalesce(sum(last_value), 0) as n from invoice_number_sequence'),
+    numbers: await system.count('select coalesce(sum(last_value), 0) as n from number_sequence'),
     events: await system.count('select count(*) as n from outbox_event'),
   });
   const requested = async (buyer: string, lines = [{ skuCode: 'INV-PAD', quantity: 1 }]) => {

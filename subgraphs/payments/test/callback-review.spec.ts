@@ -1,31 +1,24 @@
 import { createLogger } from '../../../platform/observability/log.ts';
-import { databaseTargets, reportSkippedMysql, type TestEnvironment, testEnvironment } from '../../../platform/testing/databases.ts';
+import { databaseTargets, reportSkippedMysql } from '../../../platform/testing/databases.ts';
 import { keepForReview, MAX_REVIEW_ROW_BYTES } from '../callback-review.ts';
 import type { CallbackDeps } from '../callbacks.ts';
 import { CallbackReviewEntity } from '../entities/review.entity.ts';
-import { type PaymentsSystem, startPaymentsSystem } from './fixtures.ts';
+import { paymentsSuite } from './fixtures.ts';
 
 /** The budget of kept refused callbacks (callback-review.ts), on each database. */
 describe.each(databaseTargets())('kept refused callbacks on $label', (target) => {
-  let env: TestEnvironment;
-  let system: PaymentsSystem;
+  const suite = paymentsSuite(target);
   let deps: CallbackDeps;
-  beforeAll(async () => {
-    env = testEnvironment(target);
-    system = await startPaymentsSystem(env.config);
-    const { db } = system.payments.server;
+  beforeAll(() => {
+    const { db } = suite.system.payments.server;
     deps = {
       db,
       events: undefined as unknown as CallbackDeps['events'],
       log: createLogger('payments', { write: () => undefined }),
-      config: { ...env.config, callbackReview: { maxRows: 3, maxBytes: 64 * 1024 * 1024, refusalsPerMinutePerSource: 1000 } },
+      config: { ...suite.env.config, callbackReview: { maxRows: 3, maxBytes: 64 * 1024 * 1024, refusalsPerMinutePerSource: 1000 } },
     };
   });
-  afterAll(async () => {
-    await system?.close();
-    await env?.cleanup();
-  });
-  const kept = () => system.payments.server.db.fork().find(CallbackReviewEntity, {}, { orderBy: { id: 'asc' } });
+  const kept = () => suite.system.payments.server.db.fork().find(CallbackReviewEntity, {}, { orderBy: { id: 'asc' } });
 
   it('deletes the oldest unsigned reviews past the budget, never a signed one, and cuts each row to its byte budget', async () => {
     await keepForReview(

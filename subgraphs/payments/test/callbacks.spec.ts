@@ -1,10 +1,10 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { databaseTargets, reportSkippedMysql, type TestEnvironment, testEnvironment } from '../../../platform/testing/databases.ts';
+import { databaseTargets, reportSkippedMysql } from '../../../platform/testing/databases.ts';
 import { newId } from '../../../platform/values/ids.ts';
 import { signParams } from '../providers/alipay.ts';
 import { encryptResource, rsaSign, signatureMessage } from '../providers/wechatpay.ts';
 import type { Callback } from '../providers/wechatpay-simulator.ts';
-import { member, type PaymentsSystem, type PaymentView, startPaymentsSystem } from './fixtures.ts';
+import { member, type PaymentView, paymentsSuite } from './fixtures.ts';
 
 /**
  * Provider callbacks at the payments server's own routes (the router forwards
@@ -13,32 +13,22 @@ import { member, type PaymentsSystem, type PaymentView, startPaymentsSystem } fr
  * kept for review with its raw headers and body.
  */
 describe.each(databaseTargets())('provider callbacks on $label', (target) => {
-  let env: TestEnvironment;
-  let system: PaymentsSystem;
+  const suite = paymentsSuite(target);
 
-  beforeAll(async () => {
-    env = testEnvironment(target);
-    system = await startPaymentsSystem(env.config);
-  });
-  afterAll(async () => {
-    await system?.close();
-    await env?.cleanup();
-  });
-
-  const wechat = () => system.providers.wechatPaySimulator!;
-  const alipay = () => system.providers.alipaySimulator!;
+  const wechat = () => suite.system.providers.wechatPaySimulator!;
+  const alipay = () => suite.system.providers.alipaySimulator!;
 
   const pendingPayment = async (channel: 'WECHAT_PAY' | 'ALIPAY'): Promise<{ orderId: string; payment: PaymentView }> => {
     const buyer = newId();
-    const order = await system.placeOrder(buyer, { price: '88.80' });
-    const { payment } = await system.createPayment({ orderId: order.id, channel, idempotencyKey: `pay-${order.id}` }, member(buyer));
+    const order = await suite.system.placeOrder(buyer, { price: '88.80' });
+    const { payment } = await suite.system.createPayment({ orderId: order.id, channel, idempotencyKey: `pay-${order.id}` }, member(buyer));
     return { orderId: order.id, payment: payment! };
   };
   const succeededEvents = (orderId: string) =>
-    system.count("select count(*) as n from outbox_event where type = 'PaymentSucceeded' and event_key = ?", [orderId]);
-  const reviews = () => system.count('select count(*) as n from callback_review');
+    suite.system.count("select count(*) as n from outbox_event where type = 'PaymentSucceeded' and event_key = ?", [orderId]);
+  const reviews = () => suite.system.count('select count(*) as n from callback_review');
   const lastReview = async () => {
-    const db = system.payments.server.db;
+    const db = suite.system.payments.server.db;
     const [row] = await db.execute<{ provider: string; reason: string; headers: string; body: string }>(
       db.fork(),
       'select provider, reason, headers, body from callback_review order by received_at desc, id desc limit 1',
@@ -49,7 +39,7 @@ describe.each(databaseTargets())('provider callbacks on $label', (target) => {
   /** A callback refused: an error answer, the payment untouched, no event, and the raw request kept for review. */
   const expectRefusedWeChat = async (orderId: string, payment: PaymentView, callback: Callback, reason: RegExp) => {
     const before = await reviews();
-    const answer = await system.deliver('/callbacks/wechatpay', callback);
+    const answer = await suite.system.deliver('/callbacks/wechatpay', callback);
     expect(answer.status).toBeGreaterThanOrEqual(400);
     expect(JSON.parse(answer.body)).toEqual({ code: 'FAIL', message: expect.stringMatching(reason) });
     expect(await reviews()).toBe(before + 1);
@@ -59,10 +49,10 @@ describe.each(databaseTargets())('provider callbacks on $label', (target) => {
       headers: expect.stringContaining('wechatpay-signature'),
       body: callback.body,
     });
-    await system.settle();
-    expect((await system.payment(payment.id))?.status).toBe('PENDING');
+    await suite.system.settle();
+    expect((await suite.system.payment(payment.id))?.status).toBe('PENDING');
     expect(await succeededEvents(orderId)).toBe(0);
-    expect(await system.orderStatus(orderId)).toBe('PENDING_PAYMENT');
+    expect(await suite.system.orderStatus(orderId)).toBe('PENDING_PAYMENT');
   };
 
   describe('WeChat Pay', () => {
@@ -73,19 +63,22 @@ describe.each(databaseTargets())('provider callbacks on $label', (target) => {
         totalFen: 8880,
         transactionId: '4200000000000000000000000001',
       });
-      expect(await system.deliver('/callbacks/wechatpay', callback)).toEqual({ status: 204, body: '' });
-      expect(await system.payment(payment.id)).toMatchObject({ status: 'SUCCEEDED', providerReference: '4200000000000000000000000001' });
-      await system.settle();
-      expect(await system.orderStatus(orderId)).toBe('PAID');
+      expect(await suite.system.deliver('/callbacks/wechatpay', callback)).toEqual({ status: 204, body: '' });
+      expect(await suite.system.payment(payment.id)).toMatchObject({
+        status: 'SUCCEEDED',
+        providerReference: '4200000000000000000000000001',
+      });
+      await suite.system.settle();
+      expect(await suite.system.orderStatus(orderId)).toBe('PAID');
       expect(await succeededEvents(orderId)).toBe(1);
     });
 
     it('changes the payment once and records PaymentSucceeded once when the same callback arrives ten times', async () => {
       const { orderId, payment } = await pendingPayment('WECHAT_PAY');
       const callback = wechat().paidCallback({ outTradeNo: payment.outTradeNo, totalFen: 8880 });
-      for (let i = 0; i < 10; i++) expect((await system.deliver('/callbacks/wechatpay', callback)).status).toBe(204);
-      const [row] = await system.payments.server.db.execute<{ version: number }>(
-        system.payments.server.db.fork(),
+      for (let i = 0; i < 10; i++) expect((await suite.system.deliver('/callbacks/wechatpay', callback)).status).toBe(204);
+      const [row] = await suite.system.payments.server.db.execute<{ version: number }>(
+        suite.system.payments.server.db.fork(),
         'select version from payment where id = ?',
         [payment.id],
       );
@@ -96,17 +89,17 @@ describe.each(databaseTargets())('provider callbacks on $label', (target) => {
     it('changes the payment once when ten copies of the callback arrive at the same time', async () => {
       const { orderId, payment } = await pendingPayment('WECHAT_PAY');
       const callback = wechat().paidCallback({ outTradeNo: payment.outTradeNo, totalFen: 8880 });
-      const answers = await Promise.all(Array.from({ length: 10 }, () => system.deliver('/callbacks/wechatpay', callback)));
+      const answers = await Promise.all(Array.from({ length: 10 }, () => suite.system.deliver('/callbacks/wechatpay', callback)));
       expect(answers.map((answer) => answer.status)).toEqual(Array(10).fill(204));
-      const [row] = await system.payments.server.db.execute<{ version: number; status: string }>(
-        system.payments.server.db.fork(),
+      const [row] = await suite.system.payments.server.db.execute<{ version: number; status: string }>(
+        suite.system.payments.server.db.fork(),
         'select version, status from payment where id = ?',
         [payment.id],
       );
       expect({ version: Number(row!.version), status: row!.status }).toEqual({ version: 2, status: 'SUCCEEDED' });
       expect(await succeededEvents(orderId)).toBe(1);
-      await system.settle();
-      expect(await system.orderStatus(orderId)).toBe('PAID');
+      await suite.system.settle();
+      expect(await suite.system.orderStatus(orderId)).toBe('PAID');
     });
 
     it('refuses a callback signed with a key that is not the platform key', async () => {
@@ -154,7 +147,7 @@ describe.each(databaseTargets())('provider callbacks on $label', (target) => {
       const notification = JSON.parse(genuine.body);
       notification.resource = encryptResource('k'.repeat(32), '{"out_trade_no":"x"}', 'transaction', 'transaction');
       const body = JSON.stringify(notification);
-      const keys = system.providers.keys.wechatPay.simulator!;
+      const keys = suite.system.providers.keys.wechatPay.simulator!;
       const h = genuine.headers;
       const signature = rsaSign(keys.platformPrivateKey, signatureMessage(h['wechatpay-timestamp']!, h['wechatpay-nonce']!, body));
       await expectRefusedWeChat(orderId, payment, { headers: { ...h, 'wechatpay-signature': signature }, body }, /does not decrypt/);
@@ -174,16 +167,16 @@ describe.each(databaseTargets())('provider callbacks on $label', (target) => {
     it('acknowledges a replay of a callback it already applied, and changes nothing', async () => {
       const { orderId, payment } = await pendingPayment('WECHAT_PAY');
       const callback = wechat().paidCallback({ outTradeNo: payment.outTradeNo, totalFen: 8880 });
-      await system.deliver('/callbacks/wechatpay', callback);
+      await suite.system.deliver('/callbacks/wechatpay', callback);
       const before = await reviews();
-      expect((await system.deliver('/callbacks/wechatpay', callback)).status).toBe(204);
+      expect((await suite.system.deliver('/callbacks/wechatpay', callback)).status).toBe(204);
       expect(await reviews()).toBe(before);
       expect(await succeededEvents(orderId)).toBe(1);
     });
 
     it('serves the development pay page, whose button sends a correctly signed callback', async () => {
       const { orderId, payment } = await pendingPayment('WECHAT_PAY');
-      const page = await fetch(payment.qrCodeUrl!.replace(/^https?:\/\/[^/]+/, system.payments.url.replace(/\/graphql$/, '')));
+      const page = await fetch(payment.qrCodeUrl!.replace(/^https?:\/\/[^/]+/, suite.system.payments.url.replace(/\/graphql$/, '')));
       expect(page.status).toBe(200);
       expect(await page.text()).toContain('Scan and pay');
       const paid = await fetch(page.url, {
@@ -192,18 +185,18 @@ describe.each(databaseTargets())('provider callbacks on $label', (target) => {
         body: 'total=8880',
       });
       expect(await paid.json()).toEqual({ callbackStatus: 204, callbackBody: '' });
-      await system.settle();
-      expect(await system.orderStatus(orderId)).toBe('PAID');
+      await suite.system.settle();
+      expect(await suite.system.orderStatus(orderId)).toBe('PAID');
     });
   });
 
   describe('Alipay', () => {
     const refusedAlipay = async (orderId: string, payment: PaymentView, callback: Callback, reason: RegExp) => {
       const before = await reviews();
-      expect(await system.deliver('/callbacks/alipay', callback)).toEqual({ status: 400, body: 'failure' });
+      expect(await suite.system.deliver('/callbacks/alipay', callback)).toEqual({ status: 400, body: 'failure' });
       expect(await reviews()).toBe(before + 1);
       expect(await lastReview()).toMatchObject({ provider: 'alipay', reason: expect.stringMatching(reason), body: callback.body });
-      expect((await system.payment(payment.id))?.status).toBe('PENDING');
+      expect((await suite.system.payment(payment.id))?.status).toBe('PENDING');
       expect(await succeededEvents(orderId)).toBe(0);
     };
 
@@ -214,19 +207,22 @@ describe.each(databaseTargets())('provider callbacks on $label', (target) => {
         totalAmount: '88.80',
         tradeNo: '2026112322001400000000000001',
       });
-      const answers = await Promise.all(Array.from({ length: 10 }, () => system.deliver('/callbacks/alipay', notify)));
+      const answers = await Promise.all(Array.from({ length: 10 }, () => suite.system.deliver('/callbacks/alipay', notify)));
       expect(answers).toEqual(Array(10).fill({ status: 200, body: 'success' }));
-      expect(await system.payment(payment.id)).toMatchObject({ status: 'SUCCEEDED', providerReference: '2026112322001400000000000001' });
+      expect(await suite.system.payment(payment.id)).toMatchObject({
+        status: 'SUCCEEDED',
+        providerReference: '2026112322001400000000000001',
+      });
       expect(await succeededEvents(orderId)).toBe(1);
-      await system.settle();
-      expect(await system.orderStatus(orderId)).toBe('PAID');
+      await suite.system.settle();
+      expect(await suite.system.orderStatus(orderId)).toBe('PAID');
     });
 
     it('acknowledges WAIT_BUYER_PAY without settling anything', async () => {
       const { orderId, payment } = await pendingPayment('ALIPAY');
       const waiting = alipay().tradeNotify({ outTradeNo: payment.outTradeNo, totalAmount: '88.80', tradeStatus: 'WAIT_BUYER_PAY' });
-      expect(await system.deliver('/callbacks/alipay', waiting)).toEqual({ status: 200, body: 'success' });
-      expect((await system.payment(payment.id))?.status).toBe('PENDING');
+      expect(await suite.system.deliver('/callbacks/alipay', waiting)).toEqual({ status: 200, body: 'success' });
+      expect((await suite.system.payment(payment.id))?.status).toBe('PENDING');
       expect(await succeededEvents(orderId)).toBe(0);
     });
 
@@ -262,7 +258,7 @@ describe.each(databaseTargets())('provider callbacks on $label', (target) => {
   });
 
   it('lists refused callbacks for staff with payments:read, newest first', async () => {
-    const result = await system.payments.request<{
+    const result = await suite.system.payments.request<{
       paymentCallbackReviews: { totalCount: number; edges: { node: { provider: string } }[] };
     }>(
       '{ paymentCallbackReviews(first: 2) { totalCount edges { node { provider reason headers body receivedAt } } } }',
@@ -272,7 +268,7 @@ describe.each(databaseTargets())('provider callbacks on $label', (target) => {
     expect(result.errors).toBeUndefined();
     expect(result.data!.paymentCallbackReviews.totalCount).toBeGreaterThan(5);
     expect(result.data!.paymentCallbackReviews.edges).toHaveLength(2);
-    const refused = await system.payments.request('{ paymentCallbackReviews { totalCount } }', {}, member(newId()));
+    const refused = await suite.system.payments.request('{ paymentCallbackReviews { totalCount } }', {}, member(newId()));
     expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 });

@@ -1,5 +1,6 @@
 import type { Identity } from '../../../platform/auth/identity.ts';
 import type { Config } from '../../../platform/config/config.ts';
+import { type DatabaseTarget, type TestEnvironment, testEnvironment } from '../../../platform/testing/databases.ts';
 import { staff, startTestSubgraph, type TestSubgraph } from '../../../platform/testing/subgraph-client.ts';
 import { address, member, type OrdersSystem, startOrdersSystem } from '../../orders/test/fixtures.ts';
 import { type PaymentProviders, paymentProviders } from '../providers/index.ts';
@@ -54,6 +55,28 @@ export type PaymentsSystem = {
 };
 
 let skuCount = 0;
+
+/** What the tests of one payments suite share: a fresh environment and the running system. */
+export type PaymentsSuite = { env: TestEnvironment; system: PaymentsSystem };
+
+/**
+ * The set-up of every payments suite on `target`: called in a describe block,
+ * it starts the system before the block's tests and stops it and removes its
+ * databases after them. The hooks fill the returned object, so tests (and the
+ * block's own later beforeAll) read `suite.system` when they run.
+ */
+export function paymentsSuite(target: DatabaseTarget): PaymentsSuite {
+  const suite = {} as PaymentsSuite;
+  beforeAll(async () => {
+    suite.env = testEnvironment(target);
+    suite.system = await startPaymentsSystem(suite.env.config);
+  });
+  afterAll(async () => {
+    await suite.system?.close();
+    await suite.env?.cleanup();
+  });
+  return suite;
+}
 
 export async function startPaymentsSystem(config: Config): Promise<PaymentsSystem> {
   const orders = await startOrdersSystem(config);

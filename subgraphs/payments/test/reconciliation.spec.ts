@@ -1,8 +1,8 @@
-import { databaseTargets, reportSkippedMysql, type TestEnvironment, testEnvironment } from '../../../platform/testing/databases.ts';
+import { databaseTargets, reportSkippedMysql } from '../../../platform/testing/databases.ts';
 import { staff } from '../../../platform/testing/subgraph-client.ts';
 import { newId } from '../../../platform/values/ids.ts';
 import { parseCsv, parseStatement } from '../statements.ts';
-import { cashier, member, type PaymentsSystem, type PaymentView, startPaymentsSystem, type UserError } from './fixtures.ts';
+import { cashier, member, type PaymentView, paymentsSuite, type UserError } from './fixtures.ts';
 
 /**
  * reconcileStatement: a provider's statement against our payments. Every
@@ -65,20 +65,10 @@ describe('statement layouts', () => {
 });
 
 describe.each(databaseTargets())('reconcileStatement on $label', (target) => {
-  let env: TestEnvironment;
-  let system: PaymentsSystem;
-
-  beforeAll(async () => {
-    env = testEnvironment(target);
-    system = await startPaymentsSystem(env.config);
-  });
-  afterAll(async () => {
-    await system?.close();
-    await env?.cleanup();
-  });
+  const suite = paymentsSuite(target);
 
   const reconcile = async (input: Record<string, unknown>, identity = cashier) => {
-    const result = await system.payments.request<{ reconcileStatement: { report: Report | null; userErrors: UserError[] } }>(
+    const result = await suite.system.payments.request<{ reconcileStatement: { report: Report | null; userErrors: UserError[] } }>(
       RECONCILE,
       { input },
       identity,
@@ -88,29 +78,33 @@ describe.each(databaseTargets())('reconcileStatement on $label', (target) => {
   };
   const payWeChat = async (price: string): Promise<PaymentView> => {
     const buyer = newId();
-    const order = await system.placeOrder(buyer, { price });
-    const { payment } = await system.createPayment({ orderId: order.id, channel: 'WECHAT_PAY', idempotencyKey: 'wx' }, member(buyer));
+    const order = await suite.system.placeOrder(buyer, { price });
+    const { payment } = await suite.system.createPayment({ orderId: order.id, channel: 'WECHAT_PAY', idempotencyKey: 'wx' }, member(buyer));
     const total = Math.round(Number(price) * 100);
-    await system.deliver(
+    await suite.system.deliver(
       '/callbacks/wechatpay',
-      system.providers.wechatPaySimulator!.paidCallback({ outTradeNo: payment!.outTradeNo, totalFen: total, transactionId: `42${total}` }),
+      suite.system.providers.wechatPaySimulator!.paidCallback({
+        outTradeNo: payment!.outTradeNo,
+        totalFen: total,
+        transactionId: `42${total}`,
+      }),
     );
-    return (await system.payment(payment!.id))!;
+    return (await suite.system.payment(payment!.id))!;
   };
   const wechatRow = (payment: PaymentView, amount: string) =>
     `${billTime()},${payment.providerReference},${payment.outTradeNo},${amount},SUCCESS`;
   /** Now as WeChat's bill writes it: Beijing time without a zone. */
   const billTime = () => new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ');
-  const reports = () => system.count('select count(*) as n from reconciliation_report');
+  const reports = () => suite.system.count('select count(*) as n from reconciliation_report');
 
   it('lists what matched, what is missing on either side and what differs, stores the report, and changes no payment', async () => {
     const matched = await payWeChat('10.00');
     const mismatched = await payWeChat('20.00');
     const missing = await payWeChat('30.00');
     const pendingBuyer = newId();
-    const pendingOrder = await system.placeOrder(pendingBuyer, { price: '40.00' });
+    const pendingOrder = await suite.system.placeOrder(pendingBuyer, { price: '40.00' });
     const pending = (
-      await system.createPayment({ orderId: pendingOrder.id, channel: 'WECHAT_PAY', idempotencyKey: 'p' }, member(pendingBuyer))
+      await suite.system.createPayment({ orderId: pendingOrder.id, channel: 'WECHAT_PAY', idempotencyKey: 'p' }, member(pendingBuyer))
     ).payment!;
     const csv = [
       'transaction_time,transaction_id,out_trade_no,amount,status',
@@ -145,8 +139,8 @@ describe.each(databaseTargets())('reconcileStatement on $label', (target) => {
       },
     ]);
     // Nothing fixed silently: the payment the provider says was paid is still pending here.
-    expect((await system.payment(pending.id))?.status).toBe('PENDING');
-    const stored = await system.payments.request<{ reconciliationReport: Report }>(
+    expect((await suite.system.payment(pending.id))?.status).toBe('PENDING');
+    const stored = await suite.system.payments.request<{ reconciliationReport: Report }>(
       `query ($id: ID!) { reconciliationReport(id: $id) { ${REPORT_FIELDS} } }`,
       { id: report!.id },
       staff('payments:read'),
@@ -156,12 +150,14 @@ describe.each(databaseTargets())('reconcileStatement on $label', (target) => {
 
   it('settles a pending bank transfer whose quoted reference and amount are on the bank statement, and the order becomes PAID', async () => {
     const buyer = newId();
-    const order = await system.placeOrder(buyer, { price: '250.00' });
-    const transfer = (await system.createPayment({ orderId: order.id, channel: 'BANK_TRANSFER', idempotencyKey: 'bt' }, member(buyer)))
-      .payment!;
-    const shortOrder = await system.placeOrder(buyer, { price: '80.00' });
-    const short = (await system.createPayment({ orderId: shortOrder.id, channel: 'BANK_TRANSFER', idempotencyKey: 'bt2' }, member(buyer)))
-      .payment!;
+    const order = await suite.system.placeOrder(buyer, { price: '250.00' });
+    const transfer = (
+      await suite.system.createPayment({ orderId: order.id, channel: 'BANK_TRANSFER', idempotencyKey: 'bt' }, member(buyer))
+    ).payment!;
+    const shortOrder = await suite.system.placeOrder(buyer, { price: '80.00' });
+    const short = (
+      await suite.system.createPayment({ orderId: shortOrder.id, channel: 'BANK_TRANSFER', idempotencyKey: 'bt2' }, member(buyer))
+    ).payment!;
     const today = new Date().toISOString().slice(0, 10);
     const csv = [
       'value_date,bank_reference,amount,currency,remittance_info',
@@ -178,17 +174,17 @@ describe.each(databaseTargets())('reconcileStatement on $label', (target) => {
       missingInLedger: [{ providerReference: 'BANK-003', outTradeNo: null, note: 'quotes no transfer reference' }],
       ignoredRows: 1,
     });
-    expect(await system.payment(transfer.id)).toMatchObject({ status: 'SUCCEEDED', providerReference: 'BANK-001' });
-    expect((await system.payment(short.id))?.status).toBe('PENDING');
-    await system.settle();
-    expect(await system.orderStatus(order.id)).toBe('PAID');
+    expect(await suite.system.payment(transfer.id)).toMatchObject({ status: 'SUCCEEDED', providerReference: 'BANK-001' });
+    expect((await suite.system.payment(short.id))?.status).toBe('PENDING');
+    await suite.system.settle();
+    expect(await suite.system.orderStatus(order.id)).toBe('PAID');
 
     // The same statement again: already settled, so matched, and nothing is settled twice.
     const again = await reconcile({ channel: 'BANK_TRANSFER', statementCsv: csv });
     expect(again.report).toMatchObject({ matched: 1, settledPayments: [] });
-    expect(await system.count("select count(*) as n from outbox_event where type = 'PaymentSucceeded' and event_key = ?", [order.id])).toBe(
-      1,
-    );
+    expect(
+      await suite.system.count("select count(*) as n from outbox_event where type = 'PaymentSucceeded' and event_key = ?", [order.id]),
+    ).toBe(1);
   });
 
   it('refuses a statement it cannot read, a CASH statement, or a caller without payments:write, and stores nothing', async () => {
@@ -202,7 +198,11 @@ describe.each(databaseTargets())('reconcileStatement on $label', (target) => {
       userErrors: [{ code: 'INVALID_VALUE', field: 'input.statementCsv', message: expect.stringMatching(/^line 2:/) }],
     });
     expect((await reconcile({ channel: 'CASH', statementCsv: 'a\n' })).userErrors[0]?.code).toBe('INVALID_VALUE');
-    const forbidden = await system.payments.request(RECONCILE, { input: { channel: 'ALIPAY', statementCsv: '' } }, staff('payments:read'));
+    const forbidden = await suite.system.payments.request(
+      RECONCILE,
+      { input: { channel: 'ALIPAY', statementCsv: '' } },
+      staff('payments:read'),
+    );
     expect(forbidden.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect(await reports()).toBe(before);
   });

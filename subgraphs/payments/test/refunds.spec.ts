@@ -1,8 +1,8 @@
-import { databaseTargets, reportSkippedMysql, type TestEnvironment, testEnvironment } from '../../../platform/testing/databases.ts';
+import { databaseTargets, reportSkippedMysql } from '../../../platform/testing/databases.ts';
 import { staff } from '../../../platform/testing/subgraph-client.ts';
 import { newId } from '../../../platform/values/ids.ts';
 import { AlipayError } from '../providers/alipay-client.ts';
-import { cashier, member, type PaymentsSystem, type PaymentView, startPaymentsSystem, type UserError } from './fixtures.ts';
+import { cashier, member, type PaymentView, paymentsSuite, type UserError } from './fixtures.ts';
 
 /**
  * refundPayment: full or partial, several per payment, never more than was
@@ -27,40 +27,30 @@ const REFUND = `mutation ($input: RefundPaymentInput!) {
 }`;
 
 describe.each(databaseTargets())('refunds on $label', (target) => {
-  let env: TestEnvironment;
-  let system: PaymentsSystem;
-
-  beforeAll(async () => {
-    env = testEnvironment(target);
-    system = await startPaymentsSystem(env.config);
-  });
-  afterAll(async () => {
-    await system?.close();
-    await env?.cleanup();
-  });
+  const suite = paymentsSuite(target);
 
   const paid = async (channel: 'WECHAT_PAY' | 'ALIPAY' | 'CASH', price = '100.00'): Promise<{ orderId: string; payment: PaymentView }> => {
     const buyer = newId();
-    const order = await system.placeOrder(buyer, { price });
+    const order = await suite.system.placeOrder(buyer, { price });
     const identity = channel === 'CASH' ? cashier : member(buyer);
-    const { payment } = await system.createPayment({ orderId: order.id, channel, idempotencyKey: `pay-${order.id}` }, identity);
+    const { payment } = await suite.system.createPayment({ orderId: order.id, channel, idempotencyKey: `pay-${order.id}` }, identity);
     const minor = Math.round(Number(price) * 100);
     if (channel === 'WECHAT_PAY') {
-      await system.deliver(
+      await suite.system.deliver(
         '/callbacks/wechatpay',
-        system.providers.wechatPaySimulator!.paidCallback({ outTradeNo: payment!.outTradeNo, totalFen: minor }),
+        suite.system.providers.wechatPaySimulator!.paidCallback({ outTradeNo: payment!.outTradeNo, totalFen: minor }),
       );
     } else if (channel === 'ALIPAY') {
-      await system.deliver(
+      await suite.system.deliver(
         '/callbacks/alipay',
-        system.providers.alipaySimulator!.tradeNotify({ outTradeNo: payment!.outTradeNo, totalAmount: price }),
+        suite.system.providers.alipaySimulator!.tradeNotify({ outTradeNo: payment!.outTradeNo, totalAmount: price }),
       );
     }
-    await system.settle();
+    await suite.system.settle();
     return { orderId: order.id, payment: payment! };
   };
   const refund = async (input: { paymentId: string; amount: string; key: string; reason?: string }, identity = cashier) => {
-    const result = await system.payments.request<{ refundPayment: RefundPayload }>(
+    const result = await suite.system.payments.request<{ refundPayment: RefundPayload }>(
       REFUND,
       {
         input: {
@@ -76,7 +66,7 @@ describe.each(databaseTargets())('refunds on $label', (target) => {
     return result.data!.refundPayment;
   };
   const refundEvents = async (orderId: string) => {
-    const db = system.payments.server.db;
+    const db = suite.system.payments.server.db;
     const rows = await db.execute<{ payload: string }>(
       db.fork(),
       "select payload from outbox_event where type = 'RefundSucceeded' and event_key = ? order by id",
@@ -84,7 +74,7 @@ describe.each(databaseTargets())('refunds on $label', (target) => {
     );
     return rows.map((row) => JSON.parse(row.payload) as { amount: { minor: number }; full: boolean });
   };
-  const refundRows = () => system.count('select count(*) as n from refund');
+  const refundRows = () => suite.system.count('select count(*) as n from refund');
 
   it("refunds part of a WeChat payment; WeChat's signed refund callback completes it, then the rest refunds it fully", async () => {
     const { orderId, payment } = await paid('WECHAT_PAY');
@@ -94,16 +84,16 @@ describe.each(databaseTargets())('refunds on $label', (target) => {
       payment: { id: payment.id, status: 'SUCCEEDED', refundedAmount: { amount: '30.00', currencyCode: 'CNY' } },
       userErrors: [],
     });
-    await system.settle();
-    expect((await system.payment(payment.id))?.status).toBe('PARTIALLY_REFUNDED');
+    await suite.system.settle();
+    expect((await suite.system.payment(payment.id))?.status).toBe('PARTIALLY_REFUNDED');
     expect(await refundEvents(orderId)).toEqual([
       expect.objectContaining({ amount: { minor: 3000, currency: 'CNY' }, full: false, paymentId: payment.id }),
     ]);
 
     const rest = await refund({ paymentId: payment.id, amount: '70.00', key: 'r2' });
     expect(rest.userErrors).toEqual([]);
-    await system.settle();
-    expect(await system.payment(payment.id)).toMatchObject({ status: 'REFUNDED', refundedAmount: { amount: '100.00' } });
+    await suite.system.settle();
+    expect(await suite.system.payment(payment.id)).toMatchObject({ status: 'REFUNDED', refundedAmount: { amount: '100.00' } });
     expect((await refundEvents(orderId)).map((event) => event.full)).toEqual([false, true]);
   });
 
@@ -118,7 +108,7 @@ describe.each(databaseTargets())('refunds on $label', (target) => {
       userErrors: [{ code: 'REFUND_EXCEEDS_PAYMENT', field: 'input.amount.amount', message: expect.stringContaining('40.00 left') }],
     });
     expect(await refundRows()).toBe(before);
-    expect((await system.payment(payment.id))?.refundedAmount.amount).toBe('60.00');
+    expect((await suite.system.payment(payment.id))?.refundedAmount.amount).toBe('60.00');
   });
 
   it('completes an Alipay refund at once, since Alipay answers refunds synchronously', async () => {
@@ -137,8 +127,8 @@ describe.each(databaseTargets())('refunds on $label', (target) => {
     const accepted = results.filter((result) => result.refund);
     expect(accepted).toHaveLength(3);
     expect(results.filter((result) => result.userErrors[0]?.code === 'REFUND_EXCEEDS_PAYMENT')).toHaveLength(7);
-    expect(await system.payment(payment.id)).toMatchObject({ status: 'PARTIALLY_REFUNDED', refundedAmount: { amount: '90.00' } });
-    expect(await system.count('select count(*) as n from refund where payment_id = ?', [payment.id])).toBe(3);
+    expect(await suite.system.payment(payment.id)).toMatchObject({ status: 'PARTIALLY_REFUNDED', refundedAmount: { amount: '90.00' } });
+    expect(await suite.system.count('select count(*) as n from refund where payment_id = ?', [payment.id])).toBe(3);
   });
 
   it('refunds once per idempotency key, and calls a different input under the same key DUPLICATE_REQUEST', async () => {
@@ -146,7 +136,7 @@ describe.each(databaseTargets())('refunds on $label', (target) => {
     const inputs = { paymentId: payment.id, amount: '10.00', key: 'once' };
     const answers = await Promise.all(Array.from({ length: 5 }, () => refund(inputs)));
     expect(new Set(answers.map((answer) => answer.refund?.id)).size).toBe(1);
-    expect(await system.count('select count(*) as n from refund where payment_id = ?', [payment.id])).toBe(1);
+    expect(await suite.system.count('select count(*) as n from refund where payment_id = ?', [payment.id])).toBe(1);
     expect((await refund({ ...inputs, amount: '11.00' })).userErrors).toEqual([
       { code: 'DUPLICATE_REQUEST', field: 'input.idempotencyKey', message: expect.any(String) },
     ]);
@@ -155,27 +145,30 @@ describe.each(databaseTargets())('refunds on $label', (target) => {
 
   it('refuses to refund an unpaid payment, an unknown one, zero, or without payments:write', async () => {
     const buyer = newId();
-    const order = await system.placeOrder(buyer);
-    const { payment } = await system.createPayment({ orderId: order.id, channel: 'WECHAT_PAY', idempotencyKey: 'unpaid' }, member(buyer));
+    const order = await suite.system.placeOrder(buyer);
+    const { payment } = await suite.system.createPayment(
+      { orderId: order.id, channel: 'WECHAT_PAY', idempotencyKey: 'unpaid' },
+      member(buyer),
+    );
     expect((await refund({ paymentId: payment!.id, amount: '1.00', key: 'u1' })).userErrors[0]?.code).toBe('INVALID_STATE_TRANSITION');
     expect((await refund({ paymentId: payment!.id, amount: '0.00', key: 'u2' })).userErrors[0]?.code).toBe('INVALID_VALUE');
     expect((await refund({ paymentId: newId(), amount: '1.00', key: 'u3' })).userErrors[0]?.code).toBe('UNKNOWN_PAYMENT');
-    const asMember = await system.payments.request(
+    const asMember = await suite.system.payments.request(
       REFUND,
       { input: { paymentId: payment!.id, amount: { amount: '1.00', currencyCode: 'CNY' }, reason: 'x', idempotencyKey: 'm' } },
       member(buyer),
     );
     expect(asMember.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    expect(await system.count('select count(*) as n from refund where payment_id = ?', [payment!.id])).toBe(0);
+    expect(await suite.system.count('select count(*) as n from refund where payment_id = ?', [payment!.id])).toBe(0);
   });
 
   it("fails a refund on WeChat's REFUND.ABNORMAL callback and frees its amount", async () => {
     const { payment } = await paid('WECHAT_PAY');
-    const simulator = system.providers.wechatPaySimulator!;
+    const simulator = suite.system.providers.wechatPaySimulator!;
     const disconnect = simulator.connect(async () => undefined); // hold back the simulator's own SUCCESS callback
     try {
       const pending = await refund({ paymentId: payment.id, amount: '25.00', key: 'abnormal' });
-      const db = system.payments.server.db;
+      const db = suite.system.payments.server.db;
       const [row] = await db.execute<{ out_refund_no: string }>(db.fork(), 'select out_refund_no from refund where id = ?', [
         pending.refund!.id,
       ]);
@@ -186,15 +179,15 @@ describe.each(databaseTargets())('refunds on $label', (target) => {
         totalFen: 10000,
         status: 'ABNORMAL',
       });
-      expect((await system.deliver('/callbacks/wechatpay', abnormal)).status).toBe(204);
-      expect((await system.payment(payment.id))?.refundedAmount.amount).toBe('0.00');
+      expect((await suite.system.deliver('/callbacks/wechatpay', abnormal)).status).toBe(204);
+      expect((await suite.system.payment(payment.id))?.refundedAmount.amount).toBe('0.00');
       const forged = simulator.refundCallback({
         outTradeNo: payment.outTradeNo,
         outRefundNo: row!.out_refund_no,
         refundFen: 2499,
         totalFen: 10000,
       });
-      expect((await system.deliver('/callbacks/wechatpay', forged)).status).toBe(400);
+      expect((await suite.system.deliver('/callbacks/wechatpay', forged)).status).toBe(400);
     } finally {
       disconnect();
     }
@@ -202,7 +195,7 @@ describe.each(databaseTargets())('refunds on $label', (target) => {
 
   it('frees the amount when Alipay refuses a refund, and keeps it pending (sent again on retry) when Alipay does not answer', async () => {
     const { payment } = await paid('ALIPAY');
-    const alipay = system.providers.alipay;
+    const alipay = suite.system.providers.alipay;
     const real = alipay.refund;
     try {
       alipay.refund = async () => {
@@ -232,26 +225,29 @@ describe.each(databaseTargets())('refunds on $label', (target) => {
 
   it('closes the pending payment of an order that is cancelled, so the order can no longer be paid with it', async () => {
     const buyer = newId();
-    const order = await system.placeOrder(buyer);
-    const { payment } = await system.createPayment({ orderId: order.id, channel: 'WECHAT_PAY', idempotencyKey: 'to-close' }, member(buyer));
-    await system.orders.mutate('cancelOrder', { orderId: order.id, reason: 'found it cheaper' }, member(buyer));
-    await system.settle();
-    expect((await system.payment(payment!.id))?.status).toBe('CLOSED');
-    expect(system.providers.wechatPaySimulator!.isClosed(payment!.outTradeNo)).toBe(true);
+    const order = await suite.system.placeOrder(buyer);
+    const { payment } = await suite.system.createPayment(
+      { orderId: order.id, channel: 'WECHAT_PAY', idempotencyKey: 'to-close' },
+      member(buyer),
+    );
+    await suite.system.orders.mutate('cancelOrder', { orderId: order.id, reason: 'found it cheaper' }, member(buyer));
+    await suite.system.settle();
+    expect((await suite.system.payment(payment!.id))?.status).toBe('CLOSED');
+    expect(suite.system.providers.wechatPaySimulator!.isClosed(payment!.outTradeNo)).toBe(true);
     // Paid anyway (the customer scanned as it closed): acknowledged, kept for review, nothing changes.
-    const before = await system.count('select count(*) as n from callback_review');
-    const late = system.providers.wechatPaySimulator!.paidCallback({ outTradeNo: payment!.outTradeNo, totalFen: 12345 });
-    expect((await system.deliver('/callbacks/wechatpay', late)).status).toBe(204);
-    expect(await system.count('select count(*) as n from callback_review')).toBe(before + 1);
-    expect((await system.payment(payment!.id))?.status).toBe('CLOSED');
+    const before = await suite.system.count('select count(*) as n from callback_review');
+    const late = suite.system.providers.wechatPaySimulator!.paidCallback({ outTradeNo: payment!.outTradeNo, totalFen: 12345 });
+    expect((await suite.system.deliver('/callbacks/wechatpay', late)).status).toBe(204);
+    expect(await suite.system.count('select count(*) as n from callback_review')).toBe(before + 1);
+    expect((await suite.system.payment(payment!.id))?.status).toBe('CLOSED');
   });
 
   it('refunds in full what is left of a paid order that is cancelled', async () => {
     const { orderId, payment } = await paid('ALIPAY');
     await refund({ paymentId: payment.id, amount: '15.00', key: 'before-cancel' });
-    await system.orders.mutate('cancelOrder', { orderId, reason: 'out of stock after all' }, staff('orders:write', 'orders:read'));
-    await system.settle();
-    expect(await system.payment(payment.id)).toMatchObject({ status: 'REFUNDED', refundedAmount: { amount: '100.00' } });
+    await suite.system.orders.mutate('cancelOrder', { orderId, reason: 'out of stock after all' }, staff('orders:write', 'orders:read'));
+    await suite.system.settle();
+    expect(await suite.system.payment(payment.id)).toMatchObject({ status: 'REFUNDED', refundedAmount: { amount: '100.00' } });
     expect((await refundEvents(orderId)).map((event) => [event.amount.minor, event.full])).toEqual([
       [1500, false],
       [8500, true],
