@@ -32,7 +32,7 @@ const sharedDefaultHttp = () => {
 
 /**
  * Every fetch the gateway makes to a subgraph carries the caller's identity in
- * a header the router signs (DESIGN.md §4); a subgraph refuses a request
+ * a header the router signs (docs/architecture.md §4); a subgraph refuses a request
  * without a valid one, so it is useless when reached around the router. The
  * header is signed once per caller every 20 s (identity-signing.ts).
  *
