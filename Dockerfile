@@ -45,7 +45,7 @@ COPY demo ./demo
 USER node
 
 # The router (4000) and the subgraphs (4001-4006), as DEFAULT_PORTS in
-# platform/config/config.ts numbers them, and the router's
+# platform/config/common.ts numbers them, and the router's
 # /metrics (METRICS_PORT, 9464), for the internal network only.
 EXPOSE 4000 4001 4002 4003 4004 4005 4006 9464
 
