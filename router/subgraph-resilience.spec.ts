@@ -175,7 +175,8 @@ describe('a data source with timeouts, retries and a circuit breaker', () => {
   });
 
   it('opens the circuit after failures in a row, fails fast while open, and recovers after the pause', async () => {
-    const resilience = subgraphResilience({ timeoutMs: 1000, retries: 0, breakerFailures: 3, breakerResetMs: 300 }, quiet);
+    let now = 1_000_000;
+    const resilience = subgraphResilience({ timeoutMs: 1000, retries: 0, breakerFailures: 3, breakerResetMs: 300 }, quiet, () => now);
     const source = new SignedDataSource({ url, secret: 's'.repeat(32), subgraph: 'stock', resilience });
     subgraph.behave((_req, res) => {
       res.writeHead(503, { 'content-type': 'text/plain' });
@@ -192,7 +193,7 @@ describe('a data source with timeouts, retries and a circuit breaker', () => {
     expect(subgraph.requests()).toBe(whileOpen);
 
     subgraph.behave((_req, res) => answer(res));
-    await new Promise((resolve) => setTimeout(resolve, 350));
+    now += 300;
     expect(await fetchOnce(source, 'query Q { hello }')).toMatchObject({ data: { hello: 'hi' } });
     expect(resilience.breaker('stock').state).toBe('closed');
   });

@@ -105,13 +105,10 @@ describe.each(databaseTargets())('live updates through the router on $label', (t
     return body.data!.adjustStock.level!;
   };
   /** Waits until the owning subgraph has started `count` more subscriptions than `before` (it then listens for events). */
-  const upstreamStarted = async (server: SubgraphServer, before: number, count = 1) => {
-    const deadline = Date.now() + 10_000;
-    while (server.subscriptionsStarted() < before + count) {
-      if (Date.now() > deadline) throw new Error(`${server.subscriptionsStarted() - before} of ${count} upstream subscriptions started`);
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-  };
+  const upstreamStarted = (server: SubgraphServer, before: number, count = 1) =>
+    eventually(() => server.subscriptionsStarted() >= before + count, `${count} more upstream subscriptions started`, {
+      timeoutMs: 10_000,
+    });
   /**
    * Makes harmless changes until every subscriber has an event: a subscriber
    * that joined an already open upstream is not visible upstream, so this is

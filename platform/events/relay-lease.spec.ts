@@ -1,6 +1,7 @@
 import { type Database, openDatabase } from '../db/database.ts';
 import { createLogger } from '../observability/log.ts';
 import { databaseTargets, reportSkippedMysql, type TestEnvironment, testEnvironment } from '../testing/databases.ts';
+import { eventually } from '../testing/eventually.ts';
 import { ProbeEntity } from '../testing/probe-entity.ts';
 import { createInProcessBus } from './bus.ts';
 import type { DomainEvent } from './event.ts';
@@ -47,10 +48,9 @@ describe.each(databaseTargets())('relays of two instances on one database on $la
         });
       }
       await Promise.all(relays.map((relay) => relay.drain()));
-      const deadline = Date.now() + 10_000;
-      while (published[0]!.length + published[1]!.length < 60 && Date.now() < deadline) {
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
+      // Past the deadline the assertions below say what is missing.
+      const allPublished = () => published[0]!.length + published[1]!.length >= 60;
+      await eventually(allPublished, 'all 60 events are published', { timeoutMs: 10_000 }).catch(() => undefined);
     } finally {
       for (const relay of relays) await relay.stop();
     }

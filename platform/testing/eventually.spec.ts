@@ -31,7 +31,7 @@ describe('eventually', () => {
     let asked = 0;
     const waiting = eventually(() => ++asked < 0, 'the impossible happens', { timeoutMs: 30, intervalMs: 1 });
     await expect(waiting).rejects.toThrow(/^timed out after 30 ms \(\d+ attempts\) waiting until the impossible happens$/);
-    // It asked more than once, and once more when the deadline had passed.
+    // It kept asking until the deadline, not once and done.
     expect(asked).toBeGreaterThan(1);
   });
 

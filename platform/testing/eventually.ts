@@ -14,7 +14,7 @@ export type EventuallyOptions = {
  * `probe` holds once it returns anything but `false` without throwing, so it
  * may be a condition (`() => received.length === 2`), a read that returns
  * `false` until it is ready (`ready && value`), or an assertion that throws
- * until it passes. What it returned last is the result. Past the deadline
+ * until it passes. The result is what it returned when it held. Past the deadline
  * (after one last attempt) it fails with a message naming `what`, and the
  * error the last attempt threw, if any, as its cause.
  */

@@ -2,6 +2,7 @@ import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import type { Identity } from '../auth/identity.ts';
 import { IDENTITY_HEADER, signIdentity } from '../auth/identity-header.ts';
+import { eventually } from './eventually.ts';
 
 export type Subscription<Event> = {
   /** Resolves once the socket is connected and the subscription has had a moment to start. */
@@ -38,13 +39,8 @@ export function subscribeToSubgraph<Event>(options: {
   const events: Event[] = [];
   const waiting: { n: number; resolve: () => void }[] = [];
   // Ready once the server has started this subscription (it then listens for events), not after a guessed pause.
-  const ready = (async () => {
-    const deadline = Date.now() + 10_000;
-    while (options.started() <= startedBefore) {
-      if (Date.now() > deadline) throw new Error('the subscription did not start within 10 s');
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-  })();
+  const started = () => options.started() > startedBefore;
+  const ready = eventually(started, 'the server started the subscription', { timeoutMs: 10_000, intervalMs: 5 }).then(() => undefined);
   // A subscription the server refuses never starts; only a caller that awaits `ready` hears of it.
   ready.catch(() => undefined);
   const done = new Promise<{ events: Event[]; errors?: unknown }>((resolve) => {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../../platform/observability/log.ts';
+import { eventually } from '../../platform/testing/eventually.ts';
 import { memoryRateLimiter, type RateLimiter, redisRateLimiter } from './rate-limit.ts';
 
 const quiet: Logger = { info: () => {}, warn: () => {}, error: () => {} };
@@ -55,9 +56,18 @@ describeRedis('a Redis token bucket shared by two routers', () => {
 
   it('never lets concurrent requests at two routers take more than the bucket holds', async () => {
     const bucket = `api-key:${randomUUID()}`;
-    // Wait until both connections are up: a limiter lets requests through while Redis is away.
-    await Promise.all(routers.map((router) => router.take(`warm:${randomUUID()}`, 1000)));
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Wait until both connections are up: a limiter lets requests through while Redis is away, so only
+    // a refusal of a bucket's second token shows that its count is kept.
+    for (const [i, router] of routers.entries()) {
+      await eventually(
+        async () => {
+          const warm = `warm:${randomUUID()}`;
+          await router.take(warm, 1);
+          return !(await router.take(warm, 1)).allowed;
+        },
+        `router ${i + 1} reaches Redis`,
+      );
+    }
     const decisions = await Promise.all(Array.from({ length: 40 }, (_, i) => routers[i % 2]!.take(bucket, 10)));
     const allowed = decisions.filter((decision) => decision.allowed).length;
     // Refill during the burst may add a token at most (10 a minute is one every 6 seconds).

@@ -3,6 +3,7 @@ import { request } from 'node:http';
 import { Redis } from 'ioredis';
 import { type ConfigError, loadConfig } from '../../platform/config/config.ts';
 import type { Logger } from '../../platform/observability/log.ts';
+import { eventually } from '../../platform/testing/eventually.ts';
 import { type Harness, startHarness } from '../testing/harness.ts';
 import { HELLO } from '../testing/operations.ts';
 import { redisQueryCache } from './persisted-queries.ts';
@@ -100,22 +101,29 @@ describeRedis('automatic persisted queries shared by two routers through Redis',
     const redis = new Redis(redisUrl!);
     try {
       // Registration is stored without waiting for it (and not at all while the router's Redis connection is still coming up).
-      const deadline = Date.now() + 5000;
-      do {
-        expect((await persisted(first.routerUrl, hash, query)).body).toEqual({ data: { hello: 'hello from the test subgraph' } });
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      } while ((await redis.exists(`router:apq:${hash}`)) === 0 && Date.now() < deadline);
+      const registrations: unknown[] = [];
+      await eventually(
+        async () => {
+          registrations.push((await persisted(first.routerUrl, hash, query)).body);
+          return (await redis.exists(`router:apq:${hash}`)) === 1;
+        },
+        'the registered query is in Redis',
+        { intervalMs: 50 },
+      );
+      for (const body of registrations) expect(body).toEqual({ data: { hello: 'hello from the test subgraph' } });
       expect(await redis.ttl(`router:apq:${hash}`)).toBeGreaterThan(0);
     } finally {
       redis.disconnect();
     }
     // The second router's Redis connection may still be coming up (a lookup then counts as a miss): ask until it answers.
-    let answer = await persisted(second.routerUrl, hash, undefined, 'GET');
-    for (const deadline = Date.now() + 5000; answer.body.errors && Date.now() < deadline; ) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      answer = await persisted(second.routerUrl, hash, undefined, 'GET');
-    }
-    expect(answer.body).toEqual({ data: { hello: 'hello from the test subgraph' } });
+    await eventually(
+      async () =>
+        expect((await persisted(second.routerUrl, hash, undefined, 'GET')).body).toEqual({
+          data: { hello: 'hello from the test subgraph' },
+        }),
+      'the second router answers the query by its hash',
+      { intervalMs: 100 },
+    );
   });
 });
 

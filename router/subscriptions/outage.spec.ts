@@ -3,6 +3,7 @@ import { loadSecrets, type Secrets } from '../../platform/auth/secrets.ts';
 import { createSubgraphServer, type SubgraphServer } from '../../platform/graphql/subgraph.ts';
 import type { Logger } from '../../platform/observability/log.ts';
 import { type TestEnvironment, testEnvironment } from '../../platform/testing/databases.ts';
+import { eventually } from '../../platform/testing/eventually.ts';
 import { startTestSubgraph, type TestSubgraph } from '../../platform/testing/subgraph-client.ts';
 import { newId } from '../../platform/values/ids.ts';
 import { catalogueSubgraph } from '../../subgraphs/catalogue/server.ts';
@@ -56,13 +57,8 @@ describe('a router subscription when the owning subgraph goes away', () => {
         },
       },
     ]);
-  const started = async (server: SubgraphServer, count: number) => {
-    const deadline = Date.now() + 15_000;
-    while (server.subscriptionsStarted() < count) {
-      if (Date.now() > deadline) throw new Error(`${server.subscriptionsStarted()} of ${count} subscriptions started upstream`);
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-  };
+  const started = (server: SubgraphServer, count: number) =>
+    eventually(() => server.subscriptionsStarted() >= count, `${count} subscriptions started upstream`, { timeoutMs: 15_000 });
 
   beforeAll(async () => {
     env = testEnvironment({ label: 'SQLite', mysqlUrl: undefined });

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { type Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
+import { eventually } from '../../platform/testing/eventually.ts';
 import { expectWellBehavedQueryAnswered } from '../support/abuse.ts';
 import { contractOperation } from '../support/contract.ts';
 import { startTestSystem, type TestSystem } from '../support/system.ts';
@@ -148,19 +149,17 @@ describe('subscribe messages and the rate limit', () => {
         );
       }
       // Five tokens in the bucket: the sixth to eighth subscribe are refused, the first five stay open.
-      for (let waited = 0; refused.length < 3; waited += 20) {
-        if (waited > 10_000) throw new Error(`only ${refused.length} refusals arrived`);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
+      await eventually(() => refused.length >= 3, 'three refusals arrived', { timeoutMs: 10_000 });
       expect(refused).toEqual(['RATE_LIMITED', 'RATE_LIMITED', 'RATE_LIMITED']);
       // The accepted five join their streams a moment after their acceptance: wait for them, never for more.
-      let open = 0;
-      for (let waited = 0; open !== 5 && waited <= 10_000; waited += 20) {
-        const metrics = await (await fetch(system.system.routerMetricsUrl)).text();
-        open = Number(/^graphql_subscriptions_open (\d+)$/m.exec(metrics)?.[1]);
-        if (open !== 5) await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-      expect(open).toBe(5);
+      await eventually(
+        async () => {
+          const metrics = await (await fetch(system.system.routerMetricsUrl)).text();
+          expect(Number(/^graphql_subscriptions_open (\d+)$/m.exec(metrics)?.[1])).toBe(5);
+        },
+        'the accepted five are open',
+        { timeoutMs: 10_000 },
+      );
     } finally {
       await client.dispose();
     }

@@ -3,6 +3,7 @@ import { loadSecrets } from '../../../platform/auth/secrets.ts';
 import { eventRecorder } from '../../../platform/events/outbox.ts';
 import { createLogger } from '../../../platform/observability/log.ts';
 import { databaseTargets, reportSkippedMysql, type TestEnvironment, testEnvironment } from '../../../platform/testing/databases.ts';
+import { eventually } from '../../../platform/testing/eventually.ts';
 import { staff } from '../../../platform/testing/subgraph-client.ts';
 import { subscribeToSubgraph } from '../../../platform/testing/subscription-client.ts';
 import { sweepExpiredReservations } from '../../stock/reservations.ts';
@@ -623,11 +624,14 @@ describe.each(databaseTargets())('expiry of unpaid orders on $label', (target) =
     expect(await system.level('EXP-1')).toEqual({ onHand: 10, reserved: 4, available: 6 });
 
     expect(await sweepStock()).toBe(1);
-    let after = await historyOf(order.id);
-    for (let waited = 0; after.status !== 'CANCELLED' && waited < 5_000; waited += 50) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      after = await historyOf(order.id);
-    }
+    const after = await eventually(
+      async () => {
+        const history = await historyOf(order.id);
+        return history.status === 'CANCELLED' && history;
+      },
+      'the order is cancelled',
+      { intervalMs: 50 },
+    );
     expect(after).toEqual({
       status: 'CANCELLED',
       history: [
