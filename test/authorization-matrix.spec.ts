@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildSchema, parse, validate } from 'graphql';
 import { type RouterSubscription, subscribeToRouter } from '../router/subscriptions/testing/router-subscription.ts';
-import { scopesOf } from '../subgraphs/members/roles.ts';
+import { scopesOf } from '../subgraphs/members/accounts/roles.ts';
 import { CONTRACT_DIR, contractExamples, contractOperation } from './support/contract.ts';
 import { until } from './support/shop.ts';
 import { startTestSystem, type TestSystem } from './support/system.ts';

@@ -4,7 +4,7 @@ import { createServiceClient } from '../platform/http/service-client.ts';
 import type { Logger } from '../platform/observability/log.ts';
 import { databaseTargets, reportSkippedMysql } from '../platform/testing/databases.ts';
 import { newId } from '../platform/values/ids.ts';
-import { sweepLoyalty } from '../subgraphs/members/loyalty-consumers.ts';
+import { sweepLoyalty } from '../subgraphs/members/loyalty/sweep.ts';
 import { myLoyalty, paidOrders, paymentSucceeded, placeOrder, registeredMember, stockedSkus, until } from './support/shop.ts';
 import { startTestSystem, type TestSystem } from './support/system.ts';
 

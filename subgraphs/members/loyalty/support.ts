@@ -1,7 +1,7 @@
-import type { Config } from '../../platform/config/config.ts';
-import type { Database } from '../../platform/db/database.ts';
-import type { EventRecorder } from '../../platform/events/outbox.ts';
-import type { Logger } from '../../platform/observability/log.ts';
+import type { Config } from '../../../platform/config/config.ts';
+import type { Database } from '../../../platform/db/database.ts';
+import type { EventRecorder } from '../../../platform/events/outbox.ts';
+import type { Logger } from '../../../platform/observability/log.ts';
 
 /**
  * What the loyalty code (tiers, points, coupons, checkout discounts) needs:

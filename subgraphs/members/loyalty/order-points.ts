@@ -1,7 +1,8 @@
-import type { EntityManager } from '../../platform/db/database.ts';
-import { dateOf, forUpdate, int } from '../../platform/db/raw-sql.ts';
-import type { LoyaltyDeps } from './loyalty-support.ts';
+import type { EntityManager } from '../../../platform/db/database.ts';
+import { dateOf, forUpdate, int } from '../../../platform/db/raw-sql.ts';
+import type { RefundSucceededData } from '../events.ts';
 import { earnPoints, lockPoints, reversePoints } from './points.ts';
+import type { LoyaltyDeps } from './support.ts';
 import { pointsEarned, recomputeTier } from './tiers.ts';
 
 /**
@@ -80,10 +81,8 @@ export async function closeOrder(deps: LoyaltyDeps, tx: EntityManager, order: { 
   await recomputeTier(deps, tx, order.memberId, now);
 }
 
-export type Refund = { refundId: string; orderId: string; amount: { minor: number; currency: string }; full?: boolean | null };
-
 /** RefundSucceeded: counted once per refund id; settles the order if its payment is known already. */
-export async function recordRefund(deps: LoyaltyDeps, tx: EntityManager, refund: Refund, now = new Date()): Promise<boolean> {
+export async function recordRefund(deps: LoyaltyDeps, tx: EntityManager, refund: RefundSucceededData, now = new Date()): Promise<boolean> {
   const { db } = deps;
   const recorded = await db.run(
     tx,

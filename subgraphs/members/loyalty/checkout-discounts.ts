@@ -1,16 +1,16 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import type { EntityManager } from '../../platform/db/database.ts';
-import { dateOf, forUpdate, int, transactWithRetry } from '../../platform/db/raw-sql.ts';
-import { forbidden } from '../../platform/graphql/errors.ts';
-import type { UserError } from '../../platform/graphql/user-errors.ts';
-import { UserErrors } from '../../platform/graphql/user-errors.ts';
-import { checkInteger, checkText } from '../../platform/graphql/validation.ts';
-import { formatMinor, type Money, moneyView, parseMoney } from '../../platform/values/money.ts';
-import type { MembersContext } from './context.ts';
+import type { EntityManager } from '../../../platform/db/database.ts';
+import { dateOf, forUpdate, int, transactWithRetry } from '../../../platform/db/raw-sql.ts';
+import { forbidden } from '../../../platform/graphql/errors.ts';
+import type { UserError } from '../../../platform/graphql/user-errors.ts';
+import { UserErrors } from '../../../platform/graphql/user-errors.ts';
+import { checkInteger, checkText } from '../../../platform/graphql/validation.ts';
+import { formatMinor, type Money, moneyView, parseMoney } from '../../../platform/values/money.ts';
+import type { MembersContext } from '../context.ts';
+import { type CheckoutDiscountStatus, CouponCampaignEntity, CouponEntity } from '../entities/loyalty.entity.ts';
 import { checkCouponCode, couponDiscount } from './coupons.ts';
-import { type CheckoutDiscountStatus, CouponCampaignEntity, CouponEntity } from './entities/loyalty.entity.ts';
-import type { LoyaltyDeps, LoyaltyErrorCode } from './loyalty-support.ts';
 import { redeemPoints, restorePoints } from './points.ts';
+import type { LoyaltyDeps, LoyaltyErrorCode } from './support.ts';
 import { LOYALTY_CURRENCY } from './tiers.ts';
 
 /**

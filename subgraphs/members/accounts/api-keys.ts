@@ -1,15 +1,15 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { quoted } from '../../platform/graphql/excerpt.ts';
-import { failed, succeeded, UserErrors } from '../../platform/graphql/user-errors.ts';
-import { checkCount, checkText } from '../../platform/graphql/validation.ts';
-import { newId } from '../../platform/values/ids.ts';
+import { quoted } from '../../../platform/graphql/excerpt.ts';
+import { failed, succeeded, UserErrors } from '../../../platform/graphql/user-errors.ts';
+import { checkCount, checkText } from '../../../platform/graphql/validation.ts';
+import { newId } from '../../../platform/values/ids.ts';
+import type { MembersContext } from '../context.ts';
+import { type ApiKey, ApiKeyEntity } from '../entities/api-key.entity.ts';
 import type { MemberErrorCode } from './accounts.ts';
-import type { MembersContext } from './context.ts';
-import { type ApiKey, ApiKeyEntity } from './entities/api-key.entity.ts';
 import { ALL_SCOPES } from './roles.ts';
 
 /**
- * Partner API keys (DESIGN.md §4). A secret is `cpk_` followed by 43
+ * Partner API keys (docs/architecture.md §4 Auth). A secret is `cpk_` followed by 43
  * base64url characters (32 random bytes); it is shown once, when the key is
  * created, and stored only as its SHA-256. The first 12 characters stay
  * visible as the key's prefix. The router resolves `x-api-key` through

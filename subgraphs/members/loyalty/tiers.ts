@@ -1,9 +1,10 @@
-import type { EntityManager } from '../../platform/db/database.ts';
-import { forUpdate, int, transactWithRetry } from '../../platform/db/raw-sql.ts';
-import { moneyView } from '../../platform/values/money.ts';
-import type { TierName } from './entities/account.entity.ts';
-import { DAY_MS, type LoyaltyDeps } from './loyalty-support.ts';
+import type { EntityManager } from '../../../platform/db/database.ts';
+import { forUpdate, int, transactWithRetry } from '../../../platform/db/raw-sql.ts';
+import { moneyView } from '../../../platform/values/money.ts';
+import type { TierName } from '../entities/account.entity.ts';
+import type { MembersEventType, MemberTierChangedData } from '../events.ts';
 import { lockPoints } from './points.ts';
+import { DAY_MS, type LoyaltyDeps } from './support.ts';
 
 /**
  * Tiers by rolling 12-month paid spend (issue 5, item 4). Spend is what a
@@ -29,8 +30,6 @@ export const TIER_RULES: readonly TierRule[] = [
   { name: 'GOLD', minimumSpendMinor: 10_000_00, multiplierPercent: 150 },
   { name: 'PLATINUM', minimumSpendMinor: 50_000_00, multiplierPercent: 200 },
 ];
-
-export const MEMBER_TIER_CHANGED = 'MemberTierChanged';
 
 export function tierRule(name: string): TierRule {
   return TIER_RULES.find((rule) => rule.name === name) ?? TIER_RULES[0]!;
@@ -91,7 +90,7 @@ export async function recomputeTier(deps: LoyaltyDeps, tx: EntityManager, member
   const tier = tierForSpend(spend);
   if (tier !== member.tier) {
     await db.run(tx, 'update member set tier = ? where id = ?', [tier, memberId]);
-    deps.events.record(tx, MEMBER_TIER_CHANGED, memberId, {
+    deps.events.record<MemberTierChangedData>(tx, 'MemberTierChanged' satisfies MembersEventType, memberId, {
       memberId,
       from: member.tier,
       to: tier,

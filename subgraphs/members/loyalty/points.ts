@@ -1,12 +1,12 @@
-import { updateOrCreate } from '../../platform/db/conflicts.ts';
-import type { Database, EntityManager } from '../../platform/db/database.ts';
-import { forUpdate, int, transactWithRetry } from '../../platform/db/raw-sql.ts';
-import { type Connection, decodeCursor, pageSize, toConnection } from '../../platform/graphql/pagination.ts';
-import { newId } from '../../platform/values/ids.ts';
-import type { MembersContext } from './context.ts';
-import { type PointsEntry, PointsEntryEntity, type PointsReason } from './entities/loyalty.entity.ts';
-import { mayReadLoyalty } from './loyalty-access.ts';
-import { DAY_MS, type LoyaltyDeps } from './loyalty-support.ts';
+import { updateOrCreate } from '../../../platform/db/conflicts.ts';
+import type { Database, EntityManager } from '../../../platform/db/database.ts';
+import { forUpdate, int, transactWithRetry } from '../../../platform/db/raw-sql.ts';
+import { type Connection, decodeCursor, pageSize, toConnection } from '../../../platform/graphql/pagination.ts';
+import { newId } from '../../../platform/values/ids.ts';
+import type { MembersContext } from '../context.ts';
+import { type PointsEntry, PointsEntryEntity, type PointsReason } from '../entities/loyalty.entity.ts';
+import { mayReadLoyalty } from './access.ts';
+import { DAY_MS, type LoyaltyDeps } from './support.ts';
 
 /**
  * The points ledger. Rules (issue 5, item 4):

@@ -1,7 +1,7 @@
-import { badUserInput } from '../../platform/graphql/errors.ts';
-import { moneyView } from '../../platform/values/money.ts';
-import type { MembersContext } from './context.ts';
-import { MemberEntity, TIERS } from './entities/account.entity.ts';
+import { badUserInput } from '../../../platform/graphql/errors.ts';
+import { moneyView } from '../../../platform/values/money.ts';
+import type { MembersContext } from '../context.ts';
+import { MemberEntity, TIERS } from '../entities/account.entity.ts';
 import { LOYALTY_CURRENCY } from './tiers.ts';
 
 const MAX_DAYS = 366;

@@ -1,17 +1,18 @@
 import { randomInt } from 'node:crypto';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import type { EntityManager } from '../../platform/db/database.ts';
-import { transactWithRetry } from '../../platform/db/raw-sql.ts';
-import { quoted } from '../../platform/graphql/excerpt.ts';
-import { UserErrors } from '../../platform/graphql/user-errors.ts';
-import { checkInteger, checkText } from '../../platform/graphql/validation.ts';
-import { newId } from '../../platform/values/ids.ts';
-import { formatMinor, type Money, moneyView, parseMoney } from '../../platform/values/money.ts';
-import type { MembersContext } from './context.ts';
-import { TIERS } from './entities/account.entity.ts';
-import { type Coupon, type CouponCampaign, CouponCampaignEntity } from './entities/loyalty.entity.ts';
-import { mayReadLoyalty } from './loyalty-access.ts';
-import type { LoyaltyErrorCode } from './loyalty-support.ts';
+import type { EntityManager } from '../../../platform/db/database.ts';
+import { transactWithRetry } from '../../../platform/db/raw-sql.ts';
+import { quoted } from '../../../platform/graphql/excerpt.ts';
+import { UserErrors } from '../../../platform/graphql/user-errors.ts';
+import { checkInteger, checkText } from '../../../platform/graphql/validation.ts';
+import { newId } from '../../../platform/values/ids.ts';
+import { formatMinor, type Money, moneyView, parseMoney } from '../../../platform/values/money.ts';
+import type { MembersContext } from '../context.ts';
+import { TIERS } from '../entities/account.entity.ts';
+import { type Coupon, type CouponCampaign, CouponCampaignEntity } from '../entities/loyalty.entity.ts';
+import type { CouponIssuedData, MembersEventType } from '../events.ts';
+import { mayReadLoyalty } from './access.ts';
+import type { LoyaltyErrorCode } from './support.ts';
 
 /**
  * Coupon campaigns (issue 5, item 5). Staff issue a campaign's coupons to
@@ -26,8 +27,6 @@ import type { LoyaltyErrorCode } from './loyalty-support.ts';
  * members), so a repeated or retried call issues nothing twice. Other terms
  * under an existing name are refused.
  */
-export const COUPON_ISSUED = 'CouponIssued';
-
 /** Codes are 10 characters from an alphabet without look-alikes (no 0/O, 1/I/L): about 50 random bits. */
 const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
 const CODE_LENGTH = 10;
@@ -215,7 +214,7 @@ async function issueInTransaction(
       [coupon.id, campaign.id, memberId, coupon.code, db.sqlDate(now)],
     );
     // The notification sender tells the member (another subgraph's consumer).
-    ctx.events.record(tx, COUPON_ISSUED, coupon.id, {
+    ctx.events.record<CouponIssuedData>(tx, 'CouponIssued' satisfies MembersEventType, coupon.id, {
       couponId: coupon.id,
       memberId,
       code: coupon.code,
