@@ -5,8 +5,9 @@ import type { Logger } from '../../../platform/observability/log.ts';
 
 /**
  * What the loyalty code (tiers, points, coupons, checkout discounts) needs:
- * a request's context or the background services both provide it. Raw SQL
- * helpers (forUpdate, int, dateOf, transactWithRetry) live in platform/db/raw-sql.ts.
+ * a request's context or the background services both provide it. Its SQL
+ * is in the *-repository.ts files, built on platform/db/raw-sql.ts
+ * (forUpdate, int, dateOf); the services run it in transactions (transactWithRetry).
  */
 export type LoyaltyDeps = { db: Database; events: EventRecorder; config: Config; log: Logger };
 
