@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { buildSchema, parse, validate } from 'graphql';
 import { eventually } from '../platform/testing/eventually.ts';
 import { type RouterSubscription, subscribeToRouter } from '../router/subscriptions/testing/router-subscription.ts';
-import { scopesOf } from '../subgraphs/members/roles.ts';
+import { scopesOf } from '../subgraphs/members/accounts/roles.ts';
 import { CONTRACT_DIR, contractExamples, contractOperation } from './support/contract.ts';
 import { startTestSystem, type TestSystem } from './support/system.ts';
 

@@ -5,7 +5,7 @@ import type { Logger } from '../platform/observability/log.ts';
 import { databaseTargets, reportSkippedMysql } from '../platform/testing/databases.ts';
 import { eventually } from '../platform/testing/eventually.ts';
 import { newId } from '../platform/values/ids.ts';
-import { sweepLoyalty } from '../subgraphs/members/loyalty-consumers.ts';
+import { sweepLoyalty } from '../subgraphs/members/loyalty/sweep.ts';
 import { myLoyalty, paidOrders, paymentSucceeded, placeOrder, registeredMember, stockedSkus } from './support/shop.ts';
 import { startTestSystem, type TestSystem } from './support/system.ts';
 

@@ -2,7 +2,7 @@ import type { EntityManager } from '../../platform/db/database.ts';
 import { readRows } from '../../platform/db/read-rows.ts';
 import { keyedLoader } from '../../platform/graphql/loaders.ts';
 import { MemberEntity } from './entities/account.entity.ts';
-import { createLoyaltyLoaders } from './loyalty-loaders.ts';
+import { createLoyaltyLoaders } from './loyalty/loaders.ts';
 
 export function createMembersLoaders(em: EntityManager) {
   return {

@@ -1,17 +1,17 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph';
 import { scalarResolvers } from '../../platform/graphql/scalars.ts';
-import * as accounts from './accounts.ts';
-import * as apiKeys from './api-keys.ts';
-import * as checkoutDiscounts from './checkout-discounts.ts';
+import * as accounts from './accounts/accounts.ts';
+import * as apiKeys from './accounts/api-keys.ts';
+import { login } from './accounts/login.ts';
 import type { MembersContext } from './context.ts';
-import * as coupons from './coupons.ts';
 import type { Member } from './entities/account.entity.ts';
 import type { ApiKey } from './entities/api-key.entity.ts';
-import { login } from './login.ts';
+import * as checkoutDiscounts from './loyalty/checkout-discounts.ts';
+import * as coupons from './loyalty/coupons.ts';
+import * as points from './loyalty/points.ts';
+import { memberReport } from './loyalty/reports.ts';
+import { tierView } from './loyalty/tiers.ts';
 import { notificationsOf } from './notifications/notifications.ts';
-import * as points from './points.ts';
-import { memberReport } from './reports.ts';
-import { tierView } from './tiers.ts';
 
 /** Thin: parse arguments, call the services, shape the result. */
 type Input<T> = { input: T };

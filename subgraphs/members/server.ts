@@ -1,14 +1,12 @@
 import { parse } from 'graphql';
 import { subgraphTypeDefs } from '../../platform/graphql/schema/type-defs.ts';
 import type { SubgraphDefinition } from '../../platform/graphql/subgraph.ts';
-import { ensureFirstAdmin } from './accounts.ts';
-import { membersEntities } from './entities/account.entity.ts';
-import { ApiKeyEntity } from './entities/api-key.entity.ts';
-import { loyaltyEntities } from './entities/loyalty.entity.ts';
-import { NotificationEntity } from './entities/notification.entity.ts';
-import { serveJwks } from './jwks-route.ts';
+import { ensureFirstAdmin } from './accounts/accounts.ts';
+import { serveJwks } from './accounts/jwks-route.ts';
+import { membersEntities } from './entities/index.ts';
+import { startMembersConsumers } from './events.ts';
 import { createMembersLoaders, type MembersLoaders } from './loaders.ts';
-import { startLoyaltyBackground } from './loyalty-consumers.ts';
+import { startLoyaltySweep } from './loyalty/sweep.ts';
 import { membersMigrations } from './migrations/index.ts';
 import { startNotifications } from './notifications/background.ts';
 import { resolvers } from './resolvers.ts';
@@ -20,16 +18,18 @@ export const membersSubgraph: SubgraphDefinition<MembersLoaders> = {
   name: 'members',
   typeDefs: parse(membersTypeDefs),
   resolvers,
-  entities: [...membersEntities, ApiKeyEntity, NotificationEntity, ...loyaltyEntities],
+  entities: membersEntities,
   migrations: membersMigrations,
   createLoaders: (em) => createMembersLoaders(em),
   prepare: ensureFirstAdmin,
   routes: { '/.well-known/jwks.json': serveJwks },
   background: (services) => {
+    const stopConsumers = startMembersConsumers(services);
+    const stopSweep = startLoyaltySweep(services);
     const stopNotifications = startNotifications(services);
-    const stopLoyalty = startLoyaltyBackground(services);
     return async () => {
-      await stopLoyalty();
+      stopConsumers();
+      await stopSweep();
       await stopNotifications();
     };
   },

@@ -54,4 +54,4 @@ export const CredentialEntity = defineEntity({
 });
 export type Credential = InferEntity<typeof CredentialEntity>;
 
-export const membersEntities = [MemberEntity, StaffEntity, CredentialEntity];
+export const accountEntities = [MemberEntity, StaffEntity, CredentialEntity];

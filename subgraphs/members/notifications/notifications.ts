@@ -1,8 +1,8 @@
 import type { Database, EntityManager } from '../../../platform/db/database.ts';
 import type { Logger } from '../../../platform/observability/log.ts';
-import { newId } from '../../../platform/values/ids.ts';
 import { MemberEntity } from '../entities/account.entity.ts';
 import { NotificationEntity, type NotificationKind } from '../entities/notification.entity.ts';
+import * as notificationRepository from './notification-repository.ts';
 import type { SmsProvider } from './sms.ts';
 
 /** A message that fails this often is given up (FAILED) and left for staff to see. */
@@ -18,12 +18,7 @@ export type NewNotification = { memberId: string; kind: NotificationKind; dedupe
  * nothing, so a redelivered event never queues a second message.
  */
 export async function enqueueNotification(db: Database, tx: EntityManager, notification: NewNotification): Promise<boolean> {
-  const inserted = await db.run(
-    tx,
-    `${db.insertIgnore} notification (id, member_id, kind, dedupe_key, text, status, attempts, created_at) values (?, ?, ?, ?, ?, 'PENDING', 0, ?)`,
-    [newId(), notification.memberId, notification.kind, notification.dedupeKey, notification.text.slice(0, 500), db.sqlDate(new Date())],
-  );
-  return inserted === 1;
+  return notificationRepository.insertIfNew(db, tx, { ...notification, text: notification.text.slice(0, 500) }, new Date());
 }
 
 type SenderDeps = { db: Database; sms: SmsProvider; log: Logger };
@@ -47,15 +42,8 @@ export async function sendPendingNotifications({ db, sms, log }: SenderDeps, lim
   );
   let sent = 0;
   for (const notification of due) {
-    const claimed = await db.transaction(db.fork(), (tx) =>
-      db.run(
-        tx,
-        `update notification set status = 'SENDING', attempts = attempts + 1, claimed_at = ?
-          where id = ? and (status = 'PENDING' or (status = 'SENDING' and claimed_at < ?))`,
-        [db.sqlDate(new Date()), notification.id, db.sqlDate(stale)],
-      ),
-    );
-    if (claimed !== 1) continue; // another sender has it
+    const claimed = await db.transaction(db.fork(), (tx) => notificationRepository.claim(db, tx, notification.id, new Date(), stale));
+    if (!claimed) continue; // another sender has it
     const member = await db.fork().findOne(MemberEntity, { id: notification.memberId });
     if (!member?.phone) {
       await finish(db, notification.id, 'SKIPPED', { lastError: 'the member has no phone number' });
@@ -78,17 +66,10 @@ export async function sendPendingNotifications({ db, sms, log }: SenderDeps, lim
 async function finish(
   db: Database,
   id: string,
-  status: 'SENT' | 'SKIPPED' | 'FAILED' | 'PENDING',
+  status: notificationRepository.FinalStatus,
   details: { providerMessageId?: string; sentAt?: Date; lastError?: string },
 ): Promise<void> {
-  await db.transaction(db.fork(), (tx) =>
-    db.run(
-      tx,
-      `update notification set status = ?, provider_message_id = ?, sent_at = ?, last_error = ?, claimed_at = null
-        where id = ? and status = 'SENDING'`,
-      [status, details.providerMessageId ?? null, details.sentAt ? db.sqlDate(details.sentAt) : null, details.lastError ?? null, id],
-    ),
-  );
+  await db.transaction(db.fork(), (tx) => notificationRepository.finish(db, tx, id, status, details));
 }
 
 /** A member's messages, newest first, for staff. */

@@ -1,4 +1,5 @@
 import type { Database } from '../../../platform/db/database.ts';
+import { earnedLotsExpiring } from '../loyalty/points-repository.ts';
 import { enqueueNotification } from './notifications.ts';
 
 /** How far ahead members are told that points will expire. */
@@ -11,19 +12,14 @@ export const EXPIRY_NOTICE_DAYS = 14;
  */
 export async function queuePointsExpiryNotices(db: Database, now = new Date()): Promise<number> {
   const horizon = new Date(now.getTime() + EXPIRY_NOTICE_DAYS * 86_400_000);
-  const rows = await db.execute<{ member_id: string; expires_at: string | number | Date; points: number | string }>(
-    db.fork(),
-    `select member_id, expires_at, remaining as points from points_entry
-      where reason = 'EARNED' and remaining > 0 and expires_at > ? and expires_at <= ?`,
-    [db.sqlDate(now), db.sqlDate(horizon)],
-  );
+  const lots = await earnedLotsExpiring(db, db.fork(), now, horizon);
   // Lots expiring on the same day make one message.
   const byMemberAndDay = new Map<string, { memberId: string; day: string; points: number }>();
-  for (const row of rows) {
-    const day = new Date(row.expires_at).toISOString().slice(0, 10);
-    const key = `${row.member_id}:${day}`;
-    const entry = byMemberAndDay.get(key) ?? { memberId: row.member_id, day, points: 0 };
-    entry.points += Number(row.points);
+  for (const lot of lots) {
+    const day = lot.expiresAt.toISOString().slice(0, 10);
+    const key = `${lot.memberId}:${day}`;
+    const entry = byMemberAndDay.get(key) ?? { memberId: lot.memberId, day, points: 0 };
+    entry.points += lot.points;
     byMemberAndDay.set(key, entry);
   }
   let queued = 0;

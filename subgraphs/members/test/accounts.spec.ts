@@ -10,10 +10,10 @@ import { createSubgraphServer } from '../../../platform/graphql/subgraph.ts';
 import { createLogger } from '../../../platform/observability/log.ts';
 import { databaseTargets, reportSkippedMysql, type TestEnvironment, testEnvironment } from '../../../platform/testing/databases.ts';
 import { staff, startTestSubgraph, type TestSubgraph } from '../../../platform/testing/subgraph-client.ts';
+import { TOKEN_TTL_SECONDS } from '../accounts/login.ts';
+import { FREE_FAILURES } from '../accounts/login-throttle.ts';
+import { ROLE_SCOPES } from '../accounts/roles.ts';
 import { CredentialEntity, MemberEntity, StaffEntity } from '../entities/account.entity.ts';
-import { TOKEN_TTL_SECONDS } from '../login.ts';
-import { FREE_FAILURES } from '../login-throttle.ts';
-import { ROLE_SCOPES } from '../roles.ts';
 import { membersSubgraph } from '../server.ts';
 
 const REGISTER = `mutation ($input: RegisterMemberInput!) {

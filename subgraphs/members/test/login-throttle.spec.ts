@@ -1,4 +1,4 @@
-import { FREE_FAILURES, LoginThrottle, MAX_DELAY_MS, SOURCE_FREE_FAILURES } from '../login-throttle.ts';
+import { FREE_FAILURES, LoginThrottle, MAX_DELAY_MS, SOURCE_FREE_FAILURES } from '../accounts/login-throttle.ts';
 
 describe('the login throttle', () => {
   let now = 1_000_000;

@@ -3,8 +3,8 @@ import type { Logger } from '../../../platform/observability/log.ts';
 import { databaseTargets, reportSkippedMysql, type TestEnvironment, testEnvironment } from '../../../platform/testing/databases.ts';
 import { staff } from '../../../platform/testing/subgraph-client.ts';
 import { newId } from '../../../platform/values/ids.ts';
-import { expirePoints } from '../points.ts';
-import { ageOutSpend, pointsEarned, tierForSpend } from '../tiers.ts';
+import { expirePoints } from '../loyalty/points.ts';
+import { ageOutSpend, pointsEarned, tierForSpend } from '../loyalty/tiers.ts';
 import { type LoyaltyHarness, member, startLoyaltyHarness } from './loyalty-fixtures.ts';
 
 const DAY = 86_400_000;

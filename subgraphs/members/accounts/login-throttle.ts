@@ -1,4 +1,4 @@
-import { BoundedMap } from '../../platform/runtime/bounded-map.ts';
+import { BoundedMap } from '../../../platform/runtime/bounded-map.ts';
 
 /**
  * Slows password guessing without letting a stranger lock an owner out.

@@ -1,17 +1,20 @@
 import { randomInt } from 'node:crypto';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import type { EntityManager } from '../../platform/db/database.ts';
-import { transactWithRetry } from '../../platform/db/raw-sql.ts';
-import { quoted } from '../../platform/graphql/excerpt.ts';
-import { UserErrors } from '../../platform/graphql/user-errors.ts';
-import { checkInteger, checkText } from '../../platform/graphql/validation.ts';
-import { newId } from '../../platform/values/ids.ts';
-import { formatMinor, type Money, moneyView, parseMoney } from '../../platform/values/money.ts';
-import type { MembersContext } from './context.ts';
-import { TIERS } from './entities/account.entity.ts';
-import { type Coupon, type CouponCampaign, CouponCampaignEntity } from './entities/loyalty.entity.ts';
-import { mayReadLoyalty } from './loyalty-access.ts';
-import type { LoyaltyErrorCode } from './loyalty-support.ts';
+import type { EntityManager } from '../../../platform/db/database.ts';
+import { transactWithRetry } from '../../../platform/db/raw-sql.ts';
+import { quoted } from '../../../platform/graphql/excerpt.ts';
+import { UserErrors } from '../../../platform/graphql/user-errors.ts';
+import { checkInteger, checkText } from '../../../platform/graphql/validation.ts';
+import { newId } from '../../../platform/values/ids.ts';
+import { formatMinor, type Money, moneyView, parseMoney } from '../../../platform/values/money.ts';
+import * as memberRepository from '../accounts/member-repository.ts';
+import type { MembersContext } from '../context.ts';
+import { TIERS } from '../entities/account.entity.ts';
+import { type Coupon, type CouponCampaign, CouponCampaignEntity } from '../entities/loyalty.entity.ts';
+import type { CouponIssuedData, MembersEventType } from '../events.ts';
+import { mayReadLoyalty } from './access.ts';
+import * as couponRepository from './coupon-repository.ts';
+import type { LoyaltyErrorCode } from './support.ts';
 
 /**
  * Coupon campaigns (issue 5, item 5). Staff issue a campaign's coupons to
@@ -26,8 +29,6 @@ import type { LoyaltyErrorCode } from './loyalty-support.ts';
  * members), so a repeated or retried call issues nothing twice. Other terms
  * under an existing name are refused.
  */
-export const COUPON_ISSUED = 'CouponIssued';
-
 /** Codes are 10 characters from an alphabet without look-alikes (no 0/O, 1/I/L): about 50 random bits. */
 const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
 const CODE_LENGTH = 10;
@@ -141,12 +142,7 @@ export async function issueCoupons(ctx: MembersContext, input: IssueCouponsInput
   const { errors, campaign: name, memberIds, terms } = checkIssueInput(input);
   if (errors.any) return { issued: 0, userErrors: errors.list };
   if (memberIds.length > 0) {
-    const known = await ctx.db.execute<{ id: string }>(
-      ctx.em,
-      `select id from member where id in (${memberIds.map(() => '?').join(', ')})`,
-      memberIds,
-    );
-    const knownIds = new Set(known.map((row) => row.id));
+    const knownIds = await memberRepository.existingMemberIds(ctx.db, ctx.em, memberIds);
     (input.memberIds ?? []).forEach((id, i) => {
       if (!knownIds.has(id)) errors.add('INVALID_VALUE', `input.memberIds[${i}]`, `there is no member with id ${quoted(id)}`);
     });
@@ -195,27 +191,15 @@ async function issueInTransaction(
   } else if (campaign.terms !== JSON.stringify(request.terms)) {
     throw new OtherTerms(describeTerms(campaign));
   }
-  const targets = request.tier
-    ? (await db.execute<{ id: string }>(tx, "select id from member where tier = ? and status = 'ACTIVE' order by id", [request.tier])).map(
-        (row) => row.id,
-      )
-    : request.memberIds;
-  const holders = new Set(
-    (await db.execute<{ member_id: string }>(tx, 'select member_id from coupon where campaign_id = ?', [campaign.id])).map(
-      (row) => row.member_id,
-    ),
-  );
+  const targets = request.tier ? await memberRepository.activeMemberIdsOfTier(db, tx, request.tier) : request.memberIds;
+  const holders = await couponRepository.holdersOf(db, tx, campaign.id);
   let issued = 0;
   for (const memberId of targets) {
     if (holders.has(memberId)) continue;
     const coupon = { id: newId(), code: newCouponCode() };
-    await db.run(
-      tx,
-      'insert into coupon (id, campaign_id, member_id, code, redeemed_order_id, redeemed_at, created_at) values (?, ?, ?, ?, null, null, ?)',
-      [coupon.id, campaign.id, memberId, coupon.code, db.sqlDate(now)],
-    );
+    await couponRepository.insertCoupon(db, tx, { id: coupon.id, campaignId: campaign.id, memberId, code: coupon.code }, now);
     // The notification sender tells the member (another subgraph's consumer).
-    ctx.events.record(tx, COUPON_ISSUED, coupon.id, {
+    ctx.events.record<CouponIssuedData>(tx, 'CouponIssued' satisfies MembersEventType, coupon.id, {
       couponId: coupon.id,
       memberId,
       code: coupon.code,

@@ -1,12 +1,13 @@
-import { updateOrCreate } from '../../platform/db/conflicts.ts';
-import type { Database, EntityManager } from '../../platform/db/database.ts';
-import { forUpdate, int, transactWithRetry } from '../../platform/db/raw-sql.ts';
-import { type Connection, decodeCursor, pageSize, toConnection } from '../../platform/graphql/pagination.ts';
-import { newId } from '../../platform/values/ids.ts';
-import type { MembersContext } from './context.ts';
-import { type PointsEntry, PointsEntryEntity, type PointsReason } from './entities/loyalty.entity.ts';
-import { mayReadLoyalty } from './loyalty-access.ts';
-import { DAY_MS, type LoyaltyDeps } from './loyalty-support.ts';
+import { updateOrCreate } from '../../../platform/db/conflicts.ts';
+import type { Database, EntityManager } from '../../../platform/db/database.ts';
+import { transactWithRetry } from '../../../platform/db/raw-sql.ts';
+import { type Connection, decodeCursor, pageSize, toConnection } from '../../../platform/graphql/pagination.ts';
+import { newId } from '../../../platform/values/ids.ts';
+import type { MembersContext } from '../context.ts';
+import { type PointsEntry, PointsEntryEntity } from '../entities/loyalty.entity.ts';
+import { mayReadLoyalty } from './access.ts';
+import * as pointsRepository from './points-repository.ts';
+import { DAY_MS, type LoyaltyDeps } from './support.ts';
 
 /**
  * The points ledger. Rules (issue 5, item 4):
@@ -32,62 +33,22 @@ import { DAY_MS, type LoyaltyDeps } from './loyalty-support.ts';
  * Every change of one member's points runs inside a transaction that holds
  * their points_account row first (lockPoints or the conditional UPDATE), so
  * changes of one member are serialized and the lots read after it are current.
+ * Its SQL is in points-repository.ts.
  */
-export type Allocation = { lotId: string; points: number };
 
 /** Holds the member's points account (creating it empty if needed) and returns its balance. */
 export async function lockPoints(db: Database, tx: EntityManager, memberId: string, now = new Date()): Promise<number> {
   await updateOrCreate(
-    () => db.run(tx, 'update points_account set updated_at = ? where member_id = ?', [db.sqlDate(now), memberId]),
-    () => db.run(tx, `${db.insertIgnore} points_account (member_id, balance, updated_at) values (?, 0, ?)`, [memberId, db.sqlDate(now)]),
+    () => pointsRepository.touchAccount(db, tx, memberId, now),
+    () => pointsRepository.createAccountIfMissing(db, tx, memberId, now),
   );
-  const [row] = await db.execute<{ balance: unknown }>(tx, `select balance from points_account where member_id = ?${forUpdate(db)}`, [
-    memberId,
-  ]);
-  return int(row?.balance);
+  return pointsRepository.lockedBalance(db, tx, memberId);
 }
 
-async function addEntry(
-  db: Database,
-  tx: EntityManager,
-  entry: {
-    memberId: string;
-    delta: number;
-    reason: PointsReason;
-    orderId?: string | null;
-    lotId?: string | null;
-    expiresAt?: Date | null;
-    remaining?: number | null;
-  },
-  now: Date,
-): Promise<string> {
+async function addEntry(db: Database, tx: EntityManager, entry: pointsRepository.NewEntry, now: Date): Promise<string> {
   const id = newId();
-  await db.run(
-    tx,
-    `insert into points_entry (id, member_id, delta, reason, order_id, lot_id, expires_at, remaining, created_at)
-     values (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [
-      id,
-      entry.memberId,
-      entry.delta,
-      entry.reason,
-      entry.orderId ?? null,
-      entry.lotId ?? null,
-      entry.expiresAt ? db.sqlDate(entry.expiresAt) : null,
-      entry.remaining ?? null,
-      db.sqlDate(now),
-    ],
-  );
+  await pointsRepository.insertEntry(db, tx, id, entry, now);
   return id;
-}
-
-async function changeBalance(db: Database, tx: EntityManager, memberId: string, delta: number, now: Date): Promise<boolean> {
-  const changed = await db.run(
-    tx,
-    'update points_account set balance = balance + ?, updated_at = ? where member_id = ? and balance + ? >= 0',
-    [delta, db.sqlDate(now), memberId, delta],
-  );
-  return changed === 1;
 }
 
 /**
@@ -101,19 +62,15 @@ async function takeFromLots(
   memberId: string,
   points: number,
   firstLot: string | null = null,
-): Promise<Allocation[]> {
-  const rows = await db.execute<{ id: string; remaining: unknown }>(
-    tx,
-    `select id, remaining from points_entry where member_id = ? and remaining > 0 order by expires_at, id${forUpdate(db)}`,
-    [memberId],
-  );
-  const lots = [...rows.filter((row) => row.id === firstLot), ...rows.filter((row) => row.id !== firstLot)];
-  const allocations: Allocation[] = [];
+): Promise<pointsRepository.Allocation[]> {
+  const held = await pointsRepository.lockedLots(db, tx, memberId);
+  const lots = [...held.filter((lot) => lot.id === firstLot), ...held.filter((lot) => lot.id !== firstLot)];
+  const allocations: pointsRepository.Allocation[] = [];
   let left = points;
   for (const lot of lots) {
     if (left === 0) break;
-    const take = Math.min(int(lot.remaining), left);
-    await db.run(tx, 'update points_entry set remaining = remaining - ? where id = ?', [take, lot.id]);
+    const take = Math.min(lot.remaining, left);
+    await pointsRepository.takeFromLot(db, tx, lot.id, take);
     allocations.push({ lotId: lot.id, points: take });
     left -= take;
   }
@@ -129,7 +86,7 @@ export async function earnPoints(
   now = new Date(),
 ): Promise<string> {
   const { db } = deps;
-  await changeBalance(db, tx, input.memberId, input.points, now);
+  await pointsRepository.changeBalance(db, tx, input.memberId, input.points, now);
   return addEntry(
     db,
     tx,
@@ -156,7 +113,7 @@ export async function redeemPoints(
   input: { memberId: string; orderId: string; points: number },
   now = new Date(),
 ): Promise<string | null> {
-  if (!(await changeBalance(db, tx, input.memberId, -input.points, now))) return null;
+  if (!(await pointsRepository.changeBalance(db, tx, input.memberId, -input.points, now))) return null;
   const allocations = await takeFromLots(db, tx, input.memberId, input.points);
   const entryId = await addEntry(
     db,
@@ -165,11 +122,7 @@ export async function redeemPoints(
     now,
   );
   for (const allocation of allocations) {
-    await db.run(tx, 'insert into points_allocation (entry_id, lot_id, points) values (?, ?, ?)', [
-      entryId,
-      allocation.lotId,
-      allocation.points,
-    ]);
+    await pointsRepository.insertAllocation(db, tx, entryId, allocation);
   }
   return entryId;
 }
@@ -182,17 +135,11 @@ export async function restorePoints(
   now = new Date(),
 ): Promise<number> {
   await lockPoints(db, tx, input.memberId, now);
-  const allocations = await db.execute<{ lot_id: string; points: unknown }>(
-    tx,
-    'select lot_id, points from points_allocation where entry_id = ?',
-    [input.redemptionEntryId],
-  );
-  const total = allocations.reduce((sum, allocation) => sum + int(allocation.points), 0);
+  const allocations = await pointsRepository.allocationsOf(db, tx, input.redemptionEntryId);
+  const total = allocations.reduce((sum, allocation) => sum + allocation.points, 0);
   if (total === 0) return 0;
-  await changeBalance(db, tx, input.memberId, total, now);
-  for (const allocation of allocations) {
-    await db.run(tx, 'update points_entry set remaining = remaining + ? where id = ?', [int(allocation.points), allocation.lot_id]);
-  }
+  await pointsRepository.changeBalance(db, tx, input.memberId, total, now);
+  for (const allocation of allocations) await pointsRepository.returnToLot(db, tx, allocation.lotId, allocation.points);
   await addEntry(db, tx, { memberId: input.memberId, delta: total, reason: 'RESTORED', orderId: input.orderId }, now);
   return total;
 }
@@ -211,7 +158,7 @@ export async function reversePoints(
   const balance = await lockPoints(db, tx, input.memberId, now);
   const taken = Math.min(input.points, balance);
   if (taken <= 0) return 0;
-  if (!(await changeBalance(db, tx, input.memberId, -taken, now)))
+  if (!(await pointsRepository.changeBalance(db, tx, input.memberId, -taken, now)))
     throw new Error(`points of member ${input.memberId} changed under a lock`);
   await takeFromLots(db, tx, input.memberId, taken, input.lotId);
   await addEntry(db, tx, { memberId: input.memberId, delta: -taken, reason: 'REVERSED', orderId: input.orderId }, now);
@@ -227,27 +174,19 @@ export async function expirePoints(deps: LoyaltyDeps, now = new Date(), batch = 
   const { db } = deps;
   let expired = 0;
   for (;;) {
-    const due = await db.execute<{ member_id: string }>(
-      db.fork(),
-      'select distinct member_id from points_entry where remaining > 0 and expires_at <= ? limit ?',
-      [db.sqlDate(now), batch],
-    );
-    for (const { member_id: memberId } of due) {
+    const due = await pointsRepository.membersWithExpiredLots(db, db.fork(), now, batch);
+    for (const memberId of due) {
       expired += await transactWithRetry(db, db.fork(), async (tx) => {
         await lockPoints(db, tx, memberId, now);
-        const lots = await db.execute<{ id: string; remaining: unknown }>(
-          tx,
-          `select id, remaining from points_entry where member_id = ? and remaining > 0 and expires_at <= ?${forUpdate(db)}`,
-          [memberId, db.sqlDate(now)],
-        );
+        const lots = await pointsRepository.lockedExpiredLots(db, tx, memberId, now);
         let total = 0;
         for (const lot of lots) {
-          const points = int(lot.remaining);
-          await db.run(tx, 'update points_entry set remaining = 0 where id = ?', [lot.id]);
+          const points = lot.remaining;
+          await pointsRepository.emptyLot(db, tx, lot.id);
           await addEntry(db, tx, { memberId, delta: -points, reason: 'EXPIRED', lotId: lot.id }, now);
           total += points;
         }
-        if (total > 0 && !(await changeBalance(db, tx, memberId, -total, now))) {
+        if (total > 0 && !(await pointsRepository.changeBalance(db, tx, memberId, -total, now))) {
           throw new Error(`points ledger of member ${memberId}: its lots exceed its balance`);
         }
         return total;

@@ -1,10 +1,10 @@
-import { createTokenMinter, type TokenMinter } from '../../platform/auth/jwt.ts';
-import { loadSecrets } from '../../platform/auth/secrets.ts';
-import type { Config } from '../../platform/config/config.ts';
-import { failed, UserErrors } from '../../platform/graphql/user-errors.ts';
+import { createTokenMinter, type TokenMinter } from '../../../platform/auth/jwt.ts';
+import { loadSecrets } from '../../../platform/auth/secrets.ts';
+import type { Config } from '../../../platform/config/config.ts';
+import { failed, UserErrors } from '../../../platform/graphql/user-errors.ts';
+import type { MembersContext } from '../context.ts';
+import { CredentialEntity, MemberEntity, StaffEntity } from '../entities/account.entity.ts';
 import { type MemberErrorCode, normalizeEmail } from './accounts.ts';
-import type { MembersContext } from './context.ts';
-import { CredentialEntity, MemberEntity, StaffEntity } from './entities/account.entity.ts';
 import { LoginThrottle } from './login-throttle.ts';
 import { DECOY_HASH, verifyPassword } from './passwords.ts';
 import { scopesOf } from './roles.ts';

@@ -1,16 +1,20 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import type { EntityManager } from '../../platform/db/database.ts';
-import { dateOf, forUpdate, int, transactWithRetry } from '../../platform/db/raw-sql.ts';
-import { forbidden } from '../../platform/graphql/errors.ts';
-import type { UserError } from '../../platform/graphql/user-errors.ts';
-import { UserErrors } from '../../platform/graphql/user-errors.ts';
-import { checkInteger, checkText } from '../../platform/graphql/validation.ts';
-import { formatMinor, type Money, moneyView, parseMoney } from '../../platform/values/money.ts';
-import type { MembersContext } from './context.ts';
+import type { EntityManager } from '../../../platform/db/database.ts';
+import { transactWithRetry } from '../../../platform/db/raw-sql.ts';
+import { forbidden } from '../../../platform/graphql/errors.ts';
+import type { UserError } from '../../../platform/graphql/user-errors.ts';
+import { UserErrors } from '../../../platform/graphql/user-errors.ts';
+import { checkInteger, checkText } from '../../../platform/graphql/validation.ts';
+import { formatMinor, type Money, moneyView, parseMoney } from '../../../platform/values/money.ts';
+import type { MembersContext } from '../context.ts';
+import { type CheckoutDiscountStatus, CouponCampaignEntity, CouponEntity } from '../entities/loyalty.entity.ts';
+import * as checkoutDiscountRepository from './checkout-discount-repository.ts';
+import * as couponRepository from './coupon-repository.ts';
 import { checkCouponCode, couponDiscount } from './coupons.ts';
-import { type CheckoutDiscountStatus, CouponCampaignEntity, CouponEntity } from './entities/loyalty.entity.ts';
-import type { LoyaltyDeps, LoyaltyErrorCode } from './loyalty-support.ts';
+import * as orderLoyaltyRepository from './order-loyalty-repository.ts';
 import { redeemPoints, restorePoints } from './points.ts';
+import * as pointsRepository from './points-repository.ts';
+import type { LoyaltyDeps, LoyaltyErrorCode } from './support.ts';
 import { LOYALTY_CURRENCY } from './tiers.ts';
 
 /**
@@ -151,20 +155,17 @@ async function applyOnce(
   const { db } = ctx;
   const { orderId, memberId, code, points, subtotal } = request;
   const now = new Date();
-  const [existing] = await db.execute<Record<string, unknown>>(
-    tx,
-    'select status, request, currency, coupon_code, coupon_discount_minor, points_redeemed from checkout_discount where order_id = ?',
-    [orderId],
-  );
+  const existing = await checkoutDiscountRepository.findApplied(db, tx, orderId);
+  const claim = { orderId, memberId, request: request.request, currency: subtotal.currency };
   if (existing) {
-    const status = existing.status as CheckoutDiscountStatus;
+    const { status } = existing;
     if (status === 'APPLIED' && existing.request === request.request) {
       return {
         orderId,
-        currency: String(existing.currency),
-        couponCode: (existing.coupon_code as string | null) ?? null,
-        couponDiscountMinor: int(existing.coupon_discount_minor),
-        pointsRedeemed: int(existing.points_redeemed),
+        currency: existing.currency,
+        couponCode: existing.couponCode,
+        couponDiscountMinor: existing.couponDiscountMinor,
+        pointsRedeemed: existing.pointsRedeemed,
       };
     }
     if (status !== 'RELEASED') {
@@ -180,23 +181,10 @@ async function applyOnce(
       ]);
     }
     // Released (its order was never written): this checkout may apply discounts afresh.
-    const claimed = await db.run(
-      tx,
-      `update checkout_discount set status = 'APPLIED', member_id = ?, request = ?, currency = ?, coupon_id = null, coupon_code = null,
-         coupon_discount_minor = 0, points_redeemed = 0, redemption_entry_id = null, confirmed_at = null, updated_at = ?
-       where order_id = ? and status = 'RELEASED'`,
-      [memberId, request.request, subtotal.currency, db.sqlDate(now), orderId],
-    );
-    if (claimed !== 1) throw new ClaimLost();
+    if (!(await checkoutDiscountRepository.reclaimReleased(db, tx, claim, now))) throw new ClaimLost();
   } else {
     // The claim: a racing call with the same order id waits on this key, then sees our answer.
-    await db.run(
-      tx,
-      `insert into checkout_discount (order_id, member_id, request, status, currency, coupon_id, coupon_code, coupon_discount_minor,
-         points_redeemed, redemption_entry_id, confirmed_at, created_at, updated_at)
-       values (?, ?, ?, 'APPLIED', ?, null, null, 0, 0, null, null, ?, ?)`,
-      [orderId, memberId, request.request, subtotal.currency, db.sqlDate(now), db.sqlDate(now)],
-    );
+    await checkoutDiscountRepository.insertClaim(db, tx, claim, now);
   }
 
   const errors = new UserErrors<LoyaltyErrorCode>();
@@ -208,12 +196,7 @@ async function applyOnce(
     const checked = couponDiscount(coupon, campaign, { memberId, orderId, code, subtotal }, now);
     if (!checked.ok) errors.add('INVALID_COUPON', 'input.couponCode', checked.message);
     else {
-      const taken = await db.run(
-        tx,
-        'update coupon set redeemed_order_id = ?, redeemed_at = ? where id = ? and redeemed_order_id is null',
-        [orderId, db.sqlDate(now), coupon!.id],
-      );
-      if (taken === 1) {
+      if (await couponRepository.redeem(db, tx, coupon!.id, orderId, now)) {
         couponId = coupon!.id;
         couponDiscountMinor = checked.minor;
       } else errors.add('INVALID_COUPON', 'input.couponCode', `coupon "${code}" has been used already`);
@@ -231,31 +214,27 @@ async function applyOnce(
       );
     } else if (errors.any) {
       // The coupon was refused: the points are checked too, so the customer hears of both, but nothing is taken.
-      const balance = await balanceOf(ctx, tx, memberId);
+      const balance = await pointsRepository.balance(db, tx, memberId);
       if (balance < points)
         errors.add('INSUFFICIENT_POINTS', 'input.pointsToRedeem', `you have ${balance} points; this order asks for ${points}`);
     } else {
       entryId = await redeemPoints(db, tx, { memberId, orderId, points }, now);
       if (!entryId) {
-        const balance = await balanceOf(ctx, tx, memberId);
+        const balance = await pointsRepository.balance(db, tx, memberId);
         errors.add('INSUFFICIENT_POINTS', 'input.pointsToRedeem', `you have ${balance} points; this order asks for ${points}`);
       }
     }
   }
   if (errors.any) throw new Refused(errors.list);
 
-  await db.run(
-    tx,
-    `update checkout_discount set coupon_id = ?, coupon_code = ?, coupon_discount_minor = ?, points_redeemed = ?, redemption_entry_id = ?
-      where order_id = ?`,
-    [couponId, couponId ? code : null, couponDiscountMinor, points, entryId, orderId],
-  );
+  await checkoutDiscountRepository.recordTaken(db, tx, orderId, {
+    couponId,
+    couponCode: couponId ? code : null,
+    couponDiscountMinor,
+    pointsRedeemed: points,
+    redemptionEntryId: entryId,
+  });
   return { orderId, currency: subtotal.currency, couponCode: couponId ? code : null, couponDiscountMinor, pointsRedeemed: points };
-}
-
-async function balanceOf(ctx: MembersContext, tx: EntityManager, memberId: string): Promise<number> {
-  const [account] = await ctx.db.execute<{ balance: unknown }>(tx, 'select balance from points_account where member_id = ?', [memberId]);
-  return int(account?.balance);
 }
 
 /**
@@ -273,25 +252,11 @@ export async function releaseDiscounts(
 ): Promise<boolean> {
   const { db } = deps;
   const to: CheckoutDiscountStatus = what === 'ALL' ? 'RELEASED' : 'POINTS_RESTORED';
-  const changed = await db.run(tx, "update checkout_discount set status = ?, updated_at = ? where order_id = ? and status = 'APPLIED'", [
-    to,
-    db.sqlDate(now),
-    orderId,
-  ]);
-  if (changed !== 1) return false;
-  const [row] = await db.execute<Record<string, unknown>>(
-    tx,
-    `select member_id, coupon_id, points_redeemed, redemption_entry_id from checkout_discount where order_id = ?${forUpdate(db)}`,
-    [orderId],
-  );
-  if (what === 'ALL' && row?.coupon_id) {
-    await db.run(tx, 'update coupon set redeemed_order_id = null, redeemed_at = null where id = ? and redeemed_order_id = ?', [
-      row.coupon_id,
-      orderId,
-    ]);
-  }
-  if (row && int(row.points_redeemed) > 0 && row.redemption_entry_id) {
-    await restorePoints(db, tx, { memberId: String(row.member_id), orderId, redemptionEntryId: String(row.redemption_entry_id) }, now);
+  if (!(await checkoutDiscountRepository.leaveApplied(db, tx, orderId, to, now))) return false;
+  const taken = await checkoutDiscountRepository.lockedRedemption(db, tx, orderId);
+  if (what === 'ALL' && taken?.couponId) await couponRepository.giveBack(db, tx, taken.couponId, orderId);
+  if (taken && taken.pointsRedeemed > 0 && taken.redemptionEntryId) {
+    await restorePoints(db, tx, { memberId: taken.memberId, orderId, redemptionEntryId: taken.redemptionEntryId }, now);
   }
   return true;
 }
@@ -301,8 +266,7 @@ export async function releaseCheckoutDiscounts(ctx: MembersContext, input: { ord
   const errors = new UserErrors<LoyaltyErrorCode>();
   const orderId = checkText(errors, 'input.orderId', input.orderId, 36);
   if (errors.any) return { released: false, userErrors: errors.list };
-  const [paid] = await ctx.db.execute<{ paid_at: unknown }>(ctx.em, 'select paid_at from order_loyalty where order_id = ?', [orderId]);
-  if (dateOf(paid?.paid_at)) {
+  if (await orderLoyaltyRepository.paidAt(ctx.db, ctx.em, orderId)) {
     return {
       released: false,
       userErrors: [
@@ -320,10 +284,7 @@ export async function releaseCheckoutDiscounts(ctx: MembersContext, input: { ord
 
 /** The order exists (its OrderPlaced or OrderPaid arrived): its discounts are the order's until it is cancelled. */
 export async function confirmDiscounts(deps: LoyaltyDeps, tx: EntityManager, orderId: string, now = new Date()): Promise<void> {
-  await deps.db.run(tx, 'update checkout_discount set confirmed_at = ? where order_id = ? and confirmed_at is null', [
-    deps.db.sqlDate(now),
-    orderId,
-  ]);
+  await checkoutDiscountRepository.confirm(deps.db, tx, orderId, now);
 }
 
 /**
@@ -339,23 +300,17 @@ export async function releaseUnconfirmedDiscounts(
   orderId: string,
   now = new Date(),
 ): Promise<boolean> {
-  const [row] = await deps.db.execute<{ confirmed_at: unknown }>(tx, 'select confirmed_at from checkout_discount where order_id = ?', [
-    orderId,
-  ]);
-  if (!row || dateOf(row.confirmed_at)) return false;
+  const row = await checkoutDiscountRepository.confirmation(deps.db, tx, orderId);
+  if (!row || row.confirmedAt) return false;
   return releaseDiscounts(deps, tx, orderId, 'ALL', now);
 }
 
 /** The sweeper's safety net: applied, unconfirmed and older than ABANDONED_AFTER_MS (no reservation expiry released them). */
 export async function releaseAbandonedDiscounts(deps: LoyaltyDeps, now = new Date()): Promise<number> {
   const { db } = deps;
-  const due = await db.execute<{ order_id: string }>(
-    db.fork(),
-    "select order_id from checkout_discount where status = 'APPLIED' and confirmed_at is null and updated_at <= ? limit 100",
-    [db.sqlDate(new Date(now.getTime() - ABANDONED_AFTER_MS))],
-  );
+  const due = await checkoutDiscountRepository.abandonedOrderIds(db, db.fork(), new Date(now.getTime() - ABANDONED_AFTER_MS));
   let released = 0;
-  for (const { order_id: orderId } of due) {
+  for (const orderId of due) {
     if (await transactWithRetry(db, db.fork(), (tx) => releaseUnconfirmedDiscounts(deps, tx, orderId, now))) released += 1;
   }
   return released;

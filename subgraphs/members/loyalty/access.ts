@@ -1,6 +1,6 @@
-import { hasScope } from '../../platform/auth/identity.ts';
-import { forbidden } from '../../platform/graphql/errors.ts';
-import type { MembersContext } from './context.ts';
+import { hasScope } from '../../../platform/auth/identity.ts';
+import { forbidden } from '../../../platform/graphql/errors.ts';
+import type { MembersContext } from '../context.ts';
 
 /**
  * A member's points, points ledger and coupons are for the member themself

@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
-import type { EntityManager } from '../../platform/db/database.ts';
-import { groupedLoader, keyedLoader } from '../../platform/graphql/loaders.ts';
-import { CouponCampaignEntity, CouponEntity, PointsAccountEntity } from './entities/loyalty.entity.ts';
+import type { EntityManager } from '../../../platform/db/database.ts';
+import { groupedLoader, keyedLoader } from '../../../platform/graphql/loaders.ts';
+import { CouponCampaignEntity, CouponEntity, PointsAccountEntity } from '../entities/loyalty.entity.ts';
 
 /** Per-request loaders of loyalty data, one SQL query per batch of members. */
 export function createLoyaltyLoaders(em: EntityManager) {

@@ -1,7 +1,7 @@
-import { jwksOf } from '../../platform/auth/jwt.ts';
-import type { Secrets } from '../../platform/auth/secrets.ts';
-import type { SubgraphRoute } from '../../platform/graphql/subgraph.ts';
-import { sendError, sendJson } from '../../platform/http/graphql-over-http.ts';
+import { jwksOf } from '../../../platform/auth/jwt.ts';
+import type { Secrets } from '../../../platform/auth/secrets.ts';
+import type { SubgraphRoute } from '../../../platform/graphql/subgraph.ts';
+import { sendError, sendJson } from '../../../platform/http/graphql-over-http.ts';
 
 /**
  * `GET /.well-known/jwks.json`: the public keys of the tokens `login` signs

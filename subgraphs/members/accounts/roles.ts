@@ -1,5 +1,5 @@
 /**
- * Staff roles and the scopes each grants (docs/architecture.md §4: `<domain>:<read|write>`
+ * Staff roles and the scopes each grants (docs/architecture.md §4 Auth: `<domain>:<read|write>`
  * plus `members:pii`). A staff token carries the union of its roles' scopes.
  */
 export const ROLE_SCOPES: Record<string, readonly string[]> = {

@@ -1,9 +1,12 @@
-import type { EntityManager } from '../../platform/db/database.ts';
-import { forUpdate, int, transactWithRetry } from '../../platform/db/raw-sql.ts';
-import { moneyView } from '../../platform/values/money.ts';
-import type { TierName } from './entities/account.entity.ts';
-import { DAY_MS, type LoyaltyDeps } from './loyalty-support.ts';
+import type { EntityManager } from '../../../platform/db/database.ts';
+import { transactWithRetry } from '../../../platform/db/raw-sql.ts';
+import { moneyView } from '../../../platform/values/money.ts';
+import * as memberRepository from '../accounts/member-repository.ts';
+import type { TierName } from '../entities/account.entity.ts';
+import type { MembersEventType, MemberTierChangedData } from '../events.ts';
+import * as orderLoyaltyRepository from './order-loyalty-repository.ts';
 import { lockPoints } from './points.ts';
+import { DAY_MS, type LoyaltyDeps } from './support.ts';
 
 /**
  * Tiers by rolling 12-month paid spend (issue 5, item 4). Spend is what a
@@ -29,8 +32,6 @@ export const TIER_RULES: readonly TierRule[] = [
   { name: 'GOLD', minimumSpendMinor: 10_000_00, multiplierPercent: 150 },
   { name: 'PLATINUM', minimumSpendMinor: 50_000_00, multiplierPercent: 200 },
 ];
-
-export const MEMBER_TIER_CHANGED = 'MemberTierChanged';
 
 export function tierRule(name: string): TierRule {
   return TIER_RULES.find((rule) => rule.name === name) ?? TIER_RULES[0]!;
@@ -66,15 +67,7 @@ const windowStart = (now: Date) => new Date(now.getTime() - TIER_WINDOW_DAYS * D
 
 /** The member's paid spend in the window, net of refunds. The caller holds the member's points account. */
 export async function rollingSpend(deps: LoyaltyDeps, tx: EntityManager, memberId: string, now = new Date()): Promise<number> {
-  const { db } = deps;
-  const [row] = await db.execute<{ spend: unknown }>(
-    tx,
-    `select coalesce(sum(case when paid_minor > refunded_minor then paid_minor - refunded_minor else 0 end), 0) as spend
-       from order_loyalty
-      where member_id = ? and currency = ? and paid_at > ? and closed_at is null${forUpdate(db)}`,
-    [memberId, LOYALTY_CURRENCY, db.sqlDate(windowStart(now))],
-  );
-  return int(row?.spend);
+  return orderLoyaltyRepository.lockedSpendSince(deps.db, tx, memberId, LOYALTY_CURRENCY, windowStart(now));
 }
 
 /**
@@ -86,14 +79,14 @@ export async function rollingSpend(deps: LoyaltyDeps, tx: EntityManager, memberI
 export async function recomputeTier(deps: LoyaltyDeps, tx: EntityManager, memberId: string, now = new Date()): Promise<TierName | null> {
   const { db } = deps;
   const spend = await rollingSpend(deps, tx, memberId, now);
-  const [member] = await db.execute<{ tier: string }>(tx, `select tier from member where id = ?${forUpdate(db)}`, [memberId]);
-  if (!member) return null;
+  const current = await memberRepository.lockedTierOf(db, tx, memberId);
+  if (current === null) return null;
   const tier = tierForSpend(spend);
-  if (tier !== member.tier) {
-    await db.run(tx, 'update member set tier = ? where id = ?', [tier, memberId]);
-    deps.events.record(tx, MEMBER_TIER_CHANGED, memberId, {
+  if (tier !== current) {
+    await memberRepository.setTier(db, tx, memberId, tier);
+    deps.events.record<MemberTierChangedData>(tx, 'MemberTierChanged' satisfies MembersEventType, memberId, {
       memberId,
-      from: member.tier,
+      from: current,
       to: tier,
       spend: { minor: spend, currency: LOYALTY_CURRENCY },
       at: now.toISOString(),
@@ -111,20 +104,11 @@ export async function ageOutSpend(deps: LoyaltyDeps, now = new Date(), batch = 1
   const { db } = deps;
   let members = 0;
   for (;;) {
-    const due = await db.execute<{ member_id: string }>(
-      db.fork(),
-      'select distinct member_id from order_loyalty where aged_out = ? and paid_at <= ? limit ?',
-      [0, db.sqlDate(windowStart(now)), batch],
-    );
-    for (const { member_id: memberId } of due) {
+    const due = await orderLoyaltyRepository.membersWithSpendToAgeOut(db, db.fork(), windowStart(now), batch);
+    for (const memberId of due) {
       await transactWithRetry(db, db.fork(), async (tx) => {
         await lockPoints(db, tx, memberId, now);
-        await db.run(tx, 'update order_loyalty set aged_out = ? where member_id = ? and aged_out = ? and paid_at <= ?', [
-          1,
-          memberId,
-          0,
-          db.sqlDate(windowStart(now)),
-        ]);
+        await orderLoyaltyRepository.markAgedOut(db, tx, memberId, windowStart(now));
         await recomputeTier(deps, tx, memberId, now);
       });
       members += 1;

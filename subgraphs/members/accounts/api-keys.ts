@@ -1,15 +1,16 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { quoted } from '../../platform/graphql/excerpt.ts';
-import { failed, succeeded, UserErrors } from '../../platform/graphql/user-errors.ts';
-import { checkCount, checkText } from '../../platform/graphql/validation.ts';
-import { newId } from '../../platform/values/ids.ts';
+import { quoted } from '../../../platform/graphql/excerpt.ts';
+import { failed, succeeded, UserErrors } from '../../../platform/graphql/user-errors.ts';
+import { checkCount, checkText } from '../../../platform/graphql/validation.ts';
+import { newId } from '../../../platform/values/ids.ts';
+import type { MembersContext } from '../context.ts';
+import { type ApiKey, ApiKeyEntity } from '../entities/api-key.entity.ts';
 import type { MemberErrorCode } from './accounts.ts';
-import type { MembersContext } from './context.ts';
-import { type ApiKey, ApiKeyEntity } from './entities/api-key.entity.ts';
+import * as apiKeyRepository from './api-key-repository.ts';
 import { ALL_SCOPES } from './roles.ts';
 
 /**
- * Partner API keys (docs/architecture.md §4). A secret is `cpk_` followed by 43
+ * Partner API keys (docs/architecture.md §4 Auth). A secret is `cpk_` followed by 43
  * base64url characters (32 random bytes); it is shown once, when the key is
  * created, and stored only as its SHA-256. The first 12 characters stay
  * visible as the key's prefix. The router resolves `x-api-key` through
@@ -62,9 +63,7 @@ export async function revokeApiKey(ctx: MembersContext, input: { id: string }) {
   const key = await ctx.em.findOne(ApiKeyEntity, { id: input.id });
   if (!key) return failed('apiKey', [{ code: 'NOT_FOUND' as const, field: 'input.id', message: `there is no API key ${input.id}` }]);
   if (!key.revokedAt) {
-    await ctx.db.transaction(ctx.em, (tx) =>
-      ctx.db.run(tx, 'update api_key set revoked_at = ? where id = ? and revoked_at is null', [ctx.db.sqlDate(new Date()), key.id]),
-    );
+    await ctx.db.transaction(ctx.em, (tx) => apiKeyRepository.revoke(ctx.db, tx, key.id, new Date()));
   }
   return succeeded('apiKey', await ctx.em.findOneOrFail(ApiKeyEntity, { id: key.id }, { refresh: true }));
 }
@@ -84,16 +83,7 @@ export type ApiKeyUsage = { id: string; requests: number; lastUsedAt: Date };
 export async function recordApiKeyUsage(ctx: MembersContext, usage: ApiKeyUsage[]): Promise<number> {
   const valid = usage.filter((entry) => Number.isInteger(entry.requests) && entry.requests > 0);
   await ctx.db.transaction(ctx.em, async (tx) => {
-    for (const entry of valid) {
-      const at = ctx.db.sqlDate(entry.lastUsedAt);
-      await ctx.db.run(
-        tx,
-        `update api_key set request_count = request_count + ?,
-           last_used_at = case when last_used_at is null or last_used_at < ? then ? else last_used_at end
-         where id = ?`,
-        [entry.requests, at, at, entry.id],
-      );
-    }
+    for (const entry of valid) await apiKeyRepository.addUsage(ctx.db, tx, entry);
   });
   return valid.length;
 }

@@ -1,7 +1,9 @@
-import { badUserInput } from '../../platform/graphql/errors.ts';
-import { moneyView } from '../../platform/values/money.ts';
-import type { MembersContext } from './context.ts';
-import { MemberEntity, TIERS } from './entities/account.entity.ts';
+import { badUserInput } from '../../../platform/graphql/errors.ts';
+import { moneyView } from '../../../platform/values/money.ts';
+import { membersPerTier } from '../accounts/member-repository.ts';
+import type { MembersContext } from '../context.ts';
+import { MemberEntity, TIERS } from '../entities/account.entity.ts';
+import { pointsLiability } from './points-repository.ts';
 import { LOYALTY_CURRENCY } from './tiers.ts';
 
 const MAX_DAYS = 366;
@@ -32,22 +34,14 @@ export async function memberReport(ctx: MembersContext, args: { from: Date; to: 
     perDay.set(day, (perDay.get(day) ?? 0) + 1);
   }
 
-  const tiers = await ctx.db.execute<{ tier: string; members: number | string }>(
-    ctx.em,
-    'select tier, count(*) as members from member group by tier',
-  );
-  const countOf = new Map(tiers.map((row) => [row.tier, Number(row.members)]));
-
-  const [liability] = await ctx.db.execute<{ points: number | string | null; members: number | string }>(
-    ctx.em,
-    'select sum(balance) as points, count(*) as members from points_account where balance > 0',
-  );
-  const points = Number(liability?.points ?? 0);
+  const countOf = await membersPerTier(ctx.db, ctx.em);
+  const liability = await pointsLiability(ctx.db, ctx.em);
+  const { points } = liability;
   return {
     from: args.from,
     to: args.to,
     newMembersPerDay: [...perDay].map(([day, count]) => ({ day, count })),
     tierDistribution: TIERS.map((tier) => ({ tier: { name: tier }, members: countOf.get(tier) ?? 0 })),
-    pointsLiability: { points, members: Number(liability?.members ?? 0), value: moneyView(points, LOYALTY_CURRENCY) },
+    pointsLiability: { points, members: liability.members, value: moneyView(points, LOYALTY_CURRENCY) },
   };
 }

@@ -1,15 +1,15 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import { hasScope } from '../../platform/auth/identity.ts';
-import type { Config } from '../../platform/config/config.ts';
-import type { Database } from '../../platform/db/database.ts';
-import { quoted } from '../../platform/graphql/excerpt.ts';
-import { loadOrNull } from '../../platform/graphql/loaders.ts';
-import { failed, succeeded, UserErrors } from '../../platform/graphql/user-errors.ts';
-import { checkText, EMAIL } from '../../platform/graphql/validation.ts';
-import type { Logger } from '../../platform/observability/log.ts';
-import { newId } from '../../platform/values/ids.ts';
-import type { MembersContext } from './context.ts';
-import { CredentialEntity, type Member, MemberEntity, StaffEntity } from './entities/account.entity.ts';
+import { hasScope } from '../../../platform/auth/identity.ts';
+import type { Config } from '../../../platform/config/config.ts';
+import type { Database } from '../../../platform/db/database.ts';
+import { quoted } from '../../../platform/graphql/excerpt.ts';
+import { loadOrNull } from '../../../platform/graphql/loaders.ts';
+import { failed, succeeded, UserErrors } from '../../../platform/graphql/user-errors.ts';
+import { checkText, EMAIL } from '../../../platform/graphql/validation.ts';
+import type { Logger } from '../../../platform/observability/log.ts';
+import { newId } from '../../../platform/values/ids.ts';
+import type { MembersContext } from '../context.ts';
+import { CredentialEntity, type Member, MemberEntity, StaffEntity } from '../entities/account.entity.ts';
 import { hashPassword } from './passwords.ts';
 
 /** Members register themselves; staff accounts are created by admins (and the first one at start). */

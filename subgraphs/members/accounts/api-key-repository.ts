@@ -1,0 +1,24 @@
+import type { Database, EntityManager } from '../../../platform/db/database.ts';
+
+/**
+ * The SQL of api_key changes that must not lose to a concurrent one:
+ * revoking keeps the first revocation time, and usage reports add to the
+ * counters in the database rather than writing back a count read earlier.
+ */
+
+/** Revokes the key unless it is revoked already. */
+export async function revoke(db: Database, tx: EntityManager, id: string, at: Date): Promise<void> {
+  await db.run(tx, 'update api_key set revoked_at = ? where id = ? and revoked_at is null', [db.sqlDate(at), id]);
+}
+
+/** Adds `requests` to the key's count; `lastUsedAt` only ever moves forwards. */
+export async function addUsage(db: Database, tx: EntityManager, usage: { id: string; requests: number; lastUsedAt: Date }): Promise<void> {
+  const at = db.sqlDate(usage.lastUsedAt);
+  await db.run(
+    tx,
+    `update api_key set request_count = request_count + ?,
+       last_used_at = case when last_used_at is null or last_used_at < ? then ? else last_used_at end
+     where id = ?`,
+    [usage.requests, at, at, usage.id],
+  );
+}
