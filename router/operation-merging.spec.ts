@@ -1,10 +1,19 @@
-import type { ApolloGateway } from '@apollo/gateway';
+import { ApolloGateway } from '@apollo/gateway';
+import { ApolloServer, type ApolloServerOptionsWithGateway } from '@apollo/server';
 import { parse } from 'graphql';
 import type { Identity } from '../platform/auth/identity.ts';
+import { createLogger } from '../platform/observability/log.ts';
+import { eventually } from '../platform/testing/eventually.ts';
+import { apolloLogger } from './apollo-logger.ts';
+import { supergraphForGateway } from './auth/gateway-sdl.ts';
 import type { RouterContext } from './context.ts';
 import { mergeIdenticalQueries } from './operation-merging.ts';
+import { parseSupergraph } from './supergraph.ts';
+import { composeTestSupergraph } from './testing/harness.ts';
+import { HELLO } from './testing/operations.ts';
 
-type Executor = ApolloGateway['executor'];
+type Gateway = ApolloServerOptionsWithGateway<RouterContext>['gateway'];
+type Executor = NonNullable<Awaited<ReturnType<Gateway['load']>>['executor']>;
 type RequestContext = Parameters<Executor>[0];
 
 const staff: Identity = { kind: 'staff', subject: 'staff-1', scopes: ['orders:read'] };
@@ -45,20 +54,32 @@ function heldExecutor() {
   };
 }
 
+/** The merging in front of a gateway that executes with `execute`, and the executor Apollo Server gets from it. */
+async function mergingOver(execute: Executor) {
+  const gateway: Gateway = {
+    load: async () => ({ executor: execute }),
+    onSchemaLoadOrUpdate: () => () => undefined,
+    stop: async () => undefined,
+  };
+  const merging = mergeIdenticalQueries(gateway);
+  const loaded = await merging.gateway.load({ apollo: {} });
+  return { merged: () => merging.merged, executor: loaded.executor! };
+}
+
 describe('merging identical queries in flight', () => {
   it('runs identical queries of one caller once and gives every request that result', async () => {
     const held = heldExecutor();
-    const merging = mergeIdenticalQueries(held.execute);
+    const merging = await mergingOver(held.execute);
     const answers = [1, 2, 3].map(() => merging.executor(requestFor('query Q { a }', staff, { first: 10 })));
     held.releaseAll();
     expect(await Promise.all(answers)).toEqual([1, 2, 3].map(() => ({ data: { run: 1, variables: { first: 10 } } })));
     expect(held.runs()).toBe(1);
-    expect(merging.merged).toBe(2);
+    expect(merging.merged()).toBe(2);
   });
 
   it('runs a query on its own when the caller, its scopes, the variables or the text differ, and always runs mutations', async () => {
     const held = heldExecutor();
-    const merging = mergeIdenticalQueries(held.execute);
+    const merging = await mergingOver(held.execute);
     const answers = [
       merging.executor(requestFor('query Q { a }', staff, { first: 10 })),
       merging.executor(requestFor('query Q { a }', otherStaff, { first: 10 })),
@@ -71,12 +92,12 @@ describe('merging identical queries in flight', () => {
     held.releaseAll();
     await Promise.all(answers);
     expect(held.runs()).toBe(7);
-    expect(merging.merged).toBe(0);
+    expect(merging.merged()).toBe(0);
   });
 
   it('runs a query again once the identical one has finished, and shares a failure only with requests that waited for it', async () => {
     let runs = 0;
-    const merging = mergeIdenticalQueries(async () => {
+    const merging = await mergingOver(async () => {
       runs++;
       if (runs === 1) throw new Error('the first run failed');
       return { data: { run: runs } };
@@ -85,5 +106,40 @@ describe('merging identical queries in flight', () => {
     await expect(first).rejects.toThrow('the first run failed');
     await expect(second).rejects.toThrow('the first run failed');
     expect(await merging.executor(requestFor('query Q { a }', staff))).toEqual({ data: { run: 2 } });
+  });
+});
+
+describe('merging in front of the real gateway', () => {
+  it('reaches Apollo Server through the gateway interface: identical queries run once, and the server starts and stops', async () => {
+    // A subgraph that answers only when told, counting the fetches the gateway makes.
+    let fetches = 0;
+    let answer = () => {};
+    const answered = new Promise<void>((resolve) => {
+      answer = resolve;
+    });
+    const quiet = apolloLogger(createLogger('router', { write: () => undefined }));
+    const gateway = new ApolloGateway({
+      supergraphSdl: supergraphForGateway(parseSupergraph(composeTestSupergraph())),
+      logger: quiet,
+      buildService: () => ({
+        process: async () => {
+          fetches++;
+          await answered;
+          return { data: { hello: 'hi' } };
+        },
+      }),
+    });
+    const merging = mergeIdenticalQueries(gateway);
+    const server = new ApolloServer<RouterContext>({ gateway: merging.gateway, logger: quiet });
+    await server.start();
+    const context = { contextValue: { requestId: 'r', identity: staff } };
+    const answers = [server.executeOperation({ query: HELLO }, context), server.executeOperation({ query: HELLO }, context)];
+    await eventually(() => merging.merged === 1, 'the second query merged into the first');
+    answer();
+    for (const { body } of await Promise.all(answers)) {
+      expect(body).toMatchObject({ kind: 'single', singleResult: { data: { hello: 'hi' } } });
+    }
+    expect(fetches).toBe(1);
+    await server.stop();
   });
 });

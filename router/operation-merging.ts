@@ -1,13 +1,15 @@
-import type { ApolloGateway } from '@apollo/gateway';
+import type { ApolloServerOptionsWithGateway } from '@apollo/server';
 import type { RouterContext } from './context.ts';
 import { identityKey } from './identity-signing.ts';
 
-type GatewayExecutor = ApolloGateway['executor'];
+/** What Apollo Server asks of a gateway (its public `gateway` option): load, follow schema updates, stop. */
+type Gateway = ApolloServerOptionsWithGateway<RouterContext>['gateway'];
+type GatewayExecutor = NonNullable<Awaited<ReturnType<Gateway['load']>>['executor']>;
 type ExecutionResult = Awaited<ReturnType<GatewayExecutor>>;
 
 export type OperationMerging = {
-  /** The gateway's executor, wrapped. */
-  executor: GatewayExecutor;
+  /** The gateway as Apollo Server should see it: the same, with the executor its `load` returns wrapped. */
+  gateway: Gateway;
   /** Operations answered by an identical one already running, since start (for /metrics). */
   readonly merged: number;
 };
@@ -27,25 +29,39 @@ export type OperationMerging = {
  * (credentials, rate limits, operation limits, the auth rules) still happens
  * for every request before it gets here. The result object is shared: Apollo
  * Server copies it to add formatted errors and only serializes `data`.
+ *
+ * The executor is wrapped where Apollo Server receives it, in a gateway
+ * that forwards to the real one (the `GatewayInterface` Apollo Server
+ * documents for custom gateways), so nothing of ApolloGateway's own is
+ * replaced.
  */
-export function mergeIdenticalQueries(execute: GatewayExecutor): OperationMerging {
+export function mergeIdenticalQueries(gateway: Gateway): OperationMerging {
   const running = new Map<string, Promise<ExecutionResult>>();
   let merged = 0;
-  const executor: GatewayExecutor = (requestContext) => {
-    if (requestContext.operation.operation !== 'query') return execute(requestContext);
-    const { identity } = requestContext.context as RouterContext;
-    const key = `${requestContext.queryHash}\n${requestContext.operationName ?? ''}\n${JSON.stringify(requestContext.request.variables ?? {})}\n${identityKey(identity)}`;
-    const already = running.get(key);
-    if (already) {
-      merged++;
-      return already;
-    }
-    const execution = execute(requestContext).finally(() => running.delete(key));
-    running.set(key, execution);
-    return execution;
-  };
+  const merging =
+    (execute: GatewayExecutor): GatewayExecutor =>
+    (requestContext) => {
+      if (requestContext.operation.operation !== 'query') return execute(requestContext);
+      const { identity } = requestContext.context as RouterContext;
+      const key = `${requestContext.queryHash}\n${requestContext.operationName ?? ''}\n${JSON.stringify(requestContext.request.variables ?? {})}\n${identityKey(identity)}`;
+      const already = running.get(key);
+      if (already) {
+        merged++;
+        return already;
+      }
+      const execution = execute(requestContext).finally(() => running.delete(key));
+      running.set(key, execution);
+      return execution;
+    };
   return {
-    executor,
+    gateway: {
+      async load(options) {
+        const loaded = await gateway.load(options);
+        return { ...loaded, executor: loaded.executor && merging(loaded.executor) };
+      },
+      onSchemaLoadOrUpdate: (callback) => gateway.onSchemaLoadOrUpdate(callback),
+      stop: () => gateway.stop(),
+    },
     get merged() {
       return merged;
     },

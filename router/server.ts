@@ -77,7 +77,11 @@ export type Router = {
 };
 
 /**
+<<<<<<< ours
  * The router (docs/architecture.md §1): @apollo/gateway inside Apollo Server, served
+=======
+ * The router of docs/architecture.md §1: @apollo/gateway inside Apollo Server, served
+>>>>>>> theirs
  * over Node's own http module. Builds everything and never listens; index.ts
  * does. Routes: `/graphql` (POST and GET), `/health`, and the web client at `/`.
  */
@@ -134,11 +138,10 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
   live.follow(gateway);
   // Identical queries of one caller in flight together run once (operation-merging.ts), and identical
   // query requests are answered once, in front of Apollo Server (request-merging.ts).
-  const queries = mergeIdenticalQueries(gateway.executor);
-  gateway.executor = queries.executor;
+  const queries = mergeIdenticalQueries(gateway);
   const requests = requestMerging();
   const apollo = new ApolloServer<RouterContext>({
-    gateway,
+    gateway: queries.gateway,
     introspection: config.introspection,
     persistedQueries: apq.options,
     allowBatchedHttpRequests: config.maxBatchSize > 0,

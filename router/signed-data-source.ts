@@ -12,16 +12,16 @@ import type { FetchObserver, ObservedFetch } from './observability.ts';
 import { type SubgraphAnswer, type SubgraphHttp, sameFailureAs, subgraphHttp } from './subgraph-http.ts';
 import type { SubgraphResilience } from './subgraph-resilience.ts';
 
-/** What `process` knows about the fetch being made that `sendRequest` needs (the gateway passes neither). */
+/** The gateway's fetch function (RemoteGraphQLDataSource's public `fetcher` option) and the response it reads. */
+type Fetcher = RemoteGraphQLDataSource<RouterContext>['fetcher'];
+type FetcherResponse = Awaited<ReturnType<Fetcher>>;
+
+/** What `process` knows about the fetch being made that the fetcher needs (the gateway passes it neither). */
 type FetchScope = { signal?: AbortSignal; idempotent: boolean; observed?: ObservedFetch };
 const fetchScope = new AsyncLocalStorage<FetchScope>();
 
 /** Headers that differ between otherwise identical fetches without changing the answer: left out of the merge key. */
 const PER_REQUEST_HEADERS = new Set([REQUEST_ID_HEADER, TRACEPARENT_HEADER]);
-
-/** A subgraph fetch as the gateway hands it to its HTTP step. */
-type SubgraphRequest = GraphQLDataSourceProcessOptions<RouterContext>['request'];
-type SubgraphResponse = Awaited<ReturnType<RemoteGraphQLDataSource<RouterContext>['process']>>;
 
 /** Data sources made without their own share one pool (tests, tools); the router passes its own. */
 let defaultHttp: SubgraphHttp | undefined;
@@ -29,6 +29,9 @@ const sharedDefaultHttp = () => {
   defaultHttp ??= subgraphHttp();
   return defaultHttp;
 };
+
+/** The subgraph's answer behind each response the fetcher returned, for `errorFromResponse`. */
+const answerBehind = new WeakMap<FetcherResponse, { url: string; answer: SubgraphAnswer }>();
 
 /**
  * Every fetch the gateway makes to a subgraph carries the caller's identity in
@@ -40,15 +43,16 @@ const sharedDefaultHttp = () => {
  * `traceparent` go along, and each fetch is measured (router/observability.ts).
  *
  * Fetches go over a keep-alive pool, and identical read fetches in
- * flight at once are merged (subgraph-http.ts): the gateway's own HTTP path
- * (`sendRequest`) is replaced, its handling of the answer is not.
+ * flight at once are merged (subgraph-http.ts). Only the gateway's public
+ * extension points are used: its `fetcher` option sends, `willSendRequest`
+ * adds the headers and `errorFromResponse` makes the error of a non-2xx
+ * answer; the gateway still builds the request and reads the answer itself.
  */
 export class SignedDataSource extends RemoteGraphQLDataSource<RouterContext> {
   readonly #sign: IdentitySigner;
   readonly #subgraph: string;
   readonly #observe: FetchObserver | undefined;
   readonly #resilience: SubgraphResilience | undefined;
-  readonly #http: SubgraphHttp;
 
   /**
    * With `resilience`, each fetch has a timeout, a query fetch that could not
@@ -64,15 +68,11 @@ export class SignedDataSource extends RemoteGraphQLDataSource<RouterContext> {
     http?: SubgraphHttp;
     sign?: IdentitySigner;
   }) {
-    super({ url: options.url });
+    super({ url: options.url, fetcher: fetcherOver(options.http ?? sharedDefaultHttp()) });
     this.#sign = options.sign ?? identitySigner(options.secret);
     this.#subgraph = options.subgraph ?? options.url;
     this.#observe = options.observe;
     this.#resilience = options.resilience;
-    this.#http = options.http ?? sharedDefaultHttp();
-    // The gateway's HTTP step is private in its type declarations, so it is replaced here rather than overridden.
-    (this as unknown as { sendRequest: (request: SubgraphRequest) => Promise<SubgraphResponse> }).sendRequest = (request) =>
-      this.#send(request);
   }
 
   override process(options: GraphQLDataSourceProcessOptions<RouterContext>): ReturnType<RemoteGraphQLDataSource<RouterContext>['process']> {
@@ -117,40 +117,58 @@ export class SignedDataSource extends RemoteGraphQLDataSource<RouterContext> {
     headers.set(IDENTITY_HEADER, context.signedIdentity);
   }
 
-  /** The gateway's HTTP step, over our pool; answers are returned as the gateway's own `sendRequest` would. */
-  async #send(request: SubgraphRequest): Promise<SubgraphResponse> {
-    const { http, ...payload } = request;
-    if (!http) throw new Error("Internal error: Only 'http' requests are supported.");
-    const body = JSON.stringify(payload);
-    const headers: Record<string, string> = {};
-    let shareKey: string | undefined;
-    const scope = fetchScope.getStore();
-    if (scope?.idempotent) shareKey = `${http.url}\n${body}`;
-    for (const [name, value] of http.headers) {
-      headers[name] = value;
-      if (shareKey !== undefined && !PER_REQUEST_HEADERS.has(name)) shareKey += `\n${name}:${value}`;
-    }
-    const answer = await this.#http.post(http.url, headers, body, scope?.signal, shareKey);
-    if (answer.status < 200 || answer.status > 299) {
-      // Every caller of a shared fetch makes its own error of the one answer; the subgraph failed once.
-      const error = errorFromAnswer(http.url, answer);
-      sameFailureAs(error, answer);
-      throw error;
-    }
-    const parsed: unknown = isJson(answer.contentType) ? JSON.parse(answer.text) : answer.text;
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-      throw new Error(`Expected JSON response body, but received: ${answer.text.slice(0, 200)}`);
-    }
-    // The gateway reads only cache-control from `http` (for the response's cache hint).
-    const responseHeaders = new Headers(answer.cacheControl ? { 'cache-control': answer.cacheControl } : {});
-    return { ...(parsed as SubgraphResponse), http: { headers: responseHeaders } as SubgraphResponse['http'] };
+  /**
+   * The error of a non-2xx answer, as the gateway's own would be (its status is what subgraph-resilience.ts
+   * classifies), marked as the failure of the one fetch it came from: every caller of a shared fetch makes
+   * its own error of the one answer, and the subgraph failed once.
+   */
+  override async errorFromResponse(response: FetcherResponse): Promise<GraphQLError> {
+    const behind = answerBehind.get(response);
+    if (!behind) return super.errorFromResponse(response);
+    const error = errorFromAnswer(behind.url, behind.answer);
+    sameFailureAs(error, behind.answer);
+    return error;
   }
+}
+
+/**
+ * The gateway's `fetcher`: POSTs over our pool, merging a read with an
+ * identical one in flight (same URL, body and headers but the per-request
+ * ones). The deadline and whether the fetch may be merged come from the
+ * data source's `process`, through `fetchScope`.
+ */
+function fetcherOver(http: SubgraphHttp): Fetcher {
+  return async (url, init) => {
+    const body = String(init?.body ?? '');
+    const headers = init?.headers ?? {};
+    const scope = fetchScope.getStore();
+    let shareKey: string | undefined;
+    if (scope?.idempotent) {
+      shareKey = `${url}\n${body}`;
+      for (const [name, value] of Object.entries(headers)) if (!PER_REQUEST_HEADERS.has(name)) shareKey += `\n${name}:${value}`;
+    }
+    const answer = await http.post(url, headers, body, scope?.signal, shareKey);
+    // Each caller gets a response of its own over the shared text, so each parses its own copy: the
+    // gateway merges fetched objects into its result in place.
+    const response = responseOf(answer);
+    answerBehind.set(response, { url, answer });
+    return response;
+  };
+}
+
+/** The answer as the fetch response the gateway reads: status, body, and the headers it looks at. */
+function responseOf(answer: SubgraphAnswer): FetcherResponse {
+  const headers = new Headers();
+  if (answer.contentType) headers.set('content-type', answer.contentType);
+  if (answer.cacheControl) headers.set('cache-control', answer.cacheControl);
+  const bodiless = answer.status === 204 || answer.status === 205 || answer.status === 304;
+  return new Response(bodiless ? null : answer.text, { status: answer.status, statusText: STATUS_CODES[answer.status] ?? '', headers });
 }
 
 const isJson = (contentType: string) =>
   contentType.startsWith('application/json') || contentType.startsWith('application/graphql-response+json');
 
-/** The error the gateway's own `sendRequest` makes of a non-2xx answer (its status is what subgraph-resilience.ts classifies). */
+/** The error the gateway's own `errorFromResponse` makes of a non-2xx answer, with the URL the fetch went to. */
 function errorFromAnswer(url: string, answer: SubgraphAnswer): GraphQLError {
   let body: unknown = answer.text;
   if (isJson(answer.contentType)) {
