@@ -77,11 +77,7 @@ export type Router = {
 };
 
 /**
-<<<<<<< ours
  * The router (docs/architecture.md §1): @apollo/gateway inside Apollo Server, served
-=======
- * The router of docs/architecture.md §1: @apollo/gateway inside Apollo Server, served
->>>>>>> theirs
  * over Node's own http module. Builds everything and never listens; index.ts
  * does. Routes: `/graphql` (POST and GET), `/health`, and the web client at `/`.
  */
