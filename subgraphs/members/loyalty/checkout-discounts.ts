@@ -17,7 +17,7 @@ import * as pointsRepository from './points-repository.ts';
 import type { LoyaltyDeps, LoyaltyErrorCode } from './support.ts';
 import { LOYALTY_CURRENCY } from './tiers.ts';
 
-/**
+/*
  * The members half of checkout (the orders subgraph calls it with its
  * service identity, after stock is reserved and before the order is written):
  *
@@ -49,7 +49,10 @@ import { LOYALTY_CURRENCY } from './tiers.ts';
  *   does not ask orders: orders calls members at checkout, and a call back
  *   would make each wait for the other to start.
  */
+
+/** The most points one order may redeem (a bound on the input, far above any real balance). */
 export const MAX_POINTS_PER_ORDER = 100_000_000;
+
 /**
  * An applied discount no OrderPlaced has confirmed after this long belongs to
  * a checkout that never wrote its order: checkout takes seconds, and an

@@ -1,7 +1,8 @@
 import { updateOrCreate } from '../../../platform/db/conflicts.ts';
 import type { Database, EntityManager } from '../../../platform/db/database.ts';
+import { keysetPage } from '../../../platform/db/keyset.ts';
 import { transactWithRetry } from '../../../platform/db/raw-sql.ts';
-import { type Connection, decodeCursor, pageSize, toConnection } from '../../../platform/graphql/pagination.ts';
+import type { Connection } from '../../../platform/graphql/pagination.ts';
 import { newId } from '../../../platform/values/ids.ts';
 import type { MembersContext } from '../context.ts';
 import { type PointsEntry, PointsEntryEntity } from '../entities/loyalty.entity.ts';
@@ -203,17 +204,7 @@ export function pointsLedger(
   args: { first?: number | null; after?: string | null },
 ): Promise<Connection<PointsEntry>> {
   mayReadLoyalty(ctx, memberId, 'pointsLedger');
-  const size = pageSize(args.first);
-  const where: Record<string, unknown> = { memberId };
-  const page = args.after ? { ...where, id: { $lt: decodeCursor(args.after, ['string'])[0] as string } } : where;
-  return ctx.em.find(PointsEntryEntity, page, { orderBy: { id: 'desc' }, limit: size + 1 }).then((rows) =>
-    toConnection(
-      rows,
-      size,
-      (entry) => [entry.id],
-      () => ctx.em.count(PointsEntryEntity, where),
-    ),
-  );
+  return keysetPage(ctx.em, PointsEntryEntity, { memberId }, args);
 }
 
 /** `Member.points`: the balance. */
