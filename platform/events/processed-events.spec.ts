@@ -3,8 +3,9 @@ import { type Database, openDatabase } from '../db/database.ts';
 import { databaseTargets, reportSkippedMysql, type TestEnvironment, testEnvironment } from '../testing/databases.ts';
 import { ProbeEntity } from '../testing/probe-entity.ts';
 import { newId } from '../values/ids.ts';
+import { createInProcessBus } from './bus.ts';
 import type { DomainEvent } from './event.ts';
-import { handleOnce } from './processed-events.ts';
+import { consumeOnce, handleOnce } from './processed-events.ts';
 
 /** A consumer's effect, counted: no key, so a second application would show as a second row. */
 class EffectMigration extends Migration {
@@ -82,6 +83,28 @@ describe.each(databaseTargets())('handleOnce on $label', (target) => {
 
   it('refuses a consumer name longer than its column instead of letting the database cut it', async () => {
     await expect(handleOnce(db, 'c'.repeat(101), anEvent(), async () => undefined)).rejects.toThrow(/1 to 100 characters/);
+  });
+
+  it('consumeOnce subscribes a work queue whose effect happens once per event, and again after a failed attempt', async () => {
+    const bus = createInProcessBus({ info: () => undefined, warn: () => undefined, error: () => undefined });
+    let failNext = true;
+    const stop = consumeOnce({ db, bus }, ['Counted'], 'stock.counted', async (tx, event) => {
+      await db.run(tx, 'insert into effect (event_id, consumer) values (?, ?)', [event.id, 'stock.counted']);
+      if (failNext) {
+        failNext = false;
+        throw new Error('the first attempt fails after writing');
+      }
+    });
+    const event = anEvent();
+    await bus.publish([event]);
+    expect(await effects(event, 'stock.counted')).toBe(0);
+    await bus.publish([event]);
+    await bus.publish([event]);
+    expect(await effects(event, 'stock.counted')).toBe(1);
+    stop();
+    const later = anEvent();
+    await bus.publish([later]);
+    expect(await effects(later, 'stock.counted')).toBe(0);
   });
 
   it('adds its table to a database that was migrated before the table existed', async () => {

@@ -1,6 +1,8 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 import { Migration } from '@mikro-orm/migrations';
+import { retryOnLockConflict } from '../db/conflicts.ts';
 import type { Database, EntityManager } from '../db/database.ts';
+import type { EventBus } from './bus.ts';
 import type { DomainEvent } from './event.ts';
 
 /**
@@ -70,4 +72,26 @@ export async function handleOnce(
     await work(tx);
     return true;
   });
+}
+
+/**
+ * A service's consumer of `types` on the work queue `queue` (one delivery per
+ * service, not per instance, on RabbitMQ), whose `work` takes effect once per
+ * event: handleOnce with the queue's name as the consumer. A lock conflict on
+ * MySQL rolled the whole handling back, claim included, so it runs again at
+ * once instead of waiting for a redelivery.
+ */
+export function consumeOnce(
+  deps: { db: Database; bus: EventBus },
+  types: readonly string[],
+  queue: string,
+  work: (tx: EntityManager, event: DomainEvent) => Promise<unknown>,
+): () => void {
+  return deps.bus.subscribe(
+    types,
+    async (event) => {
+      await retryOnLockConflict(() => handleOnce(deps.db, queue, event, (tx) => work(tx, event).then(() => undefined)));
+    },
+    { queue },
+  );
 }

@@ -1,8 +1,7 @@
-import { retryOnLockConflict } from '../../platform/db/conflicts.ts';
 import type { EntityManager } from '../../platform/db/database.ts';
 import type { EventBus } from '../../platform/events/bus.ts';
 import type { DomainEvent } from '../../platform/events/event.ts';
-import { handleOnce } from '../../platform/events/processed-events.ts';
+import { consumeOnce } from '../../platform/events/processed-events.ts';
 import { confirmDiscounts, releaseDiscounts, releaseUnconfirmedDiscounts } from './loyalty/checkout-discounts.ts';
 import { closeOrder, earnForPaidOrder, recordRefund } from './loyalty/order-points.ts';
 import type { LoyaltyDeps } from './loyalty/support.ts';
@@ -60,9 +59,8 @@ type ConsumerDeps = LoyaltyDeps & { bus: EventBus };
 
 /**
  * Loyalty's consumers (at-least-once delivery: each runs once per event
- * through handleOnce, and its effect is idempotent per order or refund as
- * well). A lock conflict on MySQL rolled the whole handling back, claim
- * included, so it runs again.
+ * through consumeOnce, and its effect is idempotent per order or refund as
+ * well).
  */
 function loyaltyConsumer(
   deps: ConsumerDeps,
@@ -70,13 +68,7 @@ function loyaltyConsumer(
   queue: string,
   work: (tx: EntityManager, event: DomainEvent) => Promise<unknown>,
 ) {
-  return deps.bus.subscribe(
-    [type],
-    async (event) => {
-      await retryOnLockConflict(() => handleOnce(deps.db, queue, event, (tx) => work(tx, event).then(() => undefined)));
-    },
-    { queue },
-  );
+  return consumeOnce(deps, [type], queue, work);
 }
 
 /**

@@ -1,6 +1,5 @@
 import type { Database } from '../../platform/db/database.ts';
 import type { EventBus } from '../../platform/events/bus.ts';
-import type { DomainEvent } from '../../platform/events/event.ts';
 import type { EventRecorder } from '../../platform/events/outbox.ts';
 import { failed, succeeded, type UserError, UserErrors } from '../../platform/graphql/user-errors.ts';
 import { checkCount, checkInteger, checkText } from '../../platform/graphql/validation.ts';
@@ -12,10 +11,10 @@ import { canWrite } from './access.ts';
 import type { OrderErrorCode } from './checkout.ts';
 import type { OrdersContext } from './context.ts';
 import { type Order, OrderEntity, OrderLineEntity, type OrderStatus } from './entities/order.entity.ts';
+import { startOrderConsumers } from './events.ts';
 import { markReturnsReceived, setReturnRequested } from './order-line-repository.ts';
 import { canTransition, type TransitionDeps, transition, transitionError } from './order-state.ts';
 import { changeReservation, reservationLines, returnStock } from './peers.ts';
-import { startRefundConsumer } from './refunds.ts';
 
 /**
  * Everything after checkout: payment, cancellation, shipping, completion and
@@ -210,44 +209,29 @@ async function moveById(deps: Deps, orderId: string, from: OrderStatus, to: Orde
   return deps.db.transaction(em, (tx) => transition(deps, tx, order, to, { note, actor: 'system' }));
 }
 
-/** The payments subgraph's PaymentSucceeded: a pending order is paid. Idempotent: a repeat finds it PAID already. */
-export const PAYMENT_SUCCEEDED = 'PaymentSucceeded';
-export const RESERVATION_EXPIRED = 'ReservationExpired';
-
 /** How long a paid order keeps its stock reserved while it waits to ship. */
 export const PAID_HOLD_SECONDS = 14 * 86_400;
 
-export function startOrderConsumers(deps: Deps & { bus: EventBus; services: ServiceClient }): () => void {
-  // Named queues: with RabbitMQ each event is handled once by the orders service, not once per instance.
-  const onPaid = deps.bus.subscribe(
-    [PAYMENT_SUCCEEDED],
-    async (event: DomainEvent) => {
-      const data = event.data as { orderId: string; paymentId?: string };
-      const order = await deps.db.fork().findOne(OrderEntity, { id: data.orderId });
-      if (order?.status !== 'PENDING_PAYMENT') return;
-      // A paid order keeps its stock until it ships: stretch the reservation first, so an
-      // order never turns PAID with stock about to be released (a failure retries the event).
-      const extended = await changeReservation(deps, 'extendReservation', order.id, { ttlSeconds: PAID_HOLD_SECONDS });
-      if (!extended.reservation)
-        deps.log.warn(`order ${order.number} is paid but its reservation could not be kept: ${extended.userErrors[0]?.message}`);
-      await moveById(deps, data.orderId, 'PENDING_PAYMENT', 'PAID', `payment ${data.paymentId ?? event.id}`);
-    },
-    { queue: 'orders.payment-succeeded' },
-  );
-  const onExpired = deps.bus.subscribe(
-    [RESERVATION_EXPIRED],
-    async (event: DomainEvent) => {
-      const data = event.data as { reference: string };
-      await moveById(deps, data.reference, 'PENDING_PAYMENT', 'CANCELLED', 'not paid before the reservation expired');
-    },
-    { queue: 'orders.reservation-expired' },
-  );
-  const onRefund = startRefundConsumer(deps);
-  return () => {
-    onPaid();
-    onExpired();
-    onRefund();
-  };
+type ConsumerDeps = Deps & { services: ServiceClient };
+
+/**
+ * Payments says an order is paid: a pending order becomes PAID. A paid order
+ * keeps its stock until it ships, so the reservation is stretched first, and
+ * an order never turns PAID with stock about to be released (a failure
+ * retries the event). Idempotent: a repeat finds it PAID already.
+ */
+export async function markOrderPaid(deps: ConsumerDeps, data: { orderId: string; paymentId?: string }, eventId: string): Promise<void> {
+  const order = await deps.db.fork().findOne(OrderEntity, { id: data.orderId });
+  if (order?.status !== 'PENDING_PAYMENT') return;
+  const extended = await changeReservation(deps, 'extendReservation', order.id, { ttlSeconds: PAID_HOLD_SECONDS });
+  if (!extended.reservation)
+    deps.log.warn(`order ${order.number} is paid but its reservation could not be kept: ${extended.userErrors[0]?.message}`);
+  await moveById(deps, data.orderId, 'PENDING_PAYMENT', 'PAID', `payment ${data.paymentId ?? eventId}`);
+}
+
+/** Stock says the reservation of an unpaid order expired: the order is cancelled. */
+export async function cancelUnpaidOrder(deps: Deps, orderId: string): Promise<void> {
+  await moveById(deps, orderId, 'PENDING_PAYMENT', 'CANCELLED', 'not paid before the reservation expired');
 }
 
 /**
