@@ -1,10 +1,7 @@
 import { retryOnLockConflict } from '../../platform/db/conflicts.ts';
 import type { Database, EntityManager } from '../../platform/db/database.ts';
-import type { EventBus } from '../../platform/events/bus.ts';
 import type { DomainEvent } from '../../platform/events/event.ts';
-import type { EventRecorder } from '../../platform/events/outbox.ts';
 import { handleOnce } from '../../platform/events/processed-events.ts';
-import type { Logger } from '../../platform/observability/log.ts';
 import { newId } from '../../platform/values/ids.ts';
 import { type CreditDeps, issueCreditNote, lockIssued } from './credit-notes.ts';
 import type { Invoice } from './entities/invoice.entity.ts';
@@ -28,10 +25,9 @@ import {
  * Marking the refund credited is a conditional UPDATE, so a refund is
  * credited once, whichever of the two paths gets there first.
  */
-export const REFUND_SUCCEEDED = 'RefundSucceeded';
 export const REFUND_CONSUMER = 'invoices.refund-succeeded';
 
-type RefundSucceededData = {
+export type RefundSucceededData = {
   refundId: string;
   paymentId: string;
   orderId: string;
@@ -87,20 +83,4 @@ export async function receiveRefund(deps: CreditDeps, event: DomainEvent): Promi
       if (refund) await creditRefund(deps, tx, invoice, refund, at);
     }),
   );
-}
-
-export function startInvoicesBackground(services: {
-  db: Database;
-  bus: EventBus;
-  events: EventRecorder;
-  log: Logger;
-}): () => Promise<void> {
-  const deps: CreditDeps = { db: services.db, events: services.events };
-  // A named queue: with RabbitMQ each refund is handled by one invoices instance.
-  const unsubscribe = services.bus.subscribe([REFUND_SUCCEEDED], (event) => receiveRefund(deps, event), {
-    queue: REFUND_CONSUMER,
-  });
-  return async () => {
-    unsubscribe();
-  };
 }

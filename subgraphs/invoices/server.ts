@@ -2,9 +2,9 @@ import { parse } from 'graphql';
 import { subgraphTypeDefs } from '../../platform/graphql/schema/type-defs.ts';
 import type { SubgraphDefinition } from '../../platform/graphql/subgraph.ts';
 import { invoicesEntities } from './entities/index.ts';
+import { startInvoicesConsumers } from './events.ts';
 import { createInvoicesLoaders, type InvoicesLoaders } from './loaders.ts';
 import { invoicesMigrations } from './migrations/index.ts';
-import { startInvoicesBackground } from './refunds.ts';
 import { resolvers } from './resolvers.ts';
 import { invoicesRoutes } from './routes.ts';
 
@@ -23,5 +23,8 @@ export const invoicesSubgraph: SubgraphDefinition<InvoicesLoaders> = {
   // GET /invoices/pdf (signed links; the router forwards /invoices/ here).
   routes: invoicesRoutes,
   // Payments' RefundSucceeded becomes a credit note of the order's invoice.
-  background: (services) => startInvoicesBackground(services),
+  background: (services) => {
+    const stop = startInvoicesConsumers(services);
+    return async () => stop();
+  },
 };

@@ -1,15 +1,9 @@
-import type { EventBus } from '../../platform/events/bus.ts';
 import type { DomainEvent } from '../../platform/events/event.ts';
-import type { ServiceClient } from '../../platform/http/service-client.ts';
-import { type CallbackDeps, receiveWeChatPay } from './callbacks.ts';
+import type { CallbackDeps } from './callbacks.ts';
 import { closeProviderCode } from './create-payment.ts';
 import { PaymentEntity } from './entities/payment.entity.ts';
-import { paymentProviders } from './providers/index.ts';
 import { requestRefund } from './refunds.ts';
 import { closePending, PAID_STATUSES } from './settlement.ts';
-
-/** Orders' OrderCancelled (subgraphs/orders/order-state.ts): the order will never be paid, or must be paid back. */
-export const ORDER_CANCELLED = 'OrderCancelled';
 
 /**
  * A cancelled order's pending payments are closed (at the provider first, so
@@ -36,20 +30,4 @@ export async function settleCancelledOrder(deps: CallbackDeps, event: DomainEven
       if (problem) deps.log.warn(`refund of cancelled order ${payment.orderNumber} needs attention: ${problem.message}`);
     }
   }
-}
-
-export function startPaymentsBackground(services: CallbackDeps & { bus: EventBus; services: ServiceClient }): () => Promise<void> {
-  const deps: CallbackDeps = { db: services.db, events: services.events, log: services.log, config: services.config };
-  const simulator = paymentProviders(services.config).wechatPaySimulator;
-  // The simulator's refund callbacks come to this server, through the same verification as real ones.
-  const disconnect = simulator?.connect((callback) => receiveWeChatPay(deps, callback.headers, callback.body));
-  // A named queue: with RabbitMQ each cancellation is handled by one payments instance.
-  const unsubscribe = services.bus.subscribe([ORDER_CANCELLED], (event) => settleCancelledOrder(deps, event), {
-    queue: 'payments.order-cancelled',
-  });
-  return async () => {
-    unsubscribe();
-    await simulator?.delivered();
-    disconnect?.();
-  };
 }

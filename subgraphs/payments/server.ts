@@ -1,11 +1,11 @@
 import { parse } from 'graphql';
 import { subgraphTypeDefs } from '../../platform/graphql/schema/type-defs.ts';
 import type { SubgraphDefinition } from '../../platform/graphql/subgraph.ts';
+import { startPaymentsBackground } from './background.ts';
 import { droppedReviews } from './callback-review.ts';
 import { paymentsEntities } from './entities/index.ts';
 import { createPaymentsLoaders, type PaymentsLoaders } from './loaders.ts';
 import { paymentsMigrations } from './migrations/index.ts';
-import { startPaymentsBackground } from './order-cancelled.ts';
 import { paymentProviders } from './providers/index.ts';
 import { resolvers } from './resolvers.ts';
 import { paymentsRoutes } from './routes.ts';

@@ -9,6 +9,7 @@ import { runPeriodically } from '../../platform/runtime/periodic.ts';
 import { newId } from '../../platform/values/ids.ts';
 import type { StockContext } from './context.ts';
 import { type Reservation, ReservationEntity, ReservationLineEntity, type ReservationStatus } from './entities/reservation.entity.ts';
+import type { ReservationExpiredData } from './events.ts';
 import { applyLevelChanges, type LedgerDeps, LevelGuardError, ledgerOf } from './ledger.ts';
 import { endActiveReservation, extendActiveReservation } from './reservation-repository.ts';
 import { planSourcing } from './sourcing.ts';
@@ -150,7 +151,7 @@ async function finish(
       })),
     );
     if (to === 'EXPIRED') {
-      deps.events.record(tx, RESERVATION_EXPIRED, reference, {
+      deps.events.record<ReservationExpiredData>(tx, RESERVATION_EXPIRED, reference, {
         reference,
         lines: lines.map((line) => ({ skuCode: line.skuCode, warehouseId: line.warehouseId, quantity: line.quantity })),
         expiredAt: now.toISOString(),
