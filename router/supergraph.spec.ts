@@ -1,11 +1,18 @@
+import { execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../platform/config/config.ts';
+import { SUPERGRAPH_FILE } from '../schema/composition.ts';
 import { DEFAULT_SUPERGRAPH_PATH, parseSupergraph, readSupergraph, SupergraphMissingError, subgraphEndpoints } from './supergraph.ts';
 import { composeTestSupergraph } from './testing/harness.ts';
 
 describe('readSupergraph', () => {
-  it('looks for schema/supergraph.graphql next to the router, whatever the working directory', () => {
-    expect(DEFAULT_SUPERGRAPH_PATH).toBe(join(import.meta.dirname, '..', 'schema', 'supergraph.graphql'));
+  it('reads the file `npm run compose` writes, whatever the working directory', () => {
+    // The path is fixed when the module loads: load it in a process started in another folder.
+    const script = `import(${JSON.stringify(join(import.meta.dirname, 'supergraph.ts'))}).then((m) => console.log(m.DEFAULT_SUPERGRAPH_PATH))`;
+    const printed = execFileSync(process.execPath, ['--no-warnings', '-e', script], { cwd: tmpdir(), encoding: 'utf8' }).trim();
+    expect(printed).toBe(SUPERGRAPH_FILE);
+    expect(DEFAULT_SUPERGRAPH_PATH).toBe(SUPERGRAPH_FILE);
   });
 
   it('names the missing file and the command that composes it', () => {

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { executeQueryPlan, type ServiceMap } from '@apollo/gateway';
+import type { ServiceMap } from '@apollo/gateway';
 import type { QueryPlan } from '@apollo/query-planner';
 import type { ExecutionResult, FormattedExecutionResult } from 'graphql';
 import type { Identity } from '../../platform/auth/identity.ts';
 import type { RouterContext } from '../context.ts';
+import { executePlan } from '../gateway-internals.ts';
 import type { SubscriptionPlan, SubscriptionPlanner } from './plan.ts';
 
 /** Everything an event's completion needs besides the event: who subscribed, with which variables. */
@@ -16,10 +17,10 @@ export type CompletionRequest = {
 
 /**
  * Completes one upstream event into the response the client asked for: the
- * plan `Sequence[primary, rest]` runs through the gateway's own
- * `executeQueryPlan`, with `primary` answered from the event (it is what the
- * owning subgraph just sent) and `rest` fetched through the normal data
- * sources, signed with the subscriber's identity like any query's fetches.
+ * plan `Sequence[primary, rest]` runs through the gateway's own plan
+ * executor (gateway-internals.ts), with `primary` answered from the event
+ * (it is what the owning subgraph just sent) and `rest` fetched through the
+ * normal data sources, signed with the subscriber's identity like any query's fetches.
  * An event whose `rest` fails still arrives, with the errors beside the data
  * the owner sent, as a query's partial result would.
  */
@@ -44,22 +45,16 @@ export function eventCompleter(planner: SubscriptionPlanner, serviceMap: Service
     };
     // A fresh context per event: the identity header is signed anew, so a long subscription never sends an expired one.
     const context: RouterContext = { requestId: randomUUID(), identity: request.identity };
-    const requestContext = {
-      request: { variables: request.variables, operationName: request.operationName },
-      context,
-      // executeQueryPlan records error paths here; nothing reads them for subscriptions.
-      metrics: {},
-      operationName: request.operationName ?? null,
-      operation: plan.operationContext.operation,
-    } as unknown as Parameters<typeof executeQueryPlan>[2];
-    const result = await executeQueryPlan(
-      queryPlan,
+    const result = await executePlan({
+      plan: queryPlan,
       services,
-      requestContext,
-      plan.operationContext,
-      planner.supergraphSchema,
-      planner.apiSchema,
-    );
+      operationContext: plan.operationContext,
+      context,
+      variables: request.variables,
+      operationName: request.operationName,
+      supergraphSchema: planner.supergraphSchema,
+      apiSchema: planner.apiSchema,
+    });
     return { data: result.data ?? null, ...(result.errors?.length ? { errors: result.errors } : {}) };
   };
 }

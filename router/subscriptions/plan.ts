@@ -1,11 +1,9 @@
 import { operationFromDocument, type Schema, Supergraph } from '@apollo/federation-internals';
-import { buildOperationContext } from '@apollo/gateway';
 import { type FetchNode, type PlanNode, QueryPlanner } from '@apollo/query-planner';
 import { type DocumentNode, type GraphQLSchema, print } from 'graphql';
+import { type OperationContext, operationContextOf } from '../gateway-internals.ts';
 
 /** One subscription operation, planned: what to open upstream and what to fetch for each of its events. */
-type OperationContext = ReturnType<typeof buildOperationContext>;
-
 export type SubscriptionPlan = {
   /** The subscription to open on the subgraph that owns the root field. */
   primary: FetchNode;
@@ -17,7 +15,7 @@ export type SubscriptionPlan = {
 export type SubscriptionPlanner = {
   /** The API schema clients see (validation, authorization). */
   readonly schema: GraphQLSchema;
-  /** The supergraph schema and API schema `executeQueryPlan` needs. */
+  /** The supergraph schema and API schema the gateway's plan executor needs (gateway-internals.ts). */
   readonly supergraphSchema: GraphQLSchema;
   readonly apiSchema: Schema;
   plan(document: DocumentNode, operationName: string | undefined): SubscriptionPlan;
@@ -50,7 +48,7 @@ export function createSubscriptionPlanner(supergraphSdl: string): SubscriptionPl
     supergraphSchema,
     apiSchema,
     plan(document, operationName) {
-      const operationContext = buildOperationContext({ schema, operationDocument: document, operationName });
+      const operationContext = operationContextOf(schema, document, operationName);
       const key = `${operationName ?? ''}\n${print(document)}`;
       const cached = cache.get(key);
       if (cached) return cached;
