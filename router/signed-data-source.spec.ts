@@ -2,10 +2,11 @@ import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { ANONYMOUS, type Identity } from '../platform/auth/identity.ts';
 import { IDENTITY_HEADER, signIdentity, verifyIdentity } from '../platform/auth/identity-header.ts';
 import { CLIENT_ADDRESS_HEADER, REQUEST_ID_HEADER } from '../platform/runtime/request-scope.ts';
+import { eventually } from '../platform/testing/eventually.ts';
 import type { RouterContext } from './context.ts';
 import { SignedDataSource } from './signed-data-source.ts';
 import { subgraphHttp } from './subgraph-http.ts';
-import { heldSubgraph, until } from './testing/held-subgraph.ts';
+import { heldSubgraph } from './testing/held-subgraph.ts';
 
 const secret = 'a-test-secret-of-at-least-32-characters';
 const staff: Identity = { kind: 'staff', subject: 'staff-1', scopes: ['stock:read'] };
@@ -50,7 +51,7 @@ describe('SignedDataSource', () => {
   /** Runs `fetches`, waits until the subgraph holds `count` requests, answers them, and returns the headers it received. */
   const received = async (count: number, fetches: () => Promise<unknown>[]) => {
     const pending = fetches();
-    await until(() => subgraph.held.length >= count);
+    await eventually(() => subgraph.held.length >= count, `the subgraph holds ${count} requests`);
     const headers = subgraph.held.map(({ req }) => req.headers);
     subgraph.answerAll();
     await Promise.all(pending);
