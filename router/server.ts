@@ -62,6 +62,8 @@ export type RouterOptions = {
   healthTimeoutMs?: number;
   /** The rate limiter; default Redis when `config.redisUrl` is set, else this router's memory. */
   rateLimiter?: RateLimiter;
+  /** The clock bearer tokens' expiry is checked against; default the system clock. Tests move it instead of waiting. */
+  now?: () => number;
   log?: Logger;
 };
 
@@ -98,7 +100,7 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
   const remoteKeys = remoteKeySet(config.jwksUrl ?? new URL('/.well-known/jwks.json', peerUrls.members).href);
   const resolveIdentity = await createIdentityResolver(
     options.secrets,
-    { issuer: config.jwtIssuer, audience: config.jwtAudience },
+    { issuer: config.jwtIssuer, audience: config.jwtAudience, now: options.now },
     { remoteKeys, apiKeys: cachedApiKeyLookup(membersApiKeyLookup(services), config.apiKeyCacheSeconds * 1000) },
   );
   const limiter = options.rateLimiter ?? (config.redisUrl ? redisRateLimiter(config.redisUrl, log) : memoryRateLimiter());

@@ -46,7 +46,7 @@ export async function createIdentityResolver(
   settings: JwtSettings,
   options: IdentityResolverOptions = {},
 ): Promise<IdentityResolver> {
-  const verify = verifiedTokenMemory(await createTokenVerifier(secrets.jwtVerificationKeys, settings, options.remoteKeys));
+  const verify = verifiedTokenMemory(await createTokenVerifier(secrets.jwtVerificationKeys, settings, options.remoteKeys), settings.now);
   const bearer = async (authorization: string): Promise<CallerResolution> => {
     const refuse = (reason: string): CallerResolution => ({ ok: false, status: 401, reason, scheme: 'Bearer' });
     const [scheme = '', token, ...rest] = authorization.trim().split(/\s+/);

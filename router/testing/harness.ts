@@ -55,7 +55,9 @@ export function composeTestSupergraph(subgraphSdl = TEST_SUBGRAPH_SDL): string {
 }
 
 /** `env` adds variables to the test configuration (a router limit, say). */
-export async function startHarness(options: { healthTimeoutMs?: number; env?: Record<string, string> } = {}): Promise<Harness> {
+export async function startHarness(
+  options: { healthTimeoutMs?: number; env?: Record<string, string>; now?: () => number } = {},
+): Promise<Harness> {
   const environment = testEnvironment({ label: 'SQLite', mysqlUrl: undefined }, options.env);
   const { config } = environment;
   const dataDir = config.dataDir;
@@ -83,6 +85,7 @@ export async function startHarness(options: { healthTimeoutMs?: number; env?: Re
     supergraphSdl: composeTestSupergraph(),
     subgraphUrls: { catalogue: subgraphUrl, members: membersUrl },
     healthTimeoutMs: options.healthTimeoutMs,
+    now: options.now,
     log,
   });
   const routerUrl = await router.listen(0);
