@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createTokenMinter } from '../platform/auth/jwt.ts';
 import { loadSecrets } from '../platform/auth/secrets.ts';
 import { type TestEnvironment, testEnvironment } from '../platform/testing/databases.ts';
+import { eventually } from '../platform/testing/eventually.ts';
 import { subscribeToRouter } from '../router/subscriptions/testing/router-subscription.ts';
 import { contractOperation } from './support/contract.ts';
 
@@ -21,7 +22,13 @@ const ROOT = join(import.meta.dirname, '..');
 const LIVE_STOCK = contractOperation('stock.graphql', 'LiveStock');
 const SKU = 'BP-TOY-COR-F';
 
-type StockEvent = { sku: { code: string; product: { name: string } }; warehouse: { code: string }; onHand: number; delta: number };
+type StockEvent = {
+  sku: { code: string; product: { name: string } };
+  warehouse: { code: string };
+  onHand: number;
+  delta: number;
+  reason: string;
+};
 
 /** `count` distinct free ports: all held open until every one is chosen, so none is handed out twice. */
 async function freePorts(count: number): Promise<number[]> {
@@ -161,12 +168,15 @@ describeScaleOut('two routers and two stock instances on MySQL and RabbitMQ', ()
     });
     try {
       // The subscription reaches stock B asynchronously: nudge until the first change shows it is live.
-      for (let nudge = 0; dashboard.events.length === 0; nudge++) {
+      let nudge = 0;
+      for (; dashboard.events.length === 0; nudge++) {
         if (nudge > 50) throw new Error(`no event reached router 2:\n${output.join('')}`);
         await adjust(1, `scale-out warm-up ${nudge}`);
-        await new Promise((resolve) => setTimeout(resolve, 200));
+        await dashboard.received(1, 200).catch(() => undefined); // live yet? If not within 200 ms, nudge again.
       }
-      await new Promise((resolve) => setTimeout(resolve, 500)); // let warm-up stragglers land before counting
+      // Changes arrive in order: once the last nudge's has, no warm-up change can land among those counted.
+      const lastNudge = `ADJUSTMENT scale-out warm-up ${nudge - 1}`;
+      await eventually(() => dashboard.events.some((event) => event.reason === lastNudge), 'the last warm-up change reached router 2');
       const before = dashboard.events.length;
       const burst = 20;
       for (let i = 0; i < burst; i++) await adjust(1, `scale-out ${i}`);
