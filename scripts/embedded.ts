@@ -5,6 +5,7 @@ import { createRabbitMqBus } from '../platform/events/rabbitmq-bus.ts';
 import type { SubgraphServer } from '../platform/graphql/subgraph.ts';
 import { createSubgraphServer } from '../platform/graphql/subgraph.ts';
 import { createLogger, type Logger } from '../platform/observability/log.ts';
+import type { RateLimiter } from '../router/limits/rate-limit.ts';
 import { createRouter } from '../router/server.ts';
 import { subgraphDefinitions } from './subgraphs.ts';
 
@@ -29,6 +30,8 @@ export type EmbeddedOptions = {
   /** Called with each service's name and URL as it comes up. */
   onListening?: (service: string, url: string) => void;
   log?: Logger;
+  /** The router's rate limiter, instead of the one its config chooses (tests that must not depend on the wall clock). */
+  rateLimiter?: RateLimiter;
 };
 
 export async function startEmbedded(config: Config, options: EmbeddedOptions = {}): Promise<EmbeddedSystem> {
@@ -58,7 +61,7 @@ export async function startEmbedded(config: Config, options: EmbeddedOptions = {
       subgraphUrls[definition.name] = url;
       options.onListening?.(definition.name, url);
     }
-    const router = await createRouter(config, { secrets, subgraphUrls, log: options.log });
+    const router = await createRouter(config, { secrets, subgraphUrls, log: options.log, rateLimiter: options.rateLimiter });
     started.push(router);
     const routerUrl = await router.listen(options.freePorts ? 0 : config.ports.router);
     options.onListening?.('router', routerUrl);

@@ -1,3 +1,4 @@
+import { memoryRateLimiter } from '../../router/limits/rate-limit.ts';
 import { expectWellBehavedQueryAnswered, rawRequest } from '../support/abuse.ts';
 import { contractOperation } from '../support/contract.ts';
 import { startTestSystem, type TestSystem } from '../support/system.ts';
@@ -7,13 +8,20 @@ import { startTestSystem, type TestSystem } from '../support/system.ts';
  * stores something; without a bound, one address could create members (or
  * guest orders) as fast as the subgraphs write. Anonymous mutations now draw
  * from a bucket per client address (ANONYMOUS_MUTATIONS_PER_MINUTE; 10 here).
+ * The router's limiter runs on a clock that stands still, so however slowly
+ * the machine registers, no token is refilled during the test.
  */
 const REGISTER_MEMBER = contractOperation('members.graphql', 'RegisterMember');
 
 describe('anonymous writes from one address', () => {
   let system: TestSystem;
   beforeAll(async () => {
-    system = await startTestSystem({ label: 'SQLite', mysqlUrl: undefined }, { ANONYMOUS_MUTATIONS_PER_MINUTE: '10' });
+    const stoppedClock = Date.now();
+    system = await startTestSystem(
+      { label: 'SQLite', mysqlUrl: undefined },
+      { ANONYMOUS_MUTATIONS_PER_MINUTE: '10' },
+      { rateLimiter: memoryRateLimiter(() => stoppedClock) },
+    );
   });
   afterAll(async () => {
     await system?.close();

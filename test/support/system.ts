@@ -3,7 +3,7 @@ import { loadSecrets } from '../../platform/auth/secrets.ts';
 import type { Config } from '../../platform/config/config.ts';
 import { type DatabaseTarget, testEnvironment } from '../../platform/testing/databases.ts';
 import type { GraphQLResponse } from '../../platform/testing/subgraph-client.ts';
-import { type EmbeddedSystem, startEmbedded } from '../../scripts/embedded.ts';
+import { type EmbeddedOptions, type EmbeddedSystem, startEmbedded } from '../../scripts/embedded.ts';
 
 /**
  * The whole system as `npm start` runs it (every subgraph and the router),
@@ -38,9 +38,13 @@ export type TestSystem = {
   close(): Promise<void>;
 };
 
-export async function startTestSystem(target: DatabaseTarget, env: Record<string, string> = {}): Promise<TestSystem> {
+export async function startTestSystem(
+  target: DatabaseTarget,
+  env: Record<string, string> = {},
+  options: Pick<EmbeddedOptions, 'rateLimiter'> = {},
+): Promise<TestSystem> {
   const environment = testEnvironment(target, env);
-  const system = await startEmbedded(environment.config, { freePorts: true });
+  const system = await startEmbedded(environment.config, { freePorts: true, ...options });
   const secrets = loadSecrets(environment.config);
   const mint = await createTokenMinter(secrets.jwtPrivateKey!, {
     issuer: environment.config.jwtIssuer,
