@@ -1,4 +1,4 @@
--- One database per subgraph (DESIGN.md section 3), named MYSQL_DATABASE_PREFIX
+-- One database per subgraph (docs/architecture.md §3), named MYSQL_DATABASE_PREFIX
 -- (default `commerce_`) followed by the subgraph's name, as
 -- platform/db/database.ts opens it. The MySQL image runs this file once,
 -- when its data volume is empty.

@@ -5,8 +5,7 @@ import { type DocumentNode, Kind, type OperationDefinitionNode, parse, print, vi
 /**
  * The public contract (test/contract/) as end-to-end tests use it: the very
  * operations front-end teams and partners send. It lives in the repository so
- * the tests pass from a clone alone; test/contract-copy.spec.ts keeps it equal
- * to the founders' copy where that is present.
+ * the tests pass from a clone alone.
  */
 export const CONTRACT_DIR = join(import.meta.dirname, '..', 'contract');
 
