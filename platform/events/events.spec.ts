@@ -7,7 +7,7 @@ import type { DomainEvent } from './event.ts';
 import { OutboxEventEntity } from './outbox.entity.ts';
 import { recordEvent } from './outbox.ts';
 import { type OutboxRelay, startOutboxRelay } from './relay.ts';
-import { eventStream, MAX_BUFFERED_EVENTS, SubscriberTooSlowError } from './stream.ts';
+import { eventStream, MAX_BUFFERED_EVENTS, REMEMBERED_EVENT_IDS, SubscriberTooSlowError } from './stream.ts';
 
 const log = createLogger('events-test', { quiet: true });
 
@@ -113,6 +113,24 @@ describe('eventStream', () => {
     await stream.return?.();
     await bus.publish([event('A', 10)]);
     expect(await stream.next()).toEqual({ value: undefined, done: true });
+  });
+
+  it('yields an event the bus delivers twice only once, remembering a bounded number of ids', async () => {
+    const bus = createInProcessBus();
+    const stream = eventStream<{ n: number }>(bus, ['A']);
+    await bus.publish([event('A', 1), event('A', 2), event('A', 1)]);
+    await bus.publish([event('A', 2), event('A', 3)]);
+    const seen = [];
+    for (let i = 0; i < 3; i++) seen.push((await stream.next()).value?.data.n);
+    expect(seen).toEqual([1, 2, 3]);
+    // Past the memory, the oldest id is forgotten: the window is bounded, not the whole history.
+    await bus.publish(Array.from({ length: REMEMBERED_EVENT_IDS }, (_, i) => event('A', 10 + i)));
+    for (let i = 0; i < REMEMBERED_EVENT_IDS; i++) await stream.next();
+    await bus.publish([event('A', 1), event('A', 10 + REMEMBERED_EVENT_IDS - 1)]);
+    expect((await stream.next()).value?.data.n).toBe(1);
+    const pending = stream.next();
+    await bus.publish([event('A', 5000)]);
+    expect((await pending).value?.data.n).toBe(5000);
   });
 
   it('ends a subscriber that falls too far behind instead of buffering without bound', async () => {
