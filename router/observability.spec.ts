@@ -237,10 +237,12 @@ describe('observability of the router and a subgraph', () => {
     system.holdBus.on = true;
     try {
       await post(system.routerUrl, 'mutation { tick(n: 1) }');
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      const held = await scrapeMetrics(system.subgraphUrl);
+      // The age grows while the event waits: scrape until it shows, instead of sleeping a guessed while.
+      const held = await eventually(async () => {
+        const scraped = await scrapeMetrics(system.subgraphUrl);
+        return (sampleValue(scraped, 'outbox_oldest_unpublished_age_seconds') ?? 0) >= 0.04 && scraped;
+      }, 'the waiting event is at least 40 ms old');
       expect(sampleValue(held, 'outbox_unpublished_events')).toBe(1);
-      expect(sampleValue(held, 'outbox_oldest_unpublished_age_seconds')).toBeGreaterThanOrEqual(0.04);
     } finally {
       system.holdBus.on = false;
     }
