@@ -7,6 +7,11 @@ export type RouterContext = {
   identity: Identity;
   /** The client's address as the router's socket saw it, for subgraphs that limit by source (members' login throttle). */
   clientAddress?: string;
+  /**
+   * The caller's write generation when the request arrived (write-generations.ts): part of every merge key,
+   * so a read never shares an answer that began before the caller's own last completed write.
+   */
+  writeGeneration?: number;
   /** The identity header for subgraphs, signed on the first fetch and reused by the others (signed-data-source.ts). */
   signedIdentity?: string;
 };

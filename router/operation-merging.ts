@@ -42,8 +42,9 @@ export function mergeIdenticalQueries(gateway: Gateway): OperationMerging {
     (execute: GatewayExecutor): GatewayExecutor =>
     (requestContext) => {
       if (requestContext.operation.operation !== 'query') return execute(requestContext);
-      const { identity } = requestContext.context as RouterContext;
-      const key = `${requestContext.queryHash}\n${requestContext.operationName ?? ''}\n${JSON.stringify(requestContext.request.variables ?? {})}\n${identityKey(identity)}`;
+      const { identity, writeGeneration } = requestContext.context as RouterContext;
+      // The caller's write generation too: a read after the caller's own answered write never joins an earlier one.
+      const key = `${requestContext.queryHash}\n${requestContext.operationName ?? ''}\n${JSON.stringify(requestContext.request.variables ?? {})}\n${identityKey(identity)}\n${writeGeneration ?? ''}`;
       const already = running.get(key);
       if (already) {
         merged++;

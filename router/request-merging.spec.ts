@@ -25,6 +25,9 @@ function heldExecutions() {
   };
 }
 
+/** A caller as the router hands it over: who, and their write generation when the request arrived. */
+const caller = (identity: typeof staff, writeGeneration = 0) => ({ identity, writeGeneration });
+
 const textOf = async (answer: Promise<HTTPGraphQLResponse>) => {
   const { body } = await answer;
   return body.kind === 'complete' ? body.string : 'streamed';
@@ -35,26 +38,28 @@ describe('merging identical requests in flight', () => {
     const held = heldExecutions();
     const merging = requestMerging();
     const text = body('query Page($first: Int) { products(first: $first) { totalCount } }', { variables: { first: 10 } });
-    const answers = [1, 2, 3].map(() => merging.around(text, staff, json, held.execute));
+    const answers = [1, 2, 3].map(() => merging.around(text, caller(staff), json, held.execute));
     held.releaseAll();
     expect(await Promise.all(answers.map(textOf))).toEqual(['{"data":{"run":1}}', '{"data":{"run":1}}', '{"data":{"run":1}}']);
     expect(held.runs()).toBe(1);
     expect(merging.merged).toBe(2);
   });
 
-  it('runs each request on its own when the caller, the accepted type or a byte of the body differs', async () => {
+  it('runs each request on its own when the caller, their write generation, the accepted type or a byte of the body differs', async () => {
     const held = heldExecutions();
     const merging = requestMerging();
     const text = body('{ products { totalCount } }');
     const answers = [
-      merging.around(text, staff, json, held.execute),
-      merging.around(text, otherStaff, json, held.execute),
-      merging.around(text, staff, 'application/graphql-response+json', held.execute),
-      merging.around(body('{ products { totalCount } }', { variables: {} }), staff, json, held.execute),
+      merging.around(text, caller(staff), json, held.execute),
+      merging.around(text, caller(otherStaff), json, held.execute),
+      merging.around(text, caller(staff), 'application/graphql-response+json', held.execute),
+      merging.around(body('{ products { totalCount } }', { variables: {} }), caller(staff), json, held.execute),
+      // The same caller after a write of theirs was answered: never the answer that began before it.
+      merging.around(text, caller(staff, 1), json, held.execute),
     ];
     held.releaseAll();
     await Promise.all(answers);
-    expect(held.runs()).toBe(4);
+    expect(held.runs()).toBe(5);
     expect(merging.merged).toBe(0);
   });
 
@@ -73,15 +78,15 @@ describe('merging identical requests in flight', () => {
       body(twoOperations),
     ];
     const answers = bodies.flatMap((text) => [
-      merging.around(text, staff, json, held.execute),
-      merging.around(text, staff, json, held.execute),
+      merging.around(text, caller(staff), json, held.execute),
+      merging.around(text, caller(staff), json, held.execute),
     ]);
     held.releaseAll();
     await Promise.all(answers);
     expect(held.runs()).toBe(bodies.length * 2);
     // The query of a two-operation document is a query like any other.
     const read = body(twoOperations, { operationName: 'Read' });
-    const reads = [merging.around(read, staff, json, held.execute), merging.around(read, staff, json, held.execute)];
+    const reads = [merging.around(read, caller(staff), json, held.execute), merging.around(read, caller(staff), json, held.execute)];
     held.releaseAll();
     await Promise.all(reads);
     expect(held.runs()).toBe(bodies.length * 2 + 1);
@@ -100,10 +105,10 @@ describe('merging identical requests in flight', () => {
         body: runs === 1 ? { kind: 'chunked', asyncIterator: (async function* () {})() } : { kind: 'complete', string: `run ${runs}` },
       };
     };
-    const [first, second] = [merging.around(text, staff, json, streamed), merging.around(text, staff, json, streamed)];
+    const [first, second] = [merging.around(text, caller(staff), json, streamed), merging.around(text, caller(staff), json, streamed)];
     expect(await textOf(first)).toBe('streamed');
     expect(await textOf(second)).toBe('run 2');
-    expect(await textOf(merging.around(text, staff, json, streamed))).toBe('run 3');
+    expect(await textOf(merging.around(text, caller(staff), json, streamed))).toBe('run 3');
     expect(merging.merged).toBe(0);
   });
 });

@@ -13,7 +13,12 @@ export type RequestMerging = {
    * when an identical query request is already being answered, returns that
    * answer instead.
    */
-  around(text: string, identity: Identity, accept: string, execute: () => Promise<HTTPGraphQLResponse>): Promise<HTTPGraphQLResponse>;
+  around(
+    text: string,
+    caller: { identity: Identity; writeGeneration: number },
+    accept: string,
+    execute: () => Promise<HTTPGraphQLResponse>,
+  ): Promise<HTTPGraphQLResponse>;
   /** Requests answered with an identical request's answer, since start (for /metrics). */
   readonly merged: number;
 };
@@ -21,7 +26,8 @@ export type RequestMerging = {
 /**
  * Identical HTTP requests in flight together are answered once: a POST whose
  * body is byte for byte the same as one being answered, from the same caller
- * (kind, subject, scopes) and accepting the same media types, gets that
+ * (kind, subject, scopes), with no write of theirs answered in between
+ * (write-generations.ts) and accepting the same media types, gets that
  * request's answer. It is operation merging (operation-merging.ts) moved in
  * front of Apollo Server: the follower skips parsing its JSON, the request
  * pipeline and serializing the answer, and writes the finished bytes.
@@ -49,9 +55,9 @@ export function requestMerging(): RequestMerging {
   };
 
   return {
-    async around(text, identity, accept, execute) {
+    async around(text, caller, accept, execute) {
       if (text === '' || !isSingleQuery(text)) return execute();
-      const key = `${identityKey(identity)}\n${accept}\n${text}`;
+      const key = `${identityKey(caller.identity)}\n${caller.writeGeneration}\n${accept}\n${text}`;
       const already = answering.get(key);
       if (already) {
         const answer = await already;

@@ -46,6 +46,7 @@ import { attachSubscriptionServer } from './subscriptions/ws-server.ts';
 import { parseSupergraph, type SubgraphUrlOverrides, subgraphEndpoints } from './supergraph.ts';
 import { serveWebAsset } from './web-assets.ts';
 import { sendWebClient } from './web-client.ts';
+import { writeGenerations, writeGenerationsPlugin } from './write-generations.ts';
 
 export type RouterOptions = {
   /** Verifies bearer tokens (public key) and signs the identity header for subgraphs. */
@@ -138,6 +139,7 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
   // query requests are answered once, in front of Apollo Server (request-merging.ts).
   const queries = mergeIdenticalQueries(gateway);
   const requests = requestMerging();
+  const writes = writeGenerations();
   const apollo = new ApolloServer<RouterContext>({
     gateway: queries.gateway,
     introspection: config.introspection,
@@ -149,6 +151,7 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
       anonymousWritesPlugin(limiter, config.anonymousMutationsPerMinute),
       authEnforcementPlugin(live.requirementsFor),
       observability.plugin,
+      writeGenerationsPlugin(writes),
     ],
     logger: apolloLogger(log),
     // index.ts and the embedded start close everything on SIGINT/SIGTERM themselves.
@@ -222,6 +225,8 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
       return;
     }
     if (caller.identity.kind === 'partner' && caller.identity.subject) usage.record(caller.identity.subject);
+    // Taken as the request arrives: a write of the caller's answered later does not change what this read may join.
+    const writeGeneration = writes.of(caller.identity);
     await serveGraphQL(
       apollo,
       req,
@@ -230,12 +235,14 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
         requestId: currentRequestScope()?.requestId ?? randomUUID(),
         identity: caller.identity,
         clientAddress: clientAddressOf(req, config.trustedProxyHops),
+        writeGeneration,
       }),
       {
         bodyLimit: config.maxBodyBytes,
         maxBatchSize: config.maxBatchSize,
         timeoutMs: config.requestTimeoutMs,
-        around: (text, execute) => requests.around(text, caller.identity, headerValue(req, 'accept') ?? '', execute),
+        around: (text, execute) =>
+          requests.around(text, { identity: caller.identity, writeGeneration }, headerValue(req, 'accept') ?? '', execute),
       },
     );
   };

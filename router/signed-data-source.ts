@@ -17,7 +17,13 @@ type Fetcher = RemoteGraphQLDataSource<RouterContext>['fetcher'];
 type FetcherResponse = Awaited<ReturnType<Fetcher>>;
 
 /** What `process` knows about the fetch being made that the fetcher needs (the gateway passes it neither). */
-type FetchScope = { signal?: AbortSignal; idempotent: boolean; observed?: ObservedFetch };
+type FetchScope = {
+  signal?: AbortSignal;
+  idempotent: boolean;
+  /** Set when the fetch may share an identical one in flight: the caller's write generation (write-generations.ts). */
+  mergeScope?: string;
+  observed?: ObservedFetch;
+};
 const fetchScope = new AsyncLocalStorage<FetchScope>();
 
 /** Headers that differ between otherwise identical fetches without changing the answer: left out of the merge key. */
@@ -78,8 +84,9 @@ export class SignedDataSource extends RemoteGraphQLDataSource<RouterContext> {
   override process(options: GraphQLDataSourceProcessOptions<RouterContext>): ReturnType<RemoteGraphQLDataSource<RouterContext>['process']> {
     // The query planner writes each fetch's operation, so its keyword comes first; only a mutation changes anything.
     const idempotent = !/^\s*mutation\b/.test(options.request.query ?? '');
-    if (!this.#resilience) return this.#observed(options, { idempotent });
-    return this.#resilience.run(this.#subgraph, idempotent, (signal) => this.#observed(options, { signal, idempotent }));
+    const mergeScope = mergeScopeOf(options, idempotent);
+    if (!this.#resilience) return this.#observed(options, { idempotent, mergeScope });
+    return this.#resilience.run(this.#subgraph, idempotent, (signal) => this.#observed(options, { signal, idempotent, mergeScope }));
   }
 
   /** One attempt, measured. */
@@ -132,6 +139,19 @@ export class SignedDataSource extends RemoteGraphQLDataSource<RouterContext> {
 }
 
 /**
+ * Whether a fetch may share an identical one in flight, and with which: only
+ * reads, never a fetch of a mutation's plan (the entity fetches that follow a
+ * mutation must see what it wrote), and only among fetches made for the same
+ * write generation of the caller.
+ */
+function mergeScopeOf(options: GraphQLDataSourceProcessOptions<RouterContext>, idempotent: boolean): string | undefined {
+  if (!idempotent) return undefined;
+  if (!('incomingRequestContext' in options)) return '';
+  if (options.incomingRequestContext.operation?.operation === 'mutation') return undefined;
+  return String(options.context.writeGeneration ?? '');
+}
+
+/**
  * The gateway's `fetcher`: POSTs over our pool, merging a read with an
  * identical one in flight (same URL, body and headers but the per-request
  * ones). The deadline and whether the fetch may be merged come from the
@@ -143,8 +163,8 @@ function fetcherOver(http: SubgraphHttp): Fetcher {
     const headers = init?.headers ?? {};
     const scope = fetchScope.getStore();
     let shareKey: string | undefined;
-    if (scope?.idempotent) {
-      shareKey = `${url}\n${body}`;
+    if (scope?.mergeScope !== undefined) {
+      shareKey = `${scope.mergeScope}\n${url}\n${body}`;
       for (const [name, value] of Object.entries(headers)) if (!PER_REQUEST_HEADERS.has(name)) shareKey += `\n${name}:${value}`;
     }
     const answer = await http.post(url, headers, body, scope?.signal, shareKey);
