@@ -31,7 +31,20 @@ describe('results remembered per operation', () => {
       computed++;
       return variables.n;
     });
-    for (let n = 0; n < 1_000; n++) expect(measure(schema, document, operation, { n })).toBe(n);
+    const counted = parse('query N($n: Int) { a }');
+    const countedOperation = counted.definitions[0] as OperationDefinitionNode;
+    for (let n = 0; n < 1_000; n++) expect(measure(schema, counted, countedOperation, { n })).toBe(n);
     expect(computed).toBe(1_000);
+  });
+
+  it('keys by the variables the operation declares only: others cannot split or bloat its memory', () => {
+    let computed = 0;
+    const fields = perOperation((...args: Parameters<typeof selectedFieldCoordinates>) => {
+      computed++;
+      return selectedFieldCoordinates(...args);
+    });
+    for (let n = 0; n < 100; n++)
+      expect(fields(schema, document, operation, { withB: true, [`noise${n}`]: 'x'.repeat(1_000) })).toHaveLength(2);
+    expect(computed).toBe(1);
   });
 });

@@ -1,5 +1,6 @@
 import type { DocumentNode, GraphQLSchema, OperationDefinitionNode } from 'graphql';
 import { BoundedMap } from '../platform/runtime/bounded-map.ts';
+import { declaredVariablesJson, hashKey } from './merge-keys.ts';
 
 /** Variable sets remembered per operation; past that its memory starts over (ids and search words vary without end). */
 const MAX_VARIABLE_SETS = 64;
@@ -34,7 +35,7 @@ export function perOperation<T>(compute: Computation<T>): Computation<T> {
       byVariables = new BoundedMap(MAX_VARIABLE_SETS);
       byOperation.set(operation, byVariables);
     }
-    const key = JSON.stringify(variables);
+    const key = hashKey(declaredVariablesJson(operation, variables));
     const known = byVariables.get(key);
     if (known !== undefined) return known;
     const result = compute(schema, document, operation, variables);

@@ -70,7 +70,7 @@ describe('merging identical queries in flight', () => {
   it('runs identical queries of one caller once and gives every request that result', async () => {
     const held = heldExecutor();
     const merging = await mergingOver(held.execute);
-    const answers = [1, 2, 3].map(() => merging.executor(requestFor('query Q { a }', staff, { first: 10 })));
+    const answers = [1, 2, 3].map(() => merging.executor(requestFor('query Q($first: Int) { a }', staff, { first: 10 })));
     held.releaseAll();
     expect(await Promise.all(answers)).toEqual([1, 2, 3].map(() => ({ data: { run: 1, variables: { first: 10 } } })));
     expect(held.runs()).toBe(1);
@@ -81,10 +81,10 @@ describe('merging identical queries in flight', () => {
     const held = heldExecutor();
     const merging = await mergingOver(held.execute);
     const answers = [
-      merging.executor(requestFor('query Q { a }', staff, { first: 10 })),
-      merging.executor(requestFor('query Q { a }', otherStaff, { first: 10 })),
-      merging.executor(requestFor('query Q { a }', fewerScopes, { first: 10 })),
-      merging.executor(requestFor('query Q { a }', staff, { first: 20 })),
+      merging.executor(requestFor('query Q($first: Int) { a }', staff, { first: 10 })),
+      merging.executor(requestFor('query Q($first: Int) { a }', otherStaff, { first: 10 })),
+      merging.executor(requestFor('query Q($first: Int) { a }', fewerScopes, { first: 10 })),
+      merging.executor(requestFor('query Q($first: Int) { a }', staff, { first: 20 })),
       merging.executor(requestFor('query R { a }', staff, { first: 10 })),
       merging.executor(requestFor('mutation M { a }', staff)),
       merging.executor(requestFor('mutation M { a }', staff)),
@@ -93,6 +93,20 @@ describe('merging identical queries in flight', () => {
     await Promise.all(answers);
     expect(held.runs()).toBe(7);
     expect(merging.merged()).toBe(0);
+  });
+
+  it('merges queries that differ only in variables the operation does not declare (execution ignores them)', async () => {
+    const held = heldExecutor();
+    const merging = await mergingOver(held.execute);
+    const answers = [
+      merging.executor(requestFor('query Q($first: Int) { a }', staff, { first: 10 })),
+      merging.executor(requestFor('query Q($first: Int) { a }', staff, { first: 10, padding: 'x'.repeat(10_000) })),
+      merging.executor(requestFor('query Q($first: Int) { a }', staff, { padding: 1, first: 10 })),
+    ];
+    held.releaseAll();
+    await Promise.all(answers);
+    expect(held.runs()).toBe(1);
+    expect(merging.merged()).toBe(2);
   });
 
   it('runs a query again once the identical one has finished, and shares a failure only with requests that waited for it', async () => {

@@ -1,6 +1,7 @@
 import type { ApolloServerOptionsWithGateway } from '@apollo/server';
 import type { RouterContext } from './context.ts';
 import { identityKey } from './identity-signing.ts';
+import { declaredVariablesJson, hashKey } from './merge-keys.ts';
 
 /** What Apollo Server asks of a gateway (its public `gateway` option): load, follow schema updates, stop. */
 type Gateway = ApolloServerOptionsWithGateway<RouterContext>['gateway'];
@@ -44,7 +45,13 @@ export function mergeIdenticalQueries(gateway: Gateway): OperationMerging {
       if (requestContext.operation.operation !== 'query') return execute(requestContext);
       const { identity, writeGeneration } = requestContext.context as RouterContext;
       // The caller's write generation too: a read after the caller's own answered write never joins an earlier one.
-      const key = `${requestContext.queryHash}\n${requestContext.operationName ?? ''}\n${JSON.stringify(requestContext.request.variables ?? {})}\n${identityKey(identity)}\n${writeGeneration ?? ''}`;
+      const key = hashKey(
+        requestContext.queryHash,
+        requestContext.operationName ?? '',
+        declaredVariablesJson(requestContext.operation, requestContext.request.variables),
+        identityKey(identity),
+        String(writeGeneration ?? ''),
+      );
       const already = running.get(key);
       if (already) {
         merged++;

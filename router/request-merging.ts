@@ -3,6 +3,7 @@ import { Kind, parse } from 'graphql';
 import type { Identity } from '../platform/auth/identity.ts';
 import { BoundedMap } from '../platform/runtime/bounded-map.ts';
 import { identityKey } from './identity-signing.ts';
+import { hashKey } from './merge-keys.ts';
 
 /** Distinct request bodies whose kind is remembered; past that the memory starts over. */
 const MAX_KNOWN_BODIES = 1_000;
@@ -45,19 +46,22 @@ export function requestMerging(): RequestMerging {
   const answering = new Map<string, Promise<HTTPGraphQLResponse>>();
   let merged = 0;
 
-  const isSingleQuery = (text: string) => {
-    let known = singleQuery.get(text);
+  const isSingleQuery = (text: string, bodyHash: string) => {
+    let known = singleQuery.get(bodyHash);
     if (known === undefined) {
       known = holdsOneQuery(text);
-      singleQuery.set(text, known);
+      singleQuery.set(bodyHash, known);
     }
     return known;
   };
 
   return {
     async around(text, caller, accept, execute) {
-      if (text === '' || !isSingleQuery(text)) return execute();
-      const key = `${identityKey(caller.identity)}\n${caller.writeGeneration}\n${accept}\n${text}`;
+      if (text === '') return execute();
+      // Keys are hashes (merge-keys.ts): the memory of known bodies holds 43 bytes per body, however large the bodies.
+      const bodyHash = hashKey(text);
+      if (!isSingleQuery(text, bodyHash)) return execute();
+      const key = hashKey(identityKey(caller.identity), String(caller.writeGeneration), accept, bodyHash);
       const already = answering.get(key);
       if (already) {
         const answer = await already;

@@ -8,6 +8,7 @@ import { TRACEPARENT_HEADER } from '../platform/observability/tracing.ts';
 import { CLIENT_ADDRESS_HEADER, REQUEST_ID_HEADER } from '../platform/runtime/request-scope.ts';
 import type { RouterContext } from './context.ts';
 import { type IdentitySigner, identitySigner } from './identity-signing.ts';
+import { hashKey } from './merge-keys.ts';
 import type { FetchObserver, ObservedFetch } from './observability.ts';
 import { type SubgraphAnswer, type SubgraphHttp, sameFailureAs, subgraphHttp } from './subgraph-http.ts';
 import type { SubgraphResilience } from './subgraph-resilience.ts';
@@ -164,8 +165,9 @@ function fetcherOver(http: SubgraphHttp): Fetcher {
     const scope = fetchScope.getStore();
     let shareKey: string | undefined;
     if (scope?.mergeScope !== undefined) {
-      shareKey = `${scope.mergeScope}\n${url}\n${body}`;
-      for (const [name, value] of Object.entries(headers)) if (!PER_REQUEST_HEADERS.has(name)) shareKey += `\n${name}:${value}`;
+      const parts = [scope.mergeScope, url, body];
+      for (const [name, value] of Object.entries(headers)) if (!PER_REQUEST_HEADERS.has(name)) parts.push(`${name}:${value}`);
+      shareKey = hashKey(...parts);
     }
     const answer = await http.post(url, headers, body, scope?.signal, shareKey);
     // Each caller gets a response of its own over the shared text, so each parses its own copy: the
