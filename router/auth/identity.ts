@@ -8,6 +8,7 @@ import {
 } from '../../platform/auth/jwt.ts';
 import type { Secrets } from '../../platform/auth/secrets.ts';
 import { BoundedMap } from '../../platform/runtime/bounded-map.ts';
+import { hashKey } from '../merge-keys.ts';
 import type { ApiKeyLookup } from './api-keys.ts';
 
 /**
@@ -101,10 +102,12 @@ function verifiedTokenMemory(verify: (token: string) => Promise<Identity>, now: 
   const verified = new BoundedMap<string, { identity: Identity; until: number }>(MAX_REMEMBERED_TOKENS);
   return async (token: string): Promise<Identity> => {
     const at = now();
-    const known = verified.get(token);
+    // Keyed by the token's hash: a fixed size per entry, and the memory never holds a usable token.
+    const key = hashKey(token);
+    const known = verified.get(key);
     if (known && at < known.until) return known.identity;
     const identity = await verify(token);
-    verified.set(token, { identity, until: Math.min(at + VERIFIED_TOKEN_MEMORY_MS, expiryOf(token)) });
+    verified.set(key, { identity, until: Math.min(at + VERIFIED_TOKEN_MEMORY_MS, expiryOf(token)) });
     return identity;
   };
 }
