@@ -1,5 +1,4 @@
 import { createServer, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { loadSecrets } from '../platform/auth/secrets.ts';
 import { createLogger } from '../platform/observability/log.ts';
@@ -10,7 +9,7 @@ import { createRouter, type Router } from './server.ts';
 import { SignedDataSource } from './signed-data-source.ts';
 import { subgraphHttp } from './subgraph-http.ts';
 import { composeTestSupergraph } from './testing/harness.ts';
-import { heldSubgraph } from './testing/held-subgraph.ts';
+import { heldSubgraph, onFreePort } from './testing/held-subgraph.ts';
 
 /**
  * Read-your-writes under merging (write-generations.ts): a caller's read sent
@@ -53,14 +52,7 @@ function versionedSubgraph() {
         res.end(JSON.stringify({ data: { version: seen } }));
       }
     },
-    async start() {
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      return `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
-    },
-    async stop() {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    },
+    ...onFreePort(server),
   };
 }
 

@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { IDENTITY_HEADER, verifyIdentity } from '../../platform/auth/identity-header.ts';
 
@@ -36,6 +36,13 @@ export function heldSubgraph(secret: string) {
         );
       }
     },
+    ...onFreePort(server),
+  };
+}
+
+/** Starting and stopping a test subgraph's HTTP server on a free local port; `start` resolves with its GraphQL URL. */
+export function onFreePort(server: Server) {
+  return {
     async start() {
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       return `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
