@@ -56,6 +56,8 @@ export type RouterSettings = {
   maxBodyBytes: number;
   /** MAX_BATCH_SIZE: operations in one batched request (a JSON array); 0 turns batching off. */
   maxBatchSize: number;
+  /** MAX_REQUESTS_IN_FLIGHT: GraphQL requests the router works on at once; past it 503 OVERLOADED at once (0: no limit). */
+  maxRequestsInFlight: number;
   /** SUBSCRIPTIONS_PER_SOCKET / _PER_CALLER / _TOTAL: open subscriptions a router allows (TOO_MANY_SUBSCRIPTIONS beyond). */
   subscriptionLimits: { perSocket: number; perCaller: number; total: number };
   /** REQUEST_TIMEOUT_MS: how long the router gives one HTTP request, body and execution together. */
@@ -201,6 +203,14 @@ const maxBatchSize = wholeNumber('MAX_BATCH_SIZE', {
     'Most operations in one batched request (a JSON array); more: 400 `BATCH_TOO_LARGE`. `0` turns batching off. A batch counts ' +
     'as one request for the rate limits.',
 });
+const maxRequestsInFlight = wholeNumber('MAX_REQUESTS_IN_FLIGHT', {
+  default: 1000,
+  min: 0,
+  max: 1_000_000,
+  description:
+    'GraphQL requests over HTTP one router works on at once; past it a request is refused before anything is read, with 503 ' +
+    '`OVERLOADED` and `Retry-After: 1`, so an overload sheds the excess instead of slowing every request down. `0`: no limit.',
+});
 const perSocket = wholeNumber('SUBSCRIPTIONS_PER_SOCKET', {
   default: 100,
   min: 1,
@@ -296,6 +306,7 @@ export const routerSettings = declareSettings<CommonConfig, RouterSettings>({
     partnerCostLimits,
     maxBodyBytes,
     maxBatchSize,
+    maxRequestsInFlight,
     perSocket,
     perCaller,
     total,
@@ -327,6 +338,7 @@ export const routerSettings = declareSettings<CommonConfig, RouterSettings>({
     },
     maxBodyBytes: read(maxBodyBytes),
     maxBatchSize: read(maxBatchSize),
+    maxRequestsInFlight: read(maxRequestsInFlight),
     subscriptionLimits: { perSocket: read(perSocket), perCaller: read(perCaller), total: read(total) },
     requestTimeoutMs: read(requestTimeoutMs),
     introspection: read(introspection),

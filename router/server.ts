@@ -25,6 +25,7 @@ import { createHealthCheck } from './health.ts';
 import { createLiveSupergraph, type ReloadOutcome, supergraphSource } from './hot-reload.ts';
 import { identitySigner } from './identity-signing.ts';
 import { invoiceDocumentForwarder } from './invoice-documents.ts';
+import { admission, sendOverloaded } from './limits/admission.ts';
 import { anonymousWritesPlugin } from './limits/anonymous-writes-plugin.ts';
 import { callerLimits } from './limits/caller-limits.ts';
 import { refuseCrossSiteRequest } from './limits/csrf.ts';
@@ -139,6 +140,7 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
   // query requests are answered once, in front of Apollo Server (request-merging.ts).
   const queries = mergeIdenticalQueries(gateway);
   const requests = requestMerging();
+  const admitted = admission(config.maxRequestsInFlight);
   const writes = writeGenerations();
   const apollo = new ApolloServer<RouterContext>({
     gateway: queries.gateway,
@@ -164,6 +166,16 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
   const forwardInvoiceDocument = invoiceDocumentForwarder(urlOf.get('invoices'));
   const localJwks = jwksOf(options.secrets.jwtVerificationKeys);
   const jwks = async () => publishedKeys(await localJwks, remoteKeys, log);
+
+  const shed = observability.metrics.counter(
+    'router_requests_shed_total',
+    'GraphQL requests refused with 503 OVERLOADED (MAX_REQUESTS_IN_FLIGHT).',
+  );
+  observability.metrics.gaugeReader(
+    'router_requests_in_flight',
+    'GraphQL requests over HTTP the router is working on.',
+    () => admitted.inFlight,
+  );
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     sendsCommonHeaders(res);
@@ -212,6 +224,21 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
       sendError(res, 404, 'NOT_FOUND', `no route ${path}; GraphQL is served at /graphql`);
       return;
     }
+    // Shed load at the door, before anything is read or verified (limits/admission.ts).
+    if (!admitted.tryEnter()) {
+      shed.inc();
+      sendOverloaded(res);
+      return;
+    }
+    try {
+      await serveGraphQLRequest(req, res);
+    } finally {
+      admitted.leave();
+    }
+  };
+
+  /** A GraphQL request over HTTP, once admitted: CSRF, the caller, their limits, then Apollo Server. */
+  const serveGraphQLRequest = async (req: IncomingMessage, res: ServerResponse) => {
     if (refuseCrossSiteRequest(req, res)) return;
     const caller = await resolveIdentity({ authorization: headerValue(req, 'authorization'), apiKey: headerValue(req, 'x-api-key') });
     if (!caller.ok) {
