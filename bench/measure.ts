@@ -43,6 +43,8 @@ export async function measured<T>(
       peakRss: running.peakRss(),
       routerCores: (until.router - from.router) / wall,
       subgraphCores: (until.subgraphs - from.subgraphs) / wall,
+      routerCpuMsPerAnswer: ((until.router - from.router) * 1000) / answers,
+      subgraphCpuMsPerAnswer: ((until.subgraphs - from.subgraphs) * 1000) / answers,
       subgraphFetches: (until.fetches - from.fetches) / answers,
       sqlStatements: (until.sql - from.sql) / answers,
     },

@@ -6,6 +6,8 @@ export const rate = (value: number) => (value >= 100 ? Math.round(value).toStrin
 export const ms = (value: number) => (value >= 100 ? Math.round(value).toString() : value.toFixed(1));
 export const cores = (value: number) => `${Math.round(value * 100)}%`;
 export const ratio = (value: number) => (Number.isFinite(value) ? `${value.toFixed(2)}x` : 'n/a');
+/** CPU milliseconds per answer: two decimals below 1 ms, where most cheap answers are. */
+export const cpuMs = (value: number) => value.toFixed(value < 1 ? 2 : 1);
 /** Per-answer counts; "n/a" where the count was not available. */
 export const perAnswer = (value: number | null) => (value === null ? 'n/a' : value.toFixed(value < 1 ? 2 : 1));
 
@@ -24,6 +26,12 @@ export type Usage = {
   /** Busy cores during the measured window (1 = one core all the time): the router's process, and the subgraphs' process. */
   routerCores: number;
   subgraphCores: number;
+  /**
+   * CPU milliseconds per answer of the router's process and of the subgraphs' process: unlike req/s, these
+   * ratios hold from one machine to another, so they are what a change of per-request cost is judged by.
+   */
+  routerCpuMsPerAnswer: number;
+  subgraphCpuMsPerAnswer: number;
   /** Requests the subgraphs received, and SQL statements they ran (null: not counted), per answer in the measured window. */
   subgraphFetches: number;
   sqlStatements: number | null;
@@ -36,18 +44,21 @@ export function usageOf(runs: Usage[]): Usage {
     peakRss: Math.max(...runs.map((run) => run.peakRss)),
     routerCores: median(runs.map((run) => run.routerCores)),
     subgraphCores: median(runs.map((run) => run.subgraphCores)),
+    routerCpuMsPerAnswer: median(runs.map((run) => run.routerCpuMsPerAnswer)),
+    subgraphCpuMsPerAnswer: median(runs.map((run) => run.subgraphCpuMsPerAnswer)),
     subgraphFetches: median(runs.map((run) => run.subgraphFetches)),
     sqlStatements: sql.every((value) => value !== null) ? median(sql as number[]) : null,
   };
 }
 
 /** The usage columns every table ends with. */
-export const USAGE_HEADER = 'peak RSS | CPU router / subgraphs | subgraph requests per answer | SQL per answer';
-export const USAGE_ALIGN = '---:|---:|---:|---:|';
+export const USAGE_HEADER =
+  'peak RSS | CPU router / subgraphs | CPU ms per answer router / subgraphs | subgraph requests per answer | SQL per answer';
+export const USAGE_ALIGN = '---:|---:|---:|---:|---:|';
 export const usageCells = (usage: Usage) =>
-  `${mb(usage.peakRss)} | ${cores(usage.routerCores)} / ${cores(usage.subgraphCores)} | ${perAnswer(usage.subgraphFetches)} | ${perAnswer(usage.sqlStatements)}`;
+  `${mb(usage.peakRss)} | ${cores(usage.routerCores)} / ${cores(usage.subgraphCores)} | ${cpuMs(usage.routerCpuMsPerAnswer)} / ${cpuMs(usage.subgraphCpuMsPerAnswer)} | ${perAnswer(usage.subgraphFetches)} | ${perAnswer(usage.sqlStatements)}`;
 export const usageLine = (usage: Usage) =>
-  `peak RSS ${mb(usage.peakRss)}  CPU router ${cores(usage.routerCores)} subgraphs ${cores(usage.subgraphCores)}  subgraph requests/answer ${perAnswer(usage.subgraphFetches)}  SQL/answer ${perAnswer(usage.sqlStatements)}`;
+  `peak RSS ${mb(usage.peakRss)}  CPU router ${cores(usage.routerCores)} subgraphs ${cores(usage.subgraphCores)}  CPU ms/answer router ${cpuMs(usage.routerCpuMsPerAnswer)} subgraphs ${cpuMs(usage.subgraphCpuMsPerAnswer)}  subgraph requests/answer ${perAnswer(usage.subgraphFetches)}  SQL/answer ${perAnswer(usage.sqlStatements)}`;
 
 /** One bar of a chart panel. */
 export type Bar = { router: RouterUnderTest; value: number; note: string };

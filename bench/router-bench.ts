@@ -301,7 +301,15 @@ try {
         } catch (error) {
           // One router's run falling over is a result to report (ours failing still fails the bench, below), not the end of the bench.
           const result = failedFanout({ subscribers, changes }, `the run failed: ${describeError(error)}`);
-          const usage = { peakRss: running.peakRss(), routerCores: 0, subgraphCores: 0, subgraphFetches: 0, sqlStatements: 0 };
+          const usage = {
+            peakRss: running.peakRss(),
+            routerCores: 0,
+            subgraphCores: 0,
+            routerCpuMsPerAnswer: 0,
+            subgraphCpuMsPerAnswer: 0,
+            subgraphFetches: 0,
+            sqlStatements: 0,
+          };
           run = { router: router.key, round, result, upstreamSubscriptions: system.subscriptionsStarted() - subscriptionsBefore, ...usage };
         } finally {
           await running.stop();
