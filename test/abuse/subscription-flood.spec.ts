@@ -66,6 +66,12 @@ describe('a subscription flood from one member', () => {
     clients.push(client);
     return client;
   };
+  /** What a failure that is not a GraphQL error was, for the assertion's message: a socket closed with its code, or an error. */
+  const failureOf = (error: unknown) => {
+    const closed = error as { code?: unknown; reason?: unknown; message?: unknown } | null;
+    if (typeof closed?.code === 'number') return `socket closed ${closed.code} ${String(closed.reason ?? '')}`.trim();
+    return typeof closed?.message === 'string' ? closed.message : String(error);
+  };
   /** Sends `count` subscriptions on one socket; resolves with the refusals once `expectRefused` of them have arrived. */
   const flood = (client: Client, count: number, expectRefused: number) =>
     new Promise<Outcome[]>((resolve) => {
@@ -77,7 +83,7 @@ describe('a subscription flood from one member', () => {
             next: () => undefined,
             error: (error) => {
               const first = (Array.isArray(error) ? error[0] : undefined) as { extensions?: { code?: string } } | undefined;
-              refused.push({ code: first?.extensions?.code ?? String(error) });
+              refused.push({ code: first?.extensions?.code ?? failureOf(error) });
               if (refused.length === expectRefused) resolve(refused);
             },
             complete: () => undefined,
