@@ -1,4 +1,5 @@
 import type { TokenMinter } from '../platform/auth/jwt.ts';
+import { eventually } from '../platform/testing/eventually.ts';
 
 /**
  * The orders the read workloads look at, made once through our router as a
@@ -93,7 +94,7 @@ export async function openShop(
       );
       succeeded('createPayment', paid.createPayment);
       if (o === 0) {
-        await until(routerUrl, orderId, staff);
+        await untilPaid(routerUrl, orderId, staff);
         const requested = await graphql<{ requestInvoice: UserErrors & { invoice: { id: string } | null } }>(
           'mutation ($input: RequestInvoiceInput!) { requestInvoice(input: $input) { invoice { id } userErrors { code field message } } }',
           { input: { orderId, buyer: BUYER } },
@@ -110,22 +111,23 @@ export async function openShop(
     }
     options.progress(`  member ${m + 1}/${options.members}: ${options.ordersPerMember} orders placed and paid`);
   }
-  for (const orderId of orderIds) await until(routerUrl, orderId, staff);
+  for (const orderId of orderIds) await untilPaid(routerUrl, orderId, staff);
   return { orderIds };
 }
 
 /** Waits until the payment's event has made the order PAID. */
-async function until(routerUrl: string, orderId: string, token: string): Promise<void> {
+function untilPaid(routerUrl: string, orderId: string, token: string): Promise<unknown> {
   const graphql = graphqlAt(routerUrl);
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const { order } = await graphql<{ order: { status: string } }>(
-      'query ($id: ID!) { order(id: $id) { status } }',
-      { id: orderId },
-      token,
-    );
-    if (order.status === 'PAID') return;
-    if (Date.now() > deadline) throw new Error(`order ${orderId} is still ${order.status} 15 s after its cash payment`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+  return eventually(
+    async () => {
+      const { order } = await graphql<{ order: { status: string } }>(
+        'query ($id: ID!) { order(id: $id) { status } }',
+        { id: orderId },
+        token,
+      );
+      return order.status === 'PAID';
+    },
+    `order ${orderId} is PAID after its cash payment`,
+    { timeoutMs: 15_000, intervalMs: 25 },
+  );
 }

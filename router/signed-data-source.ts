@@ -20,7 +20,6 @@ type FetcherResponse = Awaited<ReturnType<Fetcher>>;
 /** What `process` knows about the fetch being made that the fetcher needs (the gateway passes it neither). */
 type FetchScope = {
   signal?: AbortSignal;
-  idempotent: boolean;
   /** Set when the fetch may share an identical one in flight: the caller's write generation (write-generations.ts). */
   mergeScope?: string;
   observed?: ObservedFetch;
@@ -86,8 +85,8 @@ export class SignedDataSource extends RemoteGraphQLDataSource<RouterContext> {
     // The query planner writes each fetch's operation, so its keyword comes first; only a mutation changes anything.
     const idempotent = !/^\s*mutation\b/.test(options.request.query ?? '');
     const mergeScope = mergeScopeOf(options, idempotent);
-    if (!this.#resilience) return this.#observed(options, { idempotent, mergeScope });
-    return this.#resilience.run(this.#subgraph, idempotent, (signal) => this.#observed(options, { signal, idempotent, mergeScope }));
+    if (!this.#resilience) return this.#observed(options, { mergeScope });
+    return this.#resilience.run(this.#subgraph, idempotent, (signal) => this.#observed(options, { signal, mergeScope }));
   }
 
   /** One attempt, measured. */

@@ -2,8 +2,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
-import type { SubgraphFetchSettings } from '../platform/config/config.ts';
 import type { Logger } from '../platform/observability/log.ts';
+import type { SubgraphFetchSettings } from './config.ts';
 import type { RouterContext } from './context.ts';
 import { SignedDataSource } from './signed-data-source.ts';
 import { CircuitBreaker, subgraphResilience } from './subgraph-resilience.ts';

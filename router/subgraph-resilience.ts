@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
-import type { SubgraphFetchSettings } from '../platform/config/config.ts';
 import type { Logger } from '../platform/observability/log.ts';
+import type { SubgraphFetchSettings } from './config.ts';
 import { failureIdentity } from './subgraph-http.ts';
 
 /**

@@ -19,9 +19,6 @@ import { type DatabaseConfig, databaseSettings, type SubgraphCommonConfig, subgr
  * `Config` type serves every process and the embedded mode alike.
  */
 
-// The services' setting types, still imported from here by code written before they moved next to their services.
-export type { OperationLimitSettings, SubgraphFetchSettings } from '../../router/config.ts';
-export type { AlipaySettings, WeChatPaySettings } from '../../subgraphs/payments/config.ts';
 export { DEFAULT_PORTS, SUBGRAPH_NAMES, type SubgraphName } from './common.ts';
 export type { Mode } from './env.ts';
 export { ConfigError } from './env.ts';

@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import type { OperationLimitSettings } from '../../platform/config/config.ts';
+import type { OperationLimitSettings } from '../config.ts';
 import type { RouterContext } from '../context.ts';
 import { perOperation } from '../operation-memo.ts';
 import { measureOperation } from './operation-cost.ts';

@@ -1,6 +1,6 @@
 import { type DocumentNode, GraphQLError, type GraphQLSchema, Kind, type OperationDefinitionNode } from 'graphql';
 import type { Identity } from '../../platform/auth/identity.ts';
-import type { OperationLimitSettings } from '../../platform/config/config.ts';
+import type { OperationLimitSettings } from '../config.ts';
 import { measureOperation, type OperationSize } from './operation-cost.ts';
 
 export type OperationMeasure = (

@@ -67,7 +67,7 @@ export async function remainingLines(deps: CreditDeps, tx: EntityManager, invoic
 /**
  * Inside `tx`, with `invoice` locked: issues a credit note for `credit` minor
  * units of what remains ('rest': all of it). Resolves null when nothing
- * remains. Callers create the series' counter row beforehand (ensureSeries),
+ * remains. Callers create the series' counter row beforehand (prepareSequence, platform/db/sequence.ts),
  * so racing first credit notes of a year do not deadlock on MySQL.
  */
 export async function issueCreditNote(

@@ -1,5 +1,6 @@
 import { retryOnLockConflict } from '../../platform/db/conflicts.ts';
 import { callerKey } from '../../platform/db/idempotency.ts';
+import { prepareSequence } from '../../platform/db/sequence.ts';
 import { UserErrors } from '../../platform/graphql/user-errors.ts';
 import { checkText } from '../../platform/graphql/validation.ts';
 import { PeerUnavailable } from '../../platform/http/service-client.ts';
@@ -10,7 +11,7 @@ import { INVOICE_ISSUED, type InvoiceIssuedData } from './credit-notes.ts';
 import { type Invoice, InvoiceEntity, InvoiceLineEntity } from './entities/invoice.entity.ts';
 import { type InvoiceErrorCode, type InvoicePayload, refuse, unavailable } from './errors.ts';
 import { claimRequested, markIssued } from './invoice-repository.ts';
-import { ensureSeries, nextNumber, seriesOf } from './numbering.ts';
+import { nextNumber, seriesOf } from './numbering.ts';
 import { describeLines, orderToInvoice } from './peers.ts';
 import { creditEarlierRefunds } from './refunds.ts';
 import { notInvoiceable } from './request-invoice.ts';
@@ -57,8 +58,8 @@ export async function issueInvoice(ctx: InvoicesContext, input: { invoiceId: str
 
   const now = new Date();
   const series = seriesOf('INVOICE', now);
-  await ensureSeries(ctx.db, series);
-  await ensureSeries(ctx.db, seriesOf('CREDIT_NOTE', now));
+  await prepareSequence(ctx.db, series);
+  await prepareSequence(ctx.db, seriesOf('CREDIT_NOTE', now));
   const totals = totalsOf(priced);
   const issued = await retryOnLockConflict(() =>
     ctx.db.transaction(ctx.db.fork(), async (tx) => {

@@ -1,12 +1,5 @@
 import type { Database, EntityManager } from '../../platform/db/database.ts';
-import {
-  allocateNext,
-  formatSequenceNumber,
-  prepareSequence,
-  type SequenceKey,
-  seriesLabel,
-  yearlySequence,
-} from '../../platform/db/sequence.ts';
+import { allocateNext, formatSequenceNumber, type SequenceKey, seriesLabel, yearlySequence } from '../../platform/db/sequence.ts';
 import type { InvoiceKind } from './entities/invoice.entity.ts';
 
 /**
@@ -20,12 +13,6 @@ import type { InvoiceKind } from './entities/invoice.entity.ts';
 const PREFIX: Record<InvoiceKind, string> = { INVOICE: 'INV', CREDIT_NOTE: 'CN' };
 
 export const seriesOf = (kind: InvoiceKind, at: Date): SequenceKey => yearlySequence(PREFIX[kind], at);
-
-/**
- * Creates the series' counter row if it is missing, before the issuing
- * transaction, so racing first issues of a year do not deadlock on MySQL.
- */
-export const ensureSeries = (db: Database, series: SequenceKey): Promise<void> => prepareSequence(db, series);
 
 /** Inside `tx`: the next number of the series, and the series as the invoice stores it. */
 export async function nextNumber(

@@ -1,11 +1,12 @@
 import { retryOnLockConflict } from '../../platform/db/conflicts.ts';
 import type { Database, EntityManager } from '../../platform/db/database.ts';
+import { prepareSequence } from '../../platform/db/sequence.ts';
 import type { DomainEvent } from '../../platform/events/event.ts';
 import { handleOnce } from '../../platform/events/processed-events.ts';
 import { newId } from '../../platform/values/ids.ts';
 import { type CreditDeps, issueCreditNote, lockIssued } from './credit-notes.ts';
 import type { Invoice } from './entities/invoice.entity.ts';
-import { ensureSeries, seriesOf } from './numbering.ts';
+import { seriesOf } from './numbering.ts';
 import {
   claimForCreditNote,
   lockRefund,
@@ -65,7 +66,7 @@ export async function creditEarlierRefunds(deps: CreditDeps, tx: EntityManager, 
 export async function receiveRefund(deps: CreditDeps, event: DomainEvent): Promise<void> {
   const data = event.data as RefundSucceededData;
   const at = new Date();
-  await ensureSeries(deps.db, seriesOf('CREDIT_NOTE', at));
+  await prepareSequence(deps.db, seriesOf('CREDIT_NOTE', at));
   await retryOnLockConflict(() =>
     handleOnce(deps.db, REFUND_CONSUMER, event, async (tx) => {
       await recordRefund(deps.db, tx, {

@@ -1,5 +1,6 @@
 import { retryOnLockConflict } from '../../platform/db/conflicts.ts';
 import { callerKey } from '../../platform/db/idempotency.ts';
+import { prepareSequence } from '../../platform/db/sequence.ts';
 import { UserErrors } from '../../platform/graphql/user-errors.ts';
 import { checkText } from '../../platform/graphql/validation.ts';
 import type { InvoicesContext } from './context.ts';
@@ -8,7 +9,7 @@ import { type Invoice, InvoiceEntity } from './entities/invoice.entity.ts';
 import type { InvoiceErrorCode, InvoicePayload } from './errors.ts';
 import { refuse } from './errors.ts';
 import { rejectRequested } from './invoice-repository.ts';
-import { ensureSeries, seriesOf } from './numbering.ts';
+import { seriesOf } from './numbering.ts';
 
 /**
  * Staff's answers to an invoice besides issuing it: rejecting a request (the
@@ -51,7 +52,7 @@ export async function voidInvoice(ctx: InvoicesContext, input: ReasonInput): Pro
   const before = await ctx.db.fork().findOne(InvoiceEntity, { id: invoiceId });
   if (!before) return refuse('UNKNOWN_INVOICE', 'input.invoiceId', `no invoice with id "${invoiceId}"`);
   const now = new Date();
-  await ensureSeries(ctx.db, seriesOf('CREDIT_NOTE', now));
+  await prepareSequence(ctx.db, seriesOf('CREDIT_NOTE', now));
   const creditNote = await retryOnLockConflict(() =>
     ctx.db.transaction(ctx.db.fork(), async (tx) => {
       const invoice = await lockIssued(ctx, tx, { id: invoiceId });

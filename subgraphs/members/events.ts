@@ -1,6 +1,4 @@
-import type { EntityManager } from '../../platform/db/database.ts';
 import type { EventBus } from '../../platform/events/bus.ts';
-import type { DomainEvent } from '../../platform/events/event.ts';
 import { consumeOnce } from '../../platform/events/processed-events.ts';
 import { confirmDiscounts, releaseDiscounts, releaseUnconfirmedDiscounts } from './loyalty/checkout-discounts.ts';
 import { closeOrder, earnForPaidOrder, recordRefund } from './loyalty/order-points.ts';
@@ -58,23 +56,11 @@ export type ReservationExpiredData = { reference: string };
 type ConsumerDeps = LoyaltyDeps & { bus: EventBus };
 
 /**
- * Loyalty's consumers (at-least-once delivery: each runs once per event
- * through consumeOnce, and its effect is idempotent per order or refund as
- * well).
- */
-function loyaltyConsumer(
-  deps: ConsumerDeps,
-  type: string,
-  queue: string,
-  work: (tx: EntityManager, event: DomainEvent) => Promise<unknown>,
-) {
-  return consumeOnce(deps, [type], queue, work);
-}
-
-/**
  * Subscribes members to what other subgraphs (and members itself) announce.
  * Named queues: with RabbitMQ each event is handled once by the members
- * service, not once per instance.
+ * service, not once per instance. Loyalty's consumers take effect once per
+ * event (consumeOnce), and their effects are idempotent per order or refund
+ * as well.
  *
  * - OrderPlaced: the order of an applied discount exists (the sweeper need not ask).
  * - OrderPaid: spend and points for the member (loyalty/order-points.ts).
@@ -90,15 +76,15 @@ function loyaltyConsumer(
  */
 export function startMembersConsumers(deps: ConsumerDeps): () => void {
   const stops = [
-    loyaltyConsumer(deps, 'OrderPlaced', 'members.order-placed', (tx, event) =>
+    consumeOnce(deps, ['OrderPlaced'], 'members.order-placed', (tx, event) =>
       confirmDiscounts(deps, tx, (event.data as OrderEventData).orderId),
     ),
-    loyaltyConsumer(deps, 'OrderPaid', 'members.order-paid', async (tx, event) => {
+    consumeOnce(deps, ['OrderPaid'], 'members.order-paid', async (tx, event) => {
       const order = event.data as OrderEventData;
       await confirmDiscounts(deps, tx, order.orderId);
       if (order.memberId) await earnForPaidOrder(deps, tx, { ...order, memberId: order.memberId });
     }),
-    loyaltyConsumer(deps, 'OrderCancelled', 'members.order-cancelled', async (tx, event) => {
+    consumeOnce(deps, ['OrderCancelled'], 'members.order-cancelled', async (tx, event) => {
       const order = event.data as OrderEventData;
       if (order.previousStatus === 'PENDING_PAYMENT') {
         await releaseDiscounts(deps, tx, order.orderId, 'ALL');
@@ -107,14 +93,14 @@ export function startMembersConsumers(deps: ConsumerDeps): () => void {
       await releaseDiscounts(deps, tx, order.orderId, 'POINTS');
       if (order.memberId) await closeOrder(deps, tx, { orderId: order.orderId, memberId: order.memberId });
     }),
-    loyaltyConsumer(deps, 'OrderReturned', 'members.order-returned', async (tx, event) => {
+    consumeOnce(deps, ['OrderReturned'], 'members.order-returned', async (tx, event) => {
       const order = event.data as OrderEventData;
       if (order.memberId) await closeOrder(deps, tx, { orderId: order.orderId, memberId: order.memberId });
     }),
-    loyaltyConsumer(deps, 'RefundSucceeded', 'members.refund-succeeded', (tx, event) =>
+    consumeOnce(deps, ['RefundSucceeded'], 'members.refund-succeeded', (tx, event) =>
       recordRefund(deps, tx, event.data as RefundSucceededData),
     ),
-    loyaltyConsumer(deps, 'ReservationExpired', 'members.reservation-expired', (tx, event) =>
+    consumeOnce(deps, ['ReservationExpired'], 'members.reservation-expired', (tx, event) =>
       releaseUnconfirmedDiscounts(deps, tx, (event.data as ReservationExpiredData).reference),
     ),
     deps.bus.subscribe(['OrderShipped'], (event) => queueOrderShippedMessage(deps.db, event.data as OrderShippedData), {
