@@ -23,7 +23,12 @@ export type OperationLimitSettings = {
 
 /** SUBGRAPH_TIMEOUT_MS, SUBGRAPH_RETRIES, SUBGRAPH_BREAKER_FAILURES, SUBGRAPH_BREAKER_RESET_MS. */
 export type SubgraphFetchSettings = {
+  /** How long a subgraph may answer nothing before a fetch to it is given up (router/fetch-deadline.ts). */
   timeoutMs: number;
+  /** The longest a fetch waits while its subgraph keeps answering others. */
+  busyTimeoutMs: number;
+  /** Fetches in flight to one subgraph at once; more wait their turn (subgraph-admission.ts). 0: no limit. */
+  maxInFlight: number;
   /** Further attempts for a query fetch that could not connect; mutations are never retried. */
   retries: number;
   /** Consecutive failed fetches that open a subgraph's circuit (0: no breaker). */
@@ -211,6 +216,15 @@ const maxRequestsInFlight = wholeNumber('MAX_REQUESTS_IN_FLIGHT', {
     'GraphQL requests over HTTP one router works on at once; past it a request is refused before anything is read, with 503 ' +
     '`OVERLOADED` and `Retry-After: 1`, so an overload sheds the excess instead of slowing every request down. `0`: no limit.',
 });
+const maxSubgraphFetchesInFlight = wholeNumber('SUBGRAPH_MAX_IN_FLIGHT', {
+  default: 64,
+  min: 0,
+  max: 100_000,
+  description:
+    'Fetches one router has in flight to one subgraph at once (a fetch merged for many callers counts once); the rest wait their ' +
+    'turn in order of arrival, under their own deadlines, so a busy subgraph works through a short queue instead of a long one. ' +
+    'Raise it when a subgraph runs as several instances behind one URL. `0`: no limit.',
+});
 const perSocket = wholeNumber('SUBSCRIPTIONS_PER_SOCKET', {
   default: 100,
   min: 1,
@@ -257,10 +271,19 @@ const graphiql = flag('GRAPHIQL', {
   documentedWith: 'INTROSPECTION',
 });
 const timeoutAndRetries =
-  'Each router fetch to a subgraph gives up after the timeout; a query fetch that could not connect (or got 502/503/504) is tried ' +
+  'A router fetch to a subgraph gives up once the subgraph has answered nothing at all (no fetch of this router to it came back) ' +
+  'for `SUBGRAPH_TIMEOUT_MS`: a busy subgraph that keeps answering other fetches is not a dead one, so the fetch waits on, up to ' +
+  '`SUBGRAPH_BUSY_TIMEOUT_MS` from when it was sent. A query fetch that could not connect (or got 502/503/504) is tried ' +
   "again up to `SUBGRAPH_RETRIES` times, a mutation never, a timed-out fetch never. The answer then has the other subgraphs' data " +
   'and an error `SUBGRAPH_UNAVAILABLE` naming the subgraph.';
 const fetchTimeoutMs = wholeNumber('SUBGRAPH_TIMEOUT_MS', { default: 10_000, min: 100, max: 600_000, description: timeoutAndRetries });
+const busyTimeoutMs = wholeNumber('SUBGRAPH_BUSY_TIMEOUT_MS', {
+  default: 30_000,
+  min: 100,
+  max: 600_000,
+  description: timeoutAndRetries,
+  documentedWith: 'SUBGRAPH_TIMEOUT_MS',
+});
 const fetchRetries = wholeNumber('SUBGRAPH_RETRIES', {
   default: 2,
   min: 0,
@@ -274,8 +297,9 @@ const breaker =
   'callers: a fetch that several callers share (merged reads) that fails, answers 502/503/504 or times out counts as one failure, ' +
   'however many of them were waiting, and each of them gets `SUBGRAPH_UNAVAILABLE`. Each caller keeps its own deadline: one ' +
   'caller giving up leaves the fetch running for the others; the shared fetch is aborted when the last has gone or when its own ' +
-  '`SUBGRAPH_TIMEOUT_MS` (from when it was sent) has passed, so callers that keep joining cannot keep a hung fetch alive. A ' +
-  'subgraph that stops answering therefore opens its circuit after `SUBGRAPH_BREAKER_FAILURES` timed-out fetches, and one ' +
+  '`SUBGRAPH_BUSY_TIMEOUT_MS` (from when it was sent) has passed, so callers that keep joining cannot keep a hung fetch alive. A ' +
+  'subgraph that stops answering therefore opens its circuit after `SUBGRAPH_BREAKER_FAILURES` timed-out fetches (one that is ' +
+  'busy but answering does not), and one ' +
   'successful trial fetch after the pause closes it.';
 const breakerFailures = wholeNumber('SUBGRAPH_BREAKER_FAILURES', { default: 5, min: 0, max: 1000, description: breaker });
 const breakerResetMs = wholeNumber('SUBGRAPH_BREAKER_RESET_MS', {
@@ -307,6 +331,7 @@ export const routerSettings = declareSettings<CommonConfig, RouterSettings>({
     maxBodyBytes,
     maxBatchSize,
     maxRequestsInFlight,
+    maxSubgraphFetchesInFlight,
     perSocket,
     perCaller,
     total,
@@ -314,6 +339,7 @@ export const routerSettings = declareSettings<CommonConfig, RouterSettings>({
     introspection,
     graphiql,
     fetchTimeoutMs,
+    busyTimeoutMs,
     fetchRetries,
     breakerFailures,
     breakerResetMs,
@@ -345,6 +371,8 @@ export const routerSettings = declareSettings<CommonConfig, RouterSettings>({
     graphiql: read(graphiql),
     subgraphFetch: {
       timeoutMs: read(fetchTimeoutMs),
+      busyTimeoutMs: read(busyTimeoutMs),
+      maxInFlight: read(maxSubgraphFetchesInFlight),
       retries: read(fetchRetries),
       breakerFailures: read(breakerFailures),
       breakerResetMs: read(breakerResetMs),

@@ -131,7 +131,11 @@ describe('merged fetches and the circuit breaker', () => {
 
   it('charges one failure per shared fetch that times out, gives every caller SUBGRAPH_UNAVAILABLE, trips after the threshold and recovers', async () => {
     const http = subgraphHttp();
-    const resilience = subgraphResilience({ timeoutMs: 100, retries: 0, breakerFailures: 3, breakerResetMs: 5_000 }, log, () => now);
+    const resilience = subgraphResilience(
+      { timeoutMs: 100, busyTimeoutMs: 100, maxInFlight: 0, retries: 0, breakerFailures: 3, breakerResetMs: 5_000 },
+      log,
+      () => now,
+    );
     const breaker = resilience.breaker('catalogue');
     const round = () =>
       Promise.allSettled(
@@ -164,7 +168,11 @@ describe('merged fetches and the circuit breaker', () => {
 
   it('charges a hung fetch that callers keep joining once per deadline of its own, so the circuit still opens after the threshold', async () => {
     const http = subgraphHttp({ sharedFetchTimeoutMs: 100 });
-    const resilience = subgraphResilience({ timeoutMs: 100, retries: 0, breakerFailures: 3, breakerResetMs: 5_000 }, log, () => now);
+    const resilience = subgraphResilience(
+      { timeoutMs: 100, busyTimeoutMs: 100, maxInFlight: 0, retries: 0, breakerFailures: 3, breakerResetMs: 5_000 },
+      log,
+      () => now,
+    );
     const breaker = resilience.breaker('catalogue');
     const call = () => tracked(resilience.run('catalogue', true, (signal) => http.post(url, {}, BODY, signal, 'page')));
     let previous = call();
@@ -189,7 +197,11 @@ describe('merged fetches and the circuit breaker', () => {
 
   it('charges one failure for a 503 answer that five callers share, and gives each SUBGRAPH_UNAVAILABLE', async () => {
     const http = subgraphHttp();
-    const resilience = subgraphResilience({ timeoutMs: 10_000, retries: 0, breakerFailures: 2, breakerResetMs: 5_000 }, log, () => now);
+    const resilience = subgraphResilience(
+      { timeoutMs: 10_000, busyTimeoutMs: 10_000, maxInFlight: 0, retries: 0, breakerFailures: 2, breakerResetMs: 5_000 },
+      log,
+      () => now,
+    );
     const source = new SignedDataSource({ url, secret, subgraph: 'catalogue', http, resilience });
     const round = async () => {
       const reads = Array.from({ length: 5 }, () => readAs(source, url, staff));
@@ -216,7 +228,11 @@ describe('merged fetches and the circuit breaker', () => {
     const { port } = closed.address() as { port: number };
     await new Promise((resolve) => closed.close(resolve));
     const http = subgraphHttp();
-    const resilience = subgraphResilience({ timeoutMs: 10_000, retries: 0, breakerFailures: 2, breakerResetMs: 5_000 }, log, () => now);
+    const resilience = subgraphResilience(
+      { timeoutMs: 10_000, busyTimeoutMs: 10_000, maxInFlight: 0, retries: 0, breakerFailures: 2, breakerResetMs: 5_000 },
+      log,
+      () => now,
+    );
     const nowhere = `http://127.0.0.1:${port}/graphql`;
     const outcomes = await Promise.allSettled(
       Array.from({ length: 5 }, () => resilience.run('catalogue', true, (signal) => http.post(nowhere, {}, BODY, signal, 'page'))),

@@ -112,7 +112,10 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
   const apq = persistedQueries(config.redisUrl, log);
 
   // One keep-alive pool and one identity signer for every subgraph fetch (subgraph-http.ts, identity-signing.ts).
-  const subgraphs = subgraphHttp({ sharedFetchTimeoutMs: config.subgraphFetch.timeoutMs });
+  const subgraphs = subgraphHttp({
+    sharedFetchTimeoutMs: config.subgraphFetch.busyTimeoutMs,
+    maxInFlightPerSubgraph: config.subgraphFetch.maxInFlight,
+  });
   const sign = identitySigner(secret);
   const buildService = ({ name, url }: { name: string; url?: string }) =>
     new SignedDataSource({
@@ -308,6 +311,11 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
     'router_subgraph_fetches_merged',
     'Subgraph fetches answered by an identical fetch already in flight, since start (subgraph-http.ts).',
     () => subgraphs.shared,
+  );
+  observability.metrics.gaugeReader(
+    'router_subgraph_fetches_queued',
+    'Subgraph fetches waiting for a place under SUBGRAPH_MAX_IN_FLIGHT now (subgraph-admission.ts).',
+    () => subgraphs.queued,
   );
   observability.metrics.gaugeReader(
     'graphql_subscription_upstreams_open',

@@ -1,5 +1,6 @@
 import { Agent } from 'node:http';
 import { postText } from '../platform/http/post-text.ts';
+import { subgraphAdmission } from './subgraph-admission.ts';
 
 /** A subgraph's answer to one POST, read whole: the gateway needs all of it before it can go on. */
 export type SubgraphAnswer = {
@@ -25,12 +26,14 @@ export type SubgraphHttp = {
   ): Promise<SubgraphAnswer>;
   /** Fetches answered by another call's answer so far, for /metrics. */
   readonly shared: number;
+  /** Fetches waiting for a place under the per-subgraph limit now, for /metrics. */
+  readonly queued: number;
   close(): Promise<void>;
 };
 
 /** Longest a pooled socket idles, unless the subgraph announces a shorter keep-alive. */
 const IDLE_SOCKET_MS = 30_000;
-/** A shared fetch's own deadline when none is given (the router passes SUBGRAPH_TIMEOUT_MS). */
+/** A shared fetch's own deadline when none is given (the router passes SUBGRAPH_BUSY_TIMEOUT_MS). */
 const DEFAULT_SHARED_FETCH_TIMEOUT_MS = 10_000;
 
 /**
@@ -55,15 +58,23 @@ const DEFAULT_SHARED_FETCH_TIMEOUT_MS = 10_000;
  * caller parses its own copy, because the gateway merges fetched objects into
  * its result in place and must not see another request's changes.
  */
-export function subgraphHttp(options: { sharedFetchTimeoutMs?: number } = {}): SubgraphHttp {
+export function subgraphHttp(options: { sharedFetchTimeoutMs?: number; maxInFlightPerSubgraph?: number } = {}): SubgraphHttp {
   const sharedFetchTimeoutMs = options.sharedFetchTimeoutMs ?? DEFAULT_SHARED_FETCH_TIMEOUT_MS;
+  // Counted per subgraph URL, after merging: a fetch many callers share holds one place (subgraph-admission.ts).
+  const admission = subgraphAdmission(options.maxInFlightPerSubgraph ?? 0);
   // The idle timeout also makes the agent honour the subgraphs' shorter Keep-Alive hint (see above).
   const pool = new Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS, maxFreeSockets: 64 });
   const inFlight = new Map<string, SharedFetch>();
   let shared = 0;
 
   const send = async (url: string, headers: Record<string, string>, body: string, signal: AbortSignal | undefined) => {
-    const answer = await postText(url, headers, body, { agent: pool, signal });
+    const release = await admission.acquire(url, signal);
+    let answer: Awaited<ReturnType<typeof postText>>;
+    try {
+      answer = await postText(url, headers, body, { agent: pool, signal });
+    } finally {
+      release();
+    }
     return {
       status: answer.status,
       contentType: answer.headers['content-type'] ?? '',
@@ -105,6 +116,9 @@ export function subgraphHttp(options: { sharedFetchTimeoutMs?: number } = {}): S
     },
     get shared() {
       return shared;
+    },
+    get queued() {
+      return admission.waiting;
     },
     close: async () => pool.destroy(),
   };

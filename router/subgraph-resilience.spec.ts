@@ -9,7 +9,14 @@ import { SignedDataSource } from './signed-data-source.ts';
 import { CircuitBreaker, subgraphResilience } from './subgraph-resilience.ts';
 
 const quiet: Logger = { info: () => {}, warn: () => {}, error: () => {} };
-const settings: SubgraphFetchSettings = { timeoutMs: 300, retries: 2, breakerFailures: 3, breakerResetMs: 10_000 };
+const settings: SubgraphFetchSettings = {
+  timeoutMs: 300,
+  busyTimeoutMs: 300,
+  maxInFlight: 0,
+  retries: 2,
+  breakerFailures: 3,
+  breakerResetMs: 10_000,
+};
 const refused = () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
 
 describe('a circuit breaker', () => {
@@ -176,7 +183,11 @@ describe('a data source with timeouts, retries and a circuit breaker', () => {
 
   it('opens the circuit after failures in a row, fails fast while open, and recovers after the pause', async () => {
     let now = 1_000_000;
-    const resilience = subgraphResilience({ timeoutMs: 1000, retries: 0, breakerFailures: 3, breakerResetMs: 300 }, quiet, () => now);
+    const resilience = subgraphResilience(
+      { timeoutMs: 1000, busyTimeoutMs: 1000, maxInFlight: 0, retries: 0, breakerFailures: 3, breakerResetMs: 300 },
+      quiet,
+      () => now,
+    );
     const source = new SignedDataSource({ url, secret: 's'.repeat(32), subgraph: 'stock', resilience });
     subgraph.behave((_req, res) => {
       res.writeHead(503, { 'content-type': 'text/plain' });

@@ -1,6 +1,7 @@
 import { GraphQLError } from 'graphql';
 import type { Logger } from '../platform/observability/log.ts';
 import type { SubgraphFetchSettings } from './config.ts';
+import { SubgraphLiveness } from './fetch-deadline.ts';
 import { failureIdentity } from './subgraph-http.ts';
 
 /**
@@ -121,6 +122,9 @@ export type SubgraphResilience = {
 
 export function subgraphResilience(settings: SubgraphFetchSettings, log: Logger, now: () => number = Date.now): SubgraphResilience {
   const breakers = new Map<string, CircuitBreaker>();
+  // When each subgraph last answered: a fetch outlives SUBGRAPH_TIMEOUT_MS while its subgraph keeps answering others.
+  const liveness = new SubgraphLiveness();
+  const deadlines = { silenceMs: settings.timeoutMs, capMs: settings.busyTimeoutMs };
   // Failures already charged to a subgraph's breaker, by the one fetch each stands for (failureIdentity in
   // subgraph-http.ts: the callers of a shared fetch share it); weak, so they go with their errors.
   const counted = new WeakSet<object>();
@@ -149,9 +153,11 @@ export function subgraphResilience(settings: SubgraphFetchSettings, log: Logger,
             `the ${subgraph} subgraph is unavailable: its last ${settings.breakerFailures} fetches failed; the router tries it again in ${circuit.retryInSeconds()} s`,
           );
         }
-        const signal = AbortSignal.timeout(settings.timeoutMs);
+        const deadline = liveness.deadline(subgraph, deadlines);
+        const { signal } = deadline;
         try {
           const result = await fetch(signal);
+          liveness.answered(subgraph);
           circuit.succeeded();
           return result;
         } catch (error) {
@@ -159,6 +165,7 @@ export function subgraphResilience(settings: SubgraphFetchSettings, log: Logger,
           if (!failure) {
             // The subgraph answered (a GraphQL error, a 4xx): it is alive, so for the breaker this is a success,
             // closing a half-open circuit and ending a run of failures. The error itself is the request's.
+            liveness.answered(subgraph);
             circuit.succeeded();
             throw error;
           }
@@ -171,6 +178,8 @@ export function subgraphResilience(settings: SubgraphFetchSettings, log: Logger,
           log.warn(`${subgraph} fetch failed (${failure.reason}): ${(error as Error).message}`);
           const after = attempt > 0 ? ` after ${attempt + 1} attempts` : '';
           throw unavailable(subgraph, `the ${subgraph} subgraph ${failure.reason}${after}`);
+        } finally {
+          deadline.clear();
         }
       }
     },
