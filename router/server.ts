@@ -43,7 +43,7 @@ import { sendsCommonHeaders, sendsPageHeaders } from './security-headers.ts';
 import { SignedDataSource } from './signed-data-source.ts';
 import { subgraphHttp } from './subgraph-http.ts';
 import { subgraphResilience } from './subgraph-resilience.ts';
-import { eventStreamSubscriptions, wantsEventStream } from './subscriptions/sse-server.ts';
+import { httpSubscriptionTransports } from './subscriptions/http-transports.ts';
 import { attachSubscriptionServer } from './subscriptions/ws-server.ts';
 import { parseSupergraph, type SubgraphUrlOverrides, subgraphEndpoints } from './supergraph.ts';
 import { serveWebAsset } from './web-assets.ts';
@@ -228,9 +228,10 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
       sendError(res, 404, 'NOT_FOUND', `no route ${path}; GraphQL is served at /graphql`);
       return;
     }
-    // Subscriptions over Server-Sent Events: long-lived, so under the subscription limits rather than admission (subscriptions/sse-server.ts).
-    if (wantsEventStream(req)) {
-      await eventStreams.serve(req, res);
+    // Subscriptions over Server-Sent Events or multipart HTTP: long-lived, so under the subscription limits rather than admission.
+    const streaming = httpSubscriptions.transportFor(req);
+    if (streaming) {
+      await streaming(req, res);
       return;
     }
     // Shed load at the door, before anything is read or verified (limits/admission.ts).
@@ -300,7 +301,7 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
     rateLimit: checkLimits,
     log,
   });
-  const eventStreams = eventStreamSubscriptions({
+  const httpSubscriptions = httpSubscriptionTransports({
     service: subscriptions.service,
     resolveIdentity,
     rateLimit: checkLimits,

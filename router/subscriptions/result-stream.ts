@@ -35,7 +35,7 @@ export async function* refusedStream(errors: readonly GraphQLError[]): AsyncGene
 }
 
 /** Errors that carry a code (SlowSubscriberError) keep it; anything else is an internal error, described without its details. */
-function asGraphQLError(error: unknown): GraphQLError {
+export function asGraphQLError(error: unknown): GraphQLError {
   if (error instanceof GraphQLError) return error;
   const extensions = (error as { extensions?: Record<string, unknown> } | null)?.extensions;
   if (extensions && typeof extensions.code === 'string') return new GraphQLError((error as Error).message, { extensions });

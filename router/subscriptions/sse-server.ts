@@ -1,42 +1,23 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type ExecutionResult, GraphQLError } from 'graphql';
-import { createHandler, type RequestParams, type ResponseInit } from 'graphql-sse';
-import type { Identity } from '../../platform/auth/identity.ts';
+import { createHandler, type ResponseInit } from 'graphql-sse';
 import { DEFAULT_BODY_LIMIT_BYTES, RequestError, readBody, sendError } from '../../platform/http/graphql-over-http.ts';
 import { headerValue } from '../../platform/http/http-server.ts';
-import type { Logger } from '../../platform/observability/log.ts';
-import { REQUEST_ID_HEADER, requestIdFrom } from '../../platform/runtime/request-scope.ts';
-import type { Credentials } from '../auth/identity.ts';
-import { ACCESS_REVOKED, watchAccess } from './access-watch.ts';
-import { type CallerCheck, checkCaller } from './caller-check.ts';
+import { checkCaller } from './caller-check.ts';
+import {
+  acceptedTypes,
+  type HttpSubscriptionOptions,
+  openSubscription,
+  pipeStream,
+  type StreamCaller,
+  streamCaller,
+} from './http-subscription.ts';
 import { endingWithErrors, refusedStream } from './result-stream.ts';
-import { callerKeyOf, type PreparedSubscription, type SubscriptionService } from './subscription-service.ts';
-
-export type HttpSubscriptionOptions = CallerCheck & {
-  /** The planning, limits and shared upstreams graphql-ws uses too (ws-server.ts). */
-  service: SubscriptionService;
-  /** How often an API key holder's key is checked again while its stream is open; default 1 s. */
-  apiKeyRecheckMs?: number;
-  /** The largest request body read; default 1 MiB, like the HTTP path's. */
-  bodyLimit?: number;
-  log: Logger;
-};
-
-/** What the router knows of one streaming request's caller before its operation is read. */
-type StreamCaller = { identity: Identity; credentials: Credentials; callerKey: string; requestId: string };
 
 const EVENT_STREAM = 'text/event-stream';
-/** Bytes a client may leave unread before its stream is cut, so a stalled client cannot grow the router's memory without end. */
-const MAX_UNSENT_BYTES = 8 * 1024 * 1024;
-
-/** The first media type a request accepts, lower case, without parameters ('' when it names none). */
-export function firstAcceptedType(req: IncomingMessage): string {
-  return (headerValue(req, 'accept') ?? '').split(',')[0]!.split(';')[0]!.trim().toLowerCase();
-}
 
 /** Whether a request asks for an event stream: `text/event-stream` is the first (or only) type it accepts. */
 export function wantsEventStream(req: IncomingMessage): boolean {
-  return firstAcceptedType(req) === EVENT_STREAM;
+  return acceptedTypes(req)[0]?.type === EVENT_STREAM;
 }
 
 /**
@@ -62,7 +43,10 @@ export function eventStreamSubscriptions(options: HttpSubscriptionOptions) {
   const handler = createHandler<IncomingMessage, StreamCaller>({
     // No reservation tokens: single connection mode (PUT, then a token) is not served, only distinct connections.
     authenticate: () => null,
-    onSubscribe: (req, params) => openSubscription(options, req.context, req.raw, params),
+    onSubscribe: (req, params) => {
+      const opened = openSubscription(options, req.context, req.raw, params, 'event stream');
+      return 'refused' in opened ? refusedStream(opened.refused) : endingWithErrors(opened.channel);
+    },
   });
 
   return {
@@ -86,11 +70,7 @@ export function eventStreamSubscriptions(options: HttpSubscriptionOptions) {
         headers: { get: (name) => (name === 'accept' ? EVENT_STREAM : (headerValue(req, name) ?? null)) },
         body,
         raw: req,
-        context: {
-          ...caller,
-          callerKey: callerKeyOf(caller.identity, req.socket.remoteAddress),
-          requestId: requestIdFrom(headerValue(req, REQUEST_ID_HEADER)),
-        },
+        context: streamCaller(req, caller),
       });
       if (stream === null || typeof stream === 'string') {
         sendProtocolRefusal(res, init, stream);
@@ -100,71 +80,6 @@ export function eventStreamSubscriptions(options: HttpSubscriptionOptions) {
       await pipeStream(stream, res, options.log);
     },
   };
-}
-
-/** One subscription of a streaming request, checked, counted and joined; or the stream of its refusal. */
-export function openSubscription(
-  options: HttpSubscriptionOptions,
-  caller: StreamCaller,
-  connection: object,
-  params: RequestParams,
-): AsyncIterableIterator<ExecutionResult> {
-  const { service } = options;
-  let prepared: PreparedSubscription | GraphQLError[];
-  try {
-    prepared = service.prepare(caller.identity, caller.requestId, params, 'event stream');
-  } catch (error) {
-    options.log.error('a subscription could not be planned', error);
-    return refusedStream([new GraphQLError('the subscription could not be planned', { extensions: { code: 'INTERNAL_SERVER_ERROR' } })]);
-  }
-  if (Array.isArray(prepared)) return refusedStream(prepared);
-  const ticket = service.reserve(connection, caller.callerKey);
-  if (ticket instanceof GraphQLError) return refusedStream([ticket]);
-  let stopWatching: () => void = () => undefined;
-  let channel: ReturnType<SubscriptionService['join']>;
-  try {
-    channel = service.join({ ...prepared, ticket }, () => stopWatching());
-  } catch (error) {
-    ticket.release();
-    throw error;
-  }
-  // The credential ending ends the stream with an error result, as it closes a graphql-ws socket.
-  stopWatching = watchAccess(
-    {
-      close: (code, reason) =>
-        channel.fail(new GraphQLError(reason, { extensions: { code: code === ACCESS_REVOKED ? 'FORBIDDEN' : 'UNAUTHENTICATED' } })),
-    },
-    caller.credentials,
-    { resolveIdentity: options.resolveIdentity, recheckMs: options.apiKeyRecheckMs ?? 1000, log: options.log },
-  );
-  if (channel.closed) stopWatching();
-  return endingWithErrors(channel);
-}
-
-/**
- * Writes a stream's chunks as they come, and ends it when the client goes
- * away (its upstream is released then) or leaves more than MAX_UNSENT_BYTES
- * unread. Also when the client was gone before the stream was ready.
- */
-export async function pipeStream(stream: AsyncGenerator<string, void, undefined>, res: ServerResponse, log: Logger): Promise<void> {
-  const stop = () => void stream.return(undefined);
-  res.once('close', stop);
-  if (res.destroyed || res.socket?.destroyed !== false) stop();
-  try {
-    for await (const chunk of stream) {
-      if (!res.writable) break;
-      res.write(chunk);
-      if (res.writableLength > MAX_UNSENT_BYTES) {
-        log.warn(`a subscriber left more than ${MAX_UNSENT_BYTES} bytes unread; its stream is ended`);
-        break;
-      }
-    }
-  } catch (error) {
-    log.warn(`a subscription stream failed: ${(error as Error).message}`);
-  } finally {
-    res.off('close', stop);
-    if (!res.writableEnded) res.end();
-  }
 }
 
 /** graphql-sse's refusals (bad body, unsupported method or media type) with the router's error codes. */

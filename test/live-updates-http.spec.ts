@@ -1,16 +1,19 @@
 import type { SubgraphServer } from '../platform/graphql/subgraph.ts';
 import { eventually } from '../platform/testing/eventually.ts';
 import { type RouterEventStream, subscribeOverSse } from '../router/subscriptions/testing/router-event-stream.ts';
+import { subscribeOverMultipart } from '../router/subscriptions/testing/router-multipart.ts';
 import { type RouterSubscription, subscribeToRouter } from '../router/subscriptions/testing/router-subscription.ts';
 import { contractOperation } from './support/contract.ts';
 import { startTestSystem, type TestSystem } from './support/system.ts';
 
 /**
- * Live updates over Server-Sent Events (docs/architecture.md §6, issue 21):
- * the contract's LiveStock on the router's /graphql with
- * `accept: text/event-stream`, through graphql-sse's own client, next to
- * graphql-ws: the same events, the same refusals, the same limits (counted
- * together across both), and the upstream released when the client goes away.
+ * Live updates over plain HTTP (docs/architecture.md §6, issue 21): the
+ * contract's LiveStock on the router's /graphql over Server-Sent Events
+ * (`accept: text/event-stream`, through graphql-sse's own client) and over
+ * Apollo's multipart protocol (`accept: multipart/mixed;subscriptionSpec=1.0`),
+ * next to graphql-ws: the same events, the same refusals, the same limits
+ * (counted together across all three), and the upstream released when the
+ * client goes away.
  */
 const LIVE_STOCK = contractOperation('stock.graphql', 'LiveStock');
 const ADJUST_STOCK = contractOperation('stock.graphql', 'AdjustStock');
@@ -27,7 +30,7 @@ type StockChange = {
 };
 type Stream = RouterSubscription<StockChange> | RouterEventStream<StockChange>;
 
-describe('live updates over Server-Sent Events', () => {
+describe('live updates over Server-Sent Events and multipart HTTP', () => {
   let system: TestSystem;
   let stock: SubgraphServer;
   let reader: string;
@@ -76,6 +79,17 @@ describe('live updates over Server-Sent Events', () => {
     opened.push(subscription);
     return subscription;
   };
+  const overMultipart = (headers: Record<string, string>, variables: Record<string, unknown> = { skuCodes: [SKU] }) => {
+    const stream = subscribeOverMultipart<StockChange>({
+      routerUrl: system.system.routerUrl,
+      headers,
+      query: LIVE_STOCK,
+      variables,
+      field: 'stockChanged',
+    });
+    opened.push(stream);
+    return stream;
+  };
   const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
   const adjust = async (delta: number, reason: string) => {
     const { body } = await system.graphql<{ adjustStock: { userErrors: unknown[] } }>(
@@ -94,31 +108,37 @@ describe('live updates over Server-Sent Events', () => {
     }
   };
 
-  it('delivers the same LiveStock events, in order, over graphql-ws and SSE at once, completed from the catalogue, on one upstream', async () => {
+  it('delivers the same LiveStock events, in order, over graphql-ws, SSE and multipart at once, completed from the catalogue, on one upstream', async () => {
     const catalogue = await system.graphql<{ sku: { name: string; product: { name: string } } }>(SKU_BY_CODE, { code: SKU });
     const before = stock.subscriptionsStarted();
     const ws = overWs(reader);
     const sse = overSse(bearer(reader));
-    await warmUp([ws, sse]);
+    const multipart = overMultipart(bearer(reader));
+    await warmUp([ws, sse, multipart]);
     for (let delta = 1; delta <= 5; delta += 1) await adjust(-delta, `sse ${delta}`);
 
     const counted = (events: StockChange[]) => events.filter((event) => event.reason.startsWith('ADJUSTMENT sse'));
-    await eventually(() => counted(sse.events).length === 5 && counted(ws.events).length === 5, 'both have the five changes', {
-      timeoutMs: 10_000,
-    }).catch(() => undefined);
+    await eventually(
+      () => [sse, ws, multipart].every((stream) => counted(stream.events).length === 5),
+      'every transport has the five changes',
+      { timeoutMs: 10_000 },
+    ).catch(() => undefined);
     expect(counted(sse.events).map((event) => event.delta)).toEqual([-1, -2, -3, -4, -5]);
     expect(counted(sse.events)).toEqual(counted(ws.events));
+    expect(counted(multipart.events)).toEqual(counted(ws.events));
+    // The multipart stream opened with a heartbeat, as Apollo Router's does.
+    expect(multipart.parts[0]).toEqual({});
     expect(counted(sse.events)[0]).toEqual(
       expect.objectContaining({
         sku: { code: SKU, name: catalogue.body.data!.sku.name, product: { name: catalogue.body.data!.sku.product.name } },
         warehouse: { code: 'SH-01' },
       }),
     );
-    // One caller, one subscription: both transports share one upstream.
+    // One caller, one subscription: the transports share one upstream.
     expect(stock.subscriptionsStarted()).toBe(before + 1);
   });
 
-  it('refuses an unscoped or anonymous caller with an error event, and a credential that does not check out with 401', async () => {
+  it('refuses an unscoped or anonymous caller with an error event or part, and a credential that does not check out with 401', async () => {
     const before = stock.subscriptionsStarted();
     const unscoped = overSse(bearer(await system.staffToken(['catalogue:read'])));
     expect(await unscoped.ended).toEqual({
@@ -127,17 +147,20 @@ describe('live updates over Server-Sent Events', () => {
     expect((await overSse({}).ended).errors?.[0]?.extensions).toEqual({ code: 'FORBIDDEN' });
     expect(await overSse(bearer('not-a-jwt')).ended).toEqual({ status: 401 });
     expect(await overSse({ 'x-api-key': 'cpk_made_up' }).ended).toEqual({ status: 401 });
+    expect((await overMultipart(bearer(await system.staffToken(['catalogue:read']))).ended).errors?.[0]?.extensions).toEqual({
+      code: 'FORBIDDEN',
+    });
+    expect(await overMultipart(bearer('not-a-jwt')).ended).toEqual({ status: 401 });
     // Refused at the router: no subgraph was asked.
     expect(stock.subscriptionsStarted()).toBe(before);
   });
 
-  it('counts SSE and graphql-ws together under the per-caller limit, and refuses the next with TOO_MANY_SUBSCRIPTIONS', async () => {
-    const streams: Stream[] = [overWs(reader), overWs(reader), overSse(bearer(reader)), overSse(bearer(reader))];
+  it('counts every transport together under the per-caller limit, and refuses the next with TOO_MANY_SUBSCRIPTIONS', async () => {
+    const streams: Stream[] = [overWs(reader), overWs(reader), overSse(bearer(reader)), overMultipart(bearer(reader))];
     await warmUp(streams);
-    const refused = overSse(bearer(reader));
-    expect(await refused.ended).toEqual({
-      errors: [expect.objectContaining({ extensions: { code: 'TOO_MANY_SUBSCRIPTIONS', limit: PER_CALLER } })],
-    });
+    const tooMany = { errors: [expect.objectContaining({ extensions: { code: 'TOO_MANY_SUBSCRIPTIONS', limit: PER_CALLER } })] };
+    expect(await overSse(bearer(reader)).ended).toEqual(tooMany);
+    expect(await overMultipart(bearer(reader)).ended).toEqual(tooMany);
     expect(await metric('graphql_subscriptions_open')).toBe(PER_CALLER);
     // The others keep streaming.
     await adjust(1, 'after the refusal');
@@ -166,7 +189,18 @@ describe('live updates over Server-Sent Events', () => {
       timeoutMs: 10_000,
     });
     expect(await metric('graphql_subscriptions_open')).toBe(0);
-  });
+
+    // Over multipart too; meanwhile it sends a heartbeat every 5 s.
+    const multipart = overMultipart(bearer(reader), { skuCodes: [SKU, 'OF-VW-GOLF'] });
+    await eventually(() => stock.subscriptionsStarted() === before + 2, 'the multipart upstream started', { timeoutMs: 10_000 });
+    await eventually(() => multipart.heartbeats() >= 2, 'a second heartbeat arrived', { timeoutMs: 15_000 });
+    expect(multipart.events).toEqual([]);
+    multipart.stop();
+    await eventually(async () => (await metric('graphql_subscription_upstreams_open')) === 0, 'the multipart upstream is released', {
+      timeoutMs: 10_000,
+    });
+    expect(await metric('graphql_subscriptions_open')).toBe(0);
+  }, 30_000);
 
   it('answers bad input with a clear error and opens nothing', async () => {
     const post = async (body: string | undefined, contentType = 'application/json') => {
@@ -195,6 +229,26 @@ describe('live updates over Server-Sent Events', () => {
     expect(await errorOf('subscription {')).toBe('GRAPHQL_PARSE_FAILED');
     expect(await errorOf(LIVE_STOCK.replace('$skuCodes: [String!]', '$skuCodes: [String!]!'))).toBe('BAD_USER_INPUT');
     expect(await errorOf('{ warehouses { code } }')).toBe('BAD_USER_INPUT');
+
+    const multipart = async (method: string, body?: string) => {
+      const response = await fetch(system.system.routerUrl, {
+        method,
+        headers: { 'content-type': 'application/json', accept: 'multipart/mixed;subscriptionSpec="1.0"', ...bearer(reader) },
+        body,
+      });
+      return { status: response.status, body: (await response.json()) as { errors: { extensions: { code: string } }[] } };
+    };
+    expect((await multipart('POST', '{ not json')).status).toBe(400);
+    expect((await multipart('POST', '[]')).body.errors[0]!.extensions.code).toBe('BAD_REQUEST');
+    expect((await multipart('POST', JSON.stringify({ query: LIVE_STOCK, variables: [1] }))).status).toBe(400);
+    expect((await multipart('GET')).status).toBe(405);
+    const query = subscribeOverMultipart({
+      routerUrl: system.system.routerUrl,
+      headers: bearer(reader),
+      query: '{ warehouses { code } }',
+      field: 'x',
+    });
+    expect((await query.ended).errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(await metric('graphql_subscriptions_open')).toBe(0);
     expect(await metric('graphql_subscription_upstreams_open')).toBe(0);
   });
