@@ -242,6 +242,19 @@ describe('live updates over Server-Sent Events and multipart HTTP', () => {
     expect((await multipart('POST', '[]')).body.errors[0]!.extensions.code).toBe('BAD_REQUEST');
     expect((await multipart('POST', JSON.stringify({ query: LIVE_STOCK, variables: [1] }))).status).toBe(400);
     expect((await multipart('GET')).status).toBe(405);
+    // The framing, byte for byte: a heartbeat, the refusal, the closing delimiter.
+    const framed = await fetch(system.system.routerUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'multipart/mixed;subscriptionSpec="1.0"', ...bearer(reader) },
+      body: JSON.stringify({ query: '{ warehouses { code } }' }),
+    });
+    expect(framed.headers.get('content-type')).toBe('multipart/mixed;boundary="graphql";subscriptionSpec="1.0"');
+    const text = await framed.text();
+    const head = '\r\ncontent-type: application/json\r\n\r\n';
+    expect(
+      text.startsWith(`\r\n--graphql${head}{}\r\n--graphql${head}{"payload":{"errors":[{"message":"this multipart stream serves`),
+    ).toBe(true);
+    expect(text.endsWith('"extensions":{"code":"BAD_USER_INPUT"}}]}}\r\n--graphql--\r\n')).toBe(true);
     const query = subscribeOverMultipart({
       routerUrl: system.system.routerUrl,
       headers: bearer(reader),
