@@ -1,14 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { eventually } from '../../platform/testing/eventually.ts';
 import { type RouterEventStream, subscribeOverSse } from '../../router/subscriptions/testing/router-event-stream.ts';
+import { subscribeOverMultipart } from '../../router/subscriptions/testing/router-multipart.ts';
 import { expectWellBehavedQueryAnswered } from '../support/abuse.ts';
 import { contractOperation } from '../support/contract.ts';
 import { startTestSystem, type TestSystem } from '../support/system.ts';
 
 /**
- * A signed-in member floods the router with Server-Sent Events
- * subscriptions, each to an order id of its own (so none can share an
- * upstream), one HTTP stream each. Past the per-caller limit every one is
+ * A signed-in member floods the router with subscriptions over plain HTTP
+ * (Server-Sent Events and multipart, alternately), each to an order id of its
+ * own (so none can share an upstream), one HTTP stream each. Past the per-caller limit every one is
  * refused with TOO_MANY_SUBSCRIPTIONS and opens nothing; the open streams
  * hold no place under MAX_REQUESTS_IN_FLIGHT, so queries are still answered,
  * another member still subscribes, and once the flooder goes away every place
@@ -19,7 +20,7 @@ const LIVE_ORDERS = contractOperation('orders.graphql', 'LiveOrders');
 const PER_CALLER = 40;
 const FLOOD = 100;
 
-describe('an SSE subscription flood from one member', () => {
+describe('a flood of subscriptions over HTTP streams from one member', () => {
   let system: TestSystem;
   const streams: RouterEventStream<unknown>[] = [];
   beforeAll(async () => {
@@ -34,8 +35,8 @@ describe('an SSE subscription flood from one member', () => {
     await system?.close();
   });
 
-  const subscribe = (token: string) => {
-    const stream = subscribeOverSse({
+  const subscribe = (token: string, over = subscribeOverSse) => {
+    const stream = over({
       routerUrl: system.system.routerUrl,
       headers: { authorization: `Bearer ${token}` },
       query: LIVE_ORDERS,
@@ -52,7 +53,9 @@ describe('an SSE subscription flood from one member', () => {
 
   it(`refuses what passes ${PER_CALLER} with TOO_MANY_SUBSCRIPTIONS, keeps serving others, and frees everything when the flooder leaves`, async () => {
     const flooder = await system.memberToken(`member-${randomUUID()}`);
-    const flood = Array.from({ length: FLOOD }, () => subscribe(flooder));
+    const flood = Array.from({ length: FLOOD }, (_, index) =>
+      subscribe(flooder, index % 2 === 0 ? subscribeOverSse : subscribeOverMultipart),
+    );
     const refusals: string[] = [];
     for (const stream of flood) {
       void stream.ended.then((outcome) => refusals.push(String(outcome.errors?.[0]?.extensions?.code ?? JSON.stringify(outcome))));
