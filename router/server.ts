@@ -43,6 +43,7 @@ import { sendsCommonHeaders, sendsPageHeaders } from './security-headers.ts';
 import { SignedDataSource } from './signed-data-source.ts';
 import { subgraphHttp } from './subgraph-http.ts';
 import { subgraphResilience } from './subgraph-resilience.ts';
+import { httpSubscriptionTransports } from './subscriptions/http-transports.ts';
 import { attachSubscriptionServer } from './subscriptions/ws-server.ts';
 import { parseSupergraph, type SubgraphUrlOverrides, subgraphEndpoints } from './supergraph.ts';
 import { serveWebAsset } from './web-assets.ts';
@@ -227,6 +228,12 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
       sendError(res, 404, 'NOT_FOUND', `no route ${path}; GraphQL is served at /graphql`);
       return;
     }
+    // Subscriptions over Server-Sent Events or multipart HTTP: long-lived, so under the subscription limits rather than admission.
+    const streaming = httpSubscriptions.transportFor(req);
+    if (streaming) {
+      await streaming(req, res);
+      return;
+    }
     // Shed load at the door, before anything is read or verified (limits/admission.ts).
     if (!admitted.tryEnter()) {
       shed.inc();
@@ -292,6 +299,13 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
     limitOperation: operationLimitCheck(config.operationLimits),
     limits: config.subscriptionLimits,
     rateLimit: checkLimits,
+    log,
+  });
+  const httpSubscriptions = httpSubscriptionTransports({
+    service: subscriptions.service,
+    resolveIdentity,
+    rateLimit: checkLimits,
+    bodyLimit: config.maxBodyBytes,
     log,
   });
   observability.metrics.gaugeReader('graphql_subscriptions_open', 'Client subscriptions open on this router.', () =>

@@ -1,0 +1,116 @@
+import type { RouterEventStream } from './router-event-stream.ts';
+
+export type RouterMultipartStream<Event> = RouterEventStream<Event> & {
+  /** Empty parts (`{}`) received so far: the heartbeats. */
+  heartbeats(): number;
+  /** Every part as received, parsed. */
+  parts: unknown[];
+};
+
+const DELIMITER = '\r\n--graphql';
+
+/**
+ * A client of the router's multipart subscriptions as Apollo Client's HTTP
+ * link speaks to it: a POST with `accept: multipart/mixed;boundary="graphql";subscriptionSpec=1.0,application/json`,
+ * reading each part as it arrives. Same shape as subscribeOverSse's: an HTTP
+ * refusal is `{ status }`, a part with errors (in its payload, or the
+ * protocol's transport error) is `{ errors }`, the closing delimiter `{ completed }`.
+ */
+export function subscribeOverMultipart<Event = Record<string, unknown>>(options: {
+  routerUrl: string;
+  headers?: Record<string, string>;
+  query: string;
+  variables?: Record<string, unknown>;
+  /** The root field whose value each event's `events` entry is. */
+  field: string;
+}): RouterMultipartStream<Event> {
+  const events: Event[] = [];
+  const parts: unknown[] = [];
+  const waiters = new Set<() => void>();
+  const controller = new AbortController();
+  let finished = false;
+  type Outcome = Awaited<RouterEventStream<Event>['ended']>;
+  let settle: (outcome: Outcome) => void = () => undefined;
+  const ended = new Promise<Outcome>((resolve) => {
+    settle = (outcome) => {
+      if (finished) return;
+      finished = true;
+      resolve(outcome);
+      for (const wake of [...waiters]) wake();
+    };
+  });
+  const onPart = (text: string) => {
+    const json = text.slice(text.indexOf('\r\n\r\n') + 4);
+    const value = JSON.parse(json) as {
+      payload?: { data?: Record<string, unknown>; errors?: { message: string; extensions?: Record<string, unknown> }[] } | null;
+      errors?: { message: string; extensions?: Record<string, unknown> }[];
+    };
+    parts.push(value);
+    const errors = value.errors ?? value.payload?.errors;
+    if (errors) settle({ errors: errors.map((error) => ({ message: error.message, extensions: error.extensions })) });
+    else if (value.payload?.data) {
+      events.push(value.payload.data[options.field] as Event);
+      for (const wake of [...waiters]) wake();
+    }
+  };
+  void (async () => {
+    const response = await fetch(options.routerUrl, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'multipart/mixed;boundary="graphql";subscriptionSpec=1.0,application/json',
+        ...options.headers,
+      },
+      body: JSON.stringify({ query: options.query, variables: options.variables ?? {} }),
+      signal: controller.signal,
+    });
+    if (!response.ok || !response.body) {
+      settle({ status: response.status });
+      return;
+    }
+    let buffer = '';
+    const decoder = new TextDecoder();
+    for await (const chunk of response.body) {
+      buffer += decoder.decode(chunk, { stream: true });
+      for (let at = buffer.indexOf(DELIMITER); at >= 0; at = buffer.indexOf(DELIMITER)) {
+        const segment = buffer.slice(0, at);
+        buffer = buffer.slice(at + DELIMITER.length);
+        if (segment.trim() !== '') onPart(segment);
+      }
+      if (buffer === '--\r\n') settle({ completed: true });
+    }
+    settle({ completed: true });
+  })().catch((error: unknown) => settle({ errors: [{ message: (error as Error).message }] }));
+
+  return {
+    events,
+    parts,
+    heartbeats: () => parts.filter((value) => JSON.stringify(value) === '{}').length,
+    received(n, timeoutMs = 10_000) {
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`${events.length} of ${n} events arrived within ${timeoutMs} ms`));
+        }, timeoutMs);
+        const check = () => {
+          if (events.length >= n) {
+            clearTimeout(timer);
+            waiters.delete(check);
+            resolve(events.slice());
+          } else if (finished) {
+            clearTimeout(timer);
+            waiters.delete(check);
+            void ended.then((outcome) => reject(new Error(`the stream ended after ${events.length} events: ${JSON.stringify(outcome)}`)));
+          }
+        };
+        waiters.add(check);
+        check();
+      });
+    },
+    ended,
+    stop: () => controller.abort(),
+    async dispose() {
+      controller.abort();
+    },
+  };
+}
