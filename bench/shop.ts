@@ -140,12 +140,13 @@ export async function openShop(
   // A few members at a time, in member order, so the shop (ids aside) is the same on every run.
   const byMember: ShopOrder[][] = [];
   let next = 0;
+  let opened = 0;
   const worker = async () => {
     while (next < options.members) {
       const m = next++;
       byMember[m] = await openMember(m);
-      if ((m + 1) % 10 === 0 || m + 1 === options.members)
-        options.progress(`  ${m + 1}/${options.members} members have placed their orders`);
+      if (++opened % 10 === 0 || opened === options.members)
+        options.progress(`  ${opened}/${options.members} members have placed their orders`);
     }
   };
   await Promise.all(Array.from({ length: Math.min(MEMBERS_AT_ONCE, options.members) }, worker));

@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
+import { createConnection } from 'mysql2/promise';
 import { loadSecrets, type Secrets } from '../platform/auth/secrets.ts';
 import { type Config, loadConfig, SUBGRAPH_NAMES, type SubgraphName } from '../platform/config/config.ts';
 import { dropMysqlDatabase } from '../platform/db/database.ts';
+import { mysqlServerUrl } from '../platform/db/migrations.ts';
 import { statementsExecuted } from '../platform/db/statement-count.ts';
 import { createInProcessBus } from '../platform/events/bus.ts';
 import { createSubgraphServer, type SubgraphServer } from '../platform/graphql/subgraph.ts';
@@ -82,8 +84,20 @@ export async function startSubgraphs(options: { mysqlUrl?: string } = {}): Promi
     sqlStatements: statementsExecuted,
     subscriptionsStarted: () => started.reduce((sum, server) => sum + server.subscriptionsStarted(), 0),
     database: options.mysqlUrl
-      ? `MariaDB/MySQL at ${new URL(options.mysqlUrl).host}, fresh databases ${prefix}<subgraph>, dropped afterwards`
+      ? `${await serverVersion(options.mysqlUrl)} at ${new URL(options.mysqlUrl).host}, fresh databases ${prefix}<subgraph>, dropped afterwards`
       : 'SQLite in a fresh DATA_DIR',
     close,
   };
+}
+
+/** What the MySQL-protocol server says it is, such as "MariaDB 11.4.5-MariaDB", for the report. */
+async function serverVersion(mysqlUrl: string): Promise<string> {
+  const connection = await createConnection({ uri: mysqlServerUrl(mysqlUrl) });
+  try {
+    const [rows] = await connection.query('select version() as version');
+    const version = String((rows as { version: string }[])[0]?.version ?? 'unknown');
+    return version.toLowerCase().includes('mariadb') ? `MariaDB ${version}` : `MySQL ${version}`;
+  } finally {
+    await connection.end();
+  }
 }
