@@ -29,9 +29,11 @@ import { FANOUT_SKUS, failedFanout, fanoutLevels, runFanout } from './fanout.ts'
 import { type LoadOptions, type LoadResult, runLoad } from './load.ts';
 import { describeError, measured } from './measure.ts';
 import { BENCH_CALLER, BENCH_IDENTITY_HEADER, signedIdentity } from './peers/shared.ts';
+import { rawUpdateRate } from './raw-update.ts';
 import { buildReadWorkloads, FULL_SIZES, QUICK_SIZES, READS, type ReadWorkload } from './read-workloads.ts';
 import { type BenchResults, type BenchSettings, chartPanels, markdownReport, type Run, runLine, summarize, svgChart } from './report.ts';
 import { type FanoutRun, fanoutProblems, fanoutRunLine, summarizeFanout } from './report-fanout.ts';
+import { rate } from './report-format.ts';
 import { summarizeWrites, type WriteRun, writeRunLine } from './report-writes.ts';
 import { ROUTERS, type RunningRouter, startRouter } from './routers.ts';
 import { stockKeeper } from './stock-keeper.ts';
@@ -257,6 +259,18 @@ try {
         const broken = brokenInvariant(check);
         if (broken) fail(`      ${router.label} broke the write invariant: ${broken}`);
       }
+    }
+    if (system.mysqlDatabaseUrl) {
+      const [level] = await keeper.levels(mix.hotSku);
+      const { seconds, connections } = settings;
+      const raw = await rawUpdateRate(
+        system.mysqlDatabaseUrl('stock'),
+        { skuCode: mix.hotSku, warehouseId: level!.warehouse.id },
+        connections,
+        seconds,
+      );
+      progress(`    the database alone: ${rate(raw.updatesPerSecond)} guarded updates/s of one stock level`);
+      writeDescription += ` The database's own ceiling, beside orders/s: the same conditional UPDATE a reservation makes, sent straight to the stock database on the hot SKU's level by ${connections} connections (autocommit, deltas 0) for ${seconds} s, ran ${rate(raw.updatesPerSecond)} times a second (\`raw-update.ts\`).`;
     }
   }
 

@@ -39,6 +39,8 @@ export type BenchSystem = {
   subscriptionsStarted(): number;
   /** Which database the subgraphs run on, for the report. */
   database: string;
+  /** On MySQL, the URL of a subgraph's own database (the write mix measures the database's ceiling on it); null on SQLite. */
+  mysqlDatabaseUrl: ((name: SubgraphName) => string) | null;
   close(): Promise<void>;
 };
 
@@ -86,6 +88,7 @@ export async function startSubgraphs(options: { mysqlUrl?: string } = {}): Promi
     database: options.mysqlUrl
       ? `${await serverVersion(options.mysqlUrl)} at ${new URL(options.mysqlUrl).host}, fresh databases ${prefix}<subgraph>, dropped afterwards`
       : 'SQLite in a fresh DATA_DIR',
+    mysqlDatabaseUrl: options.mysqlUrl ? (name) => databaseUrl(options.mysqlUrl!, `${prefix}${name}`) : null,
     close,
   };
 }
@@ -100,4 +103,10 @@ async function serverVersion(mysqlUrl: string): Promise<string> {
   } finally {
     await connection.end();
   }
+}
+
+function databaseUrl(serverUrl: string, database: string): string {
+  const url = new URL(serverUrl);
+  url.pathname = `/${database}`;
+  return url.toString();
 }
