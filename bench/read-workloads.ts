@@ -32,9 +32,17 @@ export type ReadWorkload = {
 export const LONG_TAIL_READS = ['light', 'order-detail', 'heavy', 'partner'];
 export const READS = [...LONG_TAIL_READS, 'burst'];
 
-export type ReadSizes = { members: number; ordersPerMember: number; searchPages: number; heavyBodies: number; partners: number };
-export const FULL_SIZES: ReadSizes = { members: 50, ordersPerMember: 10, searchPages: 600, heavyBodies: 50, partners: 6 };
-export const QUICK_SIZES: ReadSizes = { members: 12, ordersPerMember: 3, searchPages: 100, heavyBodies: 10, partners: 5 };
+export type ReadSizes = {
+  members: number;
+  ordersPerMember: number;
+  searchPages: number;
+  heavyBodies: number;
+  /** Staff callers of the heavy workload: several people at the order screens, each with their own token. */
+  staff: number;
+  partners: number;
+};
+export const FULL_SIZES: ReadSizes = { members: 50, ordersPerMember: 10, searchPages: 600, heavyBodies: 50, staff: 5, partners: 6 };
+export const QUICK_SIZES: ReadSizes = { members: 12, ordersPerMember: 3, searchPages: 100, heavyBodies: 10, staff: 5, partners: 5 };
 
 /** The partner keys' scopes: the catalogue page with stock (contract example of CreateApiKey). */
 const PARTNER_SCOPES = ['catalogue:read', 'stock:read'];
@@ -148,14 +156,20 @@ export async function buildReadWorkloads(setup: ReadSetup): Promise<ReadWorkload
       const data = await graphql(HEAVY_NESTED, { first }, staffToken);
       requests.push({ body: body(HEAVY_NESTED, { first }), expectedData: JSON.stringify(data) });
     }
+    const staffCallers: Record<string, string>[] = [];
+    for (let i = 1; i <= sizes.staff; i++) {
+      const identity = { ...BENCH_CALLER, subject: `bench-staff-${i}` };
+      const token = await setup.mint({ subject: identity.subject, kind: 'staff', scopes: identity.scopes, ttlSeconds: 24 * 3600 });
+      staffCallers.push(callerHeaders({ authorization: `Bearer ${token}` }, identity));
+    }
     workloads.push({
       key: 'heavy',
       name: 'Heavy nested: staff order screens',
-      description: `The newest orders (\`first\` from 10 to ${9 + sizes.heavyBodies}, one body each) → lines → SKU (stock levels per warehouse) → product → brand/category/fitments, payments, and each member → their orders → lines → SKU → product → brand; as the one staff caller.`,
+      description: `The newest orders (\`first\` from 10 to ${9 + sizes.heavyBodies}, one body each) → lines → SKU (stock levels per warehouse) → product → brand/category/fitments, payments, and each member → their orders → lines → SKU → product → brand; each request as one of ${staffCallers.length} staff callers (the same scopes, their own tokens), drawn at random.`,
       requests,
-      callers: [staff],
+      callers: staffCallers,
       bodies: requests.length,
-      callerCount: 1,
+      callerCount: staffCallers.length,
       burst: false,
     });
   }

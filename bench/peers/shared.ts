@@ -21,7 +21,10 @@ import { parseSupergraph, readSupergraph } from '../../router/supergraph.ts';
  */
 export const BENCH_IDENTITY_HEADER = 'x-bench-identity';
 
-/** The staff caller of the heavy workload, the write mix and the fan-out, and what the peers forward for a request without a bench identity. */
+/**
+ * The staff caller of the burst, the write mix and the fan-out (the heavy workload's staff have its scopes under
+ * other names), and what the peers forward for a request without a bench identity.
+ */
 export const BENCH_CALLER: Identity = {
   kind: 'staff',
   subject: 'bench',
