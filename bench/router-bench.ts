@@ -5,15 +5,19 @@
  * machine shows. See bench/README.md for how to read the numbers.
  *
  *   npm run bench                      full run (2 rounds, 5 s warm-up, 20 s per run)
- *   npm run bench -- --quick           proves it runs, in under 3 minutes
+ *   npm run bench -- --quick           proves it runs, in about 3 minutes, with smaller sets
  *   npm run bench -- --rounds 3 --seconds 30 --warmup 5 --routers ours,apollo --workloads light,write-mix
+ *   npm run bench -- --seed 7 --mysql  other random choices; the subgraphs on MariaDB/MySQL (MYSQL_URL)
  *
- * Workloads, always run in this order: the reads (light, order-detail, heavy),
- * whose reference answers were captured before anything changed; then the
- * write mix (new orders and stock levels, which would change those answers);
- * then the fan-out (stock changes).
+ * Workloads, always run in this order: the reads (the long-tail light,
+ * order-detail, heavy and partner, then the burst; read-workloads.ts), whose
+ * reference answers were captured before anything changed; then the write mix
+ * (new orders and stock levels, which would change those answers); then the
+ * fan-out (stock changes). Each request's body and caller are drawn at random
+ * from the seed (--seed), which the report prints.
  *
- * The subgraphs run in this process (SQLite, fresh DATA_DIR, demo data); each
+ * The subgraphs run in this process (SQLite, fresh DATA_DIR, demo data; with
+ * --mysql fresh MariaDB/MySQL databases, dropped at the end); each
  * router in a child process started afresh for every run; the load generator
  * and the fan-out's subscribers in others. The result goes to
  * bench/results/<date>-<name>.md (-quick for the quick mode; the name is
@@ -109,7 +113,9 @@ const loadOn = (system: BenchSystem, running: RunningRouter, options: Omit<LoadO
   );
 
 const started = Date.now();
-progress(`starting the six subgraphs (${mysqlUrl ? 'MariaDB/MySQL, fresh databases' : 'SQLite, fresh DATA_DIR'}, demo data)`);
+progress(
+  `starting the six subgraphs (${mysqlUrl ? 'MariaDB/MySQL, fresh databases' : 'SQLite, fresh DATA_DIR'}, demo data); seed ${settings.seed}`,
+);
 const system = await startSubgraphs({ mysqlUrl });
 settings.database = system.database;
 let exitCode = 0;
