@@ -27,6 +27,12 @@ export type ReadWorkload = {
   callerCount: number;
   /** The burst: reported apart from the long-tail reads. */
   burst: boolean;
+  /**
+   * Requests sent once to each router before its run, whose answers show that
+   * it passed each request's own caller on to the subgraphs (a member reading
+   * another member's order gets null); empty where no answer depends on the caller.
+   */
+  callerProbe: LoadRequest[];
 };
 
 export const LONG_TAIL_READS = ['light', 'order-detail', 'heavy', 'partner'];
@@ -126,6 +132,7 @@ export async function buildReadWorkloads(setup: ReadSetup): Promise<ReadWorkload
       bodies: search!.pages.length,
       callerCount: members.length,
       burst: false,
+      callerProbe: [],
     });
   }
   if (selected('order-detail')) {
@@ -148,6 +155,7 @@ export async function buildReadWorkloads(setup: ReadSetup): Promise<ReadWorkload
       bodies: requests.length,
       callerCount: members.length,
       burst: false,
+      callerProbe: await foreignOrderProbe(graphql, shop, members),
     });
   }
   if (selected('heavy')) {
@@ -171,6 +179,7 @@ export async function buildReadWorkloads(setup: ReadSetup): Promise<ReadWorkload
       bodies: requests.length,
       callerCount: staffCallers.length,
       burst: false,
+      callerProbe: [],
     });
   }
   if (selected('partner')) {
@@ -184,6 +193,7 @@ export async function buildReadWorkloads(setup: ReadSetup): Promise<ReadWorkload
       bodies: search!.pages.length,
       callerCount: partners.length,
       burst: false,
+      callerProbe: [],
     });
   }
   if (selected('burst')) {
@@ -198,6 +208,7 @@ export async function buildReadWorkloads(setup: ReadSetup): Promise<ReadWorkload
       bodies: 1,
       callerCount: 1,
       burst: true,
+      callerProbe: [],
     });
   }
   for (const workload of workloads) {
@@ -212,6 +223,41 @@ export async function buildReadWorkloads(setup: ReadSetup): Promise<ReadWorkload
     members: shop.members.length,
     emptySearchShare: search ? search.empty / search.pages.length : null,
   };
+}
+
+/**
+ * The first order read by another member: our router answers null (a member
+ * sees only their own orders); a router that sent any other caller on, such as
+ * the staff identity a peer falls back to, would answer the order.
+ */
+async function foreignOrderProbe(
+  graphql: ReturnType<typeof graphqlAt>,
+  shop: Shop,
+  members: Record<string, string>[],
+): Promise<LoadRequest[]> {
+  const order = shop.orders[0];
+  const other = shop.members.findIndex((member) => member !== order?.member);
+  if (!order || other < 0) return [];
+  const data = await graphql(ORDER_DETAIL, { id: order.id }, shop.members[other]!.token);
+  if (JSON.stringify(data) !== '{"order":null}')
+    throw new Error(`a member read another member's order: ${JSON.stringify(data).slice(0, 200)}`);
+  return [{ body: body(ORDER_DETAIL, { id: order.id }), expectedData: JSON.stringify(data), headers: members[other]! }];
+}
+
+/** Sends each probe once; a description of the first answer that differs from its reference, or null. */
+export async function probeCallers(url: string, probe: LoadRequest[]): Promise<string | null> {
+  for (const request of probe) {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { ...request.headers, 'content-type': 'application/json' },
+      body: request.body,
+    });
+    const answer = (await response.json()) as { data?: unknown; errors?: unknown };
+    if (response.status !== 200 || answer.errors || JSON.stringify(answer.data) !== request.expectedData) {
+      return `the caller check failed (the subgraphs did not see the request's own caller): HTTP ${response.status} ${JSON.stringify(answer).slice(0, 200)}`;
+    }
+  }
+  return null;
 }
 
 type Category = { id: string; children?: Category[] };

@@ -34,7 +34,7 @@ import { type LoadOptions, type LoadResult, runLoad } from './load.ts';
 import { describeError, measured } from './measure.ts';
 import { BENCH_CALLER, BENCH_IDENTITY_HEADER, signedIdentity } from './peers/shared.ts';
 import { rawUpdateRate } from './raw-update.ts';
-import { buildReadWorkloads, FULL_SIZES, QUICK_SIZES, READS, type ReadWorkload } from './read-workloads.ts';
+import { buildReadWorkloads, FULL_SIZES, probeCallers, QUICK_SIZES, READS, type ReadWorkload } from './read-workloads.ts';
 import { type BenchResults, type BenchSettings, chartPanels, markdownReport, type Run, runLine, summarize, svgChart } from './report.ts';
 import { type FanoutRun, fanoutProblems, fanoutRunLine, summarizeFanout } from './report-fanout.ts';
 import { rate } from './report-format.ts';
@@ -171,6 +171,8 @@ try {
       for (const router of routers) {
         const running = await startRouter(router, system.env, system.subgraphUrls);
         try {
+          const probed = await probeCallers(running.url, workload.callerProbe);
+          if (probed) fail(`      ${router.label}: ${probed}`);
           const { value: result, usage } = await loadOn(system, running, {
             callers: workload.callers,
             seed: settings.seed,
