@@ -20,6 +20,8 @@ export type LoadRequest = {
   expectedData?: string;
   /** Writes: the contract PlaceOrder of one line, which must place this order or be refused for want of stock. */
   placement?: Placement;
+  /** The caller's headers for this request (an order's owner); without them the request goes as a random one of `callers`. */
+  headers?: Record<string, string>;
 };
 
 export type Placement = { skuCode: string; quantity: number };
@@ -29,9 +31,16 @@ export const UNIQUE = '%UNIQUE%';
 
 export type LoadOptions = {
   url: string;
-  headers: Record<string, string>;
-  /** Sent in turn, each client starting at a different one. */
+  /**
+   * The callers' headers (credentials for our router, the bench identity for
+   * the peers; see peers/shared.ts): each request without headers of its own
+   * goes as one of them, chosen at random.
+   */
+  callers: Record<string, string>[];
+  /** Each request is one of these, chosen at random (uniformly) per request. */
   requests: LoadRequest[];
+  /** The run's seed: client i draws from its own generator seeded from this and i, so a run repeats exactly. */
+  seed: number;
   /** Sent during the warm-up instead of `requests` (a write mix warms up on another SKU); by default `requests`. */
   warmupRequests?: LoadRequest[];
   connections: number;

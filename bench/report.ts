@@ -1,11 +1,13 @@
 import type { LoadResult } from './load.ts';
 import { type FanoutSummary, fanoutPanel, fanoutSection } from './report-fanout.ts';
 import {
+  cpuMs,
   errorList,
   mean,
   median,
   ms,
   type Panel,
+  perAnswer,
   rate,
   ratio,
   speedRatio,
@@ -29,11 +31,27 @@ export type BenchSettings = {
   warmupSeconds: number;
   seconds: number;
   rounds: number;
+  /** The run's seed (--seed), which every random choice follows. */
+  seed: number;
+  /** Which database the subgraphs ran on. */
+  database: string;
   orders: number;
+  members: number;
   notes: string[];
 };
 
-export type WorkloadSummary = { workload: string; description: string; rows: RouterSummary[] };
+/** A read workload as the report needs it: distinct bodies and callers, and whether it is the burst (reported apart). */
+export type ReadWorkloadInfo = { key: string; name: string; description: string; bodies: number; callerCount: number; burst: boolean };
+
+export type WorkloadSummary = {
+  key: string;
+  workload: string;
+  description: string;
+  bodies: number;
+  callers: number;
+  burst: boolean;
+  rows: RouterSummary[];
+};
 
 export type RouterSummary = Usage & {
   router: RouterUnderTest;
@@ -48,7 +66,7 @@ export type RouterSummary = Usage & {
   errorSamples: string[];
 };
 
-export function summarize(runs: Run[], workload: { name: string; description: string }, routers: RouterUnderTest[]): WorkloadSummary {
+export function summarize(runs: Run[], workload: ReadWorkloadInfo, routers: RouterUnderTest[]): WorkloadSummary {
   const rows = routers.flatMap((router) => {
     const mine = runs.filter((run) => run.workload === workload.name && run.router === router.key);
     if (mine.length === 0) return [];
@@ -67,7 +85,15 @@ export function summarize(runs: Run[], workload: { name: string; description: st
       },
     ];
   });
-  return { workload: workload.name, description: workload.description, rows };
+  return {
+    key: workload.key,
+    workload: workload.name,
+    description: workload.description,
+    bodies: workload.bodies,
+    callers: workload.callerCount,
+    burst: workload.burst,
+    rows,
+  };
 }
 
 /** ours ÷ this for requests/s (above 1: ours is faster), this ÷ ours for memory (above 1: this needs more). */
@@ -85,8 +111,11 @@ export function runLine(run: Run, label: string): string {
   return `    ${label.padEnd(20)} ${rate(result.requestsPerSecond).padStart(7)} req/s  p50 ${ms(result.p50Ms).padStart(6)} ms  p99 ${ms(result.p99Ms).padStart(6)} ms  errors ${result.errors}  ${usageLine(run)}`;
 }
 
-function readSection(summary: WorkloadSummary): string[] {
-  const lines = [`## ${summary.workload}`, '', summary.description, ''];
+const distinct = (summary: WorkloadSummary) =>
+  `${summary.bodies} distinct bod${summary.bodies === 1 ? 'y' : 'ies'}, ${summary.callers} distinct caller${summary.callers === 1 ? '' : 's'}`;
+
+function readSection(summary: WorkloadSummary, level = '###'): string[] {
+  const lines = [`${level} ${summary.workload}`, '', `${distinct(summary)}. ${summary.description}`, ''];
   lines.push(`| router | req/s | per round | p50 ms | p99 ms | errors / answers | ours ÷ this | RSS this ÷ ours | ${USAGE_HEADER} |`);
   lines.push(`|---|---:|---|---:|---:|---:|---:|---:|${USAGE_ALIGN}`);
   for (const row of summary.rows) {
@@ -101,16 +130,48 @@ function readSection(summary: WorkloadSummary): string[] {
 
 export type BenchResults = { reads: WorkloadSummary[]; writes: WriteSummary | null; fanout: FanoutSummary | null };
 
+/** The headline: every long-tail read and router in one table, the per-answer costs beside the rates. */
+function headlineTable(reads: WorkloadSummary[]): string[] {
+  const lines = [
+    '| workload | bodies | callers | router | req/s | p50 ms | p99 ms | errors / answers | CPU ms per answer router / subgraphs | subgraph requests per answer | SQL per answer |',
+    '|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const summary of reads) {
+    for (const row of summary.rows) {
+      lines.push(
+        `| ${summary.key} | ${summary.bodies} | ${summary.callers} | ${row.router.label} | ${rate(row.requestsPerSecond)} | ${ms(row.p50Ms)} | ${ms(row.p99Ms)} | ${row.errors} / ${row.requests} | ${cpuMs(row.routerCpuMsPerAnswer)} / ${cpuMs(row.subgraphCpuMsPerAnswer)} | ${perAnswer(row.subgraphFetches)} | ${perAnswer(row.sqlStatements)} |`,
+      );
+    }
+  }
+  return lines;
+}
+
 export function markdownReport(results: BenchResults, settings: BenchSettings, environment: string, chartFile: string): string {
   const lines = [
     `# Routers on our supergraph, ${new Date().toISOString()}${settings.quick ? ' (quick mode: too short to compare)' : ''}`,
     '',
     `${environment}. ${settings.connections} connections with keep-alive; per run ${settings.warmupSeconds} s warm-up (not counted) then ${settings.seconds} s counted; ${settings.rounds} round(s), routers alternating within each round, each run on a freshly started router process.${settings.orders ? ` ${settings.orders} paid orders seeded.` : ''} Every read answer compared with the reference captured from our router; an answer with \`errors\` counts as an error.`,
     '',
+    `Every request's body is drawn at random from its workload's set, each body equally likely, and so is its caller where a workload has several (an order's detail always goes as the member who placed it); each client has its own generator (mulberry32) seeded from the run's seed and its index. Seed: ${settings.seed} (\`--seed N\` repeats the run's choices). Database: ${settings.database}.${settings.members ? ` Shop: ${settings.members} members.` : ''}`,
+    '',
     '"ours ÷ this" above 1.00x means our router served more per second; "RSS this ÷ ours" above 1.00x means this router needed more memory. Per round: the rate of each round in order, so drift shows. CPU: the busy share of one core during the counted window, of the router\'s process and of the subgraphs\' process (both near 100% means the machine\'s two cores are used up). CPU ms per answer: the CPU time of each process in that window divided by the answers in it, which holds from machine to machine where req/s does not. Subgraph requests and SQL: HTTP requests the subgraphs received and SQL statements they ran, per answer, counted in the same window (a router that merges identical in-flight fetches sends fewer).',
     '',
   ];
-  for (const summary of results.reads) lines.push(...readSection(summary));
+  const longTail = results.reads.filter((summary) => !summary.burst);
+  if (longTail.length) {
+    lines.push(
+      '## Long-tail reads',
+      '',
+      ...headlineTable(longTail),
+      '',
+      "@apollo/gateway neither merges identical requests or fetches nor caches answers, so its rows' subgraph CPU ms and SQL per answer are what the subgraphs spend on an answer when nothing is merged.",
+      '',
+    );
+    for (const summary of longTail) lines.push(...readSection(summary));
+  }
+  for (const summary of results.reads.filter((read) => read.burst)) {
+    lines.push('## A popular page under a burst: every client sends the same body', '', ...readSection(summary, '###'));
+  }
   if (results.writes) lines.push(...writeSection(results.writes));
   if (results.fanout) lines.push(...fanoutSection(results.fanout));
   if (settings.notes.length) lines.push('## Notes', '', ...settings.notes.map((note) => `- ${note}`), '');
@@ -120,15 +181,18 @@ export function markdownReport(results: BenchResults, settings: BenchSettings, e
 
 /** The chart's panels: requests/s per read workload, orders/s of the write mix, events/s of the fan-out. */
 export function chartPanels(results: BenchResults): Panel[] {
-  const reads = results.reads.map((summary) => ({
-    title: summary.workload,
-    unit: 'req/s',
-    bars: summary.rows.map((row) => {
-      const { speed } = ratios(summary, row);
-      const note = `${row.router.key === 'ours' ? '' : ` (ours ÷ this ${ratio(speed)})`}${row.errors ? `, ${row.errors} errors` : ''}`;
-      return { router: row.router, value: row.requestsPerSecond, note };
-    }),
-  }));
+  // The burst is not traffic as the long-tail reads model it: never in the chart.
+  const reads = results.reads
+    .filter((summary) => !summary.burst)
+    .map((summary) => ({
+      title: summary.workload,
+      unit: 'req/s',
+      bars: summary.rows.map((row) => {
+        const { speed } = ratios(summary, row);
+        const note = `${row.router.key === 'ours' ? '' : ` (ours ÷ this ${ratio(speed)})`}${row.errors ? `, ${row.errors} errors` : ''}`;
+        return { router: row.router, value: row.requestsPerSecond, note };
+      }),
+    }));
   return [...reads, ...(results.writes ? [writePanel(results.writes)] : []), ...(results.fanout ? [fanoutPanel(results.fanout)] : [])];
 }
 

@@ -5,15 +5,19 @@
  * machine shows. See bench/README.md for how to read the numbers.
  *
  *   npm run bench                      full run (2 rounds, 5 s warm-up, 20 s per run)
- *   npm run bench -- --quick           proves it runs, in under 3 minutes
+ *   npm run bench -- --quick           proves it runs, in about 3 minutes, with smaller sets
  *   npm run bench -- --rounds 3 --seconds 30 --warmup 5 --routers ours,apollo --workloads light,write-mix
+ *   npm run bench -- --seed 7 --mysql  other random choices; the subgraphs on MariaDB/MySQL (MYSQL_URL)
  *
- * Workloads, always run in this order: the reads (light, order-detail, heavy),
- * whose reference answers were captured before anything changed; then the
- * write mix (new orders and stock levels, which would change those answers);
- * then the fan-out (stock changes).
+ * Workloads, always run in this order: the reads (the long-tail light,
+ * order-detail, heavy and partner, then the burst; read-workloads.ts), whose
+ * reference answers were captured before anything changed; then the write mix
+ * (new orders and stock levels, which would change those answers); then the
+ * fan-out (stock changes). Each request's body and caller are drawn at random
+ * from the seed (--seed), which the report prints.
  *
- * The subgraphs run in this process (SQLite, fresh DATA_DIR, demo data); each
+ * The subgraphs run in this process (SQLite, fresh DATA_DIR, demo data; with
+ * --mysql fresh MariaDB/MySQL databases, dropped at the end); each
  * router in a child process started afresh for every run; the load generator
  * and the fan-out's subscribers in others. The result goes to
  * bench/results/<date>-<name>.md (-quick for the quick mode; the name is
@@ -26,17 +30,18 @@ import { join } from 'node:path';
 import { createTokenMinter } from '../platform/auth/jwt.ts';
 import { type ProfileSummary, profileIn, profileSection, summarizeProfile } from './cpu-profile.ts';
 import { FANOUT_SKUS, failedFanout, fanoutLevels, runFanout } from './fanout.ts';
-import { type LoadOptions, type LoadRequest, type LoadResult, runLoad } from './load.ts';
+import { type LoadOptions, type LoadResult, runLoad } from './load.ts';
 import { describeError, measured } from './measure.ts';
-import { BENCH_CALLER } from './peers/shared.ts';
+import { BENCH_CALLER, BENCH_IDENTITY_HEADER, signedIdentity } from './peers/shared.ts';
+import { rawUpdateRate } from './raw-update.ts';
+import { buildReadWorkloads, FULL_SIZES, probeCallers, QUICK_SIZES, READS, type ReadWorkload } from './read-workloads.ts';
 import { type BenchResults, type BenchSettings, chartPanels, markdownReport, type Run, runLine, summarize, svgChart } from './report.ts';
 import { type FanoutRun, fanoutProblems, fanoutRunLine, summarizeFanout } from './report-fanout.ts';
+import { rate } from './report-format.ts';
 import { summarizeWrites, type WriteRun, writeRunLine } from './report-writes.ts';
 import { ROUTERS, type RunningRouter, startRouter } from './routers.ts';
-import { graphqlAt, openShop } from './shop.ts';
 import { stockKeeper } from './stock-keeper.ts';
 import { type BenchSystem, startSubgraphs } from './system.ts';
-import { body, HEAVY_NESTED, HEAVY_VARIABLES, LIGHT_VARIABLES, ORDER_DETAIL, PRODUCT_SEARCH } from './workloads.ts';
 import { brokenInvariant, checkWriteRun, planWriteMix, restockForRun } from './write-mix.ts';
 
 const args = process.argv.slice(2);
@@ -48,19 +53,29 @@ const option = (name: string) => {
 const quick = args.includes('--quick');
 /** A CPU profile of our router per read workload: in the full run unless --no-profile, in --quick only with --profile. */
 const profiling = args.includes('--profile') || (!quick && !args.includes('--no-profile'));
+/** --mysql: the subgraphs on MariaDB/MySQL (MYSQL_URL, by default the local server) instead of SQLite. */
+const mysqlUrl = args.includes('--mysql') ? process.env.MYSQL_URL || 'mysql://root@127.0.0.1:3306/' : undefined;
+/** Every random choice of the run (the catalogue pages generated, each client's requests and callers) follows from it. */
+const DEFAULT_SEED = 20261204;
 const settings: BenchSettings = {
   quick,
   connections: Number(option('connections') ?? 50),
   warmupSeconds: Number(option('warmup') ?? (quick ? 1 : 5)),
-  seconds: Number(option('seconds') ?? (quick ? 3 : 20)),
+  // --quick counts 2 s per run: five read workloads on four routers, each on a freshly started router, must fit in about 3 minutes.
+  seconds: Number(option('seconds') ?? (quick ? 2 : 20)),
   rounds: Number(option('rounds') ?? (quick ? 1 : 2)),
+  seed: Number(option('seed') ?? DEFAULT_SEED),
+  database: '',
   orders: 0,
+  members: 0,
   notes: [],
 };
-const members = quick ? 3 : 10;
-const ordersPerMember = quick ? 3 : 5;
+if (!Number.isSafeInteger(settings.seed) || settings.seed < 0) {
+  process.stderr.write(`--seed takes a whole number from 0; received ${option('seed')}\n`);
+  process.exit(2);
+}
 /** The hot SKU's stock per write run: few enough that every router sells it out within the counted window. */
-const writeUnits = Number(option('stock') ?? (quick ? 120 : 500));
+const writeUnits = Number(option('stock') ?? (quick ? 80 : 500));
 const subscribers = Number(option('subscribers') ?? (quick ? 100 : 1000));
 const changes = Number(option('changes') ?? (quick ? 20 : 100));
 const name = option('name') ?? 'routers';
@@ -72,7 +87,6 @@ const name = option('name') ?? 'routers';
  */
 const writeWarmupSeconds = Math.max(2, settings.warmupSeconds);
 
-const READS = ['light', 'order-detail', 'heavy'];
 const WORKLOADS = [...READS, 'write-mix', 'fanout'];
 const routerKeys = option('routers')?.split(',') ?? ROUTERS.map((router) => router.key);
 const routers = ROUTERS.filter((router) => routerKeys.includes(router.key));
@@ -99,8 +113,11 @@ const loadOn = (system: BenchSystem, running: RunningRouter, options: Omit<LoadO
   );
 
 const started = Date.now();
-progress('starting the six subgraphs (SQLite, fresh DATA_DIR, demo data)');
-const system = await startSubgraphs();
+progress(
+  `starting the six subgraphs (${mysqlUrl ? 'MariaDB/MySQL, fresh databases' : 'SQLite, fresh DATA_DIR'}, demo data); seed ${settings.seed}`,
+);
+const system = await startSubgraphs({ mysqlUrl });
+settings.database = system.database;
 let exitCode = 0;
 const fail = (why: string) => {
   progress(why);
@@ -112,8 +129,10 @@ try {
     audience: system.config.jwtAudience,
   });
   // The caller every workload runs as; the peers forward the same identity (peers/shared.ts).
+  // The staff caller of the write mix and the fan-out; the peers forward the same identity (peers/shared.ts).
   const token = await mint({ subject: BENCH_CALLER.subject!, kind: 'staff', scopes: BENCH_CALLER.scopes, ttlSeconds: 24 * 3600 });
   const headers = { authorization: `Bearer ${token}` };
+  const staff = { ...headers, [BENCH_IDENTITY_HEADER]: signedIdentity(BENCH_CALLER, system.secrets.internalAuthSecret) };
   const keeper = stockKeeper(system);
   const ours = ROUTERS.find((router) => router.key === 'ours')!;
   const count = (key: string) =>
@@ -122,56 +141,24 @@ try {
   let done = 0;
   const step = () => `[${++done}/${total}]`;
 
-  // Reads: the shop's orders and the reference answers, through our router, before anything else changes them.
-  const reads: { name: string; description: string; requests: LoadRequest[] }[] = [];
+  // Reads: the shop, the callers and the reference answers, through our router, before anything else changes them.
+  const reads: ReadWorkload[] = [];
   if (READS.some(selected)) {
     const setupRouter = await startRouter(ours, system.env, system.subgraphUrls);
     try {
-      let orderIds: string[] = [];
-      if (selected('order-detail') || selected('heavy')) {
-        progress(`setting up ${members * ordersPerMember} paid orders through our router`);
-        ({ orderIds } = await openShop(setupRouter.url, mint, { members, ordersPerMember, progress }));
-        settings.orders = orderIds.length;
-      }
-      const candidates = [
-        {
-          key: 'light',
-          name: 'Light: catalogue page with stock',
-          description: `Contract \`ProductSearch\` (catalogue, then stock for every SKU on the page), ${LIGHT_VARIABLES.length} variable sets in turn (10-20 products each).`,
-          bodies: LIGHT_VARIABLES.map((variables) => body(PRODUCT_SEARCH, variables)),
-        },
-        {
-          key: 'order-detail',
-          name: 'OrderDetail across six subgraphs',
-          description: `Contract \`OrderDetail\` (orders, members, catalogue, payments, invoices, stock keys) for each of ${orderIds.length} paid orders in turn.`,
-          bodies: orderIds.map((id) => body(ORDER_DETAIL, { id })),
-        },
-        {
-          key: 'heavy',
-          name: 'Heavy nested',
-          description:
-            'The 50 newest orders → lines → SKU (stock levels per warehouse) → product → brand/category/fitments, payments, and each member → their orders → lines → SKU → product → brand.',
-          bodies: HEAVY_VARIABLES.map((variables) => body(HEAVY_NESTED, variables)),
-        },
-      ].filter((candidate) => selected(candidate.key));
-
-      progress('capturing the reference answers from our router');
-      const graphql = graphqlAt(setupRouter.url);
-      for (const candidate of candidates) {
-        const requests: LoadRequest[] = [];
-        let bytes = 0;
-        for (const text of candidate.bodies) {
-          const { query, variables } = JSON.parse(text) as { query: string; variables: Record<string, unknown> };
-          const data = await graphql(query, variables, token);
-          const expectedData = JSON.stringify(data);
-          bytes += expectedData.length;
-          requests.push({ body: text, expectedData });
-        }
-        reads.push({ name: candidate.name, description: candidate.description, requests });
-        progress(
-          `  ${candidate.name}: ${requests.length} request(s), answers of ${Math.round(bytes / requests.length / 1024)} KB on average`,
-        );
-      }
+      const built = await buildReadWorkloads({
+        routerUrl: setupRouter.url,
+        mint,
+        internalAuthSecret: system.secrets.internalAuthSecret,
+        keeper,
+        seed: settings.seed,
+        sizes: quick ? QUICK_SIZES : FULL_SIZES,
+        selected,
+        progress,
+      });
+      reads.push(...built.workloads);
+      settings.orders = built.orders;
+      settings.members = built.members;
     } finally {
       await setupRouter.stop();
     }
@@ -184,8 +171,11 @@ try {
       for (const router of routers) {
         const running = await startRouter(router, system.env, system.subgraphUrls);
         try {
+          const probed = await probeCallers(running.url, workload.callerProbe);
+          if (probed) fail(`      ${router.label}: ${probed}`);
           const { value: result, usage } = await loadOn(system, running, {
-            headers,
+            callers: workload.callers,
+            seed: settings.seed,
             requests: workload.requests,
             connections: settings.connections,
             warmupSeconds: settings.warmupSeconds,
@@ -205,7 +195,7 @@ try {
   // Where our router's time goes: one more run per read workload under --cpu-prof, not counted above.
   const profiles: { workload: string; requestsPerSecond: number; summary: ProfileSummary }[] = [];
   if (profiling && routers.some((router) => router.key === 'ours')) {
-    for (const workload of reads) {
+    for (const workload of reads.filter((read) => !read.burst)) {
       progress(`${workload.name}: profiling our router`);
       const dir = mkdtempSync(join(tmpdir(), 'bench-profile-'));
       try {
@@ -213,7 +203,8 @@ try {
         let result: LoadResult;
         try {
           ({ value: result } = await loadOn(system, running, {
-            headers,
+            callers: workload.callers,
+            seed: settings.seed,
             requests: workload.requests,
             connections: settings.connections,
             warmupSeconds: settings.warmupSeconds,
@@ -240,7 +231,7 @@ try {
   let writeDescription = '';
   if (selected('write-mix')) {
     const mix = await planWriteMix(keeper, writeUnits);
-    writeDescription = `Contract \`PlaceOrder\` (one line of 1, 2, 1 or 3 units in turn, a fresh idempotency key per request) of the one SKU ${mix.hotSku} by all ${settings.connections} connections at once; ${mix.units} units available at the start of each run (restocked before it), so it sells out within the run and the last units are fought over. The warm-up (${writeWarmupSeconds} s) places orders of another SKU (${mix.warmupSku}). Orders/s: placements answered in the counted window per second up to the last one (while stock lasted); p50/p99 of the placements; refusals: INSUFFICIENT_STOCK, expected once sold out; anything else is an error. After each run the SKU's ledger and levels (from the stock subgraph) must show no unit promised twice, no level below zero, and exactly the placed orders reserved.`;
+    writeDescription = `Contract \`PlaceOrder\` (one line of 1, 2, 1 or 3 units, drawn at random per request, a fresh idempotency key per request) of the one SKU ${mix.hotSku} by all ${settings.connections} connections at once; ${mix.units} units available at the start of each run (restocked before it), so it sells out within the run and the last units are fought over. The warm-up (${writeWarmupSeconds} s) places orders of another SKU (${mix.warmupSku}). Orders/s: placements answered in the counted window per second up to the last one (while stock lasted); p50/p99 of the placements; refusals: INSUFFICIENT_STOCK, expected once sold out; anything else is an error. After each run the SKU's ledger and levels (from the stock subgraph) must show no unit promised twice, no level below zero, and exactly the placed orders reserved.`;
     for (let round = 1; round <= settings.rounds; round++) {
       progress(`${writeTitle} (${mix.hotSku}, ${mix.units} units), round ${round}/${settings.rounds}`);
       for (const router of routers) {
@@ -249,7 +240,8 @@ try {
         let measuredRun: Awaited<ReturnType<typeof loadOn>>;
         try {
           measuredRun = await loadOn(system, running, {
-            headers,
+            callers: [staff],
+            seed: settings.seed,
             requests: mix.requests,
             warmupRequests: mix.warmupRequests,
             connections: settings.connections,
@@ -275,6 +267,18 @@ try {
         const broken = brokenInvariant(check);
         if (broken) fail(`      ${router.label} broke the write invariant: ${broken}`);
       }
+    }
+    if (system.mysqlDatabaseUrl) {
+      const [level] = await keeper.levels(mix.hotSku);
+      const { seconds, connections } = settings;
+      const raw = await rawUpdateRate(
+        system.mysqlDatabaseUrl('stock'),
+        { skuCode: mix.hotSku, warehouseId: level!.warehouse.id },
+        connections,
+        seconds,
+      );
+      progress(`    the database alone: ${rate(raw.updatesPerSecond)} guarded updates/s of one stock level`);
+      writeDescription += ` The database's own ceiling, beside orders/s: the same conditional UPDATE a reservation makes, sent straight to the stock database on the hot SKU's level by ${connections} connections (autocommit, deltas 0) for ${seconds} s, ran ${rate(raw.updatesPerSecond)} times a second (\`raw-update.ts\`).`;
     }
   }
 
@@ -328,10 +332,16 @@ try {
   };
   const missing = ROUTERS.filter((router) => !routers.includes(router));
   if (missing.length) settings.notes.push(`Not run this time: ${missing.map((router) => router.label).join(', ')}.`);
+  if (quick) {
+    const [q, f] = [QUICK_SIZES, FULL_SIZES];
+    settings.notes.push(
+      `Quick mode uses smaller sets than the full run: ${q.members} members × ${q.ordersPerMember} orders (full: ${f.members} × ${f.ordersPerMember}), ${q.searchPages} catalogue pages (${f.searchPages}), ${q.heavyBodies} heavy bodies (${f.heavyBodies}), ${q.partners} partner keys (${f.partners}).`,
+    );
+  }
   const skipped = WORKLOADS.filter((key) => !selected(key));
   if (skipped.length) settings.notes.push(`Workloads not run this time: ${skipped.join(', ')}.`);
   settings.notes.push(
-    'The peers forward one identity header signed before the run (bench/peers/shared.ts); our router verifies each request’s JWT and signs the header per request, and enforces @authenticated/@requiresScopes, which the peers skip.',
+    'Every request carries its caller twice: the credential our router reads (a bearer JWT or an x-api-key) and the identity our router derives from it, signed by the harness once per caller, in `x-bench-identity`, which the peers copy into the identity header of every subgraph fetch (bench/peers/shared.ts). Our router verifies the credential and signs the header itself, ignores `x-bench-identity`, and enforces @authenticated/@requiresScopes, which the peers skip.',
     `Total time ${Math.round((Date.now() - started) / 1000)} s.`,
   );
   const environment = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 1024 ** 3)} GB, Node ${process.version}; the six subgraphs in one process, each router in its own, the load generator (or the fan-out's subscribers) in a third`;

@@ -2,14 +2,16 @@ import type { TokenMinter } from '../platform/auth/jwt.ts';
 import { eventually } from '../platform/testing/eventually.ts';
 
 /**
- * The orders the read workloads look at, made once through our router as a
- * shop would make them: members register and check out, staff take the
- * payment in cash (the CASH channel settles at once, so the orders become
- * PAID through the payments → orders events), and each member's first order
- * gets an issued invoice. Afterwards nothing changes them, so one reference
- * answer per request holds for the whole run.
+ * The shop the read workloads look at, made once through our router as a
+ * shop would make it: members register and check out (several members at
+ * once), staff take the payment in cash (the CASH channel settles at once, so
+ * the orders become PAID through the payments → orders events), and each
+ * member's first order gets an issued invoice. Afterwards nothing changes
+ * them, so one reference answer per request holds for the whole run.
  */
-export type ShopOrders = { orderIds: string[] };
+export type ShopMember = { id: string; token: string };
+export type ShopOrder = { id: string; member: ShopMember };
+export type Shop = { members: ShopMember[]; orders: ShopOrder[] };
 
 type GraphQL = <T>(query: string, variables: Record<string, unknown>, token?: string) => Promise<T>;
 
@@ -45,11 +47,22 @@ export const ADDRESS = {
 };
 const BUYER = { name: 'Shanghai Auto Parts Co., Ltd.', taxId: '91310115MA1K3YJ20B', email: 'finance@example.com' };
 
+/** Members checking out at the same time while the shop is set up. */
+const MEMBERS_AT_ONCE = 6;
+/** The SKUs the orders choose their lines from. */
+const SKU_POOL = 40;
+
 export async function openShop(
   routerUrl: string,
   mint: TokenMinter,
-  options: { members: number; ordersPerMember: number; progress: (line: string) => void },
-): Promise<ShopOrders> {
+  options: {
+    members: number;
+    ordersPerMember: number;
+    /** Makes at least `units` of the SKU available (the harness restocks on the stock subgraph directly). */
+    ensureAvailable: (skuCode: string, units: number) => Promise<void>;
+    progress: (line: string) => void;
+  },
+): Promise<Shop> {
   const graphql = graphqlAt(routerUrl);
   const staff = await mint({
     subject: 'bench-setup',
@@ -57,39 +70,51 @@ export async function openShop(
     scopes: ['catalogue:read', 'stock:read', 'orders:read', 'payments:write', 'invoices:write'],
   });
   const catalogue = await graphql<{ products: { edges: { node: { skus: { code: string; stock: { available: number } }[] } }[] } }>(
-    'query { products(first: 50) { edges { node { skus { code stock { available } } } } } }',
+    'query { products(first: 100) { edges { node { skus { code stock { available } } } } } }',
     {},
     staff,
   );
-  const stocked = catalogue.products.edges
-    .flatMap((edge) => edge.node.skus)
-    .filter((sku) => sku.stock.available >= options.members * options.ordersPerMember)
-    .map((sku) => sku.code);
-  if (stocked.length < 3) throw new Error(`the demo catalogue has too few stocked SKUs (${stocked.length})`);
+  // SKUs that are in stock somewhere (a SKU without a level in any warehouse cannot be restocked by a correction).
+  const pool = catalogue.products.edges
+    .flatMap((edge) => edge.node.skus.slice(0, 1))
+    .filter((sku) => sku.stock.available > 0)
+    .map((sku) => sku.code)
+    .slice(0, SKU_POOL);
+  if (pool.length < 10) throw new Error(`the demo catalogue has too few stocked SKUs (${pool.length})`);
 
-  const orderIds: string[] = [];
+  // Every order's lines are fixed up front (1-3 lines of 1-2 units), so the stock they need can be made available first.
+  const linesOf = (m: number, o: number) => {
+    const n = m * options.ordersPerMember + o;
+    return [0, 1, 2].slice(0, 1 + (n % 3)).map((i) => ({ skuCode: pool[(n * 7 + i * 13) % pool.length]!, quantity: 1 + ((n + i) % 2) }));
+  };
+  const demand = new Map<string, number>();
   for (let m = 0; m < options.members; m++) {
+    for (let o = 0; o < options.ordersPerMember; o++) {
+      for (const line of linesOf(m, o)) demand.set(line.skuCode, (demand.get(line.skuCode) ?? 0) + line.quantity);
+    }
+  }
+  for (const [skuCode, units] of demand) await options.ensureAvailable(skuCode, units);
+
+  const openMember = async (m: number): Promise<ShopOrder[]> => {
     const registered = await graphql<{ registerMember: UserErrors & { member: { id: string } | null } }>(
       'mutation ($input: RegisterMemberInput!) { registerMember(input: $input) { member { id } userErrors { code field message } } }',
       { input: { name: `Bench Member ${m + 1}`, email: `bench.member.${m + 1}@example.com`, password: 'correct horse battery staple' } },
     );
-    const memberId = succeeded('registerMember', registered.registerMember).member!.id;
-    const member = await mint({ subject: memberId, kind: 'member', scopes: [] });
+    const id = succeeded('registerMember', registered.registerMember).member!.id;
+    // A member token as members' login issues it: kind member, the member's id, no scopes.
+    const member = { id, token: await mint({ subject: id, kind: 'member', scopes: [], ttlSeconds: 24 * 3600 }) };
+    const orders: ShopOrder[] = [];
     for (let o = 0; o < options.ordersPerMember; o++) {
-      const n = m * options.ordersPerMember + o;
-      const lines = [0, 1, 2]
-        .slice(0, 1 + (n % 3))
-        .map((i) => ({ skuCode: stocked[(n + i * 7) % stocked.length]!, quantity: 1 + (i % 2) }));
       const placed = await graphql<{ placeOrder: UserErrors & { order: { id: string } | null } }>(
         'mutation ($input: PlaceOrderInput!) { placeOrder(input: $input) { order { id } userErrors { code field message } } }',
-        { input: { idempotencyKey: `bench-${n}`, channel: 'ONLINE', lines, shippingAddress: ADDRESS } },
-        member,
+        { input: { idempotencyKey: `bench-${m}-${o}`, channel: 'ONLINE', lines: linesOf(m, o), shippingAddress: ADDRESS } },
+        member.token,
       );
       const orderId = succeeded('placeOrder', placed.placeOrder).order!.id;
-      orderIds.push(orderId);
+      orders.push({ id: orderId, member });
       const paid = await graphql<{ createPayment: UserErrors }>(
         'mutation ($input: CreatePaymentInput!) { createPayment(input: $input) { userErrors { code field message } } }',
-        { input: { orderId, channel: 'CASH', idempotencyKey: `bench-cash-${n}` } },
+        { input: { orderId, channel: 'CASH', idempotencyKey: `bench-cash-${m}-${o}` } },
         staff,
       );
       succeeded('createPayment', paid.createPayment);
@@ -98,7 +123,7 @@ export async function openShop(
         const requested = await graphql<{ requestInvoice: UserErrors & { invoice: { id: string } | null } }>(
           'mutation ($input: RequestInvoiceInput!) { requestInvoice(input: $input) { invoice { id } userErrors { code field message } } }',
           { input: { orderId, buyer: BUYER } },
-          member,
+          member.token,
         );
         const invoiceId = succeeded('requestInvoice', requested.requestInvoice).invoice!.id;
         const issued = await graphql<{ issueInvoice: UserErrors }>(
@@ -109,10 +134,25 @@ export async function openShop(
         succeeded('issueInvoice', issued.issueInvoice);
       }
     }
-    options.progress(`  member ${m + 1}/${options.members}: ${options.ordersPerMember} orders placed and paid`);
-  }
-  for (const orderId of orderIds) await untilPaid(routerUrl, orderId, staff);
-  return { orderIds };
+    return orders;
+  };
+
+  // A few members at a time, in member order, so the shop (ids aside) is the same on every run.
+  const byMember: ShopOrder[][] = [];
+  let next = 0;
+  let opened = 0;
+  const worker = async () => {
+    while (next < options.members) {
+      const m = next++;
+      byMember[m] = await openMember(m);
+      if (++opened % 10 === 0 || opened === options.members)
+        options.progress(`  ${opened}/${options.members} members have placed their orders`);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(MEMBERS_AT_ONCE, options.members) }, worker));
+  const orders = byMember.flat();
+  for (const order of orders) await untilPaid(routerUrl, order.id, staff);
+  return { members: byMember.map((mine) => mine[0]!.member), orders };
 }
 
 /** Waits until the payment's event has made the order PAID. */

@@ -1,13 +1,9 @@
-import type { LoadRequest } from './load.ts';
-
 /**
- * The benchmark's workloads: each a list of GraphQL requests the load
- * generator sends in turn, with the reference answers captured once from our
- * router. The operations are the public contract's (test/contract/),
+ * The benchmark's operations: the load generator draws each request from a
+ * workload's list at random (read-workloads.ts builds the lists), with the
+ * reference answers captured once from our router. The operations are the public contract's (test/contract/),
  * copied here so the benchmark reads nothing outside this repository.
  */
-export type Workload = { name: string; description: string; requests: LoadRequest[] };
-
 /** The catalogue page with stock: contract ProductSearch (catalogue, then stock for every SKU). */
 export const PRODUCT_SEARCH = `query ProductSearch($search: String, $fits: VehicleInput, $categoryId: ID, $first: Int, $after: String) {
   products(filter: { search: $search, fitsVehicle: $fits, categoryId: $categoryId }, first: $first, after: $after) {
@@ -17,6 +13,7 @@ export const PRODUCT_SEARCH = `query ProductSearch($search: String, $fits: Vehic
   }
 }`;
 
+/** Four hand-picked catalogue pages; the burst sends the second. */
 export const LIGHT_VARIABLES: Record<string, unknown>[] = [
   { first: 10 },
   { search: 'brake pad', fits: { make: 'Toyota', model: 'Corolla', year: 2019 }, first: 20 },
@@ -64,8 +61,6 @@ export const HEAVY_NESTED = `query HeavyNested($first: Int!) {
     } }
   }
 }`;
-
-export const HEAVY_VARIABLES = [{ first: 50 }];
 
 /** Contract PlaceOrder: checkout, which reserves stock for every line or none (INSUFFICIENT_STOCK). */
 export const PLACE_ORDER = `mutation PlaceOrder($input: PlaceOrderInput!) {

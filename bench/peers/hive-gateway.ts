@@ -1,22 +1,23 @@
 /**
  * Router child (c): Hive Gateway's runtime (@graphql-hive/gateway) on Node's
  * http server, one process like ours (its CLI would fork one worker per core
- * in production), with the supergraph our router serves and the signed
- * identity header on every subgraph fetch. Its defaults are kept (they merge
+ * in production), with the supergraph our router serves and on every subgraph
+ * fetch the identity header of the request's caller (its `x-bench-identity`,
+ * see shared.ts; its header propagation copies it). Its defaults are kept (they merge
  * identical in-flight subgraph requests); BENCH_HIVE_JIT=true adds its JIT
  * executor plugin, what the CLI's --jit does.
  *
  * Subscriptions as its CLI serves them: graphql-ws on the GraphQL path
  * (getGraphQLWSOptions), and to the subgraphs over graphql-ws (its transport
- * `ws`, on each subgraph's own URL) with the same signed identity in
- * connection_init, which is how our subgraphs authenticate a socket.
+ * `ws`, on each subgraph's own URL) with the staff identity of the fan-out's
+ * subscribers in connection_init, which is how our subgraphs authenticate a socket.
  */
 import { createServer, type IncomingMessage, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { IDENTITY_HEADER } from '../../platform/auth/identity-header.ts';
-import { benchIdentityHeader, childSettings, peerSupergraph, reportListening } from './shared.ts';
+import { BENCH_IDENTITY_HEADER, benchIdentityHeader, childSettings, peerSupergraph, reportListening } from './shared.ts';
 
 // Loaded by a name the type checker does not follow: Hive's typings augment graphql's
 // GraphQLErrorExtensions for the whole program, which would break our router's own types.
@@ -38,14 +39,18 @@ if (process.env.BENCH_HIVE_JIT === 'true') {
 }
 
 const { subgraphUrls } = childSettings();
-const identity = benchIdentityHeader();
+const staffIdentity = benchIdentityHeader();
 const gateway = createGatewayRuntime({
   supergraph: peerSupergraph(subgraphUrls),
   logging: 'error',
   plugins: () => plugins,
-  propagateHeaders: { fromClientToSubgraphs: () => ({ [IDENTITY_HEADER]: identity }) },
+  propagateHeaders: {
+    fromClientToSubgraphs: ({ request }: { request: Request }) => ({
+      [IDENTITY_HEADER]: request.headers.get(BENCH_IDENTITY_HEADER) ?? staffIdentity,
+    }),
+  },
   transportEntries: {
-    '*.http': { options: { subscriptions: { kind: 'ws', options: { connectionParams: { [IDENTITY_HEADER]: identity } } } } },
+    '*.http': { options: { subscriptions: { kind: 'ws', options: { connectionParams: { [IDENTITY_HEADER]: staffIdentity } } } } },
   },
 });
 const http = createServer(gateway);

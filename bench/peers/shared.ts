@@ -6,13 +6,24 @@ import { supergraphForGateway } from '../../router/auth/gateway-sdl.ts';
 import { parseSupergraph, readSupergraph } from '../../router/supergraph.ts';
 
 /**
- * What every router under test shares: the caller the workloads run as, the
+ * What every router under test shares: the callers the workloads run as, the
  * subgraph URLs of this run, and the supergraph as the peers load it.
  *
- * Our router derives the caller from the bearer token and signs the identity
- * header itself; the peers know nothing of our tokens, so they forward the
- * same identity, signed once here, as a fixed header. Every subgraph then sees
- * the same caller and does the same work whichever router asks.
+ * Our router derives the caller from each request's bearer token or API key
+ * and signs the identity header itself; the peers know nothing of our tokens
+ * or keys. So the harness signs, per caller, the identity our router would
+ * derive, and the load generator sends it beside the credentials in a
+ * bench-only request header, `x-bench-identity`; the peers copy it into the
+ * identity header of every subgraph fetch of that request. Every subgraph then
+ * sees the same caller whichever router asks. Our router never reads that
+ * header (nor an incoming identity header): it overwrites the identity header
+ * of each subgraph fetch with the one it signs from the credentials.
+ */
+export const BENCH_IDENTITY_HEADER = 'x-bench-identity';
+
+/**
+ * The staff caller of the burst, the write mix and the fan-out (the heavy workload's staff have its scopes under
+ * other names), and what the peers forward for a request without a bench identity.
  */
 export const BENCH_CALLER: Identity = {
   kind: 'staff',
@@ -21,7 +32,7 @@ export const BENCH_CALLER: Identity = {
 };
 
 /** Long enough for any run; our router signs a fresh header per request instead. */
-const HEADER_TTL_SECONDS = 24 * 3600;
+export const HEADER_TTL_SECONDS = 24 * 3600;
 
 export type ChildSettings = { subgraphUrls: Record<string, string> };
 
@@ -32,9 +43,14 @@ export function childSettings(): ChildSettings {
   return JSON.parse(raw) as ChildSettings;
 }
 
+/** The staff caller's signed identity: what a peer forwards for a request that carries no bench identity. */
 export function benchIdentityHeader(): string {
-  const secrets = loadSecrets(loadConfig(process.env));
-  return signIdentity(BENCH_CALLER, secrets.internalAuthSecret, HEADER_TTL_SECONDS);
+  return signedIdentity(BENCH_CALLER, loadSecrets(loadConfig(process.env)).internalAuthSecret);
+}
+
+/** A caller's identity header as the harness signs it once per caller, to travel in `x-bench-identity`. */
+export function signedIdentity(identity: Identity, internalAuthSecret: string): string {
+  return signIdentity(identity, internalAuthSecret, HEADER_TTL_SECONDS);
 }
 
 /**
