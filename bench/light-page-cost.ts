@@ -87,7 +87,12 @@ async function runClients(settings: Settings): Promise<void> {
     categories: { id: string; children?: { id: string; children?: { id: string }[] }[] }[];
   };
   const ids = tree.categories.flatMap((c) => [c.id, ...(c.children ?? []).flatMap((d) => [d.id, ...(d.children ?? []).map((e) => e.id)])]);
-  process.on('message', async (round: { offset: number; pages: number }) => {
+  process.on('message', async (round: { offset: number; pages: number } | 'stop') => {
+    if (round === 'stop') {
+      agent.destroy();
+      process.disconnect();
+      return;
+    }
     const work = variablesFor(round.offset + round.pages, ids).slice(round.offset);
     let stockRequests = 0;
     let skus = 0;
@@ -103,8 +108,13 @@ async function runClients(settings: Settings): Promise<void> {
         await ask(settings.stock, STOCK_OF_SKUS, { representations: codes.map((code) => ({ __typename: 'Sku', code })) });
       }
     };
-    await Promise.all(Array.from({ length: CLIENTS }, client));
-    process.send!({ pages: round.pages, stockRequests, skus });
+    try {
+      await Promise.all(Array.from({ length: CLIENTS }, client));
+      process.send!({ pages: round.pages, stockRequests, skus });
+    } catch (error) {
+      console.error(error);
+      process.exit(1);
+    }
   });
   process.send!({ ready: true });
 }
@@ -118,7 +128,8 @@ async function main(): Promise<void> {
     env: { ...system.env, LIGHT_PAGE: JSON.stringify(settings) },
     execArgv: ['--no-warnings'],
   });
-  child.once('exit', (code) => {
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  void exited.then((code) => {
     if (code) process.exit(1); // the child printed what went wrong
   });
   const next = () =>
@@ -163,7 +174,8 @@ async function main(): Promise<void> {
     const summary = summarizeProfile('/tmp/light-page.cpuprofile', 0, 30);
     for (const fn of summary.functions) console.log(`  ${(fn.share * 100).toFixed(1)}%  ${fn.name}  ${fn.where}`);
   }
-  child.kill();
+  child.send('stop');
+  await exited;
   await system.close();
 }
 
