@@ -2,6 +2,7 @@ import { defineEntity, p } from '@mikro-orm/core';
 import { Migration } from '@mikro-orm/migrations';
 import { databaseTargets, reportSkippedMysql, type TestEnvironment, testEnvironment } from '../testing/databases.ts';
 import { type Database, openDatabase } from './database.ts';
+import { entityColumns, selectEntityRows } from './entity-rows.ts';
 import { readRows } from './read-rows.ts';
 import { statementsExecuted } from './statement-count.ts';
 
@@ -92,6 +93,24 @@ describe.each(databaseTargets())('readRows on $label', (database) => {
   it('filters with $in and orders as asked', async () => {
     const rows = await readRows(db.fork(), ShelfEntity, { label: { $in: ['other', 'top', 'missing'] } }, { label: 'desc' });
     expect(rows.map((row) => `${row.aisle}${row.position}`)).toEqual(['A1', 'B1']);
+  });
+
+  it('gives the same rows from hand-written SQL, alone or joined under an alias (entity-rows.ts)', async () => {
+    const em = db.fork();
+    const expected = await readRows(em, ShelfEntity, { aisle: 'A' }, { position: 'asc' });
+    expect(await selectEntityRows(db, em, ShelfEntity, 'select * from shelf where aisle = ? order by position', ['A'])).toEqual(expected);
+    const shelf = entityColumns(em, ShelfEntity, 's');
+    const next = entityColumns(em, ShelfEntity, 'n');
+    const joined = await db.execute(
+      em,
+      `select ${shelf.select}, ${next.select} from shelf s
+         left join shelf n on n.aisle = s.aisle and n.position = s.position + 1
+        where s.aisle = ? order by s.position`,
+      ['A'],
+    );
+    expect(joined.map((row) => shelf.read(row))).toEqual(expected);
+    // The outer join found no shelf after the last: null, not an object of nulls.
+    expect(joined.map((row) => next.read(row))).toEqual([expected[1], null]);
   });
 });
 
