@@ -1,5 +1,8 @@
 import type { Database, EntityManager } from '../../platform/db/database.ts';
+import { entityColumns, placeholders } from '../../platform/db/entity-rows.ts';
 import { int } from '../../platform/db/raw-sql.ts';
+import { type StockLevel, StockLevelEntity } from './entities/stock-level.entity.ts';
+import { type Warehouse, WarehouseEntity } from './entities/warehouse.entity.ts';
 import type { WarehouseStock } from './sourcing.ts';
 
 /**
@@ -106,4 +109,26 @@ export async function allLevelTotals(db: Database, em: EntityManager): Promise<L
     onHand: int(row.on_hand),
     reserved: int(row.reserved),
   }));
+}
+
+/**
+ * The levels of the SKUs, each with its warehouse, in one statement: every
+ * SKU on a catalogue page asks for its stock, and the warehouses came in a
+ * statement of their own before. Plain rows for reading (platform/db/entity-rows.ts).
+ */
+export async function levelsWithWarehouses(
+  db: Database,
+  em: EntityManager,
+  skuCodes: readonly string[],
+): Promise<{ level: StockLevel; warehouse: Warehouse | null }[]> {
+  const levels = entityColumns(em, StockLevelEntity, 'l');
+  const warehouses = entityColumns(em, WarehouseEntity, 'w');
+  const rows = await db.execute<Record<string, unknown>>(
+    em,
+    `select ${levels.select}, ${warehouses.select}
+       from stock_level l left join warehouse w on w.id = l.warehouse_id
+      where l.sku_code in (${placeholders(skuCodes)})`,
+    [...skuCodes],
+  );
+  return rows.map((row) => ({ level: levels.read(row)!, warehouse: warehouses.read(row) }));
 }
