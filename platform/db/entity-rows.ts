@@ -19,17 +19,30 @@ type Row = Record<string, unknown>;
 export const placeholders = (values: readonly unknown[]): string => values.map(() => '?').join(', ');
 
 /** Runs a select whose columns are the entity's own (`select t.* ...`) and maps each row. */
-export async function selectEntityRows<T extends object>(
+export function selectEntityRows<T extends object>(
   db: Database,
   em: EntityManager,
   entity: EntityName<T>,
   sql: string,
   params: readonly unknown[],
 ): Promise<T[]> {
+  return mapped(em, entity, db.execute<Row>(em, sql, [...params]));
+}
+
+/** `selectEntityRows` for platform code that has no Database at hand (read-rows.ts): the connection's errors untyped. */
+export function selectRows<T extends object>(
+  em: EntityManager,
+  entity: EntityName<T>,
+  sql: string,
+  params: readonly unknown[],
+): Promise<T[]> {
+  return mapped(em, entity, em.getConnection().execute(sql, [...params], 'all', em.getTransactionContext()) as Promise<Row[]>);
+}
+
+async function mapped<T extends object>(em: EntityManager, entity: EntityName<T>, rows: Promise<Row[]>): Promise<T[]> {
   const meta = em.getMetadata().get(entity);
   const comparator = em.getComparator();
-  const rows = await db.execute<Row>(em, sql, [...params]);
-  return rows.map((row) => comparator.mapResult(meta, row as never) as T);
+  return (await rows).map((row) => comparator.mapResult(meta, row as never) as T);
 }
 
 export type EntityColumns<T> = {

@@ -95,6 +95,16 @@ describe.each(databaseTargets())('readRows on $label', (database) => {
     expect(rows.map((row) => `${row.aisle}${row.position}`)).toEqual(['A1', 'B1']);
   });
 
+  it('reads a list of keys with a compound order as em.find does, every type of value included', async () => {
+    const keys = ['B', 'A', 'missing'];
+    const found = await db.fork().find(ShelfEntity, { aisle: { $in: keys } }, { orderBy: { aisle: 'asc', position: 'desc' } });
+    const before = statementsExecuted();
+    const rows = await readRows(db.fork(), ShelfEntity, { aisle: { $in: keys } }, { aisle: 'asc', position: 'desc' });
+    expect(statementsExecuted() - before).toBe(1);
+    expect(rows.map((row) => `${row.aisle}${row.position}`)).toEqual(['A2', 'A1', 'B1']);
+    expect(rows).toEqual(found.map((entity) => ({ ...entity })));
+  });
+
   it('gives the same rows from hand-written SQL, alone or joined under an alias (entity-rows.ts)', async () => {
     const em = db.fork();
     const expected = await readRows(em, ShelfEntity, { aisle: 'A' }, { position: 'asc' });
