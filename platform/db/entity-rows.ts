@@ -50,6 +50,13 @@ export type EntityColumns<T> = {
   readonly select: string;
   /** The entity's part of a joined row; null when an outer join found no row (its first key column is null). */
   read(row: Row): T | null;
+  /**
+   * A `read` for one statement's rows that maps each distinct row (by its
+   * primary key) once and gives the same object for every repeat: the
+   * "one" side of a many-to-one join (a page's brands, a SKU's warehouses),
+   * where mapping every repeat was most of what reading the rows cost.
+   */
+  distinct(): (row: Row) => T | null;
 };
 
 const columnsByMeta = new WeakMap<EntityMetadata, Map<string, EntityColumns<unknown>>>();
@@ -63,17 +70,32 @@ export function entityColumns<T extends object>(em: EntityManager, entity: Entit
   if (known) return known as EntityColumns<T>;
   const platform = em.getPlatform();
   const fields = meta.props.flatMap((prop) => prop.fieldNames ?? []);
-  const keyColumn = `${alias}__${meta.getPrimaryProps()[0]!.fieldNames[0]}`;
+  const aliased = fields.map((field) => `${alias}__${field}`);
+  const keyColumns = meta.getPrimaryProps().flatMap((prop) => prop.fieldNames.map((field) => `${alias}__${field}`));
+  const keyColumn = keyColumns[0]!;
+  const keyOf = (row: Row): unknown =>
+    keyColumns.length === 1 ? row[keyColumn] : keyColumns.map((column) => String(row[column])).join('\u0000');
   const comparator = em.getComparator();
+  const read = (row: Row): T | null => {
+    if (row[keyColumn] === null || row[keyColumn] === undefined) return null;
+    const own: Row = {};
+    for (let i = 0; i < fields.length; i++) own[fields[i]!] = row[aliased[i]!];
+    return comparator.mapResult(meta, own as never) as T;
+  };
   const columns: EntityColumns<T> = {
-    select: fields
-      .map((field) => `${alias}.${platform.quoteIdentifier(field)} as ${platform.quoteIdentifier(`${alias}__${field}`)}`)
-      .join(', '),
-    read(row) {
-      if (row[keyColumn] === null || row[keyColumn] === undefined) return null;
-      const own: Row = {};
-      for (const field of fields) own[field] = row[`${alias}__${field}`];
-      return comparator.mapResult(meta, own as never) as T;
+    select: fields.map((field, i) => `${alias}.${platform.quoteIdentifier(field)} as ${platform.quoteIdentifier(aliased[i]!)}`).join(', '),
+    read,
+    distinct() {
+      const seen = new Map<unknown, T | null>();
+      return (row) => {
+        const key = keyOf(row);
+        let value = seen.get(key);
+        if (value === undefined) {
+          value = read(row);
+          seen.set(key, value);
+        }
+        return value;
+      };
     },
   };
   byAlias.set(alias, columns as EntityColumns<unknown>);

@@ -121,6 +121,12 @@ describe.each(databaseTargets())('readRows on $label', (database) => {
     expect(joined.map((row) => shelf.read(row))).toEqual(expected);
     // The outer join found no shelf after the last: null, not an object of nulls.
     expect(joined.map((row) => next.read(row))).toEqual([expected[1], null]);
+    // distinct(): each row mapped once, the same object for a repeat.
+    const aisleOf = entityColumns(em, ShelfEntity, 's').distinct();
+    const [first, second] = [aisleOf(joined[0]!), aisleOf(joined[0]!)];
+    expect(first).toEqual(expected[0]);
+    expect(second).toBe(first);
+    expect(aisleOf(joined[1]!)).toEqual(expected[1]);
   });
 });
 

@@ -115,8 +115,9 @@ export async function productPage(
       ${whereClause(filtered.sql)} order by ${order} limit ?`,
     params,
   );
+  const [brand, category] = [brands.distinct(), categories.distinct()];
   return {
-    rows: rows.map((row) => ({ product: products.read(row)!, brand: brands.read(row), category: categories.read(row) })),
+    rows: rows.map((row) => ({ product: products.read(row)!, brand: brand(row), category: category(row) })),
     total: query.withCount && rows.length ? int(rows[0]!.total_count) : null,
   };
 }

@@ -130,5 +130,6 @@ export async function levelsWithWarehouses(
       where l.sku_code in (${placeholders(skuCodes)})`,
     [...skuCodes],
   );
-  return rows.map((row) => ({ level: levels.read(row)!, warehouse: warehouses.read(row) }));
+  const warehouse = warehouses.distinct();
+  return rows.map((row) => ({ level: levels.read(row)!, warehouse: warehouse(row) }));
 }
