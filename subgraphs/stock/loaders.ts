@@ -5,7 +5,7 @@ import { PurchaseOrderLineEntity } from './entities/purchase-order.entity.ts';
 import { ReceiptLineEntity } from './entities/receipt.entity.ts';
 import { ReservationLineEntity } from './entities/reservation.entity.ts';
 import { WarehouseEntity } from './entities/warehouse.entity.ts';
-import { levelsWithWarehouses } from './stock-level-repository.ts';
+import { activeStockTotals, levelsWithWarehouses } from './stock-level-repository.ts';
 
 /**
  * The stock subgraph's loaders, fresh per request. Warehouses and levels are
@@ -30,6 +30,11 @@ export function createStockLoaders(em: EntityManager, db: Database) {
         return rows.map((row) => row.level);
       },
       (level) => level.skuCode,
+    ),
+    // A SKU without a level in an active warehouse has no row: the grouped loader's empty list stands for zero.
+    totalsBySku: groupedLoader(
+      (codes: string[]) => activeStockTotals(db, em, codes),
+      (totals) => totals.skuCode,
     ),
     reservationLines: groupedLoader(
       (references: string[]) =>

@@ -14,6 +14,7 @@ import type { WarehouseStock } from './sourcing.ts';
  */
 export type LevelCounts = { onHand: number; reserved: number; version: number };
 export type LevelTotals = { skuCode: string; warehouseId: string; onHand: number; reserved: number };
+export type SkuTotals = { skuCode: string; onHand: number; reserved: number };
 
 /**
  * Adds the deltas to a level only if the result keeps `0 <= reserved <= onHand`.
@@ -132,4 +133,23 @@ export async function levelsWithWarehouses(
   );
   const warehouse = warehouses.distinct();
   return rows.map((row) => ({ level: levels.read(row)!, warehouse: warehouse(row) }));
+}
+
+/**
+ * Each SKU's units on hand and reserved over the active warehouses, one row
+ * per SKU that has any level there. What a catalogue page shows of stock
+ * (`stock { available }`): summed by the database, it is a few numbers per
+ * SKU instead of every level and warehouse row, which cost three times as
+ * much to read and map.
+ */
+export async function activeStockTotals(db: Database, em: EntityManager, skuCodes: readonly string[]): Promise<SkuTotals[]> {
+  const rows = await db.execute<{ sku_code: string; on_hand: unknown; reserved: unknown }>(
+    em,
+    `select l.sku_code, sum(l.on_hand) as on_hand, sum(l.reserved) as reserved
+       from stock_level l join warehouse w on w.id = l.warehouse_id and w.active = ?
+      where l.sku_code in (${placeholders(skuCodes)})
+      group by l.sku_code`,
+    [true, ...skuCodes],
+  );
+  return rows.map((row) => ({ skuCode: row.sku_code, onHand: int(row.on_hand), reserved: int(row.reserved) }));
 }

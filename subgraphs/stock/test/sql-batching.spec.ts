@@ -32,6 +32,11 @@ describe.each(databaseTargets())('stock SQL batching on $label', (target) => {
       { skuCode: 'BATCH-A', quantity: 5 },
       { skuCode: 'BATCH-C', quantity: 6 },
     ]);
+    // Stock in an inactive warehouse counts nowhere.
+    const closed = await system.createWarehouse('BATCH-X', 3);
+    await system.receive(closed, [{ skuCode: 'BATCH-A', quantity: 100 }]);
+    await system.mutate('updateWarehouse', { id: closed, active: false }, 'warehouse { id }');
+    await system.mutate('reserveStock', { reference: 'BATCH-R1', lines: [{ skuCode: 'BATCH-B', quantity: 1 }] }, 'reservation { reference }');
   });
   afterAll(async () => {
     await system?.close();
@@ -49,12 +54,31 @@ describe.each(databaseTargets())('stock SQL batching on $label', (target) => {
     const level = (code: string, priority: number, onHand: number) => ({ warehouse: { code, priority }, onHand });
     expect(result.data?._entities).toEqual([
       { stock: { onHand: 8, available: 8, levels: [level('BATCH-S', 1, 5), level('BATCH-N', 2, 3)] } },
-      { stock: { onHand: 4, available: 4, levels: [level('BATCH-N', 2, 4)] } },
+      { stock: { onHand: 4, available: 3, levels: [level('BATCH-N', 2, 4)] } },
       { stock: { onHand: 6, available: 6, levels: [level('BATCH-S', 1, 6)] } },
       { stock: { onHand: 0, available: 0, levels: [] } },
     ]);
     // Background jobs (the outbox relay, the reservation sweeper) poll on their own timers; they touch neither table.
     expect(statements.filter((sql) => /stock_level|warehouse/.test(sql))).toHaveLength(1);
+  });
+
+  it('sums the totals in the database when no level is asked for, to the same figures', async () => {
+    statements = [];
+    const result = await system.stock.request<{ _entities: { stock: Omit<StockTotals, 'levels'> & { reserved: number } }[] }>(
+      'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Sku { stock { onHand reserved available } } } }',
+      { r: codes.map((code) => ({ __typename: 'Sku', code })) },
+      stockReader,
+    );
+    expect(result.errors).toBeUndefined();
+    expect(result.data?._entities).toEqual([
+      { stock: { onHand: 8, reserved: 0, available: 8 } },
+      { stock: { onHand: 4, reserved: 1, available: 3 } },
+      { stock: { onHand: 6, reserved: 0, available: 6 } },
+      { stock: { onHand: 0, reserved: 0, available: 0 } },
+    ]);
+    const read = statements.filter((sql) => /stock_level|warehouse/.test(sql));
+    expect(read).toHaveLength(1);
+    expect(read[0]).toContain('sum(');
   });
 });
 
