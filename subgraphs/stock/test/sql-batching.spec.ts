@@ -36,7 +36,11 @@ describe.each(databaseTargets())('stock SQL batching on $label', (target) => {
     const closed = await system.createWarehouse('BATCH-X', 3);
     await system.receive(closed, [{ skuCode: 'BATCH-A', quantity: 100 }]);
     await system.mutate('updateWarehouse', { id: closed, active: false }, 'warehouse { id }');
-    await system.mutate('reserveStock', { reference: 'BATCH-R1', lines: [{ skuCode: 'BATCH-B', quantity: 1 }] }, 'reservation { reference }');
+    await system.mutate(
+      'reserveStock',
+      { reference: 'BATCH-R1', lines: [{ skuCode: 'BATCH-B', quantity: 1 }] },
+      'reservation { reference }',
+    );
   });
   afterAll(async () => {
     await system?.close();
