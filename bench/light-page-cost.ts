@@ -1,21 +1,15 @@
 /**
  * What one light catalogue page (contract ProductSearch) costs the subgraphs:
- * subgraph CPU milliseconds and SQL statements per page, and pages/s.
- *
+ * CPU milliseconds and SQL statements per page (and by kind), and pages/s.
  * This process hosts the six subgraphs (bench/system.ts: SQLite, demo data);
- * a child process it forks plays ~20 clients that send, per page, the two
- * operations the router sends (the catalogue's products page, then the stock
- * subgraph's `_entities` of every SKU on it), signed with the bench caller.
- * So this process's CPU is the subgraphs' alone. Every request's variables
- * are distinct (search words from demo product names x page sizes 5-24, some
- * with a vehicle, a category or a cursor): nothing can be merged or cached.
- * Every answer must be free of errors.
- *
+ * a forked child plays 20 clients sending, per page, the router's two
+ * operations (the catalogue's products page, then stock's `_entities` of
+ * every SKU on it), so this process's CPU is the subgraphs' alone. No two
+ * requests have the same variables (demo product words x page sizes 5-24,
+ * some with a vehicle, a category or a cursor), and no answer may hold errors.
  *   node --no-warnings bench/light-page-cost.ts [pages=3000] [--profile]
- *
- * --profile records a CPU profile of the measured window (to
- * /tmp/light-page.cpuprofile) and prints the busiest functions; its overhead
- * inflates the CPU figure, so compare figures from runs without it.
+ * --profile writes /tmp/light-page.cpuprofile of the measured window and
+ * prints the busiest functions; it inflates the CPU figure.
  */
 import { fork } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -33,28 +27,21 @@ import { startSubgraphs } from './system.ts';
 const CATALOGUE_PAGE = `query ProductSearch__catalogue__0($search: String, $fits: VehicleInput, $categoryId: ID, $first: Int, $after: String) {
   products(filter: {search: $search, fitsVehicle: $fits, categoryId: $categoryId}, first: $first, after: $after) {
     totalCount pageInfo { hasNextPage endCursor }
-    edges { cursor node { id name brand { id name } category { id name } skus { __typename code name price { amount currencyCode } } } }
-  }
+    edges { cursor node { id name brand { id name } category { id name } skus { __typename code name price { amount currencyCode } } } } }
 }`;
-const STOCK_OF_SKUS = `query ProductSearch__stock__1($representations: [_Any!]!) {
-  _entities(representations: $representations) { ... on Sku { stock { available } } }
-}`;
+const STOCK_OF_SKUS =
+  'query ProductSearch__stock__1($r: [_Any!]!) { _entities(representations: $r) { ... on Sku { stock { available } } } }';
 const CLIENTS = 20;
-type Settings = { catalogue: string; stock: string; pages: number };
-type Answer = { data?: Record<string, unknown>; errors?: unknown[] };
+type Settings = { catalogue: string; stock: string };
+type Done = { pages: number; stockRequests: number; skus: number };
+type Page = { products: { edges: { node: { skus: { code: string }[] } }[] } };
 
 /** `count` distinct variable sets, the same every run. */
 function variablesFor(count: number, categoryIds: string[]): Record<string, unknown>[] {
-  const names = demoProducts.map((product) =>
-    product.name
-      .toLowerCase()
-      .split(/[^a-z0-9]+/)
-      .filter(Boolean),
-  );
+  const names = demoProducts.map((product) => product.name.toLowerCase().match(/[a-z0-9]+/g) ?? ['']);
   const vehicles = [...new Map(demoProducts.flatMap((p) => p.fitments).map((f) => [`${f.make}/${f.model}`, f])).values()];
-  const seen = new Set<string>();
-  const all: Record<string, unknown>[] = [];
-  for (let i = 0; all.length < count; i++) {
+  const all = new Map<string, Record<string, unknown>>(); // by their JSON: a repeat is dropped
+  for (let i = 0; all.size < count; i++) {
     const words = names[(i * 7) % names.length]!;
     const at = (i >> 3) % words.length;
     const search = i % 3 === 0 ? words[at] : words.slice(at, at + 2).join(' ');
@@ -66,11 +53,9 @@ function variablesFor(count: number, categoryIds: string[]): Record<string, unkn
     }
     if (i % 7 === 2) vars.categoryId = categoryIds[i % categoryIds.length];
     if (i % 4 === 3) vars.after = encodeCursor([demoProducts[i % demoProducts.length]!.name, '']);
-    const key = JSON.stringify(vars);
-    if (!seen.has(key)) all.push(vars);
-    seen.add(key);
+    all.set(JSON.stringify(vars), vars);
   }
-  return all;
+  return [...all.values()];
 }
 
 /** The child: the clients. Reports `{ pages, stockRequests }` when done, or throws on any error. */
@@ -79,42 +64,34 @@ async function runClients(settings: Settings): Promise<void> {
   const headers = { 'content-type': 'application/json', [IDENTITY_HEADER]: benchIdentityHeader() };
   const ask = async (url: string, query: string, variables: Record<string, unknown>) => {
     const { status, text } = await postText(url, headers, JSON.stringify({ query, variables }), { agent });
-    const answer = JSON.parse(text) as Answer;
+    const answer = JSON.parse(text) as { data?: Record<string, unknown>; errors?: unknown[] };
     if (status !== 200 || answer.errors) throw new Error(`HTTP ${status}: ${text.slice(0, 300)} for ${JSON.stringify(variables)}`);
     return answer.data!;
   };
-  const tree = (await ask(settings.catalogue, '{ categories { id children { id children { id } } } }', {})) as {
-    categories: { id: string; children?: { id: string; children?: { id: string }[] }[] }[];
-  };
-  const ids = tree.categories.flatMap((c) => [c.id, ...(c.children ?? []).flatMap((d) => [d.id, ...(d.children ?? []).map((e) => e.id)])]);
+  const tree = await ask(settings.catalogue, '{ categories { id children { id children { id } } } }', {});
+  const ids = [...JSON.stringify(tree).matchAll(/"id":"([^"]+)"/g)].map((match) => match[1]!); // every category, any depth
   process.on('message', async (round: { offset: number; pages: number } | 'stop') => {
     if (round === 'stop') {
       agent.destroy();
-      process.disconnect();
-      return;
+      return process.disconnect();
     }
     const work = variablesFor(round.offset + round.pages, ids).slice(round.offset);
-    let stockRequests = 0;
-    let skus = 0;
+    const sent = { stockRequests: 0, skus: 0 };
     const client = async () => {
       for (let vars = work.pop(); vars; vars = work.pop()) {
-        const page = (await ask(settings.catalogue, CATALOGUE_PAGE, vars)) as {
-          products: { edges: { node: { skus: { code: string }[] } }[] };
-        };
+        const page = (await ask(settings.catalogue, CATALOGUE_PAGE, vars)) as Page;
         const codes = page.products.edges.flatMap((edge) => edge.node.skus.map((sku) => sku.code));
         if (!codes.length) continue;
-        stockRequests++;
-        skus += codes.length;
-        await ask(settings.stock, STOCK_OF_SKUS, { representations: codes.map((code) => ({ __typename: 'Sku', code })) });
+        sent.stockRequests += 1;
+        sent.skus += codes.length;
+        await ask(settings.stock, STOCK_OF_SKUS, { r: codes.map((code) => ({ __typename: 'Sku', code })) });
       }
     };
-    try {
-      await Promise.all(Array.from({ length: CLIENTS }, client));
-      process.send!({ pages: round.pages, stockRequests, skus });
-    } catch (error) {
+    await Promise.all(Array.from({ length: CLIENTS }, client)).catch((error: unknown) => {
       console.error(error);
       process.exit(1);
-    }
+    });
+    process.send!({ pages: round.pages, ...sent });
   });
   process.send!({ ready: true });
 }
@@ -123,39 +100,28 @@ async function main(): Promise<void> {
   const pages = Number(process.argv.find((arg) => /^\d+$/.test(arg)) ?? 3000);
   const profile = process.argv.includes('--profile');
   const system = await startSubgraphs();
-  const settings: Settings = { catalogue: system.subgraphUrls.catalogue, stock: system.subgraphUrls.stock, pages };
+  const settings: Settings = { catalogue: system.subgraphUrls.catalogue, stock: system.subgraphUrls.stock };
   const child = fork(import.meta.filename, ['--clients'], {
     env: { ...system.env, LIGHT_PAGE: JSON.stringify(settings) },
     execArgv: ['--no-warnings'],
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  void exited.then((code) => {
-    if (code) process.exit(1); // the child printed what went wrong
-  });
-  const next = () =>
-    new Promise<{ pages: number; stockRequests: number; skus: number }>((resolve) => child.once('message', resolve as never));
+  void exited.then((code) => (code ? process.exit(1) : undefined)); // the child printed what went wrong
+  const next = () => new Promise<Done>((resolve) => child.once('message', resolve as never));
   await next();
-  const round = async (offset: number, count: number) => {
+  const round = (offset: number, count: number) => {
     child.send({ offset, pages: count });
     return next();
   };
   await round(0, 300); // warm-up: JIT, prepared statements, caches of the process
-  // Only kept while measuring (a push costs next to nothing); grouped by kind afterwards.
-  const texts: string[] = [];
+  const texts: string[] = []; // only pushed to while measuring, grouped by kind afterwards
   watchStatements((sql) => texts.push(sql));
   const session = new Session();
-  if (profile) {
-    session.connect();
-    await session.post('Profiler.enable');
-    await session.post('Profiler.start');
-  }
-  const statements = system.sqlStatements();
-  const cpu = process.cpuUsage();
-  const started = performance.now();
+  if (profile) session.connect();
+  if (profile) await session.post('Profiler.enable').then(() => session.post('Profiler.start'));
+  const [statements, cpu, started] = [system.sqlStatements(), process.cpuUsage(), performance.now()];
   const done = await round(300, pages);
-  const seconds = (performance.now() - started) / 1000;
-  const used = process.cpuUsage(cpu);
-  const sql = system.sqlStatements() - statements;
+  const [seconds, used, sql] = [(performance.now() - started) / 1000, process.cpuUsage(cpu), system.sqlStatements() - statements];
   watchStatements(null);
   const cpuMs = (used.user + used.system) / 1000;
   console.log(
@@ -163,11 +129,8 @@ async function main(): Promise<void> {
       `${(pages / seconds).toFixed(0)} pages/s, subgraph CPU ${(cpuMs / pages).toFixed(2)} ms/page, SQL ${(sql / pages).toFixed(2)} statements/page`,
   );
   const kinds = new Map<string, number>();
-  for (const sql of texts) {
-    const kind = sql
-      .replace(/\s+/g, ' ')
-      .replace(/ where .*/, ' where ...')
-      .slice(0, 120);
+  for (const text of texts) {
+    const kind = `${text.replace(/\s+/g, ' ').split(' where ')[0]!.slice(0, 110)} where ...`;
     kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
   }
   for (const [kind, n] of [...kinds].sort((a, b) => b[1] - a[1])) console.log(`  ${(n / pages).toFixed(2)}/page  ${kind}`);
