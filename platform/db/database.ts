@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { type AnyEntity, DriverException, type EntityClass, type EntitySchema } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
-import { type AbstractSqlDriver, type MikroORM, NodeSqliteDialect, type SqlEntityManager, SqliteDriver, SqlMikroORM } from '@mikro-orm/sql';
+import { type AbstractSqlDriver, type MikroORM, type SqlEntityManager, SqliteDriver, SqlMikroORM } from '@mikro-orm/sql';
 import { createConnection } from 'mysql2/promise';
 import type { Config } from '../config/config.ts';
 import { OutboxEventEntity } from '../events/outbox.entity.ts';
@@ -18,6 +18,7 @@ import {
 } from './migrations.ts';
 import { Mutex } from './mutex.ts';
 import { PreparedMySqlDriver } from './mysql-prepared.ts';
+import { cachingSqliteDialect } from './sqlite-statements.ts';
 import { countingLoggerFactory } from './statement-count.ts';
 
 export type EntityManager = SqlEntityManager;
@@ -124,7 +125,8 @@ export async function openDatabase(config: Config, options: DatabaseOptions): Pr
       ...common,
       driver: SqliteDriver,
       dbName: file,
-      driverOptions: new NodeSqliteDialect(file),
+      // Keeps statements prepared between calls (sqlite-statements.ts says why).
+      driverOptions: cachingSqliteDialect(file),
     });
     const connection = orm.em.getConnection();
     bindConnectionParameters(connection, 'sqlite');

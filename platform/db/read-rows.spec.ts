@@ -2,6 +2,7 @@ import { defineEntity, p } from '@mikro-orm/core';
 import { Migration } from '@mikro-orm/migrations';
 import { databaseTargets, reportSkippedMysql, type TestEnvironment, testEnvironment } from '../testing/databases.ts';
 import { type Database, openDatabase } from './database.ts';
+import { entityColumns, selectEntityRows } from './entity-rows.ts';
 import { readRows } from './read-rows.ts';
 import { statementsExecuted } from './statement-count.ts';
 
@@ -92,6 +93,40 @@ describe.each(databaseTargets())('readRows on $label', (database) => {
   it('filters with $in and orders as asked', async () => {
     const rows = await readRows(db.fork(), ShelfEntity, { label: { $in: ['other', 'top', 'missing'] } }, { label: 'desc' });
     expect(rows.map((row) => `${row.aisle}${row.position}`)).toEqual(['A1', 'B1']);
+  });
+
+  it('reads a list of keys with a compound order as em.find does, every type of value included', async () => {
+    const keys = ['B', 'A', 'missing'];
+    const found = await db.fork().find(ShelfEntity, { aisle: { $in: keys } }, { orderBy: { aisle: 'asc', position: 'desc' } });
+    const before = statementsExecuted();
+    const rows = await readRows(db.fork(), ShelfEntity, { aisle: { $in: keys } }, { aisle: 'asc', position: 'desc' });
+    expect(statementsExecuted() - before).toBe(1);
+    expect(rows.map((row) => `${row.aisle}${row.position}`)).toEqual(['A2', 'A1', 'B1']);
+    expect(rows).toEqual(found.map((entity) => ({ ...entity })));
+  });
+
+  it('gives the same rows from hand-written SQL, alone or joined under an alias (entity-rows.ts)', async () => {
+    const em = db.fork();
+    const expected = await readRows(em, ShelfEntity, { aisle: 'A' }, { position: 'asc' });
+    expect(await selectEntityRows(db, em, ShelfEntity, 'select * from shelf where aisle = ? order by position', ['A'])).toEqual(expected);
+    const shelf = entityColumns(em, ShelfEntity, 's');
+    const next = entityColumns(em, ShelfEntity, 'n');
+    const joined = await db.execute(
+      em,
+      `select ${shelf.select}, ${next.select} from shelf s
+         left join shelf n on n.aisle = s.aisle and n.position = s.position + 1
+        where s.aisle = ? order by s.position`,
+      ['A'],
+    );
+    expect(joined.map((row) => shelf.read(row))).toEqual(expected);
+    // The outer join found no shelf after the last: null, not an object of nulls.
+    expect(joined.map((row) => next.read(row))).toEqual([expected[1], null]);
+    // distinct(): each row mapped once, the same object for a repeat.
+    const aisleOf = entityColumns(em, ShelfEntity, 's').distinct();
+    const [first, second] = [aisleOf(joined[0]!), aisleOf(joined[0]!)];
+    expect(first).toEqual(expected[0]);
+    expect(second).toBe(first);
+    expect(aisleOf(joined[1]!)).toEqual(expected[1]);
   });
 });
 

@@ -23,6 +23,17 @@ export function statementsExecuted(): number {
   return executed;
 }
 
+let watcher: ((sql: string) => void) | null = null;
+
+/**
+ * Shows every counted statement's text to `listener` (null stops it), so a
+ * benchmark can tell which statements a request runs and not only how many
+ * (bench/light-page-cost.ts). One listener at a time; off, it costs nothing.
+ */
+export function watchStatements(listener: ((sql: string) => void) | null): void {
+  watcher = listener;
+}
+
 /**
  * MikroORM's default logger plus the count; `openDatabase` installs it as
  * `loggerFactory`. Only the `query` namespace is a statement: with
@@ -31,7 +42,10 @@ export function statementsExecuted(): number {
  */
 class CountingLogger extends DefaultLogger {
   override logQuery(context: { query: string } & LogContext): void {
-    if ((context.namespace ?? 'query') === 'query') executed += 1;
+    if ((context.namespace ?? 'query') === 'query') {
+      executed += 1;
+      watcher?.(context.query);
+    }
     super.logQuery(context);
   }
 }

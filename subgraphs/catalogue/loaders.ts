@@ -1,4 +1,4 @@
-import type { EntityManager } from '../../platform/db/database.ts';
+import type { Database, EntityManager } from '../../platform/db/database.ts';
 import { readRows } from '../../platform/db/read-rows.ts';
 import { groupedLoader, keyedLoader } from '../../platform/graphql/loaders.ts';
 import { BrandEntity } from './entities/brand.entity.ts';
@@ -8,6 +8,7 @@ import { ProductEntity } from './entities/product.entity.ts';
 import { SkuEntity } from './entities/sku.entity.ts';
 import { SkuPriceChangeEntity } from './entities/sku-price-change.entity.ts';
 import { SupplierEntity } from './entities/supplier.entity.ts';
+import { skusOfProducts } from './product-repository.ts';
 
 /**
  * The catalogue's loaders, built fresh for each request (their cache lives one request).
@@ -20,7 +21,7 @@ import { SupplierEntity } from './entities/supplier.entity.ts';
  * stay entities: updateProduct's transaction finds the product it loaded
  * before in the identity map.
  */
-export function createCatalogueLoaders(em: EntityManager) {
+export function createCatalogueLoaders(em: EntityManager, db: Database) {
   return {
     productById: keyedLoader(
       'product',
@@ -33,7 +34,7 @@ export function createCatalogueLoaders(em: EntityManager) {
       (s) => s.code,
     ),
     skusByProductId: groupedLoader(
-      (ids: string[]) => readRows(em, SkuEntity, { productId: { $in: ids } }, { productId: 'asc', position: 'asc' }),
+      (ids: string[]) => skusOfProducts(db, em, ids),
       (s) => s.productId,
     ),
     brandById: keyedLoader(

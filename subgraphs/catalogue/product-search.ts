@@ -3,7 +3,8 @@ import { badUserInput, forbidden } from '../../platform/graphql/errors.ts';
 import { loadOrNull } from '../../platform/graphql/loaders.ts';
 import { type Connection, decodeCursor, pageSize, toConnection } from '../../platform/graphql/pagination.ts';
 import type { CatalogueContext } from './context.ts';
-import { type Product, ProductEntity } from './entities/product.entity.ts';
+import type { Product } from './entities/product.entity.ts';
+import { countProducts, type ProductWhere, productPage } from './product-repository.ts';
 import { searchWords } from './search-text.ts';
 
 export type ProductFilter = {
@@ -17,10 +18,18 @@ export type ProductSort = 'NAME' | 'NEWEST';
 export type ProductSearchArgs = { filter?: ProductFilter | null; sort?: ProductSort | null; first?: number | null; after?: string | null };
 
 /**
- * One page of products: one query for the page (keyset on the sort key, so
- * pages never shift under inserts) and, only if asked for, one for the count.
+ * One page of products, keyset on the sort key (pages never shift under
+ * inserts). The page, its products' brands and categories, and the total
+ * count (only when the client asks for it) come in one statement
+ * (product-repository.ts); the brand and category loaders are primed with
+ * them, so `Product.brand` and `Product.category` run no statement of their
+ * own, and the SKUs of the whole page come in one more (skusByProductId).
  */
-export async function searchProducts(ctx: CatalogueContext, args: ProductSearchArgs): Promise<Connection<Product>> {
+export async function searchProducts(
+  ctx: CatalogueContext,
+  args: ProductSearchArgs,
+  wants: { totalCount: boolean } = { totalCount: true },
+): Promise<Connection<Product>> {
   const filter = args.filter ?? {};
   const sort = args.sort ?? 'NAME';
   const size = pageSize(args.first);
@@ -29,64 +38,34 @@ export async function searchProducts(ctx: CatalogueContext, args: ProductSearchA
   if (filter.includeInactive && !hasScope(ctx.identity, 'catalogue:read') && !hasScope(ctx.identity, 'catalogue:write')) {
     throw forbidden('filter.includeInactive requires the scope catalogue:read or catalogue:write');
   }
-
-  // The category filter needs its path first: looked up once, before either query is built.
-  let categoryPath: string | null = null;
-  if (filter.categoryId) {
-    const category = await loadOrNull(ctx.loaders.categoryById, filter.categoryId);
-    if (!category) throw badUserInput(`filter.categoryId does not name a category; received "${filter.categoryId}"`, 'filter.categoryId');
-    categoryPath = category.pathIds;
-  }
-  /**
-   * The filtered query, built afresh for the page and again for the count:
-   * MikroORM's `qb.clone()` deep-copies the builder's state, which cost more
-   * CPU than building it twice (about 5% of a catalogue page request).
-   */
-  const filtered = () => {
-    const qb = ctx.em.createQueryBuilder(ProductEntity, 'p');
-    if (!filter.includeInactive) qb.andWhere({ active: true });
-    for (const word of searchWords(filter.search)) {
-      // LIKE wildcards cannot appear: searchWords keeps letters and digits only.
-      qb.andWhere({ searchText: { $like: `%${word}%` } });
-    }
-    if (filter.brandId) qb.andWhere({ brandId: filter.brandId });
-    if (categoryPath !== null) {
-      // The category and all below it: one prefix match on the materialized path.
-      qb.andWhere('p.category_id in (select c.id from category c where c.path_ids like ?)', [`${categoryPath}%`]);
-    }
-    if (filter.fitsVehicle) {
-      const { make, model, year } = filter.fitsVehicle;
-      const params: unknown[] = [make.trim().toLowerCase(), model.trim().toLowerCase()];
-      let yearClause = '';
-      if (year !== null && year !== undefined) {
-        yearClause = ' and f.year_from <= ? and f.year_to >= ?';
-        params.push(year, year);
-      }
-      qb.andWhere(
-        `exists (select 1 from fitment f where f.product_id = p.id and lower(f.make) = ? and lower(f.model) = ?${yearClause})`,
-        params,
-      );
-    }
-    return qb;
+  const vehicle = filter.fitsVehicle;
+  const where: ProductWhere = {
+    includeInactive: Boolean(filter.includeInactive),
+    words: searchWords(filter.search),
+    brandId: filter.brandId ?? null,
+    categoryId: filter.categoryId ?? null,
+    fitsVehicle: vehicle
+      ? { make: vehicle.make.trim().toLowerCase(), model: vehicle.model.trim().toLowerCase(), year: vehicle.year ?? null }
+      : null,
   };
-
-  const qb = filtered().select('*');
-  if (sort === 'NAME') {
-    if (after) qb.andWhere('(p.name > ? or (p.name = ? and p.id > ?))', [after[0], after[0], after[1]]);
-    qb.orderBy([{ name: 'asc' }, { id: 'asc' }]);
-  } else {
-    if (after) qb.andWhere('p.id < ?', [after[0]]);
-    qb.orderBy([{ id: 'desc' }]);
+  const { rows, total } = await productPage(ctx.db, ctx.em, { ...where, sort, after, limit: size + 1, withCount: wants.totalCount });
+  // Only a page with no products can come from a category that does not exist: asked about then, not before every page.
+  if (rows.length === 0 && filter.categoryId && !(await loadOrNull(ctx.loaders.categoryById, filter.categoryId))) {
+    throw badUserInput(`filter.categoryId does not name a category; received "${filter.categoryId}"`, 'filter.categoryId');
   }
   // Plain rows, not managed entities (platform/db/read-rows.ts says why): a search only reads its page,
-  // and the product loader it primes serves only this query request (updateProduct runs in a mutation).
-  const rows = await qb.limit(size + 1).execute<Product[]>('all', true);
-  for (const product of rows) ctx.loaders.productById.prime(product.id, product);
-
+  // and the loaders it primes serve only this query request (updateProduct runs in a mutation).
+  for (const { product, brand, category } of rows) {
+    ctx.loaders.productById.prime(product.id, product);
+    if (brand) ctx.loaders.brandById.prime(brand.id, brand);
+    if (category) ctx.loaders.categoryById.prime(category.id, category);
+  }
+  // An empty first page counts nothing; an empty page past a cursor still has a total before it.
+  const totalCount = async () => total ?? (rows.length === 0 && !after ? 0 : countProducts(ctx.db, ctx.em, where));
   return toConnection(
-    rows,
+    rows.map((row) => row.product),
     size,
     (product) => (sort === 'NAME' ? [product.name, product.id] : [product.id]),
-    () => filtered().getCount(),
+    totalCount,
   );
 }

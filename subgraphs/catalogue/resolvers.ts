@@ -1,5 +1,6 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph';
 import { scalarResolvers } from '../../platform/graphql/scalars.ts';
+import { selectsField } from '../../platform/graphql/selection.ts';
 import { moneyView } from '../../platform/values/money.ts';
 import type { CatalogueContext } from './context.ts';
 import type { Category } from './entities/category.entity.ts';
@@ -14,7 +15,7 @@ type Args<T> = { input: T };
 export const resolvers: GraphQLResolverMap<CatalogueContext> = {
   ...scalarResolvers,
   Query: {
-    products: (_, args, ctx) => catalogue.searchProducts(ctx, args),
+    products: (_, args, ctx, info) => catalogue.searchProducts(ctx, args, { totalCount: selectsField(info, 'totalCount') }),
     product: (_, { id }: { id: string }, ctx) => catalogue.productById(ctx, id),
     sku: (_, { code }: { code: string }, ctx) => catalogue.skuByCode(ctx, code),
     skus: (_, { codes }: { codes: string[] }, ctx) => catalogue.skusByCodes(ctx, codes),

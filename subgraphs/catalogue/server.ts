@@ -16,6 +16,6 @@ export const catalogueSubgraph: SubgraphDefinition<CatalogueLoaders> = {
   resolvers,
   entities: catalogueEntities,
   migrations: catalogueMigrations,
-  createLoaders: (em) => createCatalogueLoaders(em),
+  createLoaders: (em, db) => createCatalogueLoaders(em, db),
   seed: seedDemoCatalogue,
 };

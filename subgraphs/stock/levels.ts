@@ -30,8 +30,19 @@ async function withWarehouses(ctx: StockContext, levels: readonly StockLevel[], 
   return views.sort((a, b) => a.warehouse.priority - b.warehouse.priority || a.warehouse.code.localeCompare(b.warehouse.code));
 }
 
-/** `Sku.stock`: totals over active warehouses, batched across every SKU of the request. */
-export async function skuStock(ctx: StockContext, skuCode: string) {
+/**
+ * `Sku.stock`: totals over active warehouses, batched across every SKU of the
+ * request. Without `levels` asked for (a catalogue page shows `available`),
+ * the database sums them and no level is read.
+ */
+export async function skuStock(ctx: StockContext, skuCode: string, withLevels = true) {
+  if (!withLevels) {
+    const [totals] = await ctx.loaders.totalsBySku.load(skuCode);
+    const onHand = totals?.onHand ?? 0;
+    const reserved = totals?.reserved ?? 0;
+    // `levels` is not selected, so the empty list is never shown.
+    return { onHand, reserved, available: onHand - reserved, levels: [] };
+  }
   const levels = await withWarehouses(ctx, await ctx.loaders.levelsBySku.load(skuCode));
   const onHand = levels.reduce((sum, level) => sum + level.onHand, 0);
   const reserved = levels.reduce((sum, level) => sum + level.reserved, 0);

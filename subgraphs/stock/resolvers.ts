@@ -1,6 +1,7 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph';
 import { eventStream } from '../../platform/events/stream.ts';
 import { scalarResolvers } from '../../platform/graphql/scalars.ts';
+import { selectsField } from '../../platform/graphql/selection.ts';
 import { moneyView } from '../../platform/values/money.ts';
 import type { StockContext } from './context.ts';
 import * as costing from './costing.ts';
@@ -62,7 +63,7 @@ export const resolvers: GraphQLResolverMap<StockContext> = {
   },
   Sku: {
     __resolveReference: ({ code }: { code: string }) => ({ code }),
-    stock: ({ code }: { code: string }, _, ctx) => levels.skuStock(ctx, code),
+    stock: ({ code }: { code: string }, _, ctx, info) => levels.skuStock(ctx, code, selectsField(info, 'levels')),
   },
   Warehouse: {
     __resolveReference: ({ id }: { id: string }, ctx: StockContext) => warehouses.warehouseById(ctx, id),

@@ -18,7 +18,7 @@ export const stockSubgraph: SubgraphDefinition<StockLoaders> = {
   resolvers,
   entities: stockEntities,
   migrations: stockMigrations,
-  createLoaders: (em) => createStockLoaders(em),
+  createLoaders: (em, db) => createStockLoaders(em, db),
   // Stock asks the catalogue whether a SKU code exists before booking goods against it.
   serviceScopes: ['catalogue:read'],
   seed: seedDemoStock,

@@ -1,5 +1,8 @@
 import type { Database, EntityManager } from '../../platform/db/database.ts';
+import { entityColumns, placeholders } from '../../platform/db/entity-rows.ts';
 import { int } from '../../platform/db/raw-sql.ts';
+import { type StockLevel, StockLevelEntity } from './entities/stock-level.entity.ts';
+import { type Warehouse, WarehouseEntity } from './entities/warehouse.entity.ts';
 import type { WarehouseStock } from './sourcing.ts';
 
 /**
@@ -11,6 +14,7 @@ import type { WarehouseStock } from './sourcing.ts';
  */
 export type LevelCounts = { onHand: number; reserved: number; version: number };
 export type LevelTotals = { skuCode: string; warehouseId: string; onHand: number; reserved: number };
+export type SkuTotals = { skuCode: string; onHand: number; reserved: number };
 
 /**
  * Adds the deltas to a level only if the result keeps `0 <= reserved <= onHand`.
@@ -106,4 +110,46 @@ export async function allLevelTotals(db: Database, em: EntityManager): Promise<L
     onHand: int(row.on_hand),
     reserved: int(row.reserved),
   }));
+}
+
+/**
+ * The levels of the SKUs, each with its warehouse, in one statement: every
+ * SKU on a catalogue page asks for its stock, and the warehouses came in a
+ * statement of their own before. Plain rows for reading (platform/db/entity-rows.ts).
+ */
+export async function levelsWithWarehouses(
+  db: Database,
+  em: EntityManager,
+  skuCodes: readonly string[],
+): Promise<{ level: StockLevel; warehouse: Warehouse | null }[]> {
+  const levels = entityColumns(em, StockLevelEntity, 'l');
+  const warehouses = entityColumns(em, WarehouseEntity, 'w');
+  const rows = await db.execute<Record<string, unknown>>(
+    em,
+    `select ${levels.select}, ${warehouses.select}
+       from stock_level l left join warehouse w on w.id = l.warehouse_id
+      where l.sku_code in (${placeholders(skuCodes)})`,
+    [...skuCodes],
+  );
+  const warehouse = warehouses.distinct();
+  return rows.map((row) => ({ level: levels.read(row)!, warehouse: warehouse(row) }));
+}
+
+/**
+ * Each SKU's units on hand and reserved over the active warehouses, one row
+ * per SKU that has any level there. What a catalogue page shows of stock
+ * (`stock { available }`): summed by the database, it is a few numbers per
+ * SKU instead of every level and warehouse row, which cost three times as
+ * much to read and map.
+ */
+export async function activeStockTotals(db: Database, em: EntityManager, skuCodes: readonly string[]): Promise<SkuTotals[]> {
+  const rows = await db.execute<{ sku_code: string; on_hand: unknown; reserved: unknown }>(
+    em,
+    `select l.sku_code, sum(l.on_hand) as on_hand, sum(l.reserved) as reserved
+       from stock_level l join warehouse w on w.id = l.warehouse_id and w.active = ?
+      where l.sku_code in (${placeholders(skuCodes)})
+      group by l.sku_code`,
+    [true, ...skuCodes],
+  );
+  return rows.map((row) => ({ skuCode: row.sku_code, onHand: int(row.on_hand), reserved: int(row.reserved) }));
 }

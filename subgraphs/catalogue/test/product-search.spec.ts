@@ -118,9 +118,40 @@ describe.each(databaseTargets())('products search on $label', (target) => {
     ]);
   });
 
+  it('counts every product the filter matches on every page, an empty one past the last included', async () => {
+    const filter = { search: 'brake' };
+    const all = await names({ filter });
+    expect(all.length).toBeGreaterThan(2);
+    const first = await search({ filter, first: 1 });
+    expect(first.totalCount).toBe(all.length);
+    const second = await search({ filter, first: 1, after: first.pageInfo.endCursor });
+    expect(second.totalCount).toBe(all.length);
+    const last = await search({ filter, first: all.length });
+    const beyond = await search({ filter, first: 5, after: last.pageInfo.endCursor });
+    expect(beyond.edges).toEqual([]);
+    expect(beyond.totalCount).toBe(all.length);
+    expect((await search({ filter: { search: 'no-such-word' } })).totalCount).toBe(0);
+  });
+
+  it('gives each product on a page the brand and category it gives the product alone', async () => {
+    const fields = 'id name brand { id name country } category { id name path parent { id } }';
+    const page = await catalogue.request<{ products: { edges: { node: { id: string } }[] } }>(
+      `{ products(first: 100) { edges { node { ${fields} } } } }`,
+    );
+    expect(page.errors).toBeUndefined();
+    const nodes = page.data!.products.edges.map((edge) => edge.node);
+    expect(nodes.length).toBeGreaterThan(3);
+    for (const node of nodes) {
+      const alone = await catalogue.request<{ product: unknown }>(`query ($id: ID!) { product(id: $id) { ${fields} } }`, { id: node.id });
+      expect(alone.data?.product).toEqual(node);
+    }
+  });
+
   it('refuses an unknown category with a clear error', async () => {
     const result = await catalogue.request(SEARCH, { filter: { categoryId: 'nope' } });
     expect(result.errors?.[0]).toMatchObject({ message: expect.stringContaining('"nope"'), extensions: { code: 'BAD_USER_INPUT' } });
+    const nested = await catalogue.request(SEARCH, { filter: { search: 'brake', categoryId: 'nope' }, after: null });
+    expect(nested.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 
   it('refuses a page size over the maximum and a cursor it did not make', async () => {

@@ -36,9 +36,10 @@ export type UserError = { code: string; field: string | null; message: string };
 
 let receiptNumber = 0;
 
-export async function startStockSystem(config: Config): Promise<StockSystem> {
+/** `onQuery` sees every statement the stock subgraph runs (tests count them). */
+export async function startStockSystem(config: Config, options: { onQuery?: (sql: string) => void } = {}): Promise<StockSystem> {
   const catalogue = await startTestSubgraph(catalogueSubgraph, config);
-  const stock = await startTestSubgraph(stockSubgraph, config, { peerUrls: { catalogue: catalogue.url } });
+  const stock = await startTestSubgraph(stockSubgraph, config, { peerUrls: { catalogue: catalogue.url }, onQuery: options.onQuery });
   const catalogueWriter = staff('catalogue:write');
   const supplier = await catalogue.request<{ createSupplier: { supplier: { id: string } } }>(
     'mutation { createSupplier(input: { name: "Stock test supplier", email: "parts@example.com" }) { supplier { id } } }',
