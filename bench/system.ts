@@ -19,9 +19,11 @@ import { benchEnvironment } from './stats.ts';
  * `mysqlUrl` each subgraph gets a fresh MariaDB/MySQL database instead, named
  * with a prefix of this run's own and dropped by `close`.
  *
- * The router's per-caller rate limits are off: the workloads send thousands
- * of requests a second as a few dozen members and partners, which is load to
- * measure, not abuse to refuse.
+ * The router's per-caller rate limits are off, and its per-caller subscription
+ * limit is raised past the fan-out's subscribers: the workloads send thousands
+ * of requests a second as a few dozen members and partners, and the fan-out
+ * opens its subscriptions as one caller, which is load to measure, not abuse
+ * to refuse.
  *
  * `env` is what the children get, so they load the same configuration and,
  * from DATA_DIR, the same development keys.
@@ -52,6 +54,9 @@ export async function startSubgraphs(options: { mysqlUrl?: string } = {}): Promi
     MEMBER_RATE_LIMIT_PER_MINUTE: '0',
     PARTNER_RATE_LIMIT_PER_MINUTE: '0',
     ANONYMOUS_MUTATIONS_PER_MINUTE: '0',
+    // The fan-out's subscribers are all the one bench caller: past the default of 500 per caller our router would
+    // refuse them (TOO_MANY_SUBSCRIPTIONS), which is its abuse limit at work, not the fan-out being measured.
+    SUBSCRIPTIONS_PER_CALLER: '100000',
     ...(options.mysqlUrl ? { MYSQL_URL: options.mysqlUrl, MYSQL_DATABASE_PREFIX: prefix } : {}),
   });
   const config = loadConfig(env);
