@@ -1,5 +1,5 @@
-import type { ExecutionResult } from 'graphql';
 import { createClient, NetworkError } from 'graphql-sse';
+import { eventCollector, nextResultOf } from './event-collector.ts';
 import type { RouterSubscription } from './router-subscription.ts';
 
 export type RouterEventStream<Event> = Omit<RouterSubscription<Event>, 'ended'> & {
@@ -23,61 +23,24 @@ export function subscribeOverSse<Event = Record<string, unknown>>(options: {
   field: string;
 }): RouterEventStream<Event> {
   const client = createClient({ url: options.routerUrl, headers: options.headers ?? {}, retryAttempts: 0 });
-  const events: Event[] = [];
-  const waiters = new Set<() => void>();
-  let finished = false;
-  let stop: () => void = () => undefined;
   type Outcome = Awaited<RouterEventStream<Event>['ended']>;
-  const ended = new Promise<Outcome>((resolve) => {
-    const settle = (outcome: Outcome) => {
-      if (finished) return;
-      finished = true;
-      resolve(outcome);
-      for (const wake of [...waiters]) wake();
-    };
-    stop = client.subscribe<Record<string, unknown>>(
-      { query: options.query, variables: options.variables ?? {}, operationName: options.operationName },
-      {
-        next: (result: ExecutionResult<Record<string, unknown>>) => {
-          if (result.errors) {
-            settle({ errors: result.errors.map((error) => ({ message: error.message, extensions: error.extensions })) });
-            return;
-          }
-          events.push(result.data![options.field] as Event);
-          for (const wake of [...waiters]) wake();
-        },
-        error: (error) => {
-          if (error instanceof NetworkError && error.response) settle({ status: error.response.status });
-          else settle({ errors: [{ message: (error as Error).message ?? String(error) }] });
-        },
-        complete: () => settle({ completed: true }),
+  const collected = eventCollector<Event, Outcome>('stream');
+  const { settle } = collected;
+  const stop = client.subscribe<Record<string, unknown>>(
+    { query: options.query, variables: options.variables ?? {}, operationName: options.operationName },
+    {
+      next: nextResultOf(collected, options.field),
+      error: (error) => {
+        if (error instanceof NetworkError && error.response) settle({ status: error.response.status });
+        else settle({ errors: [{ message: (error as Error).message ?? String(error) }] });
       },
-    );
-  });
-  return {
-    events,
-    received(n, timeoutMs = 10_000) {
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(new Error(`${events.length} of ${n} events arrived within ${timeoutMs} ms`));
-        }, timeoutMs);
-        const check = () => {
-          if (events.length >= n) {
-            clearTimeout(timer);
-            waiters.delete(check);
-            resolve(events.slice());
-          } else if (finished) {
-            clearTimeout(timer);
-            waiters.delete(check);
-            void ended.then((outcome) => reject(new Error(`the stream ended after ${events.length} events: ${JSON.stringify(outcome)}`)));
-          }
-        };
-        waiters.add(check);
-        check();
-      });
+      complete: () => settle({ completed: true }),
     },
-    ended,
+  );
+  return {
+    events: collected.events,
+    received: collected.received,
+    ended: collected.ended,
     stop: () => stop(),
     async dispose() {
       stop();

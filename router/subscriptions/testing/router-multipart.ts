@@ -1,3 +1,4 @@
+import { eventCollector } from './event-collector.ts';
 import type { RouterEventStream } from './router-event-stream.ts';
 
 export type RouterMultipartStream<Event> = RouterEventStream<Event> & {
@@ -24,21 +25,11 @@ export function subscribeOverMultipart<Event = Record<string, unknown>>(options:
   /** The root field whose value each event's `events` entry is. */
   field: string;
 }): RouterMultipartStream<Event> {
-  const events: Event[] = [];
   const parts: unknown[] = [];
-  const waiters = new Set<() => void>();
   const controller = new AbortController();
-  let finished = false;
   type Outcome = Awaited<RouterEventStream<Event>['ended']>;
-  let settle: (outcome: Outcome) => void = () => undefined;
-  const ended = new Promise<Outcome>((resolve) => {
-    settle = (outcome) => {
-      if (finished) return;
-      finished = true;
-      resolve(outcome);
-      for (const wake of [...waiters]) wake();
-    };
-  });
+  const collected = eventCollector<Event, Outcome>('stream');
+  const { settle } = collected;
   const onPart = (text: string) => {
     const json = text.slice(text.indexOf('\r\n\r\n') + 4);
     const value = JSON.parse(json) as {
@@ -48,10 +39,7 @@ export function subscribeOverMultipart<Event = Record<string, unknown>>(options:
     parts.push(value);
     const errors = value.errors ?? value.payload?.errors;
     if (errors) settle({ errors: errors.map((error) => ({ message: error.message, extensions: error.extensions })) });
-    else if (value.payload?.data) {
-      events.push(value.payload.data[options.field] as Event);
-      for (const wake of [...waiters]) wake();
-    }
+    else if (value.payload?.data) collected.add(value.payload.data[options.field] as Event);
   };
   void (async () => {
     const response = await fetch(options.routerUrl, {
@@ -83,31 +71,11 @@ export function subscribeOverMultipart<Event = Record<string, unknown>>(options:
   })().catch((error: unknown) => settle({ errors: [{ message: (error as Error).message }] }));
 
   return {
-    events,
+    events: collected.events,
     parts,
     heartbeats: () => parts.filter((value) => JSON.stringify(value) === '{}').length,
-    received(n, timeoutMs = 10_000) {
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(new Error(`${events.length} of ${n} events arrived within ${timeoutMs} ms`));
-        }, timeoutMs);
-        const check = () => {
-          if (events.length >= n) {
-            clearTimeout(timer);
-            waiters.delete(check);
-            resolve(events.slice());
-          } else if (finished) {
-            clearTimeout(timer);
-            waiters.delete(check);
-            void ended.then((outcome) => reject(new Error(`the stream ended after ${events.length} events: ${JSON.stringify(outcome)}`)));
-          }
-        };
-        waiters.add(check);
-        check();
-      });
-    },
-    ended,
+    received: collected.received,
+    ended: collected.ended,
     stop: () => controller.abort(),
     async dispose() {
       controller.abort();

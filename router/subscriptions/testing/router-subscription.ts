@@ -1,6 +1,6 @@
-import type { ExecutionResult } from 'graphql';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
+import { eventCollector, nextResultOf } from './event-collector.ts';
 
 export type RouterSubscription<Event> = {
   /** The subscribed root field's value of every event so far. */
@@ -33,61 +33,24 @@ export function subscribeToRouter<Event = Record<string, unknown>>(options: {
     connectionParams: options.connectionParams ?? {},
     retryAttempts: 0,
   });
-  const events: Event[] = [];
-  const waiters = new Set<() => void>();
-  let finished = false;
-  let stop: () => void = () => undefined;
-  const ended = new Promise<Awaited<RouterSubscription<Event>['ended']>>((resolve) => {
-    const settle = (outcome: Awaited<RouterSubscription<Event>['ended']>) => {
-      finished = true;
-      resolve(outcome);
-      for (const wake of [...waiters]) wake();
-    };
-    stop = client.subscribe<Record<string, unknown>>(
-      { query: options.query, variables: options.variables ?? {} },
-      {
-        next: (result: ExecutionResult<Record<string, unknown>>) => {
-          if (result.errors) {
-            settle({ errors: result.errors.map((error) => ({ message: error.message, extensions: error.extensions })) });
-            return;
-          }
-          events.push(result.data![options.field] as Event);
-          for (const wake of [...waiters]) wake();
-        },
-        error: (error) => {
-          if (Array.isArray(error)) settle({ errors: error });
-          else settle({ closeCode: (error as { code?: number }).code });
-        },
-        complete: () => settle({ completed: true }),
+  type Outcome = Awaited<RouterSubscription<Event>['ended']>;
+  const collected = eventCollector<Event, Outcome>('subscription');
+  const { settle } = collected;
+  const stop = client.subscribe<Record<string, unknown>>(
+    { query: options.query, variables: options.variables ?? {} },
+    {
+      next: nextResultOf(collected, options.field),
+      error: (error) => {
+        if (Array.isArray(error)) settle({ errors: error });
+        else settle({ closeCode: (error as { code?: number }).code });
       },
-    );
-  });
-  return {
-    events,
-    received(n, timeoutMs = 10_000) {
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(new Error(`${events.length} of ${n} events arrived within ${timeoutMs} ms`));
-        }, timeoutMs);
-        const check = () => {
-          if (events.length >= n) {
-            clearTimeout(timer);
-            waiters.delete(check);
-            resolve(events.slice());
-          } else if (finished) {
-            clearTimeout(timer);
-            waiters.delete(check);
-            void ended.then((outcome) =>
-              reject(new Error(`the subscription ended after ${events.length} events: ${JSON.stringify(outcome)}`)),
-            );
-          }
-        };
-        waiters.add(check);
-        check();
-      });
+      complete: () => settle({ completed: true }),
     },
-    ended,
+  );
+  return {
+    events: collected.events,
+    received: collected.received,
+    ended: collected.ended,
     stop: () => stop(),
     dispose: () => client.dispose() as Promise<void>,
   };
