@@ -9,13 +9,20 @@ export function isLockConflict(error: unknown): boolean {
   return error instanceof DeadlockException || error instanceof LockWaitTimeoutException;
 }
 
-/** Runs `work` again, up to `attempts` times in all, while it fails with a lock conflict. */
-export async function retryOnLockConflict<T>(work: () => Promise<T>, attempts = 4): Promise<T> {
+/**
+ * Runs `work` again, up to `attempts` times in all, while it fails with a lock
+ * conflict. Each retry first waits a few milliseconds, a random share of a
+ * pause that grows with the attempt: transactions that deadlocked together
+ * and retried at once would meet again in the same order, and ten racing for
+ * a row that does not exist yet could lose four times in a row (seen on CI).
+ */
+export async function retryOnLockConflict<T>(work: () => Promise<T>, attempts = 6): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await work();
     } catch (error) {
       if (attempt >= attempts || !isLockConflict(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * 2 ** attempt));
     }
   }
 }
