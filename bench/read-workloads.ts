@@ -22,9 +22,6 @@ export type ReadWorkload = {
   requests: LoadRequest[];
   /** The callers a request without its own headers goes as (one drawn per request). */
   callers: Record<string, string>[];
-  /** Distinct request bodies and distinct callers, for the report. */
-  bodies: number;
-  callerCount: number;
   /** The burst: reported apart from the long-tail reads. */
   burst: boolean;
   /**
@@ -129,8 +126,6 @@ export async function buildReadWorkloads(setup: ReadSetup): Promise<ReadWorkload
       description: `Contract \`ProductSearch\` (catalogue, then stock for every SKU on the page): ${searchDescription(search!)}. Each request goes as one of the shop's ${members.length} members, drawn at random.`,
       requests: searchRequests(),
       callers: members,
-      bodies: search!.pages.length,
-      callerCount: members.length,
       burst: false,
       callerProbe: [],
     });
@@ -152,8 +147,6 @@ export async function buildReadWorkloads(setup: ReadSetup): Promise<ReadWorkload
       description: `Contract \`OrderDetail\` (orders, members, catalogue, payments, invoices, stock keys) for each of ${shop.orders.length} paid orders of ${shop.members.length} members, each sent with the token of the member who placed it (a member may read only their own orders).`,
       requests,
       callers: members,
-      bodies: requests.length,
-      callerCount: members.length,
       burst: false,
       callerProbe: await foreignOrderProbe(graphql, shop, members),
     });
@@ -176,8 +169,6 @@ export async function buildReadWorkloads(setup: ReadSetup): Promise<ReadWorkload
       description: `The newest orders (\`first\` from 10 to ${9 + sizes.heavyBodies}, one body each) → lines → SKU (stock levels per warehouse) → product → brand/category/fitments, payments, and each member → their orders → lines → SKU → product → brand; each request as one of ${staffCallers.length} staff callers (the same scopes, their own tokens), drawn at random.`,
       requests,
       callers: staffCallers,
-      bodies: requests.length,
-      callerCount: staffCallers.length,
       burst: false,
       callerProbe: [],
     });
@@ -190,8 +181,6 @@ export async function buildReadWorkloads(setup: ReadSetup): Promise<ReadWorkload
       description: `The light workload's pages (${search!.pages.length} distinct variable sets), each request sent with one of ${partners.length} partner API keys (\`x-api-key\`, scopes ${PARTNER_SCOPES.join(' ')}, created through our router with \`createApiKey\`), drawn at random.`,
       requests: searchRequests(),
       callers: partners,
-      bodies: search!.pages.length,
-      callerCount: partners.length,
       burst: false,
       callerProbe: [],
     });
@@ -205,8 +194,6 @@ export async function buildReadWorkloads(setup: ReadSetup): Promise<ReadWorkload
       description: `A popular page under a burst: every client sends the same body (contract \`ProductSearch\`, ${JSON.stringify(variables)}) as the same staff caller, so a router that answers identical in-flight requests once is measured at what it does best. Not traffic as the long-tail reads model it.`,
       requests: [{ body: body(PRODUCT_SEARCH, variables), expectedData: JSON.stringify(data) }],
       callers: [staff],
-      bodies: 1,
-      callerCount: 1,
       burst: true,
       callerProbe: [],
     });
@@ -214,7 +201,7 @@ export async function buildReadWorkloads(setup: ReadSetup): Promise<ReadWorkload
   for (const workload of workloads) {
     const bytes = workload.requests.reduce((sum, req) => sum + (req.expectedData?.length ?? 0), 0);
     progress(
-      `  ${workload.name}: ${workload.bodies} bodies, ${workload.callerCount} callers, answers of ${Math.round(bytes / workload.requests.length / 1024)} KB on average`,
+      `  ${workload.name}: ${workload.requests.length} bodies, ${workload.callers.length} callers, answers of ${Math.round(bytes / workload.requests.length / 1024)} KB on average`,
     );
   }
   return {

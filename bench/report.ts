@@ -40,8 +40,18 @@ export type BenchSettings = {
   notes: string[];
 };
 
-/** A read workload as the report needs it: distinct bodies and callers, and whether it is the burst (reported apart). */
-export type ReadWorkloadInfo = { key: string; name: string; description: string; bodies: number; callerCount: number; burst: boolean };
+/**
+ * A read workload as the report needs it: its requests (each a distinct body), its callers, and whether it is the
+ * burst (reported apart).
+ */
+export type ReadWorkloadInfo = {
+  key: string;
+  name: string;
+  description: string;
+  requests: readonly unknown[];
+  callers: readonly unknown[];
+  burst: boolean;
+};
 
 export type WorkloadSummary = {
   key: string;
@@ -89,8 +99,8 @@ export function summarize(runs: Run[], workload: ReadWorkloadInfo, routers: Rout
     key: workload.key,
     workload: workload.name,
     description: workload.description,
-    bodies: workload.bodies,
-    callers: workload.callerCount,
+    bodies: workload.requests.length,
+    callers: workload.callers.length,
     burst: workload.burst,
     rows,
   };

@@ -16,6 +16,7 @@ import { createLogger, type Logger } from '../platform/observability/log.ts';
 import { currentRequestScope } from '../platform/runtime/request-scope.ts';
 import { apolloLogger } from './apollo-logger.ts';
 import { apiKeyUsageReporter, cachedApiKeyLookup, membersApiKeyLookup, ROUTER_SERVICE_SCOPES } from './auth/api-keys.ts';
+import { checkCaller } from './auth/caller-check.ts';
 import { authEnforcementPlugin } from './auth/enforce-plugin.ts';
 import { createIdentityResolver } from './auth/identity.ts';
 import { callbackForwarder, isCallbackPath } from './callbacks.ts';
@@ -28,13 +29,11 @@ import { invoiceDocumentForwarder } from './invoice-documents.ts';
 import { admission, sendOverloaded } from './limits/admission.ts';
 import { anonymousWritesPlugin } from './limits/anonymous-writes-plugin.ts';
 import { callerLimits } from './limits/caller-limits.ts';
-import { refuseCrossSiteRequest } from './limits/csrf.ts';
 import { withRouterErrorCodes } from './limits/error-codes.ts';
 import { operationLimitCheck } from './limits/operation-limits.ts';
 import { operationLimitsPlugin } from './limits/operation-limits-plugin.ts';
 import { persistedQueries } from './limits/persisted-queries.ts';
 import { memoryRateLimiter, type RateLimiter, redisRateLimiter } from './limits/rate-limit.ts';
-import { sendRateLimited } from './limits/rate-limited-response.ts';
 import { createRouterObservability } from './observability.ts';
 import { mergeIdenticalQueries } from './operation-merging.ts';
 import { isUnsafePath } from './path-safety.ts';
@@ -249,18 +248,8 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
 
   /** A GraphQL request over HTTP, once admitted: CSRF, the caller, their limits, then Apollo Server. */
   const serveGraphQLRequest = async (req: IncomingMessage, res: ServerResponse) => {
-    if (refuseCrossSiteRequest(req, res)) return;
-    const caller = await resolveIdentity({ authorization: headerValue(req, 'authorization'), apiKey: headerValue(req, 'x-api-key') });
-    if (!caller.ok) {
-      if (caller.status === 503) sendError(res, 503, 'SERVICE_UNAVAILABLE', caller.reason, { 'retry-after': '5' });
-      else sendError(res, 401, 'UNAUTHENTICATED', caller.reason, { 'www-authenticate': `${caller.scheme} error="invalid_token"` });
-      return;
-    }
-    const decision = await checkLimits(caller.identity);
-    if (!decision.allowed) {
-      sendRateLimited(res, decision.retryAfterSeconds);
-      return;
-    }
+    const caller = await checkCaller(req, res, { resolveIdentity, rateLimit: checkLimits });
+    if (!caller) return;
     if (caller.identity.kind === 'partner' && caller.identity.subject) usage.record(caller.identity.subject);
     // Taken as the request arrives: a write of the caller's answered later does not change what this read may join.
     const writeGeneration = writes.of(caller.identity);

@@ -4,9 +4,9 @@ import type { Identity } from '../../platform/auth/identity.ts';
 import { headerValue } from '../../platform/http/http-server.ts';
 import type { Logger } from '../../platform/observability/log.ts';
 import { REQUEST_ID_HEADER, requestIdFrom } from '../../platform/runtime/request-scope.ts';
+import type { CallerCheck } from '../auth/caller-check.ts';
 import type { Credentials } from '../auth/identity.ts';
 import { ACCESS_REVOKED, watchAccess } from './access-watch.ts';
-import type { CallerCheck } from './caller-check.ts';
 import type { Channel } from './channel.ts';
 import { callerKeyOf, type PreparedSubscription, type SubscriptionService } from './subscription-service.ts';
 

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ExecutionResult } from 'graphql';
 import { DEFAULT_BODY_LIMIT_BYTES, RequestError, readBody, sendError } from '../../platform/http/graphql-over-http.ts';
-import { checkCaller } from './caller-check.ts';
+import { checkCaller } from '../auth/caller-check.ts';
 import { type Channel, createChannel } from './channel.ts';
 import { acceptedTypes, type HttpSubscriptionOptions, openSubscription, pipeStream, streamCaller } from './http-subscription.ts';
 import { asGraphQLError, refusedStream } from './result-stream.ts';

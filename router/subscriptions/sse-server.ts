@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createHandler, type ResponseInit } from 'graphql-sse';
 import { DEFAULT_BODY_LIMIT_BYTES, RequestError, readBody, sendError } from '../../platform/http/graphql-over-http.ts';
 import { headerValue } from '../../platform/http/http-server.ts';
-import { checkCaller } from './caller-check.ts';
+import { checkCaller } from '../auth/caller-check.ts';
 import {
   acceptedTypes,
   type HttpSubscriptionOptions,

@@ -2,10 +2,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Identity } from '../../platform/auth/identity.ts';
 import { sendError } from '../../platform/http/graphql-over-http.ts';
 import { headerValue } from '../../platform/http/http-server.ts';
-import type { Credentials, IdentityResolver } from '../auth/identity.ts';
 import { refuseCrossSiteRequest } from '../limits/csrf.ts';
 import type { Decision } from '../limits/rate-limit.ts';
 import { sendRateLimited } from '../limits/rate-limited-response.ts';
+import type { Credentials, IdentityResolver } from './identity.ts';
 
 export type CallerCheck = {
   /** The same resolver the HTTP path and graphql-ws use: one cache of API keys, one key set. */
@@ -15,8 +15,9 @@ export type CallerCheck = {
 };
 
 /**
- * The checks every GraphQL request over HTTP passes before its body is read
- * (router/server.ts), for a subscription streamed over HTTP: CSRF, the
+ * The checks every GraphQL request over HTTP passes before its body is read,
+ * ordinary (router/server.ts) or a subscription streamed over HTTP
+ * (subscriptions/sse-server.ts, multipart-server.ts): CSRF, the
  * caller from `authorization` or `x-api-key` (401 UNAUTHENTICATED, or 503
  * when API keys cannot be checked now), then the caller's rate limit (429).
  * Returns the caller, or null once the refusal is answered.
