@@ -242,6 +242,15 @@ describe('live updates over Server-Sent Events and multipart HTTP', () => {
     expect((await multipart('POST', '[]')).body.errors[0]!.extensions.code).toBe('BAD_REQUEST');
     expect((await multipart('POST', JSON.stringify({ query: LIVE_STOCK, variables: [1] }))).status).toBe(400);
     expect((await multipart('GET')).status).toBe(405);
+    // A body past MAX_BODY_BYTES (1 MiB here) is refused on either transport before any of it is parsed.
+    const oversized = JSON.stringify({ query: LIVE_STOCK, variables: { skuCodes: ['x'.repeat(2 * 1024 * 1024)] } });
+    const tooLargeOverSse = await post(oversized);
+    expect(tooLargeOverSse.status).toBe(413);
+    expect(JSON.parse(tooLargeOverSse.text).errors[0].extensions.code).toBe('PAYLOAD_TOO_LARGE');
+    const tooLargeOverMultipart = await multipart('POST', oversized);
+    expect(tooLargeOverMultipart.status).toBe(413);
+    expect(tooLargeOverMultipart.body.errors[0]!.extensions.code).toBe('PAYLOAD_TOO_LARGE');
+    expect(await metric('graphql_subscriptions_open')).toBe(0);
     // The framing, byte for byte: a heartbeat, the refusal, the closing delimiter.
     const framed = await fetch(system.system.routerUrl, {
       method: 'POST',
