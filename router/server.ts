@@ -43,6 +43,7 @@ import { SignedDataSource } from './signed-data-source.ts';
 import { subgraphHttp } from './subgraph-http.ts';
 import { subgraphResilience } from './subgraph-resilience.ts';
 import { httpSubscriptionTransports } from './subscriptions/http-transports.ts';
+import { liveMetrics } from './subscriptions/live-metrics.ts';
 import { attachSubscriptionServer } from './subscriptions/ws-server.ts';
 import { parseSupergraph, type SubgraphUrlOverrides, subgraphEndpoints } from './supergraph.ts';
 import { serveWebAsset } from './web-assets.ts';
@@ -288,6 +289,7 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
     limitOperation: operationLimitCheck(config.operationLimits),
     limits: config.subscriptionLimits,
     rateLimit: checkLimits,
+    observer: liveMetrics(observability.metrics, observability.tracer),
     log,
   });
   const httpSubscriptions = httpSubscriptionTransports({

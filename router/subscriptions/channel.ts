@@ -103,3 +103,26 @@ export function createChannel<T>(onClose: () => void): Channel<T> {
   };
   return channel;
 }
+
+/** The same stream, calling `taken` for each result its reader takes (the delivered-events metric). */
+export function countingTaken<T>(channel: Channel<T>, taken: () => void): Channel<T> {
+  const counted: Channel<T> = {
+    get closed() {
+      return channel.closed;
+    },
+    push: (value) => channel.push(value),
+    fail: (error) => channel.fail(error),
+    end: () => channel.end(),
+    next: () =>
+      channel.next().then((step) => {
+        if (!step.done) taken();
+        return step;
+      }),
+    return: () => channel.return!(),
+    throw: (error: unknown) => channel.throw!(error),
+    [Symbol.asyncIterator]() {
+      return counted;
+    },
+  };
+  return counted;
+}

@@ -15,6 +15,8 @@ export type GroupSource<Event, Result> = {
   open(sink: GroupSink<Event>): () => void;
   /** Completes one event (the plan's `rest`): run once per group, whatever its size. */
   complete(event: Event): Promise<Result>;
+  /** Measures one event's batch, from its arrival to its result handed to every member (live-metrics.ts). */
+  batch?(event: Event): { end(subscribers: number, error?: unknown): void };
 };
 
 type Group<Result> = {
@@ -69,16 +71,19 @@ export function createSubscriptionHub<Event, Result>(): SubscriptionHub<Event, R
       next: (event) =>
         enqueue(async () => {
           if (group.done) return;
+          const batch = source.batch?.(event);
           let result: Result;
           try {
             result = await source.complete(event);
           } catch (error) {
+            batch?.end(group.members.size, error);
             retire(key, group);
             group.close();
             everyone((channel) => channel.fail(error as Error));
             return;
           }
           everyone((channel) => channel.push(result));
+          batch?.end(group.members.size);
         }),
       // After the events before it, so nothing already received upstream is dropped.
       error: (error) =>

@@ -8,6 +8,7 @@ import type { CallerCheck } from '../auth/caller-check.ts';
 import type { Credentials } from '../auth/identity.ts';
 import { ACCESS_REVOKED, watchAccess } from './access-watch.ts';
 import type { Channel } from './channel.ts';
+import type { LiveTransport } from './live-metrics.ts';
 import { callerKeyOf, type PreparedSubscription, type SubscriptionService } from './subscription-service.ts';
 
 /**
@@ -62,15 +63,15 @@ export function streamCaller(req: IncomingMessage, caller: { identity: Identity;
 
 /**
  * One subscription of a streaming request, checked, counted and joined, or
- * why it is refused (nothing opened or counted then). `transport` names the
- * stream in the refusal of a query or mutation.
+ * why it is refused (nothing opened or counted then). `transport` is the
+ * one carrying it (named in the refusal of a query or mutation, counted in the metrics).
  */
 export function openSubscription(
   options: HttpSubscriptionOptions,
   caller: StreamCaller,
   connection: object,
   request: Parameters<SubscriptionService['prepare']>[2],
-  transport: string,
+  transport: LiveTransport,
 ): { channel: Channel<ExecutionResult> } | { refused: GraphQLError[] } {
   const { service } = options;
   let prepared: PreparedSubscription | GraphQLError[];

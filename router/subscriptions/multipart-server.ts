@@ -57,7 +57,7 @@ export function multipartSubscriptions(options: MultipartOptions) {
         sendError(res, error.status, error.code, error.message);
         return;
       }
-      const opened = openSubscription(options, streamCaller(req, caller), req, request, 'multipart stream');
+      const opened = openSubscription(options, streamCaller(req, caller), req, request, 'multipart');
       res.writeHead(200, { 'content-type': CONTENT_TYPE, 'cache-control': 'no-cache', 'x-accel-buffering': 'no' });
       const chunks = multipartChunks('refused' in opened ? refusedStream(opened.refused) : opened.channel, options.heartbeatMs ?? 5000);
       await pipeStream(chunks, res, options.log);
@@ -95,10 +95,17 @@ function subscribeRequestOf(text: string): SubscribeRequest {
     throw new RequestError(400, `the body is not JSON: ${(error as Error).message}`);
   }
   if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new RequestError(400, 'the body must be a JSON object');
-  const { query, variables, operationName } = body as Record<string, unknown>;
+  const { query, variables, operationName, extensions } = body as Record<string, unknown>;
   if (typeof query !== 'string') throw new RequestError(400, 'the body has no query string');
   if (variables != null && (typeof variables !== 'object' || Array.isArray(variables)))
     throw new RequestError(400, 'variables must be a JSON object');
   if (operationName != null && typeof operationName !== 'string') throw new RequestError(400, 'operationName must be a string');
-  return { query, variables: (variables ?? null) as Record<string, unknown> | null, operationName: operationName ?? null };
+  if (extensions != null && (typeof extensions !== 'object' || Array.isArray(extensions)))
+    throw new RequestError(400, 'extensions must be a JSON object');
+  return {
+    query,
+    variables: (variables ?? null) as Record<string, unknown> | null,
+    operationName: operationName ?? null,
+    extensions: (extensions ?? null) as Record<string, unknown> | null,
+  };
 }

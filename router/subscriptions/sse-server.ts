@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ExecutionResult } from 'graphql';
 import { createHandler, type ResponseInit } from 'graphql-sse';
 import { DEFAULT_BODY_LIMIT_BYTES, RequestError, readBody, sendError } from '../../platform/http/graphql-over-http.ts';
 import { headerValue } from '../../platform/http/http-server.ts';
@@ -12,8 +13,12 @@ import {
   streamCaller,
 } from './http-subscription.ts';
 import { endingWithErrors, refusedStream } from './result-stream.ts';
+import { LAST_EVENT_ID_EXTENSION } from './resume.ts';
+import { sseEventIds } from './sse-event-ids.ts';
 
 const EVENT_STREAM = 'text/event-stream';
+
+type StreamContext = StreamCaller & { eventIds: ReturnType<typeof sseEventIds> };
 
 /** Whether a request asks for an event stream: `text/event-stream` is the first (or only) type it accepts. */
 export function wantsEventStream(req: IncomingMessage): boolean {
@@ -35,16 +40,25 @@ export function wantsEventStream(req: IncomingMessage): boolean {
  *   as graphql-sse answers validation errors; nothing is opened or counted.
  *   A query or mutation is refused so too (BAD_USER_INPUT): the ordinary
  *   POST serves it, with the HTTP path's plugins;
+ * - every `next` event carries its event id in an `id:` field, so a client
+ *   that reconnects with `Last-Event-ID` (or `extensions.lastEventId`) gets
+ *   what it missed (resume.ts);
  * - the stream ends (and the subscription leaves its shared upstream) when
  *   the client goes away, when the upstream ends (an error event first if it
  *   failed), or when the caller's token expires or API key is revoked.
  */
 export function eventStreamSubscriptions(options: HttpSubscriptionOptions) {
-  const handler = createHandler<IncomingMessage, StreamCaller>({
+  const handler = createHandler<IncomingMessage, StreamContext>({
     // No reservation tokens: single connection mode (PUT, then a token) is not served, only distinct connections.
     authenticate: () => null,
+    onNext: (_ctx, req, result) => {
+      req.context.eventIds.noteResult(result as ExecutionResult);
+    },
     onSubscribe: (req, params) => {
-      const opened = openSubscription(options, req.context, req.raw, params, 'event stream');
+      // An EventSource that reconnects names the last event it saw in this header.
+      const lastEventId = headerValue(req.raw, 'last-event-id');
+      const request = lastEventId ? { ...params, extensions: { ...params.extensions, [LAST_EVENT_ID_EXTENSION]: lastEventId } } : params;
+      const opened = openSubscription(options, req.context, req.raw, request, 'sse');
       return 'refused' in opened ? refusedStream(opened.refused) : endingWithErrors(opened.channel);
     },
   });
@@ -63,6 +77,7 @@ export function eventStreamSubscriptions(options: HttpSubscriptionOptions) {
           return;
         }
       }
+      const eventIds = sseEventIds();
       const [stream, init] = await handler({
         method: req.method ?? 'GET',
         url: req.url ?? '/',
@@ -70,14 +85,14 @@ export function eventStreamSubscriptions(options: HttpSubscriptionOptions) {
         headers: { get: (name) => (name === 'accept' ? EVENT_STREAM : (headerValue(req, name) ?? null)) },
         body,
         raw: req,
-        context: streamCaller(req, caller),
+        context: { ...streamCaller(req, caller), eventIds },
       });
       if (stream === null || typeof stream === 'string') {
         sendProtocolRefusal(res, init, stream);
         return;
       }
       res.writeHead(init.status, { ...init.headers, 'x-accel-buffering': 'no' });
-      await pipeStream(stream, res, options.log);
+      await pipeStream(eventIds.withIds(stream), res, options.log);
     },
   };
 }

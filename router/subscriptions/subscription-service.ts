@@ -16,12 +16,14 @@ import type { Logger } from '../../platform/observability/log.ts';
 import { REQUEST_ID_HEADER } from '../../platform/runtime/request-scope.ts';
 import type { OperationLimitCheck } from '../limits/operation-limits.ts';
 import { subscriptionRefusal } from './authorize.ts';
-import type { Channel } from './channel.ts';
+import { type Channel, countingTaken } from './channel.ts';
 import { createSubscriptionHub, sharedSubscriptionKey } from './dedupe.ts';
 import type { SubscriptionGraph } from './graph.ts';
+import { type LiveObserver, type LiveTransport, QUIET_OBSERVER, TRANSPORT_WORDS } from './live-metrics.ts';
 import type { SubscriptionPlan } from './plan.ts';
+import { lastEventIdOf, positionOf, resumeStream, withEventId } from './resume.ts';
 import { createSubscriptionLimits, type SubscriptionLimitSettings, type SubscriptionTicket } from './subscription-limits.ts';
-import { createUpstreamPool } from './upstream.ts';
+import { createUpstreamPool, type UpstreamSink } from './upstream.ts';
 
 export type SubscriptionServiceOptions = {
   /**
@@ -37,6 +39,8 @@ export type SubscriptionServiceOptions = {
   limitOperation?: OperationLimitCheck;
   /** Open subscriptions allowed per connection, per caller and in all (subscription-limits.ts). */
   limits?: SubscriptionLimitSettings;
+  /** Live data's metrics and spans (live-metrics.ts); none by default. */
+  observer?: LiveObserver;
   log: Logger;
 };
 
@@ -45,6 +49,8 @@ export type SubscribeRequest = {
   query: string;
   operationName?: string | null;
   variables?: Record<string, unknown> | null;
+  /** `lastEventId` (resume.ts) asks for every event after it. */
+  extensions?: Record<string, unknown> | null;
 };
 
 /** A subscription checked and planned, not opened yet. */
@@ -59,6 +65,9 @@ export type PreparedSubscription = {
   document: string;
   operationName: string | undefined;
   variables: Record<string, unknown>;
+  /** The last event id the client saw: it gets every event after it first (resume.ts). */
+  lastEventId: string | undefined;
+  transport: LiveTransport;
 };
 
 /** A prepared subscription that holds its place under the limits, given back when it ends. */
@@ -67,10 +76,15 @@ export type AdmittedSubscription = PreparedSubscription & { ticket: Subscription
 export type SubscriptionService = {
   /**
    * Parses, limits, validates, authorizes and plans one subscription; nothing
-   * is opened or counted yet. `transport` names the connection in the refusal
-   * of a query or mutation ("socket", "event stream").
+   * is opened or counted yet. `transport` is the one that carries it (named
+   * in the refusal of a query or mutation, counted in the metrics).
    */
-  prepare(identity: Identity, requestId: string, request: SubscribeRequest, transport: string): PreparedSubscription | GraphQLError[];
+  prepare(
+    identity: Identity,
+    requestId: string,
+    request: SubscribeRequest,
+    transport: LiveTransport,
+  ): PreparedSubscription | GraphQLError[];
   /** Takes a place under the limits for `connection` (one socket, or one HTTP stream) and `caller` (callerKeyOf), or the refusal. */
   reserve(connection: object, caller: string): SubscriptionTicket | GraphQLError;
   /** Every place `connection` holds is free again (it closed). */
@@ -96,6 +110,7 @@ export type SubscriptionService = {
  */
 export function createSubscriptionService(options: SubscriptionServiceOptions): SubscriptionService {
   const hub = createSubscriptionHub<FormattedExecutionResult, ExecutionResult>();
+  const observer = options.observer ?? QUIET_OBSERVER;
   const limits = createSubscriptionLimits(options.limits ?? { perSocket: 100, perCaller: 500, total: 20_000 });
   // Every upstream subscription travels over a few shared sockets to its subgraph, signed in as the router.
   const upstreamPool = createUpstreamPool({
@@ -116,15 +131,20 @@ export function createSubscriptionService(options: SubscriptionServiceOptions): 
     if (overLimit) return [overLimit];
     const invalid = validate(planner.schema, document);
     if (invalid.length > 0) return invalid.map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED'));
+    const lastEventId = lastEventIdOf(request.extensions);
+    if (lastEventId instanceof GraphQLError) return [lastEventId];
     const operationName = request.operationName ?? undefined;
     const operation: OperationDefinitionNode | null | undefined = getOperationAST(document, operationName);
     if (!operation)
       return [new GraphQLError('the document names no operation to run; give operationName', { extensions: { code: 'BAD_USER_INPUT' } })];
     if (operation.operation !== 'subscription') {
       return [
-        new GraphQLError(`this ${transport} serves subscriptions; send the ${operation.operation} as an HTTP POST to /graphql`, {
-          extensions: { code: 'BAD_USER_INPUT' },
-        }),
+        new GraphQLError(
+          `this ${TRANSPORT_WORDS[transport]} serves subscriptions; send the ${operation.operation} as an HTTP POST to /graphql`,
+          {
+            extensions: { code: 'BAD_USER_INPUT' },
+          },
+        ),
       ];
     }
     const coerced = getVariableValues(planner.schema, operation.variableDefinitions ?? [], request.variables ?? {});
@@ -141,40 +161,69 @@ export function createSubscriptionService(options: SubscriptionServiceOptions): 
       document: print(document),
       operationName,
       variables,
+      lastEventId,
+      transport,
     };
   };
 
   const join: SubscriptionService['join'] = (admitted, onLeave) => {
     const { graph, identity, requestId, plan, variables, operationName, ticket } = admitted;
     const owner = plan.primary.serviceName;
-    // Identical subscriptions planned on different graphs (before and after a reload) do not share.
-    return hub.join(
-      `${graph.id}:${sharedSubscriptionKey(admitted)}`,
-      () => ({
-        open: (sink) => {
-          const url = options.urlOf.get(owner);
-          if (!url) throw new Error(`no URL for subgraph ${owner}`);
-          return upstreamPool.open(
-            {
-              subgraph: owner,
-              url,
-              query: plan.primary.operation,
-              operationName: plan.primary.operationName,
-              variables: Object.fromEntries(
-                (plan.primary.variableUsages ?? []).filter((name) => name in variables).map((name) => [name, variables[name]]),
-              ),
-              extensions: { [IDENTITY_HEADER]: signIdentity(identity, options.secret), [REQUEST_ID_HEADER]: requestId },
-            },
-            sink,
-          );
+    const url = options.urlOf.get(owner);
+    if (!url) throw new Error(`no URL for subgraph ${owner}`);
+    const openUpstream = (sink: UpstreamSink, resumeAfter?: string) =>
+      upstreamPool.open(
+        {
+          subgraph: owner,
+          url,
+          query: plan.primary.operation,
+          operationName: plan.primary.operationName,
+          variables: Object.fromEntries(
+            (plan.primary.variableUsages ?? []).filter((name) => name in variables).map((name) => [name, variables[name]]),
+          ),
+          extensions: {
+            [IDENTITY_HEADER]: signIdentity(identity, options.secret),
+            [REQUEST_ID_HEADER]: requestId,
+            ...(resumeAfter === undefined ? {} : { resumeAfter }),
+          },
         },
-        complete: (event) => graph.complete({ plan, identity, variables, operationName }, event),
-      }),
+        sink,
+      );
+    // Each result carries its event's position as the id a client resumes from.
+    const complete = async (event: FormattedExecutionResult) =>
+      withEventId(await graph.complete({ plan, identity, variables, operationName }, event), positionOf(event));
+    const { transport } = admitted;
+    // Identical subscriptions planned on different graphs (before and after a reload) do not share.
+    const live = hub.join(
+      `${graph.id}:${sharedSubscriptionKey(admitted)}`,
+      () => ({ open: (sink) => openUpstream(sink), complete, batch: (event) => observer.batch(owner, positionOf(event)) }),
       () => {
+        observer.left(transport);
         ticket.release();
         onLeave?.();
       },
     );
+    observer.joined(transport);
+    const lastEventId = admitted.lastEventId;
+    if (lastEventId === undefined) return countingTaken(live, () => observer.delivered(transport));
+    observer.resumed(transport);
+    const resumed = resumeStream({
+      live,
+      lastEventId,
+      complete,
+      openCatchUp: (sink) =>
+        openUpstream(
+          {
+            ...sink,
+            error: (error) => {
+              if (error.extensions.code === 'RESYNC_REQUIRED') observer.resyncRequired(transport);
+              sink.error(error);
+            },
+          },
+          lastEventId,
+        ),
+    });
+    return countingTaken(resumed, () => observer.delivered(transport));
   };
 
   return {

@@ -104,7 +104,7 @@ export function attachSubscriptionServer(http: Server, options: SubscriptionServ
         }
         let prepared: PreparedSubscription | GraphQLError[];
         try {
-          prepared = service.prepare(identity, requestIds.get(socket) ?? requestIdFrom(undefined), payload, 'socket');
+          prepared = service.prepare(identity, requestIds.get(socket) ?? requestIdFrom(undefined), payload, 'graphql-ws');
         } catch (error) {
           options.log.error('a subscription could not be planned', error);
           return [new GraphQLError('the subscription could not be planned', { extensions: { code: 'INTERNAL_SERVER_ERROR' } })];
