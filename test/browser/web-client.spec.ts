@@ -1,5 +1,7 @@
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { contractExamples, contractOperation } from '../support/contract.ts';
+import { startCuttableProxy } from '../support/cuttable-proxy.ts';
 import { startTestSystem, type TestSystem } from '../support/system.ts';
 import { browserTargets, launchChromium, reportSkippedChromium, SCREENSHOT_DIR } from './chromium.ts';
 
@@ -52,8 +54,8 @@ describeInChromium('the web client in Chromium', () => {
     await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
   }
 
-  async function logIn(page: Page, account: { email: string; password: string }): Promise<void> {
-    await page.goto(`${origin}/#/login`);
+  async function logIn(page: Page, account: { email: string; password: string }, at = origin): Promise<void> {
+    await page.goto(`${at}/#/login`);
     const form = page.getByRole('form', { name: 'Staff and members' });
     await form.getByLabel('Email').fill(account.email);
     await form.getByLabel('Password').fill(account.password);
@@ -66,9 +68,9 @@ describeInChromium('the web client in Chromium', () => {
    * A page of the staff's browser, signed in as the admin and showing `hash`. The client keeps
    * its token in the page's memory only, so every new page signs in for itself.
    */
-  async function staffPage(hash: string): Promise<Page> {
+  async function staffPage(hash: string, at = origin): Promise<Page> {
     const page = await staff.newPage();
-    await logIn(page, ADMIN);
+    await logIn(page, ADMIN, at);
     // Changing only the hash keeps the document, and with it the token in memory.
     await page.evaluate((target) => {
       location.hash = target;
@@ -160,6 +162,80 @@ describeInChromium('the web client in Chromium', () => {
     );
     expect(body.data!.stockLevels.find((level) => level.warehouse.code === warehouseCode)?.available).toBe(before + 7);
     await Promise.all([dashboard.close(), backOffice.close()]);
+  });
+
+  it('resumes the live dashboard and order feed after a dropped connection, with what changed meanwhile and without a reload', async () => {
+    // The browser reaches the router through a proxy the test can cut; the changes are made on the router directly.
+    const proxy = await startCuttableProxy(Number(new URL(origin).port));
+    const [dashboard, feed] = [await staffPage('#/dashboard', proxy.origin), await staffPage('#/orders', proxy.origin)];
+    try {
+      for (const page of [dashboard, feed]) await page.getByText('live updates: live').waitFor(WAIT);
+      const writer = await system.staffToken(['stock:write', 'stock:read']);
+      const row = dashboard.locator('#stock-table tbody tr').first();
+      const skuCode = (await row.getAttribute('data-sku'))!;
+      const warehouseCode = (await row.getAttribute('data-warehouse'))!;
+      const warehouses = await system.graphql<{ warehouses: { id: string; code: string }[] }>('{ warehouses { id code } }');
+      const warehouseId = warehouses.body.data!.warehouses.find((warehouse) => warehouse.code === warehouseCode)!.id;
+      const adjust = async (delta: number) => {
+        const { body } = await system.graphql<{ adjustStock: { userErrors: unknown[] } }>(
+          contractOperation('stock.graphql', 'AdjustStock'),
+          { input: { warehouseId, skuCode, delta, reason: `browser resume test ${delta}` } },
+          writer,
+        );
+        expect(body.data!.adjustStock.userErrors).toEqual([]);
+      };
+      const placeGuestOrder = async (idempotencyKey: string) => {
+        const input = { ...(contractExamples().PlaceOrder as { input: object }).input, couponCode: null, idempotencyKey };
+        const { body } = await system.graphql<{ placeOrder: { order: { number: string } } }>(
+          contractOperation('orders.graphql', 'PlaceOrder'),
+          {
+            input,
+          },
+        );
+        return body.data!.placeOrder.order.number;
+      };
+      const available = () =>
+        Number(
+          dashboard
+            .locator(`#stock-table tr[data-sku="${skuCode}"][data-warehouse="${warehouseCode}"] td[data-column="available"]`)
+            .textContent(),
+        );
+      // One event each before the cut, so both pages hold an event id to resume from.
+      const before = await available();
+      await adjust(1);
+      await dashboard.waitForFunction(
+        (value) => document.querySelector('#last-stock-event')?.textContent?.includes(value),
+        `available +1`,
+        WAIT,
+      );
+      const first = await placeGuestOrder('browser-resume-before');
+      await feed.locator(`#order-feed tr[data-number="${first}"]`).waitFor(WAIT);
+      for (const page of [dashboard, feed]) await page.evaluate(() => Object.assign(window, { loadedOnce: true }));
+
+      proxy.cut();
+      for (const page of [dashboard, feed]) await page.getByText(/live updates: reconnecting/).waitFor(WAIT);
+      for (const delta of [2, 3, 4]) await adjust(delta);
+      const missed = await placeGuestOrder('browser-resume-during');
+      proxy.restore();
+
+      // Only a replay can show these: nothing reloads the page or its data after a reconnect.
+      await feed.locator(`#order-feed tr[data-number="${missed}"]`).waitFor(WAIT);
+      await dashboard.waitForFunction(
+        (value) => document.querySelector('#last-stock-event')?.textContent?.includes(value),
+        `available +4`,
+        WAIT,
+      );
+      expect(await available()).toBe(before + 1 + 2 + 3 + 4);
+      for (const page of [dashboard, feed]) {
+        expect(await page.evaluate(() => (window as unknown as { loadedOnce?: boolean }).loadedOnce)).toBe(true);
+      }
+      const metrics = await (await fetch(system.system.routerMetricsUrl)).text();
+      expect(Number(/^graphql_subscription_resumes_total\{transport="graphql-ws"\} (\d+)/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(2);
+      await screenshot(dashboard, 'dashboard-resumed');
+    } finally {
+      await Promise.all([dashboard.close(), feed.close()]);
+      await proxy.close();
+    }
   });
 
   it('keeps the token in the page’s memory only: no storage or cookie holds it, and a reload signs out', async () => {

@@ -81,48 +81,65 @@ onSessionChange(() => {
 /**
  * Subscribes and calls onEvent with each event's data; onError gets a GraphError
  * when the router refuses the subscription or ends it (the subgraph went away).
- * Returns a function that stops the subscription.
+ * Each event's id (extensions.eventId) is kept as the subscription's lastEventId:
+ * graphql-ws sends this same payload again when it reconnects after a dropped
+ * socket, so the router replays exactly the events missed meanwhile.
+ * `lastEventId` resumes a subscription that ended. Returns a function that
+ * stops it; `stop.lastEventId()` is the newest event id seen.
  */
-export function subscribe(query, variables, onEvent, onError) {
-  return socket().subscribe(
-    { query, variables },
-    {
-      next: (result) => {
-        const [first] = result.errors ?? [];
-        if (first) onError(new GraphError(first.message, first.extensions?.code));
-        else onEvent(result.data);
-      },
-      error: (error) => {
-        const [first] = Array.isArray(error) ? error : [];
-        if (first) onError(new GraphError(first.message, first.extensions?.code));
-        else onError(new GraphError(error?.reason || error?.message || 'the live connection failed', 'NETWORK'));
-      },
-      complete: () => undefined,
+export function subscribe(query, variables, onEvent, onError, lastEventId) {
+  const payload = { query, variables, extensions: lastEventId ? { lastEventId } : {} };
+  const stop = socket().subscribe(payload, {
+    next: (result) => {
+      const eventId = result.extensions?.eventId;
+      if (typeof eventId === 'string') payload.extensions.lastEventId = eventId;
+      const [first] = result.errors ?? [];
+      if (first) onError(new GraphError(first.message, first.extensions?.code));
+      else onEvent(result.data);
     },
-  );
+    error: (error) => {
+      const [first] = Array.isArray(error) ? error : [];
+      if (first) onError(new GraphError(first.message, first.extensions?.code));
+      else onError(new GraphError(error?.reason || error?.message || 'the live connection failed', 'NETWORK'));
+    },
+    complete: () => undefined,
+  });
+  stop.lastEventId = () => payload.extensions.lastEventId;
+  return stop;
 }
 
 const NOT_RETRIED = new Set(['FORBIDDEN', 'UNAUTHENTICATED', 'BAD_USER_INPUT', 'GRAPHQL_VALIDATION_FAILED']);
 
 /**
  * subscribe(), opened again a few seconds after the router ends it for a
- * passing reason (SUBGRAPH_UNAVAILABLE: events meanwhile are not replayed, so
- * onRestart lets the page read current state again). Refusals are final.
+ * passing reason (SUBGRAPH_UNAVAILABLE), from the last event seen, so nothing
+ * is missed. Only when the router answers RESYNC_REQUIRED (the missed events
+ * are past its replay window) does onRestart let the page read current state
+ * again, and the subscription starts afresh. Refusals are final.
  */
 export function keepSubscribed(query, variables, { onEvent, onProblem, onRestart }) {
   let stop = () => undefined;
   let timer = null;
   let stopped = false;
+  let resumeFrom;
   const open = () => {
-    stop = subscribe(query, variables, onEvent, (error) => {
-      onProblem(error);
-      if (stopped || NOT_RETRIED.has(error.code)) return;
-      timer = setTimeout(() => {
-        if (stopped) return;
-        onRestart?.();
-        open();
-      }, 3000);
-    });
+    stop = subscribe(
+      query,
+      variables,
+      onEvent,
+      (error) => {
+        onProblem(error);
+        if (stopped || NOT_RETRIED.has(error.code)) return;
+        const resync = error.code === 'RESYNC_REQUIRED';
+        resumeFrom = resync ? undefined : stop.lastEventId();
+        timer = setTimeout(() => {
+          if (stopped) return;
+          if (resync || !resumeFrom) onRestart?.();
+          open();
+        }, 3000);
+      },
+      resumeFrom,
+    );
   };
   open();
   return () => {
