@@ -8,8 +8,10 @@ import type { ExecutionResult } from 'graphql';
  */
 export type EventCollector<Event, Outcome> = {
   events: Event[];
+  /** Each event's id (`extensions.eventId`), in the same order as `events`; undefined where an event had none. */
+  eventIds: (string | undefined)[];
   /** Adds an event and wakes whoever waits for it. */
-  add(event: Event): void;
+  add(event: Event, eventId?: string): void;
   /** Ends the subscription with `outcome` (only the first call counts). */
   settle(outcome: Outcome): void;
   /** Resolves once `n` events have arrived; rejects if the subscription ends first or `timeoutMs` passes. */
@@ -19,6 +21,7 @@ export type EventCollector<Event, Outcome> = {
 
 export function eventCollector<Event, Outcome>(what: string): EventCollector<Event, Outcome> {
   const events: Event[] = [];
+  const eventIds: (string | undefined)[] = [];
   const waiters = new Set<() => void>();
   let finished = false;
   let resolveEnded: (outcome: Outcome) => void = () => undefined;
@@ -30,9 +33,11 @@ export function eventCollector<Event, Outcome>(what: string): EventCollector<Eve
   };
   return {
     events,
+    eventIds,
     ended,
-    add(event) {
+    add(event, eventId) {
       events.push(event);
+      eventIds.push(eventId);
       wakeAll();
     },
     settle(outcome) {
@@ -73,6 +78,12 @@ export function nextResultOf<Event>(
   return (result: ExecutionResult<Record<string, unknown>>) => {
     if (result.errors)
       collected.settle({ errors: result.errors.map((error) => ({ message: error.message, extensions: error.extensions })) });
-    else collected.add(result.data![field] as Event);
+    else collected.add(result.data![field] as Event, eventIdOf(result.extensions));
   };
+}
+
+/** The event id the router sent with a result (extensions.eventId), if any. */
+export function eventIdOf(extensions: Record<string, unknown> | undefined): string | undefined {
+  const id = extensions?.eventId;
+  return typeof id === 'string' ? id : undefined;
 }

@@ -19,6 +19,8 @@ export function subscribeOverSse<Event = Record<string, unknown>>(options: {
   query: string;
   variables?: Record<string, unknown>;
   operationName?: string;
+  /** The request's extensions (`lastEventId` to resume; or send the `last-event-id` header). */
+  extensions?: Record<string, unknown>;
   /** The root field whose value each event's `events` entry is. */
   field: string;
 }): RouterEventStream<Event> {
@@ -27,7 +29,12 @@ export function subscribeOverSse<Event = Record<string, unknown>>(options: {
   const collected = eventCollector<Event, Outcome>('stream');
   const { settle } = collected;
   const stop = client.subscribe<Record<string, unknown>>(
-    { query: options.query, variables: options.variables ?? {}, operationName: options.operationName },
+    {
+      query: options.query,
+      variables: options.variables ?? {},
+      operationName: options.operationName,
+      ...(options.extensions ? { extensions: options.extensions } : {}),
+    },
     {
       next: nextResultOf(collected, options.field),
       error: (error) => {
@@ -39,6 +46,7 @@ export function subscribeOverSse<Event = Record<string, unknown>>(options: {
   );
   return {
     events: collected.events,
+    eventIds: collected.eventIds,
     received: collected.received,
     ended: collected.ended,
     stop: () => stop(),

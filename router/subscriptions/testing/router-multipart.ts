@@ -1,4 +1,4 @@
-import { eventCollector } from './event-collector.ts';
+import { eventCollector, eventIdOf } from './event-collector.ts';
 import type { RouterEventStream } from './router-event-stream.ts';
 
 export type RouterMultipartStream<Event> = RouterEventStream<Event> & {
@@ -22,6 +22,8 @@ export function subscribeOverMultipart<Event = Record<string, unknown>>(options:
   headers?: Record<string, string>;
   query: string;
   variables?: Record<string, unknown>;
+  /** The body's extensions (`lastEventId` to resume). */
+  extensions?: Record<string, unknown>;
   /** The root field whose value each event's `events` entry is. */
   field: string;
 }): RouterMultipartStream<Event> {
@@ -33,13 +35,17 @@ export function subscribeOverMultipart<Event = Record<string, unknown>>(options:
   const onPart = (text: string) => {
     const json = text.slice(text.indexOf('\r\n\r\n') + 4);
     const value = JSON.parse(json) as {
-      payload?: { data?: Record<string, unknown>; errors?: { message: string; extensions?: Record<string, unknown> }[] } | null;
+      payload?: {
+        data?: Record<string, unknown>;
+        errors?: { message: string; extensions?: Record<string, unknown> }[];
+        extensions?: Record<string, unknown>;
+      } | null;
       errors?: { message: string; extensions?: Record<string, unknown> }[];
     };
     parts.push(value);
     const errors = value.errors ?? value.payload?.errors;
     if (errors) settle({ errors: errors.map((error) => ({ message: error.message, extensions: error.extensions })) });
-    else if (value.payload?.data) collected.add(value.payload.data[options.field] as Event);
+    else if (value.payload?.data) collected.add(value.payload.data[options.field] as Event, eventIdOf(value.payload.extensions));
   };
   void (async () => {
     const response = await fetch(options.routerUrl, {
@@ -49,7 +55,7 @@ export function subscribeOverMultipart<Event = Record<string, unknown>>(options:
         accept: 'multipart/mixed;boundary="graphql";subscriptionSpec=1.0,application/json',
         ...options.headers,
       },
-      body: JSON.stringify({ query: options.query, variables: options.variables ?? {} }),
+      body: JSON.stringify({ query: options.query, variables: options.variables ?? {}, extensions: options.extensions ?? {} }),
       signal: controller.signal,
     });
     if (!response.ok || !response.body) {
@@ -72,6 +78,7 @@ export function subscribeOverMultipart<Event = Record<string, unknown>>(options:
 
   return {
     events: collected.events,
+    eventIds: collected.eventIds,
     parts,
     heartbeats: () => parts.filter((value) => JSON.stringify(value) === '{}').length,
     received: collected.received,

@@ -5,6 +5,8 @@ import { eventCollector, nextResultOf } from './event-collector.ts';
 export type RouterSubscription<Event> = {
   /** The subscribed root field's value of every event so far. */
   events: Event[];
+  /** Each event's id (`extensions.eventId`), in the order of `events`. */
+  eventIds: (string | undefined)[];
   /** Resolves once `n` events have arrived; rejects if the subscription ends first or `timeoutMs` passes. */
   received(n: number, timeoutMs?: number): Promise<Event[]>;
   /** Resolves when the operation ends: completed by the server, an error for it, or the socket closing (its code). */
@@ -24,6 +26,8 @@ export function subscribeToRouter<Event = Record<string, unknown>>(options: {
   connectionParams?: Record<string, unknown>;
   query: string;
   variables?: Record<string, unknown>;
+  /** The subscribe message's extensions (`lastEventId` to resume). */
+  extensions?: Record<string, unknown>;
   /** The root field whose value each event's `events` entry is. */
   field: string;
 }): RouterSubscription<Event> {
@@ -37,7 +41,7 @@ export function subscribeToRouter<Event = Record<string, unknown>>(options: {
   const collected = eventCollector<Event, Outcome>('subscription');
   const { settle } = collected;
   const stop = client.subscribe<Record<string, unknown>>(
-    { query: options.query, variables: options.variables ?? {} },
+    { query: options.query, variables: options.variables ?? {}, ...(options.extensions ? { extensions: options.extensions } : {}) },
     {
       next: nextResultOf(collected, options.field),
       error: (error) => {
@@ -49,6 +53,7 @@ export function subscribeToRouter<Event = Record<string, unknown>>(options: {
   );
   return {
     events: collected.events,
+    eventIds: collected.eventIds,
     received: collected.received,
     ended: collected.ended,
     stop: () => stop(),
