@@ -17,7 +17,8 @@ export type EventCollector<Event, Outcome> = {
   ended: Promise<Outcome>;
 };
 
-export function eventCollector<Event, Outcome>(what: string): EventCollector<Event, Outcome> {
+/** `onEvent`: told of each event as it is added (the fan-out benchmark stamps its arrival). */
+export function eventCollector<Event, Outcome>(what: string, onEvent?: (event: Event) => void): EventCollector<Event, Outcome> {
   const events: Event[] = [];
   const waiters = new Set<() => void>();
   let finished = false;
@@ -33,6 +34,7 @@ export function eventCollector<Event, Outcome>(what: string): EventCollector<Eve
     ended,
     add(event) {
       events.push(event);
+      onEvent?.(event);
       wakeAll();
     },
     settle(outcome) {

@@ -26,6 +26,8 @@ export function subscribeToRouter<Event = Record<string, unknown>>(options: {
   variables?: Record<string, unknown>;
   /** The root field whose value each event's `events` entry is. */
   field: string;
+  /** Told of each event as it arrives. */
+  onEvent?: (event: Event) => void;
 }): RouterSubscription<Event> {
   const client = createClient({
     url: options.routerUrl.replace(/^http/, 'ws'),
@@ -34,7 +36,7 @@ export function subscribeToRouter<Event = Record<string, unknown>>(options: {
     retryAttempts: 0,
   });
   type Outcome = Awaited<RouterSubscription<Event>['ended']>;
-  const collected = eventCollector<Event, Outcome>('subscription');
+  const collected = eventCollector<Event, Outcome>('subscription', options.onEvent);
   const { settle } = collected;
   const stop = client.subscribe<Record<string, unknown>>(
     { query: options.query, variables: options.variables ?? {} },
