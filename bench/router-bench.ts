@@ -14,8 +14,9 @@
  * order-detail, heavy and partner, then the burst; read-workloads.ts), whose
  * reference answers were captured before anything changed; then the write mix
  * (new orders and stock levels, which would change those answers); then the
- * fan-out (stock changes), once per subscription transport. Each request's body and caller are drawn at random
- * from the seed (--seed), which the report prints.
+ * fan-out (stock changes), once per subscription transport. Each request's
+ * body and caller are drawn at random from the seed (--seed), which the
+ * report prints.
  *
  * The subgraphs run in this process (SQLite, fresh DATA_DIR, demo data; with
  * --mysql fresh MariaDB/MySQL databases, dropped at the end); each
@@ -93,7 +94,7 @@ const routerKeys = option('routers')?.split(',') ?? ROUTERS.map((router) => rout
 const routers = ROUTERS.filter((router) => routerKeys.includes(router.key));
 const workloadKeys = option('workloads')?.split(',') ?? WORKLOADS;
 const transportKeys = option('transports')?.split(',') ?? [...TRANSPORTS];
-/** The fan-out's transports, in TRANSPORTS' order whatever the order asked. */
+/** The fan-out's transports, run in TRANSPORTS' order whatever order --transports lists them in. */
 const transports = TRANSPORTS.filter((transport) => transportKeys.includes(transport));
 const unknown = [
   ...workloadKeys.filter((key) => !WORKLOADS.includes(key)),
