@@ -1,12 +1,17 @@
 /**
  * The fan-out's subscribers (see fanout.ts), in their own process so their
- * work never waits behind the subgraphs': N graphql-ws clients, one socket
- * and one LiveStock subscription each, and what each of them received.
+ * work never waits behind the subgraphs': N clients of one transport, each
+ * with its own connection (a graphql-ws socket, or an HTTP stream of its
+ * own) and one LiveStock subscription, and what each of them received. The
+ * clients are the router's test clients (router/subscriptions/testing/), so
+ * the benchmark reads SSE and multipart with the same parsers the tests do.
  * Answers the harness's questions over IPC (FanoutQuestion → reply with the same id).
  */
-import { createClient } from 'graphql-ws';
-import WebSocket from 'ws';
+import { subscribeOverSse } from '../router/subscriptions/testing/router-event-stream.ts';
+import { subscribeOverMultipart } from '../router/subscriptions/testing/router-multipart.ts';
+import { subscribeToRouter } from '../router/subscriptions/testing/router-subscription.ts';
 import type { FanoutDelivery, FanoutQuestion, FanoutStart, StockChange } from './fanout.ts';
+import type { Transport } from './routers.ts';
 import { percentile } from './stats.ts';
 
 const start = await new Promise<FanoutStart>((resolve) => process.once('message', (message) => resolve(message as FanoutStart)));
@@ -23,27 +28,29 @@ const failed = (problem: string) => {
   if (errorSamples.size < 5) errorSamples.add(problem.slice(0, 300));
 };
 
-const clients = received.map((events) => {
-  const client = createClient({
-    url: start.url,
-    webSocketImpl: WebSocket,
-    connectionParams: start.connectionParams,
-    retryAttempts: 0,
-  });
-  client.subscribe<{ stockChanged: StockChange }>(
-    { query: start.query, variables: { skuCodes: start.skus } },
-    {
-      next: (result) => {
-        if (result.errors) failed(`errors: ${JSON.stringify(result.errors)}`);
-        if (!result.data) return;
-        events.push({ change: result.data.stockChanged, at: Date.now() });
-        lastEventAt = Date.now();
-      },
-      error: (error) => failed(`subscription failed: ${error instanceof Error ? error.message : JSON.stringify(error)}`),
-      complete: () => undefined,
+type Subscriber = { ended: Promise<Record<string, unknown>>; dispose(): Promise<void> };
+type SubscribeOptions = { onEvent: (change: StockChange) => void };
+const operation = { routerUrl: start.url, query: start.query, variables: { skuCodes: start.skus }, field: 'stockChanged' };
+const subscribeOver: Record<Transport, (options: SubscribeOptions) => Subscriber> = {
+  ws: (options) => subscribeToRouter<StockChange>({ ...operation, ...options, connectionParams: start.credentials }),
+  sse: (options) => subscribeOverSse<StockChange>({ ...operation, ...options, headers: start.credentials }),
+  multipart: (options) => subscribeOverMultipart<StockChange>({ ...operation, ...options, headers: start.credentials }),
+};
+
+/** Set when the harness is done with the subscribers: what ends them after that is their closing, not a failure. */
+let closing = false;
+const subscribers = received.map((events) => {
+  const subscriber = subscribeOver[start.transport]({
+    onEvent: (change) => {
+      events.push({ change, at: Date.now() });
+      lastEventAt = Date.now();
     },
-  );
-  return client;
+  });
+  // A subscription that ends while it is measured (an error result, a refusal, a closed connection, or completed by the router) failed.
+  void subscriber.ended.then((outcome) => {
+    if (!closing) failed(`the subscription ended early: ${JSON.stringify(outcome)}`);
+  });
+  return subscriber;
 });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -119,10 +126,11 @@ process.on('message', async (message: FanoutQuestion) => {
     case 'collect': {
       const delivery = await collect(message.changes, message.quietMs, message.deadlineMs);
       reply(message.id, delivery);
-      await Promise.all(clients.map((client) => client.dispose()));
+      closing = true;
+      await Promise.all(subscribers.map((subscriber) => subscriber.dispose()));
       process.disconnect();
       break;
     }
   }
 });
-process.send!({ id: 0, answer: { opened: clients.length } });
+process.send!({ id: 0, answer: { opened: subscribers.length } });

@@ -1,11 +1,13 @@
 import { fork } from 'node:child_process';
+import type { Transport } from './routers.ts';
 import type { StockKeeper } from './stock-keeper.ts';
 import { LIVE_STOCK } from './workloads.ts';
 
 /**
- * Live stock fan-out through one router (issue 10): N dashboards subscribe to
- * the contract's LiveStock over graphql-ws, each on its own socket, in a
- * process of their own (fanout-worker.ts). Stock changes (+1 corrections)
+ * Live stock fan-out through one router (issues 10 and 21): N dashboards
+ * subscribe to the contract's LiveStock over one transport (graphql-ws, SSE
+ * or multipart HTTP), each on its own connection, in a process of their own
+ * (fanout-worker.ts). Stock changes (+1 corrections)
  * nudge until every subscriber has seen one, so the burst starts with all of
  * them listening; then M changes are made by 10 concurrent writers and the
  * subscribers report what they received: every change exactly once, in order
@@ -33,8 +35,19 @@ export type StockChange = {
   at: string;
 };
 
-/** What the worker gets first. */
-export type FanoutStart = { url: string; connectionParams: Record<string, unknown>; subscribers: number; skus: string[]; query: string };
+/**
+ * What the worker gets first. `url`: the router's GraphQL URL over HTTP;
+ * `credentials`: the caller's headers, sent as graphql-ws `connection_init`
+ * params or as the HTTP request's headers.
+ */
+export type FanoutStart = {
+  url: string;
+  transport: Transport;
+  credentials: Record<string, string>;
+  subscribers: number;
+  skus: string[];
+  query: string;
+};
 export type FanoutAsk = { ask: 'live' } | { ask: 'mark' } | { ask: 'collect'; changes: number; quietMs: number; deadlineMs: number };
 export type FanoutQuestion = FanoutAsk & { id: number };
 
@@ -63,6 +76,7 @@ export type FanoutDelivery = {
 };
 
 export type FanoutResult = FanoutDelivery & {
+  transport: Transport;
   subscribers: number;
   changes: number;
   /** From the burst's first write to its last delivery. */
@@ -72,7 +86,7 @@ export type FanoutResult = FanoutDelivery & {
   failure: string | null;
 };
 
-export type FanoutOptions = { subscribers: number; changes: number; progress: (line: string) => void };
+export type FanoutOptions = { transport: Transport; subscribers: number; changes: number; progress: (line: string) => void };
 
 /** The warehouse each fan-out SKU's changes go to: its first level's. */
 export async function fanoutLevels(keeper: StockKeeper): Promise<Map<string, string>> {
@@ -85,10 +99,13 @@ export async function fanoutLevels(keeper: StockKeeper): Promise<Map<string, str
   return warehouses;
 }
 
-/** Subscribes, warms up, bursts and collects through the router at `routerUrl`; `onBurst` marks the start of the measured part. */
+/**
+ * Subscribes over `options.transport`, warms up, bursts and collects through
+ * the router at `routerUrl`; `onBurst` marks the start of the measured part.
+ */
 export async function runFanout(
   routerUrl: string,
-  connectionParams: Record<string, unknown>,
+  credentials: Record<string, string>,
   keeper: StockKeeper,
   warehouses: Map<string, string>,
   options: FanoutOptions,
@@ -124,12 +141,13 @@ export async function runFanout(
     const sku = FANOUT_SKUS[n % FANOUT_SKUS.length]!;
     return keeper.adjust(sku, warehouses.get(sku)!, 1, reason);
   };
-  const base = { subscribers: options.subscribers, changes: options.changes };
+  const base = { transport: options.transport, subscribers: options.subscribers, changes: options.changes };
   try {
     const opened = answerTo<{ opened: number }>(0);
     const start: FanoutStart = {
-      url: routerUrl.replace(/^http/, 'ws'),
-      connectionParams,
+      url: routerUrl,
+      transport: options.transport,
+      credentials,
       subscribers: options.subscribers,
       skus: FANOUT_SKUS,
       query: LIVE_STOCK,
@@ -170,7 +188,7 @@ export async function runFanout(
       }),
     );
     const delivery = await ask<FanoutDelivery>({ ask: 'collect', changes: options.changes, quietMs: QUIET_MS, deadlineMs: DEADLINE_MS });
-    // It closes its sockets and exits; the router is stopped after that, not under their feet.
+    // It closes its connections and exits; the router is stopped after that, not under their feet.
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, WORKER_EXIT_MS);
       worker.once('exit', () => {
@@ -186,9 +204,10 @@ export async function runFanout(
 }
 
 /** A run that ended in an exception (a router that fell over, a subgraph that stopped answering): reported, not fatal. */
-export function failedFanout(options: Pick<FanoutOptions, 'subscribers' | 'changes'>, reason: string): FanoutResult {
+export function failedFanout(options: Pick<FanoutOptions, 'transport' | 'subscribers' | 'changes'>, reason: string): FanoutResult {
   return {
     ...emptyDelivery([]),
+    transport: options.transport,
     subscribers: options.subscribers,
     changes: options.changes,
     seconds: 0,

@@ -1,5 +1,5 @@
 import type { LoadResult } from './load.ts';
-import { type FanoutSummary, fanoutPanel, fanoutSection } from './report-fanout.ts';
+import { type FanoutSummary, fanoutPanels, fanoutSection } from './report-fanout.ts';
 import {
   cpuMs,
   errorList,
@@ -189,7 +189,7 @@ export function markdownReport(results: BenchResults, settings: BenchSettings, e
   return lines.join('\n');
 }
 
-/** The chart's panels: requests/s per read workload, orders/s of the write mix, events/s of the fan-out. */
+/** The chart's panels: requests/s per read workload, orders/s of the write mix, events/s of the fan-out per transport. */
 export function chartPanels(results: BenchResults): Panel[] {
   // The burst is not traffic as the long-tail reads model it: never in the chart.
   const reads = results.reads
@@ -203,7 +203,7 @@ export function chartPanels(results: BenchResults): Panel[] {
         return { router: row.router, value: row.requestsPerSecond, note };
       }),
     }));
-  return [...reads, ...(results.writes ? [writePanel(results.writes)] : []), ...(results.fanout ? [fanoutPanel(results.fanout)] : [])];
+  return [...reads, ...(results.writes ? [writePanel(results.writes)] : []), ...(results.fanout ? fanoutPanels(results.fanout) : [])];
 }
 
 const COLORS: Record<string, string> = { ours: '#2f6fde', apollo: '#7a7a7a', hive: '#e08a1e', 'hive-jit': '#f2b35c' };

@@ -8,13 +8,15 @@
  *   npm run bench -- --quick           proves it runs, in about 3 minutes, with smaller sets
  *   npm run bench -- --rounds 3 --seconds 30 --warmup 5 --routers ours,apollo --workloads light,write-mix
  *   npm run bench -- --seed 7 --mysql  other random choices; the subgraphs on MariaDB/MySQL (MYSQL_URL)
+ *   npm run bench -- --workloads fanout --transports ws,sse   the fan-out over some of its transports only
  *
  * Workloads, always run in this order: the reads (the long-tail light,
  * order-detail, heavy and partner, then the burst; read-workloads.ts), whose
  * reference answers were captured before anything changed; then the write mix
  * (new orders and stock levels, which would change those answers); then the
- * fan-out (stock changes). Each request's body and caller are drawn at random
- * from the seed (--seed), which the report prints.
+ * fan-out (stock changes), once per subscription transport. Each request's
+ * body and caller are drawn at random from the seed (--seed), which the
+ * report prints.
  *
  * The subgraphs run in this process (SQLite, fresh DATA_DIR, demo data; with
  * --mysql fresh MariaDB/MySQL databases, dropped at the end); each
@@ -39,7 +41,7 @@ import { type BenchResults, type BenchSettings, chartPanels, markdownReport, typ
 import { type FanoutRun, fanoutProblems, fanoutRunLine, summarizeFanout } from './report-fanout.ts';
 import { rate } from './report-format.ts';
 import { summarizeWrites, type WriteRun, writeRunLine } from './report-writes.ts';
-import { ROUTERS, type RunningRouter, startRouter } from './routers.ts';
+import { ROUTERS, type RouterUnderTest, type RunningRouter, startRouter, TRANSPORT_LABELS, TRANSPORTS, type Transport } from './routers.ts';
 import { stockKeeper } from './stock-keeper.ts';
 import { type BenchSystem, startSubgraphs } from './system.ts';
 import { brokenInvariant, checkWriteRun, planWriteMix, restockForRun } from './write-mix.ts';
@@ -91,13 +93,17 @@ const WORKLOADS = [...READS, 'write-mix', 'fanout'];
 const routerKeys = option('routers')?.split(',') ?? ROUTERS.map((router) => router.key);
 const routers = ROUTERS.filter((router) => routerKeys.includes(router.key));
 const workloadKeys = option('workloads')?.split(',') ?? WORKLOADS;
+const transportKeys = option('transports')?.split(',') ?? [...TRANSPORTS];
+/** The fan-out's transports, run in TRANSPORTS' order whatever order --transports lists them in. */
+const transports = TRANSPORTS.filter((transport) => transportKeys.includes(transport));
 const unknown = [
   ...workloadKeys.filter((key) => !WORKLOADS.includes(key)),
   ...routerKeys.filter((key) => !ROUTERS.some((r) => r.key === key)),
+  ...transportKeys.filter((key) => !(TRANSPORTS as readonly string[]).includes(key)),
 ];
 if (unknown.length) {
   process.stderr.write(
-    `unknown workload or router: ${unknown.join(', ')} (workloads: ${WORKLOADS.join(', ')}; routers: ${ROUTERS.map((r) => r.key).join(', ')})\n`,
+    `unknown workload, router or transport: ${unknown.join(', ')} (workloads: ${WORKLOADS.join(', ')}; routers: ${ROUTERS.map((r) => r.key).join(', ')}; transports: ${TRANSPORTS.join(', ')})\n`,
   );
   process.exit(2);
 }
@@ -135,8 +141,10 @@ try {
   const staff = { ...headers, [BENCH_IDENTITY_HEADER]: signedIdentity(BENCH_CALLER, system.secrets.internalAuthSecret) };
   const keeper = stockKeeper(system);
   const ours = ROUTERS.find((router) => router.key === 'ours')!;
-  const count = (key: string) =>
-    selected(key) ? settings.rounds * (key === 'fanout' ? routers.filter((r) => r.subscriptions).length : routers.length) : 0;
+  /** The routers that serve `transport`, in the bench's order. */
+  const servingOver = (transport: Transport) => routers.filter((router) => router.transports.includes(transport));
+  const fanoutRunsPerRound = transports.reduce((sum, transport) => sum + servingOver(transport).length, 0);
+  const count = (key: string) => (selected(key) ? settings.rounds * (key === 'fanout' ? fanoutRunsPerRound : routers.length) : 0);
   const total = WORKLOADS.reduce((sum, key) => sum + count(key), 0);
   let done = 0;
   const step = () => `[${++done}/${total}]`;
@@ -282,45 +290,52 @@ try {
     }
   }
 
-  // The fan-out: the routers that serve subscriptions, N subscribers each, M changes.
+  // The fan-out: per transport, the routers that serve it, N subscribers each, M changes.
   const fanoutRuns: FanoutRun[] = [];
   const fanoutTitle = 'LiveStock fan-out';
-  const fanoutDescription = `${subscribers} subscribers to contract \`LiveStock\` (${FANOUT_SKUS.join(', ')}) over graphql-ws, each on its own socket, in a process of their own; ${changes} stock changes (+1 corrections made on the stock subgraph directly) by 10 concurrent writers once every subscriber has received a warm-up change. Events/s: deliveries from the first change to the last delivery; delivery p50/p99: from a change's commit to its arrival at a subscriber; write → last subscriber: to the last subscriber that got it. Every subscriber must get every change once, in order per level, with the product name resolved from the catalogue per event. Subgraph requests and SQL per delivered event, the harness's writes included.`;
+  const fanoutDescription = `${subscribers} subscribers to contract \`LiveStock\` (${FANOUT_SKUS.join(', ')}) per run, over one transport per run (${transports.map((transport) => TRANSPORT_LABELS[transport]).join('; ')}), each subscriber on its own connection (its own socket, or its own HTTP stream), in a process of their own; ${changes} stock changes (+1 corrections made on the stock subgraph directly) by 10 concurrent writers once every subscriber has received a warm-up change. Events/s: deliveries from the first change to the last delivery; delivery p50/p99: from a change's commit to its arrival at a subscriber; write → last subscriber: to the last subscriber that got it. Every subscriber must get every change once, in order per level, with the product name resolved from the catalogue per event. Subgraph requests and SQL per delivered event, the harness's writes included.`;
+  /** One fan-out run on a freshly started router. */
+  const fanoutRun = async (router: RouterUnderTest, transport: Transport, round: number, warehouses: Map<string, string>) => {
+    const options = { transport, subscribers, changes, progress };
+    const running = await startRouter(router, system.env, system.subgraphUrls);
+    const subscriptionsBefore = system.subscriptionsStarted();
+    const upstream = () => ({ router: router.key, round, upstreamSubscriptions: system.subscriptionsStarted() - subscriptionsBefore });
+    try {
+      const { value: result, usage } = await measured(
+        system,
+        running,
+        (startWindow) => runFanout(running.url, headers, keeper, warehouses, options, startWindow),
+        (result) => result.delivered,
+      );
+      return { ...upstream(), result, ...usage };
+    } catch (error) {
+      // One router's run falling over is a result to report (ours failing still fails the bench, below), not the end of the bench.
+      const result = failedFanout(options, `the run failed: ${describeError(error)}`);
+      const usage = {
+        peakRss: running.peakRss(),
+        routerCores: 0,
+        subgraphCores: 0,
+        routerCpuMsPerAnswer: 0,
+        subgraphCpuMsPerAnswer: 0,
+        subgraphFetches: 0,
+        sqlStatements: 0,
+      };
+      return { ...upstream(), result, ...usage };
+    } finally {
+      await running.stop();
+    }
+  };
   if (selected('fanout')) {
     const warehouses = await fanoutLevels(keeper);
     for (let round = 1; round <= settings.rounds; round++) {
-      progress(`${fanoutTitle} (${subscribers} subscribers, ${changes} changes), round ${round}/${settings.rounds}`);
-      for (const router of routers.filter((r) => r.subscriptions)) {
-        const running = await startRouter(router, system.env, system.subgraphUrls);
-        const subscriptionsBefore = system.subscriptionsStarted();
-        let run: FanoutRun;
-        try {
-          const { value: result, usage } = await measured(
-            system,
-            running,
-            (startWindow) => runFanout(running.url, headers, keeper, warehouses, { subscribers, changes, progress }, startWindow),
-            (result) => result.delivered,
-          );
-          run = { router: router.key, round, result, upstreamSubscriptions: system.subscriptionsStarted() - subscriptionsBefore, ...usage };
-        } catch (error) {
-          // One router's run falling over is a result to report (ours failing still fails the bench, below), not the end of the bench.
-          const result = failedFanout({ subscribers, changes }, `the run failed: ${describeError(error)}`);
-          const usage = {
-            peakRss: running.peakRss(),
-            routerCores: 0,
-            subgraphCores: 0,
-            routerCpuMsPerAnswer: 0,
-            subgraphCpuMsPerAnswer: 0,
-            subgraphFetches: 0,
-            sqlStatements: 0,
-          };
-          run = { router: router.key, round, result, upstreamSubscriptions: system.subscriptionsStarted() - subscriptionsBefore, ...usage };
-        } finally {
-          await running.stop();
+      for (const transport of transports) {
+        progress(`${fanoutTitle} over ${transport} (${subscribers} subscribers, ${changes} changes), round ${round}/${settings.rounds}`);
+        for (const router of servingOver(transport)) {
+          const run: FanoutRun = await fanoutRun(router, transport, round, warehouses);
+          fanoutRuns.push(run);
+          progress(`${fanoutRunLine(run, router.label)}  ${step()}`);
+          if (run.result.errorSamples.length) progress(`      first error: ${run.result.errorSamples[0]?.slice(0, 200)}`);
         }
-        fanoutRuns.push(run);
-        progress(`${fanoutRunLine(run, router.label)}  ${step()}`);
-        if (run.result.errorSamples.length) progress(`      first error: ${run.result.errorSamples[0]?.slice(0, 200)}`);
       }
     }
   }
@@ -328,7 +343,7 @@ try {
   const results: BenchResults = {
     reads: reads.map((workload) => summarize(runs, workload, routers)),
     writes: selected('write-mix') ? summarizeWrites(writeRuns, writeTitle, writeDescription, routers) : null,
-    fanout: selected('fanout') ? summarizeFanout(fanoutRuns, fanoutTitle, fanoutDescription, routers) : null,
+    fanout: selected('fanout') ? summarizeFanout(fanoutRuns, fanoutTitle, fanoutDescription, routers, transports) : null,
   };
   const missing = ROUTERS.filter((router) => !routers.includes(router));
   if (missing.length) settings.notes.push(`Not run this time: ${missing.map((router) => router.label).join(', ')}.`);
@@ -366,7 +381,7 @@ try {
   if (ourUnanswered) fail(`our router lost the answers of ${ourUnanswered} placed order(s)`);
   for (const run of fanoutRuns.filter((r) => r.router === 'ours')) {
     const problems = fanoutProblems(run.result);
-    if (problems) fail(`our router's fan-out, round ${run.round}: ${problems}`);
+    if (problems) fail(`our router's fan-out over ${run.result.transport}, round ${run.round}: ${problems}`);
   }
 } catch (error) {
   fail(`bench failed: ${describeError(error)}\n${(error as Error).stack ?? ''}`);

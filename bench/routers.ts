@@ -1,15 +1,52 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
-/** A router under test: its child script, extra environment, and whether it serves subscriptions (graphql-ws on its URL). */
-export type RouterUnderTest = { key: string; label: string; script: string; env?: Record<string, string>; subscriptions: boolean };
+/**
+ * How the fan-out's subscribers reach a router: graphql-ws (a socket each),
+ * GraphQL over Server-Sent Events (graphql-sse's distinct connections mode: a
+ * POST with `accept: text/event-stream` each) or Apollo's multipart HTTP
+ * subscriptions (a POST with `accept: multipart/mixed;subscriptionSpec=1.0` each).
+ */
+export const TRANSPORTS = ['ws', 'sse', 'multipart'] as const;
+export type Transport = (typeof TRANSPORTS)[number];
+export const TRANSPORT_LABELS: Record<Transport, string> = {
+  ws: 'graphql-ws',
+  sse: 'Server-Sent Events (graphql-sse, distinct connections)',
+  multipart: "multipart HTTP (Apollo's subscriptionSpec 1.0)",
+};
+
+/**
+ * A router under test: its child script, extra environment, the subscription
+ * transports it serves on its URL (none: it serves no subscriptions), and why
+ * it serves no others, for the report.
+ */
+export type RouterUnderTest = {
+  key: string;
+  label: string;
+  script: string;
+  env?: Record<string, string>;
+  transports: Transport[];
+  unservedTransports?: string;
+};
+
+const HIVE_TRANSPORTS: Pick<RouterUnderTest, 'transports' | 'unservedTransports'> = {
+  transports: ['ws', 'sse'],
+  unservedTransports:
+    "answers `multipart/mixed` with GraphQL Yoga's incremental-delivery parts (boundary `-`, each result bare, no `payload` envelope, no heartbeats), not Apollo's multipart subscription protocol, so it is not measured over multipart",
+};
 
 export const ROUTERS: RouterUnderTest[] = [
-  { key: 'ours', label: 'our router', script: 'peers/ours.ts', subscriptions: true },
-  // @apollo/gateway executes queries and mutations only; Apollo's subscriptions need GraphOS Router.
-  { key: 'apollo', label: '@apollo/gateway', script: 'peers/apollo-gateway.ts', subscriptions: false },
-  { key: 'hive', label: 'Hive Gateway', script: 'peers/hive-gateway.ts', subscriptions: true },
-  { key: 'hive-jit', label: 'Hive Gateway (JIT)', script: 'peers/hive-gateway.ts', env: { BENCH_HIVE_JIT: 'true' }, subscriptions: true },
+  { key: 'ours', label: 'our router', script: 'peers/ours.ts', transports: [...TRANSPORTS] },
+  {
+    key: 'apollo',
+    label: '@apollo/gateway',
+    script: 'peers/apollo-gateway.ts',
+    transports: [],
+    unservedTransports:
+      'executes queries and mutations only (Apollo serves federated subscriptions from its GraphOS Router), so there is nothing to measure',
+  },
+  { key: 'hive', label: 'Hive Gateway', script: 'peers/hive-gateway.ts', ...HIVE_TRANSPORTS },
+  { key: 'hive-jit', label: 'Hive Gateway (JIT)', script: 'peers/hive-gateway.ts', env: { BENCH_HIVE_JIT: 'true' }, ...HIVE_TRANSPORTS },
 ];
 
 export type RunningRouter = {

@@ -8,7 +8,8 @@
  * executor plugin, what the CLI's --jit does.
  *
  * Subscriptions as its CLI serves them: graphql-ws on the GraphQL path
- * (getGraphQLWSOptions), and to the subgraphs over graphql-ws (its transport
+ * (getGraphQLWSOptions), Server-Sent Events there too (the runtime answers a
+ * request accepting `text/event-stream` itself), and to the subgraphs over graphql-ws (its transport
  * `ws`, on each subgraph's own URL) with the staff identity of the fan-out's
  * subscribers in connection_init, which is how our subgraphs authenticate a socket.
  */

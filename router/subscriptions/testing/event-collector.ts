@@ -19,7 +19,8 @@ export type EventCollector<Event, Outcome> = {
   ended: Promise<Outcome>;
 };
 
-export function eventCollector<Event, Outcome>(what: string): EventCollector<Event, Outcome> {
+/** `onEvent`: told of each event as it is added (the fan-out benchmark stamps its arrival). */
+export function eventCollector<Event, Outcome>(what: string, onEvent?: (event: Event) => void): EventCollector<Event, Outcome> {
   const events: Event[] = [];
   const eventIds: (string | undefined)[] = [];
   const waiters = new Set<() => void>();
@@ -38,6 +39,7 @@ export function eventCollector<Event, Outcome>(what: string): EventCollector<Eve
     add(event, eventId) {
       events.push(event);
       eventIds.push(eventId);
+      onEvent?.(event);
       wakeAll();
     },
     settle(outcome) {

@@ -23,10 +23,12 @@ export function subscribeOverSse<Event = Record<string, unknown>>(options: {
   extensions?: Record<string, unknown>;
   /** The root field whose value each event's `events` entry is. */
   field: string;
+  /** Told of each event as it arrives. */
+  onEvent?: (event: Event) => void;
 }): RouterEventStream<Event> {
   const client = createClient({ url: options.routerUrl, headers: options.headers ?? {}, retryAttempts: 0 });
   type Outcome = Awaited<RouterEventStream<Event>['ended']>;
-  const collected = eventCollector<Event, Outcome>('stream');
+  const collected = eventCollector<Event, Outcome>('stream', options.onEvent);
   const { settle } = collected;
   const stop = client.subscribe<Record<string, unknown>>(
     {

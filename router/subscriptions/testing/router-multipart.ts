@@ -26,11 +26,13 @@ export function subscribeOverMultipart<Event = Record<string, unknown>>(options:
   extensions?: Record<string, unknown>;
   /** The root field whose value each event's `events` entry is. */
   field: string;
+  /** Told of each event as it arrives. */
+  onEvent?: (event: Event) => void;
 }): RouterMultipartStream<Event> {
   const parts: unknown[] = [];
   const controller = new AbortController();
   type Outcome = Awaited<RouterEventStream<Event>['ended']>;
-  const collected = eventCollector<Event, Outcome>('stream');
+  const collected = eventCollector<Event, Outcome>('stream', options.onEvent);
   const { settle } = collected;
   const onPart = (text: string) => {
     const json = text.slice(text.indexOf('\r\n\r\n') + 4);

@@ -30,6 +30,8 @@ export function subscribeToRouter<Event = Record<string, unknown>>(options: {
   extensions?: Record<string, unknown>;
   /** The root field whose value each event's `events` entry is. */
   field: string;
+  /** Told of each event as it arrives. */
+  onEvent?: (event: Event) => void;
 }): RouterSubscription<Event> {
   const client = createClient({
     url: options.routerUrl.replace(/^http/, 'ws'),
@@ -38,7 +40,7 @@ export function subscribeToRouter<Event = Record<string, unknown>>(options: {
     retryAttempts: 0,
   });
   type Outcome = Awaited<RouterSubscription<Event>['ended']>;
-  const collected = eventCollector<Event, Outcome>('subscription');
+  const collected = eventCollector<Event, Outcome>('subscription', options.onEvent);
   const { settle } = collected;
   const stop = client.subscribe<Record<string, unknown>>(
     { query: options.query, variables: options.variables ?? {}, ...(options.extensions ? { extensions: options.extensions } : {}) },
