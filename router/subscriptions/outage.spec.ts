@@ -97,7 +97,7 @@ describe('a router subscription when the owning subgraph goes away', () => {
     const outcome = await first.ended;
     expect(outcome.errors).toEqual([
       expect.objectContaining({
-        message: expect.stringContaining('not replayed'),
+        message: expect.stringContaining('extensions.lastEventId'),
         extensions: expect.objectContaining({ code: 'SUBGRAPH_UNAVAILABLE', subgraph: 'stock' }),
       }),
     ]);

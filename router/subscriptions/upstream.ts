@@ -75,17 +75,17 @@ type Connection = {
  *   (or restarting) starts once it answers again, and fails only when the
  *   retries run out.
  * - Once connected, losing the socket is not hidden: every subscription on it
- *   gets an error at once, and the socket is retired. Events published while
- *   nobody listened are not replayed, so silently resuming would pass a gap
- *   off as a complete stream; the client subscribes again and reads the
- *   current state.
+ *   gets an error at once, and the socket is retired. Silently resubscribing
+ *   here would pass a gap off as a complete stream; the client subscribes
+ *   again naming the last event id it saw, and the owner replays what it
+ *   missed (resume.ts), or answers RESYNC_REQUIRED.
  */
 export function createUpstreamPool(options: UpstreamPoolOptions): UpstreamPool {
   const perSocket = options.subscriptionsPerSocket ?? 1000;
   const open = new Map<string, Connection[]>();
 
   const unavailable = (subgraph: string, reason: string) =>
-    new GraphQLError(`the ${subgraph} subgraph ${reason}; events meanwhile are not replayed, subscribe again`, {
+    new GraphQLError(`the ${subgraph} subgraph ${reason}; subscribe again with extensions.lastEventId to receive the events missed meanwhile`, {
       extensions: { code: SUBGRAPH_UNAVAILABLE, subgraph },
     });
 
