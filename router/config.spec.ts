@@ -26,6 +26,12 @@ describe("the router's settings", () => {
     expect(() => router({ PARTNER_QUERY_COST_LIMITS: 'key-1=500,key-2=0,key-3' })).toThrow(/received "key-2=0"[\s\S]*received "key-3"/);
   });
 
+  it('reads the multipart heartbeat, 5 s unless set, and refuses one outside its bounds', () => {
+    expect(router({}).multipartHeartbeatMs).toBe(5000);
+    expect(router({ MULTIPART_HEARTBEAT_MS: '1000' }).multipartHeartbeatMs).toBe(1000);
+    expect(() => router({ MULTIPART_HEARTBEAT_MS: '10' })).toThrow(/MULTIPART_HEARTBEAT_MS/);
+  });
+
   it('turns introspection and GraphiQL off in production unless asked for', () => {
     const production = {
       NODE_ENV: 'production',

@@ -65,6 +65,7 @@ export type RouterSettings = {
   maxRequestsInFlight: number;
   /** SUBSCRIPTIONS_PER_SOCKET / _PER_CALLER / _TOTAL: open subscriptions a router allows (TOO_MANY_SUBSCRIPTIONS beyond). */
   subscriptionLimits: { perSocket: number; perCaller: number; total: number };
+  multipartHeartbeatMs: number;
   /** REQUEST_TIMEOUT_MS: how long the router gives one HTTP request, body and execution together. */
   requestTimeoutMs: number;
   /** INTROSPECTION / GRAPHIQL: schema introspection and the GraphiQL page; on by default outside production. */
@@ -243,6 +244,13 @@ const total = wholeNumber('SUBSCRIPTIONS_TOTAL', {
   max: 10_000_000,
   description: 'Open subscriptions one router holds in all.',
 });
+const multipartHeartbeatMs = wholeNumber('MULTIPART_HEARTBEAT_MS', {
+  default: 5000,
+  min: 500,
+  max: 120_000,
+  description:
+    'How often a multipart subscription stream with no event sends an empty part `{}`, so proxies keep it open (Apollo Router also sends one every 5 s).',
+});
 const requestTimeoutMs = wholeNumber('REQUEST_TIMEOUT_MS', {
   default: 30_000,
   min: 100,
@@ -335,6 +343,7 @@ export const routerSettings = declareSettings<CommonConfig, RouterSettings>({
     perSocket,
     perCaller,
     total,
+    multipartHeartbeatMs,
     requestTimeoutMs,
     introspection,
     graphiql,
@@ -366,6 +375,7 @@ export const routerSettings = declareSettings<CommonConfig, RouterSettings>({
     maxBatchSize: read(maxBatchSize),
     maxRequestsInFlight: read(maxRequestsInFlight),
     subscriptionLimits: { perSocket: read(perSocket), perCaller: read(perCaller), total: read(total) },
+    multipartHeartbeatMs: read(multipartHeartbeatMs),
     requestTimeoutMs: read(requestTimeoutMs),
     introspection: read(introspection),
     graphiql: read(graphiql),

@@ -297,6 +297,7 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
     resolveIdentity,
     rateLimit: checkLimits,
     bodyLimit: config.maxBodyBytes,
+    heartbeatMs: config.multipartHeartbeatMs,
     log,
   });
   observability.metrics.gaugeReader('graphql_subscriptions_open', 'Client subscriptions open on this router.', () =>

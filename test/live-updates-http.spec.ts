@@ -41,7 +41,7 @@ describe('live updates over Server-Sent Events and multipart HTTP', () => {
   beforeAll(async () => {
     system = await startTestSystem(
       { label: 'SQLite', mysqlUrl: undefined },
-      { SEED_DEMO_DATA: 'true', SUBSCRIPTIONS_PER_CALLER: String(PER_CALLER) },
+      { SEED_DEMO_DATA: 'true', SUBSCRIPTIONS_PER_CALLER: String(PER_CALLER), MULTIPART_HEARTBEAT_MS: '1000' },
     );
     stock = system.system.subgraphs.find((subgraph) => subgraph.name === 'stock')!;
     reader = await system.staffToken(['stock:read']);
@@ -190,7 +190,7 @@ describe('live updates over Server-Sent Events and multipart HTTP', () => {
     });
     expect(await metric('graphql_subscriptions_open')).toBe(0);
 
-    // Over multipart too; meanwhile it sends a heartbeat every 5 s.
+    // Over multipart too; meanwhile it sends a heartbeat every MULTIPART_HEARTBEAT_MS (1 s here).
     const multipart = overMultipart(bearer(reader), { skuCodes: [SKU, 'OF-VW-GOLF'] });
     await eventually(() => stock.subscriptionsStarted() === before + 2, 'the multipart upstream started', { timeoutMs: 10_000 });
     await eventually(() => multipart.heartbeats() >= 2, 'a second heartbeat arrived', { timeoutMs: 15_000 });
