@@ -133,6 +133,39 @@ describe.each(databaseTargets())('resuming live stock after a drop on $label', (
     expect(back.eventIds).toEqual(watcher.eventIds.slice(watched));
   });
 
+  it('serves an EventSource as a browser opens it: a GET whose Last-Event-ID header resumes, each event with its id: line', async () => {
+    const first = subscribe('sse');
+    const lastSeen = await listening(first, 'event source first');
+    await first.dispose();
+    for (let index = 0; index < 3; index += 1) await adjust(1, `event source missed ${index}`);
+
+    const url = new URL(system.system.routerUrl);
+    url.searchParams.set('query', LIVE_STOCK);
+    url.searchParams.set('variables', JSON.stringify({ skuCodes: [SKU] }));
+    const controller = new AbortController();
+    const response = await fetch(url, {
+      headers: { accept: 'text/event-stream', authorization: `Bearer ${reader}`, 'last-event-id': lastSeen },
+      signal: controller.signal,
+    });
+    expect(response.status).toBe(200);
+    let text = '';
+    const decoder = new TextDecoder();
+    try {
+      for await (const chunk of response.body!) {
+        text += decoder.decode(chunk, { stream: true });
+        if ((text.match(/^event: next$/gm) ?? []).length >= 3) break;
+      }
+    } finally {
+      controller.abort();
+    }
+    const events = [...text.matchAll(/^id: (\d+)\nevent: next\ndata: (.*)$/gm)].map(([, id, data]) => ({
+      id: id!,
+      reason: (JSON.parse(data!) as { data: { stockChanged: StockChange } }).data.stockChanged.reason,
+    }));
+    expect(events.map((event) => event.reason)).toEqual([0, 1, 2].map((index) => `ADJUSTMENT event source missed ${index}`));
+    expect(BigInt(events[0]!.id) > BigInt(lastSeen)).toBe(true);
+  });
+
   it('answers RESYNC_REQUIRED, replaying nothing, to a client whose last id is past the replay window', async () => {
     const first = subscribe('graphql-ws');
     const lastSeen = await listening(first, 'resync first');
