@@ -20,6 +20,7 @@ import type { Channel } from './channel.ts';
 import { createSubscriptionHub, sharedSubscriptionKey } from './dedupe.ts';
 import type { SubscriptionGraph } from './graph.ts';
 import type { SubscriptionPlan } from './plan.ts';
+import { filteredChannel, type SharedStream, sharedStreamOf } from './shared-stream.ts';
 import { createSubscriptionLimits, type SubscriptionLimitSettings, type SubscriptionTicket } from './subscription-limits.ts';
 import { createUpstreamPool } from './upstream.ts';
 
@@ -59,6 +60,8 @@ export type PreparedSubscription = {
   document: string;
   operationName: string | undefined;
   variables: Record<string, unknown>;
+  /** Set when the subscription is a shared stream (shared-stream.ts): one upstream for all its callers, run as the router. */
+  shared: SharedStream | undefined;
 };
 
 /** A prepared subscription that holds its place under the limits, given back when it ends. */
@@ -130,7 +133,9 @@ export function createSubscriptionService(options: SubscriptionServiceOptions): 
     const coerced = getVariableValues(planner.schema, operation.variableDefinitions ?? [], request.variables ?? {});
     if (coerced.errors) return coerced.errors.map((error) => withCode(error, 'BAD_USER_INPUT'));
     const variables = coerced.coerced as Record<string, unknown>;
-    const refusal = subscriptionRefusal(graph.requirements, planner.schema, document, operation, variables, identity);
+    const shared = sharedStreamOf(graph, document, operation, variables, identity);
+    const checked = shared ? (coordinate: string) => shared.roots.has(coordinate) : undefined;
+    const refusal = subscriptionRefusal(graph.requirements, planner.schema, document, operation, variables, identity, checked);
     if (refusal) return [refusal];
     return {
       graph,
@@ -141,15 +146,18 @@ export function createSubscriptionService(options: SubscriptionServiceOptions): 
       document: print(document),
       operationName,
       variables,
+      shared,
     };
   };
 
   const join: SubscriptionService['join'] = (admitted, onLeave) => {
-    const { graph, identity, requestId, plan, variables, operationName, ticket } = admitted;
+    const { graph, requestId, plan, variables, operationName, ticket, shared } = admitted;
     const owner = plan.primary.serviceName;
+    // A shared stream runs as the router for everyone; each subscriber's forbidden fields are taken out per event.
+    const identity = shared?.identity ?? admitted.identity;
     // Identical subscriptions planned on different graphs (before and after a reload) do not share.
-    return hub.join(
-      `${graph.id}:${sharedSubscriptionKey(admitted)}`,
+    const channel = hub.join(
+      `${graph.id}:${sharedSubscriptionKey({ ...admitted, acrossCallers: shared !== undefined })}`,
       () => ({
         open: (sink) => {
           const url = options.urlOf.get(owner);
@@ -175,6 +183,7 @@ export function createSubscriptionService(options: SubscriptionServiceOptions): 
         onLeave?.();
       },
     );
+    return shared ? filteredChannel(channel, shared.filter) : channel;
   };
 
   return {
@@ -192,7 +201,7 @@ export function createSubscriptionService(options: SubscriptionServiceOptions): 
   };
 }
 
-/** The router's own identity on its sockets to subgraphs; each subscription carries its subscriber's identity. */
+/** The router's own identity on its sockets to subgraphs; each subscription carries its subscriber's identity (a shared stream, the router's). */
 const ROUTER_IDENTITY: Identity = { kind: 'service', subject: 'router', scopes: [] };
 
 /** Whose subscriptions count together: a signed-in caller's subject, or an anonymous caller's address. */
