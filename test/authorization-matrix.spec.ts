@@ -148,16 +148,33 @@ const NOT_YET: Record<string, string> = {};
  * Subscriptions, asked over the router's graphql-ws endpoint with the same
  * credentials in `connection_init`. `allow` means the caller's subscription
  * delivered the change made after everyone subscribed; `deny` that it was
- * refused (an error for the operation) or, for another member's order, that
- * the change never reached it.
+ * refused (an error for the operation), that its event came with FORBIDDEN
+ * or UNAUTHENTICATED errors (a shared stream refuses fields per event, as a
+ * query's partial answer does) or, for another member's order, that the
+ * change never reached it.
  */
-type SubscriptionRow = { file: string; operation: string; field: string; expected: Record<Caller, Cell> };
+type SubscriptionRow = {
+  file: string;
+  operation: string;
+  field: string;
+  expected: Record<Caller, Cell>;
+  /** Fields left out of the contract's operation: what remains is what the row is about. */
+  withoutFields?: string[];
+};
 const SUBSCRIPTION_MATRIX: SubscriptionRow[] = [
   {
     file: 'stock.graphql',
     operation: 'LiveStock',
     field: 'stockChanged',
     expected: only('admin', 'cashier', 'stockClerk', 'merchandiser'),
+  },
+  // A shared stream, public at its root: without the warehouse's own figures (stock:read), anyone may watch it.
+  {
+    file: 'stock.graphql',
+    operation: 'LiveStock',
+    field: 'stockChanged',
+    withoutFields: ['onHand', 'reserved', 'reason'],
+    expected: everyone(),
   },
   {
     file: 'orders.graphql',
@@ -303,19 +320,29 @@ describe('the authorization matrix through the router', () => {
     await system?.close();
   });
 
-  it.each(SUBSCRIPTION_MATRIX.map((row) => [row.operation, row] as const))(
+  it.each(
+    SUBSCRIPTION_MATRIX.map(
+      (row) => [row.withoutFields ? `${row.operation} without ${row.withoutFields.join(', ')}` : row.operation, row] as const,
+    ),
+  )(
     '%s (a subscription) is allowed and refused as the matrix says',
     async (_, row) => {
       const upstreamStarted = () => system.system.subgraphs.reduce((sum, server) => sum + server.subscriptionsStarted(), 0);
+      const routerCounts = async () => {
+        const text = await (await fetch(system.system.routerMetricsUrl)).text();
+        const gauge = (name: string) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(text)?.[1]);
+        return { subscribers: gauge('graphql_subscriptions_open'), upstreams: gauge('graphql_subscription_upstreams_open') };
+      };
       const subscriptions = new Map<Caller, RouterSubscription<unknown>>();
       try {
         // One caller at a time: each either is refused at once or its subscription reaches the owning subgraph.
         for (const caller of CALLERS) {
           const before = upstreamStarted();
+          const countsBefore = await routerCounts();
           const subscription = subscribeToRouter({
             routerUrl: system.system.routerUrl,
             connectionParams: connectionParams.get(caller),
-            query: contractOperation(row.file, row.operation),
+            query: contractOperation(row.file, row.operation, { withoutFields: row.withoutFields }),
             variables: (examples[row.operation] as Record<string, unknown>) ?? {},
             field: row.field,
           });
@@ -323,6 +350,9 @@ describe('the authorization matrix through the router', () => {
           const ended = subscription.ended.then(() => true);
           for (const deadline = Date.now() + 10_000; upstreamStarted() === before && Date.now() < deadline; ) {
             if (await Promise.race([ended, new Promise((resolve) => setTimeout(() => resolve(false), 25))])) break;
+            // Joined a shared stream's upstream, already listening: no new one will start.
+            const counts = await routerCounts();
+            if (counts.subscribers > countsBefore.subscribers && counts.upstreams === countsBefore.upstreams) break;
           }
         }
         // Then one change everybody allowed must hear about.

@@ -19,6 +19,8 @@ const LIVE_STOCK = contractOperation('stock.graphql', 'LiveStock');
 const ADJUST_STOCK = contractOperation('stock.graphql', 'AdjustStock');
 const SKU_BY_CODE = contractOperation('catalogue.graphql', 'SkuByCode');
 const SKU = 'BP-TOY-COR-F';
+/** Caller-dependent (orderUpdated), with a field a member may not see (Sku.priceHistory: catalogue:read). */
+const PRICES_OF_MY_ORDERS = 'subscription { orderUpdated { order { id lines { sku { priceHistory { changedAt } } } } } }';
 const PER_CALLER = 4;
 
 type StockChange = {
@@ -33,6 +35,7 @@ type Stream = RouterSubscription<StockChange> | RouterEventStream<StockChange>;
 describe('live updates over Server-Sent Events and multipart HTTP', () => {
   let system: TestSystem;
   let stock: SubgraphServer;
+  let orders: SubgraphServer;
   let reader: string;
   let writer: string;
   let warehouseId: string;
@@ -44,6 +47,7 @@ describe('live updates over Server-Sent Events and multipart HTTP', () => {
       { SEED_DEMO_DATA: 'true', SUBSCRIPTIONS_PER_CALLER: String(PER_CALLER), MULTIPART_HEARTBEAT_MS: '1000' },
     );
     stock = system.system.subgraphs.find((subgraph) => subgraph.name === 'stock')!;
+    orders = system.system.subgraphs.find((subgraph) => subgraph.name === 'orders')!;
     reader = await system.staffToken(['stock:read']);
     writer = await system.staffToken(['stock:write', 'stock:read']);
     const warehouses = await system.graphql<{ warehouses: { id: string; code: string }[] }>('{ warehouses { id code } }');
@@ -79,11 +83,11 @@ describe('live updates over Server-Sent Events and multipart HTTP', () => {
     opened.push(subscription);
     return subscription;
   };
-  const overMultipart = (headers: Record<string, string>, variables: Record<string, unknown> = { skuCodes: [SKU] }) => {
+  const overMultipart = (headers: Record<string, string>, variables: Record<string, unknown> = { skuCodes: [SKU] }, query = LIVE_STOCK) => {
     const stream = subscribeOverMultipart<StockChange>({
       routerUrl: system.system.routerUrl,
       headers,
-      query: LIVE_STOCK,
+      query,
       variables,
       field: 'stockChanged',
     });
@@ -139,20 +143,36 @@ describe('live updates over Server-Sent Events and multipart HTTP', () => {
   });
 
   it('refuses an unscoped or anonymous caller with an error event or part, and a credential that does not check out with 401', async () => {
-    const before = stock.subscriptionsStarted();
-    const unscoped = overSse(bearer(await system.staffToken(['catalogue:read'])));
-    expect(await unscoped.ended).toEqual({
-      errors: [expect.objectContaining({ message: expect.stringContaining('stock:read'), extensions: { code: 'FORBIDDEN' } })],
+    const before = orders.subscriptionsStarted();
+    // A caller-dependent subscription is refused whole at subscribe time for a field below its root.
+    const member = bearer(await system.memberToken('http-member'));
+    expect(await overSse(member, {}, PRICES_OF_MY_ORDERS).ended).toEqual({
+      errors: [expect.objectContaining({ message: expect.stringContaining('catalogue:read'), extensions: { code: 'FORBIDDEN' } })],
     });
-    expect((await overSse({}).ended).errors?.[0]?.extensions).toEqual({ code: 'FORBIDDEN' });
+    expect((await overSse({}, {}, PRICES_OF_MY_ORDERS).ended).errors?.[0]?.extensions).toEqual({ code: 'UNAUTHENTICATED' });
     expect(await overSse(bearer('not-a-jwt')).ended).toEqual({ status: 401 });
     expect(await overSse({ 'x-api-key': 'cpk_made_up' }).ended).toEqual({ status: 401 });
-    expect((await overMultipart(bearer(await system.staffToken(['catalogue:read']))).ended).errors?.[0]?.extensions).toEqual({
-      code: 'FORBIDDEN',
-    });
+    expect((await overMultipart(member, {}, PRICES_OF_MY_ORDERS).ended).errors?.[0]?.extensions).toEqual({ code: 'FORBIDDEN' });
     expect(await overMultipart(bearer('not-a-jwt')).ended).toEqual({ status: 401 });
     // Refused at the router: no subgraph was asked.
-    expect(stock.subscriptionsStarted()).toBe(before);
+    expect(orders.subscriptionsStarted()).toBe(before);
+  });
+
+  it("streams LiveStock, a shared stream, to an anonymous caller with the warehouse's own figures refused in the event", async () => {
+    const before = stock.subscriptionsStarted();
+    const anonymous = [overSse({}), overMultipart({})];
+    await eventually(() => stock.subscriptionsStarted() === before + 1, 'the one upstream started', { timeoutMs: 10_000 });
+    await eventually(async () => (await metric('graphql_subscriptions_open')) === 2, 'both streams are open', { timeoutMs: 10_000 });
+    await adjust(1, 'for anyone');
+    // The test clients end a stream at the first result with errors and report them.
+    for (const stream of anonymous) {
+      expect(await stream.ended).toEqual({
+        errors: ['onHand', 'reserved', 'reason'].map((field) => ({
+          message: expect.stringContaining(`StockChange.${field} requires the scope stock:read`),
+          extensions: { code: 'FORBIDDEN' },
+        })),
+      });
+    }
   });
 
   it('counts every transport together under the per-caller limit, and refuses the next with TOO_MANY_SUBSCRIPTIONS', async () => {

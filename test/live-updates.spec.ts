@@ -178,19 +178,38 @@ describe.each(databaseTargets())('live updates through the router on $label', (t
   });
 
   it('refuses at subscribe time, with an error for the operation, what a query would be refused', async () => {
-    const before = stock.subscriptionsStarted();
-    const withoutScope = liveStock(await system.staffToken(['catalogue:read']));
-    expect(await withoutScope.ended).toEqual({
-      errors: [expect.objectContaining({ message: expect.stringContaining('stock:read'), extensions: { code: 'FORBIDDEN' } })],
-    });
-    const anonymousStock = liveStock(undefined);
-    expect((await anonymousStock.ended).errors?.[0]?.extensions).toEqual({ code: 'FORBIDDEN' });
+    const before = orders.subscriptionsStarted();
     const anonymousOrders = subscribe(LIVE_ORDERS, {}, {}, 'orderUpdated');
     expect(await anonymousOrders.ended).toEqual({
       errors: [expect.objectContaining({ message: expect.stringContaining('signed-in'), extensions: { code: 'UNAUTHENTICATED' } })],
     });
+    // A caller-dependent subscription is refused whole for a field below its root (Sku.priceHistory needs catalogue:read).
+    const member = await system.memberToken('live-updates-member');
+    const priceHistory = subscribe(
+      'subscription { orderUpdated { order { id lines { sku { code priceHistory { changedAt } } } } } }',
+      {},
+      { authorization: `Bearer ${member}` },
+      'orderUpdated',
+    );
+    expect(await priceHistory.ended).toEqual({
+      errors: [expect.objectContaining({ message: expect.stringContaining('Sku.priceHistory'), extensions: { code: 'FORBIDDEN' } })],
+    });
     // Refused at the router: no subgraph was asked.
-    expect(stock.subscriptionsStarted()).toBe(before);
+    expect(orders.subscriptionsStarted()).toBe(before);
+  });
+
+  it('lets anyone subscribe to LiveStock, a shared stream, and refuses the warehouse figures per event instead', async () => {
+    const before = stock.subscriptionsStarted();
+    const anonymous = liveStock(undefined);
+    await upstreamStarted(stock, before);
+    await adjust(SKU, 1, 'for anyone');
+    // The test client ends a subscription at the first result with errors and reports them.
+    expect(await anonymous.ended).toEqual({
+      errors: ['onHand', 'reserved', 'reason'].map((field) => ({
+        message: expect.stringContaining(`StockChange.${field} requires the scope stock:read`),
+        extensions: { code: 'FORBIDDEN' },
+      })),
+    });
   });
 
   it('closes the connection with 4401 for a credential that does not check out', async () => {
@@ -208,7 +227,7 @@ describe.each(databaseTargets())('live updates through the router on $label', (t
     expect(stock.subscriptionsStarted()).toBe(before + 1);
     expect(upstreamSockets.size).toBe(1);
 
-    // Other variables (or another caller) are another upstream.
+    // Other variables are another upstream.
     const other = liveStock(reader, [SKU, OTHER_SKU]);
     await upstreamStarted(stock, before, 2);
     // ...carried by the same socket: the router multiplexes its upstream subscriptions.

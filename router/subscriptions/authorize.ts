@@ -10,6 +10,9 @@ import { selectedFieldCoordinates } from '../auth/selected-fields.ts';
  * `@authenticated` and `@requiresScopes`. Returns the refusal (FORBIDDEN or
  * UNAUTHENTICATED, naming the first field refused in document order), or null.
  * It runs at subscribe time, so a refused subscription never reaches a subgraph.
+ * `checked` narrows it to some of the selected fields: a shared stream's
+ * subscribe-time check is its root field only, the rest is refused per event
+ * (field-filter.ts).
  */
 export function subscriptionRefusal(
   requirements: RequirementMap,
@@ -18,8 +21,10 @@ export function subscriptionRefusal(
   operation: OperationDefinitionNode,
   variables: Readonly<Record<string, unknown>>,
   identity: Identity,
+  checked: (coordinate: string) => boolean = () => true,
 ): GraphQLError | null {
   for (const coordinate of selectedFieldCoordinates(schema, document, operation, variables)) {
+    if (!checked(coordinate)) continue;
     const requirement = requirements.get(coordinate);
     if (!requirement) continue;
     try {

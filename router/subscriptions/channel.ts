@@ -104,25 +104,21 @@ export function createChannel<T>(onClose: () => void): Channel<T> {
   return channel;
 }
 
-/** The same stream, calling `taken` for each result its reader takes (the delivered-events metric). */
-export function countingTaken<T>(channel: Channel<T>, taken: () => void): Channel<T> {
-  const counted: Channel<T> = {
+/** The same stream, each result passed through `map` as its reader takes it (a subscriber's field filter, the delivered-events metric). */
+export function mapTaken<T>(channel: Channel<T>, map: (value: T) => T): Channel<T> {
+  const mapped: Channel<T> = {
     get closed() {
       return channel.closed;
     },
     push: (value) => channel.push(value),
     fail: (error) => channel.fail(error),
     end: () => channel.end(),
-    next: () =>
-      channel.next().then((step) => {
-        if (!step.done) taken();
-        return step;
-      }),
+    next: () => channel.next().then((step) => (step.done ? step : { value: map(step.value), done: false })),
     return: () => channel.return!(),
     throw: (error: unknown) => channel.throw!(error),
     [Symbol.asyncIterator]() {
-      return counted;
+      return mapped;
     },
   };
-  return counted;
+  return mapped;
 }

@@ -7,7 +7,7 @@ import type { RouterContext } from '../context.ts';
 import { executePlan } from '../gateway-internals.ts';
 import type { SubscriptionPlan, SubscriptionPlanner } from './plan.ts';
 
-/** Everything an event's completion needs besides the event: who subscribed, with which variables. */
+/** Everything an event's completion needs besides the event: whom its fetches run as (the subscriber; a shared stream's, the router), with which variables. */
 export type CompletionRequest = {
   plan: SubscriptionPlan;
   identity: Identity;

@@ -113,4 +113,12 @@ describe('the shared subscription key', () => {
       expect(sharedSubscriptionKey(other)).not.toBe(key);
     }
   });
+
+  it('leaves the caller out for a shared stream, and never equals a caller-dependent key', () => {
+    const shared = sharedSubscriptionKey({ ...base, acrossCallers: true });
+    expect(sharedSubscriptionKey({ ...base, identity: ANONYMOUS, acrossCallers: true })).toBe(shared);
+    expect(sharedSubscriptionKey({ ...base, identity: { kind: 'member', subject: 'm-9', scopes: [] }, acrossCallers: true })).toBe(shared);
+    expect(sharedSubscriptionKey(base)).not.toBe(shared);
+    expect(sharedSubscriptionKey({ ...base, variables: { a: 2, b: [2] }, acrossCallers: true })).not.toBe(shared);
+  });
 });

@@ -139,22 +139,22 @@ export function createSubscriptionHub<Event, Result>(): SubscriptionHub<Event, R
  * and scopes (sorted). Everything that can change what a subscriber may see
  * or receives is in it; a member and a staff user never share, nor do two
  * members, nor one caller's two tokens with different scopes.
+ *
+ * `acrossCallers` (a shared stream, shared-stream.ts) leaves the caller out:
+ * its upstream runs as the router and each subscriber's fields are filtered
+ * per event, so every caller of the same operation and variables shares it.
+ * Such a key never equals a caller's key.
  */
 export function sharedSubscriptionKey(input: {
   document: string;
   operationName: string | undefined;
   variables: Record<string, unknown>;
   identity: Identity;
+  acrossCallers?: boolean;
 }): string {
   const { identity } = input;
-  const parts = [
-    input.document,
-    input.operationName ?? null,
-    canonical(input.variables),
-    identity.kind,
-    identity.subject,
-    [...identity.scopes].sort(),
-  ];
+  const caller = input.acrossCallers ? ['every caller'] : [identity.kind, identity.subject, [...identity.scopes].sort()];
+  const parts = [input.document, input.operationName ?? null, canonical(input.variables), ...caller];
   return createHash('sha256').update(JSON.stringify(parts)).digest('base64url');
 }
 

@@ -1,7 +1,9 @@
 import type { ServiceMap } from '@apollo/gateway';
+import { parse } from 'graphql';
 import type { RequirementMap } from '../auth/requirements.ts';
 import { eventCompleter } from './complete-event.ts';
 import { createSubscriptionPlanner, type SubscriptionPlanner } from './plan.ts';
+import { sharedStreamFields } from './shared-stream.ts';
 
 /**
  * Everything subscriptions need from one supergraph: the planner (and its API
@@ -15,6 +17,8 @@ export type SubscriptionGraph = {
   readonly id: string;
   readonly planner: SubscriptionPlanner;
   readonly requirements: RequirementMap;
+  /** Subscription fields declared `@sharedStream` (shared-stream.ts): one upstream for all their callers. */
+  readonly sharedStreams: ReadonlySet<string>;
   readonly complete: ReturnType<typeof eventCompleter>;
 };
 
@@ -26,5 +30,7 @@ export function buildSubscriptionGraph(
   dataSources: ServiceMap,
 ): SubscriptionGraph {
   const planner = createSubscriptionPlanner(gatewaySdl);
-  return { id, planner, requirements, complete: eventCompleter(planner, dataSources) };
+  // The gateway's SDL keeps `@sharedStream`: only the security features are taken out of it (gateway-sdl.ts).
+  const sharedStreams = sharedStreamFields(parse(gatewaySdl));
+  return { id, planner, requirements, sharedStreams, complete: eventCompleter(planner, dataSources) };
 }

@@ -16,12 +16,13 @@ import type { Logger } from '../../platform/observability/log.ts';
 import { REQUEST_ID_HEADER } from '../../platform/runtime/request-scope.ts';
 import type { OperationLimitCheck } from '../limits/operation-limits.ts';
 import { subscriptionRefusal } from './authorize.ts';
-import { type Channel, countingTaken } from './channel.ts';
+import { type Channel, mapTaken } from './channel.ts';
 import { createSubscriptionHub, sharedSubscriptionKey } from './dedupe.ts';
 import type { SubscriptionGraph } from './graph.ts';
 import { type LiveObserver, type LiveTransport, QUIET_OBSERVER, TRANSPORT_WORDS } from './live-metrics.ts';
 import type { SubscriptionPlan } from './plan.ts';
 import { lastEventIdOf, positionOf, resumeStream, withEventId } from './resume.ts';
+import { type SharedStream, sharedStreamOf } from './shared-stream.ts';
 import { createSubscriptionLimits, type SubscriptionLimitSettings, type SubscriptionTicket } from './subscription-limits.ts';
 import { createUpstreamPool, type UpstreamSink } from './upstream.ts';
 
@@ -68,6 +69,8 @@ export type PreparedSubscription = {
   /** The last event id the client saw: it gets every event after it first (resume.ts). */
   lastEventId: string | undefined;
   transport: LiveTransport;
+  /** Set when the subscription is a shared stream (shared-stream.ts): one upstream for all its callers, run as the router. */
+  shared: SharedStream | undefined;
 };
 
 /** A prepared subscription that holds its place under the limits, given back when it ends. */
@@ -150,7 +153,9 @@ export function createSubscriptionService(options: SubscriptionServiceOptions): 
     const coerced = getVariableValues(planner.schema, operation.variableDefinitions ?? [], request.variables ?? {});
     if (coerced.errors) return coerced.errors.map((error) => withCode(error, 'BAD_USER_INPUT'));
     const variables = coerced.coerced as Record<string, unknown>;
-    const refusal = subscriptionRefusal(graph.requirements, planner.schema, document, operation, variables, identity);
+    const shared = sharedStreamOf(graph, document, operation, variables, identity);
+    const checked = shared ? (coordinate: string) => shared.roots.has(coordinate) : undefined;
+    const refusal = subscriptionRefusal(graph.requirements, planner.schema, document, operation, variables, identity, checked);
     if (refusal) return [refusal];
     return {
       graph,
@@ -163,14 +168,17 @@ export function createSubscriptionService(options: SubscriptionServiceOptions): 
       variables,
       lastEventId,
       transport,
+      shared,
     };
   };
 
   const join: SubscriptionService['join'] = (admitted, onLeave) => {
-    const { graph, identity, requestId, plan, variables, operationName, ticket } = admitted;
+    const { graph, requestId, plan, variables, operationName, ticket, shared, transport } = admitted;
     const owner = plan.primary.serviceName;
     const url = options.urlOf.get(owner);
     if (!url) throw new Error(`no URL for subgraph ${owner}`);
+    // A shared stream runs as the router for everyone; each subscriber's forbidden fields are taken out per event.
+    const identity = shared?.identity ?? admitted.identity;
     const openUpstream = (sink: UpstreamSink, resumeAfter?: string) =>
       upstreamPool.open(
         {
@@ -192,10 +200,9 @@ export function createSubscriptionService(options: SubscriptionServiceOptions): 
     // Each result carries its event's position as the id a client resumes from.
     const complete = async (event: FormattedExecutionResult) =>
       withEventId(await graph.complete({ plan, identity, variables, operationName }, event), positionOf(event));
-    const { transport } = admitted;
     // Identical subscriptions planned on different graphs (before and after a reload) do not share.
     const live = hub.join(
-      `${graph.id}:${sharedSubscriptionKey(admitted)}`,
+      `${graph.id}:${sharedSubscriptionKey({ ...admitted, acrossCallers: shared !== undefined })}`,
       () => ({ open: (sink) => openUpstream(sink), complete, batch: (event) => observer.batch(owner, positionOf(event)) }),
       () => {
         observer.left(transport);
@@ -204,26 +211,33 @@ export function createSubscriptionService(options: SubscriptionServiceOptions): 
       },
     );
     observer.joined(transport);
+    // The subscriber's own view: its forbidden fields out (shared streams), each result it takes counted.
+    const deliver = (stream: Channel<ExecutionResult>) =>
+      mapTaken(stream, (result) => {
+        observer.delivered(transport);
+        return shared ? shared.filter(result) : result;
+      });
     const lastEventId = admitted.lastEventId;
-    if (lastEventId === undefined) return countingTaken(live, () => observer.delivered(transport));
+    if (lastEventId === undefined) return deliver(live);
     observer.resumed(transport);
-    const resumed = resumeStream({
-      live,
-      lastEventId,
-      complete,
-      openCatchUp: (sink) =>
-        openUpstream(
-          {
-            ...sink,
-            error: (error) => {
-              if (error.extensions.code === 'RESYNC_REQUIRED') observer.resyncRequired(transport);
-              sink.error(error);
+    return deliver(
+      resumeStream({
+        live,
+        lastEventId,
+        complete,
+        openCatchUp: (sink) =>
+          openUpstream(
+            {
+              ...sink,
+              error: (error) => {
+                if (error.extensions.code === 'RESYNC_REQUIRED') observer.resyncRequired(transport);
+                sink.error(error);
+              },
             },
-          },
-          lastEventId,
-        ),
-    });
-    return countingTaken(resumed, () => observer.delivered(transport));
+            lastEventId,
+          ),
+      }),
+    );
   };
 
   return {
@@ -241,7 +255,7 @@ export function createSubscriptionService(options: SubscriptionServiceOptions): 
   };
 }
 
-/** The router's own identity on its sockets to subgraphs; each subscription carries its subscriber's identity. */
+/** The router's own identity on its sockets to subgraphs; each subscription carries its subscriber's identity (a shared stream, the router's). */
 const ROUTER_IDENTITY: Identity = { kind: 'service', subject: 'router', scopes: [] };
 
 /** Whose subscriptions count together: a signed-in caller's subject, or an anonymous caller's address. */

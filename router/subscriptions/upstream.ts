@@ -85,9 +85,12 @@ export function createUpstreamPool(options: UpstreamPoolOptions): UpstreamPool {
   const open = new Map<string, Connection[]>();
 
   const unavailable = (subgraph: string, reason: string) =>
-    new GraphQLError(`the ${subgraph} subgraph ${reason}; subscribe again with extensions.lastEventId to receive the events missed meanwhile`, {
-      extensions: { code: SUBGRAPH_UNAVAILABLE, subgraph },
-    });
+    new GraphQLError(
+      `the ${subgraph} subgraph ${reason}; subscribe again with extensions.lastEventId to receive the events missed meanwhile`,
+      {
+        extensions: { code: SUBGRAPH_UNAVAILABLE, subgraph },
+      },
+    );
 
   const retire = (connection: Connection) => {
     if (connection.retired) return;

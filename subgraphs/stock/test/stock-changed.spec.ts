@@ -1,7 +1,10 @@
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
 import type { Identity } from '../../../platform/auth/identity.ts';
+import { IDENTITY_HEADER, signIdentity } from '../../../platform/auth/identity-header.ts';
 import { loadSecrets } from '../../../platform/auth/secrets.ts';
 import { type TestEnvironment, testEnvironment } from '../../../platform/testing/databases.ts';
-import { staff } from '../../../platform/testing/subgraph-client.ts';
+import { eventually } from '../../../platform/testing/eventually.ts';
 import { subscribeToSubgraph } from '../../../platform/testing/subscription-client.ts';
 import { type StockSystem, startStockSystem, stockReader } from './fixtures.ts';
 
@@ -77,10 +80,47 @@ describe("the stock subgraph's stockChanged subscription", () => {
     expect(Date.parse(events[0]!.at as string)).not.toBeNaN();
   });
 
-  it('refuses a subscriber without stock:read', async () => {
-    const live = subscribe(staff('catalogue:read'), {}, 1);
-    const { events, errors } = await live.done;
-    expect(events).toEqual([]);
-    expect(JSON.stringify(errors)).toMatch(/stock:read/);
+  it("streams the public fields to a subscriber without stock:read and refuses it the warehouse's own figures in every event", async () => {
+    const member: Identity = { kind: 'member', subject: 'member-live', scopes: [] };
+    const client = createClient({
+      url: system.stock.url.replace(/^http/, 'ws'),
+      webSocketImpl: WebSocket,
+      connectionParams: { [IDENTITY_HEADER]: signIdentity(member, loadSecrets(env.config).internalAuthSecret) },
+      retryAttempts: 0,
+    });
+    const results: { data?: unknown; errors?: readonly { path?: readonly (string | number)[]; extensions?: { code?: unknown } }[] }[] = [];
+    const startedBefore = system.stock.server.subscriptionsStarted();
+    const twoEvents = new Promise<void>((resolve, reject) => {
+      client.subscribe(
+        { query: LIVE_STOCK, variables: { skuCodes: ['LIVE-2'] } },
+        {
+          next: (result) => {
+            results.push(result);
+            if (results.length === 2) resolve();
+          },
+          error: reject,
+          complete: () => reject(new Error('completed before two events')),
+        },
+      );
+    });
+    try {
+      await eventually(() => system.stock.server.subscriptionsStarted() > startedBefore, 'the member subscription started');
+      await system.mutate('adjustStock', { warehouseId, skuCode: 'LIVE-2', delta: 2, reason: 'found' }, 'level { onHand }');
+      await system.mutate('adjustStock', { warehouseId, skuCode: 'LIVE-2', delta: -1, reason: 'broken' }, 'level { onHand }');
+      await twoEvents;
+    } finally {
+      await client.dispose();
+    }
+    for (const result of results) {
+      expect(result.data).toEqual({
+        stockChanged: expect.objectContaining({ sku: { code: 'LIVE-2' }, onHand: null, reserved: null, reason: null, kind: 'ADJUSTMENT' }),
+      });
+      const refused = (result.errors ?? []).map((error) => ({ path: error.path, code: error.extensions?.code }));
+      expect(refused).toEqual(
+        expect.arrayContaining(['onHand', 'reserved', 'reason'].map((field) => ({ path: ['stockChanged', field], code: 'FORBIDDEN' }))),
+      );
+      expect(refused).toHaveLength(3);
+    }
+    expect(results.map((result) => (result.data as { stockChanged: { delta: number } }).stockChanged.delta)).toEqual([2, -1]);
   });
 });
