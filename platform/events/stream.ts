@@ -65,6 +65,8 @@ export async function resumedEventStream<Data>(
 ): Promise<AsyncIterableIterator<DomainEvent<Data>>> {
   const stream = openStream(bus, types, filter);
   try {
+    // Listening must have begun before the outbox is read, or what is published in between is lost.
+    await bus.ready?.();
     const missed = await missedEvents(resume.db, types, resume.after, resume.window, resume.now ?? Date.now);
     stream.replay(missed.events as DomainEvent<Data>[], missed.upTo);
     return stream.iterator;
