@@ -4,6 +4,8 @@ import WebSocket from 'ws';
 import { IDENTITY_HEADER, signIdentity } from '../auth/identity-header.ts';
 import { loadSecrets } from '../auth/secrets.ts';
 import { type TestEnvironment, testEnvironment } from '../testing/databases.ts';
+import { eventually } from '../testing/eventually.ts';
+import { sampleValue, scrapeMetrics } from '../testing/metrics.ts';
 import { ProbeEntity } from '../testing/probe-entity.ts';
 import { staff, startTestSubgraph, type TestSubgraph } from '../testing/subgraph-client.ts';
 import { subscribeToSubgraph } from '../testing/subscription-client.ts';
@@ -180,6 +182,8 @@ describe('resuming a subgraph subscription over graphql-ws', () => {
     expect(await resumed.done).toEqual({ events: [5, 7, 9] });
     const after = Number(lastSeen);
     expect(resumed.positions).toEqual([after + 2, after + 4, after + 6].map(String));
+    // Clients that left leave no stream listening behind.
+    await eventually(async () => sampleValue(await scrapeMetrics(subgraph.url), 'graphql_subscriptions_open') === 0, 'every stream closed');
   });
 
   it('resumes with nothing to replay when the client missed nothing', async () => {
