@@ -1,5 +1,5 @@
 import type { CommonConfig } from './common.ts';
-import { declareSettings, flag, outsideProduction, text, url } from './env.ts';
+import { declareSettings, flag, outsideProduction, text, url, wholeNumber } from './env.ts';
 
 /**
  * The settings every subgraph reads besides the common ones: its database
@@ -41,6 +41,25 @@ const migrateOnStart = flag('MIGRATE_ON_START', {
     '`npm run migrate -- <name>`, the step that migrates it (see Migrations).',
 });
 
+const replayWindowSeconds = wholeNumber('REPLAY_WINDOW_SECONDS', {
+  default: 600,
+  min: 1,
+  max: 86_400,
+  unit: 'seconds',
+  description:
+    'How long a live subscriber may be away and still resume: a subscription that asks to resume after a position whose next ' +
+    'event was published longer ago is refused with `RESYNC_REQUIRED` (reload, then subscribe afresh).',
+});
+const replayWindowEvents = wholeNumber('REPLAY_WINDOW_EVENTS', {
+  default: 10_000,
+  min: 1,
+  max: 100_000,
+  unit: 'events',
+  description:
+    "How many of a subgraph's events a resuming live subscriber may have missed: further behind the newest position, " +
+    'it is refused with `RESYNC_REQUIRED`. One resume reads at most this many events from the outbox.',
+});
+
 export type DatabaseConfig = {
   /** MYSQL_URL: MySQL/MariaDB server; each subgraph gets its own database on it. Unset: SQLite. */
   mysqlUrl: string | undefined;
@@ -60,6 +79,10 @@ export type SubgraphCommonConfig = {
    * deployment runs before rollout.
    */
   migrateOnStart: boolean;
+  /** REPLAY_WINDOW_SECONDS: how long ago the first missed event of a resuming subscriber may have been published. */
+  replayWindowSeconds: number;
+  /** REPLAY_WINDOW_EVENTS: how many positions behind the newest a resuming subscriber may be. */
+  replayWindowEvents: number;
 };
 
 export const databaseSettings = declareSettings<CommonConfig, DatabaseConfig>({
@@ -70,10 +93,12 @@ export const databaseSettings = declareSettings<CommonConfig, DatabaseConfig>({
 
 export const subgraphCommonSettings = declareSettings<CommonConfig, SubgraphCommonConfig>({
   readBy: 'every subgraph',
-  settings: [amqpUrl, seedDemoData, migrateOnStart],
+  settings: [amqpUrl, seedDemoData, migrateOnStart, replayWindowSeconds, replayWindowEvents],
   build: (read) => ({
     amqpUrl: read(amqpUrl),
     seedDemoData: read(seedDemoData),
     migrateOnStart: read(migrateOnStart),
+    replayWindowSeconds: read(replayWindowSeconds),
+    replayWindowEvents: read(replayWindowEvents),
   }),
 });

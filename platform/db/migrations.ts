@@ -4,7 +4,7 @@ import { DatabaseSync } from 'node:sqlite';
 import type { Migration } from '@mikro-orm/migrations';
 import { createConnection } from 'mysql2/promise';
 import type { Config } from '../config/config.ts';
-import { KitOutboxMigration } from '../events/outbox.entity.ts';
+import { KitOutboxMigration, KitOutboxPositionMigration } from '../events/outbox.entity.ts';
 import { KitProcessedEventsMigration } from '../events/processed-events.ts';
 import { KitRelayLeaseMigration } from '../events/relay-lease.ts';
 
@@ -19,9 +19,15 @@ export type MigrationClass = new (...args: ConstructorParameters<typeof Migratio
 /** The table MikroORM records applied migrations in, one row per name. */
 export const MIGRATIONS_TABLE = 'schema_migrations';
 
-/** Every subgraph gets the kit's outbox, processed-events and relay-lease tables, migrated before its own. */
+/**
+ * Every subgraph gets the kit's outbox, processed-events and relay-lease tables,
+ * migrated before its own. A kit migration added later goes after the last kit
+ * one: a database migrated by an earlier release applies it as pending even
+ * though the subgraph's own migrations ran before it (the migrator applies
+ * whatever it has not recorded, in this order).
+ */
 export function withKitMigrations(own: readonly MigrationClass[]): MigrationClass[] {
-  return [KitOutboxMigration, KitProcessedEventsMigration, KitRelayLeaseMigration, ...own];
+  return [KitOutboxMigration, KitProcessedEventsMigration, KitRelayLeaseMigration, KitOutboxPositionMigration, ...own];
 }
 
 /** The name MikroORM records for a migration: its stable `name`, else the class name. */

@@ -24,6 +24,12 @@ export type EventBus = {
   publish(events: readonly DomainEvent[]): Promise<void>;
   /** Handles events of the given types (or all, with '*'); returns the unsubscribe function. */
   subscribe(types: readonly string[] | '*', handler: EventHandler, options?: SubscribeOptions): () => void;
+  /**
+   * Resolves once every subscription made so far receives what is published
+   * from then on. RabbitMQ binds a process's queue to a new type a few round
+   * trips after `subscribe` returns; the in-process bus needs no wait.
+   */
+  ready?(): Promise<void>;
   close(): Promise<void>;
 };
 

@@ -3,6 +3,11 @@
  * caused it, relayed to the bus after commit, delivered at least once.
  * Consumers deduplicate by `id`; `key` names the thing it is about (a SKU and
  * warehouse, an order) so a consumer can keep per-key order.
+ *
+ * `position` is the event's place in its outbox's publish order (1, 2, 3, ...
+ * per subgraph database), given by the relay before it publishes. Live
+ * subscribers resume from it (stream.ts); an event that never went through
+ * a relay (a test publishing directly) has none.
  */
 export type DomainEvent<Data = unknown> = {
   id: string;
@@ -11,4 +16,5 @@ export type DomainEvent<Data = unknown> = {
   key: string | null;
   occurredAt: string;
   data: Data;
+  position?: number;
 };

@@ -18,12 +18,14 @@ export function recordEvent<Data>(em: EntityManager, source: string, type: strin
     payload: JSON.stringify(data),
     occurredAt: new Date(event.occurredAt),
     publishedAt: null,
+    position: null,
   });
   return event;
 }
 
+/** The event an outbox row holds, with its position once the relay has numbered it. */
 export function eventFromRow(row: OutboxEvent): DomainEvent {
-  return {
+  const event: DomainEvent = {
     id: row.id,
     type: row.type,
     source: row.source,
@@ -31,6 +33,8 @@ export function eventFromRow(row: OutboxEvent): DomainEvent {
     occurredAt: row.occurredAt.toISOString(),
     data: JSON.parse(row.payload) as unknown,
   };
+  if (row.position !== null && row.position !== undefined) event.position = Number(row.position);
+  return event;
 }
 
 /** What a service records events through: the source is the subgraph, bound once per request. */

@@ -24,6 +24,7 @@ import { recordEvent } from './outbox.ts';
 import { handleOnce } from './processed-events.ts';
 import { createRabbitMqBus, deadLetterName, type RabbitMqBus, type RabbitMqBusOptions } from './rabbitmq-bus.ts';
 import { type OutboxRelay, startOutboxRelay } from './relay.ts';
+import { resumedEventStream } from './stream.ts';
 
 const amqpUrl = amqpUrlForTests();
 
@@ -359,6 +360,41 @@ if (amqpUrl) {
       expect(await unpublished(db)).toBe(0);
       await eventually(() => received.length >= 10, 'all ten events arrived');
       expect(received).toEqual(range(10));
+    });
+
+    it("carries each event's outbox position, and a stream resuming over RabbitMQ gets what it missed, then live, once", async () => {
+      const db = await openTestDatabase();
+      const publisher = await openBus({ service: 'stock' });
+      const subscriberBus = await openBus({ service: 'router' });
+      const positions: number[] = [];
+      subscriberBus.subscribe(['Counted'], (event) => void positions.push(event.position!));
+      await within(subscriberBus.ready(), 'the broadcast subscriber to be ready');
+      const relay = startRelay(db, publisher, 60_000);
+      for (let n = 0; n < 5; n++) await recordNumbered(db, n);
+      await relay.drain();
+      await eventually(() => positions.length >= 5, 'the five events arrived');
+      expect(positions).toEqual([1, 2, 3, 4, 5]);
+
+      // A bus of its own, whose queue is not bound to the type yet: the stream must wait for the binding itself.
+      const resumingBus = await openBus({ service: 'router' });
+      const stream = await resumedEventStream<{ n: number }>(resumingBus, ['Counted'], (event) => event.data.n % 2 === 0, {
+        after: 2,
+        db,
+        window: { seconds: 600, events: 100 },
+      });
+      for (let n = 5; n < 8; n++) await recordNumbered(db, n);
+      await relay.drain();
+      const seen: [number, number][] = [];
+      for (let i = 0; i < 3; i++) {
+        const event = (await within(stream.next(), 'the next event')).value!;
+        seen.push([event.position!, event.data.n]);
+      }
+      await stream.return?.();
+      expect(seen).toEqual([
+        [3, 2],
+        [5, 4],
+        [7, 6],
+      ]);
     });
 
     it('rejects publishes at once while the broker is unreachable, and the relay keeps the rows until it is back', async () => {

@@ -2,7 +2,7 @@ import type { Database } from '../db/database.ts';
 import type { Logger } from '../observability/log.ts';
 import type { EventBus } from './bus.ts';
 import { OutboxEventEntity } from './outbox.entity.ts';
-import { eventFromRow } from './outbox.ts';
+import { numberedBatchToPublish } from './outbox-positions.ts';
 import { relayLease } from './relay-lease.ts';
 
 export type OutboxRelay = {
@@ -20,7 +20,9 @@ export type OutboxRelay = {
  * event can be published twice if the process dies between publish and
  * mark; consumers deduplicate by id (at-least-once delivery). Of several
  * instances on one database only the lease holder publishes (relay-lease.ts),
- * so events leave in one order.
+ * so events leave in one order. Holding the lease, it numbers each row before
+ * publishing it (outbox-positions.ts): that number, the event's position, is
+ * the order events leave in, which a live subscriber resumes from.
  */
 export function startOutboxRelay(
   db: Database,
@@ -37,14 +39,13 @@ export function startOutboxRelay(
   const publishPending = async () => {
     if (!(await lease.acquire())) return;
     for (;;) {
-      const em = db.fork();
-      const rows = await em.find(OutboxEventEntity, { publishedAt: null }, { orderBy: { id: 'asc' }, limit: batchSize });
-      if (rows.length === 0) return;
-      await bus.publish(rows.map(eventFromRow));
-      await db.transaction(em, async (tx) => {
-        await tx.nativeUpdate(OutboxEventEntity, { id: { $in: rows.map((row) => row.id) } }, { publishedAt: new Date() });
+      const events = await numberedBatchToPublish(db, batchSize);
+      if (events.length === 0) return;
+      await bus.publish(events);
+      await db.transaction(db.fork(), async (tx) => {
+        await tx.nativeUpdate(OutboxEventEntity, { id: { $in: events.map((event) => event.id) } }, { publishedAt: new Date() });
       });
-      if (rows.length < batchSize) return;
+      if (events.length < batchSize) return;
     }
   };
 

@@ -7,7 +7,7 @@ import { capMessage } from './excerpt.ts';
  * user errors in a mutation's payload (see user-errors.ts); these few classes
  * are everything else, each mapped to one `extensions.code`.
  */
-export type ErrorCode = 'BAD_USER_INPUT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'INTERNAL';
+export type ErrorCode = 'BAD_USER_INPUT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'RESYNC_REQUIRED' | 'INTERNAL';
 
 function coded(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}): GraphQLError {
   return new GraphQLError(message, { extensions: { code, ...extensions } });
@@ -17,6 +17,8 @@ export const badUserInput = (message: string, field?: string) => coded('BAD_USER
 export const unauthenticated = (message: string) => coded('UNAUTHENTICATED', message);
 export const forbidden = (message: string) => coded('FORBIDDEN', message);
 export const notFound = (message: string) => coded('NOT_FOUND', message);
+/** A live stream asked to resume from a position the replay window no longer holds (or never held): the client reloads. */
+export const resyncRequired = (message: string) => coded('RESYNC_REQUIRED', message);
 
 /** Codes a client may see as they are; anything else is an internal error. */
 const PUBLIC_CODES = new Set([
@@ -24,6 +26,7 @@ const PUBLIC_CODES = new Set([
   'UNAUTHENTICATED',
   'FORBIDDEN',
   'NOT_FOUND',
+  'RESYNC_REQUIRED',
   'INTERNAL',
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',

@@ -27,6 +27,7 @@ import type { GaugeSample } from '../observability/metrics.ts';
 import { countOpenSubscriptions, createObservability } from '../observability/observability.ts';
 import { CLIENT_ADDRESS_HEADER, currentRequestScope, REQUEST_ID_HEADER, requestIdFrom } from '../runtime/request-scope.ts';
 import { errorHandling } from './errors.ts';
+import { resumeAfterOf, subscribeWithPositions } from './live-events.ts';
 import { guardMutationText, type LongTextLimits } from './text-guard.ts';
 
 /**
@@ -50,6 +51,11 @@ export type SubgraphContext<Loaders> = {
   log: Logger;
   /** The client's address as the router saw it (request-scope.ts), or null when not known (events, services). */
   clientAddress: string | null;
+  /**
+   * The position a subscription asked to resume after (its subscribe message's
+   * `extensions.resumeAfter`), null otherwise; resolvers hand it on through liveEvents.
+   */
+  resumeAfter: number | null;
 };
 
 /** Everything a domain provides; the kit turns it into a running subgraph. */
@@ -170,9 +176,11 @@ export async function createSubgraphServer<Loaders>(
     identity: Identity,
     requestId = currentRequestScope()?.requestId ?? randomUUID(),
     clientAddress: string | null = null,
+    resumeAfter: number | null = null,
   ): SubgraphContext<Loaders> => {
     const em = db.fork();
-    return { requestId, identity, em, db, loaders: definition.createLoaders(em, db), events, bus, services, config, log, clientAddress };
+    const loaders = definition.createLoaders(em, db);
+    return { requestId, identity, em, db, loaders, events, bus, services, config, log, clientAddress, resumeAfter };
   };
   freshDataPerEvent(schema, (context) => {
     const ctx = context as SubgraphContext<Loaders>;
@@ -242,6 +250,8 @@ export async function createSubgraphServer<Loaders>(
   const wsServer = useServer<Record<string, unknown>>(
     {
       schema,
+      // Each `next` carries the position of its event, which the client may resume after (live-events.ts).
+      subscribe: subscribeWithPositions,
       // Counted once the subscribe resolver ran, i.e. the subscription listens for events.
       onOperation: () => {
         subscriptionsStarted += 1;
@@ -251,6 +261,11 @@ export async function createSubgraphServer<Loaders>(
       // subscribe message names its own caller with a signed identity in its extensions;
       // a socket without one (a single-caller client) is its connection's caller.
       onSubscribe: (_ctx, _id, payload) => {
+        try {
+          resumeAfterOf(payload.extensions);
+        } catch (error) {
+          return [error as GraphQLError];
+        }
         const perSubscription = payload.extensions?.[IDENTITY_HEADER];
         if (perSubscription === undefined) return undefined;
         const verified = verifyIdentity(stringParam(perSubscription));
@@ -265,6 +280,8 @@ export async function createSubgraphServer<Loaders>(
         return contextFor(
           verified.ok ? verified.identity : ANONYMOUS,
           requestIdFrom(stringParam(payload.extensions?.[REQUEST_ID_HEADER] ?? ctx.connectionParams?.[REQUEST_ID_HEADER])),
+          null,
+          resumeAfterOf(payload.extensions),
         );
       },
     },

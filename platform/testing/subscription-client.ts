@@ -11,6 +11,8 @@ export type Subscription<Event> = {
   received(n: number): Promise<void>;
   /** Resolves with the events when `count` arrived, the server completed, or an error came (then in `errors`). */
   done: Promise<{ events: Event[]; errors?: unknown }>;
+  /** Each event's `extensions.position` as the server sent it (undefined when it sent none), in arrival order. */
+  positions: (string | undefined)[];
 };
 
 /**
@@ -26,6 +28,8 @@ export function subscribeToSubgraph<Event>(options: {
   variables?: Record<string, unknown>;
   field: string;
   count: number;
+  /** The subscribe message's extensions (`resumeAfter`, say). */
+  extensions?: Record<string, unknown>;
   /** The server's `subscriptionsStarted`: `ready` waits until this subscription is counted there. */
   started: () => number;
 }): Subscription<Event> {
@@ -37,6 +41,7 @@ export function subscribeToSubgraph<Event>(options: {
     retryAttempts: 0,
   });
   const events: Event[] = [];
+  const positions: (string | undefined)[] = [];
   const waiting: { n: number; resolve: () => void }[] = [];
   // Ready once the server has started this subscription (it then listens for events), not after a guessed pause.
   const started = () => options.started() > startedBefore;
@@ -45,7 +50,7 @@ export function subscribeToSubgraph<Event>(options: {
   ready.catch(() => undefined);
   const done = new Promise<{ events: Event[]; errors?: unknown }>((resolve) => {
     const stop = client.subscribe(
-      { query: options.query, variables: options.variables ?? {} },
+      { query: options.query, variables: options.variables ?? {}, ...(options.extensions ? { extensions: options.extensions } : {}) },
       {
         next: (message) => {
           if (message.errors) {
@@ -53,6 +58,8 @@ export function subscribeToSubgraph<Event>(options: {
             return;
           }
           events.push((message.data as Record<string, Event>)[options.field]!);
+          const position = (message.extensions as { position?: unknown } | undefined)?.position;
+          positions.push(typeof position === 'string' ? position : undefined);
           for (const waiter of waiting.filter((candidate) => events.length >= candidate.n)) {
             waiting.splice(waiting.indexOf(waiter), 1);
             waiter.resolve();
@@ -71,5 +78,6 @@ export function subscribeToSubgraph<Event>(options: {
     ready,
     received: (n) => (events.length >= n ? Promise.resolve() : new Promise<void>((resolve) => waiting.push({ n, resolve }))),
     done: done.finally(() => client.dispose()),
+    positions,
   };
 }

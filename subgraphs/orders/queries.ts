@@ -1,7 +1,7 @@
 import { hasScope } from '../../platform/auth/identity.ts';
 import { keysetPage } from '../../platform/db/keyset.ts';
-import { eventStream } from '../../platform/events/stream.ts';
 import { forbidden } from '../../platform/graphql/errors.ts';
+import { liveEvents } from '../../platform/graphql/live-events.ts';
 import { loadOrNull } from '../../platform/graphql/loaders.ts';
 import { type Connection, pageSize, toConnection } from '../../platform/graphql/pagination.ts';
 import { canRead, isOwner } from './access.ts';
@@ -66,12 +66,13 @@ export async function memberOrders(ctx: OrdersContext, memberId: string, args: {
 /**
  * `orderUpdated`: one event per status change. Staff with orders:read see
  * every order; a member sees their own orders only, whatever `orderId` says.
+ * The same check decides for events replayed to a subscriber that resumes.
  */
 export function orderUpdates(ctx: OrdersContext, orderId: string | null | undefined) {
   const staff = hasScope(ctx.identity, 'orders:read');
   const member = ctx.identity.kind === 'member' ? ctx.identity.subject : null;
   if (!staff && !member) throw forbidden('orderUpdated needs orders:read, or a signed-in member for their own orders');
-  return eventStream<OrderEventData>(ctx.bus, ORDER_EVENTS, (event) => {
+  return liveEvents<OrderEventData>(ctx, ORDER_EVENTS, (event) => {
     if (orderId && event.data.orderId !== orderId) return false;
     return staff || (member !== null && event.data.memberId === member);
   });

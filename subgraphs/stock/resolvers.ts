@@ -1,5 +1,5 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph';
-import { eventStream } from '../../platform/events/stream.ts';
+import { liveEvents } from '../../platform/graphql/live-events.ts';
 import { scalarResolvers } from '../../platform/graphql/scalars.ts';
 import { selectsField } from '../../platform/graphql/selection.ts';
 import { moneyView } from '../../platform/values/money.ts';
@@ -56,7 +56,7 @@ export const resolvers: GraphQLResolverMap<StockContext> = {
     stockChanged: {
       subscribe: (_: unknown, { skuCodes }: { skuCodes?: string[] | null }, ctx: StockContext) => {
         const wanted = skuCodes?.length ? new Set(skuCodes) : null;
-        return eventStream<StockChangedEvent>(ctx.bus, [STOCK_CHANGED], (event) => !wanted || wanted.has(event.data.skuCode));
+        return liveEvents<StockChangedEvent>(ctx, [STOCK_CHANGED], (event) => !wanted || wanted.has(event.data.skuCode));
       },
       resolve: (event: { data: StockChangedEvent }) => event.data,
     },

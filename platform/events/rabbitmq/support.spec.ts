@@ -21,6 +21,13 @@ describe('the RabbitMQ bus support', () => {
     expect(decode(message('not json'))).toBeNull();
   });
 
+  it("keeps an event's outbox position, and drops one that no relay could have given", () => {
+    expect(decode(message('{"id":"e1","type":"T","data":{},"position":42}'))?.position).toBe(42);
+    expect(decode(message('{"id":"e1","type":"T","data":{}}'))).not.toHaveProperty('position');
+    for (const forged of ['"42"', '-1', '0', '1.5', '1e300'])
+      expect(decode(message(`{"id":"e1","type":"T","data":{},"position":${forged}}`))).not.toHaveProperty('position');
+  });
+
   it("counts earlier deliveries from the quorum queue's header, else from the redelivered flag", () => {
     expect(deliveryCount(message('{}', { 'x-delivery-count': 3 }))).toBe(3);
     expect(deliveryCount(message('{}', {}, true))).toBe(1);

@@ -22,11 +22,13 @@ export function patternsOf(types: readonly string[] | '*'): string[] {
   return [...new Set(types)];
 }
 
-/** The event a message carries, or null when its body is not a DomainEvent. */
+/** The event a message carries, with its outbox position when it has one, or null when its body is not a DomainEvent. */
 export function decode(message: ConsumeMessage): DomainEvent | null {
   try {
     const value = JSON.parse(message.content.toString('utf8')) as Partial<DomainEvent> | null;
     if (!value || typeof value.id !== 'string' || typeof value.type !== 'string') return null;
+    // A position is what a live subscriber resumes from: only a relay's number is one.
+    if (value.position !== undefined && !(Number.isSafeInteger(value.position) && value.position > 0)) delete value.position;
     return value as DomainEvent;
   } catch {
     return null;

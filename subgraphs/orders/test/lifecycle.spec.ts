@@ -510,8 +510,9 @@ describe.each(databaseTargets())('the order lifecycle on $label', (target) => {
      * previous event was resolved: an event shows the order as it is when it is sent.
      */
     type Update = { order: { id: string; status: string; member: { id: string } | null }; previousStatus: string | null; at: string };
-    const subscribe = (identity: Identity, variables: Record<string, unknown>, count: number) =>
+    const subscribe = (identity: Identity, variables: Record<string, unknown>, count: number, extensions?: Record<string, unknown>) =>
       subscribeToSubgraph<Update>({
+        extensions,
         url: system.orders.url,
         started: () => system.orders.server.subscriptionsStarted(),
         secret: loadSecrets(env.config).internalAuthSecret,
@@ -569,6 +570,32 @@ describe.each(databaseTargets())('the order lifecycle on $label', (target) => {
         [order.id, 'PAID', 'PENDING_PAYMENT'],
         [order.id, 'SHIPPED', 'PAID'],
       ]);
+    });
+
+    it('replays to a member who resumes after a drop the missed changes of their own orders only', async () => {
+      await system.orders.server.relay.drain();
+      const before = subscribe(member('m-resume'), {}, 1);
+      await before.ready;
+      const order = await placeOrder([{ skuCode: 'LC-MEMBER', quantity: 1 }], member('m-resume'));
+      expect((await before.done).events.map((event) => event.order.id)).toEqual([order.id]);
+      const lastSeen = before.positions[0]!;
+
+      // Disconnected meanwhile: another member's order, and a change to their own.
+      const theirs = await placeOrder([{ skuCode: 'LC-MEMBER', quantity: 1 }], member('m-resume-other'));
+      await system.mutate('cancelOrder', { orderId: order.id, reason: 'changed mind' }, member('m-resume'));
+      await system.orders.server.relay.drain();
+
+      const own = await subscribe(member('m-resume'), {}, 1, { resumeAfter: lastSeen }).done;
+      expect(own.errors).toBeUndefined();
+      expect(own.events.map((event) => [event.order.id, event.order.status])).toEqual([[order.id, 'CANCELLED']]);
+      const staffView = subscribe(ordersReader, {}, 2, { resumeAfter: lastSeen });
+      expect((await staffView.done).events.map((event) => [event.order.id, event.order.status])).toEqual([
+        [theirs.id, 'PENDING_PAYMENT'],
+        [order.id, 'CANCELLED'],
+      ]);
+      const positions = staffView.positions.map(Number);
+      expect(positions[0]).toBeGreaterThan(Number(lastSeen));
+      expect(positions[1]).toBeGreaterThan(positions[0]!);
     });
 
     it('refuses an anonymous subscriber with UNAUTHENTICATED', async () => {

@@ -28,8 +28,9 @@ describe("the stock subgraph's stockChanged subscription", () => {
     await env?.cleanup();
   });
 
-  const subscribe = (identity: Identity, variables: Record<string, unknown>, count: number) =>
+  const subscribe = (identity: Identity, variables: Record<string, unknown>, count: number, extensions?: Record<string, unknown>) =>
     subscribeToSubgraph<Record<string, unknown>>({
+      extensions,
       url: system.stock.url,
       started: () => system.stock.server.subscriptionsStarted(),
       secret: loadSecrets(env.config).internalAuthSecret,
@@ -122,5 +123,30 @@ describe("the stock subgraph's stockChanged subscription", () => {
       expect(refused).toHaveLength(3);
     }
     expect(results.map((result) => (result.data as { stockChanged: { delta: number } }).stockChanged.delta)).toEqual([2, -1]);
+  });
+
+  it('replays to a subscriber resuming after its last position the changes it missed of its SKUs, then goes on live', async () => {
+    await system.stock.server.relay.drain();
+    const before = subscribe(stockReader, { skuCodes: ['LIVE-2'] }, 1);
+    await before.ready;
+    await system.mutate('adjustStock', { warehouseId, skuCode: 'LIVE-2', delta: 1, reason: 'found' }, 'level { onHand }');
+    await before.done;
+    const lastSeen = before.positions[0]!;
+
+    await system.mutate('adjustStock', { warehouseId, skuCode: 'LIVE-1', delta: 1, reason: 'found' }, 'level { onHand }');
+    await system.mutate('adjustStock', { warehouseId, skuCode: 'LIVE-2', delta: -2, reason: 'missed' }, 'level { onHand }');
+    await system.stock.server.relay.drain();
+    const resumed = subscribe(stockReader, { skuCodes: ['LIVE-2'] }, 2, { resumeAfter: lastSeen });
+    await resumed.ready;
+    await system.mutate('adjustStock', { warehouseId, skuCode: 'LIVE-2', delta: 3, reason: 'live' }, 'level { onHand }');
+    const { events, errors } = await resumed.done;
+    expect(errors).toBeUndefined();
+    expect(events.map((event) => [(event.sku as { code: string }).code, event.delta, event.reason])).toEqual([
+      ['LIVE-2', -2, 'ADJUSTMENT missed'],
+      ['LIVE-2', 3, 'ADJUSTMENT live'],
+    ]);
+    const [replayed, live] = resumed.positions.map(Number);
+    expect(replayed).toBeGreaterThan(Number(lastSeen));
+    expect(live).toBeGreaterThan(replayed!);
   });
 });
