@@ -13,15 +13,16 @@ import type { UpstreamSink } from './upstream.ts';
 export const EVENT_ID_EXTENSION = 'eventId';
 export const LAST_EVENT_ID_EXTENSION = 'lastEventId';
 
-/** A position as the wire carries it: a decimal string of at most 19 digits (a signed 64-bit column). */
-const POSITION = /^\d{1,19}$/;
+/** A position as the wire carries it: a decimal string without leading zeros, within a safe integer (what the owner accepts back). */
+const POSITION = /^(0|[1-9]\d{0,15})$/;
+const isPosition = (text: string) => POSITION.test(text) && Number.isSafeInteger(Number(text));
 
 /** The client's last event id from a subscribe request, checked: undefined when absent, a GraphQLError (BAD_USER_INPUT) when malformed. */
 export function lastEventIdOf(extensions: Record<string, unknown> | null | undefined): string | undefined | GraphQLError {
   const value = extensions?.[LAST_EVENT_ID_EXTENSION];
   if (value === undefined || value === null || value === '') return undefined;
   const text = typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? String(value) : value;
-  if (typeof text === 'string' && POSITION.test(text)) return text;
+  if (typeof text === 'string' && isPosition(text)) return text;
   return new GraphQLError(`extensions.${LAST_EVENT_ID_EXTENSION} must be an event id this router sent (digits only)`, {
     extensions: { code: 'BAD_USER_INPUT' },
   });
@@ -30,7 +31,20 @@ export function lastEventIdOf(extensions: Record<string, unknown> | null | undef
 /** The position an upstream event carries, if any. */
 export function positionOf(event: FormattedExecutionResult): string | undefined {
   const position = event.extensions?.position;
-  return typeof position === 'string' && POSITION.test(position) ? position : undefined;
+  return typeof position === 'string' && isPosition(position) ? position : undefined;
+}
+
+/**
+ * The owner refuses a resume it cannot serve (RESYNC_REQUIRED: past its
+ * replay window, or a position it never gave) as graphql-js refuses any
+ * subscribe: one result with the error and no data, then completion. As an
+ * error it ends the subscriber's stream with that code instead of arriving
+ * as an event.
+ */
+export function resyncRefusalOf(event: FormattedExecutionResult): GraphQLError | undefined {
+  if (event.data) return undefined;
+  const refusal = event.errors?.find((error) => error.extensions?.code === 'RESYNC_REQUIRED');
+  return refusal ? new GraphQLError(refusal.message, { extensions: refusal.extensions }) : undefined;
 }
 
 /** The completed result with the event's position as its client-facing id. */
@@ -44,8 +58,7 @@ export function eventIdOf(result: ExecutionResult): string | undefined {
   return typeof id === 'string' ? id : undefined;
 }
 
-/** Positions are up to 19 digits: compared as BigInt, since Number loses exactness past 2^53. */
-const after = (a: string, b: string) => BigInt(a) > BigInt(b);
+const after = (a: string, b: string) => Number(a) > Number(b);
 
 export type ResumeSources = {
   /** The subscriber's place in the live shared group, joined before the catch-up opens, so nothing published meanwhile is missed. */

@@ -21,7 +21,7 @@ import { createSubscriptionHub, sharedSubscriptionKey } from './dedupe.ts';
 import type { SubscriptionGraph } from './graph.ts';
 import { type LiveObserver, type LiveTransport, QUIET_OBSERVER, TRANSPORT_WORDS } from './live-metrics.ts';
 import type { SubscriptionPlan } from './plan.ts';
-import { lastEventIdOf, positionOf, resumeStream, withEventId } from './resume.ts';
+import { lastEventIdOf, positionOf, resumeStream, resyncRefusalOf, withEventId } from './resume.ts';
 import { type SharedStream, sharedStreamOf } from './shared-stream.ts';
 import { createSubscriptionLimits, type SubscriptionLimitSettings, type SubscriptionTicket } from './subscription-limits.ts';
 import { createUpstreamPool, type UpstreamSink } from './upstream.ts';
@@ -229,9 +229,11 @@ export function createSubscriptionService(options: SubscriptionServiceOptions): 
           openUpstream(
             {
               ...sink,
-              error: (error) => {
-                if (error.extensions.code === 'RESYNC_REQUIRED') observer.resyncRequired(transport);
-                sink.error(error);
+              next: (event) => {
+                const resync = resyncRefusalOf(event);
+                if (!resync) return sink.next(event);
+                observer.resyncRequired(transport);
+                sink.error(resync);
               },
             },
             lastEventId,
