@@ -3,6 +3,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import type { JWK } from 'jose';
+import type { Identity } from '../platform/auth/identity.ts';
 import { jwksOf, type RemoteKeySet, remoteKeySet } from '../platform/auth/jwt.ts';
 import type { Secrets } from '../platform/auth/secrets.ts';
 import type { Config } from '../platform/config/config.ts';
@@ -100,6 +101,10 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
   const peerUrls = { ...config.subgraphUrls, ...options.subgraphUrls, ...Object.fromEntries(urlOf) };
   const services = createServiceClient({ caller: 'router', scopes: ROUTER_SERVICE_SCOPES, secret, urls: peerUrls });
   const usage = apiKeyUsageReporter(services, log);
+  // A partner's requests, subscribe messages and subscription streams all count in its key's usage.
+  const recordUse = (identity: Identity) => {
+    if (identity.kind === 'partner' && identity.subject) usage.record(identity.subject);
+  };
   const remoteKeys = remoteKeySet(config.jwksUrl ?? new URL('/.well-known/jwks.json', peerUrls.members).href);
   const resolveIdentity = await createIdentityResolver(
     options.secrets,
@@ -249,9 +254,8 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
 
   /** A GraphQL request over HTTP, once admitted: CSRF, the caller, their limits, then Apollo Server. */
   const serveGraphQLRequest = async (req: IncomingMessage, res: ServerResponse) => {
-    const caller = await checkCaller(req, res, { resolveIdentity, rateLimit: checkLimits });
+    const caller = await checkCaller(req, res, { resolveIdentity, rateLimit: checkLimits, recordUse });
     if (!caller) return;
-    if (caller.identity.kind === 'partner' && caller.identity.subject) usage.record(caller.identity.subject);
     // Taken as the request arrives: a write of the caller's answered later does not change what this read may join.
     const writeGeneration = writes.of(caller.identity);
     await serveGraphQL(
@@ -289,6 +293,7 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
     limitOperation: operationLimitCheck(config.operationLimits),
     limits: config.subscriptionLimits,
     rateLimit: checkLimits,
+    recordUse,
     observer: liveMetrics(observability.metrics, observability.tracer),
     log,
   });
@@ -296,6 +301,7 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
     service: subscriptions.service,
     resolveIdentity,
     rateLimit: checkLimits,
+    recordUse,
     bodyLimit: config.maxBodyBytes,
     heartbeatMs: config.multipartHeartbeatMs,
     log,

@@ -1,5 +1,7 @@
 import { databaseTargets, reportSkippedMysql } from '../platform/testing/databases.ts';
 import { eventually } from '../platform/testing/eventually.ts';
+import { subscribeOverMultipart } from '../router/subscriptions/testing/router-multipart.ts';
+import { subscribeToRouter } from '../router/subscriptions/testing/router-subscription.ts';
 import { contractExamples, contractOperation } from './support/contract.ts';
 import { startTestSystem, type TestSystem } from './support/system.ts';
 
@@ -140,9 +142,20 @@ describe.each(databaseTargets())('partner API keys through the router on $label'
     });
   });
 
-  it('counts each key’s requests and its last use', async () => {
+  it('counts each key’s requests, subscriptions included, and its last use', async () => {
     const { apiKey, secret } = await createKey({ name: 'Counted', scopes: ['catalogue:read'] });
     for (let i = 0; i < 3; i++) expect((await asPartner(secret!, PRODUCTS)).status).toBe(200);
+    // A subscription over graphql-ws and one streamed over HTTP count as one request each.
+    const live = { routerUrl: system.system.routerUrl, query: 'subscription { stockChanged { available } }', field: 'stockChanged' };
+    const streams = [
+      subscribeToRouter({ ...live, connectionParams: { 'x-api-key': secret! } }),
+      subscribeOverMultipart({ ...live, headers: { 'x-api-key': secret! } }),
+    ];
+    await eventually(
+      async () => /^graphql_subscriptions_open 2$/m.test(await (await fetch(system.system.routerMetricsUrl)).text()),
+      'both subscriptions are open',
+    );
+    await Promise.all(streams.map((stream) => stream.dispose()));
     // The router reports usage every few seconds.
     await eventually(
       async () => {
@@ -152,9 +165,9 @@ describe.each(databaseTargets())('partner API keys through the router on $label'
           adminToken,
         );
         const key = body.data!.apiKeys.find((candidate) => candidate.id === apiKey!.id)!;
-        return key.requestCount === 3 && key.lastUsedAt !== null;
+        return key.requestCount === 5 && key.lastUsedAt !== null;
       },
-      'three requests are counted',
+      'three requests and two subscriptions are counted',
       { timeoutMs: 10_000, intervalMs: 100 },
     );
   });

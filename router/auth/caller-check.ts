@@ -12,6 +12,8 @@ export type CallerCheck = {
   resolveIdentity: IdentityResolver;
   /** The caller's rate limit, the same bucket HTTP requests draw from: every subscription request takes a token. */
   rateLimit?: (identity: Identity) => Promise<Decision>;
+  /** Told of every request let through (a partner's API key usage counts it). */
+  recordUse?: (identity: Identity) => void;
 };
 
 /**
@@ -40,5 +42,6 @@ export async function checkCaller(
     sendRateLimited(res, decision.retryAfterSeconds);
     return null;
   }
+  options.recordUse?.(caller.identity);
   return { identity: caller.identity, credentials };
 }

@@ -25,6 +25,8 @@ export type SubscriptionServerOptions = SubscriptionServiceOptions & {
   rateLimit?: (identity: Identity) => Promise<Decision>;
   /** How often an API key holder's key is checked again while its socket is open; default 1 s. */
   apiKeyRecheckMs?: number;
+  /** Told of every subscribe message let through the rate limit (a partner's API key usage counts it, as it counts a request). */
+  recordUse?: (identity: Identity) => void;
 };
 
 export type SubscriptionServer = {
@@ -102,6 +104,7 @@ export function attachSubscriptionServer(http: Server, options: SubscriptionServ
             }),
           ];
         }
+        options.recordUse?.(identity);
         let prepared: PreparedSubscription | GraphQLError[];
         try {
           prepared = service.prepare(identity, requestIds.get(socket) ?? requestIdFrom(undefined), payload, 'graphql-ws');
