@@ -1,7 +1,7 @@
 import { databaseTargets, reportSkippedMysql } from '../platform/testing/databases.ts';
 import { eventually } from '../platform/testing/eventually.ts';
 import { newId } from '../platform/values/ids.ts';
-import { pdfText } from '../subgraphs/invoices/test/fixtures.ts';
+import { readPdf } from '../subgraphs/invoices/test/pdf-reader.ts';
 import { contractExamples, contractOperation } from './support/contract.ts';
 import { startTestSystem, type TestSystem } from './support/system.ts';
 
@@ -121,9 +121,16 @@ describe.each(databaseTargets())('the invoices contract through the router on $l
     const pdf = await fetch(new URL(invoice!.pdfUrl, system.system.routerUrl));
     expect(pdf.status).toBe(200);
     expect(pdf.headers.get('content-type')).toBe('application/pdf');
-    const texts = pdfText(Buffer.from(await pdf.arrayBuffer()));
+    const { texts, qrText } = await readPdf(Buffer.from(await pdf.arrayBuffer()));
     expect(texts).toContain(issued.number);
     expect(texts[texts.indexOf('Total') + 1]).toBe(`${order.total.amount} CNY`);
+    // Anyone holding the printed invoice may check its QR code's verification code, without a token.
+    const code = qrText!.split(',').at(-1)!;
+    const verification = await system.graphql<{ invoiceVerification: { genuine: boolean; number: string; total: Money } }>(
+      'query ($code: String!) { invoiceVerification(code: $code) { genuine number total { amount currencyCode } } }',
+      { code },
+    );
+    expect(verification.body.data?.invoiceVerification).toEqual({ genuine: true, number: issued.number, total: order.total });
 
     const stranger = await system.memberToken(newId());
     expect((await ok<{ invoice: null }>(INVOICE_DETAIL, { id: issued.id }, stranger)).invoice).toBeNull();

@@ -1,4 +1,5 @@
 import { type RouterSettings, routerSettings } from '../../router/config.ts';
+import { type InvoicesSettings, invoicesSettings } from '../../subgraphs/invoices/config.ts';
 import { type MembersSettings, membersSettings } from '../../subgraphs/members/config.ts';
 import { type PaymentsSettings, paymentsSettings } from '../../subgraphs/payments/config.ts';
 import { type ReservationSettings, reservationSettings } from '../../subgraphs/stock/config.ts';
@@ -29,7 +30,8 @@ export type Config = CommonConfig &
   RouterSettings &
   ReservationSettings &
   MembersSettings &
-  PaymentsSettings;
+  PaymentsSettings &
+  InvoicesSettings;
 
 /** A process that loads configuration: a service of its own, a command, or all of them together (`npm start`, the tests). */
 export type ProcessName = SubgraphName | 'router' | 'migrate' | 'token' | 'embedded';
@@ -45,6 +47,7 @@ const SERVICE_DECLARATIONS: readonly ServiceDeclaration[] = [
   reservationSettings,
   membersSettings,
   paymentsSettings,
+  invoicesSettings,
 ];
 
 const READS: Record<Exclude<ProcessName, 'embedded'>, readonly ServiceDeclaration[]> = {
@@ -54,7 +57,7 @@ const READS: Record<Exclude<ProcessName, 'embedded'>, readonly ServiceDeclaratio
   orders: [databaseSettings, subgraphCommonSettings, reservationSettings],
   members: [databaseSettings, subgraphCommonSettings, membersSettings],
   payments: [databaseSettings, subgraphCommonSettings, paymentsSettings],
-  invoices: [databaseSettings, subgraphCommonSettings],
+  invoices: [databaseSettings, subgraphCommonSettings, invoicesSettings],
   migrate: [databaseSettings],
   token: [],
 };

@@ -20,6 +20,7 @@ export const resolvers: GraphQLResolverMap<InvoicesContext> = {
   ...scalarResolvers,
   Query: {
     invoice: (_, { id }: { id: string }, ctx) => queries.invoiceById(ctx, id),
+    invoiceVerification: (_, { code }: { code: string }, ctx) => queries.invoiceVerification(ctx, code),
   },
   Mutation: {
     requestInvoice: (_, { input }: Input<RequestInvoiceInput>, ctx) => requestInvoice(ctx, input),

@@ -3,6 +3,7 @@ import { sendJson } from '../../platform/http/graphql-over-http.ts';
 import { InvoiceEntity, InvoiceLineEntity } from './entities/invoice.entity.ts';
 import { invoicePdf } from './invoice-pdf.ts';
 import { PDF_PATH, verifyPdfLink } from './pdf-links.ts';
+import { verificationSecret } from './verification.ts';
 
 /**
  * GET /invoices/pdf?id=...&expires=...&signature=...: the PDF of an issued
@@ -31,7 +32,7 @@ const servePdf: SubgraphRoute = async (req, res, services) => {
     return;
   }
   const lines = await em.find(InvoiceLineEntity, { invoiceId: invoice.id }, { orderBy: { position: 'asc' } });
-  const pdf = invoicePdf(invoice, lines, SELLER_NAME);
+  const pdf = await invoicePdf(invoice, lines, SELLER_NAME, verificationSecret(services.config));
   res.writeHead(200, {
     'content-type': 'application/pdf',
     'content-length': String(pdf.length),

@@ -214,27 +214,3 @@ export function minor(money: { amount: string } | null | undefined): number {
   if (!match) throw new Error(`not an amount: ${JSON.stringify(money)}`);
   return (match[1] ? -1 : 1) * (Number(match[2]) * 100 + Number(match[3]));
 }
-
-/** Every text a PDF shows: the strings of its uncompressed content streams, in order (literal strings unescaped, hex strings as UCS-2). */
-export function pdfText(pdf: Buffer): string[] {
-  const source = pdf.toString('latin1');
-  if (!source.startsWith('%PDF-1.')) throw new Error('not a PDF');
-  // The cross-reference table must point at each object, as a reader would use it.
-  const xref = Number(/startxref\n(\d+)\n%%EOF/.exec(source)?.[1]);
-  const table = source.slice(xref).split('\n');
-  if (table[0] !== 'xref') throw new Error(`startxref does not point at the xref table (${xref})`);
-  const count = Number(table[1]!.split(' ')[1]);
-  for (let number = 1; number < count; number++) {
-    const offset = Number(table[2 + number]!.slice(0, 10));
-    if (!source.startsWith(`${number} 0 obj`, offset))
-      throw new Error(`xref entry of object ${number} points at ${offset}, not at the object`);
-  }
-  const texts: string[] = [];
-  for (const [, stream] of source.matchAll(/stream\n([\s\S]*?)endstream/g)) {
-    for (const [, literal, hex] of stream!.matchAll(/(?:\(((?:\\.|[^\\)])*)\)|<([0-9a-f]*)>) Tj/g)) {
-      if (literal !== undefined) texts.push(literal.replace(/\\(.)/g, '$1'));
-      else texts.push(String.fromCharCode(...(hex!.match(/.{4}/g) ?? []).map((unit) => Number.parseInt(unit, 16))));
-    }
-  }
-  return texts;
-}
