@@ -190,3 +190,35 @@ describe.each(databaseTargets())('trusted documents with TRUSTED_DOCUMENTS=enfor
 });
 
 describe('trusted documents on MySQL', () => reportSkippedMysql());
+
+describe('trusted documents with TRUSTED_DOCUMENTS=log', () => {
+  let system: TestSystem;
+  beforeAll(async () => {
+    system = await startTestSystem(
+      { label: 'SQLite', mysqlUrl: undefined },
+      { TRUSTED_DOCUMENTS: 'log', TRUSTED_DOCUMENTS_CACHE_SECONDS: '0' },
+    );
+  });
+  afterAll(async () => {
+    await system?.close();
+  });
+  const unregistered = async () => {
+    const metrics = await (await fetch(system.system.routerMetricsUrl)).text();
+    return Number(/^router_unregistered_operations_total\{outcome="logged"\} (\d+)$/m.exec(metrics)?.[1] ?? 0);
+  };
+
+  it('answers unpublished operations and counts each one, while published ones are not counted', async () => {
+    const before = await unregistered();
+    for (let i = 0; i < 3; i++) expect((await system.graphql(UNPUBLISHED)).body.errors).toBeUndefined();
+    expect(await unregistered()).toBe(before + 3);
+
+    const publisher = await system.staffToken(['documents:write']);
+    const documents = [{ id: documentIdOf(SHOP_A_PRODUCTS), document: SHOP_A_PRODUCTS }];
+    const { body } = await system.graphql<Published>(PUBLISH, { input: { client: 'shop-a', version: '1', documents } }, publisher);
+    expect(body.data!.publishTrustedDocuments.userErrors).toEqual([]);
+    // The publishing mutation is itself an operation nobody published, sent by staff without documents:arbitrary.
+    expect(await unregistered()).toBe(before + 4);
+    expect((await system.graphql(SHOP_A_PRODUCTS)).body.errors).toBeUndefined();
+    expect(await unregistered()).toBe(before + 4);
+  });
+});

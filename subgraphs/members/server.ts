@@ -1,6 +1,7 @@
 import { parse } from 'graphql';
 import { subgraphTypeDefs } from '../../platform/graphql/schema/type-defs.ts';
 import type { SubgraphDefinition } from '../../platform/graphql/subgraph.ts';
+import { MAX_DOCUMENT_CHARACTERS } from '../../platform/graphql/trusted-documents.ts';
 import { ensureFirstAdmin } from './accounts/accounts.ts';
 import { serveJwks } from './accounts/jwks-route.ts';
 import { membersEntities } from './entities/index.ts';
@@ -20,6 +21,8 @@ export const membersSubgraph: SubgraphDefinition<MembersLoaders> = {
   resolvers,
   entities: membersEntities,
   migrations: membersMigrations,
+  // Trusted documents are client operations, longer than any other text (documents/trusted-documents.ts).
+  longText: { 'publishTrustedDocuments:input.documents[].document': MAX_DOCUMENT_CHARACTERS },
   createLoaders: (em) => createMembersLoaders(em),
   prepare: ensureFirstAdmin,
   routes: { '/.well-known/jwks.json': serveJwks },
