@@ -6,6 +6,7 @@ import {
   CLIENT_NAME,
   CLIENT_VERSION,
   describeProblem,
+  documentIdOf,
   type Manifest,
   type ManifestProblem,
   readManifest,
@@ -19,7 +20,10 @@ import {
  *       `publishTrustedDocuments` (a staff token with documents:write), and records it in
  *       schema/trusted-documents/NAME.json, which `npm run compose` and CI check every schema change against;
  *   check
- *       checks every manifest in schema/trusted-documents/ against schema/api.graphql.
+ *       checks every manifest in schema/trusted-documents/ against schema/api.graphql;
+ *   web
+ *       writes the web client's manifest, schema/trusted-documents/web.json, from web-client/app/operations.js
+ *       (members publishes it at start: subgraphs/members/documents/bundled.ts).
  * Exit codes: 0 done, 1 a manifest does not validate or the router refused it, 2 bad arguments.
  */
 export const MANIFESTS_DIR = join(import.meta.dirname, '..', 'schema', 'trusted-documents');
@@ -27,7 +31,26 @@ export const API_SCHEMA_FILE = join(import.meta.dirname, '..', 'schema', 'api.gr
 
 const USAGE =
   'usage: npm run documents -- publish --client <name> --version <version> [--url <router /graphql>] [--token <staff token>] <manifest.json>\n' +
-  '       npm run documents -- check';
+  '       npm run documents -- check\n' +
+  '       npm run documents -- web';
+
+export const WEB_OPERATIONS_FILE = join(import.meta.dirname, '..', 'web-client', 'app', 'operations.js');
+
+/** The web client's manifest: every operation web-client/app/operations.js exports, by id, in id order. */
+export async function webClientManifest(): Promise<Record<string, string>> {
+  const operations = (await import(WEB_OPERATIONS_FILE)) as Record<string, unknown>;
+  const documents = Object.values(operations).filter((value): value is string => typeof value === 'string');
+  return sortedManifest(Object.fromEntries(documents.map((document) => [documentIdOf(document), document])));
+}
+
+const sortedManifest = (manifest: Record<string, string>) =>
+  Object.fromEntries(
+    Object.keys(manifest)
+      .sort()
+      .map((id) => [id, manifest[id]!]),
+  );
+
+export const manifestText = (manifest: Record<string, string>) => `${JSON.stringify(sortedManifest(manifest), null, 2)}\n`;
 
 export class CommandRefusal extends Error {
   readonly exitCode: number;
@@ -73,6 +96,13 @@ export async function runDocumentsCommand(argv: readonly string[], options: Comm
     const problems = checkCommittedManifests(options.apiSchema ?? loadApiSchema(), dir);
     if (problems.length > 0) throw new CommandRefusal(`published documents the API schema breaks:\n  - ${problems.join('\n  - ')}`, 1);
     print(`every manifest in ${dir} validates against the API schema`);
+    return;
+  }
+  if (command === 'web') {
+    const manifest = await webClientManifest();
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'web.json'), manifestText(manifest));
+    print(`wrote ${Object.keys(manifest).length} web client operations to ${join(dir, 'web.json')}`);
     return;
   }
   if (command !== 'publish') throw new CommandRefusal(USAGE);

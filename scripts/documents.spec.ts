@@ -1,9 +1,18 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSchema } from 'graphql';
 import { documentIdOf } from '../platform/graphql/trusted-documents.ts';
-import { CommandRefusal, checkCommittedManifests, loadApiSchema, runDocumentsCommand } from './documents-command.ts';
+import {
+  CommandRefusal,
+  checkCommittedManifests,
+  committedManifests,
+  loadApiSchema,
+  MANIFESTS_DIR,
+  manifestText,
+  runDocumentsCommand,
+  webClientManifest,
+} from './documents-command.ts';
 
 /**
  * The guard `npm run compose` and CI put on published documents: every
@@ -18,8 +27,15 @@ describe('npm run documents', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('finds every committed manifest valid against the committed API schema', () => {
+  it('finds every committed manifest valid against the committed API schema, the web client’s among them', () => {
+    expect(committedManifests().map((manifest) => manifest.client)).toContain('web');
     expect(checkCommittedManifests(loadApiSchema())).toEqual([]);
+  });
+
+  it('has the web client’s manifest current with its operations (run npm run documents -- web when this fails)', async () => {
+    const manifest = await webClientManifest();
+    expect(Object.keys(manifest).length).toBeGreaterThan(10);
+    expect(readFileSync(join(MANIFESTS_DIR, 'web.json'), 'utf8')).toBe(manifestText(manifest));
   });
 
   it('names the client and operation a schema change would break', async () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { documentIdOf, hashOfDocumentId } from '../platform/graphql/trusted-documents.ts';
 import { databaseTargets, reportSkippedMysql } from '../platform/testing/databases.ts';
-import { runDocumentsCommand } from '../scripts/documents-command.ts';
+import { runDocumentsCommand, webClientManifest } from '../scripts/documents-command.ts';
 import { startTestSystem, type TestSystem } from './support/system.ts';
 
 /**
@@ -85,6 +85,18 @@ describe.each(databaseTargets())('trusted documents with TRUSTED_DOCUMENTS=enfor
     expect((await post({ query: SHOP_A_PRODUCTS })).body.data).toEqual(byId.body.data);
     const apq = await post({ extensions: { persistedQuery: { version: 1, sha256Hash: hashOfDocumentId(documentIdOf(SHOP_A_PRODUCTS)) } } });
     expect(apq.body).toEqual(byId.body);
+  });
+
+  it('answers the web client’s own operations, which members published at start as client web', async () => {
+    const manifest = await webClientManifest();
+    const web = await documentsOf('web');
+    expect(web.map((row) => row.id).sort()).toEqual(Object.keys(manifest));
+    // Exactly the text web-client/app/operations.js exports and the web client sends.
+    const Vehicles = Object.values(manifest).find((document) => document.includes('query Vehicles'))!;
+    const asTheWebClientSendsIt = await post({ query: Vehicles, variables: {} });
+    expect(asTheWebClientSendsIt.status).toBe(200);
+    expect(asTheWebClientSendsIt.body).toEqual({ data: { vehicles: expect.any(Array) } });
+    expect((await post({ documentId: documentIdOf(Vehicles) })).body).toEqual(asTheWebClientSendsIt.body);
   });
 
   it('answers a published document by documentId on a GET too', async () => {

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { buildSchema, type GraphQLSchema } from 'graphql';
+import type { Database, EntityManager } from '../../../platform/db/database.ts';
 import { quoted } from '../../../platform/graphql/excerpt.ts';
 import {
   CLIENT_NAME,
@@ -30,7 +32,7 @@ export type PublishInput = { client: string; version: string; documents: { id: s
 
 const API_SCHEMA_FILE = join(import.meta.dirname, '..', '..', '..', 'schema', 'api.graphql');
 let apiSchema: GraphQLSchema | undefined;
-const publicApiSchema = () => {
+export const publicApiSchema = () => {
   apiSchema ??= buildSchema(readFileSync(API_SCHEMA_FILE, 'utf8'));
   return apiSchema;
 };
@@ -64,24 +66,45 @@ export async function publishTrustedDocuments(ctx: MembersContext, input: Publis
   for (const problem of problems) errors.add('INVALID_DOCUMENT', fieldOf(problem, input), describeProblem(problem));
   if (errors.any) return { ...failed('published', errors), total: null };
 
-  return ctx.db.transaction(ctx.em, async (tx) => {
-    const known = await tx.find(TrustedDocumentEntity, { client: input.client }, { fields: ['documentId'] });
-    const existing = new Set(known.map((row) => row.documentId));
-    const fresh = input.documents.filter((entry) => !existing.has(entry.id));
-    const publishedAt = new Date();
-    for (const entry of fresh) {
-      tx.create(TrustedDocumentEntity, {
-        id: newId(),
-        client: input.client,
-        documentId: entry.id,
-        version: input.version,
-        document: entry.document,
-        publishedBy: ctx.identity.subject ?? 'unknown',
-        publishedAt,
-      });
-    }
-    return { published: fresh.length, total: existing.size + fresh.length, userErrors: [] };
-  });
+  const stored = await storeDocuments(ctx.db, ctx.em, { ...input, publishedBy: ctx.identity.subject ?? 'unknown' });
+  return { ...stored, userErrors: [] };
+}
+
+/**
+ * Adds the documents the client has not published yet, in one transaction; documents it has are left as they
+ * are (the version that first published them stays). Two publishers of the same client racing lose nothing: the
+ * loser's transaction fails on the unique (client, document_id) and is run again, finding the winner's rows.
+ */
+export async function storeDocuments(
+  db: Database,
+  em: EntityManager,
+  input: PublishInput & { publishedBy: string },
+): Promise<{ published: number; total: number }> {
+  const attempt = () =>
+    db.transaction(em.fork(), async (tx) => {
+      const known = await tx.find(TrustedDocumentEntity, { client: input.client }, { fields: ['documentId'] });
+      const existing = new Set(known.map((row) => row.documentId));
+      const fresh = input.documents.filter((entry) => !existing.has(entry.id));
+      const publishedAt = new Date();
+      for (const entry of fresh) {
+        tx.create(TrustedDocumentEntity, {
+          id: newId(),
+          client: input.client,
+          documentId: entry.id,
+          version: input.version,
+          document: entry.document,
+          publishedBy: input.publishedBy,
+          publishedAt,
+        });
+      }
+      return { published: fresh.length, total: existing.size + fresh.length };
+    });
+  try {
+    return await attempt();
+  } catch (error) {
+    if (!(error instanceof UniqueConstraintViolationException)) throw error;
+    return attempt();
+  }
 }
 
 export const trustedDocumentsOf = (ctx: MembersContext, client: string) =>
