@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { documentIdOf, hashOfDocumentId } from '../platform/graphql/trusted-documents.ts';
 import { databaseTargets, reportSkippedMysql } from '../platform/testing/databases.ts';
 import { runDocumentsCommand, webClientManifest } from '../scripts/documents-command.ts';
+import { contractExamples, contractOperation } from './support/contract.ts';
 import { startTestSystem, type TestSystem } from './support/system.ts';
 
 /**
@@ -172,6 +173,15 @@ describe.each(databaseTargets())('trusted documents with TRUSTED_DOCUMENTS=enfor
     ]);
     expect(await documentsOf('shop-c')).toEqual([]);
     expect(codesOf(await post({ documentId: documentIdOf(valid) }))).toEqual(['PERSISTED_DOCUMENT_NOT_FOUND']);
+  });
+
+  it('accepts the public contract’s PublishTrustedDocuments with its example as it is', async () => {
+    const { body } = await system.graphql<Published>(
+      contractOperation('members.graphql', 'PublishTrustedDocuments'),
+      contractExamples().PublishTrustedDocuments as Record<string, unknown>,
+      publisher,
+    );
+    expect(body.data!.publishTrustedDocuments).toEqual({ published: 1, total: 1, userErrors: [] });
   });
 
   it('publishes with `npm run documents -- publish`, which records the manifest for npm run compose, and again harmlessly', async () => {
