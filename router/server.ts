@@ -47,6 +47,8 @@ import { httpSubscriptionTransports } from './subscriptions/http-transports.ts';
 import { liveMetrics } from './subscriptions/live-metrics.ts';
 import { attachSubscriptionServer } from './subscriptions/ws-server.ts';
 import { parseSupergraph, type SubgraphUrlOverrides, subgraphEndpoints } from './supergraph.ts';
+import { trustedDocumentGate } from './trusted-documents/gate.ts';
+import { cachedTrustedDocumentLookup, membersTrustedDocumentLookup } from './trusted-documents/lookup.ts';
 import { serveWebAsset } from './web-assets.ts';
 import { sendWebClient } from './web-client.ts';
 import { writeGenerations, writeGenerationsPlugin } from './write-generations.ts';
@@ -186,6 +188,18 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
     () => admitted.inFlight,
   );
 
+  // Trusted documents (trusted-documents/gate.ts): documentId requests, and TRUSTED_DOCUMENTS=log|enforce.
+  const unregistered = observability.metrics.counter(
+    'router_unregistered_operations_total',
+    'Operations no client published as a trusted document, by outcome: logged (TRUSTED_DOCUMENTS=log) or refused.',
+  );
+  const trustedDocuments = trustedDocumentGate({
+    mode: config.trustedDocuments.mode,
+    lookup: cachedTrustedDocumentLookup(membersTrustedDocumentLookup(services), config.trustedDocuments.cacheSeconds * 1000),
+    log,
+    onUnregistered: (outcome) => unregistered.inc({ outcome }),
+  });
+
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     sendsCommonHeaders(res);
     if (isUnsafePath(req.url ?? '/')) {
@@ -272,6 +286,7 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
         bodyLimit: config.maxBodyBytes,
         maxBatchSize: config.maxBatchSize,
         timeoutMs: config.requestTimeoutMs,
+        prepare: trustedDocuments(caller.identity),
         around: (text, execute) =>
           requests.around(text, { identity: caller.identity, writeGeneration }, headerValue(req, 'accept') ?? '', execute),
       },

@@ -58,7 +58,7 @@ describe('npm run token', () => {
     expect(stdout).toBe('');
     expect(stderr).toBe(
       'token: malformed scope "catalog:write", "stock:delete": a scope is <domain>:read or <domain>:write ' +
-        'with a domain among catalogue, stock, orders, members, payments, invoices, or members:pii\n',
+        'with a domain among catalogue, stock, orders, members, payments, invoices, members:pii, documents:write or documents:arbitrary\n',
     );
   });
 

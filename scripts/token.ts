@@ -16,8 +16,11 @@ import { ConfigError, loadConfig, SUBGRAPH_NAMES } from '../platform/config/conf
 const USAGE = 'usage: npm run -s token -- --scopes <scope,...> [--subject <id>] [--kind staff|member] [--ttl <seconds>]';
 const MAX_TTL_SECONDS = 7 * 24 * 3600;
 
-/** Scopes (docs/architecture.md §4): `<domain>:<read|write>` for the six domains, plus `members:pii` for personal data. */
-const SCOPE = new RegExp(`^(?:(?:${SUBGRAPH_NAMES.join('|')}):(?:read|write)|members:pii)$`);
+/**
+ * Scopes (docs/architecture.md §4): `<domain>:<read|write>` for the six domains, `members:pii` for personal data, and
+ * `documents:write` / `documents:arbitrary` for trusted documents (§11).
+ */
+const SCOPE = new RegExp(`^(?:(?:${SUBGRAPH_NAMES.join('|')}):(?:read|write)|members:pii|documents:(?:write|arbitrary))$`);
 
 class Refusal extends Error {}
 
@@ -48,7 +51,7 @@ async function main(argv: readonly string[]): Promise<string> {
   if (malformed.length > 0) {
     throw new Refusal(
       `malformed scope ${malformed.map((scope) => `"${scope}"`).join(', ')}: a scope is <domain>:read or <domain>:write ` +
-        `with a domain among ${SUBGRAPH_NAMES.join(', ')}, or members:pii`,
+        `with a domain among ${SUBGRAPH_NAMES.join(', ')}, members:pii, documents:write or documents:arbitrary`,
     );
   }
   const kind = values.kind ?? 'staff';

@@ -72,6 +72,8 @@ const MATRIX: Row[] = [
   { file: 'members.graphql', operation: 'Me', expected: signedIn() },
   { file: 'members.graphql', operation: 'CreateApiKey', expected: only('admin') },
   { file: 'members.graphql', operation: 'RevokeApiKey', expected: only('admin') },
+  // documents:write: the admin role's alone.
+  { file: 'members.graphql', operation: 'PublishTrustedDocuments', expected: only('admin') },
   { file: 'members.graphql', operation: 'MemberDetail', expected: only('admin'), variables: ({ memberA }) => ({ id: memberA }) },
   { file: 'members.graphql', operation: 'IssueCoupons', expected: only('admin') },
   { file: 'orders.graphql', operation: 'PlaceOrder', expected: everyone() },

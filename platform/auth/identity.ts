@@ -10,6 +10,11 @@ export type Identity = {
   subject: string | null;
   /** Scopes such as `catalogue:write`; see docs/architecture.md §4. */
   scopes: readonly string[];
+  /**
+   * A partner whose API key is bound to a client's trusted documents runs only those
+   * (router/trusted-documents/gate.ts). Known at the router only; never signed for subgraphs.
+   */
+  documentsClient?: string;
 };
 
 export const ANONYMOUS: Identity = Object.freeze({ kind: 'anonymous', subject: null, scopes: Object.freeze([]) });

@@ -1,4 +1,5 @@
 import { type RouterSettings, routerSettings } from '../../router/config.ts';
+import { type TrustedDocumentSettings, trustedDocumentSettings } from '../../router/trusted-documents/config.ts';
 import { type InvoicesSettings, invoicesSettings } from '../../subgraphs/invoices/config.ts';
 import { type MembersSettings, membersSettings } from '../../subgraphs/members/config.ts';
 import { type PaymentsSettings, paymentsSettings } from '../../subgraphs/payments/config.ts';
@@ -28,6 +29,7 @@ export type Config = CommonConfig &
   DatabaseConfig &
   SubgraphCommonConfig &
   RouterSettings &
+  TrustedDocumentSettings &
   ReservationSettings &
   MembersSettings &
   PaymentsSettings &
@@ -44,6 +46,7 @@ const SERVICE_DECLARATIONS: readonly ServiceDeclaration[] = [
   databaseSettings,
   subgraphCommonSettings,
   routerSettings,
+  trustedDocumentSettings,
   reservationSettings,
   membersSettings,
   paymentsSettings,
@@ -51,7 +54,7 @@ const SERVICE_DECLARATIONS: readonly ServiceDeclaration[] = [
 ];
 
 const READS: Record<Exclude<ProcessName, 'embedded'>, readonly ServiceDeclaration[]> = {
-  router: [routerSettings],
+  router: [routerSettings, trustedDocumentSettings],
   catalogue: [databaseSettings, subgraphCommonSettings],
   stock: [databaseSettings, subgraphCommonSettings, reservationSettings],
   orders: [databaseSettings, subgraphCommonSettings, reservationSettings],

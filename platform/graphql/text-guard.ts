@@ -25,7 +25,10 @@ export const TEXT_CODES = { invalid: 'INVALID_TEXT', tooLong: 'TEXT_TOO_LONG' } 
 
 export type TextProblem = { code: (typeof TEXT_CODES)[keyof typeof TEXT_CODES]; field: string; message: string };
 
-/** Longer limits for named arguments, keyed `mutationField:input.path` (e.g. `reconcileStatement:input.statementCsv`). */
+/**
+ * Longer limits for named arguments, keyed `mutationField:input.path` (e.g. `reconcileStatement:input.statementCsv`),
+ * with `[]` for any index of a list.
+ */
 export type LongTextLimits = Readonly<Record<string, number>>;
 
 const codePointOf = (character: string) => `U+${character.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
@@ -110,7 +113,9 @@ export function guardMutationText(schema: GraphQLSchema, longText: LongTextLimit
     const codes = userErrorCodes(schema, name);
     const missing = Object.values(TEXT_CODES).filter((code) => codes && !codes.has(code));
     if (missing.length > 0) throw new Error(`Mutation.${name}'s user-error codes lack ${missing.join(' and ')}`);
-    const maxFor = (path: string) => longText[`${name}:${path}`] ?? MAX_TEXT_CHARACTERS;
+    // A limit for every entry of a list is keyed with `[]` (`publishTrustedDocuments:input.documents[].document`).
+    const maxFor = (path: string) =>
+      longText[`${name}:${path}`] ?? longText[`${name}:${path.replace(/\[\d+\]/g, '[]')}`] ?? MAX_TEXT_CHARACTERS;
     field.resolve = (source, args, context, info) => {
       const problem = findTextProblem(args, '', maxFor);
       if (!problem) return codes ? withShortMessages(resolve(source, args, context, info)) : resolve(source, args, context, info);

@@ -99,7 +99,15 @@ export type ServeOptions = {
    * the router merges identical requests in flight here (router/request-merging.ts).
    */
   around?: (text: string, execute: () => Promise<HTTPGraphQLResponse>) => Promise<HTTPGraphQLResponse>;
+  /**
+   * Rewrites a request once its body is parsed, before Apollo Server sees it, or refuses it: the
+   * router resolves trusted documents here (router/trusted-documents/gate.ts).
+   */
+  prepare?: (request: GraphQLRequestParts) => Promise<GraphQLRequestParts | RequestError>;
 };
+
+/** What a request carries for Apollo Server: its method, parsed body (undefined for a GET) and URL query string. */
+export type GraphQLRequestParts = { method: string; body: unknown; search: string };
 
 const TIMED_OUT = Symbol('timed out');
 
@@ -148,9 +156,18 @@ export async function serveGraphQL<Context extends BaseContext>(
     sendError(res, 400, 'BATCH_TOO_LARGE', `${rule}; received ${body.length}`);
     return;
   }
+  let parts: GraphQLRequestParts = { method: req.method ?? 'GET', body, search: url.search };
+  if (options.prepare) {
+    const prepared = await options.prepare(parts);
+    if (prepared instanceof RequestError) {
+      sendError(res, prepared.status, prepared.code, prepared.message);
+      return;
+    }
+    parts = prepared;
+  }
   const execute = () =>
     apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+      httpGraphQLRequest: { method: parts.method, headers, search: parts.search, body: parts.body },
       context,
     });
   const response = await beforeDeadline(options.around ? options.around(text, execute) : execute(), deadline);

@@ -2,18 +2,21 @@ import { createHash } from 'node:crypto';
 import type { ServiceClient } from '../../platform/http/service-client.ts';
 import type { Logger } from '../../platform/observability/log.ts';
 
-/** What the members subgraph says of a partner's `x-api-key`: the key's id and scopes, or null (unknown or revoked). */
-export type ApiKeyHolder = { id: string; scopes: string[] };
+/**
+ * What the members subgraph says of a partner's `x-api-key`: the key's id, scopes and the client whose
+ * trusted documents it is bound to, or null (unknown or revoked).
+ */
+export type ApiKeyHolder = { id: string; scopes: string[]; documentsClient?: string | null };
 export type ApiKeyLookup = (secret: string) => Promise<ApiKeyHolder | null>;
 
-/** The router's service scope for asking members about keys (and reporting their use). */
-export const ROUTER_SERVICE_SCOPES = ['members:api-keys'] as const;
+/** The router's service scopes for asking members about keys (and reporting their use) and about trusted documents. */
+export const ROUTER_SERVICE_SCOPES = ['members:api-keys', 'members:trusted-documents'] as const;
 
 export function membersApiKeyLookup(services: ServiceClient): ApiKeyLookup {
   return async (secret) => {
     const answer = await services.query<{ authenticateApiKey: ApiKeyHolder | null }>(
       'members',
-      'query RouterApiKey($secret: String!) { authenticateApiKey(secret: $secret) { id scopes } }',
+      'query RouterApiKey($secret: String!) { authenticateApiKey(secret: $secret) { id scopes documentsClient } }',
       { secret },
     );
     return answer.authenticateApiKey;

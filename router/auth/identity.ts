@@ -73,7 +73,8 @@ export async function createIdentityResolver(
       return { ok: false, status: 503, reason: 'API keys cannot be checked right now; retry shortly', scheme: 'ApiKey' };
     }
     if (!holder) return { ok: false, status: 401, reason: 'the x-api-key is not valid: it is unknown or revoked', scheme: 'ApiKey' };
-    return { ok: true, identity: { kind: 'partner', subject: holder.id, scopes: holder.scopes } };
+    const identity: Identity = { kind: 'partner', subject: holder.id, scopes: holder.scopes };
+    return { ok: true, identity: holder.documentsClient ? { ...identity, documentsClient: holder.documentsClient } : identity };
   };
   // An empty header carries no credential; some tools send one when their token field is blank.
   return async ({ authorization, apiKey: key }) => {

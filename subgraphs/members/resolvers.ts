@@ -4,6 +4,7 @@ import * as accounts from './accounts/accounts.ts';
 import * as apiKeys from './accounts/api-keys.ts';
 import { login } from './accounts/login.ts';
 import type { MembersContext } from './context.ts';
+import * as trustedDocuments from './documents/trusted-documents.ts';
 import type { Member } from './entities/account.entity.ts';
 import type { ApiKey } from './entities/api-key.entity.ts';
 import * as checkoutDiscounts from './loyalty/checkout-discounts.ts';
@@ -25,6 +26,8 @@ export const resolvers: GraphQLResolverMap<MembersContext> = {
     member: (_, { id }: { id: string }, ctx) => accounts.memberById(ctx, id),
     apiKeys: (_, __, ctx) => apiKeys.listApiKeys(ctx),
     authenticateApiKey: (_, { secret }: { secret: string }, ctx) => apiKeys.authenticateApiKey(ctx, secret),
+    trustedDocuments: (_, { client }: { client: string }, ctx) => trustedDocuments.trustedDocumentsOf(ctx, client),
+    trustedDocument: (_, { id }: { id: string }, ctx) => trustedDocuments.lookUpTrustedDocument(ctx, id),
     memberReport: (_, args: { from: Date; to: Date }, ctx) => memberReport(ctx, args),
   },
   Mutation: {
@@ -37,6 +40,8 @@ export const resolvers: GraphQLResolverMap<MembersContext> = {
     createApiKey: (_, { input }: Input<apiKeys.CreateApiKeyInput>, ctx) => apiKeys.createApiKey(ctx, input),
     revokeApiKey: (_, { input }: Input<{ id: string }>, ctx) => apiKeys.revokeApiKey(ctx, input),
     recordApiKeyUsage: (_, { usage }: { usage: apiKeys.ApiKeyUsage[] }, ctx) => apiKeys.recordApiKeyUsage(ctx, usage),
+    publishTrustedDocuments: (_, { input }: Input<trustedDocuments.PublishInput>, ctx) =>
+      trustedDocuments.publishTrustedDocuments(ctx, input),
   },
   Tier: {
     pointsMultiplier: (tier: { name: string }) => tierView(tier.name).pointsMultiplier,
@@ -44,6 +49,9 @@ export const resolvers: GraphQLResolverMap<MembersContext> = {
   },
   ApiKey: {
     scopes: (key: ApiKey) => apiKeys.scopesOfKey(key),
+  },
+  TrustedDocument: {
+    id: (row: { documentId: string }) => row.documentId,
   },
   Member: {
     __resolveReference: ({ id }: { id: string }, ctx: MembersContext) => accounts.memberById(ctx, id),

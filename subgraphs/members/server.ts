@@ -1,8 +1,10 @@
 import { parse } from 'graphql';
 import { subgraphTypeDefs } from '../../platform/graphql/schema/type-defs.ts';
 import type { SubgraphDefinition } from '../../platform/graphql/subgraph.ts';
+import { MAX_DOCUMENT_CHARACTERS } from '../../platform/graphql/trusted-documents.ts';
 import { ensureFirstAdmin } from './accounts/accounts.ts';
 import { serveJwks } from './accounts/jwks-route.ts';
+import { publishWebClientDocuments } from './documents/bundled.ts';
 import { membersEntities } from './entities/index.ts';
 import { startMembersConsumers } from './events.ts';
 import { createMembersLoaders, type MembersLoaders } from './loaders.ts';
@@ -20,8 +22,13 @@ export const membersSubgraph: SubgraphDefinition<MembersLoaders> = {
   resolvers,
   entities: membersEntities,
   migrations: membersMigrations,
+  // Trusted documents are client operations, longer than any other text (documents/trusted-documents.ts).
+  longText: { 'publishTrustedDocuments:input.documents[].document': MAX_DOCUMENT_CHARACTERS },
   createLoaders: (em) => createMembersLoaders(em),
-  prepare: ensureFirstAdmin,
+  prepare: async (db, config, log) => {
+    await ensureFirstAdmin(db, config, log);
+    await publishWebClientDocuments(db, log);
+  },
   routes: { '/.well-known/jwks.json': serveJwks },
   background: (services) => {
     const stopConsumers = startMembersConsumers(services);

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { quoted } from '../../../platform/graphql/excerpt.ts';
+import { CLIENT_NAME } from '../../../platform/graphql/trusted-documents.ts';
 import { failed, succeeded, UserErrors } from '../../../platform/graphql/user-errors.ts';
 import { checkCount, checkText } from '../../../platform/graphql/validation.ts';
 import { newId } from '../../../platform/values/ids.ts';
@@ -24,7 +25,7 @@ export const hashSecret = (secret: string) => createHash('sha256').update(secret
 
 export const scopesOfKey = (key: ApiKey) => key.scopes.split(' ').filter(Boolean);
 
-export type CreateApiKeyInput = { name: string; scopes: string[] };
+export type CreateApiKeyInput = { name: string; scopes: string[]; documentsClient?: string | null };
 
 export async function createApiKey(ctx: MembersContext, input: CreateApiKeyInput) {
   const errors = new UserErrors<MemberErrorCode>();
@@ -39,6 +40,10 @@ export async function createApiKey(ctx: MembersContext, input: CreateApiKeyInput
       );
     }
   });
+  const documentsClient = input.documentsClient ?? null;
+  if (documentsClient !== null && !CLIENT_NAME.test(documentsClient)) {
+    errors.add('INVALID_VALUE', 'input.documentsClient', `a client name is 1-64 of a-z 0-9 . _ -; received ${quoted(documentsClient)}`);
+  }
   if (errors.any) return { ...failed('apiKey', errors), secret: null };
   const secret = `${SECRET_PREFIX}${randomBytes(32).toString('base64url')}`;
   const apiKey = await ctx.db.transaction(ctx.em, async (tx) =>
@@ -53,6 +58,7 @@ export async function createApiKey(ctx: MembersContext, input: CreateApiKeyInput
       revokedAt: null,
       lastUsedAt: null,
       requestCount: 0,
+      documentsClient,
     }),
   );
   return { ...succeeded('apiKey', apiKey), secret };
@@ -74,7 +80,7 @@ export const listApiKeys = (ctx: MembersContext) => ctx.em.find(ApiKeyEntity, {}
 export async function authenticateApiKey(ctx: MembersContext, secret: string) {
   if (!SECRET.test(secret)) return null;
   const key = await ctx.em.findOne(ApiKeyEntity, { secretHash: hashSecret(secret), revokedAt: null });
-  return key ? { id: key.id, scopes: scopesOfKey(key) } : null;
+  return key ? { id: key.id, scopes: scopesOfKey(key), documentsClient: key.documentsClient ?? null } : null;
 }
 
 export type ApiKeyUsage = { id: string; requests: number; lastUsedAt: Date };

@@ -17,6 +17,9 @@ export const ROLE_SCOPES: Record<string, readonly string[]> = {
     'payments:write',
     'invoices:read',
     'invoices:write',
+    // Trusted documents (docs/architecture.md §11): publishing clients' manifests, and running operations nobody published.
+    'documents:write',
+    'documents:arbitrary',
   ],
   cashier: ['catalogue:read', 'stock:read', 'orders:read', 'orders:write', 'members:read', 'payments:write'],
   'stock-clerk': ['catalogue:read', 'stock:read', 'stock:write'],

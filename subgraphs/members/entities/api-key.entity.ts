@@ -21,6 +21,8 @@ export const ApiKeyEntity = defineEntity({
     revokedAt: p.datetime().nullable(),
     lastUsedAt: p.datetime().nullable(),
     requestCount: p.integer(),
+    /** The client whose trusted documents are all this key may run; null when it is not bound. */
+    documentsClient: p.string().nullable(),
   },
 });
 export type ApiKey = InferEntity<typeof ApiKeyEntity>;
