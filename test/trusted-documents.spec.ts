@@ -156,6 +156,15 @@ describe.each(databaseTargets())('trusted documents with TRUSTED_DOCUMENTS=enfor
     expect(codesOf(await post({ query: UNPUBLISHED }, key))).toEqual(['PERSISTED_DOCUMENT_REQUIRED']);
     // Anyone else may run shop-b's document.
     expect((await post({ documentId: documentIdOf(SHOP_B_CATEGORIES) })).body.errors).toBeUndefined();
+    // A partner key bound to no client is held to its scopes and limits, not to the safelist.
+    const unbound = await system.graphql<{ createApiKey: { secret: string } }>(
+      CREATE_KEY,
+      { input: { name: 'Unbound app', scopes: ['catalogue:read'] } },
+      publisher,
+    );
+    expect((await post({ query: UNPUBLISHED }, { 'x-api-key': unbound.body.data!.createApiKey.secret })).body).toEqual({
+      data: { brands: expect.any(Array) },
+    });
   });
 
   it('refuses a manifest with an operation the API schema does not validate, naming it, and publishes none of it', async () => {

@@ -15,7 +15,8 @@ const mode = oneOf('TRUSTED_DOCUMENTS', ['off', 'log', 'enforce'], {
     'Whether callers may run operations no client published as a trusted document (`npm run documents -- publish`). `off`: any ' +
     'operation runs. `log`: any runs, and those not published are counted (`router_unregistered_operations_total`) and logged once ' +
     'per document. `enforce`: an operation not published is refused, 400 `PERSISTED_DOCUMENT_REQUIRED`, whether sent as text or ' +
-    'as an Apollo APQ hash; send it by its `documentId` (or its exact text). Callers holding the `documents:arbitrary` scope (staff ' +
+    'as an Apollo APQ hash, to anonymous callers, members and staff (unbound partner keys are held to their scopes and limits); ' +
+    'send it by its `documentId` (or its exact text). Callers holding the `documents:arbitrary` scope (staff ' +
     'admins) run anything whatever the mode; an API key bound to a client runs only that client’s documents whatever the mode.',
 });
 const cacheSeconds = wholeNumber('TRUSTED_DOCUMENTS_CACHE_SECONDS', {

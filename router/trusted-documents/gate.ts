@@ -22,6 +22,9 @@ type Entry = Record<string, unknown>;
 type Outcome = Entry | RequestError;
 
 const APQ_HASH = /^[0-9a-f]{64}$/;
+/** The callers `enforce` holds to published documents (besides bound keys, held always). */
+const ENFORCED_KINDS: ReadonlySet<Identity['kind']> = new Set(['anonymous', 'member', 'staff']);
+
 /** Unregistered documents logged once each per router; past this many the memory starts over. */
 const MAX_LOGGED_DOCUMENTS = 10_000;
 
@@ -35,8 +38,8 @@ const MAX_LOGGED_DOCUMENTS = 10_000;
  * - Apollo's `extensions.persistedQuery.sha256Hash` alone runs the published
  *   document with that hash when there is one;
  * - a query sent as text counts as published when its exact text is.
- * With TRUSTED_DOCUMENTS=enforce a caller without `documents:arbitrary` may run
- * only published documents (PERSISTED_DOCUMENT_REQUIRED otherwise): the check
+ * With TRUSTED_DOCUMENTS=enforce an anonymous caller, member or staff user
+ * without `documents:arbitrary` may run only published documents (PERSISTED_DOCUMENT_REQUIRED otherwise): the check
  * is on the text that will run, so Apollo's APQ, where anyone may register
  * any query, cannot go around it. An API key bound to a client runs only that
  * client's documents, whatever the mode.
@@ -52,9 +55,15 @@ export function trustedDocumentGate(options: TrustedDocumentGateOptions) {
     }
   };
 
-  /** Whether this caller's operations must be published ones: a bound key always, others under `enforce` unless they hold the scope. */
+  /**
+   * Whether this caller's operations must be published ones: a bound key
+   * always; under `enforce`, anonymous callers, members and staff unless they
+   * hold the scope. An unbound partner key is held to its scopes, cost and
+   * rate limits instead (a partner that wants its key safelisted binds it).
+   */
   const mustBeTrusted = (identity: Identity) =>
-    identity.documentsClient !== undefined || (options.mode === 'enforce' && !hasScope(identity, ARBITRARY_OPERATIONS_SCOPE));
+    identity.documentsClient !== undefined ||
+    (options.mode === 'enforce' && ENFORCED_KINDS.has(identity.kind) && !hasScope(identity, ARBITRARY_OPERATIONS_SCOPE));
   /** Whether a document is looked up at all for a text query: not when nothing would come of it. */
   const checks = (identity: Identity) =>
     mustBeTrusted(identity) || (options.mode === 'log' && !hasScope(identity, ARBITRARY_OPERATIONS_SCOPE));
