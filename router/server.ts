@@ -309,6 +309,7 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
     limits: config.subscriptionLimits,
     rateLimit: checkLimits,
     recordUse,
+    trust: (identity, request) => trustedDocuments.subscription(identity, request),
     observer: liveMetrics(observability.metrics, observability.tracer),
     log,
   });

@@ -3,6 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { documentIdOf, hashOfDocumentId } from '../platform/graphql/trusted-documents.ts';
 import { databaseTargets, reportSkippedMysql } from '../platform/testing/databases.ts';
+import { eventually } from '../platform/testing/eventually.ts';
+import { subscribeOverSse } from '../router/subscriptions/testing/router-event-stream.ts';
+import { subscribeOverMultipart } from '../router/subscriptions/testing/router-multipart.ts';
+import { subscribeToRouter } from '../router/subscriptions/testing/router-subscription.ts';
 import { runDocumentsCommand, webClientManifest } from '../scripts/documents-command.ts';
 import { contractExamples, contractOperation } from './support/contract.ts';
 import { startTestSystem, type TestSystem } from './support/system.ts';
@@ -133,6 +137,27 @@ describe.each(databaseTargets())('trusted documents with TRUSTED_DOCUMENTS=enfor
     expect((await post({ query: UNPUBLISHED }, { authorization: `Bearer ${admin}` })).body).toEqual({
       data: { brands: expect.any(Array) },
     });
+  });
+
+  it('holds subscriptions to the same rule on every transport: refused until published, then opened', async () => {
+    const liveAvailability = 'subscription LiveAvailability { stockChanged { sku { code } available } }';
+    const common = { routerUrl: system.system.routerUrl, query: liveAvailability, field: 'stockChanged' };
+    const open = () => [subscribeToRouter(common), subscribeOverSse(common), subscribeOverMultipart(common)];
+    const refused = open();
+    for (const stream of refused) {
+      expect((await stream.ended).errors?.map((error) => error.extensions?.code)).toEqual(['PERSISTED_DOCUMENT_REQUIRED']);
+      await stream.dispose();
+    }
+    expect((await publish('storefront', '1', manifestOf(liveAvailability))).userErrors).toEqual([]);
+    const opened = open();
+    try {
+      await eventually(
+        async () => /^graphql_subscriptions_open 3$/m.test(await (await fetch(system.system.routerMetricsUrl)).text()),
+        'the three subscriptions are open',
+      );
+    } finally {
+      await Promise.all(opened.map((stream) => stream.dispose()));
+    }
   });
 
   it('lets a key bound to client shop-a run shop-a’s documents only, not shop-b’s nor anything else', async () => {

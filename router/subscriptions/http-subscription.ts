@@ -66,17 +66,19 @@ export function streamCaller(req: IncomingMessage, caller: { identity: Identity;
  * why it is refused (nothing opened or counted then). `transport` is the
  * one carrying it (named in the refusal of a query or mutation, counted in the metrics).
  */
-export function openSubscription(
+export async function openSubscription(
   options: HttpSubscriptionOptions,
   caller: StreamCaller,
   connection: object,
   request: Parameters<SubscriptionService['prepare']>[2],
   transport: LiveTransport,
-): { channel: Channel<ExecutionResult> } | { refused: GraphQLError[] } {
+): Promise<{ channel: Channel<ExecutionResult> } | { refused: GraphQLError[] }> {
   const { service } = options;
+  const trusted = await service.trust(caller.identity, request);
+  if (trusted instanceof GraphQLError) return { refused: [trusted] };
   let prepared: PreparedSubscription | GraphQLError[];
   try {
-    prepared = service.prepare(caller.identity, caller.requestId, request, transport);
+    prepared = service.prepare(caller.identity, caller.requestId, trusted, transport);
   } catch (error) {
     options.log.error('a subscription could not be planned', error);
     return { refused: [new GraphQLError('the subscription could not be planned', { extensions: { code: 'INTERNAL_SERVER_ERROR' } })] };

@@ -57,7 +57,7 @@ export function multipartSubscriptions(options: MultipartOptions) {
         sendError(res, error.status, error.code, error.message);
         return;
       }
-      const opened = openSubscription(options, streamCaller(req, caller), req, request, 'multipart');
+      const opened = await openSubscription(options, streamCaller(req, caller), req, request, 'multipart');
       res.writeHead(200, { 'content-type': CONTENT_TYPE, 'cache-control': 'no-cache', 'x-accel-buffering': 'no' });
       const chunks = multipartChunks('refused' in opened ? refusedStream(opened.refused) : opened.channel, options.heartbeatMs ?? 5000);
       await pipeStream(chunks, res, options.log);

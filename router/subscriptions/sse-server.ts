@@ -54,11 +54,11 @@ export function eventStreamSubscriptions(options: HttpSubscriptionOptions) {
     onNext: (_ctx, req, result) => {
       req.context.eventIds.noteResult(result as ExecutionResult);
     },
-    onSubscribe: (req, params) => {
+    onSubscribe: async (req, params) => {
       // An EventSource that reconnects names the last event it saw in this header.
       const lastEventId = headerValue(req.raw, 'last-event-id');
       const request = lastEventId ? { ...params, extensions: { ...params.extensions, [LAST_EVENT_ID_EXTENSION]: lastEventId } } : params;
-      const opened = openSubscription(options, req.context, req.raw, request, 'sse');
+      const opened = await openSubscription(options, req.context, req.raw, request, 'sse');
       return 'refused' in opened ? refusedStream(opened.refused) : endingWithErrors(opened.channel);
     },
   });

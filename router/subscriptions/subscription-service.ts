@@ -42,6 +42,8 @@ export type SubscriptionServiceOptions = {
   limits?: SubscriptionLimitSettings;
   /** Live data's metrics and spans (live-metrics.ts); none by default. */
   observer?: LiveObserver;
+  /** Trusted documents (router/trusted-documents/gate.ts): the request as it may run, or its refusal; everything runs by default. */
+  trust?: (identity: Identity, request: SubscribeRequest) => Promise<SubscribeRequest | GraphQLError>;
   log: Logger;
 };
 
@@ -77,6 +79,8 @@ export type PreparedSubscription = {
 export type AdmittedSubscription = PreparedSubscription & { ticket: SubscriptionTicket };
 
 export type SubscriptionService = {
+  /** The trusted-documents check, before `prepare`: the request as it may run (a published document's text), or its refusal. */
+  trust(identity: Identity, request: SubscribeRequest): Promise<SubscribeRequest | GraphQLError>;
   /**
    * Parses, limits, validates, authorizes and plans one subscription; nothing
    * is opened or counted yet. `transport` is the one that carries it (named
@@ -243,6 +247,7 @@ export function createSubscriptionService(options: SubscriptionServiceOptions): 
   };
 
   return {
+    trust: (identity, request) => options.trust?.(identity, request) ?? Promise.resolve(request),
     prepare,
     reserve: (connection, caller) => limits.reserve(connection, caller),
     releaseConnection: (connection) => limits.releaseSocket(connection),

@@ -105,9 +105,11 @@ export function attachSubscriptionServer(http: Server, options: SubscriptionServ
           ];
         }
         options.recordUse?.(identity);
+        const trusted = await service.trust(identity, payload);
+        if (trusted instanceof GraphQLError) return [trusted];
         let prepared: PreparedSubscription | GraphQLError[];
         try {
-          prepared = service.prepare(identity, requestIds.get(socket) ?? requestIdFrom(undefined), payload, 'graphql-ws');
+          prepared = service.prepare(identity, requestIds.get(socket) ?? requestIdFrom(undefined), trusted, 'graphql-ws');
         } catch (error) {
           options.log.error('a subscription could not be planned', error);
           return [new GraphQLError('the subscription could not be planned', { extensions: { code: 'INTERNAL_SERVER_ERROR' } })];

@@ -1,3 +1,4 @@
+import { GraphQLError } from 'graphql';
 import { hasScope, type Identity } from '../../platform/auth/identity.ts';
 import { quoted } from '../../platform/graphql/excerpt.ts';
 import { DOCUMENT_ID, DOCUMENT_ID_MAX_LENGTH, documentIdOf } from '../../platform/graphql/trusted-documents.ts';
@@ -166,7 +167,8 @@ export function trustedDocumentGate(options: TrustedDocumentGateOptions) {
     return { ...parts, search: `?${params}` };
   };
 
-  return (identity: Identity) =>
+  const gate =
+    (identity: Identity) =>
     async (parts: GraphQLRequestParts): Promise<GraphQLRequestParts | RequestError> => {
       if (parts.method === 'GET') return resolveGet(identity, parts);
       const isEntry = (value: unknown): value is Entry => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -183,4 +185,16 @@ export function trustedDocumentGate(options: TrustedDocumentGateOptions) {
       const outcome = await resolve(identity, parts.body);
       return outcome instanceof RequestError ? outcome : { ...parts, body: outcome };
     };
+  /**
+   * The same check for one subscribe request (graphql-ws, Server-Sent
+   * Events, multipart): its text (or APQ hash) must be published under
+   * `enforce`, and a bound key's must be its client's. A subscription is
+   * refused with the same codes, as an operation error.
+   */
+  const subscription = async <Request extends Entry>(identity: Identity, request: Request): Promise<Request | GraphQLError> => {
+    const outcome = await resolve(identity, request);
+    if (outcome instanceof RequestError) return new GraphQLError(outcome.message, { extensions: { code: outcome.code } });
+    return outcome as Request;
+  };
+  return Object.assign(gate, { subscription });
 }
