@@ -25,6 +25,7 @@ import { webSocketsAt } from '../http/websockets.ts';
 import { createLogger, type Logger } from '../observability/log.ts';
 import type { GaugeSample } from '../observability/metrics.ts';
 import { countOpenSubscriptions, createObservability } from '../observability/observability.ts';
+import { countUserErrors } from '../observability/user-errors-metric.ts';
 import { CLIENT_ADDRESS_HEADER, currentRequestScope, REQUEST_ID_HEADER, requestIdFrom } from '../runtime/request-scope.ts';
 import { errorHandling } from './errors.ts';
 import { resumeAfterOf, subscribeWithPositions } from './live-events.ts';
@@ -191,6 +192,10 @@ export async function createSubgraphServer<Loaders>(
   // Metrics, request ids and tracing (observability.ts); `/metrics` is for the internal network only.
   const observability = createObservability(definition.name, config, log, { routes: Object.keys(definition.routes ?? {}) });
   countOpenSubscriptions(schema, observability.metrics.gauge('graphql_subscriptions_open', 'Subscriptions whose event stream is open.'));
+  countUserErrors(
+    schema,
+    observability.metrics.counter('graphql_user_errors_total', 'Refusals in mutation payloads (userErrors), by mutation and code.'),
+  );
   registerOutboxLagGauges(observability.metrics, db);
   for (const [name, gauge] of Object.entries(definition.metrics ?? {}))
     observability.metrics.gaugeReader(name, gauge.help, () => gauge.read(db));
