@@ -16,6 +16,7 @@ import { type EventRecorder, eventRecorder } from '../events/outbox.ts';
 import { registerOutboxLagGauges } from '../events/outbox-lag.ts';
 import { createRabbitMqBus } from '../events/rabbitmq-bus.ts';
 import { type OutboxRelay, startOutboxRelay } from '../events/relay.ts';
+import { registerWaitingMessageGauges } from '../events/waiting-messages.ts';
 import { sendError, sendJson, serveGraphQL } from '../http/graphql-over-http.ts';
 import { createHttpServer, headerValue, pathOf } from '../http/http-server.ts';
 import { closeServer, listen } from '../http/listen.ts';
@@ -197,6 +198,7 @@ export async function createSubgraphServer<Loaders>(
     observability.metrics.counter('graphql_user_errors_total', 'Refusals in mutation payloads (userErrors), by mutation and code.'),
   );
   registerOutboxLagGauges(observability.metrics, db);
+  registerWaitingMessageGauges(observability.metrics, bus);
   for (const [name, gauge] of Object.entries(definition.metrics ?? {}))
     observability.metrics.gaugeReader(name, gauge.help, () => gauge.read(db));
 
