@@ -129,10 +129,11 @@ describe('the metrics the dashboards and alert rules name', () => {
 });
 
 describe('the alert rules', () => {
-  it('cover the failures that matter: outbox lag, breaker open, callback refusals, error rates, services down', () => {
+  it('cover the failures that matter: outbox lag, dead letters, breaker open, callback refusals, error rates, services down', () => {
     const watched = new Set(RULES.flatMap((rule) => promqlMetricNames(rule.expr)));
     for (const name of [
       'outbox_oldest_unpublished_age_seconds',
+      'events_dead_lettered_messages',
       'router_subgraph_circuit_open',
       'http_requests_total',
       'graphql_errors_total',
