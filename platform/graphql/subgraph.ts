@@ -11,6 +11,7 @@ import { enforceAuthDirectives } from '../auth/schema-auth.ts';
 import type { Secrets } from '../auth/secrets.ts';
 import type { Config, SubgraphName } from '../config/config.ts';
 import { type Database, type DatabaseOptions, type EntityManager, openDatabase } from '../db/database.ts';
+import { registerStatementCounters } from '../db/statement-count.ts';
 import { createInProcessBus, type EventBus } from '../events/bus.ts';
 import { type EventRecorder, eventRecorder } from '../events/outbox.ts';
 import { registerOutboxLagGauges } from '../events/outbox-lag.ts';
@@ -199,6 +200,7 @@ export async function createSubgraphServer<Loaders>(
   );
   registerOutboxLagGauges(observability.metrics, db);
   registerWaitingMessageGauges(observability.metrics, bus);
+  registerStatementCounters(observability.metrics, db.orm);
   for (const [name, gauge] of Object.entries(definition.metrics ?? {}))
     observability.metrics.gaugeReader(name, gauge.help, () => gauge.read(db));
 
