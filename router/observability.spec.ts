@@ -346,3 +346,26 @@ describe('graceful shutdown', () => {
     await client.dispose();
   });
 });
+
+describe("a subgraph's circuit breaker at /metrics", () => {
+  let system: System;
+  beforeAll(async () => {
+    // One failed fetch opens the circuit; it stays open far longer than the test.
+    system = await startSystem({ SUBGRAPH_BREAKER_FAILURES: '1', SUBGRAPH_BREAKER_RESET_MS: '600000', SUBGRAPH_RETRIES: '0' });
+  });
+  afterAll(() => system.close());
+
+  it('reports 0 while the subgraph answers and 1 once its circuit opens', async () => {
+    const open = async () =>
+      sampleValue(await scrapeMetrics(system.routerMetricsUrl), 'router_subgraph_circuit_open', { subgraph: 'catalogue' });
+    expect((await post(system.routerUrl, '{ hello }')).body).toEqual({ data: { hello: 'hello' } });
+    expect(await open()).toBe(0);
+
+    await system.closeSubgraph();
+    const failed = await post(system.routerUrl, '{ hello }');
+    expect(failed.body.errors).toEqual([
+      expect.objectContaining({ extensions: expect.objectContaining({ code: 'SUBGRAPH_UNAVAILABLE' }) }),
+    ]);
+    expect(await open()).toBe(1);
+  });
+});

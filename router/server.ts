@@ -346,6 +346,11 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
     () => subgraphs.queued,
   );
   observability.metrics.gaugeReader(
+    'router_subgraph_circuit_open',
+    "1 while a subgraph's circuit breaker is not closed (open, or half-open awaiting its trial fetch), else 0 (subgraph-resilience.ts).",
+    () => endpoints.map(({ name }) => ({ labels: { subgraph: name }, value: resilience.breaker(name).state === 'closed' ? 0 : 1 })),
+  );
+  observability.metrics.gaugeReader(
     'graphql_subscription_upstreams_open',
     'Upstream subscriptions to subgraphs (one per shared group).',
     () => subscriptions.upstreams(),

@@ -1,8 +1,10 @@
 import { Migration } from '@mikro-orm/migrations';
+import { createMetricsRegistry, type MetricsRegistry } from '../observability/metrics.ts';
 import { databaseTargets, reportSkippedMysql, type TestEnvironment, testEnvironment } from '../testing/databases.ts';
+import { sampleValue } from '../testing/metrics.ts';
 import { ProbeEntity } from '../testing/probe-entity.ts';
 import { type Database, openDatabase } from './database.ts';
-import { statementsExecuted } from './statement-count.ts';
+import { registerStatementCounters, statementsExecuted } from './statement-count.ts';
 
 class ProbeMigration extends Migration {
   override name = '0001-test-probe';
@@ -78,3 +80,43 @@ describe.each(databaseTargets())('the SQL statement counter on $label', (databas
 });
 
 describe('the SQL statement counter on MySQL', () => reportSkippedMysql());
+
+describe.each(databaseTargets())("one database's statements at /metrics on $label", (database) => {
+  let env: TestEnvironment;
+  let dbs: Database[];
+
+  beforeEach(async () => {
+    env = testEnvironment(database);
+    dbs = [];
+    for (const name of ['stock', 'orders'] as const)
+      dbs.push(await openDatabase(env.config, { name, entities: [ProbeEntity], migrations: [ProbeMigration] }));
+  });
+  afterEach(async () => {
+    for (const db of dbs) await db.close();
+    await env.cleanup();
+  });
+
+  it("counts only that database's statements, and the time they took never goes down", async () => {
+    const [stock, orders] = dbs as [Database, Database];
+    const stockMetrics = createMetricsRegistry();
+    const ordersMetrics = createMetricsRegistry();
+    registerStatementCounters(stockMetrics, stock.orm);
+    registerStatementCounters(ordersMetrics, orders.orm);
+    const read = async (metrics: MetricsRegistry) => {
+      const text = await metrics.render();
+      return { statements: sampleValue(text, 'sql_statements_total')!, seconds: sampleValue(text, 'sql_statement_seconds_total')! };
+    };
+    const stockBefore = await read(stockMetrics);
+    const ordersBefore = await read(ordersMetrics);
+
+    await stock.execute(stock.fork(), 'select 1 as one');
+    await stock.fork().find(ProbeEntity, {});
+    await stock.run(stock.fork(), 'delete from probe where id = ?', ['none']);
+
+    const stockAfter = await read(stockMetrics);
+    expect(stockAfter.statements).toBe(stockBefore.statements + 3);
+    expect(stockAfter.seconds).toBeGreaterThanOrEqual(stockBefore.seconds);
+    expect(await read(ordersMetrics)).toEqual(ordersBefore);
+    expect(await stockMetrics.render()).toContain('# TYPE sql_statements_total counter');
+  });
+});

@@ -30,8 +30,17 @@ export type EventBus = {
    * trips after `subscribe` returns; the in-process bus needs no wait.
    */
   ready?(): Promise<void>;
+  /**
+   * Messages waiting at the broker, for /metrics (RabbitMQ only; the
+   * in-process bus keeps nothing waiting): those in the dead-letter queue,
+   * which consumers gave up on, and those ready in each work queue this
+   * process consumes (how far its consumers are behind).
+   */
+  waitingMessages?(): Promise<WaitingMessages>;
   close(): Promise<void>;
 };
+
+export type WaitingMessages = { deadLettered: number; workQueues: { queue: string; ready: number }[] };
 
 export function createInProcessBus(log?: Logger): EventBus {
   const subscriptions = new Set<{ types: ReadonlySet<string> | '*'; handler: EventHandler }>();

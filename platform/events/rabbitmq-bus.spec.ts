@@ -202,6 +202,8 @@ if (amqpUrl) {
       const fine = numbered('Fine', 2);
       await publisher.publish([poison, fine]);
 
+      // At /metrics (events_dead_lettered_messages) before anyone drains it.
+      await eventually(async () => (await consumer.waitingMessages()).deadLettered === 1, 'the dead letter to be counted');
       const dead: { body: string; headers: Record<string, unknown> }[] = [];
       await eventually(async () => {
         dead.push(...(await drainQueue(url, consumer.deadLetterQueue)));
@@ -216,6 +218,34 @@ if (amqpUrl) {
       await eventually(() => handled.length === 1, 'the good event behind it was handled');
       expect(handled).toEqual([fine.id]);
       expect(log.lines.filter((line) => line.includes('(delivery 5 of 5); dead-lettering it'))).toHaveLength(1);
+      expect(await consumer.waitingMessages()).toEqual({ deadLettered: 0, workQueues: [{ queue: workQueue, ready: 0 }] });
+    });
+
+    it('counts the events waiting in its work queues while its consumers are behind, and none once they caught up', async () => {
+      const workQueue = queue('orders.behind');
+      const consumer = await openBus({ prefetch: 1 });
+      const publisher = await openBus();
+      let release = () => {};
+      const held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const handled: number[] = [];
+      consumer.subscribe(
+        ['Behind'],
+        async (event) => {
+          await held;
+          handled.push(numberOf(event));
+        },
+        { queue: workQueue },
+      );
+      await within(consumer.ready(), 'the consumer to be ready');
+      expect(await consumer.waitingMessages()).toEqual({ deadLettered: 0, workQueues: [{ queue: workQueue, ready: 0 }] });
+      await publisher.publish(range(10).map((n) => numbered('Behind', n)));
+      // One is with the held handler (prefetch 1); the other nine wait in the queue.
+      await eventually(async () => (await consumer.waitingMessages()).workQueues[0]?.ready === 9, 'nine events to wait');
+      release();
+      await eventually(() => handled.length === 10, 'every event to be handled');
+      expect((await consumer.waitingMessages()).workQueues).toEqual([{ queue: workQueue, ready: 0 }]);
     });
 
     it('loses nothing when a consumer dies mid-handling: another instance gets the message and its effect happens once', async () => {

@@ -1,9 +1,9 @@
-import type { EventBus, SubscribeOptions } from './bus.ts';
+import type { EventBus, SubscribeOptions, WaitingMessages } from './bus.ts';
 import { BroadcastSubscribers } from './rabbitmq/broadcast.ts';
 import { publishConfirmed } from './rabbitmq/publisher.ts';
 import { RabbitMqSession, type Session } from './rabbitmq/session.ts';
 import { busSettings, type RabbitMqBusOptions } from './rabbitmq/settings.ts';
-import { closeConnection, noop, patternsOf } from './rabbitmq/support.ts';
+import { closeConnection, noop, patternsOf, readyMessages } from './rabbitmq/support.ts';
 import { WorkQueueConsumers } from './rabbitmq/work-queues.ts';
 
 /*
@@ -33,6 +33,8 @@ export type RabbitMqBus = EventBus & {
   readonly connectionName: string;
   /** Where messages go after `maxDeliveries` failed deliveries. */
   readonly deadLetterQueue: string;
+  /** Rejects while not connected (the gauges then report nothing). */
+  waitingMessages(): Promise<WaitingMessages>;
 };
 
 export async function createRabbitMqBus(options: RabbitMqBusOptions): Promise<RabbitMqBus> {
@@ -104,6 +106,17 @@ export async function createRabbitMqBus(options: RabbitMqBusOptions): Promise<Ra
       const patterns = patternsOf(types);
       if (subscribeOptions.queue !== undefined) return subscribed(work.add(subscribeOptions.queue, patterns, handler));
       return subscribed(broadcast.add(types, patterns, handler));
+    },
+
+    async waitingMessages() {
+      const session = link.current;
+      // Not connected: the gauges report nothing for this scrape rather than a made-up zero.
+      if (!session?.alive) throw new Error(`not connected to RabbitMQ at ${where}`);
+      const deadLettered = await readyMessages(session.connection, settings.deadLetter);
+      const workQueues = await Promise.all(
+        work.queues().map(async (queue) => ({ queue, ready: await readyMessages(session.connection, queue) })),
+      );
+      return { deadLettered, workQueues };
     },
 
     async ready() {

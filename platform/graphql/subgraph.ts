@@ -11,11 +11,13 @@ import { enforceAuthDirectives } from '../auth/schema-auth.ts';
 import type { Secrets } from '../auth/secrets.ts';
 import type { Config, SubgraphName } from '../config/config.ts';
 import { type Database, type DatabaseOptions, type EntityManager, openDatabase } from '../db/database.ts';
+import { registerStatementCounters } from '../db/statement-count.ts';
 import { createInProcessBus, type EventBus } from '../events/bus.ts';
 import { type EventRecorder, eventRecorder } from '../events/outbox.ts';
 import { registerOutboxLagGauges } from '../events/outbox-lag.ts';
 import { createRabbitMqBus } from '../events/rabbitmq-bus.ts';
 import { type OutboxRelay, startOutboxRelay } from '../events/relay.ts';
+import { registerWaitingMessageGauges } from '../events/waiting-messages.ts';
 import { sendError, sendJson, serveGraphQL } from '../http/graphql-over-http.ts';
 import { createHttpServer, headerValue, pathOf } from '../http/http-server.ts';
 import { closeServer, listen } from '../http/listen.ts';
@@ -25,6 +27,7 @@ import { webSocketsAt } from '../http/websockets.ts';
 import { createLogger, type Logger } from '../observability/log.ts';
 import type { GaugeSample } from '../observability/metrics.ts';
 import { countOpenSubscriptions, createObservability } from '../observability/observability.ts';
+import { countUserErrors } from '../observability/user-errors-metric.ts';
 import { CLIENT_ADDRESS_HEADER, currentRequestScope, REQUEST_ID_HEADER, requestIdFrom } from '../runtime/request-scope.ts';
 import { errorHandling } from './errors.ts';
 import { resumeAfterOf, subscribeWithPositions } from './live-events.ts';
@@ -191,7 +194,13 @@ export async function createSubgraphServer<Loaders>(
   // Metrics, request ids and tracing (observability.ts); `/metrics` is for the internal network only.
   const observability = createObservability(definition.name, config, log, { routes: Object.keys(definition.routes ?? {}) });
   countOpenSubscriptions(schema, observability.metrics.gauge('graphql_subscriptions_open', 'Subscriptions whose event stream is open.'));
+  countUserErrors(
+    schema,
+    observability.metrics.counter('graphql_user_errors_total', 'Refusals in mutation payloads (userErrors), by mutation and code.'),
+  );
   registerOutboxLagGauges(observability.metrics, db);
+  registerWaitingMessageGauges(observability.metrics, bus);
+  registerStatementCounters(observability.metrics, db.orm);
   for (const [name, gauge] of Object.entries(definition.metrics ?? {}))
     observability.metrics.gaugeReader(name, gauge.help, () => gauge.read(db));
 

@@ -37,6 +37,8 @@ export type MetricsRegistry = {
   gauge(name: string, help: string): Gauge;
   /** A gauge whose value is read at every scrape; a reader that fails reports nothing for that scrape. */
   gaugeReader(name: string, help: string, read: GaugeReader): void;
+  /** A counter kept elsewhere (a total since start), read at every scrape like a gaugeReader. */
+  counterReader(name: string, help: string, read: GaugeReader): void;
   histogram(name: string, help: string, buckets?: readonly number[]): Histogram;
   /** The text exposition of every metric. */
   render(): Promise<string>;
@@ -92,6 +94,9 @@ export function createMetricsRegistry(): MetricsRegistry {
     },
     gaugeReader(name, help, read) {
       define(name, help, 'gauge', { read });
+    },
+    counterReader(name, help, read) {
+      define(name, help, 'counter', { read });
     },
     histogram(name, help, buckets = DEFAULT_BUCKETS) {
       const metric = define(name, help, 'histogram', { bucketBounds: [...buckets].sort((a, b) => a - b) });

@@ -132,7 +132,8 @@ function operationLabel(name: string | null | undefined): string {
   return /^[_A-Za-z][_0-9A-Za-z]{0,99}$/.test(name) ? name : 'invalid';
 }
 
-function codeLabel(code: unknown): string {
+/** An error code as a label: codes that are not SCREAMING_SNAKE names count as UNKNOWN. */
+export function codeLabel(code: unknown): string {
   return typeof code === 'string' && /^[A-Z][A-Z0-9_]{0,49}$/.test(code) ? code : 'UNKNOWN';
 }
 

@@ -2,9 +2,9 @@ import { parse } from 'graphql';
 import { subgraphTypeDefs } from '../../platform/graphql/schema/type-defs.ts';
 import type { SubgraphDefinition } from '../../platform/graphql/subgraph.ts';
 import { startPaymentsBackground } from './background.ts';
-import { droppedReviews } from './callback-review.ts';
 import { paymentsEntities } from './entities/index.ts';
 import { createPaymentsLoaders, type PaymentsLoaders } from './loaders.ts';
+import { paymentsMetrics } from './metrics.ts';
 import { paymentsMigrations } from './migrations/index.ts';
 import { paymentProviders } from './providers/index.ts';
 import { resolvers } from './resolvers.ts';
@@ -31,17 +31,7 @@ export const paymentsSubgraph: SubgraphDefinition<PaymentsLoaders> = {
   serviceScopes: ['orders:read'],
   // POST /callbacks/wechatpay and /callbacks/alipay (the router forwards them), and the simulators' pages in development.
   routes: paymentsRoutes,
-  metrics: {
-    payments_callback_reviews_dropped_total: {
-      help: 'Refused unsigned callbacks not kept, since start: rate_limited (over the per-source limit) or over_budget (oldest deleted).',
-      read: async (db) => {
-        const dropped = droppedReviews(db);
-        return [
-          { labels: { reason: 'rate_limited' }, value: dropped.rateLimited },
-          { labels: { reason: 'over_budget' }, value: dropped.overBudget },
-        ];
-      },
-    },
-  },
+  // Dropped callback reviews and the latest reconciliations' differences (metrics.ts).
+  metrics: paymentsMetrics,
   background: (services) => startPaymentsBackground(services),
 };

@@ -112,6 +112,19 @@ export async function allLevelTotals(db: Database, em: EntityManager): Promise<L
   }));
 }
 
+/** How many levels in active warehouses are at or under their reorder point (what lowStockLevels lists, counted). */
+export async function countLowStockLevels(db: Database, em: EntityManager): Promise<number> {
+  const [row] = await db.execute<{ low: unknown }>(
+    em,
+    `select count(*) as low
+       from stock_level l join warehouse w on w.id = l.warehouse_id
+      where w.active = ? and l.reorder_point is not null and l.on_hand - l.reserved <= l.reorder_point`,
+    // Booleans are stored as 1 and 0 on both databases.
+    [1],
+  );
+  return int(row?.low);
+}
+
 /**
  * The levels of the SKUs, each with its warehouse, in one statement: every
  * SKU on a catalogue page asks for its stock, and the warehouses came in a

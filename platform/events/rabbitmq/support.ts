@@ -12,6 +12,21 @@ export function deadLetterName(exchange: string): string {
 
 export const noop = () => undefined;
 
+/**
+ * Messages ready in a queue, asked on a channel of its own: the broker closes
+ * the channel that asks about a queue that does not exist, and that must not
+ * be the publishing channel (whose close ends the session).
+ */
+export async function readyMessages(connection: ChannelModel, queue: string): Promise<number> {
+  const channel = await connection.createChannel();
+  channel.on('error', noop);
+  try {
+    return (await channel.checkQueue(queue)).messageCount;
+  } finally {
+    await channel.close().catch(noop);
+  }
+}
+
 /** Topic patterns for a subscription's types: '#' for every type, else each type as it is routed. */
 export function patternsOf(types: readonly string[] | '*'): string[] {
   if (types === '*') return ['#'];

@@ -55,6 +55,11 @@ export class WorkQueueConsumers {
     };
   }
 
+  /** The work queues this process consumes. */
+  queues(): string[] {
+    return [...new Set([...this.subscriptions].map((subscription) => subscription.queue))];
+  }
+
   /** Attaches every active subscription that has no consumer on this session. */
   async sync(session: Session): Promise<void> {
     for (const subscription of this.subscriptions) {

@@ -1,4 +1,5 @@
 import { databaseTargets, reportSkippedMysql } from '../../../platform/testing/databases.ts';
+import { sampleValue, scrapeMetrics } from '../../../platform/testing/metrics.ts';
 import { staff } from '../../../platform/testing/subgraph-client.ts';
 import { newId } from '../../../platform/values/ids.ts';
 import { parseCsv, parseStatement } from '../statements.ts';
@@ -146,6 +147,39 @@ describe.each(databaseTargets())('reconcileStatement on $label', (target) => {
       staff('payments:read'),
     );
     expect(stored.data!.reconciliationReport).toEqual(report);
+  });
+
+  it("reports the differences of each channel's latest report at /metrics", async () => {
+    const mismatches = async (kind: string) =>
+      sampleValue(await scrapeMetrics(suite.system.payments.url), 'payments_reconciliation_mismatches', { channel: 'WECHAT_PAY', kind });
+    const expectGauges = async (report: Report) => {
+      expect({
+        amount: await mismatches('amount'),
+        missingInStatement: await mismatches('missing_in_statement'),
+        missingInLedger: await mismatches('missing_in_ledger'),
+      }).toEqual({
+        amount: report.amountMismatches.length,
+        missingInStatement: report.missingInStatement.length,
+        missingInLedger: report.missingInLedger.length,
+      });
+    };
+    const paid = await payWeChat('12.00');
+    const header = 'transaction_time,transaction_id,out_trade_no,amount,status';
+    const first = (await reconcile({ channel: 'WECHAT_PAY', statementCsv: [header, wechatRow(paid, '11.00')].join('\n') })).report!;
+    expect(first.amountMismatches).toHaveLength(1);
+    await expectGauges(first);
+    // A later report replaces the earlier one's counts.
+    const unknown = `${billTime()},4206666,${'1'.repeat(32)},5.00,SUCCESS`;
+    const later = (await reconcile({ channel: 'WECHAT_PAY', statementCsv: [header, wechatRow(paid, '12.00'), unknown].join('\n') }))
+      .report!;
+    expect(later.amountMismatches).toHaveLength(0);
+    await expectGauges(later);
+    expect(
+      sampleValue(await scrapeMetrics(suite.system.payments.url), 'payments_reconciliation_mismatches', {
+        channel: 'CASH',
+        kind: 'amount',
+      }),
+    ).toBeUndefined();
   });
 
   it('settles a pending bank transfer whose quoted reference and amount are on the bank statement, and the order becomes PAID', async () => {
