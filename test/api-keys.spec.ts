@@ -14,6 +14,16 @@ import { startTestSystem, type TestSystem } from './support/system.ts';
 const CREATE_API_KEY = contractOperation('members.graphql', 'CreateApiKey');
 const REVOKE_API_KEY = contractOperation('members.graphql', 'RevokeApiKey');
 const LOGIN = contractOperation('members.graphql', 'Login');
+const ROTATE_API_KEY = `mutation Rotate($input: RotateApiKeyInput!) {
+  rotateApiKey(input: $input) { secret apiKey { id prefix rotatedAt previousSecretExpiresAt } userErrors { code field message } }
+}`;
+type Rotated = {
+  rotateApiKey: {
+    secret: string | null;
+    apiKey: { id: string; prefix: string; rotatedAt: string; previousSecretExpiresAt: string | null } | null;
+    userErrors: UserError[];
+  };
+};
 const examples = contractExamples();
 
 const PRODUCTS = '{ products(first: 1) { totalCount } }';
@@ -46,7 +56,7 @@ describe.each(databaseTargets())('partner API keys through the router on $label'
     await system?.close();
   });
 
-  const createKey = async (input: { name: string; scopes: string[] }) => {
+  const createKey = async (input: { name: string; scopes: string[]; expiresAt?: string }) => {
     const { body } = await system.graphql<Created>(CREATE_API_KEY, { input }, adminToken);
     return body.data!.createApiKey;
   };
@@ -106,7 +116,7 @@ describe.each(databaseTargets())('partner API keys through the router on $label'
       expect(status).toBe(401);
       expect(headers.get('www-authenticate')).toBe('ApiKey error="invalid_token"');
       expect(body).toEqual({
-        errors: [{ message: 'the x-api-key is not valid: it is unknown or revoked', extensions: { code: 'UNAUTHENTICATED' } }],
+        errors: [{ message: 'the x-api-key is not valid: it is unknown, revoked or expired', extensions: { code: 'UNAUTHENTICATED' } }],
       });
     }
     const { secret } = await createKey({ name: 'Both', scopes: ['catalogue:read'] });
@@ -133,6 +143,64 @@ describe.each(databaseTargets())('partner API keys through the router on $label'
       adminToken,
     );
     expect(again.body.data!.revokeApiKey.apiKey.revokedAt).toBe(revokedAt);
+  });
+
+  /** Moves a stored time of a key into the past, as time passing would (the members database is the test's to arrange). */
+  const backdate = async (column: 'expires_at' | 'previous_secret_expires_at', id: string) => {
+    const members = system.system.subgraphs.find((subgraph) => subgraph.name === 'members')!;
+    await members.db.run(members.db.fork(), `update api_key set ${column} = ? where id = ?`, [
+      members.db.sqlDate(new Date(Date.now() - 1000)),
+      id,
+    ]);
+  };
+  const status = async (secret: string) => (await asPartner(secret, PRODUCTS)).status;
+
+  it('refuses a key past its expiry with 401, and an expiry in the past or more than two years ahead', async () => {
+    const inAnHour = new Date(Date.now() + 3_600_000).toISOString();
+    const { apiKey, secret, userErrors } = await createKey({ name: 'Expiring', scopes: ['catalogue:read'], expiresAt: inAnHour });
+    expect(userErrors).toEqual([]);
+    expect(await status(secret!)).toBe(200);
+    await backdate('expires_at', apiKey!.id);
+    // API_KEY_CACHE_SECONDS is 1 here: the router asks members again after a second at most.
+    await eventually(async () => (await status(secret!)) === 401, 'the expired key is refused', { intervalMs: 100 });
+
+    for (const expiresAt of [new Date(Date.now() - 60_000).toISOString(), new Date(Date.now() + 3 * 366 * 86_400_000).toISOString()]) {
+      const refused = await createKey({ name: 'Badly expiring', scopes: ['catalogue:read'], expiresAt });
+      expect(refused.userErrors).toEqual([{ code: 'INVALID_VALUE', field: 'input.expiresAt', message: expect.stringContaining('future') }]);
+      expect(refused.secret).toBeNull();
+    }
+  });
+
+  it('rotates a key: both secrets work during the overlap, only the new one after it', async () => {
+    const { apiKey, secret: oldSecret } = await createKey({ name: 'Rotated', scopes: ['catalogue:read'] });
+    const { body } = await system.graphql<Rotated>(ROTATE_API_KEY, { input: { id: apiKey!.id, overlapSeconds: 3600 } }, adminToken);
+    const rotated = body.data!.rotateApiKey;
+    expect(rotated.userErrors).toEqual([]);
+    expect(rotated.secret).toMatch(/^cpk_[A-Za-z0-9_-]{43}$/);
+    expect(rotated.secret).not.toBe(oldSecret);
+    expect(rotated.apiKey!.prefix).toBe(rotated.secret!.slice(0, 12));
+    expect(Date.parse(rotated.apiKey!.previousSecretExpiresAt!)).toBeGreaterThan(Date.now() + 3_500_000);
+    expect(await status(oldSecret!)).toBe(200);
+    expect(await status(rotated.secret!)).toBe(200);
+
+    await backdate('previous_secret_expires_at', apiKey!.id);
+    await eventually(async () => (await status(oldSecret!)) === 401, 'the replaced secret is refused after the overlap', {
+      intervalMs: 100,
+    });
+    expect(await status(rotated.secret!)).toBe(200);
+  });
+
+  it('refuses to rotate with a bad overlap (INVALID_VALUE), an unknown key (NOT_FOUND) or a revoked one (API_KEY_INACTIVE)', async () => {
+    const { apiKey } = await createKey({ name: 'To revoke', scopes: ['catalogue:read'] });
+    const rotate = async (input: Record<string, unknown>) =>
+      (await system.graphql<Rotated>(ROTATE_API_KEY, { input }, adminToken)).body.data!.rotateApiKey;
+    for (const overlapSeconds of [-1, 30 * 86_400 + 1]) {
+      const refused = await rotate({ id: apiKey!.id, overlapSeconds });
+      expect(refused).toMatchObject({ secret: null, userErrors: [{ code: 'INVALID_VALUE', field: 'input.overlapSeconds' }] });
+    }
+    expect((await rotate({ id: 'no-such-key' })).userErrors).toEqual([expect.objectContaining({ code: 'NOT_FOUND' })]);
+    await system.graphql(REVOKE_API_KEY, { input: { id: apiKey!.id } }, adminToken);
+    expect(await rotate({ id: apiKey!.id })).toMatchObject({ secret: null, userErrors: [{ code: 'API_KEY_INACTIVE' }] });
   });
 
   it('says NOT_FOUND for revoking a key that does not exist', async () => {

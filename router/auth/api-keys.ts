@@ -3,10 +3,11 @@ import type { ServiceClient } from '../../platform/http/service-client.ts';
 import type { Logger } from '../../platform/observability/log.ts';
 
 /**
- * What the members subgraph says of a partner's `x-api-key`: the key's id, scopes and the client whose
- * trusted documents it is bound to, or null (unknown or revoked).
+ * What the members subgraph says of a partner's `x-api-key`: the key's id, scopes, the client whose
+ * trusted documents it is bound to and when this secret stops working (its expiry, or the end of a
+ * rotation's overlap), or null (unknown, revoked or expired).
  */
-export type ApiKeyHolder = { id: string; scopes: string[]; documentsClient?: string | null };
+export type ApiKeyHolder = { id: string; scopes: string[]; documentsClient?: string | null; expiresAt?: string | null };
 export type ApiKeyLookup = (secret: string) => Promise<ApiKeyHolder | null>;
 
 /** The router's service scopes for asking members about keys (and reporting their use) and about trusted documents. */
@@ -16,7 +17,7 @@ export function membersApiKeyLookup(services: ServiceClient): ApiKeyLookup {
   return async (secret) => {
     const answer = await services.query<{ authenticateApiKey: ApiKeyHolder | null }>(
       'members',
-      'query RouterApiKey($secret: String!) { authenticateApiKey(secret: $secret) { id scopes documentsClient } }',
+      'query RouterApiKey($secret: String!) { authenticateApiKey(secret: $secret) { id scopes documentsClient expiresAt } }',
       { secret },
     );
     return answer.authenticateApiKey;
@@ -29,7 +30,8 @@ const MAX_ENTRIES = 10_000;
 /**
  * Remembers each key's answer (also "unknown") for `ttlMs`, so a partner's
  * requests cost members one lookup every few seconds rather than one each, and
- * a revoked key stops working once its entry expires. Concurrent requests
+ * a revoked key stops working once its entry expires; a key's own expiry ends
+ * its entry then, so an expired key is refused at once. Concurrent requests
  * with the same key share one lookup. Entries are keyed by the secret's hash,
  * so the cache never holds a usable secret.
  */
@@ -44,7 +46,15 @@ export function cachedApiKeyLookup(lookup: ApiKeyLookup, ttlMs: number, now: () 
       if (entries.size >= MAX_ENTRIES) entries.delete(entries.keys().next().value!);
     }
     const answer = lookup(secret);
-    entries.set(id, { expires: now() + ttlMs, answer });
+    const entry = { expires: now() + ttlMs, answer };
+    entries.set(id, entry);
+    // A secret that expires (or whose rotation overlap ends) sooner is forgotten then: the next request is 401 at once.
+    answer
+      .then((holder) => {
+        const until = holder?.expiresAt ? Date.parse(holder.expiresAt) : Number.NaN;
+        if (Number.isFinite(until)) entry.expires = Math.min(entry.expires, until);
+      })
+      .catch(() => undefined);
     // A failed lookup (members down) is not remembered: the next request asks again.
     answer.catch(() => {
       if (entries.get(id)?.answer === answer) entries.delete(id);

@@ -72,7 +72,8 @@ export async function createIdentityResolver(
     } catch {
       return { ok: false, status: 503, reason: 'API keys cannot be checked right now; retry shortly', scheme: 'ApiKey' };
     }
-    if (!holder) return { ok: false, status: 401, reason: 'the x-api-key is not valid: it is unknown or revoked', scheme: 'ApiKey' };
+    if (!holder)
+      return { ok: false, status: 401, reason: 'the x-api-key is not valid: it is unknown, revoked or expired', scheme: 'ApiKey' };
     const identity: Identity = { kind: 'partner', subject: holder.id, scopes: holder.scopes };
     return { ok: true, identity: holder.documentsClient ? { ...identity, documentsClient: holder.documentsClient } : identity };
   };

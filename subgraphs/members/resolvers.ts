@@ -39,6 +39,7 @@ export const resolvers: GraphQLResolverMap<MembersContext> = {
     releaseCheckoutDiscounts: (_, { input }: Input<{ orderId: string }>, ctx) => checkoutDiscounts.releaseCheckoutDiscounts(ctx, input),
     createApiKey: (_, { input }: Input<apiKeys.CreateApiKeyInput>, ctx) => apiKeys.createApiKey(ctx, input),
     revokeApiKey: (_, { input }: Input<{ id: string }>, ctx) => apiKeys.revokeApiKey(ctx, input),
+    rotateApiKey: (_, { input }: Input<{ id: string; overlapSeconds?: number | null }>, ctx) => apiKeys.rotateApiKey(ctx, input),
     recordApiKeyUsage: (_, { usage }: { usage: apiKeys.ApiKeyUsage[] }, ctx) => apiKeys.recordApiKeyUsage(ctx, usage),
     publishTrustedDocuments: (_, { input }: Input<trustedDocuments.PublishInput>, ctx) =>
       trustedDocuments.publishTrustedDocuments(ctx, input),

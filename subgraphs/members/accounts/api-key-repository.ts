@@ -22,3 +22,26 @@ export async function addUsage(db: Database, tx: EntityManager, usage: { id: str
     [usage.requests, at, at, usage.id],
   );
 }
+
+/**
+ * Replaces the key's secret if it is still the one `key` was read with and the
+ * key is not revoked (so two rotations at once cannot both hand out a secret):
+ * the current secret becomes the previous one, accepted until
+ * `previousSecretExpiresAt` (null: not at all). True when it was replaced.
+ */
+export async function rotate(
+  db: Database,
+  tx: EntityManager,
+  key: { id: string; secretHash: string },
+  next: { secretHash: string; prefix: string; at: Date; previousSecretExpiresAt: Date | null },
+): Promise<boolean> {
+  const expires = next.previousSecretExpiresAt ? db.sqlDate(next.previousSecretExpiresAt) : null;
+  const changed = await db.run(
+    tx,
+    `update api_key set previous_secret_hash = ?, previous_secret_expires_at = ?,
+       secret_hash = ?, prefix = ?, rotated_at = ?
+     where id = ? and secret_hash = ? and revoked_at is null`,
+    [expires ? key.secretHash : null, expires, next.secretHash, next.prefix, db.sqlDate(next.at), key.id, key.secretHash],
+  );
+  return changed > 0;
+}

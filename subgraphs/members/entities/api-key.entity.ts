@@ -23,6 +23,13 @@ export const ApiKeyEntity = defineEntity({
     requestCount: p.integer(),
     /** The client whose trusted documents are all this key may run; null when it is not bound. */
     documentsClient: p.string().nullable(),
+    /** When the key stops working; null: until revoked. */
+    expiresAt: p.datetime().nullable(),
+    /** When the secret was last replaced (rotateApiKey). */
+    rotatedAt: p.datetime().nullable(),
+    /** The secret a rotation replaced, still accepted until previousSecretExpiresAt (the overlap window). */
+    previousSecretHash: p.string().nullable(),
+    previousSecretExpiresAt: p.datetime().nullable(),
   },
 });
 export type ApiKey = InferEntity<typeof ApiKeyEntity>;
