@@ -6,6 +6,7 @@ import type { JWK } from 'jose';
 import { jwksOf, type RemoteKeySet, remoteKeySet } from '../platform/auth/jwt.ts';
 import type { Secrets } from '../platform/auth/secrets.ts';
 import type { Config } from '../platform/config/config.ts';
+import type { EventBus } from '../platform/events/bus.ts';
 import { errorHandling } from '../platform/graphql/errors.ts';
 import { sendError, sendJson, serveGraphQL } from '../platform/http/graphql-over-http.ts';
 import { createHttpServer, headerValue, pathOf } from '../platform/http/http-server.ts';
@@ -22,6 +23,7 @@ import { createIdentityResolver } from './auth/identity.ts';
 import { callbackForwarder, isCallbackPath } from './callbacks.ts';
 import { clientAddressOf } from './client-address.ts';
 import type { RouterContext } from './context.ts';
+import { routerEntityCache } from './entity-cache/router-cache.ts';
 import { createHealthCheck } from './health.ts';
 import { createLiveSupergraph, type ReloadOutcome, supergraphSource } from './hot-reload.ts';
 import { identitySigner } from './identity-signing.ts';
@@ -68,6 +70,8 @@ export type RouterOptions = {
   /** The clock bearer tokens' expiry is checked against; default the system clock. Tests move it instead of waiting. */
   now?: () => number;
   log?: Logger;
+  /** Where the router hears the subgraphs' events (the embedded mode's bus, or RabbitMQ); without one, no entity cache. */
+  bus?: EventBus;
 };
 
 export type Router = {
@@ -118,6 +122,8 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
     maxInFlightPerSubgraph: config.subgraphFetch.maxInFlight,
   });
   const sign = identitySigner(secret);
+  // Declared entity answers kept in memory and dropped by the events that change them (entity-cache/).
+  const entities = routerEntityCache(config, { supergraph, bus: options.bus, metrics: observability.metrics, log });
   const buildService = ({ name, url }: { name: string; url?: string }) =>
     new SignedDataSource({
       url: urlOf.get(name) ?? url ?? '',
@@ -127,6 +133,7 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
       resilience,
       http: subgraphs,
       sign,
+      entityCache: entities?.cache,
     });
   // The graph with its rules and subscription planner, swapped without a restart when its file changes (hot-reload.ts).
   const live = createLiveSupergraph({
@@ -158,6 +165,7 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
       authEnforcementPlugin(live.requirementsFor),
       observability.plugin,
       writeGenerationsPlugin(writes),
+      ...(entities ? [entities.plugin] : []),
     ],
     logger: apolloLogger(log),
     // index.ts and the embedded start close everything on SIGINT/SIGTERM themselves.
@@ -347,6 +355,7 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
     reloadSupergraph: () => live.reload(),
     async close() {
       live.close();
+      entities?.close();
       // Stop accepting at once; sockets get 1001 (going away); requests in flight finish within the grace period.
       const drained = closeServer(http, config.shutdownGraceMs);
       await subscriptions.close();

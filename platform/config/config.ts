@@ -1,4 +1,5 @@
 import { type RouterSettings, routerSettings } from '../../router/config.ts';
+import { type EntityCacheSettings, entityCacheSettings } from '../../router/entity-cache/settings.ts';
 import { type MembersSettings, membersSettings } from '../../subgraphs/members/config.ts';
 import { type PaymentsSettings, paymentsSettings } from '../../subgraphs/payments/config.ts';
 import { type ReservationSettings, reservationSettings } from '../../subgraphs/stock/config.ts';
@@ -27,6 +28,7 @@ export type Config = CommonConfig &
   DatabaseConfig &
   SubgraphCommonConfig &
   RouterSettings &
+  EntityCacheSettings &
   ReservationSettings &
   MembersSettings &
   PaymentsSettings;
@@ -42,13 +44,14 @@ const SERVICE_DECLARATIONS: readonly ServiceDeclaration[] = [
   databaseSettings,
   subgraphCommonSettings,
   routerSettings,
+  entityCacheSettings,
   reservationSettings,
   membersSettings,
   paymentsSettings,
 ];
 
 const READS: Record<Exclude<ProcessName, 'embedded'>, readonly ServiceDeclaration[]> = {
-  router: [routerSettings],
+  router: [routerSettings, entityCacheSettings],
   catalogue: [databaseSettings, subgraphCommonSettings],
   stock: [databaseSettings, subgraphCommonSettings, reservationSettings],
   orders: [databaseSettings, subgraphCommonSettings, reservationSettings],
