@@ -19,7 +19,14 @@ type Variables = Record<string, unknown> | undefined;
 /** One fetch to a subgraph as the gateway planned it, and whom for. */
 export type EntityFetch = { subgraph: string; query: string; variables: Variables; caller: Identity; status?: CacheStatus };
 
-export type EntityCacheCounts = { hits: number; misses: number; evictionsByEvent: Map<string, number> };
+export type EntityCacheCounts = {
+  hits: number;
+  misses: number;
+  /** Invalidating events heard, by type. */
+  events: Map<string, number>;
+  /** Answers those events dropped, by type. */
+  evictionsByEvent: Map<string, number>;
+};
 
 export type EntityCache = {
   /**
@@ -43,7 +50,7 @@ const ENTITIES_FETCH = /^\s*query\b[^{]*\{\s*_entities\s*\(\s*representations\s*
 type Slot = { key: string; ref: EntityRef } | null;
 
 export function entityCache(declarations: CacheDeclarations, store: EntityStore, available: () => boolean = () => true): EntityCache {
-  const counts: EntityCacheCounts = { hits: 0, misses: 0, evictionsByEvent: new Map() };
+  const counts: EntityCacheCounts = { hits: 0, misses: 0, events: new Map(), evictionsByEvent: new Map() };
 
   const slotOf = (declared: ReadonlyMap<string, CacheDeclaration>, selection: string, representation: unknown, caller: Identity): Slot => {
     if (typeof representation !== 'object' || representation === null) return null;
@@ -140,6 +147,7 @@ export function entityCache(declarations: CacheDeclarations, store: EntityStore,
           }
         }
       }
+      counts.events.set(event.type, (counts.events.get(event.type) ?? 0) + 1);
       counts.evictionsByEvent.set(event.type, (counts.evictionsByEvent.get(event.type) ?? 0) + dropped);
       return dropped;
     },
