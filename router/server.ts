@@ -147,6 +147,7 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
   });
   const gateway = new ApolloGateway({ supergraphSdl: live.gatewaySupergraph, buildService, logger: apolloLogger(log) });
   live.follow(gateway);
+  if (entities) gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => entities.follow(coreSupergraphSdl));
   // Identical queries of one caller in flight together run once (operation-merging.ts), and identical
   // query requests are answered once, in front of Apollo Server (request-merging.ts).
   const queries = mergeIdenticalQueries(gateway);

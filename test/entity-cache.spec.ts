@@ -57,7 +57,9 @@ describe.each(databaseTargets())('the entity cache through the router on $label'
   let other: string;
 
   beforeAll(async () => {
-    system = await startTestSystem(target, { SEED_DEMO_DATA: 'true' });
+    // On MySQL with AMQP_URL set, the events travel through RabbitMQ, as between distributed processes.
+    const amqp: Record<string, string> = target.mysqlUrl && process.env.AMQP_URL ? { AMQP_URL: process.env.AMQP_URL } : {};
+    system = await startTestSystem(target, { SEED_DEMO_DATA: 'true', ...amqp });
     staff = await system.staffToken(['catalogue:write', 'catalogue:read']);
     productPage = async (token) => {
       const { status, body } = await system.graphql<{ stockLevels: Level[] }>(PRODUCT_PAGE, { codes: [SKU] }, token);

@@ -38,6 +38,8 @@ export type EntityCache = {
   serve<Answer extends FetchAnswer>(fetch: EntityFetch, send: (variables: Variables) => Promise<Answer>): Promise<Answer>;
   /** A caller's mutation was answered (read-your-writes: see store.ts). */
   wrote(caller: Identity): void;
+  /** Serves by these declarations from now on (a new supergraph); what was kept must be dropped by the caller. */
+  redeclare(declarations: CacheDeclarations): void;
   /** Drops what an event names, by the declarations; returns how many answers. */
   invalidate(event: DomainEvent): number;
   readonly counts: EntityCacheCounts;
@@ -49,7 +51,8 @@ const ENTITIES_FETCH = /^\s*query\b[^{]*\{\s*_entities\s*\(\s*representations\s*
 /** One representation's place in the cache, or null when it may not be cached. */
 type Slot = { key: string; ref: EntityRef } | null;
 
-export function entityCache(declarations: CacheDeclarations, store: EntityStore, available: () => boolean = () => true): EntityCache {
+export function entityCache(initial: CacheDeclarations, store: EntityStore, available: () => boolean = () => true): EntityCache {
+  let declarations = initial;
   const counts: EntityCacheCounts = { hits: 0, misses: 0, events: new Map(), evictionsByEvent: new Map() };
 
   const slotOf = (declared: ReadonlyMap<string, CacheDeclaration>, selection: string, representation: unknown, caller: Identity): Slot => {
@@ -128,6 +131,9 @@ export function entityCache(declarations: CacheDeclarations, store: EntityStore,
       }
     },
     wrote: (caller) => store.wrote(identityKey(caller)),
+    redeclare(next) {
+      declarations = next;
+    },
     invalidate(event) {
       let dropped = 0;
       for (const declared of declarations.values()) {

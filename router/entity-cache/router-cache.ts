@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import type { DocumentNode } from 'graphql';
+import { type DocumentNode, parse } from 'graphql';
 import type { Config } from '../../platform/config/config.ts';
 import type { EventBus } from '../../platform/events/bus.ts';
 import type { Logger } from '../../platform/observability/log.ts';
@@ -14,6 +14,8 @@ export type RouterEntityCache = {
   cache: EntityCache;
   store: EntityStore;
   plugin: ApolloServerPlugin<RouterContext>;
+  /** The gateway loaded a supergraph (at start, and on each hot reload): cache by its declarations, dropping what was kept. */
+  follow(supergraphSdl: string): void;
   close(): void;
 };
 
@@ -71,9 +73,12 @@ export function routerEntityCache(
     return listening;
   };
   const cache = entityCache(declarations, store, available);
-  const unsubscribe = bus.subscribe(invalidatingEventTypes(declarations), (event) => {
-    cache.invalidate(event);
-  });
+  const listen = (types: string[]) =>
+    bus.subscribe(types, (event) => {
+      cache.invalidate(event);
+    });
+  let listened = invalidatingEventTypes(declarations).join(' ');
+  let unsubscribe = listen(invalidatingEventTypes(declarations));
   if (!listening) resume();
 
   const { metrics } = options;
@@ -112,5 +117,19 @@ export function routerEntityCache(
       };
     },
   };
-  return { cache, store, plugin, close: unsubscribe };
+  const follow = (supergraphSdl: string) => {
+    const next = cacheDeclarations(parse(supergraphSdl), (problem) => log.warn(problem));
+    const types = invalidatingEventTypes(next);
+    // Subscribed to the new event types before the old ones are let go, so no event falls between.
+    if (types.join(' ') !== listened) {
+      const previous = unsubscribe;
+      unsubscribe = listen(types);
+      listened = types.join(' ');
+      previous();
+      listening = bus.ready === undefined;
+    }
+    cache.redeclare(next);
+    store.clear();
+  };
+  return { cache, store, plugin, follow, close: () => unsubscribe() };
 }
