@@ -31,7 +31,7 @@ const PRODUCT_PAGE = `query ProductPage($codes: [String!]!) {
  * what the writer fetches after the write cannot refresh the readers' entries, so only the event can.
  */
 const WRITER_PAGE = 'query WriterPage($codes: [String!]!) { stockLevels(skuCodes: $codes) { sku { code price { amount currencyCode } } } }';
-const MY_ORDERS = '{ me { id orders { totalCount edges { node { id number } } } } }';
+const MY_ORDERS = '{ me { id orders { totalCount edges { node { id number refunded { amount } } } } } }';
 const SKU = 'BP-TOY-COR-F';
 
 type Level = { sku: { code: string; price: { amount: string; currencyCode: string }; product: { id: string } } };
@@ -230,7 +230,7 @@ describe.each(databaseTargets())('the entity cache through the router on $label'
     type Profile = { member: { id: string; orders: { totalCount: number } | null } | null };
     const alicesProfile = async () => {
       const { body } = await system.graphql<Profile>(
-        'query ($id: ID!) { member(id: $id) { id orders { totalCount edges { node { id number } } } } }',
+        'query ($id: ID!) { member(id: $id) { id orders { totalCount edges { node { id number refunded { amount } } } } } }',
         { id: alice.id },
         profileReader,
       );
@@ -249,6 +249,40 @@ describe.each(databaseTargets())('the entity cache through the router on $label'
     const [mine, his] = await Promise.all([myOrders(alice), myOrders(bob)]);
     expect(new Set(mine.orders)).toEqual(new Set([placed.order!.id, ...ordersOf.get(alice.id)!]));
     expect(his.orders).toEqual(ordersOf.get(bob.id));
+
+    // A refund changes an order without a change of status: orders' OrderRefunded drops Alice's kept answer.
+    const refundedOf = async () => {
+      const { body } = await system.graphql<{ me: { orders: { edges: { node: { id: string; refunded: { amount: string } } }[] } } }>(
+        MY_ORDERS,
+        {},
+        alice.token,
+      );
+      return body.data!.me.orders.edges.find((edge) => edge.node.id === placed.order!.id)!.node.refunded.amount;
+    };
+    expect(await refundedOf()).toBe('0.00');
+    const hitsBeforeRefund = await metric(system, 'router_entity_cache_hits');
+    expect(await refundedOf()).toBe('0.00');
+    expect(await metric(system, 'router_entity_cache_hits')).toBeGreaterThan(hitsBeforeRefund);
+    const refundsHeard = await metric(system, 'router_entity_cache_events', 'OrderRefunded');
+    const orders = system.system.subgraphs.find((subgraph) => subgraph.name === 'orders')!;
+    await orders.bus.publish([
+      {
+        id: newId(),
+        type: 'RefundSucceeded',
+        source: 'payments',
+        key: placed.order!.id,
+        occurredAt: new Date().toISOString(),
+        data: { refundId: newId(), orderId: placed.order!.id, amount: { minor: 100, currency: 'CNY' } },
+      },
+    ]);
+    await eventually(
+      async () => (await metric(system, 'router_entity_cache_events', 'OrderRefunded')) > refundsHeard,
+      'OrderRefunded arrived',
+      {
+        timeoutMs: 10_000,
+      },
+    );
+    expect(await refundedOf()).toBe('1.00');
   });
 
   it('answers a set of contract operations exactly as a router with the cache off', async () => {
