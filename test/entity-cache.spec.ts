@@ -332,11 +332,26 @@ describe('the entity cache under a caller who is not signed in', () => {
   beforeAll(async () => {
     system = await startTestSystem(
       { label: 'SQLite', mysqlUrl: undefined },
-      { SEED_DEMO_DATA: 'true', ENTITY_CACHE_MAX_BYTES: String(maxBytes) },
+      {
+        SEED_DEMO_DATA: 'true',
+        ENTITY_CACHE_MAX_BYTES: String(maxBytes),
+        // Development: answers carry the cacheStatus extension.
+        NODE_ENV: 'development',
+      },
     );
   });
   afterAll(async () => {
     await system?.close();
+  });
+
+  it('tells a developer what each answer’s entity fetches found in the cache', async () => {
+    const query = `query ($codes: [String!]!) { stockLevels(skuCodes: $codes) { sku { name } } }`;
+    const first = await system.graphql(query, { codes: ['BP-TOY-COR-F'] });
+    const levels = (first.body.data as { stockLevels: unknown[] }).stockLevels.length;
+    expect(levels).toBeGreaterThan(0);
+    expect((first.body as { extensions?: unknown }).extensions).toEqual({ cacheStatus: { entityHits: 0, entityMisses: levels } });
+    const second = await system.graphql(query, { codes: ['BP-TOY-COR-F'] });
+    expect((second.body as { extensions?: unknown }).extensions).toEqual({ cacheStatus: { entityHits: levels, entityMisses: 0 } });
   });
 
   it('never grows past ENTITY_CACHE_MAX_BYTES, however many distinct selections and representations are asked for', async () => {
