@@ -59,7 +59,7 @@ describe.each(databaseTargets())('the entity cache through the router on $label'
   beforeAll(async () => {
     // On MySQL with AMQP_URL set, the events travel through RabbitMQ, as between distributed processes.
     const amqp: Record<string, string> = target.mysqlUrl && process.env.AMQP_URL ? { AMQP_URL: process.env.AMQP_URL } : {};
-    system = await startTestSystem(target, { SEED_DEMO_DATA: 'true', ...amqp });
+    system = await startTestSystem(target, { SEED_DEMO_DATA: 'true', ENTITY_CACHE: 'on', ...amqp });
     staff = await system.staffToken(['catalogue:write', 'catalogue:read']);
     productPage = async (token) => {
       const { status, body } = await system.graphql<{ stockLevels: Level[] }>(PRODUCT_PAGE, { codes: [SKU] }, token);
@@ -334,6 +334,7 @@ describe('the entity cache under a caller who is not signed in', () => {
       { label: 'SQLite', mysqlUrl: undefined },
       {
         SEED_DEMO_DATA: 'true',
+        ENTITY_CACHE: 'on',
         ENTITY_CACHE_MAX_BYTES: String(maxBytes),
         // Development: answers carry the cacheStatus extension.
         NODE_ENV: 'development',
