@@ -1,4 +1,5 @@
 import type { Identity } from '../platform/auth/identity.ts';
+import type { CacheStatus } from './entity-cache/entity-cache.ts';
 
 /** What the router knows about one GraphQL request, from the HTTP layer to every subgraph fetch. */
 export type RouterContext = {
@@ -14,4 +15,6 @@ export type RouterContext = {
   writeGeneration?: number;
   /** The identity header for subgraphs, signed on the first fetch and reused by the others (signed-data-source.ts). */
   signedIdentity?: string;
+  /** In development, what this request's entity fetches found in the entity cache (the `cacheStatus` extension). */
+  entityCacheStatus?: CacheStatus;
 };

@@ -7,6 +7,7 @@ import type { Identity } from '../platform/auth/identity.ts';
 import { jwksOf, type RemoteKeySet, remoteKeySet } from '../platform/auth/jwt.ts';
 import type { Secrets } from '../platform/auth/secrets.ts';
 import type { Config } from '../platform/config/config.ts';
+import type { EventBus } from '../platform/events/bus.ts';
 import { errorHandling } from '../platform/graphql/errors.ts';
 import { sendError, sendJson, serveGraphQL } from '../platform/http/graphql-over-http.ts';
 import { createHttpServer, headerValue, pathOf } from '../platform/http/http-server.ts';
@@ -23,6 +24,7 @@ import { createIdentityResolver } from './auth/identity.ts';
 import { callbackForwarder, isCallbackPath } from './callbacks.ts';
 import { clientAddressOf } from './client-address.ts';
 import type { RouterContext } from './context.ts';
+import { routerEntityCache } from './entity-cache/router-cache.ts';
 import { createHealthCheck } from './health.ts';
 import { createLiveSupergraph, type ReloadOutcome, supergraphSource } from './hot-reload.ts';
 import { identitySigner } from './identity-signing.ts';
@@ -71,6 +73,8 @@ export type RouterOptions = {
   /** The clock bearer tokens' expiry is checked against; default the system clock. Tests move it instead of waiting. */
   now?: () => number;
   log?: Logger;
+  /** Where the router hears the subgraphs' events (the embedded mode's bus, or RabbitMQ); without one, no entity cache. */
+  bus?: EventBus;
 };
 
 export type Router = {
@@ -125,6 +129,8 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
     maxInFlightPerSubgraph: config.subgraphFetch.maxInFlight,
   });
   const sign = identitySigner(secret);
+  // Declared entity answers kept in memory and dropped by the events that change them (entity-cache/).
+  const entities = routerEntityCache(config, { supergraph, bus: options.bus, metrics: observability.metrics, log });
   const buildService = ({ name, url }: { name: string; url?: string }) =>
     new SignedDataSource({
       url: urlOf.get(name) ?? url ?? '',
@@ -134,6 +140,7 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
       resilience,
       http: subgraphs,
       sign,
+      entityCache: entities?.cache,
     });
   // The graph with its rules and subscription planner, swapped without a restart when its file changes (hot-reload.ts).
   const live = createLiveSupergraph({
@@ -147,6 +154,7 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
   });
   const gateway = new ApolloGateway({ supergraphSdl: live.gatewaySupergraph, buildService, logger: apolloLogger(log) });
   live.follow(gateway);
+  if (entities) gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => entities.follow(coreSupergraphSdl));
   // Identical queries of one caller in flight together run once (operation-merging.ts), and identical
   // query requests are answered once, in front of Apollo Server (request-merging.ts).
   const queries = mergeIdenticalQueries(gateway);
@@ -165,6 +173,7 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
       authEnforcementPlugin(live.requirementsFor),
       observability.plugin,
       writeGenerationsPlugin(writes),
+      ...(entities ? [entities.plugin] : []),
     ],
     logger: apolloLogger(log),
     // index.ts and the embedded start close everything on SIGINT/SIGTERM themselves.
@@ -374,6 +383,7 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
     reloadSupergraph: () => live.reload(),
     async close() {
       live.close();
+      entities?.close();
       // Stop accepting at once; sockets get 1001 (going away); requests in flight finish within the grace period.
       const drained = closeServer(http, config.shutdownGraceMs);
       await subscriptions.close();

@@ -7,6 +7,7 @@ import { IDENTITY_HEADER } from '../platform/auth/identity-header.ts';
 import { TRACEPARENT_HEADER } from '../platform/observability/tracing.ts';
 import { CLIENT_ADDRESS_HEADER, REQUEST_ID_HEADER } from '../platform/runtime/request-scope.ts';
 import type { RouterContext } from './context.ts';
+import type { EntityCache } from './entity-cache/entity-cache.ts';
 import { type IdentitySigner, identitySigner } from './identity-signing.ts';
 import { hashKey } from './merge-keys.ts';
 import type { FetchObserver, ObservedFetch } from './observability.ts';
@@ -59,6 +60,7 @@ export class SignedDataSource extends RemoteGraphQLDataSource<RouterContext> {
   readonly #subgraph: string;
   readonly #observe: FetchObserver | undefined;
   readonly #resilience: SubgraphResilience | undefined;
+  readonly #entityCache: EntityCache | undefined;
 
   /**
    * With `resilience`, each fetch has a timeout, a query fetch that could not
@@ -73,17 +75,47 @@ export class SignedDataSource extends RemoteGraphQLDataSource<RouterContext> {
     resilience?: SubgraphResilience;
     http?: SubgraphHttp;
     sign?: IdentitySigner;
+    /** Answers entity fetches of a query's plan from memory where the supergraph allows (entity-cache/). */
+    entityCache?: EntityCache;
   }) {
     super({ url: options.url, fetcher: fetcherOver(options.http ?? sharedDefaultHttp()) });
     this.#sign = options.sign ?? identitySigner(options.secret);
     this.#subgraph = options.subgraph ?? options.url;
     this.#observe = options.observe;
     this.#resilience = options.resilience;
+    this.#entityCache = options.entityCache;
   }
 
   override process(options: GraphQLDataSourceProcessOptions<RouterContext>): ReturnType<RemoteGraphQLDataSource<RouterContext>['process']> {
     // The query planner writes each fetch's operation, so its keyword comes first; only a mutation changes anything.
     const idempotent = !/^\s*mutation\b/.test(options.request.query ?? '');
+    // Only a query's plan reads the cache: a mutation's must see what it wrote, a subscription's events are fresh.
+    if (
+      this.#entityCache &&
+      idempotent &&
+      'incomingRequestContext' in options &&
+      options.incomingRequestContext.operation?.operation === 'query'
+    ) {
+      const { context, request } = options;
+      return this.#entityCache.serve(
+        {
+          subgraph: this.#subgraph,
+          query: request.query ?? '',
+          variables: request.variables,
+          caller: context.identity,
+          status: context.entityCacheStatus,
+        },
+        (variables) => this.#sent({ ...options, request: { ...request, variables } }, idempotent),
+      );
+    }
+    return this.#sent(options, idempotent);
+  }
+
+  /** The fetch as sent: merged with an identical one where allowed, under the subgraph's resilience. */
+  #sent(
+    options: GraphQLDataSourceProcessOptions<RouterContext>,
+    idempotent: boolean,
+  ): ReturnType<RemoteGraphQLDataSource<RouterContext>['process']> {
     const mergeScope = mergeScopeOf(options, idempotent);
     if (!this.#resilience) return this.#observed(options, { mergeScope });
     return this.#resilience.run(this.#subgraph, idempotent, (signal) => this.#observed(options, { signal, mergeScope }));

@@ -61,7 +61,8 @@ export async function startEmbedded(config: Config, options: EmbeddedOptions = {
       subgraphUrls[definition.name] = url;
       options.onListening?.(definition.name, url);
     }
-    const router = await createRouter(config, { secrets, subgraphUrls, log: options.log, rateLimiter: options.rateLimiter });
+    // The router hears the same bus, so its entity cache drops what the subgraphs' events name.
+    const router = await createRouter(config, { secrets, subgraphUrls, log: options.log, rateLimiter: options.rateLimiter, bus });
     started.push(router);
     const routerUrl = await router.listen(options.freePorts ? 0 : config.ports.router);
     options.onListening?.('router', routerUrl);

@@ -1,4 +1,5 @@
 import { type RouterSettings, routerSettings } from '../../router/config.ts';
+import { type EntityCacheSettings, entityCacheSettings } from '../../router/entity-cache/settings.ts';
 import { type TrustedDocumentSettings, trustedDocumentSettings } from '../../router/trusted-documents/config.ts';
 import { type InvoicesSettings, invoicesSettings } from '../../subgraphs/invoices/config.ts';
 import { type MembersSettings, membersSettings } from '../../subgraphs/members/config.ts';
@@ -30,6 +31,7 @@ export type Config = CommonConfig &
   SubgraphCommonConfig &
   RouterSettings &
   TrustedDocumentSettings &
+  EntityCacheSettings &
   ReservationSettings &
   MembersSettings &
   PaymentsSettings &
@@ -47,6 +49,7 @@ const SERVICE_DECLARATIONS: readonly ServiceDeclaration[] = [
   subgraphCommonSettings,
   routerSettings,
   trustedDocumentSettings,
+  entityCacheSettings,
   reservationSettings,
   membersSettings,
   paymentsSettings,
@@ -54,7 +57,7 @@ const SERVICE_DECLARATIONS: readonly ServiceDeclaration[] = [
 ];
 
 const READS: Record<Exclude<ProcessName, 'embedded'>, readonly ServiceDeclaration[]> = {
-  router: [routerSettings, trustedDocumentSettings],
+  router: [routerSettings, trustedDocumentSettings, entityCacheSettings],
   catalogue: [databaseSettings, subgraphCommonSettings],
   stock: [databaseSettings, subgraphCommonSettings, reservationSettings],
   orders: [databaseSettings, subgraphCommonSettings, reservationSettings],

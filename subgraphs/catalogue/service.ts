@@ -13,6 +13,7 @@ import { type Product, ProductEntity } from './entities/product.entity.ts';
 import { type Sku, SkuEntity, skuAttributes } from './entities/sku.entity.ts';
 import { SkuPriceChangeEntity } from './entities/sku-price-change.entity.ts';
 import { type Supplier, SupplierEntity } from './entities/supplier.entity.ts';
+import { recordBrandChanged, recordCategoryTreeChanged, recordProductChanged, recordSupplierChanged } from './events.ts';
 import { vehicleRanges } from './fitment-repository.ts';
 import {
   type CatalogueErrors,
@@ -124,6 +125,7 @@ export async function createProduct(ctx: CatalogueContext, input: CreateProductI
       createFitments(em, product.id, fitments);
       await em.flush();
       for (const sku of skus) recordPriceChange(em, sku.code, null, sku.price, ctx.identity.subject, now);
+      await recordProductChanged(ctx.events, em, product.id);
       return product;
     });
     return succeeded('product', product);
@@ -211,6 +213,7 @@ export async function updateProduct(ctx: CatalogueContext, input: UpdateProductI
       fitments: currentFitments,
     });
     product.updatedAt = new Date();
+    await recordProductChanged(ctx.events, em, product.id);
     return product;
   });
   ctx.loaders.fitmentsByProductId.clear(product.id);
@@ -229,6 +232,7 @@ export async function setSkuPrice(ctx: CatalogueContext, input: { code: string; 
     sku.priceMinor = price.minor;
     sku.currency = price.currency;
     sku.updatedAt = now;
+    await recordProductChanged(ctx.events, em, sku.productId);
     return sku;
   });
   if (!sku) return failed('sku', [{ code: 'UNKNOWN_SKU' as const, field: 'input.code', message: `no SKU with code "${input.code}"` }]);
@@ -247,9 +251,11 @@ export async function createBrand(ctx: CatalogueContext, input: { name: string; 
   if (errors.any) return failed('brand', errors);
   if (await ctx.em.findOne(BrandEntity, { name })) return duplicateName('brand', 'brand', name);
   try {
-    const brand = await ctx.db.transaction(ctx.em, async (em) =>
-      em.create(BrandEntity, { id: newId(), name, country, createdAt: new Date() }),
-    );
+    const brand = await ctx.db.transaction(ctx.em, async (em) => {
+      const brand = em.create(BrandEntity, { id: newId(), name, country, createdAt: new Date() });
+      recordBrandChanged(ctx.events, em, brand.id);
+      return brand;
+    });
     return succeeded('brand', brand);
   } catch (error) {
     if (error instanceof UniqueConstraintViolationException) return duplicateName('brand', 'brand', name);
@@ -268,9 +274,11 @@ export async function createSupplier(ctx: CatalogueContext, input: { name: strin
   if (errors.any) return failed('supplier', errors);
   if (await ctx.em.findOne(SupplierEntity, { name })) return duplicateName('supplier', 'supplier', name);
   try {
-    const supplier = await ctx.db.transaction(ctx.em, async (em) =>
-      em.create(SupplierEntity, { id: newId(), name, email, phone, createdAt: new Date() }),
-    );
+    const supplier = await ctx.db.transaction(ctx.em, async (em) => {
+      const supplier = em.create(SupplierEntity, { id: newId(), name, email, phone, createdAt: new Date() });
+      recordSupplierChanged(ctx.events, em, supplier.id);
+      return supplier;
+    });
     return succeeded('supplier', supplier);
   } catch (error) {
     if (error instanceof UniqueConstraintViolationException) return duplicateName('supplier', 'supplier', name);
@@ -290,6 +298,7 @@ export async function createCategory(ctx: CatalogueContext, input: { name: strin
     const sibling = await em.findOne(CategoryEntity, { parentId: parent?.id ?? null, name });
     if (sibling) return null;
     const id = newId();
+    recordCategoryTreeChanged(ctx.events, em, id, parent?.id ?? null);
     return em.create(CategoryEntity, {
       id,
       parentId: parent?.id ?? null,

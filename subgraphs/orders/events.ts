@@ -16,8 +16,12 @@ import { addRefundToOrder, type RefundSucceededData } from './refunds.ts';
  * OrderReturnRequested, OrderReturned), all carrying OrderEventData. Members
  * keeps points and discounts by them, payments refunds a cancelled paid
  * order, and `orderUpdated` streams them to subscribers.
+ * OrderRefunded: a refund payments made was added to an order's refunded
+ * amount (refunds.ts); the status stays. Nothing consumes it but the
+ * router's entity cache, which drops the answers showing the order.
  */
 export { EVENT_OF, ORDER_EVENTS, type OrderEventData } from './order-state.ts';
+export { ORDER_REFUNDED, type OrderRefundedData } from './refunds.ts';
 
 /** Payments' PaymentSucceeded: the order is paid. */
 export const PAYMENT_SUCCEEDED = 'PaymentSucceeded';
@@ -46,7 +50,7 @@ export function startOrderConsumers(deps: ConsumerDeps): () => void {
       queue: 'orders.reservation-expired',
     }),
     consumeOnce(deps, [REFUND_SUCCEEDED], 'orders.refund-succeeded', (tx, event) =>
-      addRefundToOrder(deps.db, tx, event.data as RefundSucceededData),
+      addRefundToOrder(deps, tx, event.data as RefundSucceededData),
     ),
   ];
   return () => {

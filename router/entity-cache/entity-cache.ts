@@ -1,0 +1,184 @@
+import type { Identity } from '../../platform/auth/identity.ts';
+import type { DomainEvent } from '../../platform/events/event.ts';
+import { identityKey } from '../identity-signing.ts';
+import { hashKey } from '../merge-keys.ts';
+import type { CacheDeclaration, CacheDeclarations } from './declarations.ts';
+import type { EntityRef, EntityStore } from './store.ts';
+
+/** The part of a subgraph's answer the cache reads and writes. */
+export type FetchAnswer = {
+  data?: Record<string, unknown> | null;
+  errors?: readonly { path?: readonly (string | number)[] }[];
+};
+
+/** What one request's fetches got from the cache, for the development `cacheStatus` extension. */
+export type CacheStatus = { hits: number; misses: number };
+
+type Variables = Record<string, unknown> | undefined;
+
+/** One fetch to a subgraph as the gateway planned it, and whom for. */
+export type EntityFetch = { subgraph: string; query: string; variables: Variables; caller: Identity; status?: CacheStatus };
+
+export type EntityCacheCounts = {
+  hits: number;
+  misses: number;
+  /** Invalidating events heard, by type. */
+  events: Map<string, number>;
+  /** Answers those events dropped, by type. */
+  evictionsByEvent: Map<string, number>;
+};
+
+export type EntityCache = {
+  /**
+   * An `_entities` fetch of a read, answered from memory where it can be:
+   * `send` gets only the representations that were not (in their order), and
+   * the answers come back merged in the order asked. Anything else goes to
+   * `send` untouched.
+   */
+  serve<Answer extends FetchAnswer>(fetch: EntityFetch, send: (variables: Variables) => Promise<Answer>): Promise<Answer>;
+  /** A caller's mutation was answered (read-your-writes: see store.ts). */
+  wrote(caller: Identity): void;
+  /** Serves by these declarations from now on (a new supergraph); what was kept must be dropped by the caller. */
+  redeclare(declarations: CacheDeclarations): void;
+  /** Drops what an event names, by the declarations; returns how many answers. */
+  invalidate(event: DomainEvent): number;
+  readonly counts: EntityCacheCounts;
+};
+
+/** The planner's entity fetch: one `_entities` field over `$representations`. */
+const ENTITIES_FETCH = /^\s*query\b[^{]*\{\s*_entities\s*\(\s*representations\s*:\s*\$representations\s*\)/;
+
+/** One representation's place in the cache, or null when it may not be cached. */
+type Slot = { key: string; ref: EntityRef } | null;
+
+export function entityCache(initial: CacheDeclarations, store: EntityStore, available: () => boolean = () => true): EntityCache {
+  let declarations = initial;
+  const counts: EntityCacheCounts = { hits: 0, misses: 0, events: new Map(), evictionsByEvent: new Map() };
+
+  const slotOf = (declared: ReadonlyMap<string, CacheDeclaration>, selection: string, representation: unknown, caller: Identity): Slot => {
+    if (typeof representation !== 'object' || representation === null) return null;
+    const typename = (representation as { __typename?: unknown }).__typename;
+    const declaration = typeof typename === 'string' ? declared.get(typename) : undefined;
+    if (!declaration) return null;
+    const key = (representation as Record<string, unknown>)[declaration.keyField];
+    if (typeof key !== 'string' && typeof key !== 'number') return null;
+    // A private answer is one caller's: a caller who is nobody in particular has none to keep.
+    if (declaration.private && caller.kind === 'anonymous') return null;
+    const owner = declaration.private ? identityKey(caller) : '';
+    const ref = {
+      entity: entityName(declaration.subgraph, declaration.typename, String(key)),
+      type: typeName(declaration.subgraph, typename as string),
+    };
+    return { key: hashKey(declaration.subgraph, selection, canonicalJson(representation), owner), ref };
+  };
+
+  return {
+    counts,
+    async serve<Answer extends FetchAnswer>(fetch: EntityFetch, send: (variables: Variables) => Promise<Answer>): Promise<Answer> {
+      const declared = declarations.get(fetch.subgraph);
+      const representations = fetch.variables?.representations;
+      if (!declared || !Array.isArray(representations) || !ENTITIES_FETCH.test(fetch.query) || !available()) {
+        return send(fetch.variables);
+      }
+      const { representations: _, ...others } = fetch.variables ?? {};
+      // The fetch's selection: its query text and every variable but the representations.
+      const selection = `${fetch.query}\n${canonicalJson(others)}`;
+      const lastWrite = store.lastWriteOf(identityKey(fetch.caller));
+      const slots = representations.map((representation) => slotOf(declared, selection, representation, fetch.caller));
+      const answers: unknown[] = new Array(representations.length);
+      const missing: number[] = [];
+      slots.forEach((slot, index) => {
+        const text = slot ? store.get(slot.key, lastWrite) : undefined;
+        // Each request parses its own copy: the gateway merges fetched objects into its result in place.
+        if (text !== undefined) answers[index] = JSON.parse(text);
+        else missing.push(index);
+      });
+      const hits = representations.length - missing.length;
+      const misses = missing.filter((index) => slots[index]).length;
+      counts.hits += hits;
+      counts.misses += misses;
+      if (fetch.status) {
+        fetch.status.hits += hits;
+        fetch.status.misses += misses;
+      }
+      if (missing.length === 0) return { data: { _entities: answers } } as FetchAnswer as Answer;
+
+      const ticket = store.begin(missing.flatMap((index) => (slots[index] ? [slots[index].ref] : [])));
+      try {
+        const narrowed = missing.length === representations.length;
+        const answer = await send(
+          narrowed ? fetch.variables : { ...fetch.variables, representations: missing.map((index) => representations[index]) },
+        );
+        const fetched = answer.data?._entities;
+        if (!Array.isArray(fetched) || fetched.length !== missing.length) {
+          // Not the answer asked for: nothing to keep or merge; without hits it is the caller's as it is.
+          return narrowed ? answer : send(fetch.variables);
+        }
+        // An answer with errors is nobody's to keep: the next read asks again.
+        if (!answer.errors?.length) {
+          missing.forEach((index, position) => {
+            const slot = slots[index];
+            if (slot) store.set(slot.key, JSON.stringify(fetched[position]), slot.ref, ticket);
+          });
+        }
+        if (narrowed) return answer;
+        missing.forEach((index, position) => {
+          answers[index] = fetched[position];
+        });
+        return { ...answer, data: { ...answer.data, _entities: answers }, errors: remapErrors(answer.errors, missing) };
+      } finally {
+        store.end(ticket);
+      }
+    },
+    wrote: (caller) => store.wrote(identityKey(caller)),
+    redeclare(next) {
+      declarations = next;
+    },
+    invalidate(event) {
+      let dropped = 0;
+      for (const declared of declarations.values()) {
+        for (const declaration of declared.values()) {
+          const how = declaration.invalidatedBy.get(event.type);
+          if (!how) continue;
+          const type = typeName(declaration.subgraph, declaration.typename);
+          if ('all' in how) {
+            dropped += store.evictType(type);
+            continue;
+          }
+          const value = (event.data as Record<string, unknown> | null)?.[how.field];
+          for (const key of Array.isArray(value) ? value : [value]) {
+            if (typeof key === 'string' || typeof key === 'number') {
+              dropped += store.evictEntity(entityName(declaration.subgraph, declaration.typename, String(key)));
+            }
+          }
+        }
+      }
+      counts.events.set(event.type, (counts.events.get(event.type) ?? 0) + 1);
+      counts.evictionsByEvent.set(event.type, (counts.evictionsByEvent.get(event.type) ?? 0) + dropped);
+      return dropped;
+    },
+  };
+}
+
+const typeName = (subgraph: string, typename: string) => `${subgraph}\n${typename}`;
+const entityName = (subgraph: string, typename: string, key: string) => `${subgraph}\n${typename}\n${key}`;
+
+/** Errors of the narrowed fetch, their `_entities` indexes turned back into the indexes of the fetch asked for. */
+function remapErrors<E extends { path?: readonly (string | number)[] }>(errors: readonly E[] | undefined, missing: readonly number[]) {
+  if (!errors) return errors;
+  return errors.map((error) => {
+    const path = error.path;
+    if (path?.[0] !== '_entities' || typeof path[1] !== 'number') return error;
+    return { ...error, path: ['_entities', missing[path[1]] ?? path[1], ...path.slice(2)] };
+  });
+}
+
+/** JSON with object keys sorted, so equal values give equal text whatever order their fields came in. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (typeof value === 'object' && value !== null) {
+    const keys = Object.keys(value).sort();
+    return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}

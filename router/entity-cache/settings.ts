@@ -1,0 +1,47 @@
+import type { CommonConfig } from '../../platform/config/common.ts';
+import { declareSettings, oneOf, wholeNumber } from '../../platform/config/env.ts';
+
+/**
+ * The router's entity cache settings (docs/architecture.md §12), apart from
+ * router/config.ts, which is near its length limit.
+ */
+export type EntityCacheSettings = {
+  /** ENTITY_CACHE: whether the router keeps declared entity answers (on) or fetches every one (off). */
+  entityCache: 'on' | 'off';
+  /** ENTITY_CACHE_MAX_BYTES: the most memory the kept answers take, counted as two bytes a character plus a fixed overhead each. */
+  entityCacheMaxBytes: number;
+  /** ENTITY_CACHE_TTL_SECONDS: the longest an answer is served, in case the event that should drop it never arrives. */
+  entityCacheTtlSeconds: number;
+};
+
+const enabled = oneOf('ENTITY_CACHE', ['on', 'off'], {
+  default: 'on',
+  description:
+    'Whether the router answers entity fetches of types a subgraph declares `@entityCache` from its memory, dropping them when the events the declaration names arrive (`off`: every fetch reaches its subgraph, and answers are the same). On by default: an answer is dropped by the event of the change itself, so it is never older than the change once the event is delivered, and a writer sees their own write at once. Stays off when the router hears no events (a router of its own without `AMQP_URL`).',
+});
+const maxBytes = wholeNumber('ENTITY_CACHE_MAX_BYTES', {
+  default: 64 * 1024 * 1024,
+  min: 0,
+  max: 64 * 1024 * 1024 * 1024,
+  unit: 'bytes',
+  description:
+    'The most memory the entity cache holds (two bytes a character of key and answer, plus 256 bytes each); the least recently used answers go first. Nothing a caller sends can grow it past this.',
+});
+const ttlSeconds = wholeNumber('ENTITY_CACHE_TTL_SECONDS', {
+  default: 300,
+  min: 1,
+  max: 86_400,
+  unit: 'seconds',
+  description:
+    'The longest an entity answer is served. Events are not expected to be lost (the outbox delivers each at least once, and the router drops everything when its connection to RabbitMQ breaks), so this only bounds the damage of a change that leaves no event: a fix made in a database by hand, a restored backup. Five minutes: long enough that popular answers are fetched once, short enough for such a fix.',
+});
+
+export const entityCacheSettings = declareSettings<CommonConfig, EntityCacheSettings>({
+  readBy: 'router',
+  settings: [enabled, maxBytes, ttlSeconds],
+  build: (read) => ({
+    entityCache: read(enabled),
+    entityCacheMaxBytes: read(maxBytes),
+    entityCacheTtlSeconds: read(ttlSeconds),
+  }),
+});
