@@ -17,6 +17,7 @@ import { graphqlUrl } from '../platform/http/urls.ts';
 import { createLogger, type Logger } from '../platform/observability/log.ts';
 import { currentRequestScope } from '../platform/runtime/request-scope.ts';
 import { apolloLogger } from './apollo-logger.ts';
+import { apiKeyUsagePlugin } from './auth/api-key-usage-plugin.ts';
 import { apiKeyUsageReporter, cachedApiKeyLookup, membersApiKeyLookup, ROUTER_SERVICE_SCOPES } from './auth/api-keys.ts';
 import { checkCaller } from './auth/caller-check.ts';
 import { authEnforcementPlugin } from './auth/enforce-plugin.ts';
@@ -34,7 +35,7 @@ import { anonymousWritesPlugin } from './limits/anonymous-writes-plugin.ts';
 import { callerLimits } from './limits/caller-limits.ts';
 import { withRouterErrorCodes } from './limits/error-codes.ts';
 import { operationLimitCheck } from './limits/operation-limits.ts';
-import { operationLimitsPlugin } from './limits/operation-limits-plugin.ts';
+import { operationLimitsPlugin, rememberedMeasure } from './limits/operation-limits-plugin.ts';
 import { persistedQueries } from './limits/persisted-queries.ts';
 import { memoryRateLimiter, type RateLimiter, redisRateLimiter } from './limits/rate-limit.ts';
 import { createRouterObservability } from './observability.ts';
@@ -161,6 +162,7 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
   const requests = requestMerging();
   const admitted = admission(config.maxRequestsInFlight);
   const writes = writeGenerations();
+  const measure = rememberedMeasure(config.operationLimits);
   const apollo = new ApolloServer<RouterContext>({
     gateway: queries.gateway,
     introspection: config.introspection,
@@ -168,7 +170,8 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
     allowBatchedHttpRequests: config.maxBatchSize > 0,
     ...withRouterErrorCodes(errorHandling(config.mode, (error) => log.error('request failed', error))),
     plugins: [
-      operationLimitsPlugin(config.operationLimits),
+      operationLimitsPlugin(config.operationLimits, measure),
+      apiKeyUsagePlugin(usage, measure),
       anonymousWritesPlugin(limiter, config.anonymousMutationsPerMinute),
       authEnforcementPlugin(live.requirementsFor),
       observability.plugin,

@@ -15,7 +15,15 @@ export type Identity = {
    * (router/trusted-documents/gate.ts). Known at the router only; never signed for subgraphs.
    */
   documentsClient?: string;
+  /**
+   * A partner key's own limits, where it has them (router/limits/): its requests a minute, the
+   * most an operation may cost, the subscriptions it may hold open. Known at the router only.
+   */
+  keyLimits?: KeyLimits;
 };
+
+/** A partner key's own limits; one left out is the router's default for every partner key. */
+export type KeyLimits = { requestsPerMinute?: number; maxQueryCost?: number; maxSubscriptions?: number };
 
 export const ANONYMOUS: Identity = Object.freeze({ kind: 'anonymous', subject: null, scopes: Object.freeze([]) });
 

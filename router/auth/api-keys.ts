@@ -4,10 +4,19 @@ import type { Logger } from '../../platform/observability/log.ts';
 
 /**
  * What the members subgraph says of a partner's `x-api-key`: the key's id, scopes, the client whose
- * trusted documents it is bound to and when this secret stops working (its expiry, or the end of a
- * rotation's overlap), or null (unknown, revoked or expired).
+ * trusted documents it is bound to, when this secret stops working (its expiry, or the end of a
+ * rotation's overlap) and the key's own limits (null: the router's default), or null (unknown,
+ * revoked or expired).
  */
-export type ApiKeyHolder = { id: string; scopes: string[]; documentsClient?: string | null; expiresAt?: string | null };
+export type ApiKeyHolder = {
+  id: string;
+  scopes: string[];
+  documentsClient?: string | null;
+  expiresAt?: string | null;
+  requestsPerMinute?: number | null;
+  maxQueryCost?: number | null;
+  maxSubscriptions?: number | null;
+};
 export type ApiKeyLookup = (secret: string) => Promise<ApiKeyHolder | null>;
 
 /** The router's service scopes for asking members about keys (and reporting their use) and about trusted documents. */
@@ -17,7 +26,9 @@ export function membersApiKeyLookup(services: ServiceClient): ApiKeyLookup {
   return async (secret) => {
     const answer = await services.query<{ authenticateApiKey: ApiKeyHolder | null }>(
       'members',
-      'query RouterApiKey($secret: String!) { authenticateApiKey(secret: $secret) { id scopes documentsClient expiresAt } }',
+      `query RouterApiKey($secret: String!) {
+        authenticateApiKey(secret: $secret) { id scopes documentsClient expiresAt requestsPerMinute maxQueryCost maxSubscriptions }
+      }`,
       { secret },
     );
     return answer.authenticateApiKey;
@@ -63,39 +74,48 @@ export function cachedApiKeyLookup(lookup: ApiKeyLookup, ttlMs: number, now: () 
   };
 }
 
+type PendingUsage = { requests: number; errors: number; cost: number; lastUsedAt: Date };
+
 /**
- * Counts requests per key and reports them to members every `intervalMs`
- * (`recordApiKeyUsage`), so a key's request count and last use are kept
- * without a database write per request. Counts that could not be reported
- * are kept for the next round.
+ * Counts per key the requests let through, the operations answered with
+ * errors and the cost of the operations executed (api-key-usage-plugin.ts),
+ * and reports them to members every `intervalMs` (`recordApiKeyUsage`), so a
+ * key's usage per day is kept without a database write per request. Counts
+ * that could not be reported are kept for the next round.
  */
 export function apiKeyUsageReporter(services: ServiceClient, log: Logger, intervalMs = 5000) {
-  let pending = new Map<string, { requests: number; lastUsedAt: Date }>();
+  let pending = new Map<string, PendingUsage>();
   const flush = async () => {
     if (pending.size === 0) return;
     const batch = pending;
     pending = new Map();
-    const usage = [...batch].map(([id, entry]) => ({ id, requests: entry.requests, lastUsedAt: entry.lastUsedAt.toISOString() }));
+    const usage = [...batch].map(([id, entry]) => ({ id, ...entry, lastUsedAt: entry.lastUsedAt.toISOString() }));
     try {
       await services.query('members', 'mutation RouterApiKeyUsage($usage: [ApiKeyUsageInput!]!) { recordApiKeyUsage(usage: $usage) }', {
         usage,
       });
     } catch (error) {
       log.warn(`API key usage not reported yet (${(error as Error).message}); it will be retried`);
-      for (const [id, entry] of batch) record(id, entry.requests, entry.lastUsedAt);
+      for (const [id, entry] of batch) add(id, entry);
     }
   };
-  const record = (id: string, requests = 1, at = new Date()) => {
+  const add = (id: string, counts: PendingUsage) => {
     const entry = pending.get(id);
     if (entry) {
-      entry.requests += requests;
-      if (at > entry.lastUsedAt) entry.lastUsedAt = at;
-    } else pending.set(id, { requests, lastUsedAt: at });
+      entry.requests += counts.requests;
+      entry.errors += counts.errors;
+      entry.cost += counts.cost;
+      if (counts.lastUsedAt > entry.lastUsedAt) entry.lastUsedAt = counts.lastUsedAt;
+    } else pending.set(id, { ...counts });
   };
   const timer = setInterval(() => void flush(), intervalMs);
   timer.unref();
   return {
-    record: (id: string) => record(id),
+    /** A request (or subscription) of the key was let through. */
+    record: (id: string) => add(id, { requests: 1, errors: 0, cost: 0, lastUsedAt: new Date() }),
+    /** An operation of the key was answered: with errors or not, and what it cost (0 when it was not executed). */
+    recordOutcome: (id: string, outcome: { failed: boolean; cost: number }) =>
+      add(id, { requests: 0, errors: outcome.failed ? 1 : 0, cost: outcome.cost, lastUsedAt: new Date() }),
     flush,
     async stop() {
       clearInterval(timer);

@@ -1,4 +1,4 @@
-import { ANONYMOUS, type Identity } from '../../platform/auth/identity.ts';
+import { ANONYMOUS, type Identity, type KeyLimits } from '../../platform/auth/identity.ts';
 import {
   createTokenVerifier,
   InvalidTokenError,
@@ -9,7 +9,7 @@ import {
 import type { Secrets } from '../../platform/auth/secrets.ts';
 import { BoundedMap } from '../../platform/runtime/bounded-map.ts';
 import { hashKey } from '../merge-keys.ts';
-import type { ApiKeyLookup } from './api-keys.ts';
+import type { ApiKeyHolder, ApiKeyLookup } from './api-keys.ts';
 
 /**
  * Why a request's credentials were refused: 401 for a credential that does
@@ -37,7 +37,7 @@ const present = (value: string | undefined): value is string => value !== undefi
  * - no credentials: the anonymous caller, who may use public fields only;
  * - `authorization: Bearer <jwt>`: the member or staff the token names, once
  *   its signature, issuer, audience and expiry check out;
- * - `x-api-key: cpk_...`: the partner whose key it is, with the key's scopes.
+ * - `x-api-key: cpk_...`: the partner whose key it is, with the key's scopes and own limits.
  * A credential that does not check out is refused (401), never downgraded to
  * anonymous: a client whose token expired must learn it, not see fewer fields.
  * Both credentials at once are refused too: which one would count is a guess.
@@ -75,7 +75,10 @@ export async function createIdentityResolver(
     if (!holder)
       return { ok: false, status: 401, reason: 'the x-api-key is not valid: it is unknown, revoked or expired', scheme: 'ApiKey' };
     const identity: Identity = { kind: 'partner', subject: holder.id, scopes: holder.scopes };
-    return { ok: true, identity: holder.documentsClient ? { ...identity, documentsClient: holder.documentsClient } : identity };
+    if (holder.documentsClient) identity.documentsClient = holder.documentsClient;
+    const keyLimits = keyLimitsOf(holder);
+    if (keyLimits) identity.keyLimits = keyLimits;
+    return { ok: true, identity };
   };
   // An empty header carries no credential; some tools send one when their token field is blank.
   return async ({ authorization, apiKey: key }) => {
@@ -86,6 +89,15 @@ export async function createIdentityResolver(
     if (present(key)) return apiKey(key);
     return { ok: true, identity: ANONYMOUS };
   };
+}
+
+/** The limits a key has of its own (members answers null for the others), or undefined when it has none. */
+function keyLimitsOf(holder: ApiKeyHolder): KeyLimits | undefined {
+  const limits: KeyLimits = {};
+  if (typeof holder.requestsPerMinute === 'number') limits.requestsPerMinute = holder.requestsPerMinute;
+  if (typeof holder.maxQueryCost === 'number') limits.maxQueryCost = holder.maxQueryCost;
+  if (typeof holder.maxSubscriptions === 'number') limits.maxSubscriptions = holder.maxSubscriptions;
+  return Object.keys(limits).length > 0 ? limits : undefined;
 }
 
 /** How long a verified token is taken on trust: short, so a key withdrawn from the key set stops counting soon. */

@@ -25,6 +25,21 @@ describe('which bucket a caller draws from', () => {
     expect(await allowedOf(check, member('key-1'), 5)).toBe(2);
   });
 
+  it('sizes a key with its own requestsPerMinute by that, also when the default is off', async () => {
+    const check = callerLimits(
+      memoryRateLimiter(() => 0),
+      { partnerRateLimitPerMinute: 3, memberRateLimitPerMinute: 2 },
+    );
+    expect(await allowedOf(check, { ...partner('key-small'), keyLimits: { requestsPerMinute: 1 } }, 5)).toBe(1);
+    expect(await allowedOf(check, { ...partner('key-large'), keyLimits: { requestsPerMinute: 10 } }, 20)).toBe(10);
+    expect(await allowedOf(check, { ...partner('key-cost-only'), keyLimits: { maxQueryCost: 10 } }, 5)).toBe(3);
+    const unlimited = callerLimits(
+      memoryRateLimiter(() => 0),
+      { partnerRateLimitPerMinute: 0, memberRateLimitPerMinute: 0 },
+    );
+    expect(await allowedOf(unlimited, { ...partner('key-1'), keyLimits: { requestsPerMinute: 2 } }, 5)).toBe(2);
+  });
+
   it('does not limit staff or anonymous callers, nor anybody when a limit is 0', async () => {
     const check = callerLimits(
       memoryRateLimiter(() => 0),

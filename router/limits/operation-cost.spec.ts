@@ -63,4 +63,13 @@ describe('the limits of a caller', () => {
     expect(limitsFor(settings, { kind: 'member', subject: 'key-big', scopes: [] }).maxCost).toBe(1000);
     expect(limitsFor(settings, partner('key-big'))).toMatchObject({ maxDepth: 12, maxAliases: 30, maxPageSize: 1000, defaultListSize: 10 });
   });
+
+  it('puts the limit stored with the key before its PARTNER_QUERY_COST_LIMITS entry and MAX_QUERY_COST', () => {
+    expect(limitsFor(settings, { ...partner('key-big'), keyLimits: { maxQueryCost: 7 } }).maxCost).toBe(7);
+    expect(limitsFor(settings, { ...partner('key-other'), keyLimits: { maxQueryCost: 200_000 } }).maxCost).toBe(200_000);
+    // A key with other limits of its own keeps the cost limit it had.
+    expect(limitsFor(settings, { ...partner('key-big'), keyLimits: { requestsPerMinute: 5 } }).maxCost).toBe(90000);
+    // Only partners have key limits; on anybody else they mean nothing.
+    expect(limitsFor(settings, { kind: 'member', subject: 'm-1', scopes: [], keyLimits: { maxQueryCost: 7 } }).maxCost).toBe(1000);
+  });
 });

@@ -3,7 +3,14 @@ import type { OperationLimitSettings } from '../config.ts';
 import type { RouterContext } from '../context.ts';
 import { perOperation } from '../operation-memo.ts';
 import { measureOperation } from './operation-cost.ts';
-import { limitsFor, operationLimitRefusal } from './operation-limits.ts';
+import { limitsFor, type OperationMeasure, operationLimitRefusal } from './operation-limits.ts';
+
+/**
+ * An operation's size depends on its text and variables, not on the caller (whose limits differ):
+ * measured once per variable set, and shared with what else needs it (a partner key's usage counts its cost).
+ */
+export const rememberedMeasure = (settings: OperationLimitSettings): OperationMeasure =>
+  perOperation((schema, document, operation, variables) => measureOperation(schema, document, operation, variables, settings));
 
 /**
  * Depth, alias, page-size and cost limits (operation-limits.ts) on every
@@ -14,11 +21,10 @@ import { limitsFor, operationLimitRefusal } from './operation-limits.ts';
  * variables, not only on the text. (Validation itself stays cheap for large
  * documents: graphql-js compares repeated fields in linear time.)
  */
-export function operationLimitsPlugin(settings: OperationLimitSettings): ApolloServerPlugin<RouterContext> {
-  // An operation's size depends on its text and variables, not on the caller (whose limits differ): measured once per variable set.
-  const measure = perOperation((schema, document, operation, variables) =>
-    measureOperation(schema, document, operation, variables, settings),
-  );
+export function operationLimitsPlugin(
+  settings: OperationLimitSettings,
+  measure: OperationMeasure = rememberedMeasure(settings),
+): ApolloServerPlugin<RouterContext> {
   return {
     async requestDidStart() {
       return {

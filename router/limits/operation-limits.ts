@@ -13,10 +13,15 @@ export type OperationMeasure = (
 /** The limits one caller's operations are held to. */
 export type OperationLimits = Omit<OperationLimitSettings, 'partnerCostLimits'>;
 
-/** The configured limits, with a partner key's own cost limit (PARTNER_QUERY_COST_LIMITS) when it has one. */
+/**
+ * The configured limits, with a partner key's own cost limit when it has one: the one stored with
+ * the key (`maxQueryCost`, set by staff through the API) first, else its PARTNER_QUERY_COST_LIMITS
+ * entry, else MAX_QUERY_COST.
+ */
 export function limitsFor(settings: OperationLimitSettings, identity: Identity): OperationLimits {
   const { partnerCostLimits, ...limits } = settings;
-  const own = identity.kind === 'partner' && identity.subject ? partnerCostLimits[identity.subject] : undefined;
+  const own =
+    identity.kind === 'partner' && identity.subject ? (identity.keyLimits?.maxQueryCost ?? partnerCostLimits[identity.subject]) : undefined;
   return own === undefined ? limits : { ...limits, maxCost: own };
 }
 

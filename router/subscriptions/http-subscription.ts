@@ -84,7 +84,7 @@ export async function openSubscription(
     return { refused: [new GraphQLError('the subscription could not be planned', { extensions: { code: 'INTERNAL_SERVER_ERROR' } })] };
   }
   if (Array.isArray(prepared)) return { refused: prepared };
-  const ticket = service.reserve(connection, caller.callerKey);
+  const ticket = service.reserve(connection, caller.callerKey, caller.identity.keyLimits?.maxSubscriptions);
   if (ticket instanceof GraphQLError) return { refused: [ticket] };
   let stopWatching: () => void = () => undefined;
   let channel: ReturnType<SubscriptionService['join']>;

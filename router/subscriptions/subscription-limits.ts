@@ -25,11 +25,12 @@ export function createSubscriptionLimits(settings: SubscriptionLimitSettings) {
     });
 
   return {
-    reserve(socket: object, caller: string): SubscriptionTicket | GraphQLError {
+    /** `callerLimit`: the caller's own cap instead of `perCaller` (a partner key's `maxSubscriptions`). */
+    reserve(socket: object, caller: string, callerLimit = settings.perCaller): SubscriptionTicket | GraphQLError {
       const held = perSocket.get(socket) ?? new Set<SubscriptionTicket>();
       if (held.size >= settings.perSocket) return refuse('one connection may hold', settings.perSocket);
       const callerCount = perCaller.get(caller) ?? 0;
-      if (callerCount >= settings.perCaller) return refuse('one caller may hold', settings.perCaller);
+      if (callerCount >= callerLimit) return refuse('one caller may hold', callerLimit);
       if (total >= settings.total) return refuse('this router holds', settings.total);
       let released = false;
       const ticket: SubscriptionTicket = {

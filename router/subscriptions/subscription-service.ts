@@ -92,8 +92,11 @@ export type SubscriptionService = {
     request: SubscribeRequest,
     transport: LiveTransport,
   ): PreparedSubscription | GraphQLError[];
-  /** Takes a place under the limits for `connection` (one socket, or one HTTP stream) and `caller` (callerKeyOf), or the refusal. */
-  reserve(connection: object, caller: string): SubscriptionTicket | GraphQLError;
+  /**
+   * Takes a place under the limits for `connection` (one socket, or one HTTP stream) and `caller` (callerKeyOf), or the refusal.
+   * `callerLimit`: the caller's own cap (a partner key's maxSubscriptions) instead of SUBSCRIPTIONS_PER_CALLER.
+   */
+  reserve(connection: object, caller: string, callerLimit?: number): SubscriptionTicket | GraphQLError;
   /** Every place `connection` holds is free again (it closed). */
   releaseConnection(connection: object): void;
   /** Joins the subscription's shared group, opening its upstream if it is the first; its ticket is released when it leaves. */
@@ -249,7 +252,7 @@ export function createSubscriptionService(options: SubscriptionServiceOptions): 
   return {
     trust: (identity, request) => options.trust?.(identity, request) ?? Promise.resolve(request),
     prepare,
-    reserve: (connection, caller) => limits.reserve(connection, caller),
+    reserve: (connection, caller, callerLimit) => limits.reserve(connection, caller, callerLimit),
     releaseConnection: (connection) => limits.releaseSocket(connection),
     join,
     upstreams: () => hub.groups(),

@@ -115,7 +115,7 @@ export function attachSubscriptionServer(http: Server, options: SubscriptionServ
           return [new GraphQLError('the subscription could not be planned', { extensions: { code: 'INTERNAL_SERVER_ERROR' } })];
         }
         if (Array.isArray(prepared)) return prepared;
-        const ticket = service.reserve(socket, callerKeys.get(socket) ?? 'unknown');
+        const ticket = service.reserve(socket, callerKeys.get(socket) ?? 'unknown', identity.keyLimits?.maxSubscriptions);
         if (ticket instanceof GraphQLError) return [ticket];
         // graphql-ws hands these arguments to `subscribe` below; the schema is never executed against.
         return {

@@ -1,6 +1,8 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph';
 import { scalarResolvers } from '../../platform/graphql/scalars.ts';
 import * as accounts from './accounts/accounts.ts';
+import * as apiKeyLimits from './accounts/api-key-limits.ts';
+import * as apiKeyUsage from './accounts/api-key-usage.ts';
 import * as apiKeys from './accounts/api-keys.ts';
 import { login } from './accounts/login.ts';
 import type { MembersContext } from './context.ts';
@@ -40,7 +42,8 @@ export const resolvers: GraphQLResolverMap<MembersContext> = {
     createApiKey: (_, { input }: Input<apiKeys.CreateApiKeyInput>, ctx) => apiKeys.createApiKey(ctx, input),
     revokeApiKey: (_, { input }: Input<{ id: string }>, ctx) => apiKeys.revokeApiKey(ctx, input),
     rotateApiKey: (_, { input }: Input<{ id: string; overlapSeconds?: number | null }>, ctx) => apiKeys.rotateApiKey(ctx, input),
-    recordApiKeyUsage: (_, { usage }: { usage: apiKeys.ApiKeyUsage[] }, ctx) => apiKeys.recordApiKeyUsage(ctx, usage),
+    updateApiKeyLimits: (_, { input }: Input<apiKeyLimits.UpdateApiKeyLimitsInput>, ctx) => apiKeyLimits.updateApiKeyLimits(ctx, input),
+    recordApiKeyUsage: (_, { usage }: { usage: apiKeyUsage.ApiKeyUsageReport[] }, ctx) => apiKeyUsage.recordApiKeyUsage(ctx, usage),
     publishTrustedDocuments: (_, { input }: Input<trustedDocuments.PublishInput>, ctx) =>
       trustedDocuments.publishTrustedDocuments(ctx, input),
   },
@@ -50,6 +53,7 @@ export const resolvers: GraphQLResolverMap<MembersContext> = {
   },
   ApiKey: {
     scopes: (key: ApiKey) => apiKeys.scopesOfKey(key),
+    usage: (key: ApiKey, { days }: { days: number }, ctx: MembersContext) => apiKeyUsage.usageOf(ctx, key, days),
   },
   TrustedDocument: {
     id: (row: { documentId: string }) => row.documentId,

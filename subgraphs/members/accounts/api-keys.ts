@@ -7,6 +7,7 @@ import { newId } from '../../../platform/values/ids.ts';
 import type { MembersContext } from '../context.ts';
 import { type ApiKey, ApiKeyEntity } from '../entities/api-key.entity.ts';
 import type { MemberErrorCode } from './accounts.ts';
+import { type ApiKeyLimits, checkLimits } from './api-key-limits.ts';
 import * as apiKeyRepository from './api-key-repository.ts';
 import { ALL_SCOPES } from './roles.ts';
 
@@ -15,7 +16,8 @@ import { ALL_SCOPES } from './roles.ts';
  * base64url characters (32 random bytes); it is shown once, when the key is
  * created, and stored only as its SHA-256. The first 12 characters stay
  * visible as the key's prefix. The router resolves `x-api-key` through
- * `authenticateApiKey` (with a short cache) and reports usage in batches.
+ * `authenticateApiKey` (with a short cache), which also carries the key's own
+ * limits (api-key-limits.ts), and reports usage in batches (api-key-usage.ts).
  */
 const SECRET_PREFIX = 'cpk_';
 const SECRET = /^cpk_[A-Za-z0-9_-]{43}$/;
@@ -25,7 +27,12 @@ export const hashSecret = (secret: string) => createHash('sha256').update(secret
 
 export const scopesOfKey = (key: ApiKey) => key.scopes.split(' ').filter(Boolean);
 
-export type CreateApiKeyInput = { name: string; scopes: string[]; documentsClient?: string | null; expiresAt?: Date | null };
+export type CreateApiKeyInput = {
+  name: string;
+  scopes: string[];
+  documentsClient?: string | null;
+  expiresAt?: Date | null;
+} & Partial<ApiKeyLimits>;
 
 /** The furthest ahead a key may expire: a key meant to last longer is one nobody remembers to rotate. */
 const MAX_LIFETIME_MS = 2 * 366 * 86_400_000;
@@ -60,6 +67,7 @@ export async function createApiKey(ctx: MembersContext, input: CreateApiKeyInput
       `input.expiresAt must be in the future and at most two years ahead; received ${expiresAt.toISOString()}`,
     );
   }
+  const limits = checkLimits(errors, input);
   if (errors.any) return { ...failed('apiKey', errors), secret: null };
   const secret = newSecret();
   const apiKey = await ctx.db.transaction(ctx.em, async (tx) =>
@@ -79,6 +87,9 @@ export async function createApiKey(ctx: MembersContext, input: CreateApiKeyInput
       rotatedAt: null,
       previousSecretHash: null,
       previousSecretExpiresAt: null,
+      requestsPerMinute: limits.requestsPerMinute ?? null,
+      maxQueryCost: limits.maxQueryCost ?? null,
+      maxSubscriptions: limits.maxSubscriptions ?? null,
     }),
   );
   return { ...succeeded('apiKey', apiKey), secret };
@@ -163,15 +174,7 @@ const identityOf = (key: ApiKey, expiresAt: Date | null | undefined) => ({
   scopes: scopesOfKey(key),
   documentsClient: key.documentsClient ?? null,
   expiresAt: expiresAt ?? null,
+  requestsPerMinute: key.requestsPerMinute ?? null,
+  maxQueryCost: key.maxQueryCost ?? null,
+  maxSubscriptions: key.maxSubscriptions ?? null,
 });
-
-export type ApiKeyUsage = { id: string; requests: number; lastUsedAt: Date };
-
-/** Adds the router's counts; a report that arrives late never moves `lastUsedAt` backwards. */
-export async function recordApiKeyUsage(ctx: MembersContext, usage: ApiKeyUsage[]): Promise<number> {
-  const valid = usage.filter((entry) => Number.isInteger(entry.requests) && entry.requests > 0);
-  await ctx.db.transaction(ctx.em, async (tx) => {
-    for (const entry of valid) await apiKeyRepository.addUsage(ctx.db, tx, entry);
-  });
-  return valid.length;
-}

@@ -30,6 +30,10 @@ export const ApiKeyEntity = defineEntity({
     /** The secret a rotation replaced, still accepted until previousSecretExpiresAt (the overlap window). */
     previousSecretHash: p.string().nullable(),
     previousSecretExpiresAt: p.datetime().nullable(),
+    /** The key's own limits (accounts/api-key-limits.ts); null: the router's default for every partner key. */
+    requestsPerMinute: p.integer().nullable(),
+    maxQueryCost: p.integer().nullable(),
+    maxSubscriptions: p.integer().nullable(),
   },
 });
 export type ApiKey = InferEntity<typeof ApiKeyEntity>;

@@ -4,6 +4,7 @@ import { MembersApiKeys } from './0003-api-keys.ts';
 import { MembersNotifications } from './0004-notifications.ts';
 import { MembersTrustedDocuments } from './0005-trusted-documents.ts';
 import { MembersApiKeyLifecycle } from './0006-api-key-lifecycle.ts';
+import { MembersApiKeyLimitsUsage } from './0007-api-key-limits-usage.ts';
 
 /** Every committed migration, in the order they run. Append; never edit one that has shipped. */
 export const membersMigrations = [
@@ -13,4 +14,5 @@ export const membersMigrations = [
   MembersNotifications,
   MembersTrustedDocuments,
   MembersApiKeyLifecycle,
+  MembersApiKeyLimitsUsage,
 ];
