@@ -42,6 +42,7 @@ import { createRouterObservability } from './observability.ts';
 import { mergeIdenticalQueries } from './operation-merging.ts';
 import { isUnsafePath } from './path-safety.ts';
 import { requestMerging } from './request-merging.ts';
+import { registerRouterGauges } from './router-gauges.ts';
 import { sendsCommonHeaders, sendsPageHeaders } from './security-headers.ts';
 import { SignedDataSource } from './signed-data-source.ts';
 import { subgraphHttp } from './subgraph-http.ts';
@@ -334,44 +335,15 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
     heartbeatMs: config.multipartHeartbeatMs,
     log,
   });
-  observability.metrics.gaugeReader('graphql_subscriptions_open', 'Client subscriptions open on this router.', () =>
-    subscriptions.subscribers(),
-  );
-  observability.metrics.gaugeReader(
-    'router_requests_merged',
-    'Query requests answered with an identical request’s answer, since start (request-merging.ts); they skip Apollo Server, so its per-operation metrics do not count them.',
-    () => requests.merged,
-  );
-  observability.metrics.gaugeReader(
-    'router_queries_merged',
-    'Queries answered by an identical query of the same caller already executing, since start (operation-merging.ts).',
-    () => queries.merged,
-  );
-  observability.metrics.gaugeReader(
-    'router_subgraph_fetches_merged',
-    'Subgraph fetches answered by an identical fetch already in flight, since start (subgraph-http.ts).',
-    () => subgraphs.shared,
-  );
-  observability.metrics.gaugeReader(
-    'router_subgraph_fetches_queued',
-    'Subgraph fetches waiting for a place under SUBGRAPH_MAX_IN_FLIGHT now (subgraph-admission.ts).',
-    () => subgraphs.queued,
-  );
-  observability.metrics.gaugeReader(
-    'router_subgraph_circuit_open',
-    "1 while a subgraph's circuit breaker is not closed (open, or half-open awaiting its trial fetch), else 0 (subgraph-resilience.ts).",
-    () => endpoints.map(({ name }) => ({ labels: { subgraph: name }, value: resilience.breaker(name).state === 'closed' ? 0 : 1 })),
-  );
-  observability.metrics.gaugeReader(
-    'graphql_subscription_upstreams_open',
-    'Upstream subscriptions to subgraphs (one per shared group).',
-    () => subscriptions.upstreams(),
-  );
-  observability.metrics.gaugeReader(
-    'graphql_subscription_upstream_sockets_open',
-    'Sockets to subgraphs carrying the upstream subscriptions (many subscriptions share one).',
-    () => subscriptions.upstreamSockets(),
-  );
+  // What the router's mechanics count, read when scraped (router-gauges.ts).
+  registerRouterGauges(observability.metrics, {
+    requests,
+    queries,
+    subgraphs,
+    resilience,
+    subgraphNames: endpoints.map(({ name }) => name),
+    subscriptions,
+  });
 
   return {
     http,
