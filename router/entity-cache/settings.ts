@@ -1,5 +1,5 @@
 import type { CommonConfig } from '../../platform/config/common.ts';
-import { declareSettings, oneOf, wholeNumber } from '../../platform/config/env.ts';
+import { declareSettings, oneOf, text, wholeNumber } from '../../platform/config/env.ts';
 
 /**
  * The router's entity cache settings (docs/architecture.md §12), apart from
@@ -14,6 +14,8 @@ export type EntityCacheSettings = {
   entityCacheTtlSeconds: number;
   /** ENTITY_CACHE_MAX_ENTRY_BYTES: with REDIS_URL, the largest answer (UTF-8 bytes) kept in Redis; larger ones are fetched every time. */
   entityCacheMaxEntryBytes: number;
+  /** ENTITY_CACHE_REDIS_PREFIX: what every entity cache key in Redis starts with; routers sharing a cache share it. */
+  entityCacheRedisPrefix: string;
 };
 
 const enabled = oneOf('ENTITY_CACHE', ['on', 'off'], {
@@ -47,13 +49,22 @@ const maxEntryBytes = wholeNumber('ENTITY_CACHE_MAX_ENTRY_BYTES', {
     "With `REDIS_URL`: the largest entity answer (UTF-8 bytes) the router keeps in Redis, where the cache is shared by every router; a larger one is fetched from its subgraph every time. Every key there expires after `ENTITY_CACHE_TTL_SECONDS`; how much memory Redis may use in all and what it evicts first are its own `maxmemory` and `maxmemory-policy`, the Redis operator's choice (`ENTITY_CACHE_MAX_BYTES` bounds only the in-memory cache of a router without `REDIS_URL`).",
 });
 
+const redisPrefix = text('ENTITY_CACHE_REDIS_PREFIX', {
+  default: 'router:entity:',
+  pattern: /^[A-Za-z0-9_.:-]{1,64}$/,
+  rule: 'must be 1 to 64 letters, digits, `_`, `.`, `:` or `-`',
+  description:
+    "With `REDIS_URL`: what every key of the entity cache in Redis starts with. The routers of one deployment share it (they share the cache); two deployments sharing a Redis (staging beside production, test runs) must not, or one would serve the other's answers.",
+});
+
 export const entityCacheSettings = declareSettings<CommonConfig, EntityCacheSettings>({
   readBy: 'router',
-  settings: [enabled, maxBytes, ttlSeconds, maxEntryBytes],
+  settings: [enabled, maxBytes, ttlSeconds, maxEntryBytes, redisPrefix],
   build: (read) => ({
     entityCache: read(enabled),
     entityCacheMaxBytes: read(maxBytes),
     entityCacheTtlSeconds: read(ttlSeconds),
     entityCacheMaxEntryBytes: read(maxEntryBytes),
+    entityCacheRedisPrefix: read(redisPrefix),
   }),
 });
