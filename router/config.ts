@@ -92,7 +92,8 @@ const redisUrl = url('REDIS_URL', {
   defaultText: 'unset (each router counts in memory)',
   description:
     "e.g. `redis://127.0.0.1:6379`: the router keeps its rate-limit buckets in Redis (one Lua script per request, Redis's clock), " +
-    'so every router replica draws from the same bucket. If Redis goes away, requests are let through and the router logs it.',
+    'so every router replica draws from the same bucket. If Redis goes away, requests are let through and the router logs it. ' +
+    "Persisted queries and the entity cache's answers live there too, shared by every router (see The entity cache).",
 });
 const jwksUrl = url('JWKS_URL', {
   protocols: ['http:', 'https:'],

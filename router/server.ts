@@ -131,7 +131,7 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
     maxInFlightPerSubgraph: config.subgraphFetch.maxInFlight,
   });
   const sign = identitySigner(secret);
-  // Declared entity answers kept in memory and dropped by the events that change them (entity-cache/).
+  // Declared entity answers kept in memory (in Redis with REDIS_URL) and dropped by the events that change them (entity-cache/).
   const entities = routerEntityCache(config, { supergraph, bus: options.bus, metrics: observability.metrics, log });
   const buildService = ({ name, url }: { name: string; url?: string }) =>
     new SignedDataSource({
@@ -358,7 +358,6 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
     reloadSupergraph: () => live.reload(),
     async close() {
       live.close();
-      entities?.close();
       // Stop accepting at once; sockets get 1001 (going away); requests in flight finish within the grace period.
       const drained = closeServer(http, config.shutdownGraceMs);
       await subscriptions.close();
@@ -369,6 +368,7 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
       await usage.stop();
       await limiter.close();
       await apq.close();
+      await entities?.close();
       await observability.close();
     },
   };

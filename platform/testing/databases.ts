@@ -43,6 +43,8 @@ export function testEnvironment(target: DatabaseTarget, extra: Record<string, st
     ...(target.mysqlUrl ? { MYSQL_URL: target.mysqlUrl, MYSQL_DATABASE_PREFIX: prefix } : {}),
     // `ENTITY_CACHE=off npm test` runs every suite with the router's entity cache off: the answers must be the same.
     ...(process.env.ENTITY_CACHE ? { ENTITY_CACHE: process.env.ENTITY_CACHE } : {}),
+    // A system given REDIS_URL keeps its entity cache apart from every other test's in the same Redis.
+    ENTITY_CACHE_REDIS_PREFIX: `test:${prefix}entity:`,
     ...extra,
   });
   return {

@@ -3,7 +3,7 @@ import type { DomainEvent } from '../../platform/events/event.ts';
 import { identityKey } from '../identity-signing.ts';
 import { hashKey } from '../merge-keys.ts';
 import type { CacheDeclaration, CacheDeclarations } from './declarations.ts';
-import type { EntityRef, EntityStore } from './store.ts';
+import type { EntityStore, StoreSlot } from './store.ts';
 
 /** The part of a subgraph's answer the cache reads and writes. */
 export type FetchAnswer = {
@@ -36,12 +36,12 @@ export type EntityCache = {
    * `send` untouched.
    */
   serve<Answer extends FetchAnswer>(fetch: EntityFetch, send: (variables: Variables) => Promise<Answer>): Promise<Answer>;
-  /** A caller's mutation was answered (read-your-writes: see store.ts). */
-  wrote(caller: Identity): void;
+  /** A caller's mutation was answered (read-your-writes: see store.ts); resolves once the store knows. */
+  wrote(caller: Identity): Promise<void>;
   /** Serves by these declarations from now on (a new supergraph); what was kept must be dropped by the caller. */
   redeclare(declarations: CacheDeclarations): void;
-  /** Drops what an event names, by the declarations; returns how many answers. */
-  invalidate(event: DomainEvent): number;
+  /** Drops what an event names, by the declarations; resolves (with how many answers) once the store has dropped them. */
+  invalidate(event: DomainEvent): Promise<number>;
   readonly counts: EntityCacheCounts;
 };
 
@@ -49,7 +49,7 @@ export type EntityCache = {
 const ENTITIES_FETCH = /^\s*query\b[^{]*\{\s*_entities\s*\(\s*representations\s*:\s*\$representations\s*\)/;
 
 /** One representation's place in the cache, or null when it may not be cached. */
-type Slot = { key: string; ref: EntityRef } | null;
+type Slot = StoreSlot | null;
 
 export function entityCache(initial: CacheDeclarations, store: EntityStore, available: () => boolean = () => true): EntityCache {
   let declarations = initial;
@@ -83,28 +83,36 @@ export function entityCache(initial: CacheDeclarations, store: EntityStore, avai
       const { representations: _, ...others } = fetch.variables ?? {};
       // The fetch's selection: its query text and every variable but the representations.
       const selection = `${fetch.query}\n${canonicalJson(others)}`;
-      const lastWrite = store.lastWriteOf(identityKey(fetch.caller));
       const slots = representations.map((representation) => slotOf(declared, selection, representation, fetch.caller));
-      const answers: unknown[] = new Array(representations.length);
-      const missing: number[] = [];
-      slots.forEach((slot, index) => {
-        const text = slot ? store.get(slot.key, lastWrite) : undefined;
-        // Each request parses its own copy: the gateway merges fetched objects into its result in place.
-        if (text !== undefined) answers[index] = JSON.parse(text);
-        else missing.push(index);
-      });
-      const hits = representations.length - missing.length;
-      const misses = missing.filter((index) => slots[index]).length;
-      counts.hits += hits;
-      counts.misses += misses;
-      if (fetch.status) {
-        fetch.status.hits += hits;
-        fetch.status.misses += misses;
-      }
-      if (missing.length === 0) return { data: { _entities: answers } } as FetchAnswer as Answer;
-
-      const ticket = store.begin(missing.flatMap((index) => (slots[index] ? [slots[index].ref] : [])));
+      const cacheable = slots.flatMap((slot, index) => (slot ? [index] : []));
+      if (cacheable.length === 0) return send(fetch.variables);
+      const lookup = await store.lookup(
+        identityKey(fetch.caller),
+        cacheable.map((index) => slots[index]!),
+      );
       try {
+        // Per representation, the kept answer this caller may use (none for what may not be cached).
+        const texts = new Array<string | undefined>(representations.length).fill(undefined);
+        cacheable.forEach((index, position) => {
+          texts[index] = lookup.texts[position];
+        });
+        const answers: unknown[] = new Array(representations.length);
+        const missing: number[] = [];
+        texts.forEach((text, index) => {
+          // Each request parses its own copy: the gateway merges fetched objects into its result in place.
+          if (text !== undefined) answers[index] = JSON.parse(text);
+          else missing.push(index);
+        });
+        const hits = representations.length - missing.length;
+        const misses = missing.filter((index) => slots[index]).length;
+        counts.hits += hits;
+        counts.misses += misses;
+        if (fetch.status) {
+          fetch.status.hits += hits;
+          fetch.status.misses += misses;
+        }
+        if (missing.length === 0) return { data: { _entities: answers } } as FetchAnswer as Answer;
+
         const narrowed = missing.length === representations.length;
         const answer = await send(
           narrowed ? fetch.variables : { ...fetch.variables, representations: missing.map((index) => representations[index]) },
@@ -116,10 +124,13 @@ export function entityCache(initial: CacheDeclarations, store: EntityStore, avai
         }
         // An answer with errors is nobody's to keep: the next read asks again.
         if (!answer.errors?.length) {
-          missing.forEach((index, position) => {
-            const slot = slots[index];
-            if (slot) store.set(slot.key, JSON.stringify(fetched[position]), slot.ref, ticket);
-          });
+          const position = new Map(cacheable.map((index, at) => [index, at]));
+          await lookup.keep(
+            missing.flatMap((index, at) => {
+              const slotIndex = position.get(index);
+              return slotIndex === undefined ? [] : [{ index: slotIndex, text: JSON.stringify(fetched[at]) }];
+            }),
+          );
         }
         if (narrowed) return answer;
         missing.forEach((index, position) => {
@@ -127,14 +138,14 @@ export function entityCache(initial: CacheDeclarations, store: EntityStore, avai
         });
         return { ...answer, data: { ...answer.data, _entities: answers }, errors: remapErrors(answer.errors, missing) };
       } finally {
-        store.end(ticket);
+        lookup.end();
       }
     },
     wrote: (caller) => store.wrote(identityKey(caller)),
     redeclare(next) {
       declarations = next;
     },
-    invalidate(event) {
+    async invalidate(event) {
       let dropped = 0;
       for (const declared of declarations.values()) {
         for (const declaration of declared.values()) {
@@ -142,13 +153,13 @@ export function entityCache(initial: CacheDeclarations, store: EntityStore, avai
           if (!how) continue;
           const type = typeName(declaration.subgraph, declaration.typename);
           if ('all' in how) {
-            dropped += store.evictType(type);
+            dropped += await store.evictType(type);
             continue;
           }
           const value = (event.data as Record<string, unknown> | null)?.[how.field];
           for (const key of Array.isArray(value) ? value : [value]) {
             if (typeof key === 'string' || typeof key === 'number') {
-              dropped += store.evictEntity(entityName(declaration.subgraph, declaration.typename, String(key)));
+              dropped += await store.evictEntity(entityName(declaration.subgraph, declaration.typename, String(key)));
             }
           }
         }

@@ -5,8 +5,10 @@ import type { EventBus } from '../../platform/events/bus.ts';
 import type { Logger } from '../../platform/observability/log.ts';
 import type { MetricsRegistry } from '../../platform/observability/metrics.ts';
 import type { RouterContext } from '../context.ts';
+import { routerRedis } from '../redis.ts';
 import { cacheDeclarations, invalidatingEventTypes } from './declarations.ts';
 import { type EntityCache, entityCache } from './entity-cache.ts';
+import { redisEntityStore } from './redis-store.ts';
 import { type EntityStore, entityStore } from './store.ts';
 
 /** The entity cache as the router runs it: the cache, the plugin that feeds it writes, and its bus subscription. */
@@ -16,7 +18,7 @@ export type RouterEntityCache = {
   plugin: ApolloServerPlugin<RouterContext>;
   /** The gateway loaded a supergraph (at start, and on each hot reload): cache by its declarations, dropping what was kept. */
   follow(supergraphSdl: string): void;
-  close(): void;
+  close(): Promise<void>;
 };
 
 /** A bus that can lose its connection (RabbitMQ): while it is away, events may be missed. */
@@ -27,6 +29,10 @@ type WatchedBus = EventBus & { readonly connected?: boolean };
  * ENTITY_CACHE=off, when no subgraph declares `@entityCache`, or when there is
  * no bus to hear the events that keep it true (a router of its own without
  * AMQP_URL): a cache nobody invalidates would serve old answers.
+ *
+ * The answers live in this router's memory, or with REDIS_URL in Redis,
+ * shared by every router (redis-store.ts): an event any router hears drops
+ * them for all, and a write any router answered is its caller's at every one.
  *
  * With RabbitMQ, the router's events arrive on a queue of its own that lives
  * as long as its connection: events published while it is down never reach
@@ -45,7 +51,15 @@ export function routerEntityCache(
     log.warn('ENTITY_CACHE is on but this router hears no events (set AMQP_URL); entities are not cached');
     return undefined;
   }
-  const store = entityStore({ maxBytes: config.entityCacheMaxBytes, ttlMs: config.entityCacheTtlSeconds * 1000 });
+  const ttlMs = config.entityCacheTtlSeconds * 1000;
+  const store: EntityStore = config.redisUrl
+    ? redisEntityStore(routerRedis(config.redisUrl, 'the entity cache', log), {
+        ttlMs,
+        maxEntryBytes: config.entityCacheMaxEntryBytes,
+        log,
+      })
+    : entityStore({ maxBytes: config.entityCacheMaxBytes, ttlMs });
+  const clear = () => store.clear().catch((error: unknown) => log.warn(`the entity cache was not dropped: ${(error as Error).message}`));
 
   // Not serving until the subscription below is known to receive events (RabbitMQ binds a few round trips later).
   let listening = bus.ready === undefined;
@@ -54,9 +68,9 @@ export function routerEntityCache(
     if (resuming) return;
     resuming = true;
     (bus.ready?.() ?? Promise.resolve())
+      // Whatever was kept before may have missed events while the bus was away.
+      .then(() => store.clear())
       .then(() => {
-        // Whatever was kept before may have missed events while the bus was away.
-        store.clear();
         listening = true;
       })
       .catch((error: unknown) => log.warn(`the entity cache waits for the bus: ${(error as Error).message}`))
@@ -65,18 +79,17 @@ export function routerEntityCache(
       });
   };
   const available = () => {
-    if (bus.connected === false) {
+    if (bus.connected === false && listening) {
       listening = false;
-      store.clear();
+      void clear();
     }
     if (!listening) resume();
     return listening;
   };
   const cache = entityCache(declarations, store, available);
   const listen = (types: string[]) =>
-    bus.subscribe(types, (event) => {
-      cache.invalidate(event);
-    });
+    // The handler resolves once the store dropped what the event names: only then is the event counted as heard.
+    bus.subscribe(types, (event) => cache.invalidate(event).then(() => undefined));
   let listened = invalidatingEventTypes(declarations).join(' ');
   let unsubscribe = listen(invalidatingEventTypes(declarations));
   if (!listening) resume();
@@ -94,12 +107,15 @@ export function routerEntityCache(
   metrics.gaugeReader('router_entity_cache_evictions', 'Entity answers dropped by events, since start, by event type.', () =>
     [...cache.counts.evictionsByEvent].map(([event, value]) => ({ labels: { event }, value })),
   );
-  metrics.gaugeReader(
-    'router_entity_cache_bytes',
-    'Memory the entity cache holds now (ENTITY_CACHE_MAX_BYTES bounds it).',
-    () => store.bytes,
-  );
-  metrics.gaugeReader('router_entity_cache_entries', 'Entity answers the entity cache holds now.', () => store.entries);
+  // In Redis, what the cache holds is Redis's to report (INFO memory, its own exporter).
+  if (store.bytes !== undefined) {
+    metrics.gaugeReader(
+      'router_entity_cache_bytes',
+      'Memory the entity cache holds now (ENTITY_CACHE_MAX_BYTES bounds it).',
+      () => store.bytes ?? 0,
+    );
+    metrics.gaugeReader('router_entity_cache_entries', 'Entity answers the entity cache holds now.', () => store.entries ?? 0);
+  }
 
   const development = config.mode === 'development';
   const plugin: ApolloServerPlugin<RouterContext> = {
@@ -107,7 +123,8 @@ export function routerEntityCache(
       if (development) contextValue.entityCacheStatus = { hits: 0, misses: 0 };
       return {
         async willSendResponse({ operation, contextValue, response }) {
-          if (operation?.operation === 'mutation') cache.wrote(contextValue.identity);
+          // Before the answer leaves, so the caller's next read, at any router, knows of the write.
+          if (operation?.operation === 'mutation') await cache.wrote(contextValue.identity);
           const status = contextValue.entityCacheStatus;
           if (!status || response.body.kind !== 'single') return;
           // Cache-Status (RFC 9211) in spirit: what this request's entity fetches found, for a front-end developer.
@@ -129,7 +146,11 @@ export function routerEntityCache(
       listening = bus.ready === undefined;
     }
     cache.redeclare(next);
-    store.clear();
+    void clear();
   };
-  return { cache, store, plugin, follow, close: () => unsubscribe() };
+  const close = async () => {
+    unsubscribe();
+    await store.close();
+  };
+  return { cache, store, plugin, follow, close };
 }

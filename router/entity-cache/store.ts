@@ -24,33 +24,49 @@ export const MAX_REMEMBERED_WRITERS = 100_000;
 export type EntityRef = { entity: string; type: string };
 
 /** A fetch in flight for some entities: its answers are kept only if no event named them meanwhile. */
-export type FetchTicket = { readonly started: number; readonly refs: readonly EntityRef[]; tainted: boolean };
+type FetchTicket = { readonly started: number; readonly refs: readonly EntityRef[]; tainted: boolean };
 
 type Entry = { text: string; bytes: number; storedAt: number; started: number; ref: EntityRef };
 
-export type EntityStore = {
-  /** The answer under `key`, if one is kept that a caller whose last write was at `lastWrite` may see. */
-  get(key: string, lastWrite: number): string | undefined;
-  /** Opens a fetch for these entities; pass it to `set`, then `end` it. */
-  begin(refs: readonly EntityRef[]): FetchTicket;
-  /** Keeps the answer unless the fetch was tainted or it alone passes the bound. */
-  set(key: string, text: string, ref: EntityRef, ticket: FetchTicket): void;
-  end(ticket: FetchTicket): void;
-  /** Drops the answers about one entity; returns how many. */
-  evictEntity(entity: string): number;
-  /** Drops every answer of one type; returns how many. */
-  evictType(type: string): number;
-  /** Drops everything (the bus lost events). */
-  clear(): void;
-  /** A caller's write was answered: their later reads must not use answers fetched before it. */
-  wrote(caller: string): void;
-  /** The moment of the caller's last answered write (0: none known). */
-  lastWriteOf(caller: string): number;
-  readonly bytes: number;
-  readonly entries: number;
+/** Where one answer is kept: its key (a hash of everything the answer depends on) and what it is about. */
+export type StoreSlot = { key: string; ref: EntityRef };
+
+/** What a lookup found, and the way to keep what the caller then fetches for the rest. */
+export type Lookup = {
+  /** Per slot, the kept answer this caller may use, or undefined. */
+  readonly texts: readonly (string | undefined)[];
+  /** Keeps fetched answers (by slot index), unless an event named their entity (or type) since the lookup. */
+  keep(answers: readonly { index: number; text: string }[]): Promise<void>;
+  /** The fetch is over, kept or not. */
+  end(): void;
 };
 
-export function entityStore(options: { maxBytes: number; ttlMs: number; now?: () => number; maxWriters?: number }): EntityStore {
+/**
+ * The entity cache's storage, in this router's memory (below) or in Redis,
+ * shared by every router (redis-store.ts). Either way it honours the three
+ * rules above.
+ */
+export type EntityStore = {
+  /** The answers kept under these slots that a caller (`identityKey`) may see; the lookup is the start of the fetch of the rest. */
+  lookup(caller: string, slots: readonly StoreSlot[]): Promise<Lookup>;
+  /** Drops the answers about one entity; returns how many (in Redis: 1, the entity's generation moved). */
+  evictEntity(entity: string): Promise<number>;
+  /** Drops every answer of one type; returns how many (in Redis: 1). */
+  evictType(type: string): Promise<number>;
+  /** Drops everything (the bus lost events, a new supergraph). */
+  clear(): Promise<void>;
+  /** A caller's write was answered: their later reads must not use answers fetched before it. */
+  wrote(caller: string): Promise<void>;
+  close(): Promise<void>;
+  /** What it holds, where it knows (memory; Redis reports its own memory). */
+  readonly bytes?: number;
+  readonly entries?: number;
+};
+
+/** The store in this router's memory, bounded in bytes. */
+export type MemoryEntityStore = EntityStore & { readonly bytes: number; readonly entries: number };
+
+export function entityStore(options: { maxBytes: number; ttlMs: number; now?: () => number; maxWriters?: number }): MemoryEntityStore {
   const now = options.now ?? Date.now;
   const maxWriters = options.maxWriters ?? MAX_REMEMBERED_WRITERS;
   /** Insertion order is recency: a hit moves its entry to the end, eviction takes from the front. */
@@ -87,61 +103,74 @@ export function entityStore(options: { maxBytes: number; ttlMs: number; now?: ()
     for (const ticket of inFlight) if (!ticket.tainted && ticket.refs.some(matches)) ticket.tainted = true;
   };
 
-  return {
-    get(key, lastWrite) {
-      const entry = entries.get(key);
-      if (!entry) return undefined;
-      if (now() - entry.storedAt > options.ttlMs) {
-        remove(key);
-        return undefined;
-      }
-      if (entry.started <= lastWrite) return undefined;
-      entries.delete(key);
-      entries.set(key, entry);
-      return entry.text;
-    },
-    begin(refs) {
-      const ticket: FetchTicket = { started: ++tick, refs, tainted: false };
-      inFlight.add(ticket);
-      return ticket;
-    },
-    set(key, text, ref, ticket) {
-      if (ticket.tainted) return;
-      const size = 2 * (key.length + text.length) + ENTRY_OVERHEAD_BYTES;
-      if (size > options.maxBytes) return;
+  const get = (key: string, lastWrite: number) => {
+    const entry = entries.get(key);
+    if (!entry) return undefined;
+    if (now() - entry.storedAt > options.ttlMs) {
       remove(key);
-      entries.set(key, { text, bytes: size, storedAt: now(), started: ticket.started, ref });
-      bytes += size;
-      file(byEntity, ref.entity, key);
-      file(byType, ref.type, key);
-      for (const oldest of entries.keys()) {
-        if (bytes <= options.maxBytes) break;
-        remove(oldest);
-      }
+      return undefined;
+    }
+    if (entry.started <= lastWrite) return undefined;
+    entries.delete(key);
+    entries.set(key, entry);
+    return entry.text;
+  };
+  const set = (key: string, text: string, ref: EntityRef, ticket: FetchTicket) => {
+    if (ticket.tainted) return;
+    const size = 2 * (key.length + text.length) + ENTRY_OVERHEAD_BYTES;
+    if (size > options.maxBytes) return;
+    remove(key);
+    entries.set(key, { text, bytes: size, storedAt: now(), started: ticket.started, ref });
+    bytes += size;
+    file(byEntity, ref.entity, key);
+    file(byType, ref.type, key);
+    for (const oldest of entries.keys()) {
+      if (bytes <= options.maxBytes) break;
+      remove(oldest);
+    }
+  };
+
+  return {
+    async lookup(caller, slots) {
+      const lastWrite = writers.get(caller) ?? writerFloor;
+      const texts = slots.map((slot) => get(slot.key, lastWrite));
+      const ticket: FetchTicket = {
+        started: ++tick,
+        refs: slots.filter((_, index) => texts[index] === undefined).map((slot) => slot.ref),
+        tainted: false,
+      };
+      inFlight.add(ticket);
+      return {
+        texts,
+        async keep(answers) {
+          for (const { index, text } of answers) {
+            const slot = slots[index];
+            if (slot) set(slot.key, text, slot.ref, ticket);
+          }
+        },
+        end: () => inFlight.delete(ticket),
+      };
     },
-    end(ticket) {
-      inFlight.delete(ticket);
-    },
-    evictEntity(entity) {
+    async evictEntity(entity) {
       taint((ref) => ref.entity === entity);
       let dropped = 0;
       for (const key of [...(byEntity.get(entity) ?? [])]) if (remove(key)) dropped++;
       return dropped;
     },
-    evictType(type) {
+    async evictType(type) {
       taint((ref) => ref.type === type);
       let dropped = 0;
       for (const key of [...(byType.get(type) ?? [])]) if (remove(key)) dropped++;
       return dropped;
     },
-    clear() {
+    async clear() {
       taint(() => true);
       entries.clear();
       byEntity.clear();
       byType.clear();
       bytes = 0;
     },
-    wrote(caller) {
+    async wrote(caller) {
       if (writers.size >= maxWriters && !writers.has(caller)) {
         // Forgetting writers one by one could forget a recent write; instead every caller now counts as just having written.
         writerFloor = ++tick;
@@ -149,7 +178,7 @@ export function entityStore(options: { maxBytes: number; ttlMs: number; now?: ()
       }
       writers.set(caller, ++tick);
     },
-    lastWriteOf: (caller) => writers.get(caller) ?? writerFloor,
+    async close() {},
     get bytes() {
       return bytes;
     },

@@ -1,7 +1,7 @@
 import type { ApolloServerOptions } from '@apollo/server';
-import { Redis } from 'ioredis';
 import type { Logger } from '../../platform/observability/log.ts';
 import type { RouterContext } from '../context.ts';
+import { routerRedis } from '../redis.ts';
 
 type PersistedQueryOptions = Exclude<NonNullable<ApolloServerOptions<RouterContext>['persistedQueries']>, false>;
 type QueryCache = NonNullable<PersistedQueryOptions['cache']>;
@@ -39,8 +39,7 @@ export function persistedQueries(redisUrl: string | undefined, log: Logger) {
  * it never fails a request.
  */
 export function redisQueryCache(url: string, log: Logger, prefix = 'router:') {
-  const redis = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
-  redis.on('error', (error) => log.warn(`Redis for persisted queries: ${error.message}`));
+  const redis = routerRedis(url, 'persisted queries', log);
   const cache: QueryCache = {
     async get(key) {
       try {

@@ -1,5 +1,5 @@
-import { Redis } from 'ioredis';
 import type { Logger } from '../../platform/observability/log.ts';
+import { routerRedis } from '../redis.ts';
 
 /**
  * Token buckets: a bucket holds up to `perMinute` tokens and refills at
@@ -67,8 +67,7 @@ return {allowed, tostring(tokens)}
 
 export function redisRateLimiter(url: string, log: Logger, prefix = 'rate:'): RateLimiter {
   // No offline queue: while Redis is away a request must not wait for it (see take()).
-  const redis = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false });
-  redis.on('error', (error) => log.warn(`Redis for rate limits: ${error.message}`));
+  const redis = routerRedis(url, 'rate limits', log);
   return {
     async take(bucket, perMinute) {
       try {
