@@ -8,6 +8,7 @@ import type { GraphQLResponse } from '../platform/testing/subgraph-client.ts';
 import { newId } from '../platform/values/ids.ts';
 import { createRouter, type Router } from '../router/server.ts';
 import { contractExamples, contractOperation } from './support/contract.ts';
+import { CACHED_SKU, PRODUCT_PAGE, SET_SKU_PRICE, WRITER_PAGE } from './support/product-pages.ts';
 import { placeOrder, registeredMember, stockedSkus } from './support/shop.ts';
 import { startTestSystem, type TestSystem } from './support/system.ts';
 
@@ -24,18 +25,8 @@ describe('the entity cache shared by two routers', () => {
   if (!amqpUrl || !redisUrl) it.skip('not run, because it needs both AMQP_URL and REDIS_URL', () => undefined);
 });
 
-const SET_SKU_PRICE = contractOperation('catalogue.graphql', 'SetSkuPrice');
-const PRODUCT_PAGE = `query ProductPage($codes: [String!]!) {
-  stockLevels(skuCodes: $codes) {
-    available
-    warehouse { code }
-    sku { code name price { amount currencyCode } product { id name skus { code price { amount } } } }
-  }
-}`;
-/** The writer's own view: another selection than the readers', so what the writer fetches cannot refresh the readers' entries. */
-const WRITER_PAGE = 'query WriterPage($codes: [String!]!) { stockLevels(skuCodes: $codes) { sku { code price { amount currencyCode } } } }';
 const MY_ORDERS = '{ me { id orders { totalCount edges { node { id } } } } }';
-const SKU = 'BP-TOY-COR-F';
+const SKU = CACHED_SKU;
 
 type Level = { sku: { code: string; price: { amount: string }; product: { id: string } } };
 type Routers = [{ url: string; metricsUrl: string }, { url: string; metricsUrl: string }];

@@ -7,6 +7,7 @@ import type { GraphQLResponse } from '../platform/testing/subgraph-client.ts';
 import { newId } from '../platform/values/ids.ts';
 import { createRouter, type Router } from '../router/server.ts';
 import { contractExamples, contractOperation } from './support/contract.ts';
+import { CACHED_SKU, PRODUCT_PAGE, SET_SKU_PRICE, WRITER_PAGE } from './support/product-pages.ts';
 import { placeOrder, registeredMember, stockedSkus } from './support/shop.ts';
 import { startTestSystem, type TestSystem } from './support/system.ts';
 
@@ -17,22 +18,8 @@ import { startTestSystem, type TestSystem } from './support/system.ts';
  * with their caller, events drop exactly what they name, and a router with
  * the cache off answers exactly the same.
  */
-const SET_SKU_PRICE = contractOperation('catalogue.graphql', 'SetSkuPrice');
-/** A product page read through stock: the SKU's name, price and product come from catalogue by entity fetch. */
-const PRODUCT_PAGE = `query ProductPage($codes: [String!]!) {
-  stockLevels(skuCodes: $codes) {
-    available
-    warehouse { code }
-    sku { code name price { amount currencyCode } product { id name skus { code price { amount } } } }
-  }
-}`;
-/**
- * The writer's own view of the SKU, also through an entity fetch, but another selection than the readers':
- * what the writer fetches after the write cannot refresh the readers' entries, so only the event can.
- */
-const WRITER_PAGE = 'query WriterPage($codes: [String!]!) { stockLevels(skuCodes: $codes) { sku { code price { amount currencyCode } } } }';
 const MY_ORDERS = '{ me { id orders { totalCount edges { node { id number refunded { amount } } } } } }';
-const SKU = 'BP-TOY-COR-F';
+const SKU = CACHED_SKU;
 
 type Level = { sku: { code: string; price: { amount: string; currencyCode: string }; product: { id: string } } };
 

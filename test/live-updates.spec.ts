@@ -5,6 +5,7 @@ import { databaseTargets, reportSkippedMysql } from '../platform/testing/databas
 import { eventually } from '../platform/testing/eventually.ts';
 import { type RouterSubscription, subscribeToRouter } from '../router/subscriptions/testing/router-subscription.ts';
 import { contractExamples, contractOperation } from './support/contract.ts';
+import { placeExampleOrder, registeredMemberToken } from './support/shoppers.ts';
 import { startTestSystem, type TestSystem } from './support/system.ts';
 
 /**
@@ -18,9 +19,7 @@ const LIVE_ORDERS = contractOperation('orders.graphql', 'LiveOrders');
 const ADJUST_STOCK = contractOperation('stock.graphql', 'AdjustStock');
 const RECEIVE_STOCK = contractOperation('stock.graphql', 'ReceiveStock');
 const SKU_BY_CODE = contractOperation('catalogue.graphql', 'SkuByCode');
-const PLACE_ORDER = contractOperation('orders.graphql', 'PlaceOrder');
 const CANCEL_ORDER = contractOperation('orders.graphql', 'CancelOrder');
-const REGISTER_MEMBER = contractOperation('members.graphql', 'RegisterMember');
 const LOGIN = contractOperation('members.graphql', 'Login');
 const CREATE_API_KEY = contractOperation('members.graphql', 'CreateApiKey');
 const examples = contractExamples();
@@ -250,25 +249,8 @@ describe.each(databaseTargets())('live updates through the router on $label', (t
   });
 
   it('streams LiveOrders: a member their own orders with their name, staff with orders:read all of them', async () => {
-    const member = async (name: string, email: string) => {
-      const password = 'a long live-updates password';
-      const registered = await system.graphql<{ registerMember: { member: { id: string } } }>(REGISTER_MEMBER, {
-        input: { name, email, password },
-      });
-      expect(registered.body.errors).toBeUndefined();
-      const login = await system.graphql<{ login: { token: string } }>(LOGIN, { input: { email, password } });
-      return login.body.data!.login.token;
-    };
-    const place = async (token: string, idempotencyKey: string) => {
-      const input = { ...(examples.PlaceOrder as { input: object }).input, couponCode: null, idempotencyKey };
-      const { body } = await system.graphql<{ placeOrder: { order: { id: string } | null; userErrors: unknown[] } }>(
-        PLACE_ORDER,
-        { input },
-        token,
-      );
-      expect(body.data?.placeOrder.userErrors).toEqual([]);
-      return body.data!.placeOrder.order!.id;
-    };
+    const member = (name: string, email: string) => registeredMemberToken(system, name, email);
+    const place = (token: string, idempotencyKey: string) => placeExampleOrder(system, token, idempotencyKey);
     const alice = await member('Alice Live', 'alice.live@example.com');
     const bob = await member('Bob Live', 'bob.live@example.com');
     const aliceOrder = await place(alice, 'live-alice');

@@ -3,7 +3,8 @@ import { type Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import type { SubgraphServer } from '../platform/graphql/subgraph.ts';
 import { eventually } from '../platform/testing/eventually.ts';
-import { contractExamples, contractOperation } from './support/contract.ts';
+import { contractOperation } from './support/contract.ts';
+import { placeExampleOrder, registeredMemberToken } from './support/shoppers.ts';
 import { startTestSystem, type TestSystem } from './support/system.ts';
 
 /**
@@ -17,11 +18,7 @@ import { startTestSystem, type TestSystem } from './support/system.ts';
 const LIVE_STOCK = contractOperation('stock.graphql', 'LiveStock');
 const LIVE_ORDERS = contractOperation('orders.graphql', 'LiveOrders');
 const ADJUST_STOCK = contractOperation('stock.graphql', 'AdjustStock');
-const PLACE_ORDER = contractOperation('orders.graphql', 'PlaceOrder');
 const CANCEL_ORDER = contractOperation('orders.graphql', 'CancelOrder');
-const REGISTER_MEMBER = contractOperation('members.graphql', 'RegisterMember');
-const LOGIN = contractOperation('members.graphql', 'Login');
-const examples = contractExamples();
 
 const SKU = 'BP-TOY-COR-F';
 const MEMBERS = 1000;
@@ -222,23 +219,8 @@ describe('shared streams through the router', () => {
   });
 
   it('keeps one upstream per caller for orderUpdated, and never shows one member the order of another', async () => {
-    const member = async (name: string, email: string) => {
-      const password = 'a long shared-streams password';
-      const registered = await system.graphql(REGISTER_MEMBER, { input: { name, email, password } });
-      expect(registered.body.errors).toBeUndefined();
-      const login = await system.graphql<{ login: { token: string } }>(LOGIN, { input: { email, password } });
-      return login.body.data!.login.token;
-    };
-    const place = async (token: string, idempotencyKey: string) => {
-      const input = { ...(examples.PlaceOrder as { input: object }).input, couponCode: null, idempotencyKey };
-      const { body } = await system.graphql<{ placeOrder: { order: { id: string } | null; userErrors: unknown[] } }>(
-        PLACE_ORDER,
-        { input },
-        token,
-      );
-      expect(body.data?.placeOrder.userErrors).toEqual([]);
-      return body.data!.placeOrder.order!.id;
-    };
+    const member = (name: string, email: string) => registeredMemberToken(system, name, email);
+    const place = (token: string, idempotencyKey: string) => placeExampleOrder(system, token, idempotencyKey);
     const carol = await member('Carol Shared', 'carol.shared@example.com');
     const dave = await member('Dave Shared', 'dave.shared@example.com');
     const carolOrder = await place(carol, 'shared-carol');
