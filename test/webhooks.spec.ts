@@ -1,6 +1,8 @@
 import { Webhook } from 'standardwebhooks';
+import { loadSecrets } from '../platform/auth/secrets.ts';
 import { databaseTargets, reportSkippedMysql } from '../platform/testing/databases.ts';
 import { eventually } from '../platform/testing/eventually.ts';
+import { createRouter, type Router } from '../router/server.ts';
 import { contractOperation } from './support/contract.ts';
 import { startTestSystem, type TestSystem } from './support/system.ts';
 import { type ReceivedWebhook, startWebhookReceiver } from './support/webhook-receiver.ts';
@@ -148,8 +150,16 @@ describe.each(databaseTargets())('signed webhooks through the router on $label',
     expect(new Set(idsOfKnown.flat()).size).toBe(3);
 
     // The delivery log: for every delivery, one attempt per request the receiver saw, with its status code.
-    const log = await asPartner<{ webhookDeliveries: { edges: { node: Delivery }[] } }>(DELIVERIES, { id: webhook.id });
-    const deliveries = log.body.data!.webhookDeliveries.edges.map((edge) => edge.node);
+    // The receiver answers before the router records the attempt: the log is read once it has caught up.
+    const deliveries = await eventually(
+      async () => {
+        const log = await asPartner<{ webhookDeliveries: { edges: { node: Delivery }[] } }>(DELIVERIES, { id: webhook.id });
+        const nodes = log.body.data!.webhookDeliveries.edges.map((edge) => edge.node);
+        return [...byId.keys()].every((id) => nodes.find((node) => node.id === id)?.status === 'DELIVERED') && nodes;
+      },
+      'the delivery log caught up',
+      { intervalMs: 50 },
+    );
     for (const [id, requests] of byId) {
       const delivery = deliveries.find((candidate) => candidate.id === id);
       expect(delivery).toBeDefined();
@@ -173,6 +183,105 @@ describe.each(databaseTargets())('signed webhooks through the router on $label',
     const otherSecret = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
     expect(() => new Webhook(otherSecret).verify(sample.body, headersOf(sample))).toThrow();
   }, 60_000);
+});
+
+/**
+ * Durability across a restart: the router's own dispatcher is off
+ * (WEBHOOKS=false); dispatchers run in routers started and stopped by the
+ * test. Events published while no router dispatches are delivered, each
+ * once, when one is back: it resumes after the webhook's last recorded
+ * position, and the stock subgraph replays the rest from its outbox.
+ */
+describe.each(databaseTargets())('webhooks across a router restart on $label', (target) => {
+  let system: TestSystem;
+  let partnerKey: string;
+  let writer: string;
+  let warehouseId: string;
+  let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
+  const routers: Router[] = [];
+
+  beforeAll(async () => {
+    system = await startTestSystem(target, {
+      SEED_DEMO_DATA: 'true',
+      WEBHOOKS: 'false',
+      WEBHOOK_ALLOW_PRIVATE_URLS: 'true',
+      WEBHOOK_POLL_MS: '50',
+      WEBHOOK_RETRY_BASE_MS: '20',
+    });
+    receiver = await startWebhookReceiver({ failures: 0 });
+    const admin = await system.staffToken(['members:write']);
+    const key = await system.graphql<{ createApiKey: { secret: string } }>(
+      CREATE_API_KEY,
+      { input: { name: 'Partner: restart', scopes: ['webhooks:write', 'catalogue:read'] } },
+      admin,
+    );
+    partnerKey = key.body.data!.createApiKey.secret;
+    writer = await system.staffToken(['stock:write', 'stock:read']);
+    const warehouses = await system.graphql<{ warehouses: { id: string; code: string }[] }>('{ warehouses { id code } }');
+    warehouseId = warehouses.body.data!.warehouses.find((warehouse) => warehouse.code === 'SH-01')!.id;
+  });
+  afterAll(async () => {
+    for (const router of routers) await router.close();
+    await system?.close();
+    await receiver?.close();
+  });
+
+  const startDispatchingRouter = async () => {
+    const router = await createRouter(
+      { ...system.config, webhooksEnabled: true },
+      { secrets: loadSecrets(system.config), subgraphUrls: system.system.subgraphUrls },
+    );
+    routers.push(router);
+    return router;
+  };
+  const adjust = async (delta: number) => {
+    const { body } = await system.graphql<{ adjustStock: { userErrors: unknown[] } }>(
+      ADJUST_STOCK,
+      { input: { warehouseId, skuCode: SKU, delta, reason: `restart test ${delta}` } },
+      writer,
+    );
+    expect(body.data!.adjustStock.userErrors).toEqual([]);
+  };
+  const deltas = () => receiver.received.map((request) => (JSON.parse(request.body) as Payload).data.stockChanged.delta);
+
+  it('delivers the events published while no router was dispatching, each once, when one is back', async () => {
+    const created = await system.graphqlWithHeaders<{ createWebhook: { secret: string; userErrors: unknown[] } }>(
+      CREATE_WEBHOOK,
+      { input: { name: 'Restart feed', url: receiver.url, query: WEBHOOK_QUERY } },
+      { 'x-api-key': partnerKey },
+    );
+    expect(created.body.data!.createWebhook.userErrors).toEqual([]);
+    const first = await startDispatchingRouter();
+    for (let round = 0; receiver.received.length === 0; round += 1) {
+      if (round > 40) throw new Error('no delivery ever reached the receiver');
+      await adjust(1);
+      await eventually(() => receiver.received.length > 0, 'a first delivery', { timeoutMs: 500 }).catch(() => undefined);
+    }
+    await eventually(() => deltas().length > 0 && deltas().every((delta) => delta === 1), 'the warm-up delivered');
+    await first.close();
+    routers.splice(routers.indexOf(first), 1);
+    const before = receiver.received.length;
+
+    // Nobody dispatches now.
+    for (const delta of [11, 12, 13]) await adjust(delta);
+    expect(receiver.received.length).toBe(before);
+
+    await startDispatchingRouter();
+    const missed = () => deltas().filter((delta) => delta > 10);
+    await eventually(() => missed().length >= 3, 'the missed events delivered after the restart', { timeoutMs: 20_000, intervalMs: 50 });
+    // Each missed event once (deliveries run in parallel, so the receiver may see them in any order), each under its own webhook-id.
+    expect(missed().sort()).toEqual([11, 12, 13]);
+    const ids = receiver.received.map((request) => request.headers['webhook-id']);
+    expect(new Set(ids).size).toBe(ids.length);
+    const verifier = new Webhook(created.body.data!.createWebhook.secret);
+    for (const request of receiver.received) verifier.verify(request.body, headersOf(request));
+  }, 60_000);
+
+  const headersOf = (request: ReceivedWebhook) => ({
+    'webhook-id': String(request.headers['webhook-id']),
+    'webhook-timestamp': String(request.headers['webhook-timestamp']),
+    'webhook-signature': String(request.headers['webhook-signature']),
+  });
 });
 
 reportSkippedMysql();

@@ -53,6 +53,7 @@ const RECORD_EVENT = `mutation WebhookEvent($input: RecordWebhookEventInput!) { 
 const CLAIM = `mutation WebhookClaim($owner: String!) {
   claimWebhookDeliveries(owner: $owner) { deliveryId webhookId url secret payload attempts }
 }`;
+const RELEASE = 'mutation WebhookRelease($owner: String!) { releaseWebhooks(owner: $owner) }';
 const RECORD_ATTEMPT = `mutation WebhookAttempt($input: RecordWebhookAttemptInput!) { recordWebhookAttempt(input: $input) }`;
 
 /** Attempts one router makes at once: a slow receiver must not hold up everything. */
@@ -197,6 +198,10 @@ export function startWebhookDispatcher(options: DispatcherOptions) {
       await current;
       for (const entry of running.values()) entry.stop();
       running.clear();
+      // Another router takes the webhooks over at its next round rather than when the leases run out.
+      await services.query('members', RELEASE, { owner }).catch((error: unknown) => {
+        log.warn(`webhook leases not released (${(error as Error).message}); they lapse within 30 s`);
+      });
     },
   };
 }

@@ -60,6 +60,7 @@ export const resolvers: GraphQLResolverMap<MembersContext> = {
       webhookDispatch.recordWebhookEvent(ctx, input),
     claimWebhookDeliveries: (_, args: { owner: string; limit?: number | null }, ctx) =>
       webhookDispatch.claimWebhookDeliveries(ctx, args.owner, args.limit),
+    releaseWebhooks: (_, { owner }: { owner: string }, ctx) => webhookDispatch.releaseWebhooks(ctx, owner),
     recordWebhookAttempt: (_, { input }: Input<Parameters<typeof webhookDispatch.recordWebhookAttempt>[1]>, ctx) =>
       webhookDispatch.recordWebhookAttempt(ctx, input),
   },

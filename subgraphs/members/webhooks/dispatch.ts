@@ -29,7 +29,12 @@ function checkOwner(owner: string): void {
 export async function leaseWebhooks(ctx: MembersContext, owner: string, limit: number | null | undefined) {
   checkOwner(owner);
   const leased = await ctx.db.transaction(ctx.em, (tx) => repository.lease(ctx.db, tx, owner, Date.now(), LEASE_MS, bounded(limit, 1000)));
-  return leased.map((webhook) => ({ ...webhook, apiKeyId: webhook.apiKeyId }));
+  return leased;
+}
+
+export async function releaseWebhooks(ctx: MembersContext, owner: string): Promise<number> {
+  checkOwner(owner);
+  return ctx.db.transaction(ctx.em, (tx) => repository.release(ctx.db, tx, owner));
 }
 
 export async function recordWebhookEvent(

@@ -134,6 +134,11 @@ export async function lease(db: Database, tx: EntityManager, owner: string, now:
   return rows.map((row) => ({ ...webhookOf(row), scopes: String(row.key_scopes).split(' ').filter(Boolean) }));
 }
 
+/** Lets go of every lease the owner holds (a router stopping). */
+export async function release(db: Database, tx: EntityManager, owner: string): Promise<number> {
+  return db.run(tx, 'update webhook set lease_owner = null, lease_until_ms = 0 where lease_owner = ?', [owner]);
+}
+
 /**
  * Records an event for a webhook this owner holds: the delivery (due now) and
  * the webhook's new position, once per position. Returns the delivery id, or
