@@ -44,14 +44,15 @@ type Leased = {
 };
 type Dispatch = { deliveryId: string; webhookId: string; url: string; secret: string; payload: string; attempts: number };
 
-type Running = { leased: Leased; stop: () => void; ended: boolean; resync: boolean };
+/** `refused`: the query no longer passes (graph or scopes changed); tried again only once the webhook changes. */
+type Running = { leased: Leased; stop: () => void; ended: boolean; resync: boolean; refused: boolean };
 
 const LEASE = `query WebhookLease($owner: String!) {
   leaseWebhooks(owner: $owner) { id url query secret apiKeyId scopes lastPosition version }
 }`;
 const RECORD_EVENT = `mutation WebhookEvent($input: RecordWebhookEventInput!) { recordWebhookEvent(input: $input) { deliveryId } }`;
-const CLAIM = `mutation WebhookClaim($owner: String!) {
-  claimWebhookDeliveries(owner: $owner) { deliveryId webhookId url secret payload attempts }
+const CLAIM = `mutation WebhookClaim($owner: String!, $limit: Int!) {
+  claimWebhookDeliveries(owner: $owner, limit: $limit) { deliveryId webhookId url secret payload attempts }
 }`;
 const RELEASE = 'mutation WebhookRelease($owner: String!) { releaseWebhooks(owner: $owner) }';
 const RECORD_ATTEMPT = `mutation WebhookAttempt($input: RecordWebhookAttemptInput!) { recordWebhookAttempt(input: $input) }`;
@@ -69,7 +70,7 @@ export function startWebhookDispatcher(options: DispatcherOptions) {
   const identityOf = (webhook: Leased): Identity => ({ kind: 'partner', subject: webhook.apiKeyId, scopes: webhook.scopes });
 
   const open = (webhook: Leased, resync: boolean) => {
-    const entry: Running = { leased: webhook, stop: () => undefined, ended: false, resync: false };
+    const entry: Running = { leased: webhook, stop: () => undefined, ended: false, resync: false, refused: false };
     running.set(webhook.id, entry);
     const resumeAfter = resync ? undefined : (webhook.lastPosition ?? undefined);
     const prepared = subscriptions.prepare(
@@ -82,6 +83,7 @@ export function startWebhookDispatcher(options: DispatcherOptions) {
       // The key lost a scope, or the graph changed under the query: nothing is subscribed; tried again next round.
       log.warn(`webhook ${webhook.id} cannot subscribe: ${prepared[0]?.message ?? 'refused'}`);
       entry.ended = true;
+      entry.refused = true;
       return;
     }
     const connection = {};
@@ -154,7 +156,7 @@ export function startWebhookDispatcher(options: DispatcherOptions) {
     const held = new Map(leaseWebhooks.map((webhook) => [webhook.id, webhook]));
     for (const [id, entry] of running) {
       const now = held.get(id);
-      if (!now || now.version !== entry.leased.version || entry.ended) {
+      if (!now || now.version !== entry.leased.version || (entry.ended && !entry.refused)) {
         entry.stop();
         running.delete(id);
         if (now && entry.ended && !stopped) open(now, entry.resync);
@@ -162,7 +164,10 @@ export function startWebhookDispatcher(options: DispatcherOptions) {
     }
     for (const webhook of leaseWebhooks) if (!running.has(webhook.id) && !stopped) open(webhook, false);
     if (inFlight.size >= PARALLEL_ATTEMPTS) return;
-    const { claimWebhookDeliveries } = await services.query<{ claimWebhookDeliveries: Dispatch[] }>('members', CLAIM, { owner });
+    const { claimWebhookDeliveries } = await services.query<{ claimWebhookDeliveries: Dispatch[] }>('members', CLAIM, {
+      owner,
+      limit: PARALLEL_ATTEMPTS - inFlight.size,
+    });
     for (const dispatch of claimWebhookDeliveries) {
       attempt(dispatch).catch((error: unknown) =>
         log.warn(`webhook delivery ${dispatch.deliveryId}: the attempt could not be recorded (${(error as Error).message})`),
