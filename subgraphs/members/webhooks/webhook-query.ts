@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type DocumentNode, GraphQLError, getOperationAST, parse, validate } from 'graphql';
+import { buildRequirementMap, type RequirementMap } from '../../../platform/auth/requirements.ts';
 import { assertAllowed } from '../../../platform/auth/schema-auth.ts';
-import { buildRequirementMap, type RequirementMap } from '../../../router/auth/requirements.ts';
-import { selectedFieldCoordinates } from '../../../router/auth/selected-fields.ts';
+import { selectedFieldCoordinates } from '../../../platform/auth/selected-fields.ts';
 import { publicApiSchema } from '../documents/trusted-documents.ts';
 
 /**
