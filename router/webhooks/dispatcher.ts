@@ -47,8 +47,9 @@ type Dispatch = { deliveryId: string; webhookId: string; url: string; secret: st
 /** `refused`: the query no longer passes (graph or scopes changed); tried again only once the webhook changes. */
 type Running = { leased: Leased; stop: () => void; ended: boolean; resync: boolean; refused: boolean };
 
+// A router takes at most 1,000 webhooks (members' bound); more are left to other routers.
 const LEASE = `query WebhookLease($owner: String!) {
-  leaseWebhooks(owner: $owner) { id url query secret apiKeyId scopes lastPosition version }
+  leaseWebhooks(owner: $owner, limit: 1000) { id url query secret apiKeyId scopes lastPosition version }
 }`;
 const RECORD_EVENT = `mutation WebhookEvent($input: RecordWebhookEventInput!) { recordWebhookEvent(input: $input) { deliveryId } }`;
 const CLAIM = `mutation WebhookClaim($owner: String!, $limit: Int!) {

@@ -1,3 +1,4 @@
+import { documentIdOf } from '../../platform/graphql/trusted-documents.ts';
 import { expectWellBehavedQueryAnswered } from '../support/abuse.ts';
 import { contractOperation } from '../support/contract.ts';
 import { startTestSystem, type TestSystem } from '../support/system.ts';
@@ -35,16 +36,24 @@ describe('webhook inputs under abuse (production URL policy)', () => {
   let partner: string;
   let narrowPartner: string;
   let readOnlyPartner: string;
+  let boundPartner: string;
+  let staff: string;
 
   beforeAll(async () => {
     system = await startTestSystem({ label: 'SQLite', mysqlUrl: undefined }, { WEBHOOKS_PER_KEY: '2', WEBHOOKS: 'false' });
-    const staff = await system.staffToken(['members:write']);
-    const key = async (scopes: string[]) =>
-      (await system.graphql<{ createApiKey: { secret: string } }>(CREATE_API_KEY, { input: { name: `abuse ${scopes}`, scopes } }, staff))
-        .body.data!.createApiKey.secret;
+    staff = await system.staffToken(['members:write', 'documents:write']);
+    const key = async (scopes: string[], documentsClient?: string) =>
+      (
+        await system.graphql<{ createApiKey: { secret: string } }>(
+          CREATE_API_KEY,
+          { input: { name: `abuse ${scopes}`, scopes, documentsClient } },
+          staff,
+        )
+      ).body.data!.createApiKey.secret;
     partner = await key(['webhooks:write', 'stock:read', 'catalogue:read']);
     narrowPartner = await key(['webhooks:write']);
     readOnlyPartner = await key(['stock:read']);
+    boundPartner = await key(['webhooks:write', 'stock:read'], 'abuse-bound');
   });
   afterAll(async () => {
     await system?.close();
@@ -152,6 +161,28 @@ describe('webhook inputs under abuse (production URL policy)', () => {
     });
     expect(badCursor.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(await listed()).toBe(before);
+  });
+
+  it("holds a key bound to a client's trusted documents to them: only a published query makes a webhook", async () => {
+    const publish = async (documents: string[]) => {
+      const { body } = await system.graphql<{ publishTrustedDocuments: { userErrors: unknown[] } }>(
+        'mutation Publish($input: PublishTrustedDocumentsInput!) { publishTrustedDocuments(input: $input) { userErrors { code } } }',
+        {
+          input: {
+            client: 'abuse-bound',
+            version: '1',
+            documents: documents.map((document) => ({ id: documentIdOf(document), document })),
+          },
+        },
+        staff,
+      );
+      expect(body.data!.publishTrustedDocuments.userErrors).toEqual([]);
+    };
+    // The bound key runs only its client's operations, the webhook ones too: those are published first.
+    await publish([LIST, CREATE]);
+    expect(codesOf(await create({}, boundPartner))).toEqual(['WEBHOOK_QUERY_NOT_PUBLISHED']);
+    await publish([GOOD_QUERY]);
+    expect((await create({}, boundPartner)).userErrors).toEqual([]);
   });
 
   it("keeps the dispatcher's operations out of the public graph", async () => {

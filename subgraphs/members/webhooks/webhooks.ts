@@ -1,11 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { decodeCursor, encodeCursor, pageSize } from '../../../platform/graphql/pagination.ts';
+import { documentIdOf } from '../../../platform/graphql/trusted-documents.ts';
 import { failed, succeeded, UserErrors } from '../../../platform/graphql/user-errors.ts';
 import { checkText } from '../../../platform/graphql/validation.ts';
 import { resolveTarget } from '../../../platform/http/outbound-url.ts';
 import { newId } from '../../../platform/values/ids.ts';
 import type { MemberErrorCode } from '../accounts/accounts.ts';
 import type { MembersContext } from '../context.ts';
+import { ApiKeyEntity } from '../entities/api-key.entity.ts';
+import { TrustedDocumentEntity } from '../entities/trusted-document.entity.ts';
 import { checkWebhookQuery } from './webhook-query.ts';
 import * as repository from './webhook-repository.ts';
 
@@ -22,6 +25,7 @@ export type WebhookErrorCode =
   | 'WEBHOOK_QUERY_NOT_SUBSCRIPTION'
   | 'WEBHOOK_QUERY_FORBIDDEN'
   | 'WEBHOOK_QUERY_TOO_LONG'
+  | 'WEBHOOK_QUERY_NOT_PUBLISHED'
   | 'WEBHOOK_URL_TOO_LONG'
   | 'WEBHOOK_URL_INVALID'
   | 'WEBHOOK_URL_NOT_HTTPS'
@@ -50,9 +54,17 @@ async function checkUrl(ctx: MembersContext, errors: Errors, field: string, url:
   if ('code' in target) errors.add(`WEBHOOK_${target.code}`, field, target.message);
 }
 
-function checkQuery(ctx: MembersContext, errors: Errors, field: string, query: string): void {
+async function checkQuery(ctx: MembersContext, errors: Errors, field: string, query: string, apiKeyId: string): Promise<void> {
   const problem = checkWebhookQuery(query, ctx.identity.scopes);
-  if (problem) errors.add(problem.code, field, problem.message);
+  if (problem) {
+    errors.add(problem.code, field, problem.message);
+    return;
+  }
+  // A key bound to a client's trusted documents runs only those (docs/architecture.md §11), webhooks included.
+  const client = (await ctx.em.findOne(ApiKeyEntity, { id: apiKeyId }))?.documentsClient;
+  if (client && !(await ctx.em.findOne(TrustedDocumentEntity, { client, documentId: documentIdOf(query) }))) {
+    errors.add('WEBHOOK_QUERY_NOT_PUBLISHED', field, `the key runs only ${client}'s trusted documents; publish this query first`);
+  }
 }
 
 export async function createWebhook(ctx: MembersContext, input: { name: string; url: string; query: string }) {
@@ -61,7 +73,7 @@ export async function createWebhook(ctx: MembersContext, input: { name: string; 
   const errors: Errors = new UserErrors();
   const name = checkText(errors, 'input.name', input.name, 120);
   await checkUrl(ctx, errors, 'input.url', input.url);
-  checkQuery(ctx, errors, 'input.query', input.query);
+  await checkQuery(ctx, errors, 'input.query', input.query, apiKeyId);
   if (errors.any) return { ...failed('webhook', errors), secret: null };
   const secret = `whsec_${randomBytes(32).toString('base64')}`;
   const id = newId();
@@ -88,7 +100,7 @@ export async function updateWebhook(ctx: MembersContext, input: UpdateWebhookInp
   const errors: Errors = new UserErrors();
   const name = input.name == null ? undefined : checkText(errors, 'input.name', input.name, 120);
   if (input.url != null) await checkUrl(ctx, errors, 'input.url', input.url);
-  if (input.query != null) checkQuery(ctx, errors, 'input.query', input.query);
+  if (input.query != null) await checkQuery(ctx, errors, 'input.query', input.query, apiKeyId);
   if (errors.any) return failed('webhook', errors);
   const status = input.enabled == null ? undefined : input.enabled ? ('ACTIVE' as const) : ('DISABLED' as const);
   await ctx.db.transaction(ctx.em, (tx) =>
