@@ -12,7 +12,7 @@ describe('webhook retry delays', () => {
     expect(retryDelayMs(10_000, 5000, () => 1)).toBe(3_600_000);
   });
 
-  it('with the defaults, keeps trying through a day: about 35 attempts at the slowest jitter', () => {
+  it('with the defaults, keeps trying through a day: about 30 attempts at the longest waits', () => {
     let elapsed = 0;
     let attempts = 0;
     while (elapsed <= 86_400_000) {
