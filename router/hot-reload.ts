@@ -4,10 +4,10 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import type { ApolloGateway, GraphQLDataSource, ServiceMap, SupergraphSdlHook, SupergraphSdlUpdateFunction } from '@apollo/gateway';
 import type { DocumentNode, GraphQLSchema } from 'graphql';
+import { buildRequirementMap, type RequirementMap } from '../platform/auth/requirements.ts';
 import type { Config } from '../platform/config/config.ts';
 import type { Logger } from '../platform/observability/log.ts';
 import { supergraphForGateway } from './auth/gateway-sdl.ts';
-import { buildRequirementMap, type RequirementMap } from './auth/requirements.ts';
 import { buildSubscriptionGraph, type SubscriptionGraph } from './subscriptions/graph.ts';
 import {
   DEFAULT_SUPERGRAPH_PATH,

@@ -1,5 +1,5 @@
 import { buildSchema, type OperationDefinitionNode, parse } from 'graphql';
-import { selectedFieldCoordinates } from './auth/selected-fields.ts';
+import { selectedFieldCoordinates } from '../platform/auth/selected-fields.ts';
 import { perOperation } from './operation-memo.ts';
 
 const schema = buildSchema('type Query { a: Int, b: Int }');

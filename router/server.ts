@@ -55,6 +55,7 @@ import { trustedDocumentGate } from './trusted-documents/gate.ts';
 import { cachedTrustedDocumentLookup, membersTrustedDocumentLookup } from './trusted-documents/lookup.ts';
 import { serveWebAsset } from './web-assets.ts';
 import { sendWebClient } from './web-client.ts';
+import { webhookDispatcherOf } from './webhooks/dispatcher.ts';
 import { writeGenerations, writeGenerationsPlugin } from './write-generations.ts';
 
 export type RouterOptions = {
@@ -335,6 +336,8 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
     heartbeatMs: config.multipartHeartbeatMs,
     log,
   });
+  // Partners' webhooks: events of their subscription documents, recorded in members and delivered signed (webhooks/).
+  const webhooks = webhookDispatcherOf(config, { services, subscriptions: subscriptions.service, log });
   // What the router's mechanics count, read when scraped (router-gauges.ts).
   registerRouterGauges(observability.metrics, {
     requests,
@@ -360,6 +363,7 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
       live.close();
       // Stop accepting at once; sockets get 1001 (going away); requests in flight finish within the grace period.
       const drained = closeServer(http, config.shutdownGraceMs);
+      await webhooks?.stop();
       await subscriptions.close();
       await drained;
       await closeServer(metricsHttp, 0);

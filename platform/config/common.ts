@@ -1,5 +1,5 @@
 import { graphqlUrl } from '../http/urls.ts';
-import { declareSettings, type Mode, oneOf, path, pem, port, secret, text, url, wholeNumber } from './env.ts';
+import { declareSettings, flag, type Mode, oneOf, path, pem, port, secret, text, url, wholeNumber } from './env.ts';
 
 /**
  * The settings every process reads (router, subgraphs, `npm run migrate`,
@@ -102,6 +102,13 @@ const shutdownGraceMs = wholeNumber('SHUTDOWN_GRACE_MS', {
   description: 'On SIGTERM/SIGINT, how long requests in flight may finish before their connections are cut.',
 });
 
+const webhookAllowPrivateUrls = flag('WEBHOOK_ALLOW_PRIVATE_URLS', {
+  default: false,
+  description:
+    'Outside production only (refused there): webhooks may use http and private or loopback addresses, for tests and the demo. ' +
+    'Off, webhook URLs must be https and resolve only to public addresses (members checks at createWebhook, the router at each attempt).',
+});
+
 export type CommonConfig = {
   /** NODE_ENV. Production refuses development keys and hides error details. */
   mode: Mode;
@@ -129,6 +136,8 @@ export type CommonConfig = {
   otelExporterOtlpEndpoint: string | undefined;
   /** SHUTDOWN_GRACE_MS: how long a stopping service lets requests in flight finish. */
   shutdownGraceMs: number;
+  /** WEBHOOK_ALLOW_PRIVATE_URLS: outside production, webhooks may call http and private addresses (tests, the demo). */
+  webhookAllowPrivateUrls: boolean;
 };
 
 export const commonSettings = declareSettings<unknown, CommonConfig>({
@@ -149,6 +158,7 @@ export const commonSettings = declareSettings<unknown, CommonConfig>({
     logFormat,
     otelExporterOtlpEndpoint,
     shutdownGraceMs,
+    webhookAllowPrivateUrls,
   ],
   build(read, { mode, problem }) {
     const hostValue = read(host);
@@ -173,10 +183,12 @@ export const commonSettings = declareSettings<unknown, CommonConfig>({
       logFormat: read(logFormat),
       otelExporterOtlpEndpoint: read(otelExporterOtlpEndpoint),
       shutdownGraceMs: read(shutdownGraceMs),
+      webhookAllowPrivateUrls: read(webhookAllowPrivateUrls),
     };
     if (mode === 'production') {
       if (config.internalAuthSecret === undefined) problem('INTERNAL_AUTH_SECRET is required in production');
       if (config.jwtPublicKey === undefined) problem('JWT_PUBLIC_KEY is required in production');
+      if (config.webhookAllowPrivateUrls) problem('WEBHOOK_ALLOW_PRIVATE_URLS cannot be true in production');
     }
     return config;
   },

@@ -1,6 +1,7 @@
 import { type RouterSettings, routerSettings } from '../../router/config.ts';
 import { type EntityCacheSettings, entityCacheSettings } from '../../router/entity-cache/settings.ts';
 import { type TrustedDocumentSettings, trustedDocumentSettings } from '../../router/trusted-documents/config.ts';
+import { type WebhookSettings, webhookSettings } from '../../router/webhooks/settings.ts';
 import { type InvoicesSettings, invoicesSettings } from '../../subgraphs/invoices/config.ts';
 import { type MembersSettings, membersSettings } from '../../subgraphs/members/config.ts';
 import { type PaymentsSettings, paymentsSettings } from '../../subgraphs/payments/config.ts';
@@ -32,6 +33,7 @@ export type Config = CommonConfig &
   RouterSettings &
   TrustedDocumentSettings &
   EntityCacheSettings &
+  WebhookSettings &
   ReservationSettings &
   MembersSettings &
   PaymentsSettings &
@@ -50,6 +52,7 @@ const SERVICE_DECLARATIONS: readonly ServiceDeclaration[] = [
   routerSettings,
   trustedDocumentSettings,
   entityCacheSettings,
+  webhookSettings,
   reservationSettings,
   membersSettings,
   paymentsSettings,
@@ -57,7 +60,7 @@ const SERVICE_DECLARATIONS: readonly ServiceDeclaration[] = [
 ];
 
 const READS: Record<Exclude<ProcessName, 'embedded'>, readonly ServiceDeclaration[]> = {
-  router: [routerSettings, trustedDocumentSettings, entityCacheSettings],
+  router: [routerSettings, trustedDocumentSettings, entityCacheSettings, webhookSettings],
   catalogue: [databaseSettings, subgraphCommonSettings],
   stock: [databaseSettings, subgraphCommonSettings, reservationSettings],
   orders: [databaseSettings, subgraphCommonSettings, reservationSettings],

@@ -19,8 +19,8 @@ export type ApiKeyHolder = {
 };
 export type ApiKeyLookup = (secret: string) => Promise<ApiKeyHolder | null>;
 
-/** The router's service scopes for asking members about keys (and reporting their use) and about trusted documents. */
-export const ROUTER_SERVICE_SCOPES = ['members:api-keys', 'members:trusted-documents'] as const;
+/** The router's service scopes for asking members about keys (and reporting their use), trusted documents and webhooks. */
+export const ROUTER_SERVICE_SCOPES = ['members:api-keys', 'members:trusted-documents', 'members:webhooks'] as const;
 
 export function membersApiKeyLookup(services: ServiceClient): ApiKeyLookup {
   return async (secret) => {

@@ -1,11 +1,11 @@
 import { type ApolloServerPlugin, HeaderMap } from '@apollo/server';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import type { Identity } from '../../platform/auth/identity.ts';
+import type { RequirementMap } from '../../platform/auth/requirements.ts';
 import { assertAllowed } from '../../platform/auth/schema-auth.ts';
+import { selectedFieldCoordinates } from '../../platform/auth/selected-fields.ts';
 import type { RouterContext } from '../context.ts';
 import { perOperation } from '../operation-memo.ts';
-import type { RequirementMap } from './requirements.ts';
-import { selectedFieldCoordinates } from './selected-fields.ts';
 
 /**
  * The HTTP answer to a refused operation. No data is produced, so it is a

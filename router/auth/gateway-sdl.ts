@@ -1,5 +1,5 @@
 import { type DocumentNode, type NameNode, print, visit } from 'graphql';
-import { linkedSecurityFeatures, securityFeatureOfLink } from './security-features.ts';
+import { linkedSecurityFeatures, securityFeatureOfLink } from '../../platform/auth/security-features.ts';
 
 /**
  * The supergraph as @apollo/gateway can load it.
@@ -9,7 +9,7 @@ import { linkedSecurityFeatures, securityFeatureOfLink } from './security-featur
  * "feature https://specs.apollo.dev/authenticated/v0.1 is for: SECURITY but is
  * unsupported" (checked with @apollo/gateway 2.14.4; see gateway-sdl.spec.ts).
  * The router enforces `@authenticated` and `@requiresScopes` itself, from the
- * original SDL (requirements.ts, enforce-plugin.ts), so the gateway gets a copy
+ * original SDL (platform/auth/requirements.ts, enforce-plugin.ts), so the gateway gets a copy
  * without those two links, their directive definitions, their uses and their
  * namespaced types (`requiresScopes__Scope`). The gateway never needed them: its
  * query plans do not depend on authorization.

@@ -1,7 +1,7 @@
 import { composeServices } from '@apollo/composition';
 import { parse } from 'graphql';
+import { allOf, buildRequirementMap } from '../../platform/auth/requirements.ts';
 import { parseSupergraph } from '../supergraph.ts';
-import { allOf, buildRequirementMap } from './requirements.ts';
 
 function requirementsOf(subgraphSdl: string, imports = '"@key", "@authenticated", "@requiresScopes"') {
   const typeDefs = parse(`extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: [${imports}])\n${subgraphSdl}`);

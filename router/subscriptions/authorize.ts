@@ -1,8 +1,8 @@
 import { type DocumentNode, GraphQLError, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import type { Identity } from '../../platform/auth/identity.ts';
+import type { RequirementMap } from '../../platform/auth/requirements.ts';
 import { assertAllowed } from '../../platform/auth/schema-auth.ts';
-import type { RequirementMap } from '../auth/requirements.ts';
-import { selectedFieldCoordinates } from '../auth/selected-fields.ts';
+import { selectedFieldCoordinates } from '../../platform/auth/selected-fields.ts';
 
 /**
  * The same check the HTTP path makes before execution (enforce-plugin.ts):

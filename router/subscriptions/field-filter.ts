@@ -20,8 +20,8 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import type { Identity } from '../../platform/auth/identity.ts';
+import type { RequirementMap } from '../../platform/auth/requirements.ts';
 import { assertAllowed } from '../../platform/auth/schema-auth.ts';
-import type { RequirementMap } from '../auth/requirements.ts';
 
 /** Turns the event as the router completed it into what one subscriber may receive. */
 export type FieldFilter = (result: ExecutionResult) => ExecutionResult;

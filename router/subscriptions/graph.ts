@@ -1,6 +1,6 @@
 import type { ServiceMap } from '@apollo/gateway';
 import { parse } from 'graphql';
-import type { RequirementMap } from '../auth/requirements.ts';
+import type { RequirementMap } from '../../platform/auth/requirements.ts';
 import { eventCompleter } from './complete-event.ts';
 import { createSubscriptionPlanner, type SubscriptionPlanner } from './plan.ts';
 import { sharedStreamFields } from './shared-stream.ts';

@@ -2,14 +2,16 @@ import type { MetricsRegistry } from '../../platform/observability/metrics.ts';
 import type { Tracer } from '../../platform/observability/tracing.ts';
 
 /** The router's subscription transports, as metric labels. */
-export type LiveTransport = 'graphql-ws' | 'sse' | 'multipart';
-export const LIVE_TRANSPORTS: readonly LiveTransport[] = ['graphql-ws', 'sse', 'multipart'];
+/** `webhook`: the router's own subscriptions for partners' webhooks (router/webhooks/). */
+export type LiveTransport = 'graphql-ws' | 'sse' | 'multipart' | 'webhook';
+export const LIVE_TRANSPORTS: readonly LiveTransport[] = ['graphql-ws', 'sse', 'multipart', 'webhook'];
 
 /** How a refusal names each transport to its caller ("this socket serves subscriptions"). */
 export const TRANSPORT_WORDS: Record<LiveTransport, string> = {
   'graphql-ws': 'socket',
   sse: 'event stream',
   multipart: 'multipart stream',
+  webhook: 'webhook',
 };
 
 /** One event completed for a shared group and handed to its subscribers. */

@@ -1,7 +1,7 @@
 import { type DocumentNode, Kind, type OperationDefinitionNode, valueFromASTUntyped } from 'graphql';
 import type { Identity } from '../../platform/auth/identity.ts';
-import type { RequirementMap } from '../auth/requirements.ts';
-import { selectedFieldCoordinates } from '../auth/selected-fields.ts';
+import type { RequirementMap } from '../../platform/auth/requirements.ts';
+import { selectedFieldCoordinates } from '../../platform/auth/selected-fields.ts';
 import { type FieldFilter, fieldFilterFor } from './field-filter.ts';
 import type { SubscriptionGraph } from './graph.ts';
 

@@ -12,6 +12,12 @@ export type MembersSettings = {
   /** SEED_ADMIN_EMAIL / SEED_ADMIN_PASSWORD: the first staff admin, created by the members subgraph if missing. */
   seedAdminEmail: string | undefined;
   seedAdminPassword: string | undefined;
+  /** WEBHOOKS_PER_KEY: how many webhooks one partner key may have. */
+  webhooksPerKey: number;
+  /** WEBHOOK_RETRY_BASE_MS: the first retry's wait; each further one doubles (at most an hour), with jitter. */
+  webhookRetryBaseMs: number;
+  /** WEBHOOK_RETRY_WINDOW_SECONDS: how long a delivery is retried before it FAILED (at least a day in production). */
+  webhookRetryWindowSeconds: number;
 };
 
 // Development gets a documented default admin; production must choose its own.
@@ -40,12 +46,43 @@ const pointsExpiryDays = wholeNumber('POINTS_EXPIRY_DAYS', {
     'oldest first, in its minutely sweep.',
 });
 
+const webhooksPerKey = wholeNumber('WEBHOOKS_PER_KEY', {
+  default: 10,
+  min: 1,
+  max: 1000,
+  description: 'How many webhooks one partner API key may have; createWebhook refuses more with TOO_MANY_WEBHOOKS.',
+});
+const webhookRetryBaseMs = wholeNumber('WEBHOOK_RETRY_BASE_MS', {
+  default: 5000,
+  min: 1,
+  max: 3_600_000,
+  unit: 'milliseconds',
+  description:
+    "A failed webhook delivery's first retry waits about this long; each further retry doubles it (at most an hour), with jitter.",
+});
+const webhookRetryWindowSeconds = wholeNumber('WEBHOOK_RETRY_WINDOW_SECONDS', {
+  default: 86_400,
+  min: 1,
+  max: 7 * 86_400,
+  unit: 'seconds',
+  description:
+    'How long a webhook delivery is retried before it is given up (FAILED); a webhook none of whose deliveries succeeded for ' +
+    'that long is disabled. At least 86400 (a day) in production.',
+});
+
 export const membersSettings = declareSettings<CommonConfig, MembersSettings>({
   readBy: 'members',
-  settings: [seedAdminEmail, seedAdminPassword, pointsExpiryDays],
-  build: (read) => ({
-    seedAdminEmail: read(seedAdminEmail),
-    seedAdminPassword: read(seedAdminPassword),
-    pointsExpiryDays: read(pointsExpiryDays),
-  }),
+  settings: [seedAdminEmail, seedAdminPassword, pointsExpiryDays, webhooksPerKey, webhookRetryBaseMs, webhookRetryWindowSeconds],
+  build: (read, { mode, problem }) => {
+    const windowSeconds = read(webhookRetryWindowSeconds);
+    if (mode === 'production' && windowSeconds < 86_400) problem('WEBHOOK_RETRY_WINDOW_SECONDS must be at least 86400 in production');
+    return {
+      seedAdminEmail: read(seedAdminEmail),
+      seedAdminPassword: read(seedAdminPassword),
+      pointsExpiryDays: read(pointsExpiryDays),
+      webhooksPerKey: read(webhooksPerKey),
+      webhookRetryBaseMs: read(webhookRetryBaseMs),
+      webhookRetryWindowSeconds: windowSeconds,
+    };
+  },
 });

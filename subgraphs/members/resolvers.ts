@@ -15,6 +15,8 @@ import * as points from './loyalty/points.ts';
 import { memberReport } from './loyalty/reports.ts';
 import { tierView } from './loyalty/tiers.ts';
 import { notificationsOf } from './notifications/notifications.ts';
+import * as webhookDispatch from './webhooks/dispatch.ts';
+import * as webhooks from './webhooks/webhooks.ts';
 
 /** Thin: parse arguments, call the services, shape the result. */
 type Input<T> = { input: T };
@@ -31,6 +33,10 @@ export const resolvers: GraphQLResolverMap<MembersContext> = {
     trustedDocuments: (_, { client }: { client: string }, ctx) => trustedDocuments.trustedDocumentsOf(ctx, client),
     trustedDocument: (_, { id }: { id: string }, ctx) => trustedDocuments.lookUpTrustedDocument(ctx, id),
     memberReport: (_, args: { from: Date; to: Date }, ctx) => memberReport(ctx, args),
+    webhooks: (_, __, ctx) => webhooks.listWebhooks(ctx),
+    webhookDeliveries: (_, args: { webhookId: string; first?: number | null; after?: string | null }, ctx) =>
+      webhooks.webhookDeliveries(ctx, args),
+    leaseWebhooks: (_, args: { owner: string; limit?: number | null }, ctx) => webhookDispatch.leaseWebhooks(ctx, args.owner, args.limit),
   },
   Mutation: {
     registerMember: (_, { input }: Input<accounts.RegisterMemberInput>, ctx) => accounts.registerMember(ctx, input),
@@ -46,6 +52,17 @@ export const resolvers: GraphQLResolverMap<MembersContext> = {
     recordApiKeyUsage: (_, { usage }: { usage: apiKeyUsage.ApiKeyUsageReport[] }, ctx) => apiKeyUsage.recordApiKeyUsage(ctx, usage),
     publishTrustedDocuments: (_, { input }: Input<trustedDocuments.PublishInput>, ctx) =>
       trustedDocuments.publishTrustedDocuments(ctx, input),
+    createWebhook: (_, { input }: Input<{ name: string; url: string; query: string }>, ctx) => webhooks.createWebhook(ctx, input),
+    updateWebhook: (_, { input }: Input<webhooks.UpdateWebhookInput>, ctx) => webhooks.updateWebhook(ctx, input),
+    deleteWebhook: (_, { input }: Input<{ id: string }>, ctx) => webhooks.deleteWebhook(ctx, input),
+    redeliverWebhook: (_, { deliveryId }: { deliveryId: string }, ctx) => webhooks.redeliverWebhook(ctx, deliveryId),
+    recordWebhookEvent: (_, { input }: Input<Parameters<typeof webhookDispatch.recordWebhookEvent>[1]>, ctx) =>
+      webhookDispatch.recordWebhookEvent(ctx, input),
+    claimWebhookDeliveries: (_, args: { owner: string; limit?: number | null }, ctx) =>
+      webhookDispatch.claimWebhookDeliveries(ctx, args.owner, args.limit),
+    releaseWebhooks: (_, { owner }: { owner: string }, ctx) => webhookDispatch.releaseWebhooks(ctx, owner),
+    recordWebhookAttempt: (_, { input }: Input<Parameters<typeof webhookDispatch.recordWebhookAttempt>[1]>, ctx) =>
+      webhookDispatch.recordWebhookAttempt(ctx, input),
   },
   Tier: {
     pointsMultiplier: (tier: { name: string }) => tierView(tier.name).pointsMultiplier,

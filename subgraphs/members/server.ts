@@ -12,6 +12,7 @@ import { startLoyaltySweep } from './loyalty/sweep.ts';
 import { membersMigrations } from './migrations/index.ts';
 import { startNotifications } from './notifications/background.ts';
 import { resolvers } from './resolvers.ts';
+import { MAX_PAYLOAD_CHARACTERS } from './webhooks/dispatch.ts';
 
 /** The members subgraph as the kit runs it; `index.ts` listens, tests build it on a free port. */
 export const membersTypeDefs = subgraphTypeDefs(import.meta.dirname);
@@ -23,7 +24,11 @@ export const membersSubgraph: SubgraphDefinition<MembersLoaders> = {
   entities: membersEntities,
   migrations: membersMigrations,
   // Trusted documents are client operations, longer than any other text (documents/trusted-documents.ts).
-  longText: { 'publishTrustedDocuments:input.documents[].document': MAX_DOCUMENT_CHARACTERS },
+  longText: {
+    'publishTrustedDocuments:input.documents[].document': MAX_DOCUMENT_CHARACTERS,
+    // A completed event as the router's webhook dispatcher records it (webhooks/dispatch.ts).
+    'recordWebhookEvent:input.payload': MAX_PAYLOAD_CHARACTERS,
+  },
   createLoaders: (em) => createMembersLoaders(em),
   prepare: async (db, config, log) => {
     await ensureFirstAdmin(db, config, log);

@@ -20,6 +20,8 @@ export const ROLE_SCOPES: Record<string, readonly string[]> = {
     // Trusted documents (docs/architecture.md §11): publishing clients' manifests, and running operations nobody published.
     'documents:write',
     'documents:arbitrary',
+    // A partner key's own webhooks (docs/architecture.md §13); staff grant it to keys, it does nothing for a staff token.
+    'webhooks:write',
   ],
   cashier: ['catalogue:read', 'stock:read', 'orders:read', 'orders:write', 'members:read', 'payments:write'],
   'stock-clerk': ['catalogue:read', 'stock:read', 'stock:write'],

@@ -5,6 +5,7 @@ import { MembersNotifications } from './0004-notifications.ts';
 import { MembersTrustedDocuments } from './0005-trusted-documents.ts';
 import { MembersApiKeyLifecycle } from './0006-api-key-lifecycle.ts';
 import { MembersApiKeyLimitsUsage } from './0007-api-key-limits-usage.ts';
+import { MembersWebhooks } from './0008-webhooks.ts';
 
 /** Every committed migration, in the order they run. Append; never edit one that has shipped. */
 export const membersMigrations = [
@@ -15,4 +16,5 @@ export const membersMigrations = [
   MembersTrustedDocuments,
   MembersApiKeyLifecycle,
   MembersApiKeyLimitsUsage,
+  MembersWebhooks,
 ];

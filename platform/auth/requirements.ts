@@ -15,7 +15,7 @@ import {
   type ScalarTypeExtensionNode,
   type TypeNode,
 } from 'graphql';
-import { type FieldRequirement, requirementOf } from '../../platform/auth/schema-auth.ts';
+import { type FieldRequirement, requirementOf } from './schema-auth.ts';
 import { linkedSecurityFeatures } from './security-features.ts';
 
 /** `Type.field` -> what a caller needs to select that field; fields without a requirement are absent. */
