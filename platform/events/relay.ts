@@ -1,4 +1,4 @@
-import type { Tracer } from '@opentelemetry/api';
+import { context, ROOT_CONTEXT, type Tracer } from '@opentelemetry/api';
 import type { Database } from '../db/database.ts';
 import type { Logger } from '../observability/log.ts';
 import type { EventBus } from './bus.ts';
@@ -58,23 +58,26 @@ export function startOutboxRelay(
       again = true;
       return running;
     }
-    running = (async () => {
-      do {
-        again = false;
-        try {
-          await publishPending();
-          if (failing) options.log.info('outbox relay publishes again');
-          failing = false;
-        } catch (error) {
-          // Once per outage, not on every tick while the broker is away.
-          if (!stopped && !failing)
-            options.log.error('outbox relay failed; the events stay in the outbox and are retried on every tick', error);
-          failing = true;
-        }
-      } while (again && !stopped);
-    })().finally(() => {
-      running = null;
-    });
+    // Not part of the request whose commit kicked it: each event's producer span has its own stored parent.
+    running = context
+      .with(ROOT_CONTEXT, async () => {
+        do {
+          again = false;
+          try {
+            await publishPending();
+            if (failing) options.log.info('outbox relay publishes again');
+            failing = false;
+          } catch (error) {
+            // Once per outage, not on every tick while the broker is away.
+            if (!stopped && !failing)
+              options.log.error('outbox relay failed; the events stay in the outbox and are retried on every tick', error);
+            failing = true;
+          }
+        } while (again && !stopped);
+      })
+      .finally(() => {
+        running = null;
+      });
     return running;
   };
 
