@@ -37,7 +37,8 @@ import type { Logger } from './log.ts';
  * log lines) and the W3C trace-context propagator. No provider is registered
  * as the global one, so the monkey-patching instrumentations are not used:
  * they would attribute every service's spans to whichever registered first,
- * and they cannot patch modules under Jest's module registry. Our spans are
+ * and under Jest's module registry they patch nothing (docs/architecture.md
+ * §13 says what was checked). Our spans are
  * made where the work is known: the request (observability.ts), the router's
  * subgraph fetches, each SQL statement (db/statement-count.ts), the outbox
  * publish and each consumer (events/traced-bus.ts).
