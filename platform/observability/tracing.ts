@@ -11,7 +11,7 @@ import {
   trace,
 } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { setGlobalErrorHandler, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
@@ -57,19 +57,27 @@ export type Tracing = {
 
 const SERVICE_TRACER = createContextKey('commerce-supergraph service tracer');
 let contextInstalled = false;
+/** A collector that is away fails every batch: say so at most once a minute, never per span or per request. */
+const EXPORT_WARNING_INTERVAL_MS = 60_000;
 
-/** The process-wide context manager and propagator, once; harmless to install again. */
-function installContext(): void {
+/** The process-wide context manager, propagator and SDK error handler, once; harmless to install again. */
+function installContext(log: Logger): void {
   if (contextInstalled) return;
   contextInstalled = true;
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+  let warnedAt = Number.NEGATIVE_INFINITY;
+  setGlobalErrorHandler((error) => {
+    if (Date.now() - warnedAt < EXPORT_WARNING_INTERVAL_MS) return;
+    warnedAt = Date.now();
+    log.warn(`tracing: ${error instanceof Error ? error.message : String(error)} (spans are dropped while this lasts)`);
+  });
 }
 
 export function createTracing(service: string, config: CommonConfig, log: Logger): Tracing | undefined {
   const endpoint = config.otelExporterOtlpEndpoint;
   if (!endpoint) return undefined;
-  installContext();
+  installContext(log);
   const provider = new TracerProvider({
     resource: resourceFromAttributes({
       'service.name': config.otelServiceName ?? service,
