@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { IDENTITY_HEADER } from '../platform/auth/identity-header.ts';
 import { RequestError, sendJson } from '../platform/http/graphql-over-http.ts';
+import { traceHeaders } from '../platform/observability/tracing.ts';
 import { CLIENT_ADDRESS_HEADER } from '../platform/runtime/request-scope.ts';
 import { clientAddressOf } from './client-address.ts';
 
@@ -68,6 +69,8 @@ export function callbackForwarder(paymentsUrl: string | undefined, options: { ti
     const client = clientAddressOf(req, options.trustedProxyHops ?? 0);
     if (client) headers.set(CLIENT_ADDRESS_HEADER, client);
     else headers.delete(CLIENT_ADDRESS_HEADER);
+    // The router's request span is the parent of payments' (a provider's own trace context is continued through it).
+    for (const [name, value] of Object.entries(traceHeaders())) headers.set(name, value);
     let response: Response;
     try {
       response = await fetch(new URL(req.url ?? '/', paymentsUrl), {

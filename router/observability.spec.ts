@@ -1,5 +1,4 @@
-import { createServer, request as httpRequest, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { request as httpRequest } from 'node:http';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { ANONYMOUS } from '../platform/auth/identity.ts';
@@ -11,6 +10,7 @@ import { createLogger } from '../platform/observability/log.ts';
 import { type TestEnvironment, testEnvironment } from '../platform/testing/databases.ts';
 import { eventually } from '../platform/testing/eventually.ts';
 import { sampleValue, scrapeMetrics } from '../platform/testing/metrics.ts';
+import { OTLP_KIND, type OtlpReceiver, startOtlpReceiver } from '../platform/testing/otlp-receiver.ts';
 import { createRouter, type Router } from './server.ts';
 import { subscribeToRouter } from './subscriptions/testing/router-subscription.ts';
 import { composeTestSupergraph } from './testing/harness.ts';
@@ -18,8 +18,8 @@ import { OBSERVED_SUBGRAPH_SDL, observedSubgraph, slowQueriesStarted } from './t
 
 /**
  * Observability (issue 9 item 5) end to end: a real router in front of a real
- * subgraph, both with JSON loggers whose lines the test keeps, tracing to a
- * tiny OTLP receiver on a free port, and a bus the test can hold back (outbox lag).
+ * subgraph, both with JSON loggers whose lines the test keeps, tracing with
+ * the OpenTelemetry SDK to an OTLP/HTTP receiver on a free port, and a bus the test can hold back (outbox lag).
  */
 type System = {
   env: TestEnvironment;
@@ -109,43 +109,9 @@ async function post(url: string, query: string, headers: Record<string, string> 
   };
 }
 
-type OtlpSpan = { traceId: string; spanId: string; parentSpanId?: string; name: string; kind: number };
-type ReceivedSpan = OtlpSpan & { service: string };
-
-/** A stand-in OTLP/HTTP collector: keeps every span posted to /v1/traces. */
-async function startOtlpReceiver(): Promise<{ url: string; spans: ReceivedSpan[]; close(): Promise<void> }> {
-  const spans: ReceivedSpan[] = [];
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      if (req.url === '/v1/traces') {
-        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
-          resourceSpans: {
-            resource: { attributes: { key: string; value: { stringValue?: string } }[] };
-            scopeSpans: { spans: OtlpSpan[] }[];
-          }[];
-        };
-        for (const resourceSpan of body.resourceSpans) {
-          const service = resourceSpan.resource.attributes.find((attribute) => attribute.key === 'service.name')?.value.stringValue ?? '';
-          for (const scope of resourceSpan.scopeSpans) for (const span of scope.spans) spans.push({ ...span, service });
-        }
-      }
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end('{}');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    spans,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
-}
-
 describe('observability of the router and a subgraph', () => {
   let system: System;
-  let receiver: Awaited<ReturnType<typeof startOtlpReceiver>>;
+  let receiver: OtlpReceiver;
 
   beforeAll(async () => {
     receiver = await startOtlpReceiver();
@@ -259,18 +225,23 @@ describe('observability of the router and a subgraph', () => {
       const found = receiver.spans.filter((span) => span.traceId === traceId);
       // Each service exports in its own batches: wait for all three spans, whichever batch brings the last.
       return (
-        found.some((span) => span.service === 'catalogue' && span.kind === 2) &&
-        found.some((span) => span.service === 'router' && span.kind === 2) &&
-        found.some((span) => span.service === 'router' && span.kind === 3) &&
+        found.some((span) => span.service === 'catalogue' && span.kind === OTLP_KIND.server) &&
+        found.some((span) => span.service === 'router' && span.kind === OTLP_KIND.server) &&
+        found.some((span) => span.service === 'router' && span.kind === OTLP_KIND.client) &&
         found
       );
     }, 'spans of the trace');
-    const routerServer = spans.find((span) => span.service === 'router' && span.kind === 2);
-    const fetch = spans.find((span) => span.service === 'router' && span.kind === 3);
-    const subgraphServer = spans.find((span) => span.service === 'catalogue' && span.kind === 2);
+    const routerServer = spans.find((span) => span.service === 'router' && span.kind === OTLP_KIND.server);
+    const fetch = spans.find((span) => span.service === 'router' && span.kind === OTLP_KIND.client);
+    const subgraphServer = spans.find((span) => span.service === 'catalogue' && span.kind === OTLP_KIND.server);
     expect(routerServer?.parentSpanId).toBe('00f067aa0ba902b7');
     expect(fetch?.parentSpanId).toBe(routerServer?.spanId);
     expect(fetch?.name).toBe('fetch catalogue');
+    // The router's span names the operation; its attributes hold the name and type, never the variables.
+    expect(routerServer).toMatchObject({
+      name: 'query Traced',
+      attributes: { 'graphql.operation.name': 'Traced', 'graphql.operation.type': 'query', 'http.response.status_code': 200 },
+    });
     expect(subgraphServer?.parentSpanId).toBe(fetch?.spanId);
   });
 });

@@ -1,9 +1,14 @@
 import type { Config } from '../platform/config/config.ts';
 import type { Logger } from '../platform/observability/log.ts';
 import { createObservability, type Observability } from '../platform/observability/observability.ts';
+import { endSpan, SpanKind, traceHeaders } from '../platform/observability/tracing.ts';
 
-/** One fetch the gateway makes to a subgraph, being measured: its traceparent (when traced) and the call that ends it. */
-export type ObservedFetch = { traceparent?: string; done(error?: unknown): void };
+/**
+ * One fetch the gateway makes to a subgraph, being measured: the W3C headers
+ * (`traceparent`, `tracestate`) that make its span the parent of the
+ * subgraph's request span (empty when not traced), and the call that ends it.
+ */
+export type ObservedFetch = { traceHeaders: Record<string, string>; done(error?: unknown): void };
 export type FetchObserver = (subgraph: string) => ObservedFetch;
 
 export type RouterObservability = Observability & {
@@ -26,23 +31,19 @@ export function createRouterObservability(config: Config, log: Logger): RouterOb
     'subgraph_fetch_errors_total',
     'Subgraph fetches that failed (unreachable, HTTP error, timeout).',
   );
-  const tracer = observability.tracer;
+  const tracer = observability.tracing?.tracer;
   return {
     ...observability,
     observeFetch(subgraph) {
       const started = performance.now();
-      const parent = tracer ? observability.currentSpan() : undefined;
-      const span = tracer?.startSpan(`fetch ${subgraph}`, {
-        kind: 'client',
-        parent: parent?.context,
-        attributes: { 'graphql.subgraph': subgraph },
-      });
+      // A child of the active span: the request's, whose context the gateway's execution runs in.
+      const span = tracer?.startSpan(`fetch ${subgraph}`, { kind: SpanKind.CLIENT, attributes: { 'graphql.subgraph': subgraph } });
       return {
-        traceparent: span?.traceparent(),
+        traceHeaders: span ? traceHeaders(span) : {},
         done(error) {
           fetches.observe((performance.now() - started) / 1000, { subgraph });
           if (error !== undefined) failures.inc({ subgraph });
-          span?.end(error);
+          if (span) endSpan(span, error);
         },
       };
     },

@@ -324,7 +324,7 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
     rateLimit: checkLimits,
     recordUse,
     trust: (identity, request) => trustedDocuments.subscription(identity, request),
-    observer: liveMetrics(observability.metrics, observability.tracer),
+    observer: liveMetrics(observability.metrics, observability.tracing?.tracer),
     log,
   });
   const httpSubscriptions = httpSubscriptionTransports({

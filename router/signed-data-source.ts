@@ -4,7 +4,6 @@ import { type GraphQLDataSourceProcessOptions, RemoteGraphQLDataSource } from '@
 import { GraphQLError } from 'graphql';
 import { ANONYMOUS } from '../platform/auth/identity.ts';
 import { IDENTITY_HEADER } from '../platform/auth/identity-header.ts';
-import { TRACEPARENT_HEADER } from '../platform/observability/tracing.ts';
 import { CLIENT_ADDRESS_HEADER, REQUEST_ID_HEADER } from '../platform/runtime/request-scope.ts';
 import type { RouterContext } from './context.ts';
 import type { EntityCache } from './entity-cache/entity-cache.ts';
@@ -28,7 +27,7 @@ type FetchScope = {
 const fetchScope = new AsyncLocalStorage<FetchScope>();
 
 /** Headers that differ between otherwise identical fetches without changing the answer: left out of the merge key. */
-const PER_REQUEST_HEADERS = new Set([REQUEST_ID_HEADER, TRACEPARENT_HEADER]);
+const PER_REQUEST_HEADERS = new Set([REQUEST_ID_HEADER, 'traceparent', 'tracestate']);
 
 /** Data sources made without their own share one pool (tests, tools); the router passes its own. */
 let defaultHttp: SubgraphHttp | undefined;
@@ -141,8 +140,7 @@ export class SignedDataSource extends RemoteGraphQLDataSource<RouterContext> {
   override willSendRequest(options: GraphQLDataSourceProcessOptions<RouterContext>): void {
     const headers = options.request.http?.headers;
     if (!headers) return;
-    const traceparent = fetchScope.getStore()?.observed?.traceparent;
-    if (traceparent) headers.set(TRACEPARENT_HEADER, traceparent);
+    for (const [name, value] of Object.entries(fetchScope.getStore()?.observed?.traceHeaders ?? {})) headers.set(name, value);
     // Only a fetch made for a client's operation has an incoming request (and our context).
     if (!('incomingRequestContext' in options)) {
       // Not on behalf of a caller (the gateway's own health checks): no privilege at all.

@@ -1,5 +1,5 @@
 import { graphqlUrl } from '../http/urls.ts';
-import { declareSettings, flag, type Mode, oneOf, path, pem, port, secret, text, url, wholeNumber } from './env.ts';
+import { declareSettings, flag, type Mode, oneOf, path, pem, port, secret, setting, text, url, wholeNumber } from './env.ts';
 
 /**
  * The settings every process reads (router, subgraphs, `npm run migrate`,
@@ -91,9 +91,37 @@ const otelExporterOtlpEndpoint = url('OTEL_EXPORTER_OTLP_ENDPOINT', {
   protocols: ['http:', 'https:'],
   defaultText: 'unset (no tracing)',
   description:
-    "An OTLP/HTTP collector's base URL, e.g. `http://otel-collector:4318`: spans go to `<url>/v1/traces` as OTLP JSON. " +
-    'Unset, nothing is traced and nothing costs.',
+    "An OTLP/HTTP collector's base URL, e.g. `http://otel-collector:4318`: the OpenTelemetry SDK sends spans to `<url>/v1/traces` " +
+    '(OTLP protobuf). Unset, no SDK is started: nothing is traced and nothing costs.',
 });
+const otelServiceName = text('OTEL_SERVICE_NAME', {
+  pattern: /^[A-Za-z0-9._-]{1,100}$/,
+  rule: "is 1 to 100 letters, digits, '.', '_' or '-'",
+  defaultText: 'the service (`router`, `orders`, …)',
+  description:
+    "The traces' `service.name`. Set it per container; the embedded start runs every service in one process and names each " +
+    'after itself unless this is set.',
+});
+const otelTracesSampler = oneOf(
+  'OTEL_TRACES_SAMPLER',
+  ['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'],
+  {
+    default: 'parentbased_always_on',
+    description: "Which traces are kept (OpenTelemetry's standard samplers): `parentbased_*` follow the caller's sampled flag.",
+  },
+);
+const otelTracesSamplerArg = setting<number | undefined>(
+  'OTEL_TRACES_SAMPLER_ARG',
+  'a number from 0 to 1',
+  undefined,
+  { defaultText: '`1`', description: 'The ratio of traces kept by `traceidratio` and `parentbased_traceidratio`.' },
+  (value, problem) => {
+    const ratio = Number(value);
+    if (value.trim() !== '' && ratio >= 0 && ratio <= 1) return ratio;
+    problem(`OTEL_TRACES_SAMPLER_ARG must be a number from 0 to 1; received "${value}"`);
+    return undefined;
+  },
+);
 const shutdownGraceMs = wholeNumber('SHUTDOWN_GRACE_MS', {
   default: (mode) => (mode === 'test' ? 1000 : 10_000),
   min: 0,
@@ -108,6 +136,8 @@ const webhookAllowPrivateUrls = flag('WEBHOOK_ALLOW_PRIVATE_URLS', {
     'Outside production only (refused there): webhooks may use http and private or loopback addresses, for tests and the demo. ' +
     'Off, webhook URLs must be https and resolve only to public addresses (members checks at createWebhook, the router at each attempt).',
 });
+
+export type TracesSampler = ReturnType<typeof otelTracesSampler.parse> & string;
 
 export type CommonConfig = {
   /** NODE_ENV. Production refuses development keys and hides error details. */
@@ -134,6 +164,11 @@ export type CommonConfig = {
   logFormat: 'json' | 'text';
   /** OTEL_EXPORTER_OTLP_ENDPOINT: an OTLP/HTTP collector's base URL; set, spans go to `<url>/v1/traces`. Unset: no tracing at all. */
   otelExporterOtlpEndpoint: string | undefined;
+  /** OTEL_SERVICE_NAME: the traces' service.name; unset, each service's own name. */
+  otelServiceName: string | undefined;
+  /** OTEL_TRACES_SAMPLER / OTEL_TRACES_SAMPLER_ARG: OpenTelemetry's standard sampler and its ratio. */
+  otelTracesSampler: TracesSampler;
+  otelTracesSamplerArg: number | undefined;
   /** SHUTDOWN_GRACE_MS: how long a stopping service lets requests in flight finish. */
   shutdownGraceMs: number;
   /** WEBHOOK_ALLOW_PRIVATE_URLS: outside production, webhooks may call http and private addresses (tests, the demo). */
@@ -157,6 +192,9 @@ export const commonSettings = declareSettings<unknown, CommonConfig>({
     jwtAudience,
     logFormat,
     otelExporterOtlpEndpoint,
+    otelServiceName,
+    otelTracesSampler,
+    otelTracesSamplerArg,
     shutdownGraceMs,
     webhookAllowPrivateUrls,
   ],
@@ -182,6 +220,9 @@ export const commonSettings = declareSettings<unknown, CommonConfig>({
       jwtAudience: read(jwtAudience),
       logFormat: read(logFormat),
       otelExporterOtlpEndpoint: read(otelExporterOtlpEndpoint),
+      otelServiceName: read(otelServiceName),
+      otelTracesSampler: read(otelTracesSampler),
+      otelTracesSamplerArg: read(otelTracesSamplerArg),
       shutdownGraceMs: read(shutdownGraceMs),
       webhookAllowPrivateUrls: read(webhookAllowPrivateUrls),
     };

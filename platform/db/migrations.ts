@@ -4,7 +4,7 @@ import { DatabaseSync } from 'node:sqlite';
 import type { Migration } from '@mikro-orm/migrations';
 import { createConnection } from 'mysql2/promise';
 import type { Config } from '../config/config.ts';
-import { KitOutboxMigration, KitOutboxPositionMigration } from '../events/outbox.entity.ts';
+import { KitOutboxMigration, KitOutboxPositionMigration, KitOutboxTraceContextMigration } from '../events/outbox.entity.ts';
 import { KitProcessedEventsMigration } from '../events/processed-events.ts';
 import { KitRelayLeaseMigration } from '../events/relay-lease.ts';
 
@@ -27,7 +27,14 @@ export const MIGRATIONS_TABLE = 'schema_migrations';
  * whatever it has not recorded, in this order).
  */
 export function withKitMigrations(own: readonly MigrationClass[]): MigrationClass[] {
-  return [KitOutboxMigration, KitProcessedEventsMigration, KitRelayLeaseMigration, KitOutboxPositionMigration, ...own];
+  return [
+    KitOutboxMigration,
+    KitProcessedEventsMigration,
+    KitRelayLeaseMigration,
+    KitOutboxPositionMigration,
+    KitOutboxTraceContextMigration,
+    ...own,
+  ];
 }
 
 /** The name MikroORM records for a migration: its stable `name`, else the class name. */

@@ -4,7 +4,7 @@ import { databaseTargets, reportSkippedMysql, type TestEnvironment, testEnvironm
 import { sampleValue } from '../testing/metrics.ts';
 import { ProbeEntity } from '../testing/probe-entity.ts';
 import { type Database, openDatabase } from './database.ts';
-import { registerStatementCounters, statementsExecuted } from './statement-count.ts';
+import { registerStatementCounters, statementsExecuted, withoutLiterals } from './statement-count.ts';
 
 class ProbeMigration extends Migration {
   override name = '0001-test-probe';
@@ -118,5 +118,17 @@ describe.each(databaseTargets())("one database's statements at /metrics on $labe
     expect(stockAfter.seconds).toBeGreaterThanOrEqual(stockBefore.seconds);
     expect(await read(ordersMetrics)).toEqual(ordersBefore);
     expect(await stockMetrics.render()).toContain('# TYPE sql_statements_total counter');
+  });
+});
+
+describe('the text of a traced SQL statement', () => {
+  it('keeps the statement and replaces its string and number literals with ?', () => {
+    expect(
+      withoutLiterals("select `e0`.* from `member` as `e0` where `e0`.`email` = 'li.wei@example.com' and `e0`.`age` > 42 limit 1"),
+    ).toBe('select `e0`.* from `member` as `e0` where `e0`.`email` = ? and `e0`.`age` > ? limit ?');
+    expect(withoutLiterals("insert into t (a, b) values ('it''s', 'x\\'y'), (3.5, 'z')")).toBe(
+      'insert into t (a, b) values (?, ?), (?, ?)',
+    );
+    expect(withoutLiterals(`select '${'a'.repeat(5000)}`)).toBe('select ?');
   });
 });

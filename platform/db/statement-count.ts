@@ -1,5 +1,6 @@
 import { DefaultLogger, type LogContext, type LoggerOptions, type MikroORM } from '@mikro-orm/core';
 import type { MetricsRegistry } from '../observability/metrics.ts';
+import { childSpan, SpanKind, serviceTracer } from '../observability/tracing.ts';
 
 /**
  * How many SQL statements this process has sent to its databases so far, over
@@ -52,9 +53,42 @@ class CountingLogger extends DefaultLogger {
       this.statements += 1;
       this.milliseconds += context.took ?? 0;
       watcher?.(context.query);
+      traceStatement(context.query, context.took ?? 0);
     }
     super.logQuery(context);
   }
+}
+
+/**
+ * A span per statement, a child of the work that ran it (a request, a
+ * consumer), when the service traces. Here rather than through the mysql2
+ * instrumentation because one place then serves MariaDB and the embedded
+ * SQLite alike, under Jest as in production, and names the right service when
+ * several share a process. MikroORM reports a statement once it has run, so
+ * the span starts `took` ms back. The text is kept without its literals:
+ * MikroORM's log text has the bound values inlined, and they may be personal.
+ */
+function traceStatement(sql: string, tookMs: number): void {
+  if (!serviceTracer()) return;
+  const operation = operationOf(sql);
+  const span = childSpan(`SQL ${operation}`, {
+    kind: SpanKind.CLIENT,
+    startTime: Date.now() - tookMs,
+    attributes: { 'db.operation.name': operation, 'db.query.text': withoutLiterals(sql) },
+  });
+  span?.end();
+}
+
+function operationOf(sql: string): string {
+  return /^\s*([A-Za-z]+)/.exec(sql)?.[1]?.toUpperCase() ?? 'STATEMENT';
+}
+
+/** String and number literals replaced by `?`, at most 2,000 characters. */
+export function withoutLiterals(sql: string): string {
+  return sql
+    .slice(0, 2000)
+    .replace(/'(?:[^'\\]|\\.|'')*'?/g, '?')
+    .replace(/\b\d+(?:\.\d+)?\b/g, '?');
 }
 
 /**

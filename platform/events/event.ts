@@ -8,6 +8,11 @@
  * per subgraph database), given by the relay before it publishes. Live
  * subscribers resume from it (stream.ts); an event that never went through
  * a relay (a test publishing directly) has none.
+ *
+ * `traceContext` is the W3C trace context (`traceparent`, `tracestate`) of
+ * the work that caused the event, stored with its outbox row and carried as
+ * message headers on RabbitMQ, so a consumer's span joins the same trace
+ * (traced-bus.ts). Absent when that work was not traced.
  */
 export type DomainEvent<Data = unknown> = {
   id: string;
@@ -17,4 +22,5 @@ export type DomainEvent<Data = unknown> = {
   occurredAt: string;
   data: Data;
   position?: number;
+  traceContext?: Record<string, string>;
 };

@@ -21,6 +21,7 @@ export const OutboxEventEntity = defineEntity({
     occurredAt: p.datetime(),
     publishedAt: p.datetime().nullable(),
     position: p.bigint('number').nullable(),
+    traceContext: p.string().nullable(),
   },
 });
 export type OutboxEvent = InferEntity<typeof OutboxEventEntity>;
@@ -55,5 +56,18 @@ export class KitOutboxPositionMigration extends Migration {
   override up(): void {
     this.addSql('alter table outbox_event add column position bigint null');
     this.addSql('create unique index outbox_event_position_index on outbox_event (position)');
+  }
+}
+
+/**
+ * The trace context of the work that wrote each row (W3C `traceparent` and
+ * `tracestate` as JSON), so the relay, publishing later and from no request,
+ * can still carry the trace to the consumers. Null when that work was not traced.
+ */
+export class KitOutboxTraceContextMigration extends Migration {
+  override name = '0000-kit-outbox-trace-context';
+
+  override up(): void {
+    this.addSql('alter table outbox_event add column trace_context varchar(1024) null');
   }
 }

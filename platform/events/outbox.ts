@@ -1,4 +1,5 @@
 import type { EntityManager } from '../db/database.ts';
+import { serviceTracer, traceHeaders } from '../observability/tracing.ts';
 import { newId } from '../values/ids.ts';
 import type { DomainEvent } from './event.ts';
 import { type OutboxEvent, OutboxEventEntity } from './outbox.entity.ts';
@@ -19,8 +20,32 @@ export function recordEvent<Data>(em: EntityManager, source: string, type: strin
     occurredAt: new Date(event.occurredAt),
     publishedAt: null,
     position: null,
+    traceContext: storedTraceContext(),
   });
   return event;
+}
+
+/** The W3C bound on `tracestate` is 512 characters; more than the column holds is not kept (the trace just ends here). */
+const MAX_TRACE_CONTEXT = 1024;
+
+function storedTraceContext(): string | null {
+  if (!serviceTracer()) return null;
+  const headers = traceHeaders();
+  if (!headers.traceparent) return null;
+  const text = JSON.stringify(headers);
+  return text.length <= MAX_TRACE_CONTEXT ? text : JSON.stringify({ traceparent: headers.traceparent });
+}
+
+function traceContextOf(text: string | null | undefined): Record<string, string> | undefined {
+  if (!text) return undefined;
+  try {
+    const value = JSON.parse(text) as Record<string, unknown>;
+    const carrier: Record<string, string> = {};
+    for (const key of ['traceparent', 'tracestate']) if (typeof value[key] === 'string') carrier[key] = value[key];
+    return carrier.traceparent ? carrier : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The event an outbox row holds, with its position once the relay has numbered it. */
@@ -34,6 +59,8 @@ export function eventFromRow(row: OutboxEvent): DomainEvent {
     data: JSON.parse(row.payload) as unknown,
   };
   if (row.position !== null && row.position !== undefined) event.position = Number(row.position);
+  const traceContext = traceContextOf(row.traceContext);
+  if (traceContext) event.traceContext = traceContext;
   return event;
 }
 

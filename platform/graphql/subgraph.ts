@@ -17,6 +17,7 @@ import { type EventRecorder, eventRecorder } from '../events/outbox.ts';
 import { registerOutboxLagGauges } from '../events/outbox-lag.ts';
 import { createRabbitMqBus } from '../events/rabbitmq-bus.ts';
 import { type OutboxRelay, startOutboxRelay } from '../events/relay.ts';
+import { tracedBus } from '../events/traced-bus.ts';
 import { registerWaitingMessageGauges } from '../events/waiting-messages.ts';
 import { sendError, sendJson, serveGraphQL } from '../http/graphql-over-http.ts';
 import { createHttpServer, headerValue, pathOf } from '../http/http-server.ts';
@@ -161,15 +162,20 @@ export async function createSubgraphServer<Loaders>(
     await db.close();
     throw error;
   }
+  // Metrics, request ids and tracing (observability.ts); `/metrics` is for the internal network only.
+  const observability = createObservability(definition.name, config, log, { routes: Object.keys(definition.routes ?? {}) });
+  const tracer = observability.tracing?.tracer;
   const events = eventRecorder(definition.name);
-  const relay = startOutboxRelay(db, bus, { log });
+  const relay = startOutboxRelay(db, bus, { log, tracer });
+  // This subgraph's consumers handle each event under a span in the trace that caused it (traced-bus.ts).
+  const consumerBus = tracedBus(bus, tracer, definition.name);
   const services = createServiceClient({
     caller: definition.name,
     scopes: definition.serviceScopes ?? [],
     secret: options.secrets.internalAuthSecret,
     urls: options.peerUrls ?? config.subgraphUrls,
   });
-  const stopBackground = definition.background?.({ db, bus, events, services, log, config });
+  const stopBackground = definition.background?.({ db, bus: consumerBus, events, services, log, config });
 
   const schema = enforceAuthDirectives(
     guardMutationText(buildSubgraphSchema([{ typeDefs: definition.typeDefs, resolvers: definition.resolvers }]), definition.longText),
@@ -183,7 +189,7 @@ export async function createSubgraphServer<Loaders>(
   ): SubgraphContext<Loaders> => {
     const em = db.fork();
     const loaders = definition.createLoaders(em, db);
-    return { requestId, identity, em, db, loaders, events, bus, services, config, log, clientAddress, resumeAfter };
+    return { requestId, identity, em, db, loaders, events, bus: consumerBus, services, config, log, clientAddress, resumeAfter };
   };
   freshDataPerEvent(schema, (context) => {
     const ctx = context as SubgraphContext<Loaders>;
@@ -191,8 +197,6 @@ export async function createSubgraphServer<Loaders>(
     ctx.loaders = definition.createLoaders(ctx.em, db);
   });
 
-  // Metrics, request ids and tracing (observability.ts); `/metrics` is for the internal network only.
-  const observability = createObservability(definition.name, config, log, { routes: Object.keys(definition.routes ?? {}) });
   countOpenSubscriptions(schema, observability.metrics.gauge('graphql_subscriptions_open', 'Subscriptions whose event stream is open.'));
   countUserErrors(
     schema,

@@ -1,6 +1,7 @@
 import type { Identity } from '../auth/identity.ts';
 import { IDENTITY_HEADER, signIdentity } from '../auth/identity-header.ts';
 import type { SubgraphName } from '../config/config.ts';
+import { traceHeaders } from '../observability/tracing.ts';
 
 /**
  * The one error a call to another subgraph fails with: it could not be
@@ -47,7 +48,8 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
       try {
         response = await fetch(url, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: signIdentity(identity, options.secret) },
+          // The W3C trace context of the work making the call (a request, a consumer): the peer's span joins its trace.
+          headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: signIdentity(identity, options.secret), ...traceHeaders() },
           body: JSON.stringify({ query, variables }),
           signal: AbortSignal.timeout(options.timeoutMs ?? 5000),
         });

@@ -1,10 +1,11 @@
+import { trace } from '@opentelemetry/api';
 import { loadConfig } from '../config/config.ts';
 import { requestIdFrom, runInRequestScope } from '../runtime/request-scope.ts';
 import { sampleValue } from '../testing/metrics.ts';
 import { createLogger } from './log.ts';
 import { createMetricsRegistry } from './metrics.ts';
 import { createObservability } from './observability.ts';
-import { formatTraceparent, parseTraceparent } from './tracing.ts';
+import { extractContext, traceHeaders } from './tracing.ts';
 
 const quiet = createLogger('test', { quiet: true });
 
@@ -60,23 +61,44 @@ describe('request ids and trace context', () => {
     }
   });
 
-  it('parses and formats W3C traceparent headers, refusing malformed ones', () => {
-    const parent = parseTraceparent('00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01');
-    expect(parent).toEqual({ traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', sampled: true });
-    expect(formatTraceparent(parent!)).toBe('00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01');
-    expect(parseTraceparent('00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00')?.sampled).toBe(false);
-    for (const bad of [
-      'garbage',
-      '00-00000000000000000000000000000000-00f067aa0ba902b7-01',
-      '00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01',
-    ]) {
-      expect(parseTraceparent(bad)).toBeUndefined();
+  it('continues well-formed W3C traceparent headers with the SDK propagator and refuses malformed ones', async () => {
+    // The process-wide propagator is installed with the first tracing service.
+    const observability = createObservability('stock', loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9' }), quiet);
+    try {
+      const parent = trace.getSpanContext(extractContext({ traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' }));
+      expect(parent).toMatchObject({ traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', traceFlags: 1 });
+      const span = observability.tracing!.tracer.startSpan('child', {}, trace.setSpanContext(extractContext({}), parent!));
+      expect(traceHeaders(span).traceparent).toMatch(/^00-4bf92f3577b34da6a3ce929d0e0e4736-[0-9a-f]{16}-01$/);
+      span.end();
+      const unsampled = trace.getSpanContext(extractContext({ traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00' }));
+      expect(unsampled?.traceFlags).toBe(0);
+      for (const bad of [
+        'garbage',
+        '00-00000000000000000000000000000000-00f067aa0ba902b7-01',
+        '00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01',
+      ]) {
+        expect(trace.getSpanContext(extractContext({ traceparent: bad }))).toBeUndefined();
+      }
+    } finally {
+      await observability.close();
     }
   });
 
-  it('creates no tracer without OTEL_EXPORTER_OTLP_ENDPOINT, and one with it', () => {
-    expect(createObservability('stock', loadConfig({}), quiet).tracer).toBeUndefined();
-    expect(createObservability('stock', loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' }), quiet).tracer).toBeDefined();
+  it('starts no SDK without OTEL_EXPORTER_OTLP_ENDPOINT, and one with it', async () => {
+    expect(createObservability('stock', loadConfig({}), quiet).tracing).toBeUndefined();
+    const traced = createObservability('stock', loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' }), quiet);
+    expect(traced.tracing).toBeDefined();
+    await traced.close();
+  });
+
+  it('refuses a sampler or ratio OpenTelemetry does not define', () => {
+    expect(() => loadConfig({ OTEL_TRACES_SAMPLER: 'sometimes', OTEL_TRACES_SAMPLER_ARG: '2' })).toThrow(
+      /OTEL_TRACES_SAMPLER must be [\s\S]*OTEL_TRACES_SAMPLER_ARG must be a number from 0 to 1; received "2"/,
+    );
+    expect(loadConfig({ OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.25' })).toMatchObject({
+      otelTracesSampler: 'parentbased_traceidratio',
+      otelTracesSamplerArg: 0.25,
+    });
   });
 });
 

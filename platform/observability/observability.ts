@@ -1,31 +1,31 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import { trace } from '@opentelemetry/api';
 import type { GraphQLSchema } from 'graphql';
 import type { Config } from '../config/config.ts';
 import { headerValue, pathOf } from '../http/http-server.ts';
-import { currentRequestScope, REQUEST_ID_HEADER, requestIdFrom, runInRequestScope } from '../runtime/request-scope.ts';
+import { REQUEST_ID_HEADER, requestIdFrom, runInRequestScope } from '../runtime/request-scope.ts';
 import type { Logger } from './log.ts';
 import { createMetricsRegistry, type Gauge, METRICS_CONTENT_TYPE, type MetricsRegistry } from './metrics.ts';
-import { createTracer, parseTraceparent, type Span, TRACEPARENT_HEADER, type Tracer } from './tracing.ts';
+import { createTracing, endSpan, extractContext, SpanKind, type Tracing, withServiceTracer } from './tracing.ts';
 
 /**
  * What the router and every subgraph share for observability (README
  * "Observability"): a metrics registry with the standard request metrics,
- * the tracer (only when OTEL_EXPORTER_OTLP_ENDPOINT is set), the request
- * scope every request runs in (its id, taken from `x-request-id` when
- * well-formed, and echoed), and an Apollo plugin that measures operations.
+ * the OpenTelemetry tracing (only when OTEL_EXPORTER_OTLP_ENDPOINT is set),
+ * the request scope every request runs in (its id, taken from `x-request-id`
+ * when well-formed, and echoed; its server span as the active OpenTelemetry
+ * context), and an Apollo plugin that measures operations and names the span.
  */
 export type Observability = {
   readonly metrics: MetricsRegistry;
-  /** Undefined without OTEL_EXPORTER_OTLP_ENDPOINT: nothing is traced, nothing costs. */
-  readonly tracer: Tracer | undefined;
+  /** Undefined without OTEL_EXPORTER_OTLP_ENDPOINT: no SDK, nothing is traced, nothing costs. */
+  readonly tracing: Tracing | undefined;
   /** The HTTP server's request observer (createHttpServer's third argument). */
   observeRequest(req: IncomingMessage, res: ServerResponse, serve: () => Promise<void>): void;
   /** Counts operations, their latency by operation name and their errors by code; names the request span. */
   readonly plugin: ApolloServerPlugin<BaseContext>;
   serveMetrics(res: ServerResponse): Promise<void>;
-  /** The span of the request being served, if it is traced (the parent of a subgraph fetch). */
-  currentSpan(): Span | undefined;
   close(): Promise<void>;
 };
 
@@ -41,7 +41,8 @@ export function createObservability(
   options: { routes?: readonly string[]; routePrefixes?: readonly string[] } = {},
 ): Observability {
   const metrics = createMetricsRegistry();
-  const tracer = config.otelExporterOtlpEndpoint ? createTracer({ service, endpoint: config.otelExporterOtlpEndpoint, log }) : undefined;
+  const tracing = createTracing(service, config, log);
+  const tracer = tracing?.tracer;
   const routes = new Set([...DEFAULT_ROUTES, ...(options.routes ?? [])]);
   const routeOf = (path: string) =>
     routes.has(path) ? path : (options.routePrefixes?.find((prefix) => path.startsWith(`${prefix}/`)) ?? 'other');
@@ -54,51 +55,55 @@ export function createObservability(
   metrics.gaugeReader('nodejs_heap_used_bytes', 'V8 heap in use, in bytes.', () => process.memoryUsage().heapUsed);
   metrics.gaugeReader('process_uptime_seconds', 'Seconds since the process started.', () => Math.round(process.uptime()));
 
-  // The span of each traced request, found again from its scope by the plugin and by subgraph fetches.
-  const spans = new WeakMap<object, Span>();
-  const currentSpan = () => {
-    const scope = currentRequestScope();
-    return scope ? spans.get(scope) : undefined;
-  };
-
   return {
     metrics,
-    tracer,
+    tracing,
     observeRequest(req, res, serve) {
       const requestId = requestIdFrom(headerValue(req, REQUEST_ID_HEADER));
       res.setHeader(REQUEST_ID_HEADER, requestId);
       const route = routeOf(pathOf(req));
       const method = req.method ?? 'GET';
       const quiet = QUIET_ROUTES.has(route);
-      const span =
-        tracer && !quiet
-          ? tracer.startSpan(`${method} ${route}`, {
-              kind: 'server',
-              parent: parseTraceparent(headerValue(req, TRACEPARENT_HEADER)),
-              attributes: { 'http.request.method': method, 'http.route': route },
-            })
-          : undefined;
-      const scope = { requestId, traceId: span?.context.traceId, spanId: span?.context.spanId };
-      if (span) spans.set(scope, span);
+      // A caller's traceparent is continued; a malformed one starts a new trace (the propagator ignores it).
+      const parent = tracer && !quiet ? extractContext(req.headers) : undefined;
+      const span = parent
+        ? tracer?.startSpan(
+            `${method} ${route}`,
+            { kind: SpanKind.SERVER, attributes: { 'http.request.method': method, 'http.route': route } },
+            parent,
+          )
+        : undefined;
+      const ids = span?.spanContext();
+      const scope = { requestId, traceId: ids?.traceId, spanId: ids?.spanId };
       const started = performance.now();
       res.once('close', () => {
         const status = res.statusCode;
         httpRequests.inc({ route, method, status: String(status) });
         if (!quiet)
           runInRequestScope(scope, () => log.request?.({ route, method, status, durationMs: Math.round(performance.now() - started) }));
-        span?.setAttribute('http.response.status_code', status);
-        span?.end(status >= 500 ? new Error(`answered HTTP ${status}`) : undefined);
+        if (span) {
+          span.setAttribute('http.response.status_code', status);
+          endSpan(span, status >= 500 ? new Error(`answered HTTP ${status}`) : undefined);
+        }
       });
-      runInRequestScope(scope, () => void serve());
+      const run = () => runInRequestScope(scope, () => void serve());
+      // The request runs in its span's context: trace.getActiveSpan() finds it in resolvers, fetches, SQL and logs.
+      if (tracer && span && parent) withServiceTracer(tracer, trace.setSpan(parent, span), run);
+      else run();
     },
     plugin: {
       async requestDidStart() {
         const started = performance.now();
         return {
           async didResolveOperation(request) {
-            const span = currentSpan();
-            if (span && request.operationName) span.setAttribute('graphql.operation.name', request.operationName);
-            if (span && request.operation) span.setAttribute('graphql.operation.type', request.operation.operation);
+            // The operation's name and type only: never its variables, which may hold secrets.
+            const span = tracer ? trace.getActiveSpan() : undefined;
+            if (!span || !request.operation) return;
+            const type = request.operation.operation;
+            const name = operationLabel(request.operationName);
+            span.setAttribute('graphql.operation.type', type);
+            span.setAttribute('graphql.operation.name', name);
+            span.updateName(`${type} ${name}`);
           },
           async willSendResponse(request) {
             const labels = {
@@ -119,9 +124,8 @@ export function createObservability(
       res.writeHead(200, { 'content-type': METRICS_CONTENT_TYPE, 'cache-control': 'no-store' });
       res.end(text);
     },
-    currentSpan,
     async close() {
-      await tracer?.close();
+      await tracing?.close();
     },
   };
 }

@@ -1,5 +1,6 @@
+import type { Tracer } from '@opentelemetry/api';
 import type { MetricsRegistry } from '../../platform/observability/metrics.ts';
-import type { Tracer } from '../../platform/observability/tracing.ts';
+import { endSpan, SpanKind } from '../../platform/observability/tracing.ts';
 
 /** The router's subscription transports, as metric labels. */
 /** `webhook`: the router's own subscriptions for partners' webhooks (router/webhooks/). */
@@ -75,14 +76,15 @@ export function liveMetrics(metrics: MetricsRegistry, tracer: Tracer | undefined
     batch(subgraph, eventId) {
       const started = performance.now();
       const span = tracer?.startSpan(`subscription event ${subgraph}`, {
-        kind: 'internal',
+        kind: SpanKind.INTERNAL,
         attributes: { 'graphql.subgraph': subgraph, ...(eventId === undefined ? {} : { 'graphql.subscription.event_id': eventId }) },
       });
       return {
         end(subscribers, error) {
           batches.observe((performance.now() - started) / 1000, { subgraph });
-          span?.setAttribute('graphql.subscription.subscribers', subscribers);
-          span?.end(error);
+          if (!span) return;
+          span.setAttribute('graphql.subscription.subscribers', subscribers);
+          endSpan(span, error);
         },
       };
     },

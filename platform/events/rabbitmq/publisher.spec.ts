@@ -1,7 +1,8 @@
-import amqp, { type ChannelModel, type ConfirmChannel } from 'amqplib';
+import amqp, { type ChannelModel, type ConfirmChannel, type ConsumeMessage } from 'amqplib';
 import { amqpUrlForTests, deleteTopology, reportSkippedAmqp, uniqueName } from '../../testing/amqp.ts';
 import type { DomainEvent } from '../event.ts';
 import { publishConfirmed } from './publisher.ts';
+import { decode } from './support.ts';
 
 const amqpUrl = amqpUrlForTests();
 
@@ -50,6 +51,28 @@ if (amqpUrl) {
         timestamp: Date.parse('2026-12-04T05:00:00.000Z') / 1000,
       });
       expect(received[0]!.fields.routingKey).toBe('Counted');
+    });
+
+    it('sends the trace context as W3C message headers, not in the body, and the consumer side reads it back from them', async () => {
+      const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+      await publishConfirmed(channel, { exchange, appId: 'stock', timeoutMs: 5_000 }, [
+        { ...event(5), traceContext: { traceparent, tracestate: 'vendor=1' } },
+        event(6),
+      ]);
+      const take = async () => {
+        const message = await channel.get(queue, { noAck: true });
+        if (!message) throw new Error('the message is not on the queue');
+        return message as unknown as ConsumeMessage;
+      };
+      const traced = await take();
+      const untraced = await take();
+      expect(traced.properties.headers).toMatchObject({ traceparent, tracestate: 'vendor=1' });
+      expect(JSON.parse(traced.content.toString())).not.toHaveProperty('traceContext');
+      expect(decode(traced)?.traceContext).toEqual({ traceparent, tracestate: 'vendor=1' });
+      expect(decode(untraced)?.traceContext).toBeUndefined();
+      // A body claiming a trace context is not believed: only headers carry it.
+      const forged = { ...untraced, content: Buffer.from(JSON.stringify({ ...event(7), traceContext: { traceparent } })) };
+      expect(decode(forged)?.traceContext).toBeUndefined();
     });
 
     it('rejects when the broker refuses the publish, so the outbox keeps the rows', async () => {

@@ -19,7 +19,9 @@ export async function publishConfirmed(
     let accepted = true;
     confirmations.push(
       new Promise<void>((resolve, reject) => {
-        const body = Buffer.from(JSON.stringify(event));
+        // The trace context travels as message headers (W3C names), not in the body.
+        const { traceContext: _headers, ...content } = event;
+        const body = Buffer.from(JSON.stringify(content));
         accepted = publisher.publish(target.exchange, event.type, body, publishProperties(event, target.appId), (error: unknown) => {
           if (error) reject(error instanceof Error ? error : new Error(`RabbitMQ did not confirm event ${event.id}: ${String(error)}`));
           else resolve();
@@ -39,6 +41,7 @@ export function publishProperties(event: DomainEvent, appId: string): Options.Pu
     contentType: 'application/json',
     appId,
   };
+  if (event.traceContext) properties.headers = { ...event.traceContext };
   const occurred = Date.parse(event.occurredAt);
   if (Number.isFinite(occurred)) properties.timestamp = Math.floor(occurred / 1000);
   return properties;

@@ -44,10 +44,21 @@ export function decode(message: ConsumeMessage): DomainEvent | null {
     if (!value || typeof value.id !== 'string' || typeof value.type !== 'string') return null;
     // A position is what a live subscriber resumes from: only a relay's number is one.
     if (value.position !== undefined && !(Number.isSafeInteger(value.position) && value.position > 0)) delete value.position;
+    delete value.traceContext;
+    const traceContext = traceContextFrom(message.properties.headers);
+    if (traceContext) value.traceContext = traceContext;
     return value as DomainEvent;
   } catch {
     return null;
   }
+}
+
+/** The W3C trace context a publisher put in the message headers (traced-bus.ts); what is not a short string is ignored. */
+function traceContextFrom(headers: Record<string, unknown> | undefined): Record<string, string> | undefined {
+  const traceparent = headers?.traceparent;
+  if (typeof traceparent !== 'string' || traceparent.length > 100) return undefined;
+  const tracestate = headers?.tracestate;
+  return typeof tracestate === 'string' && tracestate.length <= 1024 ? { traceparent, tracestate } : { traceparent };
 }
 
 /** How often the queue has handed this message out before (quorum queues count it). */
