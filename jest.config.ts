@@ -16,7 +16,7 @@ export default {
   transform: {
     '^.+\\.(t|j|mj)s$': ['@swc/jest', { jsc: { target: 'es2024', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }],
   },
-  transformIgnorePatterns: ['/node_modules/(?!(@mikro-orm|kysely|jose|graphql-ws)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@mikro-orm|kysely|jose|graphql-ws|cockatiel)/)'],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
   testTimeout: 60_000,
 };
