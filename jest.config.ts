@@ -23,7 +23,7 @@ export default {
     '^.+\\.(t|j|mj)s$': ['@swc/jest', { jsc: { target: 'es2024', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }],
   },
   transformIgnorePatterns: [
-    '/node_modules/(?!(@mikro-orm|kysely|jose|graphql-ws|@opentelemetry/(exporter-trace-otlp-proto/node_modules/@opentelemetry/)?otlp-exporter-base)/)',
+    '/node_modules/(?!(@mikro-orm|kysely|jose|graphql-ws|cockatiel|@opentelemetry/(exporter-trace-otlp-proto/node_modules/@opentelemetry/)?otlp-exporter-base)/)',
   ],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
   testTimeout: 60_000,

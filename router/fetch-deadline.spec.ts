@@ -1,4 +1,5 @@
 import type { Logger } from '../platform/observability/log.ts';
+import { SharedFetchAbandonedError } from './subgraph-http.ts';
 import { subgraphResilience } from './subgraph-resilience.ts';
 
 const quiet: Logger = { info: () => {}, warn: () => {}, error: () => {} };
@@ -65,5 +66,40 @@ describe('a busy subgraph is not a dead one', () => {
     }
     await stuck;
     expect(outcome).toBe('given up');
+  });
+
+  it('charges a hung fetch five callers share once when SUBGRAPH_BUSY_TIMEOUT_MS ends it, though the subgraph keeps answering others', async () => {
+    const resilience = subgraphResilience({ ...settings, busyTimeoutMs: 400, breakerFailures: 2 }, quiet);
+    // Five callers of one shared fetch, each abandoning it as subgraph-http.ts does: an error naming the fetch.
+    const sharedHungFetch = () => {
+      const fetch = {};
+      return (signal: AbortSignal) =>
+        new Promise<string>((_resolve, reject) => {
+          signal.addEventListener('abort', () => reject(new SharedFetchAbandonedError(fetch, signal.reason)), { once: true });
+        });
+    };
+    const round = async () => {
+      const shared = sharedHungFetch();
+      const callers = Promise.allSettled(Array.from({ length: 5 }, () => resilience.run('catalogue', true, shared)));
+      let settled = false;
+      void callers.then(() => {
+        settled = true;
+      });
+      // The subgraph answers other fetches throughout, so only the cap can end the hung one.
+      while (!settled) {
+        await resilience.run('catalogue', true, answerAfter(5, 'quick'));
+        await sleep(25);
+      }
+      for (const outcome of await callers) {
+        expect(outcome.status).toBe('rejected');
+        expect((outcome as PromiseRejectedResult).reason.extensions).toMatchObject({ code: 'SUBGRAPH_UNAVAILABLE', subgraph: 'catalogue' });
+      }
+    };
+    await round();
+    expect(resilience.breaker('catalogue').state).toBe('closed'); // one failure of two, not five
+    const secondHung = sharedHungFetch();
+    const five = Array.from({ length: 5 }, () => resilience.run('catalogue', true, secondHung));
+    await Promise.allSettled(five);
+    expect(resilience.breaker('catalogue').state).toBe('open'); // the second shared fetch is the second failure
   });
 });

@@ -1,5 +1,6 @@
 /**
- * When the router gives up on a subgraph fetch: a busy subgraph is not a dead one.
+ * When the router gives up on a subgraph fetch that has heard nothing: a busy
+ * subgraph is not a dead one.
  *
  * A fixed deadline per fetch treats the two alike. Under load a subgraph that
  * answers a steady stream of fetches can take longer than SUBGRAPH_TIMEOUT_MS
@@ -8,21 +9,16 @@
  * the breaker, opens the circuit of a subgraph that is working. So the fetch
  * gives up after `silenceMs` only if the subgraph has answered nothing in
  * that time (no fetch of this router to it came back). While it keeps
- * answering, the fetch waits on, up to `capMs` from when it began, so one
- * query the subgraph never finishes still ends.
+ * answering, the fetch waits on; the fixed cap that ends one query the
+ * subgraph never finishes (SUBGRAPH_BUSY_TIMEOUT_MS) is cockatiel's timeout
+ * policy in subgraph-resilience.ts. No library deadline extends itself on
+ * another fetch's answer, which is why this one is ours.
  */
-export type FetchDeadline = {
-  /** Aborts (with a TimeoutError) when the deadline passes. */
+export type SilenceDeadline = {
+  /** Aborts (with a TimeoutError) when the subgraph has been silent for `silenceMs`. */
   readonly signal: AbortSignal;
   /** Stops the timer once the fetch is over. */
   clear(): void;
-};
-
-export type DeadlineSettings = {
-  /** How long the subgraph may answer nothing at all before a fetch to it is given up. */
-  silenceMs: number;
-  /** The longest any one fetch is waited for, however busy the subgraph is. */
-  capMs: number;
 };
 
 /** Per subgraph, when it last answered a fetch (performance.now(), the monotonic clock the timers also run on). */
@@ -37,17 +33,15 @@ export class SubgraphLiveness {
     return this.#lastAnswerAt.get(subgraph) ?? Number.NEGATIVE_INFINITY;
   }
 
-  /** A deadline for one fetch to `subgraph`, starting now. */
-  deadline(subgraph: string, settings: DeadlineSettings): FetchDeadline {
+  /** A silence deadline for one fetch to `subgraph`, starting now. */
+  deadline(subgraph: string, silenceMs: number): SilenceDeadline {
     const controller = new AbortController();
     const begun = performance.now();
-    const capAt = begun + Math.max(settings.capMs, settings.silenceMs);
     let timer: NodeJS.Timeout | undefined;
     const check = () => {
       const now = performance.now();
-      // The fetch's own silence window, or the last answer's, whichever ends later, but never past the cap.
-      const quietUntil = Math.max(begun, this.lastAnswerAt(subgraph)) + settings.silenceMs;
-      const until = Math.min(quietUntil, capAt);
+      // The fetch's own silence window, or the last answer's, whichever ends later.
+      const until = Math.max(begun, this.lastAnswerAt(subgraph)) + silenceMs;
       if (now >= until) {
         controller.abort(new DOMException(`no answer within ${Math.round(now - begun)} ms`, 'TimeoutError'));
         return;
@@ -55,7 +49,7 @@ export class SubgraphLiveness {
       timer = setTimeout(check, until - now);
       timer.unref();
     };
-    timer = setTimeout(check, settings.silenceMs);
+    timer = setTimeout(check, silenceMs);
     timer.unref();
     return {
       signal: controller.signal,

@@ -6,7 +6,8 @@ import type { Logger } from '../platform/observability/log.ts';
 import type { SubgraphFetchSettings } from './config.ts';
 import type { RouterContext } from './context.ts';
 import { SignedDataSource } from './signed-data-source.ts';
-import { CircuitBreaker, subgraphResilience } from './subgraph-resilience.ts';
+import { SharedFetchAbandonedError } from './subgraph-http.ts';
+import { subgraphResilience } from './subgraph-resilience.ts';
 
 const quiet: Logger = { info: () => {}, warn: () => {}, error: () => {} };
 const settings: SubgraphFetchSettings = {
@@ -19,42 +20,117 @@ const settings: SubgraphFetchSettings = {
 };
 const refused = () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
 
-describe('a circuit breaker', () => {
-  it('opens after the configured failures in a row, half-opens after the pause for one trial, and closes on its success', () => {
-    let now = 0;
-    const breaker = new CircuitBreaker({ failures: 3, resetMs: 1000, now: () => now });
-    breaker.failed();
-    breaker.failed();
-    breaker.succeeded();
-    breaker.failed();
-    breaker.failed();
-    expect(breaker.state).toBe('closed');
-    breaker.failed();
-    expect(breaker.state).toBe('open');
-    expect(breaker.tryAcquire()).toBe(false);
-    expect(breaker.retryInSeconds()).toBe(1);
-    now = 1000;
-    expect(breaker.state).toBe('half-open');
-    expect(breaker.tryAcquire()).toBe(true);
-    // One trial at a time.
-    expect(breaker.tryAcquire()).toBe(false);
-    breaker.succeeded();
-    expect(breaker.state).toBe('closed');
-    expect(breaker.tryAcquire()).toBe(true);
+// cockatiel's breaker reads Date.now: a pause passes by moving the clock on, not by waiting.
+const realNow = Date.now;
+let skew = 0;
+beforeEach(() => {
+  skew = 0;
+  jest.spyOn(Date, 'now').mockImplementation(() => realNow() + skew);
+});
+afterEach(() => {
+  jest.restoreAllMocks();
+});
+
+/** A fetch the test ends by hand: `settle` answers or fails it. */
+function pendingFetch() {
+  let settle: (outcome: { value: string } | { error: unknown }) => void = () => {};
+  const promise = new Promise<string>((resolve, reject) => {
+    settle = (outcome) => ('value' in outcome ? resolve(outcome.value) : reject(outcome.error));
+  });
+  return { fetch: () => promise, settle: (outcome: { value: string } | { error: unknown }) => settle(outcome) };
+}
+
+describe('a subgraph circuit breaker (cockatiel ConsecutiveBreaker)', () => {
+  const breakerSettings = { ...settings, retries: 0, breakerFailures: 3, breakerResetMs: 1000 };
+  const failing = async () => {
+    throw refused();
+  };
+  const fails = (resilience: ReturnType<typeof subgraphResilience>) =>
+    expect(resilience.run('stock', true, failing)).rejects.toMatchObject({ extensions: { code: 'SUBGRAPH_UNAVAILABLE' } });
+
+  it('opens after the configured failures in a row, fails fast while open, half-opens after the pause for one trial, and closes on its success', async () => {
+    const resilience = subgraphResilience(breakerSettings, quiet);
+    await fails(resilience);
+    await fails(resilience);
+    await expect(resilience.run('stock', true, async () => 'ok')).resolves.toBe('ok'); // a success ends the run
+    await fails(resilience);
+    await fails(resilience);
+    expect(resilience.breaker('stock').state).toBe('closed');
+    await fails(resilience);
+    expect(resilience.breaker('stock').state).toBe('open');
+    let sent = 0;
+    const counting = async () => {
+      sent += 1;
+      return 'ok';
+    };
+    await expect(resilience.run('stock', true, counting)).rejects.toMatchObject({
+      message: 'the stock subgraph is unavailable: its last 3 fetches failed; the router tries it again in 1 s',
+      extensions: { code: 'SUBGRAPH_UNAVAILABLE', subgraph: 'stock' },
+    });
+    expect(sent).toBe(0);
+    expect(resilience.breaker('catalogue').state).toBe('closed'); // one breaker per subgraph
+
+    skew += 1000;
+    const trial = pendingFetch();
+    const trialRun = resilience.run('stock', true, trial.fetch);
+    expect(resilience.breaker('stock').state).toBe('half-open');
+    // One trial at a time: the others fail at once, unsent, rather than wait for the trial's outcome.
+    await expect(resilience.run('stock', true, counting)).rejects.toMatchObject({ extensions: { code: 'SUBGRAPH_UNAVAILABLE' } });
+    expect(sent).toBe(0);
+    trial.settle({ value: 'back' });
+    await expect(trialRun).resolves.toBe('back');
+    expect(resilience.breaker('stock').state).toBe('closed');
+    await expect(resilience.run('stock', true, counting)).resolves.toBe('ok');
+    expect(sent).toBe(1);
   });
 
-  it('reopens for another pause when the trial fails', () => {
-    let now = 0;
-    const breaker = new CircuitBreaker({ failures: 1, resetMs: 1000, now: () => now });
-    breaker.failed();
-    now = 1500;
-    expect(breaker.tryAcquire()).toBe(true);
-    breaker.failed();
-    expect(breaker.state).toBe('open');
-    now = 2400;
-    expect(breaker.tryAcquire()).toBe(false);
-    now = 2500;
-    expect(breaker.tryAcquire()).toBe(true);
+  it('reopens for another full pause when the trial fails', async () => {
+    const resilience = subgraphResilience({ ...breakerSettings, breakerFailures: 1 }, quiet);
+    await fails(resilience);
+    skew += 1500;
+    await fails(resilience); // the trial
+    expect(resilience.breaker('stock').state).toBe('open');
+    let sent = 0;
+    const counting = async () => {
+      sent += 1;
+      return 'ok';
+    };
+    skew += 900;
+    await expect(resilience.run('stock', true, counting)).rejects.toMatchObject({ message: expect.stringContaining('is unavailable') });
+    expect(sent).toBe(0);
+    skew += 100;
+    await expect(resilience.run('stock', true, counting)).resolves.toBe('ok');
+    expect(sent).toBe(1);
+  });
+
+  it('reopens the circuit when the trial fails with a failure of a shared fetch that was already charged', async () => {
+    const resilience = subgraphResilience({ ...breakerSettings, breakerFailures: 1 }, quiet);
+    const hungFetch = {};
+    const abandoned = async () => {
+      throw new SharedFetchAbandonedError(hungFetch, new DOMException('deadline', 'TimeoutError'));
+    };
+    await expect(resilience.run('stock', true, abandoned)).rejects.toMatchObject({ extensions: { code: 'SUBGRAPH_UNAVAILABLE' } });
+    expect(resilience.breaker('stock').state).toBe('open');
+    skew += 1000;
+    // The trial joins the same shared fetch and gets its failure: not charged again, yet it decides the trial.
+    await expect(resilience.run('stock', true, abandoned)).rejects.toMatchObject({ extensions: { code: 'SUBGRAPH_UNAVAILABLE' } });
+    expect(resilience.breaker('stock').state).toBe('open');
+    skew += 1000;
+    await expect(resilience.run('stock', true, async () => 'back')).resolves.toBe('back');
+    expect(resilience.breaker('stock').state).toBe('closed');
+  });
+
+  it('closes a half-open circuit when the trial is answered with an error of the request (the subgraph is alive)', async () => {
+    const resilience = subgraphResilience({ ...breakerSettings, breakerFailures: 1 }, quiet);
+    await fails(resilience);
+    skew += 1000;
+    const forbidden = new GraphQLError('no', { extensions: { code: 'FORBIDDEN', response: { status: 403 } } });
+    await expect(
+      resilience.run('stock', true, async () => {
+        throw forbidden;
+      }),
+    ).rejects.toBe(forbidden);
+    expect(resilience.breaker('stock').state).toBe('closed');
   });
 });
 
@@ -182,11 +258,9 @@ describe('a data source with timeouts, retries and a circuit breaker', () => {
   });
 
   it('opens the circuit after failures in a row, fails fast while open, and recovers after the pause', async () => {
-    let now = 1_000_000;
     const resilience = subgraphResilience(
       { timeoutMs: 1000, busyTimeoutMs: 1000, maxInFlight: 0, retries: 0, breakerFailures: 3, breakerResetMs: 300 },
       quiet,
-      () => now,
     );
     const source = new SignedDataSource({ url, secret: 's'.repeat(32), subgraph: 'stock', resilience });
     subgraph.behave((_req, res) => {
@@ -204,7 +278,7 @@ describe('a data source with timeouts, retries and a circuit breaker', () => {
     expect(subgraph.requests()).toBe(whileOpen);
 
     subgraph.behave((_req, res) => answer(res));
-    now += 300;
+    skew += 300;
     expect(await fetchOnce(source, 'query Q { hello }')).toMatchObject({ data: { hello: 'hi' } });
     expect(resilience.breaker('stock').state).toBe('closed');
   });

@@ -1,3 +1,18 @@
+import {
+  BrokenCircuitError,
+  type CircuitBreakerPolicy,
+  CircuitState,
+  ConsecutiveBreaker,
+  circuitBreaker,
+  ExponentialBackoff,
+  handleWhen,
+  type RetryPolicy,
+  retry,
+  TaskCancelledError,
+  type TimeoutPolicy,
+  TimeoutStrategy,
+  timeout,
+} from 'cockatiel';
 import { GraphQLError } from 'graphql';
 import type { Logger } from '../platform/observability/log.ts';
 import type { SubgraphFetchSettings } from './config.ts';
@@ -5,11 +20,15 @@ import { SubgraphLiveness } from './fetch-deadline.ts';
 import { failureIdentity } from './subgraph-http.ts';
 
 /**
- * A circuit breaker for one subgraph. Closed, every fetch goes through; after
- * `failures` fetches in a row fail it opens, and fetches fail at once (no
- * waiting on a subgraph that is down, no piling load on one that is
- * struggling). After `resetMs` it is half-open: one trial fetch goes through,
- * and its outcome closes or reopens the circuit.
+ * Timeouts, retries and a circuit breaker per subgraph, as cockatiel policies:
+ *
+ * - `retry` with `ExponentialBackoff` (idempotent fetches only, failures the
+ *   classification below calls retryable);
+ * - `circuitBreaker` with a `ConsecutiveBreaker`: after SUBGRAPH_BREAKER_FAILURES
+ *   counted failures in a row it opens, fetches fail at once, and after
+ *   SUBGRAPH_BREAKER_RESET_MS one trial fetch closes or reopens it;
+ * - `timeout` for SUBGRAPH_BUSY_TIMEOUT_MS, the cap of one attempt, alongside
+ *   our silence deadline (fetch-deadline.ts), which no library offers.
  *
  * What counts is fetches the subgraph was sent, not callers: a read that
  * several callers share (merged in subgraph-http.ts) is one fetch. If it
@@ -17,78 +36,29 @@ import { failureIdentity } from './subgraph-http.ts';
  * deadline passes while waiting for it, the subgraph is charged ONE failure,
  * however many callers were waiting, and every one of them gets
  * SUBGRAPH_UNAVAILABLE; if it answers, each caller's success resets the count.
- * So a subgraph that stops answering opens the circuit after `failures`
- * shared fetches timed out, whatever the number of callers per fetch.
  */
-export class CircuitBreaker {
-  readonly #failures: number;
-  readonly #resetMs: number;
-  readonly #now: () => number;
-  #consecutive = 0;
-  #openedAt: number | null = null;
-  #trialInFlight = false;
-
-  constructor(options: { failures: number; resetMs: number; now?: () => number }) {
-    this.#failures = options.failures;
-    this.#resetMs = options.resetMs;
-    this.#now = options.now ?? Date.now;
-  }
-
-  get state(): 'closed' | 'open' | 'half-open' {
-    if (this.#openedAt === null) return 'closed';
-    return this.#now() - this.#openedAt >= this.#resetMs ? 'half-open' : 'open';
-  }
-
-  /** Whether a fetch may go now; in half-open, only the one trial may. */
-  tryAcquire(): boolean {
-    const state = this.state;
-    if (state === 'closed') return true;
-    if (state === 'open' || this.#trialInFlight) return false;
-    this.#trialInFlight = true;
-    return true;
-  }
-
-  /** Seconds until a trial fetch will be let through (for the error message). */
-  retryInSeconds(): number {
-    if (this.#openedAt === null) return 0;
-    return Math.max(1, Math.ceil((this.#openedAt + this.#resetMs - this.#now()) / 1000));
-  }
-
-  succeeded(): void {
-    this.#consecutive = 0;
-    this.#openedAt = null;
-    this.#trialInFlight = false;
-  }
-
-  failed(): void {
-    this.#consecutive += 1;
-    if (this.#trialInFlight || (this.#failures > 0 && this.#consecutive >= this.#failures)) this.#openedAt = this.#now();
-    this.#trialInFlight = false;
-  }
-}
 
 /** What a fetch failure was, for the decisions below. */
-type Failure = { reason: string; retryable: boolean; countsAgainstSubgraph: boolean };
+type Failure = { reason: string; retryable: boolean };
 
 /**
  * Failures that say the subgraph is not there or not well: it could not be
  * reached, did not answer in time, or its proxy said 502/503/504. A GraphQL
  * error in an answer is the subgraph working, and a 4xx is the request's
- * fault. Timeouts are not retried: the time is spent, and the subgraph may
- * still be working on the first attempt.
+ * fault: null, the subgraph answered. Timeouts are not retried: the time is
+ * spent, and the subgraph may still be working on the first attempt.
  */
 function classify(error: unknown, timedOut: boolean): Failure | null {
-  if (timedOut) return { reason: 'did not answer in time', retryable: false, countsAgainstSubgraph: true };
+  if (timedOut || error instanceof TaskCancelledError) return { reason: 'did not answer in time', retryable: false };
   // An abort this caller did not cause (a fetch it shared was given up): the subgraph did not answer in time.
-  if (isAbort(error)) return { reason: 'did not answer in time', retryable: false, countsAgainstSubgraph: true };
+  if (isAbort(error)) return { reason: 'did not answer in time', retryable: false };
   if (error instanceof GraphQLError) {
     const status = (error.extensions.response as { status?: number } | undefined)?.status;
-    if (status === 502 || status === 503 || status === 504)
-      return { reason: `answered HTTP ${status}`, retryable: true, countsAgainstSubgraph: true };
+    if (status === 502 || status === 503 || status === 504) return { reason: `answered HTTP ${status}`, retryable: true };
     return null;
   }
   const code = errorCode(error);
-  if (code) return { reason: `unreachable (${code})`, retryable: true, countsAgainstSubgraph: true };
+  if (code) return { reason: `unreachable (${code})`, retryable: true };
   return null;
 }
 
@@ -106,8 +76,31 @@ function errorCode(error: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * A failure that is the subgraph's, thrown through the policies. `charged`:
+ * the first caller of the fetch it stands for to see it; only that one counts
+ * for the breaker (the others of a shared fetch pass the breaker uncounted).
+ */
+class SubgraphFailure extends Error {
+  readonly failure: Failure;
+  readonly error: unknown;
+  readonly charged: boolean;
+  constructor(failure: Failure, error: unknown, charged: boolean) {
+    super(failure.reason);
+    this.failure = failure;
+    this.error = error;
+    this.charged = charged;
+  }
+}
+
+/** An answer the fetch ended with: a value, or an error of the request (the subgraph answered, so a breaker success). */
+type Answered<T> = { value: T } | { error: unknown };
+
 const unavailable = (subgraph: string, message: string) =>
   new GraphQLError(message, { extensions: { code: 'SUBGRAPH_UNAVAILABLE', subgraph } });
+
+/** What /metrics and the specs see of a subgraph's breaker. */
+export type BreakerView = { readonly state: 'closed' | 'open' | 'half-open' };
 
 export type SubgraphResilience = {
   /**
@@ -117,71 +110,128 @@ export type SubgraphResilience = {
    * so the client's partial answer says which part is missing and why.
    */
   run<T>(subgraph: string, idempotent: boolean, fetch: (signal: AbortSignal) => Promise<T>): Promise<T>;
-  breaker(subgraph: string): CircuitBreaker;
+  breaker(subgraph: string): BreakerView;
 };
 
-export function subgraphResilience(settings: SubgraphFetchSettings, log: Logger, now: () => number = Date.now): SubgraphResilience {
-  const breakers = new Map<string, CircuitBreaker>();
+/**
+ * Aggressive: at the cap the attempt ends, whether or not the fetch honours
+ * its signal. Every fetch path here does honour it, synchronously, so the
+ * fetch's own rejection wins the race; it names the shared fetch it came from
+ * (subgraph-http.ts), and five callers of one hung fetch are charged as one
+ * failure (fetch-deadline.spec.ts proves it). Only a fetch that ignored its
+ * signal would end with cockatiel's TaskCancelledError, charged per caller.
+ */
+const CAP_STRATEGY = TimeoutStrategy.Aggressive;
+
+export function subgraphResilience(settings: SubgraphFetchSettings, log: Logger): SubgraphResilience {
   // When each subgraph last answered: a fetch outlives SUBGRAPH_TIMEOUT_MS while its subgraph keeps answering others.
   const liveness = new SubgraphLiveness();
-  const deadlines = { silenceMs: settings.timeoutMs, capMs: settings.busyTimeoutMs };
+  const cap: TimeoutPolicy = timeout(Math.max(settings.busyTimeoutMs, settings.timeoutMs), {
+    strategy: CAP_STRATEGY,
+    // Not aborted once the fetch is over: an aborted signal in the catch below means the cap passed, nothing else.
+    abortOnReturn: false,
+  });
+  const retries: RetryPolicy = retry(
+    handleWhen((error) => error instanceof SubgraphFailure && error.failure.retryable),
+    { maxAttempts: settings.retries, backoff: new ExponentialBackoff({ initialDelay: 50, maxDelay: 2_000 }) },
+  );
   // Failures already charged to a subgraph's breaker, by the one fetch each stands for (failureIdentity in
   // subgraph-http.ts: the callers of a shared fetch share it); weak, so they go with their errors.
   const counted = new WeakSet<object>();
-  const chargeOnce = (circuit: CircuitBreaker, error: unknown) => {
+  const firstToSee = (error: unknown) => {
     const identity = failureIdentity(error);
-    if (identity && counted.has(identity)) return;
-    if (identity) counted.add(identity);
-    circuit.failed();
+    if (!identity) return true;
+    if (counted.has(identity)) return false;
+    counted.add(identity);
+    return true;
   };
-  const breaker = (subgraph: string) => {
-    let known = breakers.get(subgraph);
-    if (!known) {
-      known = new CircuitBreaker({ failures: settings.breakerFailures, resetMs: settings.breakerResetMs, now });
-      breakers.set(subgraph, known);
+  const circuits = new Map<string, CircuitBreakerPolicy>();
+  const circuitOf = (subgraph: string): CircuitBreakerPolicy | null => {
+    if (settings.breakerFailures <= 0) return null;
+    let circuit = circuits.get(subgraph);
+    if (!circuit) {
+      const policy: CircuitBreakerPolicy = circuitBreaker(
+        // A failure counts once per fetch; while half-open every failure of the trial decides (reopens).
+        handleWhen((error) => error instanceof SubgraphFailure && (error.charged || policy.state === CircuitState.HalfOpen)),
+        { halfOpenAfter: settings.breakerResetMs, breaker: new ConsecutiveBreaker(settings.breakerFailures) },
+      );
+      circuit = policy;
+      circuits.set(subgraph, circuit);
     }
-    return known;
+    return circuit;
   };
-  return {
-    breaker,
-    async run(subgraph, idempotent, fetch) {
-      const circuit = breaker(subgraph);
-      for (let attempt = 0; ; attempt++) {
-        if (settings.breakerFailures > 0 && !circuit.tryAcquire()) {
-          throw unavailable(
-            subgraph,
-            `the ${subgraph} subgraph is unavailable: its last ${settings.breakerFailures} fetches failed; the router tries it again in ${circuit.retryInSeconds()} s`,
-          );
-        }
-        const deadline = liveness.deadline(subgraph, deadlines);
-        const { signal } = deadline;
-        try {
-          const result = await fetch(signal);
-          liveness.answered(subgraph);
-          circuit.succeeded();
-          return result;
-        } catch (error) {
-          const failure = classify(error, signal.aborted);
-          if (!failure) {
-            // The subgraph answered (a GraphQL error, a 4xx): it is alive, so for the breaker this is a success,
-            // closing a half-open circuit and ending a run of failures. The error itself is the request's.
-            liveness.answered(subgraph);
-            circuit.succeeded();
-            throw error;
-          }
-          chargeOnce(circuit, error);
-          if (idempotent && failure.retryable && attempt < settings.retries) {
-            log.warn(`${subgraph} fetch failed (${failure.reason}); retrying (${attempt + 1} of ${settings.retries})`);
-            await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
-            continue;
-          }
-          log.warn(`${subgraph} fetch failed (${failure.reason}): ${(error as Error).message}`);
-          const after = attempt > 0 ? ` after ${attempt + 1} attempts` : '';
-          throw unavailable(subgraph, `the ${subgraph} subgraph ${failure.reason}${after}`);
-        } finally {
-          deadline.clear();
-        }
+  const retryInSeconds = (circuit: CircuitBreakerPolicy) => {
+    const { ownState } = circuit.toJSON() as { ownState: { openedAt?: number } };
+    const opensAt = (ownState.openedAt ?? 0) + settings.breakerResetMs;
+    return Math.max(1, Math.ceil((opensAt - Date.now()) / 1000));
+  };
+  const refused = (subgraph: string, circuit: CircuitBreakerPolicy) =>
+    unavailable(
+      subgraph,
+      `the ${subgraph} subgraph is unavailable: its last ${settings.breakerFailures} fetches failed; the router tries it again in ${retryInSeconds(circuit)} s`,
+    );
+
+  /** One attempt: the fetch under the silence deadline and the cap; a failure of the subgraph's is thrown as SubgraphFailure. */
+  async function attempt<T>(subgraph: string, fetch: (signal: AbortSignal) => Promise<T>): Promise<Answered<T>> {
+    const silence = liveness.deadline(subgraph, settings.timeoutMs);
+    let signal: AbortSignal = silence.signal;
+    try {
+      const value = await cap.execute(({ signal: capSignal }) => {
+        signal = AbortSignal.any([capSignal, silence.signal]);
+        return fetch(signal);
+      });
+      liveness.answered(subgraph);
+      return { value };
+    } catch (error) {
+      const failure = classify(error, signal.aborted);
+      if (!failure) {
+        // The subgraph answered (a GraphQL error, a 4xx): it is alive, so for the breaker this is a success,
+        // closing a half-open circuit and ending a run of failures. The error itself is the request's.
+        liveness.answered(subgraph);
+        return { error };
       }
+      throw new SubgraphFailure(failure, error, firstToSee(error));
+    } finally {
+      silence.clear();
+    }
+  }
+
+  return {
+    breaker(subgraph) {
+      const circuit = circuitOf(subgraph);
+      return {
+        get state() {
+          const state = circuit?.state ?? CircuitState.Closed;
+          return state === CircuitState.Closed ? 'closed' : state === CircuitState.HalfOpen ? 'half-open' : 'open';
+        },
+      };
+    },
+    async run(subgraph, idempotent, fetch) {
+      const circuit = circuitOf(subgraph);
+      let attempts = 0;
+      const once = async () => {
+        attempts += 1;
+        // Half-open with its trial in flight: fail at once, as while open, rather than queue behind the trial.
+        if (circuit?.state === CircuitState.HalfOpen) throw refused(subgraph, circuit);
+        try {
+          return await (circuit ? circuit.execute(() => attempt(subgraph, fetch)) : attempt(subgraph, fetch));
+        } catch (error) {
+          if (error instanceof BrokenCircuitError && circuit) throw refused(subgraph, circuit);
+          if (error instanceof SubgraphFailure) log.warn(`${subgraph} fetch failed (${error.failure.reason}) on attempt ${attempts}`);
+          throw error;
+        }
+      };
+      let outcome: Awaited<ReturnType<typeof once>>;
+      try {
+        outcome = await (idempotent ? retries.execute(once) : once());
+      } catch (error) {
+        if (!(error instanceof SubgraphFailure)) throw error;
+        log.warn(`${subgraph} fetch failed (${error.failure.reason}): ${(error.error as Error)?.message}`);
+        const after = attempts > 1 ? ` after ${attempts} attempts` : '';
+        throw unavailable(subgraph, `the ${subgraph} subgraph ${error.failure.reason}${after}`);
+      }
+      if ('error' in outcome) throw outcome.error;
+      return outcome.value;
     },
   };
 }

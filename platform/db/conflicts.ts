@@ -1,4 +1,5 @@
 import { DeadlockException, LockWaitTimeoutException } from '@mikro-orm/core';
+import { ExponentialBackoff, fullJitterGenerator, handleWhen, retry } from 'cockatiel';
 
 /**
  * A transaction that lost a lock race on MySQL (a deadlock, or a lock wait
@@ -11,20 +12,18 @@ export function isLockConflict(error: unknown): boolean {
 
 /**
  * Runs `work` again, up to `attempts` times in all, while it fails with a lock
- * conflict. Each retry first waits a few milliseconds, a random share of a
- * pause that grows with the attempt: transactions that deadlocked together
- * and retried at once would meet again in the same order, and ten racing for
- * a row that does not exist yet could lose four times in a row (seen on CI).
+ * conflict (cockatiel's `retry`). Each retry first waits a few milliseconds, a
+ * random share of a pause that doubles with the attempt (full jitter: under
+ * 10, 20, 40, 80, 160 ms): transactions that deadlocked together and retried
+ * at once would meet again in the same order, and ten racing for a row that
+ * does not exist yet could lose four times in a row (seen on CI).
  */
 export async function retryOnLockConflict<T>(work: () => Promise<T>, attempts = 6): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await work();
-    } catch (error) {
-      if (attempt >= attempts || !isLockConflict(error)) throw error;
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * 2 ** attempt));
-    }
-  }
+  const policy = retry(handleWhen(isLockConflict), {
+    maxAttempts: Math.max(0, attempts - 1),
+    backoff: new ExponentialBackoff({ generator: fullJitterGenerator, initialDelay: 10, maxDelay: 10 * 2 ** 4 }),
+  });
+  return policy.execute(() => work());
 }
 
 /**
