@@ -30,6 +30,7 @@ import {
   newErrors,
   type UpdateProductInput,
 } from './product-input.ts';
+import { reindexProduct } from './search-index-repository.ts';
 import { buildSearchText } from './search-text.ts';
 
 export { searchProducts } from './product-search.ts';
@@ -124,6 +125,7 @@ export async function createProduct(ctx: CatalogueContext, input: CreateProductI
       });
       createFitments(em, product.id, fitments);
       await em.flush();
+      await reindexProduct(ctx.db, em, product.id, { isNew: true });
       for (const sku of skus) recordPriceChange(em, sku.code, null, sku.price, ctx.identity.subject, now);
       await recordProductChanged(ctx.events, em, product.id);
       return product;
@@ -213,6 +215,9 @@ export async function updateProduct(ctx: CatalogueContext, input: UpdateProductI
       fitments: currentFitments,
     });
     product.updatedAt = new Date();
+    await em.flush();
+    // The search index follows the product in the same transaction (search-index-repository.ts).
+    await reindexProduct(ctx.db, em, product.id);
     await recordProductChanged(ctx.events, em, product.id);
     return product;
   });
