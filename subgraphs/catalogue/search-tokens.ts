@@ -11,7 +11,9 @@
 /** Longest token stored; longer words are cut (a part number is at most 40 characters). */
 export const MAX_TOKEN_LENGTH = 60;
 const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
-const CJK_RUN = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]+/gu;
+/** A run of CJK characters, or a run of other letters and digits (set subtraction needs the `v` flag). */
+const WORD_OR_CJK_RUN =
+  /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]+|[[\p{L}\p{N}]--[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]]+/gv;
 
 /** A run of CJK characters as overlapping bigrams (one character alone stays one token). */
 export function cjkBigrams(run: string): string[] {
@@ -20,14 +22,13 @@ export function cjkBigrams(run: string): string[] {
   return chars.slice(0, -1).map((char, i) => char + chars[i + 1]);
 }
 
-/** The words of a text: latin/digit words, then CJK bigrams, each lower-cased. */
+/** The words of a text in the order written: latin/digit words whole, CJK runs as bigrams, each lower-cased. */
 export function textTokens(text: string): string[] {
-  const lower = text.normalize('NFKC').toLowerCase();
   const tokens: string[] = [];
-  for (const word of lower.replace(CJK_RUN, ' ').split(/[^\p{L}\p{N}]+/u)) {
-    if (word.length > 0) tokens.push(word.slice(0, MAX_TOKEN_LENGTH));
+  for (const [run] of text.normalize('NFKC').toLowerCase().matchAll(WORD_OR_CJK_RUN)) {
+    if (CJK.test(run)) tokens.push(...cjkBigrams(run));
+    else tokens.push(run.slice(0, MAX_TOKEN_LENGTH));
   }
-  for (const run of lower.match(CJK_RUN) ?? []) tokens.push(...cjkBigrams(run));
   return tokens;
 }
 
