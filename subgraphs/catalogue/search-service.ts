@@ -11,7 +11,7 @@ import { type Candidate, matchingProducts, tokenHits, wordsOfLength, wordsStarti
 import { textTokens } from './search-tokens.ts';
 
 /**
- * Catalogue search (docs/architecture.md, catalogue search): the database's
+ * Catalogue search (docs/architecture.md §13): the database's
  * token index finds every product the query matches (with the filter), this
  * scores and orders them, pages them, and counts facets on the same set, so a
  * facet's count is what filtering by it would return. Each bound below has

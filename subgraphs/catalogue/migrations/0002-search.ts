@@ -1,7 +1,7 @@
 import { Migration } from '@mikro-orm/migrations';
 
 /**
- * Search (docs/architecture.md, catalogue search): the part numbers mechanics
+ * Search (docs/architecture.md §13): the part numbers mechanics
  * type (OE numbers, the maker's part number, other brands' cross references),
  * the search index (one row per product and token, written by
  * search-index-repository.ts in the transaction of the catalogue write), and
