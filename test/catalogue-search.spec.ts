@@ -112,6 +112,25 @@ describe.each(databaseTargets())('catalogue search through the router on $label'
     expect(all.facets.priceRanges.reduce((sum, facet) => sum + facet.count, 0)).toBe(all.totalCount);
   });
 
+  it("counts products in stock from the stock subgraph, through the router, as their SKUs' stock says", async () => {
+    const { body } = await system.graphql<{
+      productSearch: {
+        totalCount: number;
+        edges: { node: { skus: { stock: { available: number } }[] } }[];
+        facets: { inStock: { inStock: number; outOfStock: number } };
+      };
+    }>(
+      `{ productSearch(query: "filter", first: 100) {
+          totalCount edges { node { skus { stock { available } } } } facets { inStock { inStock outOfStock } } } }`,
+    );
+    expect(body.errors).toBeUndefined();
+    const result = body.data!.productSearch;
+    expect(result.totalCount).toBeLessThanOrEqual(100);
+    const sellable = result.edges.filter((edge) => edge.node.skus.some((sku) => sku.stock.available > 0)).length;
+    expect(result.facets.inStock).toEqual({ inStock: sellable, outOfStock: result.totalCount - sellable });
+    expect(result.facets.inStock.inStock).toBeGreaterThan(0);
+  });
+
   it('pages through a relevance order without repeating or skipping a product', async () => {
     const whole = await search(system, { query: 'brake', first: 100 });
     const seen: string[] = [];

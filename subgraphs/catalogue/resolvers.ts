@@ -8,7 +8,7 @@ import type { Product } from './entities/product.entity.ts';
 import { type Sku, skuAttributes } from './entities/sku.entity.ts';
 import type { SkuPriceChange } from './entities/sku-price-change.entity.ts';
 import * as search from './search-admin.ts';
-import type { PRICE_RANGES } from './search-facets.ts';
+import { matchedProducts, type PRICE_RANGES } from './search-facets.ts';
 import * as finder from './search-service.ts';
 import * as catalogue from './service.ts';
 
@@ -67,6 +67,11 @@ export const resolvers: GraphQLResolverMap<CatalogueContext> = {
       (await ctx.loaders.partNumbersBySkuCode.load(sku.code))
         .filter((part) => part.kind === 'CROSS')
         .map((part) => ({ brand: part.brandName ?? '', number: part.number })),
+  },
+  ProductFacets: {
+    // A search result cannot be fetched again by its key; the stock subgraph's `inStock` is reached from productSearch only.
+    __resolveReference: () => null,
+    matchedProducts: (facets: { productIds: string[] }, _, ctx) => matchedProducts(ctx, facets.productIds),
   },
   BrandFacet: { brand: (facet: { brandId: string }, _, ctx) => ctx.loaders.brandById.load(facet.brandId) },
   CategoryFacet: { category: (facet: { categoryId: string }, _, ctx) => ctx.loaders.categoryById.load(facet.categoryId) },

@@ -29,7 +29,7 @@ function tally<K extends string>(keys: Iterable<K>): Map<K, number> {
   return counts;
 }
 
-export async function productFacets(ctx: CatalogueContext, products: readonly Candidate[], limit: number) {
+export async function productFacets(ctx: CatalogueContext, products: readonly Candidate[], limit: number, resultKey: string) {
   const vehicles = await vehiclesOfProducts(
     ctx.db,
     ctx.em,
@@ -38,6 +38,9 @@ export async function productFacets(ctx: CatalogueContext, products: readonly Ca
   // make and model joined by a character neither can hold (control characters are refused on input).
   const vehicleCounts = tally(vehicles.map((row) => `${row.make}\u0001${row.model}`));
   return {
+    resultKey,
+    /** For `matchedProducts`, which the router asks for only when the stock subgraph's `inStock` is selected. */
+    productIds: products.map((product) => product.id),
     brands: top(tally(products.map((p) => p.brandId)), limit).map(([brandId, count]) => ({ brandId, count })),
     categories: top(tally(products.map((p) => p.categoryId)), limit).map(([categoryId, count]) => ({ categoryId, count })),
     priceRanges: PRICE_RANGES.map((range) => ({ ...range, count: products.filter((p) => inRange(range, p.minPriceMinor)).length })),
@@ -46,4 +49,13 @@ export async function productFacets(ctx: CatalogueContext, products: readonly Ca
       return { make, model, count };
     }),
   };
+}
+
+/** The matched products with their SKU codes, for the stock subgraph's in-stock facet (one statement for all). */
+export async function matchedProducts(ctx: CatalogueContext, productIds: readonly string[]) {
+  const skus = await ctx.loaders.skusByProductId.loadMany([...productIds]);
+  return productIds.map((productId, i) => {
+    const list = skus[i];
+    return { productId, skuCodes: list instanceof Error || !list ? [] : list.map((sku) => sku.code) };
+  });
 }

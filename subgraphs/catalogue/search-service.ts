@@ -48,6 +48,8 @@ export type ProductSearchResult = {
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
   edges: { cursor: string; score: number; node: Product }[];
   facets: {
+    resultKey: string;
+    productIds: string[];
     brands: { brandId: string; count: number }[];
     categories: { categoryId: string; count: number }[];
     priceRanges: (PriceRange & { count: number })[];
@@ -158,7 +160,7 @@ export async function searchProducts(ctx: CatalogueContext, args: ProductSearchA
     truncated,
     pageInfo: { hasNextPage: rest.length > size, endCursor: edges.at(-1)?.cursor ?? null },
     edges,
-    facets: await productFacets(ctx, ranked, facetLimit),
+    facets: await productFacets(ctx, ranked, facetLimit, encodeCursor([args.query, sort])),
   };
 }
 
