@@ -9,8 +9,8 @@ import { startTestSystem, type TestSystem } from './support/system.ts';
  * index kept in step by staff mutations, and the same first page on SQLite
  * and MariaDB.
  */
-const SEARCH = `query ($query: String!, $filter: ProductFilter, $sort: ProductSearchSort, $first: Int, $after: String) {
-  productSearch(query: $query, filter: $filter, sort: $sort, first: $first, after: $after) {
+const SEARCH = `query ($query: String!, $filter: ProductFilter, $sort: ProductSearchSort, $first: Int, $after: String, $price: PriceRangeInput) {
+  productSearch(query: $query, filter: $filter, sort: $sort, first: $first, after: $after, price: $price) {
     totalCount truncated
     pageInfo { hasNextPage endCursor }
     edges { score node { id name category { path } skus { code oeNumbers } } }
@@ -110,6 +110,11 @@ describe.each(databaseTargets())('catalogue search through the router on $label'
       expect((await search(system, { query, filter, first: 0 })).totalCount).toBe(facet.count);
     }
     expect(all.facets.priceRanges.reduce((sum, facet) => sum + facet.count, 0)).toBe(all.totalCount);
+    for (const facet of all.facets.priceRanges) {
+      const price = { ...(facet.min ? { min: facet.min } : {}), ...(facet.max ? { max: facet.max } : {}) };
+      expect((await search(system, { query, price, first: 0 })).totalCount).toBe(facet.count);
+    }
+    expect(all.facets.priceRanges.filter((facet) => facet.count > 0).length).toBeGreaterThan(1);
   });
 
   it("counts products in stock from the stock subgraph, through the router, as their SKUs' stock says", async () => {

@@ -41,6 +41,7 @@ export type ProductSearchArgs = {
   first?: number | null;
   after?: string | null;
   facetLimit?: number | null;
+  price?: { min?: string | null; max?: string | null } | null;
 };
 export type ProductSearchResult = {
   totalCount: number;
@@ -93,6 +94,19 @@ function checkedPageSize(first: number | null | undefined): number {
   return pageSize(first);
 }
 
+/** A price bound in minor units; the Decimal scalar has checked the form, this the range. */
+function priceBound(value: string | null | undefined, field: string): number | null {
+  if (value === null || value === undefined) return null;
+  if (!/^\d{1,10}(\.\d{1,2})?$/.test(value)) {
+    throw refusedInput(
+      'PRICE_RANGE_INVALID',
+      `${field} must be an amount from 0 with at most two decimals; received ${value.slice(0, 20)}`,
+      field,
+    );
+  }
+  return Math.round(Number(value) * 100);
+}
+
 type Ranked = Candidate & { score: number };
 const sortKey = (sort: ProductSearchSort, row: Ranked): (string | number)[] =>
   sort === 'RELEVANCE' ? [row.score, row.name, row.id] : sort === 'NAME' ? [row.name, row.id] : [row.id];
@@ -112,6 +126,8 @@ function compareKeys(sort: ProductSearchSort, a: readonly (string | number)[], b
 
 export async function searchProducts(ctx: CatalogueContext, args: ProductSearchArgs): Promise<ProductSearchResult> {
   const words = checkedTerm(args.query, 'query');
+  priceBound(args.price?.min, 'price.min');
+  priceBound(args.price?.max, 'price.max');
   const facetLimit = checkedFacetLimit(args.facetLimit);
   const size = checkedPageSize(args.first);
   const sort = args.sort ?? 'RELEVANCE';
@@ -138,7 +154,15 @@ export async function searchProducts(ctx: CatalogueContext, args: ProductSearchA
   };
   const found = await matchingProducts(ctx.db, ctx.em, plan, where, SEARCH_LIMITS.matches + 1);
   const truncated = found.length > SEARCH_LIMITS.matches;
-  const candidates = found.slice(0, SEARCH_LIMITS.matches);
+  const [minPrice, maxPrice] = [priceBound(args.price?.min, 'price.min'), priceBound(args.price?.max, 'price.max')];
+  // The same bounds as the price facets (min inclusive, max exclusive), on the cheapest SKU.
+  const candidates = found
+    .slice(0, SEARCH_LIMITS.matches)
+    .filter(
+      (c) =>
+        (minPrice === null || (c.minPriceMinor !== null && c.minPriceMinor >= minPrice)) &&
+        (maxPrice === null || (c.minPriceMinor !== null && c.minPriceMinor < maxPrice)),
+    );
   const scores = relevance(
     plan,
     await tokenHits(

@@ -8,8 +8,8 @@ import { startTestSystem, type TestSystem } from '../support/system.ts';
  * bounds are user errors that store nothing; and no one without the scope can
  * change synonyms or part numbers.
  */
-const SEARCH = `query ($query: String!, $first: Int, $facetLimit: Int) {
-  productSearch(query: $query, first: $first, facetLimit: $facetLimit) { totalCount edges { node { name } } }
+const SEARCH = `query ($query: String!, $first: Int, $facetLimit: Int, $price: PriceRangeInput) {
+  productSearch(query: $query, first: $first, facetLimit: $facetLimit, price: $price) { totalCount edges { node { name } } }
 }`;
 const SUGGEST = 'query ($prefix: String!, $first: Int) { searchSuggestions(prefix: $prefix, first: $first) { text } }';
 const SAVE_SYNONYMS = `mutation ($input: SaveSearchSynonymsInput!) {
@@ -56,6 +56,8 @@ describe('hostile search input', () => {
     ['a facet limit of 0', { query: 'brake', facetLimit: 0 }, 'FACET_LIMIT_OUT_OF_RANGE'],
     ['a page over 100', { query: 'brake', first: 101 }, 'PAGE_SIZE_OUT_OF_RANGE'],
     ['a negative page', { query: 'brake', first: -1 }, 'PAGE_SIZE_OUT_OF_RANGE'],
+    ['a negative price', { query: 'brake', price: { min: '-1' } }, 'PRICE_RANGE_INVALID'],
+    ['a price past any amount', { query: 'brake', price: { max: '1'.repeat(40) } }, 'PRICE_RANGE_INVALID'],
   ])('refuses %s with its own reason', async (_, variables, reason) => {
     expect(await refusal(SEARCH, variables)).toBe(reason);
     await expectWellBehavedQueryAnswered(system);
