@@ -1,3 +1,4 @@
+import { transactWithRetry } from '../../platform/db/raw-sql.ts';
 import { failed, succeeded } from '../../platform/graphql/user-errors.ts';
 import { newId } from '../../platform/values/ids.ts';
 import type { CatalogueContext } from './context.ts';
@@ -7,6 +8,7 @@ import { checkText, newErrors } from './product-input.ts';
 import {
   countSynonymGroups,
   deleteSynonymGroup,
+  lockProductForIndex,
   type PartNumber,
   reindexProduct,
   replacePartNumbers,
@@ -16,6 +18,7 @@ import {
 } from './search-index-repository.ts';
 import { SEARCH_LIMITS } from './search-service.ts';
 import { compactPartNumber, textTokens } from './search-tokens.ts';
+import { skuByCode } from './service.ts';
 
 /**
  * Staff changes to what search finds by: a SKU's part numbers (kept up to
@@ -31,6 +34,9 @@ export type SetSkuPartNumbersInput = {
   oeNumbers: string[];
   crossReferences?: { brand: string; number: string }[] | null;
 };
+
+const unknownSku = (code: string) =>
+  failed('sku', [{ code: 'UNKNOWN_SKU' as const, field: 'input.skuCode', message: `no SKU with code "${code}"` }]);
 
 export async function setSkuPartNumbers(ctx: CatalogueContext, input: SetSkuPartNumbersInput) {
   const errors = newErrors();
@@ -60,8 +66,14 @@ export async function setSkuPartNumbers(ctx: CatalogueContext, input: SetSkuPart
     parts.push({ skuCode: input.skuCode, kind: 'CROSS', number: number(`input.crossReferences[${i}].number`, cross.number), brandName });
   });
   if (errors.any) return failed('sku', errors);
-  const sku = await ctx.db.transaction(ctx.em, async (em) => {
-    const sku = await em.findOne(SkuEntity, { code: input.skuCode });
+  // A SKU never moves to another product, so its product is known before the transaction, whose
+  // first statement locks that product (lockProductForIndex says why).
+  const productId = (await skuByCode(ctx, input.skuCode))?.productId;
+  if (!productId) return unknownSku(input.skuCode);
+  // Retried on a lost lock race, as updateProduct is (the index rewrite can deadlock on InnoDB gaps).
+  const sku = await transactWithRetry(ctx.db, ctx.em, async (em) => {
+    await lockProductForIndex(ctx.db, em, productId);
+    const sku = await em.findOne(SkuEntity, { code: input.skuCode }, { refresh: true });
     if (!sku) return null;
     await replacePartNumbers(ctx.db, em, sku.code, parts);
     sku.updatedAt = new Date();
@@ -70,8 +82,7 @@ export async function setSkuPartNumbers(ctx: CatalogueContext, input: SetSkuPart
     await recordProductChanged(ctx.events, em, sku.productId);
     return sku;
   });
-  if (!sku)
-    return failed('sku', [{ code: 'UNKNOWN_SKU' as const, field: 'input.skuCode', message: `no SKU with code "${input.skuCode}"` }]);
+  if (!sku) return unknownSku(input.skuCode);
   ctx.loaders.partNumbersBySkuCode.clear(sku.code);
   return succeeded('sku', sku);
 }

@@ -1,6 +1,6 @@
 import type { Database, EntityManager } from '../../platform/db/database.ts';
 import { placeholders } from '../../platform/db/entity-rows.ts';
-import { int } from '../../platform/db/raw-sql.ts';
+import { forUpdate, int } from '../../platform/db/raw-sql.ts';
 import { newId } from '../../platform/values/ids.ts';
 import { documentTokens, type SearchDocument } from './search-tokens.ts';
 
@@ -43,6 +43,19 @@ export async function insertPartNumbers(db: Database, em: EntityManager, numbers
       batch.flatMap((part, i) => [newId(), part.skuCode, part.kind, part.number, part.brandName, start + i]),
     );
   }
+}
+
+/**
+ * Takes the product's row lock: the first statement of every transaction that
+ * rewrites the product's index rows. Two writes to one product (a rename and
+ * new part numbers, say) then rebuild its index one after the other, and on
+ * MySQL the second one's first plain read, and so its REPEATABLE READ
+ * snapshot, comes after the first has committed, so it cannot write tokens
+ * from the name it replaced (a test caught exactly that). SQLite runs one
+ * write transaction at a time anyway.
+ */
+export async function lockProductForIndex(db: Database, em: EntityManager, productId: string): Promise<void> {
+  await db.execute(em, `select id from product where id = ?${forUpdate(db)}`, [productId]);
 }
 
 /** What the index is built from, read in the caller's transaction so it sees the write in progress. */

@@ -1,5 +1,6 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '../../platform/db/database.ts';
+import { transactWithRetry } from '../../platform/db/raw-sql.ts';
 import { badUserInput } from '../../platform/graphql/errors.ts';
 import { loadOrNull } from '../../platform/graphql/loaders.ts';
 import { failed, succeeded } from '../../platform/graphql/user-errors.ts';
@@ -30,7 +31,7 @@ import {
   newErrors,
   type UpdateProductInput,
 } from './product-input.ts';
-import { reindexProduct } from './search-index-repository.ts';
+import { lockProductForIndex, reindexProduct } from './search-index-repository.ts';
 import { buildSearchText } from './search-text.ts';
 
 export { searchProducts } from './product-search.ts';
@@ -191,8 +192,13 @@ export async function updateProduct(ctx: CatalogueContext, input: UpdateProductI
   });
   if (errors.any || !refs.brand || !refs.category) return failed('product', errors);
 
-  const product = await ctx.db.transaction(ctx.em, async (em) => {
-    const product = await em.findOneOrFail(ProductEntity, { id: input.id });
+  // Retried on a lost lock race: rewriting the search index deletes and inserts index rows, and on
+  // InnoDB concurrent writes to neighbouring products can deadlock on the index gaps (nothing was changed then).
+  const product = await transactWithRetry(ctx.db, ctx.em, async (em) => {
+    await lockProductForIndex(ctx.db, em, input.id);
+    // refresh: a retried attempt must not take the entity the failed attempt changed from the identity map
+    // (it would see no change to flush, and the rename would be lost with the rolled-back attempt).
+    const product = await em.findOneOrFail(ProductEntity, { id: input.id }, { refresh: true });
     const skus = await em.find(SkuEntity, { productId: product.id }, { orderBy: { position: 'asc' } });
     if (fitments) {
       await em.nativeDelete(FitmentEntity, { productId: product.id });
