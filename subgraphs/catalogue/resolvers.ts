@@ -29,7 +29,8 @@ export const resolvers: GraphQLResolverMap<CatalogueContext> = {
     vehicles: (_, __, ctx) => catalogue.vehicles(ctx),
     suppliers: (_, __, ctx) => catalogue.suppliers(ctx),
     supplier: (_, { id }: { id: string }, ctx) => catalogue.supplierById(ctx, id),
-    productSearch: (_, args: finder.ProductSearchArgs, ctx) => finder.searchProducts(ctx, args),
+    productSearch: (_, args: finder.ProductSearchArgs, ctx, info) =>
+      finder.searchProducts(ctx, args, { facets: selectsField(info, 'facets') }),
     searchSuggestions: (_, { prefix, first }: { prefix: string; first?: number | null }, ctx) =>
       finder.searchSuggestions(ctx, prefix, first),
     searchSynonyms: (_, __, ctx) => search.searchSynonyms(ctx),

@@ -108,6 +108,14 @@ function priceBound(value: string | null | undefined, field: string): number | n
 }
 
 type Ranked = Candidate & { score: number };
+const NO_FACETS: ProductSearchResult['facets'] = {
+  resultKey: '',
+  productIds: [],
+  brands: [],
+  categories: [],
+  priceRanges: [],
+  vehicles: [],
+};
 const sortKey = (sort: ProductSearchSort, row: Ranked): (string | number)[] =>
   sort === 'RELEVANCE' ? [row.score, row.name, row.id] : sort === 'NAME' ? [row.name, row.id] : [row.id];
 const CURSOR_SHAPES = { RELEVANCE: ['number', 'string', 'string'], NAME: ['string', 'string'], NEWEST: ['string'] } as const;
@@ -124,7 +132,11 @@ function compareKeys(sort: ProductSearchSort, a: readonly (string | number)[], b
   return compareText(b[0] as string, a[0] as string);
 }
 
-export async function searchProducts(ctx: CatalogueContext, args: ProductSearchArgs): Promise<ProductSearchResult> {
+export async function searchProducts(
+  ctx: CatalogueContext,
+  args: ProductSearchArgs,
+  wants: { facets: boolean } = { facets: true },
+): Promise<ProductSearchResult> {
   const words = checkedTerm(args.query, 'query');
   priceBound(args.price?.min, 'price.min');
   priceBound(args.price?.max, 'price.max');
@@ -184,7 +196,7 @@ export async function searchProducts(ctx: CatalogueContext, args: ProductSearchA
     truncated,
     pageInfo: { hasNextPage: rest.length > size, endCursor: edges.at(-1)?.cursor ?? null },
     edges,
-    facets: await productFacets(ctx, ranked, facetLimit, encodeCursor([args.query, sort])),
+    facets: wants.facets ? await productFacets(ctx, ranked, facetLimit, encodeCursor([args.query, sort])) : NO_FACETS,
   };
 }
 
@@ -200,7 +212,7 @@ export async function searchSuggestions(ctx: CatalogueContext, prefix: string, f
   const last = words.at(-1)!;
   const lead = words.slice(0, -1).join(' ');
   const terms = await wordsStartingWith(ctx.db, ctx.em, last, limit);
-  const products = await searchProducts(ctx, { query: prefix, first: Math.min(limit, 5), facetLimit: 1 });
+  const products = await searchProducts(ctx, { query: prefix, first: Math.min(limit, 5) }, { facets: false });
   return [
     ...terms.map((term) => ({ text: lead ? `${lead} ${term.word}` : term.word, kind: 'WORD' as const, productId: null })),
     ...products.edges.map((edge) => ({ text: edge.node.name, kind: 'PRODUCT' as const, productId: edge.node.id })),
