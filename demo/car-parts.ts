@@ -1362,3 +1362,36 @@ function universalProducts(): DemoProduct[] {
 }
 
 export const demoProducts: DemoProduct[] = [...vehicleProducts(), ...universalProducts()];
+
+// ---------------------------------------------------------------------------
+// Part numbers and search synonyms
+// ---------------------------------------------------------------------------
+
+export type DemoPartNumbers = { manufacturerPartNumber: string; oeNumbers: string[]; crossReferences: { brand: string; number: string }[] };
+
+const digits = (n: number, width: number) => String(n % 10 ** width).padStart(width, '0');
+const codeHash = (code: string) => [...code].reduce((hash, char) => mix(hash + char.charCodeAt(0)), 7);
+
+/**
+ * The part numbers of a demo SKU, as mechanics type them: the vehicle maker's
+ * OE number (Toyota-style "04465-02220" with its dash), the brand's own part
+ * number ("0 986 494 104" with spaces) and a cross reference from another
+ * brand. Derived from the SKU code by `mix`, so every seed gives the same.
+ */
+export function demoPartNumbers(skuCode: string): DemoPartNumbers {
+  const hash = codeHash(skuCode);
+  const second = mix(hash);
+  return {
+    manufacturerPartNumber: `0 986 ${digits(hash, 3)} ${digits(second, 3)}`,
+    oeNumbers: [`${digits(second >>> 3, 5)}-${digits(hash >>> 5, 5)}`],
+    crossReferences: [{ brand: 'Febi Bilstein', number: `FB${digits(hash >>> 7, 6)}` }],
+  };
+}
+
+/** Merchandisers' synonym groups seeded with the demo (staff keep them with saveSearchSynonyms). */
+export const demoSynonyms: string[][] = [
+  ['brake pads', 'pads', '刹车片'],
+  ['brake disc', 'rotor', '刹车盘'],
+  ['oil filter', '机油滤清器', '机滤'],
+  ['spark plug', '火花塞'],
+];

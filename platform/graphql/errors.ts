@@ -14,6 +14,8 @@ function coded(code: ErrorCode, message: string, extensions: Record<string, unkn
 }
 
 export const badUserInput = (message: string, field?: string) => coded('BAD_USER_INPUT', message, field ? { field } : {});
+/** A bad input refused by a named limit: `extensions.reason` tells the client which (SEARCH_TERM_TOO_LONG, say). */
+export const refusedInput = (reason: string, message: string, field: string) => coded('BAD_USER_INPUT', message, { field, reason });
 export const unauthenticated = (message: string) => coded('UNAUTHENTICATED', message);
 export const forbidden = (message: string) => coded('FORBIDDEN', message);
 export const notFound = (message: string) => coded('NOT_FOUND', message);

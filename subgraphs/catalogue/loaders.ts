@@ -9,6 +9,7 @@ import { SkuEntity } from './entities/sku.entity.ts';
 import { SkuPriceChangeEntity } from './entities/sku-price-change.entity.ts';
 import { SupplierEntity } from './entities/supplier.entity.ts';
 import { skusOfProducts } from './product-repository.ts';
+import { partNumbersOfSkus } from './search-index-repository.ts';
 
 /**
  * The catalogue's loaders, built fresh for each request (their cache lives one request).
@@ -59,6 +60,10 @@ export function createCatalogueLoaders(em: EntityManager, db: Database) {
     fitmentsByProductId: groupedLoader(
       (ids: string[]) => readRows(em, FitmentEntity, { productId: { $in: ids } }, { make: 'asc', model: 'asc', yearFrom: 'asc' }),
       (f) => f.productId,
+    ),
+    partNumbersBySkuCode: groupedLoader(
+      (codes: string[]) => partNumbersOfSkus(db, em, codes),
+      (part) => part.skuCode,
     ),
     priceChangesBySkuCode: groupedLoader(
       (codes: string[]) => readRows(em, SkuPriceChangeEntity, { skuCode: { $in: codes } }, { changedAt: 'desc', id: 'desc' }),

@@ -21,7 +21,9 @@ export type CatalogueErrorCode =
   | 'UNKNOWN_PRODUCT'
   | 'UNKNOWN_SKU'
   | 'DUPLICATE_SKU_CODE'
-  | 'DUPLICATE_NAME';
+  | 'DUPLICATE_NAME'
+  | 'UNKNOWN_SYNONYMS'
+  | 'TOO_MANY_SYNONYMS';
 
 export type CatalogueErrors = UserErrors<CatalogueErrorCode>;
 

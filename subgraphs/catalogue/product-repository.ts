@@ -34,7 +34,7 @@ export type ProductPageQuery = ProductWhere & {
 export type ProductPageRow = { product: Product; brand: Brand | null; category: Category | null };
 
 /** The filter's conditions on the product table under `alias`, and their values in order. */
-function conditions(where: ProductWhere, alias: string): { sql: string[]; params: unknown[] } {
+export function conditions(where: ProductWhere, alias: string): { sql: string[]; params: unknown[] } {
   const sql: string[] = [];
   const params: unknown[] = [];
   if (!where.includeInactive) {

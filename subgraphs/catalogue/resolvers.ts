@@ -7,6 +7,9 @@ import type { Category } from './entities/category.entity.ts';
 import type { Product } from './entities/product.entity.ts';
 import { type Sku, skuAttributes } from './entities/sku.entity.ts';
 import type { SkuPriceChange } from './entities/sku-price-change.entity.ts';
+import * as search from './search-admin.ts';
+import { matchedProducts, type PRICE_RANGES } from './search-facets.ts';
+import * as finder from './search-service.ts';
 import * as catalogue from './service.ts';
 
 /** Thin: parse arguments, call the service, shape the result. */
@@ -26,8 +29,16 @@ export const resolvers: GraphQLResolverMap<CatalogueContext> = {
     vehicles: (_, __, ctx) => catalogue.vehicles(ctx),
     suppliers: (_, __, ctx) => catalogue.suppliers(ctx),
     supplier: (_, { id }: { id: string }, ctx) => catalogue.supplierById(ctx, id),
+    productSearch: (_, args: finder.ProductSearchArgs, ctx, info) =>
+      finder.searchProducts(ctx, args, { facets: selectsField(info, 'facets') }),
+    searchSuggestions: (_, { prefix, first }: { prefix: string; first?: number | null }, ctx) =>
+      finder.searchSuggestions(ctx, prefix, first),
+    searchSynonyms: (_, __, ctx) => search.searchSynonyms(ctx),
   },
   Mutation: {
+    setSkuPartNumbers: (_, { input }: Args<search.SetSkuPartNumbersInput>, ctx) => search.setSkuPartNumbers(ctx, input),
+    saveSearchSynonyms: (_, { input }: Args<Parameters<typeof search.saveSearchSynonyms>[1]>, ctx) => search.saveSearchSynonyms(ctx, input),
+    deleteSearchSynonyms: (_, { id }: { id: string }, ctx) => search.deleteSearchSynonyms(ctx, id),
     createProduct: (_, { input }: Args<Parameters<typeof catalogue.createProduct>[1]>, ctx) => catalogue.createProduct(ctx, input),
     updateProduct: (_, { input }: Args<Parameters<typeof catalogue.updateProduct>[1]>, ctx) => catalogue.updateProduct(ctx, input),
     setSkuPrice: (_, { input }: Args<Parameters<typeof catalogue.setSkuPrice>[1]>, ctx) => catalogue.setSkuPrice(ctx, input),
@@ -49,6 +60,28 @@ export const resolvers: GraphQLResolverMap<CatalogueContext> = {
     attributes: (sku: Sku) => skuAttributes(sku),
     price: (sku: Sku) => moneyView(sku.priceMinor, sku.currency),
     priceHistory: (sku: Sku, _, ctx) => catalogue.priceHistoryOf(ctx, sku),
+    manufacturerPartNumber: async (sku: Sku, _, ctx) =>
+      (await ctx.loaders.partNumbersBySkuCode.load(sku.code)).find((part) => part.kind === 'MPN')?.number ?? null,
+    oeNumbers: async (sku: Sku, _, ctx) =>
+      (await ctx.loaders.partNumbersBySkuCode.load(sku.code)).filter((part) => part.kind === 'OE').map((part) => part.number),
+    crossReferences: async (sku: Sku, _, ctx) =>
+      (await ctx.loaders.partNumbersBySkuCode.load(sku.code))
+        .filter((part) => part.kind === 'CROSS')
+        .map((part) => ({ brand: part.brandName ?? '', number: part.number })),
+  },
+  ProductFacets: {
+    // A search result cannot be fetched again by its key; the stock subgraph's `inStock` is reached from productSearch only.
+    __resolveReference: () => null,
+    matchedProducts: (facets: { productIds: string[] }, _, ctx) => matchedProducts(ctx, facets.productIds),
+  },
+  BrandFacet: { brand: (facet: { brandId: string }, _, ctx) => ctx.loaders.brandById.load(facet.brandId) },
+  CategoryFacet: { category: (facet: { categoryId: string }, _, ctx) => ctx.loaders.categoryById.load(facet.categoryId) },
+  PriceRangeFacet: {
+    min: (range: (typeof PRICE_RANGES)[number]) => (range.minMinor === null ? null : (range.minMinor / 100).toFixed(2)),
+    max: (range: (typeof PRICE_RANGES)[number]) => (range.maxMinor === null ? null : (range.maxMinor / 100).toFixed(2)),
+  },
+  SearchSuggestion: {
+    product: (suggestion: finder.Suggestion, _, ctx) => (suggestion.productId ? ctx.loaders.productById.load(suggestion.productId) : null),
   },
   PriceChange: {
     price: (change: SkuPriceChange) => moneyView(change.priceMinor, change.currency),

@@ -1,5 +1,6 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '../../platform/db/database.ts';
+import { transactWithRetry } from '../../platform/db/raw-sql.ts';
 import { badUserInput } from '../../platform/graphql/errors.ts';
 import { loadOrNull } from '../../platform/graphql/loaders.ts';
 import { failed, succeeded } from '../../platform/graphql/user-errors.ts';
@@ -30,6 +31,7 @@ import {
   newErrors,
   type UpdateProductInput,
 } from './product-input.ts';
+import { lockProductForIndex, reindexProduct } from './search-index-repository.ts';
 import { buildSearchText } from './search-text.ts';
 
 export { searchProducts } from './product-search.ts';
@@ -124,6 +126,7 @@ export async function createProduct(ctx: CatalogueContext, input: CreateProductI
       });
       createFitments(em, product.id, fitments);
       await em.flush();
+      await reindexProduct(ctx.db, em, product.id, { isNew: true });
       for (const sku of skus) recordPriceChange(em, sku.code, null, sku.price, ctx.identity.subject, now);
       await recordProductChanged(ctx.events, em, product.id);
       return product;
@@ -189,8 +192,13 @@ export async function updateProduct(ctx: CatalogueContext, input: UpdateProductI
   });
   if (errors.any || !refs.brand || !refs.category) return failed('product', errors);
 
-  const product = await ctx.db.transaction(ctx.em, async (em) => {
-    const product = await em.findOneOrFail(ProductEntity, { id: input.id });
+  // Retried on a lost lock race: rewriting the search index deletes and inserts index rows, and on
+  // InnoDB concurrent writes to neighbouring products can deadlock on the index gaps (nothing was changed then).
+  const product = await transactWithRetry(ctx.db, ctx.em, async (em) => {
+    await lockProductForIndex(ctx.db, em, input.id);
+    // refresh: a retried attempt must not take the entity the failed attempt changed from the identity map
+    // (it would see no change to flush, and the rename would be lost with the rolled-back attempt).
+    const product = await em.findOneOrFail(ProductEntity, { id: input.id }, { refresh: true });
     const skus = await em.find(SkuEntity, { productId: product.id }, { orderBy: { position: 'asc' } });
     if (fitments) {
       await em.nativeDelete(FitmentEntity, { productId: product.id });
@@ -213,6 +221,9 @@ export async function updateProduct(ctx: CatalogueContext, input: UpdateProductI
       fitments: currentFitments,
     });
     product.updatedAt = new Date();
+    await em.flush();
+    // The search index follows the product in the same transaction (search-index-repository.ts).
+    await reindexProduct(ctx.db, em, product.id);
     await recordProductChanged(ctx.events, em, product.id);
     return product;
   });

@@ -97,3 +97,27 @@ export async function stockReconciliation(ctx: StockContext) {
 function discrepancy(skuCode: string, warehouseId: string, onHand: number, ledgerOnHand: number, reserved: number, ledgerReserved: number) {
   return { skuCode, warehouseId, onHand, ledgerOnHand, reserved, ledgerReserved };
 }
+
+/** SKU codes one in-stock facet may ask about: the catalogue's 2,000 matched products with their variants. */
+export const MAX_FACET_SKU_CODES = 20_000;
+
+/**
+ * The catalogue search's in-stock facet (docs/architecture.md §15): of the
+ * matched products the router hands over, how many have a SKU available in an
+ * active warehouse. One statement for every code (the totals loader batches).
+ */
+export async function inStockFacet(ctx: StockContext, products: readonly { productId: string; skuCodes: readonly string[] }[]) {
+  const codes = [...new Set(products.flatMap((product) => product.skuCodes))];
+  if (codes.length > MAX_FACET_SKU_CODES) {
+    throw badUserInput(`the in-stock facet counts at most ${MAX_FACET_SKU_CODES} SKU codes; received ${codes.length}`, 'matchedProducts');
+  }
+  const totals = await ctx.loaders.totalsBySku.loadMany(codes);
+  const sellable = new Set(
+    codes.filter((_, i) => {
+      const entry = totals[i];
+      return !(entry instanceof Error) && (entry ?? []).some((total) => total.onHand - total.reserved > 0);
+    }),
+  );
+  const inStock = products.filter((product) => product.skuCodes.some((code) => sellable.has(code))).length;
+  return { inStock, outOfStock: products.length - inStock };
+}

@@ -61,6 +61,12 @@ export const resolvers: GraphQLResolverMap<StockContext> = {
       resolve: (event: { data: StockChangedEvent }) => event.data,
     },
   },
+  ProductFacets: {
+    // The representation carries the matched products (`@requires`); nothing to load.
+    __resolveReference: (facets: { resultKey: string }) => facets,
+    inStock: (facets: { matchedProducts: { productId: string; skuCodes: string[] }[] }, _, ctx) =>
+      levels.inStockFacet(ctx, facets.matchedProducts),
+  },
   Sku: {
     __resolveReference: ({ code }: { code: string }) => ({ code }),
     stock: ({ code }: { code: string }, _, ctx, info) => levels.skuStock(ctx, code, selectsField(info, 'levels')),

@@ -1,6 +1,6 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import { demoBrands, demoCategories, demoProducts, demoSuppliers } from '../../../demo/car-parts.ts';
-import type { Database } from '../../../platform/db/database.ts';
+import { demoBrands, demoCategories, demoPartNumbers, demoProducts, demoSuppliers, demoSynonyms } from '../../../demo/car-parts.ts';
+import type { Database, EntityManager } from '../../../platform/db/database.ts';
 import type { Logger } from '../../../platform/observability/log.ts';
 import { newId } from '../../../platform/values/ids.ts';
 import { parseMoney } from '../../../platform/values/money.ts';
@@ -11,7 +11,9 @@ import { ProductEntity } from '../entities/product.entity.ts';
 import { SkuEntity } from '../entities/sku.entity.ts';
 import { SkuPriceChangeEntity } from '../entities/sku-price-change.entity.ts';
 import { SupplierEntity } from '../entities/supplier.entity.ts';
+import { insertPartNumbers, insertTokens, type PartNumber, saveSynonymGroup } from '../search-index-repository.ts';
 import { buildSearchText } from '../search-text.ts';
+import { documentTokens, type SearchDocument } from '../search-tokens.ts';
 
 /**
  * Seeds the demo catalogue into an empty database, in one transaction. A
@@ -56,9 +58,11 @@ export async function seedDemoCatalogue(db: Database, log: Logger): Promise<void
       }
       // Each level is flushed before the next: relations are plain id columns, so
       // the unit of work cannot order the inserts by foreign key itself.
+      const documents: SeedDocument[] = [];
       const productIds = demoProducts.map((demo) => {
         const brand = brands.get(demo.brandKey)!;
         const category = categories.get(demo.categoryKey)!;
+        documents.push({ ...demo, brandName: brand.name, categoryPath: category.pathNames });
         return tx.create(ProductEntity, {
           id: newId(),
           name: demo.name,
@@ -95,6 +99,7 @@ export async function seedDemoCatalogue(db: Database, log: Logger): Promise<void
         });
       });
       await tx.flush();
+      await seedSearch(db, tx, productIds, now, documents);
       for (const price of prices) {
         tx.create(SkuPriceChangeEntity, {
           id: newId(),
@@ -113,4 +118,33 @@ export async function seedDemoCatalogue(db: Database, log: Logger): Promise<void
     throw error;
   }
   log.info(`seeded ${demoProducts.length} demo products in ${Date.now() - started} ms`);
+}
+
+type SeedDocument = Omit<SearchDocument, 'skus'> & { skus: readonly { code: string; name: string; attributes: { value: string }[] }[] };
+
+/** Part numbers for every demo SKU, the search index of every demo product, and the demo synonym groups. */
+async function seedSearch(
+  db: Database,
+  tx: EntityManager,
+  productIds: readonly string[],
+  now: Date,
+  documents: readonly SeedDocument[],
+): Promise<void> {
+  const parts: PartNumber[] = [];
+  const tokens: { productId: string; token: string; weight: number }[] = [];
+  documents.forEach((doc, i) => {
+    const skus = doc.skus.map((sku) => {
+      const numbers = demoPartNumbers(sku.code);
+      parts.push({ skuCode: sku.code, kind: 'MPN', number: numbers.manufacturerPartNumber, brandName: null });
+      for (const oe of numbers.oeNumbers) parts.push({ skuCode: sku.code, kind: 'OE', number: oe, brandName: null });
+      for (const cross of numbers.crossReferences)
+        parts.push({ skuCode: sku.code, kind: 'CROSS', number: cross.number, brandName: cross.brand });
+      const partNumbers = [numbers.manufacturerPartNumber, ...numbers.oeNumbers, ...numbers.crossReferences.map((cross) => cross.number)];
+      return { ...sku, partNumbers };
+    });
+    for (const [token, weight] of documentTokens({ ...doc, skus })) tokens.push({ productId: productIds[i]!, token, weight });
+  });
+  await insertPartNumbers(db, tx, parts);
+  await insertTokens(db, tx, tokens);
+  for (const phrases of demoSynonyms) await saveSynonymGroup(db, tx, { id: newId(), phrases }, now);
 }
