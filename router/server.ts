@@ -205,6 +205,7 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
   const unregistered = observability.metrics.counter(
     'router_unregistered_operations_total',
     'Operations no client published as a trusted document, by outcome: logged (TRUSTED_DOCUMENTS=log) or refused.',
+    { labelNames: ['outcome'] },
   );
   const trustedDocuments = trustedDocumentGate({
     mode: config.trustedDocuments.mode,

@@ -2,7 +2,7 @@ import { loadConfig } from '../config/config.ts';
 import { requestIdFrom, runInRequestScope } from '../runtime/request-scope.ts';
 import { sampleValue } from '../testing/metrics.ts';
 import { createLogger } from './log.ts';
-import { createMetricsRegistry } from './metrics.ts';
+import { createMetricsRegistry, FETCH_BUCKETS, OPERATION_BUCKETS, processMetrics } from './metrics.ts';
 import { createObservability } from './observability.ts';
 import { formatTraceparent, parseTraceparent } from './tracing.ts';
 
@@ -11,12 +11,15 @@ const quiet = createLogger('test', { quiet: true });
 describe('the metrics registry', () => {
   it('renders counters, gauges and cumulative histograms in the text exposition format', async () => {
     const registry = createMetricsRegistry();
-    const requests = registry.counter('requests_total', 'Requests.');
+    const requests = registry.counter('requests_total', 'Requests.', { labelNames: ['code'] });
     requests.inc({ code: 'OK' });
     requests.inc({ code: 'OK' }, 2);
     registry.gauge('open', 'Open things.').set(4);
-    registry.gaugeReader('read_at_scrape', 'Read when scraped.', async () => [{ labels: { kind: 'a' }, value: 1.5 }]);
-    const latency = registry.histogram('latency_seconds', 'Latency.', [0.1, 1]);
+    registry.gaugeReader('read_at_scrape', 'Read when scraped.', async () => [{ labels: { kind: 'a' }, value: 1.5 }], {
+      labelNames: ['kind'],
+    });
+    registry.counterReader('kept_elsewhere_total', 'A total kept elsewhere.', () => 7);
+    const latency = registry.histogram('latency_seconds', 'Latency.', { labelNames: ['op'], buckets: [0.1, 1] });
     latency.observe(0.05, { op: 'A' });
     latency.observe(0.5, { op: 'A' });
     latency.observe(3, { op: 'A' });
@@ -24,6 +27,7 @@ describe('the metrics registry', () => {
     expect(text).toContain('# TYPE requests_total counter\nrequests_total{code="OK"} 3\n');
     expect(sampleValue(text, 'open')).toBe(4);
     expect(sampleValue(text, 'read_at_scrape', { kind: 'a' })).toBe(1.5);
+    expect(text).toContain('# TYPE kept_elsewhere_total counter\nkept_elsewhere_total 7\n');
     expect(sampleValue(text, 'latency_seconds_bucket', { op: 'A', le: '0.1' })).toBe(1);
     expect(sampleValue(text, 'latency_seconds_bucket', { op: 'A', le: '1' })).toBe(2);
     expect(sampleValue(text, 'latency_seconds_bucket', { op: 'A', le: '+Inf' })).toBe(3);
@@ -33,7 +37,7 @@ describe('the metrics registry', () => {
 
   it('escapes label values and folds label sets past its limit into "other"', async () => {
     const registry = createMetricsRegistry();
-    const counter = registry.counter('ops_total', 'Operations.');
+    const counter = registry.counter('ops_total', 'Operations.', { labelNames: ['operation'] });
     counter.inc({ operation: 'quote"back\\slash\nline' });
     for (let i = 0; i < 600; i++) counter.inc({ operation: `op${i}` });
     const text = await registry.render();
@@ -44,11 +48,63 @@ describe('the metrics registry', () => {
 
   it('leaves a failing reader out of the scrape instead of failing it', async () => {
     const registry = createMetricsRegistry();
-    registry.gaugeReader('broken', 'Fails.', () => Promise.reject(new Error('database down')));
+    let fail = false;
+    registry.gaugeReader('broken', 'Fails.', () => (fail ? Promise.reject(new Error('database down')) : 2));
     registry.gauge('fine', 'Works.').set(1);
+    expect(sampleValue(await registry.render(), 'broken')).toBe(2);
+    fail = true;
     const text = await registry.render();
     expect(sampleValue(text, 'broken')).toBeUndefined();
     expect(sampleValue(text, 'fine')).toBe(1);
+  });
+
+  it('refuses a name twice and a label it was not told of', () => {
+    const registry = createMetricsRegistry();
+    const counter = registry.counter('once_total', 'Once.', { labelNames: ['code'] });
+    expect(() => registry.counter('once_total', 'Again.')).toThrow(/once_total/);
+    expect(() => registry.gauge('process_cpu_seconds_total', 'A process metric.')).toThrow(/process metric/);
+    expect(() => counter.inc({ route: '/x' })).toThrow(/route/);
+  });
+
+  it("adds the process's default metrics to every service's scrape, registered once however many services run", async () => {
+    const [router, stock] = [createMetricsRegistry(), createMetricsRegistry()];
+    router.counter('router_only_total', 'Only the router.').inc();
+    const [routerText, stockText] = await Promise.all([router.render(), stock.render()]);
+    const defaults = [
+      'process_cpu_seconds_total',
+      'process_resident_memory_bytes',
+      'process_start_time_seconds',
+      'nodejs_eventloop_lag_seconds',
+      'nodejs_heap_size_used_bytes',
+      'nodejs_gc_duration_seconds',
+      // Names the dashboards read since before prom-client (deploy/monitoring/).
+      'nodejs_heap_used_bytes',
+      'process_uptime_seconds',
+    ];
+    for (const text of [routerText, stockText]) {
+      for (const name of defaults) expect(text.match(new RegExp(`^# TYPE ${name} `, 'gm'))).toHaveLength(1);
+      expect(sampleValue(text, 'process_resident_memory_bytes')).toBeGreaterThan(0);
+      expect(sampleValue(text, 'process_uptime_seconds')).toBeGreaterThanOrEqual(0);
+    }
+    expect(sampleValue(routerText, 'router_only_total')).toBe(1);
+    expect(stockText).not.toContain('router_only_total');
+    expect(processMetrics()).toBe(processMetrics());
+    expect(router.contentType).toBe('text/plain; version=0.0.4; charset=utf-8');
+  });
+
+  it('measures operations and subgraph fetches in buckets dense where the bench measured them', async () => {
+    expect(OPERATION_BUCKETS).toEqual([...OPERATION_BUCKETS].sort((a, b) => a - b));
+    // Each p50 and p99 the bench measured through the router (bench/results/2026-12-04-routers.md: burst p99 22 ms,
+    // light page 99 / 204 ms, OrderDetail 155 / 351 ms, placeOrder 518 / 592 ms) has a bound within a quarter of it.
+    for (const ms of [22, 99, 155, 204, 351, 518, 592, 1490])
+      expect(OPERATION_BUCKETS.some((bound) => Math.abs(bound * 1000 - ms) <= ms / 4)).toBe(true);
+    const registry = createMetricsRegistry();
+    registry
+      .histogram('fetch_seconds', 'Fetches.', { labelNames: ['subgraph'], buckets: FETCH_BUCKETS })
+      .observe(0.004, { subgraph: 'stock' });
+    const text = await registry.render();
+    expect(sampleValue(text, 'fetch_seconds_bucket', { subgraph: 'stock', le: '0.0025' })).toBe(0);
+    expect(sampleValue(text, 'fetch_seconds_bucket', { subgraph: 'stock', le: '0.005' })).toBe(1);
   });
 });
 
