@@ -96,7 +96,7 @@ export type Router = {
  * does. Routes: `/graphql` (POST and GET), `/health`, and the web client at `/`.
  */
 export async function createRouter(config: Config, options: RouterOptions): Promise<Router> {
-  const log = options.log ?? createLogger('router', { quiet: config.mode === 'test', format: config.logFormat });
+  const log = options.log ?? createLogger('router', { quiet: config.mode === 'test', format: config.logFormat, level: config.logLevel });
   // Metrics at /metrics (internal network only), request ids, tracing when configured (observability.ts).
   const observability = createRouterObservability(config, log);
   const observeFetch = observability.observeFetch;

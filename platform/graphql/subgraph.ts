@@ -138,7 +138,8 @@ export async function createSubgraphServer<Loaders>(
   config: Config,
   options: SubgraphOptions,
 ): Promise<SubgraphServer> {
-  const log = options.log ?? createLogger(definition.name, { quiet: config.mode === 'test', format: config.logFormat });
+  const log =
+    options.log ?? createLogger(definition.name, { quiet: config.mode === 'test', format: config.logFormat, level: config.logLevel });
   const db = await openDatabase(config, {
     name: definition.name,
     entities: definition.entities,

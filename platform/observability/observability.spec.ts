@@ -1,7 +1,10 @@
+import { context } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { TracerProvider } from '@opentelemetry/sdk-trace';
 import { loadConfig } from '../config/config.ts';
 import { requestIdFrom, runInRequestScope } from '../runtime/request-scope.ts';
 import { sampleValue } from '../testing/metrics.ts';
-import { createLogger } from './log.ts';
+import { createLogger, REDACTED } from './log.ts';
 import { createMetricsRegistry, FETCH_BUCKETS, OPERATION_BUCKETS, processMetrics } from './metrics.ts';
 import { createObservability } from './observability.ts';
 import { formatTraceparent, parseTraceparent } from './tracing.ts';
@@ -137,6 +140,73 @@ describe('request ids and trace context', () => {
 });
 
 describe('the logger', () => {
+  // What the tracing SDK sets up in the services: a context manager that follows async work, and a tracer.
+  const tracer = new TracerProvider().getTracer('log-test');
+  beforeAll(() => context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable()));
+  afterAll(() => context.disable());
+
+  it("writes through pino the active span's trace and span ids and the request id, and redacts secrets and personal data", async () => {
+    const lines: string[] = [];
+    const log = createLogger('members', { format: 'json', write: (line) => lines.push(line) });
+    const ids = await runInRequestScope({ requestId: 'req-00000002' }, () =>
+      tracer.startActiveSpan('POST /graphql', async (span) => {
+        await new Promise((resolve) => setImmediate(resolve)); // the span stays active across awaits
+        log.info('signed in', {
+          sku: 'TY-LL-CM1-205-55R16',
+          password: 'hunter2-password',
+          headers: { authorization: 'Bearer eyJsecret', cookie: 'session=abc123', 'x-api-key': 'ck_live_key123' },
+          input: { phone: '+44 20 7946 0000', email: 'ada@example.org', apiKey: 'ck_live_other' },
+        });
+        const failure = Object.assign(new Error('denied'), { request: { headers: { authorization: 'Bearer leaked-token' } } });
+        log.error('refused', failure, { token: 'reset-token-123' });
+        span.end();
+        return span.spanContext();
+      }),
+    );
+    log.info('outside any request');
+    const [signedIn, refused, outside] = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(ids.traceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(signedIn).toMatchObject({
+      level: 'info',
+      service: 'members',
+      message: 'signed in',
+      requestId: 'req-00000002',
+      trace_id: ids.traceId,
+      span_id: ids.spanId,
+      sku: 'TY-LL-CM1-205-55R16',
+      password: REDACTED,
+      headers: { authorization: REDACTED, cookie: REDACTED, 'x-api-key': REDACTED },
+      input: { phone: REDACTED, email: REDACTED, apiKey: REDACTED },
+    });
+    expect(refused).toMatchObject({
+      level: 'error',
+      trace_id: ids.traceId,
+      token: REDACTED,
+      error: { name: 'Error', message: 'denied', request: { headers: { authorization: REDACTED } } },
+    });
+    expect(lines.join('\n')).not.toMatch(/hunter2|eyJsecret|abc123|ck_live|7946|ada@|leaked-token|reset-token/);
+    expect(outside).not.toHaveProperty('trace_id');
+    expect(outside).not.toHaveProperty('requestId');
+  });
+
+  it('writes only the levels LOG_LEVEL lets through, and keeps errors in quiet (test) mode', () => {
+    expect(loadConfig({}).logLevel).toBe('info');
+    expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL must be fatal, error, warn, info, debug, trace or silent/);
+    const lines: string[] = [];
+    const warnings = createLogger('stock', {
+      format: 'json',
+      level: loadConfig({ LOG_LEVEL: 'warn' }).logLevel,
+      write: (line) => lines.push(line),
+    });
+    warnings.info('dropped');
+    warnings.request?.({ route: '/graphql' });
+    warnings.warn('kept');
+    const quietLog = createLogger('stock', { format: 'json', quiet: true, level: 'debug', write: (line) => lines.push(line) });
+    quietLog.warn('dropped too');
+    quietLog.error('kept too');
+    expect(lines.map((line) => (JSON.parse(line) as { message: string }).message)).toEqual(['kept', 'kept too']);
+  });
+
   it('writes one JSON object per line with the request id of the scope it runs in', () => {
     const lines: string[] = [];
     const log = createLogger('stock', { format: 'json', write: (line) => lines.push(line) });
