@@ -10,7 +10,7 @@ import { currentTraceIds } from './trace-ids.ts';
  *   (request-scope.ts) and the trace and span ids from the active
  *   OpenTelemetry span (trace-ids.ts), so every line written while serving a
  *   request carries them. Secrets and personal data are redacted by pino's
- *   `redact` (REDACTED_PATHS), whatever a caller passes.
+ *   `redact` (REDACTED_PATHS) wherever our lines carry them.
  * - `text` (development): `[service] message`, for a person at a console.
  * The level is LOG_LEVEL's; tests keep services at `error` (errors always print).
  */
@@ -42,10 +42,8 @@ export type LoggerOptions = {
 };
 
 /**
- * Keys whose values never reach a log line, at any of the depths our lines have: a field, a field's
- * object (headers of a request), an error's own properties (an HTTP client error's request headers
- * or config). Credentials (authorization, cookies, API keys, the router's signed identity, passwords,
- * secrets, tokens) and personal data (phone numbers, e-mail addresses).
+ * Keys whose values never reach a log line: credentials (authorization, cookies, API keys, the router's
+ * signed identity, passwords, secrets, tokens) and personal data (phone numbers, e-mail addresses).
  */
 const SECRET_KEYS = [
   'authorization',
@@ -73,13 +71,33 @@ const SECRET_KEYS = [
   'phone_number',
   'email',
 ];
+/**
+ * Where those keys are looked for: a field itself, the objects our lines may carry (request headers, a
+ * GraphQL input or variables), and an error's own properties, including the request and response
+ * headers or config an HTTP client error carries. Explicit paths rather than wildcards (`*.password`):
+ * pino's wildcard redaction cost about 65 µs per line in a measurement here, against about 1 µs for
+ * these, and the access log writes a line per request. A field that carries such a key anywhere else
+ * must be added here.
+ */
+const SECRET_PLACES = [
+  '',
+  'headers',
+  'req.headers',
+  'request.headers',
+  'input',
+  'variables',
+  'error',
+  'error.headers',
+  'error.config.headers',
+  'error.request.headers',
+  'error.response.headers',
+  'error.options.headers',
+  'error.cause',
+];
 const key = (name: string) => (/^[A-Za-z_$][\w$]*$/.test(name) ? `.${name}` : `["${name}"]`);
-export const REDACTED_PATHS = SECRET_KEYS.flatMap((name) => [
-  key(name).replace(/^\./, ''),
-  `*${key(name)}`,
-  `*.*${key(name)}`,
-  `*.*.*${key(name)}`,
-]);
+export const REDACTED_PATHS = SECRET_PLACES.flatMap((place) =>
+  SECRET_KEYS.map((name) => (place ? `${place}${key(name)}` : key(name).replace(/^\./, ''))),
+);
 export const REDACTED = '[REDACTED]';
 
 type Level = 'info' | 'warn' | 'error';
