@@ -11,7 +11,11 @@ try {
   const config = loadConfig(process.env, 'router');
   // With RabbitMQ, the router hears the subgraphs' events: its entity cache drops what they name (entity-cache/).
   const bus = config.amqpUrl
-    ? await createRabbitMqBus({ url: config.amqpUrl, service: 'router', log: createLogger('events', { format: config.logFormat }) })
+    ? await createRabbitMqBus({
+        url: config.amqpUrl,
+        service: 'router',
+        log: createLogger('events', { format: config.logFormat, level: config.logLevel }),
+      })
     : undefined;
   const router = await createRouter(config, { secrets: loadSecrets(config), bus });
   const url = await router.listen(config.ports.router);

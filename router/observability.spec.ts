@@ -150,6 +150,30 @@ describe('observability of the router and a subgraph', () => {
     expect(after).toContain('# TYPE graphql_operation_duration_seconds histogram');
   });
 
+  it("answers /metrics with prom-client's exposition: the process's default metrics, and the latency buckets", async () => {
+    await post(system.routerUrl, 'query Buckets { hello }');
+    const response = await fetch(new URL('/metrics', system.routerMetricsUrl));
+    expect(response.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
+    const text = await response.text();
+    for (const name of [
+      'process_cpu_seconds_total',
+      'nodejs_eventloop_lag_seconds',
+      'process_resident_memory_bytes',
+      'nodejs_heap_used_bytes',
+      'process_uptime_seconds',
+    ])
+      expect(text.match(new RegExp(`^# TYPE ${name} `, 'gm'))).toHaveLength(1);
+    expect(sampleValue(text, 'process_cpu_seconds_total')).toBeGreaterThan(0);
+    const operation = { operation: 'Buckets', type: 'query' };
+    for (const le of ['0.005', '0.025', '0.1', '0.2', '0.5', '1', '1.5', '20', '+Inf'])
+      expect(sampleValue(text, 'graphql_operation_duration_seconds_bucket', { ...operation, le })).toBeDefined();
+    expect(sampleValue(text, 'graphql_operation_duration_seconds_bucket', { ...operation, le: '+Inf' })).toBe(1);
+    for (const le of ['0.001', '0.0025', '0.01', '0.25', '10'])
+      expect(sampleValue(text, 'subgraph_fetch_duration_seconds_bucket', { subgraph: 'catalogue', le })).toBeDefined();
+    // The subgraph's own /metrics (same process here) has the process metrics too, once.
+    expect((await scrapeMetrics(system.subgraphUrl)).match(/^# TYPE process_cpu_seconds_total /gm)).toHaveLength(1);
+  });
+
   it('counts the requests a subgraph serves at its own /metrics, without the router signature', async () => {
     const before = await scrapeMetrics(system.subgraphUrl);
     const served = (text: string) =>

@@ -1,5 +1,6 @@
 import type { Config } from '../platform/config/config.ts';
 import type { Logger } from '../platform/observability/log.ts';
+import { FETCH_BUCKETS } from '../platform/observability/metrics.ts';
 import { createObservability, type Observability } from '../platform/observability/observability.ts';
 import { endSpan, SpanKind, traceHeaders } from '../platform/observability/tracing.ts';
 
@@ -26,10 +27,14 @@ export function createRouterObservability(config: Config, log: Logger): RouterOb
     routes: ['/.well-known/jwks.json'],
     routePrefixes: ['/callbacks', '/invoices', '/assets', '/graphiql'],
   });
-  const fetches = observability.metrics.histogram('subgraph_fetch_duration_seconds', "Latency of the router's fetches to each subgraph.");
+  const fetches = observability.metrics.histogram('subgraph_fetch_duration_seconds', "Latency of the router's fetches to each subgraph.", {
+    labelNames: ['subgraph'],
+    buckets: FETCH_BUCKETS,
+  });
   const failures = observability.metrics.counter(
     'subgraph_fetch_errors_total',
     'Subgraph fetches that failed (unreachable, HTTP error, timeout).',
+    { labelNames: ['subgraph'] },
   );
   const tracer = observability.tracing?.tracer;
   return {

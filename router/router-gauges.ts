@@ -45,6 +45,7 @@ export function registerRouterGauges(metrics: MetricsRegistry, sources: RouterGa
     'router_subgraph_circuit_open',
     "1 while a subgraph's circuit breaker is not closed (open, or half-open awaiting its trial fetch), else 0 (subgraph-resilience.ts).",
     () => sources.subgraphNames.map((name) => ({ labels: { subgraph: name }, value: resilience.breaker(name).state === 'closed' ? 0 : 1 })),
+    { labelNames: ['subgraph'] },
   );
   metrics.gaugeReader('graphql_subscription_upstreams_open', 'Upstream subscriptions to subgraphs (one per shared group).', () =>
     subscriptions.upstreams(),

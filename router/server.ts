@@ -97,7 +97,7 @@ export type Router = {
  * does. Routes: `/graphql` (POST and GET), `/health`, and the web client at `/`.
  */
 export async function createRouter(config: Config, options: RouterOptions): Promise<Router> {
-  const log = options.log ?? createLogger('router', { quiet: config.mode === 'test', format: config.logFormat });
+  const log = options.log ?? createLogger('router', { quiet: config.mode === 'test', format: config.logFormat, level: config.logLevel });
   // Metrics at /metrics (internal network only), request ids, tracing when configured (observability.ts).
   const observability = createRouterObservability(config, log);
   const observeFetch = observability.observeFetch;
@@ -206,6 +206,7 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
   const unregistered = observability.metrics.counter(
     'router_unregistered_operations_total',
     'Operations no client published as a trusted document, by outcome: logged (TRUSTED_DOCUMENTS=log) or refused.',
+    { labelNames: ['outcome'] },
   );
   const trustedDocuments = trustedDocumentGate({
     mode: config.trustedDocuments.mode,

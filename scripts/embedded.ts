@@ -41,7 +41,7 @@ export async function startEmbedded(config: Config, options: EmbeddedOptions = {
     ? await createRabbitMqBus({
         url: config.amqpUrl,
         service: 'embedded',
-        log: options.log ?? createLogger('events', { quiet: config.mode === 'test' }),
+        log: options.log ?? createLogger('events', { quiet: config.mode === 'test', format: config.logFormat, level: config.logLevel }),
       })
     : createInProcessBus(options.log);
   const started: { close(): Promise<void> }[] = [bus];

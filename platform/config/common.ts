@@ -84,8 +84,14 @@ const logFormat = oneOf('LOG_FORMAT', ['json', 'text'], {
   default: (mode) => (mode === 'production' ? 'json' : 'text'),
   defaultText: '`json` in production, `text` otherwise',
   description:
-    '`json`: one JSON object per line (`time`, `level`, `service`, `message`, `requestId`, `traceId` when tracing, `error`) ' +
+    '`json`: one JSON object per line through pino (`time`, `level`, `service`, `message`, `requestId`, `trace_id` and `span_id` when traced, `error`; secrets and personal data redacted) ' +
     'plus one `request` line per HTTP request; `text`: the human `[service] message` lines.',
+});
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const logLevel = oneOf('LOG_LEVEL', LOG_LEVELS, {
+  default: 'info',
+  description:
+    'The least severe level written (pino levels). Tests keep services at `error` whatever it says, except `fatal` and `silent`, which quiet them further.',
 });
 const otelExporterOtlpEndpoint = url('OTEL_EXPORTER_OTLP_ENDPOINT', {
   protocols: ['http:', 'https:'],
@@ -162,6 +168,8 @@ export type CommonConfig = {
   jwtAudience: string;
   /** LOG_FORMAT: `json` (one object per line, for a log pipeline) or `text`. */
   logFormat: 'json' | 'text';
+  /** LOG_LEVEL: the least severe level written. */
+  logLevel: (typeof LOG_LEVELS)[number];
   /** OTEL_EXPORTER_OTLP_ENDPOINT: an OTLP/HTTP collector's base URL; set, spans go to `<url>/v1/traces`. Unset: no tracing at all. */
   otelExporterOtlpEndpoint: string | undefined;
   /** OTEL_SERVICE_NAME: the traces' service.name; unset, each service's own name. */
@@ -191,6 +199,7 @@ export const commonSettings = declareSettings<unknown, CommonConfig>({
     jwtIssuer,
     jwtAudience,
     logFormat,
+    logLevel,
     otelExporterOtlpEndpoint,
     otelServiceName,
     otelTracesSampler,
@@ -219,6 +228,7 @@ export const commonSettings = declareSettings<unknown, CommonConfig>({
       jwtIssuer: read(jwtIssuer),
       jwtAudience: read(jwtAudience),
       logFormat: read(logFormat),
+      logLevel: read(logLevel),
       otelExporterOtlpEndpoint: read(otelExporterOtlpEndpoint),
       otelServiceName: read(otelServiceName),
       otelTracesSampler: read(otelTracesSampler),

@@ -34,5 +34,6 @@ export function registerWaitingMessageGauges(metrics: MetricsRegistry, bus: Even
       const found = await waiting();
       return found ? found.workQueues.map(({ queue, ready }) => ({ labels: { queue }, value: ready })) : [];
     },
+    { labelNames: ['queue'] },
   );
 }

@@ -100,7 +100,7 @@ export type SubgraphDefinition<Loaders> = {
    * Domain gauges served at `/metrics`, read at every scrape (stock's active
    * reservations): counts and ages only, never personal data.
    */
-  metrics?: Record<string, { help: string; read(db: Database): Promise<number | readonly GaugeSample[]> }>;
+  metrics?: Record<string, { help: string; labelNames?: readonly string[]; read(db: Database): Promise<number | readonly GaugeSample[]> }>;
 };
 
 /** An extra route's handler; it gets what a background job gets and answers the response itself. */
@@ -139,7 +139,8 @@ export async function createSubgraphServer<Loaders>(
   config: Config,
   options: SubgraphOptions,
 ): Promise<SubgraphServer> {
-  const log = options.log ?? createLogger(definition.name, { quiet: config.mode === 'test', format: config.logFormat });
+  const log =
+    options.log ?? createLogger(definition.name, { quiet: config.mode === 'test', format: config.logFormat, level: config.logLevel });
   const db = await openDatabase(config, {
     name: definition.name,
     entities: definition.entities,
@@ -200,13 +201,15 @@ export async function createSubgraphServer<Loaders>(
   countOpenSubscriptions(schema, observability.metrics.gauge('graphql_subscriptions_open', 'Subscriptions whose event stream is open.'));
   countUserErrors(
     schema,
-    observability.metrics.counter('graphql_user_errors_total', 'Refusals in mutation payloads (userErrors), by mutation and code.'),
+    observability.metrics.counter('graphql_user_errors_total', 'Refusals in mutation payloads (userErrors), by mutation and code.', {
+      labelNames: ['mutation', 'code'],
+    }),
   );
   registerOutboxLagGauges(observability.metrics, db);
   registerWaitingMessageGauges(observability.metrics, bus);
   registerStatementCounters(observability.metrics, db.orm);
   for (const [name, gauge] of Object.entries(definition.metrics ?? {}))
-    observability.metrics.gaugeReader(name, gauge.help, () => gauge.read(db));
+    observability.metrics.gaugeReader(name, gauge.help, () => gauge.read(db), { labelNames: gauge.labelNames });
 
   const apollo = new ApolloServer<SubgraphContext<Loaders>>({
     schema,

@@ -6,7 +6,7 @@ import type { Config } from '../config/config.ts';
 import { headerValue, pathOf } from '../http/http-server.ts';
 import { REQUEST_ID_HEADER, requestIdFrom, runInRequestScope } from '../runtime/request-scope.ts';
 import type { Logger } from './log.ts';
-import { createMetricsRegistry, type Gauge, METRICS_CONTENT_TYPE, type MetricsRegistry } from './metrics.ts';
+import { createMetricsRegistry, type Gauge, type MetricsRegistry } from './metrics.ts';
 import { createTracing, endSpan, extractContext, SpanKind, type Tracing, withServiceTracer } from './tracing.ts';
 
 /**
@@ -47,13 +47,23 @@ export function createObservability(
   const routeOf = (path: string) =>
     routes.has(path) ? path : (options.routePrefixes?.find((prefix) => path.startsWith(`${prefix}/`)) ?? 'other');
 
-  const httpRequests = metrics.counter('http_requests_total', 'HTTP requests answered, by route, method and status.');
-  const operations = metrics.counter('graphql_operations_total', 'GraphQL operations answered, by operation name and type.');
-  const durations = metrics.histogram('graphql_operation_duration_seconds', 'GraphQL operation latency, by operation name and type.');
-  const errors = metrics.counter('graphql_errors_total', 'Errors in GraphQL responses, by extensions.code.');
-  metrics.gaugeReader('process_resident_memory_bytes', 'Resident memory size in bytes.', () => process.memoryUsage().rss);
-  metrics.gaugeReader('nodejs_heap_used_bytes', 'V8 heap in use, in bytes.', () => process.memoryUsage().heapUsed);
-  metrics.gaugeReader('process_uptime_seconds', 'Seconds since the process started.', () => Math.round(process.uptime()));
+  const httpRequests = metrics.counter('http_requests_total', 'HTTP requests answered, by route, method and status.', {
+    labelNames: ['route', 'method', 'status'],
+  });
+  const operationLabels = { labelNames: ['operation', 'type'] };
+  const operations = metrics.counter(
+    'graphql_operations_total',
+    'GraphQL operations answered, by operation name and type.',
+    operationLabels,
+  );
+  const durations = metrics.histogram(
+    'graphql_operation_duration_seconds',
+    'GraphQL operation latency, by operation name and type.',
+    operationLabels,
+  );
+  const errors = metrics.counter('graphql_errors_total', 'Errors in GraphQL responses, by extensions.code.', { labelNames: ['code'] });
+  // Process and runtime metrics (process_resident_memory_bytes, nodejs_heap_used_bytes, process_uptime_seconds and
+  // prom-client's defaults) come with every render from the one process registry (metrics.ts).
 
   return {
     metrics,
@@ -121,7 +131,7 @@ export function createObservability(
     },
     async serveMetrics(res) {
       const text = await metrics.render();
-      res.writeHead(200, { 'content-type': METRICS_CONTENT_TYPE, 'cache-control': 'no-store' });
+      res.writeHead(200, { 'content-type': metrics.contentType, 'cache-control': 'no-store' });
       res.end(text);
     },
     async close() {

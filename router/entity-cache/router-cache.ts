@@ -101,11 +101,17 @@ export function routerEntityCache(
     'Entity answers of cacheable types fetched from their subgraph, since start.',
     () => cache.counts.misses,
   );
-  metrics.gaugeReader('router_entity_cache_events', 'Invalidating events the entity cache heard, since start, by event type.', () =>
-    [...cache.counts.events].map(([event, value]) => ({ labels: { event }, value })),
+  metrics.gaugeReader(
+    'router_entity_cache_events',
+    'Invalidating events the entity cache heard, since start, by event type.',
+    () => [...cache.counts.events].map(([event, value]) => ({ labels: { event }, value })),
+    { labelNames: ['event'] },
   );
-  metrics.gaugeReader('router_entity_cache_evictions', 'Entity answers dropped by events, since start, by event type.', () =>
-    [...cache.counts.evictionsByEvent].map(([event, value]) => ({ labels: { event }, value })),
+  metrics.gaugeReader(
+    'router_entity_cache_evictions',
+    'Entity answers dropped by events, since start, by event type.',
+    () => [...cache.counts.evictionsByEvent].map(([event, value]) => ({ labels: { event }, value })),
+    { labelNames: ['event'] },
   );
   // In Redis, what the cache holds is Redis's to report (INFO memory, its own exporter).
   if (store.bytes !== undefined) {

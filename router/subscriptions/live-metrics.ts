@@ -48,24 +48,31 @@ export const QUIET_OBSERVER: LiveObserver = {
  */
 export function liveMetrics(metrics: MetricsRegistry, tracer: Tracer | undefined): LiveObserver {
   const open = new Map<LiveTransport, number>(LIVE_TRANSPORTS.map((transport) => [transport, 0]));
-  metrics.gaugeReader('graphql_subscribers_open', 'Client subscriptions open on this router, per transport.', () =>
-    LIVE_TRANSPORTS.map((transport) => ({ labels: { transport }, value: open.get(transport) ?? 0 })),
+  metrics.gaugeReader(
+    'graphql_subscribers_open',
+    'Client subscriptions open on this router, per transport.',
+    () => LIVE_TRANSPORTS.map((transport) => ({ labels: { transport }, value: open.get(transport) ?? 0 })),
+    { labelNames: ['transport'] },
   );
   const delivered = metrics.counter(
     'graphql_subscription_events_delivered_total',
     'Subscription results handed to clients, per transport.',
+    { labelNames: ['transport'] },
   );
   const resumes = metrics.counter(
     'graphql_subscription_resumes_total',
     'Subscriptions that named the last event id they saw and had the events after it replayed.',
+    { labelNames: ['transport'] },
   );
   const resyncs = metrics.counter(
     'graphql_subscription_resyncs_total',
     'Resumes refused with RESYNC_REQUIRED: the missed events were past the replay window.',
+    { labelNames: ['transport'] },
   );
   const batches = metrics.histogram(
     'graphql_subscription_event_batch_seconds',
     'Time from an upstream event to its completed result handed to every subscriber of its group.',
+    { labelNames: ['subgraph'] },
   );
   return {
     joined: (transport) => open.set(transport, (open.get(transport) ?? 0) + 1),

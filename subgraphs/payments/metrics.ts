@@ -47,6 +47,7 @@ export async function latestReconciliationMismatches(db: Database): Promise<Gaug
 export const paymentsMetrics = {
   payments_callback_reviews_dropped_total: {
     help: 'Refused unsigned callbacks not kept, since start: rate_limited (over the per-source limit) or over_budget (oldest deleted).',
+    labelNames: ['reason'],
     read: async (db: Database) => {
       const dropped = droppedReviews(db);
       return [
@@ -57,6 +58,7 @@ export const paymentsMetrics = {
   },
   payments_reconciliation_mismatches: {
     help: "Differences in each channel's latest reconciliation report, by kind: amount, missing_in_statement, missing_in_ledger.",
+    labelNames: ['channel', 'kind'],
     read: latestReconciliationMismatches,
   },
 };
