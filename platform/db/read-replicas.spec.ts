@@ -76,18 +76,20 @@ describeOnPair('reads on a MariaDB primary and replica', () => {
   const write = async (id: string, body: string, identity = alice) =>
     (await subgraph.request(`mutation($id: ID!, $body: String!) { setNote(id: $id, body: $body) }`, { id, body }, identity)).data;
 
-  beforeAll(async () => {
-    pair = (await startReplicaPair())!;
-    const config = loadConfig({
+  const configWithLagBound = (seconds: string) =>
+    loadConfig({
       NODE_ENV: 'test',
       SEED_DEMO_DATA: 'false',
       MYSQL_URL: pair.primaryUrl,
       MYSQL_REPLICA_URLS: pair.replicaUrl,
       MYSQL_REPLICA_CHECK_MS: '50',
-      // No lag bound: the tests stop the replica's SQL thread to make it stale on purpose.
-      MYSQL_REPLICA_MAX_LAG_SECONDS: '0',
+      MYSQL_REPLICA_MAX_LAG_SECONDS: seconds,
     });
-    subgraph = await startTestSubgraph(definition, config);
+
+  beforeAll(async () => {
+    pair = (await startReplicaPair())!;
+    // No lag bound: the tests stop the replica's SQL thread to make it stale on purpose.
+    subgraph = await startTestSubgraph(definition, configWithLagBound('0'));
     // The database and its table reach the replica through replication.
     await eventually(() => pair.sql('replica', 'select count(*) as n from commerce_catalogue.note'), 'the note table reached the replica', {
       timeoutMs: 20_000,
@@ -123,6 +125,23 @@ describeOnPair('reads on a MariaDB primary and replica', () => {
     await eventually(async () => expect(await read('note', 'n1', bob)).toBe('second'), 'the replica caught up');
     await pair.sql('replica', 'update commerce_catalogue.note set body = ? where id = ?', ['replica copy', 'n1']);
     await eventually(async () => expect(await read('note', 'n1', alice)).toBe('replica copy'), 'the writer reads the replica again');
+  });
+
+  it('with a lag bound, skips a replica whose replication is stopped', async () => {
+    const bounded = await startTestSubgraph(definition, configWithLagBound('30'));
+    const readBounded = async () =>
+      (await bounded.request<{ note: string | null }>('query { note(id: "replica-only") }', {}, bob)).data?.note;
+    try {
+      await eventually(async () => expect(await readBounded()).toBe('from the replica'), 'the bounded subgraph read the replica');
+      await pair.sql('replica', 'stop slave sql_thread');
+      try {
+        await eventually(async () => expect(await readBounded()).toBeNull(), 'the stopped replica was skipped');
+      } finally {
+        await pair.sql('replica', 'start slave sql_thread');
+      }
+    } finally {
+      await bounded.close();
+    }
   });
 
   it('answers a read the replica fails from the primary', async () => {
