@@ -165,7 +165,9 @@ function newest(a: GtidPosition, b: GtidPosition): GtidPosition {
   return result;
 }
 
-/** The connection a raw statement needs: a SELECT outside a transaction may be read from a replica. */
+/** The connection a raw statement needs: a plain (non-locking) SELECT outside a transaction may be read from a replica. */
 export function readOnly(em: EntityManager, sql: string): 'read' | 'write' {
-  return !em.getTransactionContext() && /^\s*select\b/i.test(sql) && !/\bfor\s+update\b/i.test(sql) ? 'read' : 'write';
+  return !em.getTransactionContext() && /^\s*select\b/i.test(sql) && !/\b(for\s+update|lock\s+in\s+share\s+mode)\b/i.test(sql)
+    ? 'read'
+    : 'write';
 }
