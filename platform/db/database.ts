@@ -149,6 +149,14 @@ export async function openDatabase(config: Config, options: DatabaseOptions): Pr
 
   if (schema === 'migrate') await orm.migrator.up();
   const routing = readRouting(config, orm);
+  // A flush outside db.transaction commits in a transaction of its own: a write the caller must read back too.
+  if (routing) {
+    orm.em.getEventManager().registerSubscriber({
+      afterFlush: async ({ em, uow }) => {
+        if (!em.isInTransaction() && uow.getChangeSets().length > 0) await routing.wrote();
+      },
+    });
+  }
 
   const writer = new Mutex();
   const commitListeners = new Set<() => void>();

@@ -32,7 +32,7 @@ const definition: SubgraphDefinition<Record<string, never>> = {
   name: 'catalogue',
   typeDefs: parse(`
     type Query { note(id: ID!): String, noteByOrm(id: ID!): String }
-    type Mutation { setNote(id: ID!, body: String!): String! }
+    type Mutation { setNote(id: ID!, body: String!): String!, addNoteByOrm(id: ID!, body: String!): String! }
   `),
   resolvers: {
     Query: {
@@ -40,6 +40,12 @@ const definition: SubgraphDefinition<Record<string, never>> = {
       noteByOrm: async (_, { id }: { id: string }, ctx) => (await ctx.em.findOne(Note, { id }))?.body ?? null,
     },
     Mutation: {
+      // Through the ORM outside db.transaction: the flush commits in a transaction of its own.
+      addNoteByOrm: async (_, { id, body }: { id: string; body: string }, ctx) => {
+        ctx.em.create(Note, { id, body });
+        await ctx.em.flush();
+        return body;
+      },
       setNote: async (_, { id, body }: { id: string; body: string }, ctx) => {
         await ctx.db.transaction(ctx.em, (tx) =>
           ctx.db.run(tx, `${ctx.db.dialect === 'mysql' ? 'replace' : 'insert or replace'} into note (id, body) values (?, ?)`, [id, body]),
@@ -118,6 +124,12 @@ describeOnPair('reads on a MariaDB primary and replica', () => {
       expect(await read('noteByOrm', 'n1', alice)).toBe('second');
       // Bob did not: his read goes to the stopped replica, which still has the old row (what proves the routing).
       expect(await read('note', 'n1', bob)).toBe('first');
+      // Carol writes through an ORM flush outside any db.transaction: her read comes from the primary too.
+      const carol: Identity = { kind: 'member', subject: 'carol', scopes: [] };
+      const added = await subgraph.request('mutation { addNoteByOrm(id: "n5", body: "carol") }', {}, carol);
+      expect(added).toEqual({ data: { addNoteByOrm: 'carol' } });
+      expect(await read('note', 'n5', carol)).toBe('carol');
+      expect(await read('note', 'n5', bob)).toBeNull();
     } finally {
       await pair.sql('replica', 'start slave sql_thread');
     }

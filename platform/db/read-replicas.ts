@@ -140,8 +140,15 @@ export class ReadRouting {
     const reads = this.#storage.getStore();
     if (!reads) return;
     reads.replica = null;
-    const [row] = (await this.#primary.execute('select @@gtid_binlog_pos as position')) as { position: unknown }[];
-    const position = parseGtidPosition(row?.position);
+    let position: GtidPosition;
+    try {
+      const [row] = (await this.#primary.execute('select @@gtid_binlog_pos as position')) as { position: unknown }[];
+      position = parseGtidPosition(row?.position);
+    } catch {
+      // The write committed; failing its caller now would only hide that. Without its position, the
+      // caller reads the primary until the memory starts over (a position no replica reaches).
+      position = new Map([[-1, Number.MAX_SAFE_INTEGER]]);
+    }
     if (this.#writers.size >= (this.#options.maxWriters ?? MAX_REMEMBERED_WRITERS) && !this.#writers.has(reads.caller)) {
       for (const remembered of this.#writers.values()) this.#floor = newest(this.#floor, remembered);
       this.#writers.clear();
