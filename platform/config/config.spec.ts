@@ -43,6 +43,20 @@ describe('loadConfig', () => {
     expect(problems).toMatch(/SEED_DEMO_DATA/);
   });
 
+  it('reads MYSQL_REPLICA_URLS as a list of mysql URLs and refuses anything else', () => {
+    const urls = 'mysql://reader@replica-1:3306/, mariadb://reader@replica-2:3306/';
+    expect(loadConfig({ MYSQL_URL: 'mysql://root@db:3306/', MYSQL_REPLICA_URLS: urls }).mysqlReplicaUrls).toEqual([
+      'mysql://reader@replica-1:3306/',
+      'mariadb://reader@replica-2:3306/',
+    ]);
+    expect(loadConfig({}).mysqlReplicaUrls).toEqual([]);
+    expect(() => loadConfig({ MYSQL_REPLICA_URLS: 'mysql://a/,postgres://b/' })).toThrow(
+      /MYSQL_REPLICA_URLS must hold mysql: or mariadb: URLs/,
+    );
+    expect(() => loadConfig({ MYSQL_REPLICA_URLS: Array(9).fill('mysql://r/').join(',') })).toThrow(/at most 8 replicas/);
+    expect(() => loadConfig({ MYSQL_REPLICA_MAX_LAG_SECONDS: '-1' })).toThrow(/MYSQL_REPLICA_MAX_LAG_SECONDS/);
+  });
+
   it('requires real keys in production and turns off demo data there', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
       /INTERNAL_AUTH_SECRET is required in production[\s\S]*JWT_PUBLIC_KEY is required/,

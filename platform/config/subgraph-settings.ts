@@ -1,5 +1,5 @@
 import type { CommonConfig } from './common.ts';
-import { declareSettings, flag, outsideProduction, text, url, wholeNumber } from './env.ts';
+import { declareSettings, flag, outsideProduction, setting, text, url, wholeNumber } from './env.ts';
 
 /**
  * The settings every subgraph reads besides the common ones: its database
@@ -19,6 +19,60 @@ const mysqlDatabasePrefix = text('MYSQL_DATABASE_PREFIX', {
   rule: 'may hold only letters, digits and _ (at most 40)',
   accepts: 'letters, digits and `_`, at most 40',
   description: 'Database name prefix (`commerce_catalogue`, …).',
+});
+/** At most this many replicas per subgraph: each holds a connection pool and is checked on a timer. */
+const MAX_REPLICAS = 8;
+const mysqlReplicaUrls = setting<readonly string[]>(
+  'MYSQL_REPLICA_URLS',
+  `comma-separated mysql or mariadb URLs, at most ${MAX_REPLICAS}`,
+  [],
+  {
+    defaultText: 'unset (every read on MYSQL_URL)',
+    description:
+      'Read replicas of MYSQL_URL (e.g. `mysql://reader@replica-1:3306/,mysql://reader@replica-2:3306/`; same database names). ' +
+      "A caller's reads outside transactions go to one that already holds the caller's own writes, else to the primary; " +
+      'writes, reads inside transactions and background work use the primary. A replica that fails, stops replicating or lags ' +
+      'is skipped until its next good check (see Read replicas in docs/architecture.md).',
+  },
+  (value, problem) => {
+    const urls = value
+      .split(',')
+      .map((part) => part.trim())
+      .filter(Boolean);
+    if (urls.length > MAX_REPLICAS) {
+      problem(`MYSQL_REPLICA_URLS may name at most ${MAX_REPLICAS} replicas; received ${urls.length}`);
+      return undefined;
+    }
+    for (const text of urls) {
+      let protocol = '';
+      try {
+        protocol = new URL(text).protocol;
+      } catch {}
+      if (protocol !== 'mysql:' && protocol !== 'mariadb:') {
+        problem(`MYSQL_REPLICA_URLS must hold mysql: or mariadb: URLs; received "${text}"`);
+        return undefined;
+      }
+    }
+    return urls;
+  },
+);
+const mysqlReplicaMaxLagSeconds = wholeNumber('MYSQL_REPLICA_MAX_LAG_SECONDS', {
+  default: 10,
+  min: 0,
+  max: 86_400,
+  unit: 'seconds',
+  description:
+    'A replica further behind than this (Seconds_Behind_Master), or whose replication is stopped, gets no reads until it ' +
+    "catches up. `0`: no bound (stopped replicas too keep serving reads; a caller's own writes still come from the primary).",
+});
+const mysqlReplicaCheckMs = wholeNumber('MYSQL_REPLICA_CHECK_MS', {
+  default: 1000,
+  min: 20,
+  max: 60_000,
+  unit: 'milliseconds',
+  description:
+    "How often each replica's health, lag and applied GTID position are checked. A caller who wrote reads from the primary " +
+    'until a check sees a replica hold their write, so this is also how soon their reads return to replicas.',
 });
 const amqpUrl = url('AMQP_URL', {
   protocols: ['amqp:', 'amqps:'],
@@ -65,6 +119,12 @@ export type DatabaseConfig = {
   mysqlUrl: string | undefined;
   /** MYSQL_DATABASE_PREFIX: database name = prefix + subgraph name. */
   mysqlDatabasePrefix: string;
+  /** MYSQL_REPLICA_URLS: read replicas of MYSQL_URL (read-replicas.ts routes reads to them). */
+  mysqlReplicaUrls: readonly string[];
+  /** MYSQL_REPLICA_MAX_LAG_SECONDS: a replica further behind gets no reads; 0, no bound. */
+  mysqlReplicaMaxLagSeconds: number;
+  /** MYSQL_REPLICA_CHECK_MS: how often each replica's health, lag and position are checked. */
+  mysqlReplicaCheckMs: number;
 };
 
 export type SubgraphCommonConfig = {
@@ -87,8 +147,14 @@ export type SubgraphCommonConfig = {
 
 export const databaseSettings = declareSettings<CommonConfig, DatabaseConfig>({
   readBy: 'every subgraph, `npm run migrate`',
-  settings: [mysqlUrl, mysqlDatabasePrefix],
-  build: (read) => ({ mysqlUrl: read(mysqlUrl), mysqlDatabasePrefix: read(mysqlDatabasePrefix) }),
+  settings: [mysqlUrl, mysqlDatabasePrefix, mysqlReplicaUrls, mysqlReplicaMaxLagSeconds, mysqlReplicaCheckMs],
+  build: (read) => ({
+    mysqlUrl: read(mysqlUrl),
+    mysqlDatabasePrefix: read(mysqlDatabasePrefix),
+    mysqlReplicaUrls: read(mysqlReplicaUrls),
+    mysqlReplicaMaxLagSeconds: read(mysqlReplicaMaxLagSeconds),
+    mysqlReplicaCheckMs: read(mysqlReplicaCheckMs),
+  }),
 });
 
 export const subgraphCommonSettings = declareSettings<CommonConfig, SubgraphCommonConfig>({

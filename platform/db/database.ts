@@ -18,6 +18,7 @@ import {
 } from './migrations.ts';
 import { Mutex } from './mutex.ts';
 import { PreparedMySqlDriver } from './mysql-prepared.ts';
+import { type ReadRouting, readOnly } from './read-replicas.ts';
 import { cachingSqliteDialect } from './sqlite-statements.ts';
 import { countingLoggerFactory } from './statement-count.ts';
 
@@ -68,6 +69,13 @@ export type Database = {
   readonly insertIgnore: string;
   /** Calls `listener` after every committed transaction (the outbox relay runs then); returns the unsubscribe. */
   afterCommit(listener: () => void): () => void;
+  /**
+   * Runs a caller's request (`caller` names them: same caller, same string):
+   * with read replicas (MYSQL_REPLICA_URLS), its reads outside transactions
+   * may go to a replica that holds the caller's own writes (read-replicas.ts).
+   * Without, it just runs `work`.
+   */
+  readingFor<T>(caller: string, work: () => T): T;
   /** Resolves when the database answers; `/health` uses it. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -117,6 +125,9 @@ export async function openDatabase(config: Config, options: DatabaseOptions): Pr
       // DATETIME(3) columns hold UTC; the session time zone keeps MySQL from shifting them.
       timezone: '+00:00',
       pool: { min: 0, max: 10 },
+      replicas: config.mysqlReplicaUrls.map((url) => ({ clientUrl: mysqlServerUrl(url), dbName })),
+      // Reads outside transactions ask for the read connection; PreparedMySqlDriver gives the routing's choice.
+      preferReadReplicas: true,
     });
   } else {
     mkdirSync(config.dataDir, { recursive: true });
@@ -137,6 +148,15 @@ export async function openDatabase(config: Config, options: DatabaseOptions): Pr
   }
 
   if (schema === 'migrate') await orm.migrator.up();
+  const routing = readRouting(config, orm);
+  // A flush outside db.transaction commits in a transaction of its own: a write the caller must read back too.
+  if (routing) {
+    orm.em.getEventManager().registerSubscriber({
+      afterFlush: async ({ em, uow }) => {
+        if (!em.isInTransaction() && uow.getChangeSets().length > 0) await routing.wrote();
+      },
+    });
+  }
 
   const writer = new Mutex();
   const commitListeners = new Set<() => void>();
@@ -162,7 +182,13 @@ export async function openDatabase(config: Config, options: DatabaseOptions): Pr
     fork: () => orm.em.fork() as EntityManager,
     async transaction(em, work) {
       const result = await (dialect === 'sqlite' ? writer.run(() => transactional(em, work)) : transactional(em, work));
-      for (const listener of commitListeners) listener();
+      await routing?.wrote();
+      // Listeners start background work (the outbox relay), which reads the primary whoever's request committed.
+      const notify = () => {
+        for (const listener of commitListeners) listener();
+      };
+      if (routing) routing.outsideRequests(notify);
+      else notify();
       return result;
     },
     afterCommit(listener) {
@@ -174,6 +200,7 @@ export async function openDatabase(config: Config, options: DatabaseOptions): Pr
     async run(em, sql, params = []) {
       try {
         const result = (await em.getConnection().execute(sql, params, 'run', em.getTransactionContext())) as { affectedRows: number };
+        if (!em.getTransactionContext()) await routing?.wrote();
         return result.affectedRows;
       } catch (error) {
         throw typed(error);
@@ -181,7 +208,7 @@ export async function openDatabase(config: Config, options: DatabaseOptions): Pr
     },
     async execute<T>(em: EntityManager, sql: string, params: unknown[] = []) {
       try {
-        return (await em.getConnection().execute(sql, params, 'all', em.getTransactionContext())) as T[];
+        return (await em.getConnection(readOnly(em, sql)).execute(sql, params, 'all', em.getTransactionContext())) as T[];
       } catch (error) {
         throw typed(error);
       }
@@ -189,8 +216,18 @@ export async function openDatabase(config: Config, options: DatabaseOptions): Pr
     ping: async () => {
       await orm.em.getConnection().execute('select 1');
     },
-    close: () => orm.close(true),
+    readingFor: (caller, work) => (routing ? routing.readingFor(caller, work) : work()),
+    async close() {
+      await routing?.stop();
+      await orm.close(true);
+    },
   };
+}
+
+function readRouting(config: Config, orm: MikroORM<AbstractSqlDriver, EntityManager>): ReadRouting | undefined {
+  const driver = orm.em.getDriver();
+  if (!(driver instanceof PreparedMySqlDriver)) return undefined;
+  return driver.routeReads({ maxLagSeconds: config.mysqlReplicaMaxLagSeconds, checkIntervalMs: config.mysqlReplicaCheckMs });
 }
 
 async function createMysqlDatabase(url: string, dbName: string): Promise<void> {

@@ -1,5 +1,6 @@
 import type { EntityMetadata, EntityName } from '@mikro-orm/core';
 import type { Database, EntityManager } from './database.ts';
+import { readOnly } from './read-replicas.ts';
 
 /**
  * Entity rows from hand-written SQL, as plain objects with the values
@@ -36,7 +37,11 @@ export function selectRows<T extends object>(
   sql: string,
   params: readonly unknown[],
 ): Promise<T[]> {
-  return mapped(em, entity, em.getConnection().execute(sql, [...params], 'all', em.getTransactionContext()) as Promise<Row[]>);
+  return mapped(
+    em,
+    entity,
+    em.getConnection(readOnly(em, sql)).execute(sql, [...params], 'all', em.getTransactionContext()) as Promise<Row[]>,
+  );
 }
 
 async function mapped<T extends object>(em: EntityManager, entity: EntityName<T>, rows: Promise<Row[]>): Promise<T[]> {

@@ -1,7 +1,9 @@
-import { MySqlDriver } from '@mikro-orm/mysql';
+import type { ConnectionType } from '@mikro-orm/core';
+import { type MySqlConnection as Connection, MySqlDriver } from '@mikro-orm/mysql';
 import { MysqlDialect } from 'kysely';
 import { createConnection, createPool, type Pool, type PoolConnection } from 'mysql2';
 import { bindConnectionParameters } from './bound-parameters.ts';
+import { ReadRouting, type ReplicaOptions } from './read-replicas.ts';
 
 /**
  * mysql2's `query(sql, values)` does not bind: it escapes the values and
@@ -58,21 +60,67 @@ type KyselyConnection = {
   config: { get(key: string): unknown };
 };
 
-/** MikroORM's MySQL driver, whose connection binds every value (above; bound-parameters.ts writes the placeholders). */
+/** Makes a MikroORM connection's pool hand out connections that bind every value (above). */
+function bindEveryValue(connection: KyselyConnection): void {
+  connection.createKyselyDialect = async function createKyselyDialect(this: KyselyConnection, overrides) {
+    const options = { maxPreparedStatements: PREPARED_STATEMENTS_PER_CONNECTION, ...this.mapOptions(overrides) };
+    const hook = (name: string) => (this.options[name] ?? this.config.get(name)) as undefined;
+    return new MysqlDialect({
+      pool: preparingPool(createPool(options)) as never,
+      controlConnection: createConnection as never,
+      onCreateConnection: hook('onCreateConnection'),
+      onReserveConnection: hook('onReserveConnection'),
+    });
+  };
+  bindConnectionParameters(connection, 'mysql');
+}
+
+/**
+ * MikroORM's MySQL driver, whose connections bind every value (above;
+ * bound-parameters.ts writes the placeholders). With read replicas, which one
+ * a read uses is the routing's choice (read-replicas.ts), and a read a replica
+ * fails is run again on the primary.
+ */
 export class PreparedMySqlDriver extends MySqlDriver {
+  routing: ReadRouting | undefined;
+  /** Each replica's own `execute`, without the failover: the routing's checks must see the replica's answer. */
+  readonly direct = new Map<Connection, (sql: string) => Promise<unknown>>();
+
   constructor(...args: ConstructorParameters<typeof MySqlDriver>) {
     super(...args);
-    const connection = this.connection as unknown as KyselyConnection;
-    connection.createKyselyDialect = async function createKyselyDialect(this: KyselyConnection, overrides) {
-      const options = { maxPreparedStatements: PREPARED_STATEMENTS_PER_CONNECTION, ...this.mapOptions(overrides) };
-      const hook = (name: string) => (this.options[name] ?? this.config.get(name)) as undefined;
-      return new MysqlDialect({
-        pool: preparingPool(createPool(options)) as never,
-        controlConnection: createConnection as never,
-        onCreateConnection: hook('onCreateConnection'),
-        onReserveConnection: hook('onReserveConnection'),
-      });
+    bindEveryValue(this.connection as unknown as KyselyConnection);
+    for (const replica of this.replicas) {
+      bindEveryValue(replica as unknown as KyselyConnection);
+      this.#failOverToPrimary(replica);
+    }
+  }
+
+  /** Starts routing reads among the configured replicas; undefined when there are none. */
+  routeReads(options: ReplicaOptions): ReadRouting | undefined {
+    if (this.replicas.length === 0) return undefined;
+    const replicas = this.replicas.map((connection) => ({ connection, query: this.direct.get(connection)! }));
+    this.routing = new ReadRouting(this.connection, replicas, options);
+    this.routing.start();
+    return this.routing;
+  }
+
+  override getConnection(type: ConnectionType = 'write'): Connection {
+    if (type === 'write' || !this.routing) return this.connection;
+    return this.routing.readConnection();
+  }
+
+  #failOverToPrimary(replica: Connection): void {
+    const onReplica = replica.execute.bind(replica) as (...args: unknown[]) => Promise<unknown>;
+    this.direct.set(replica, (sql) => onReplica(sql));
+    (replica as { execute: unknown }).execute = async (...args: unknown[]) => {
+      try {
+        return await onReplica(...args);
+      } catch (error) {
+        if (!this.routing) throw error;
+        const answer = await (this.connection.execute as (...args: unknown[]) => Promise<unknown>)(...args);
+        this.routing.failed(replica);
+        return answer;
+      }
     };
-    bindConnectionParameters(connection, 'mysql');
   }
 }

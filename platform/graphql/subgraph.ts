@@ -253,8 +253,12 @@ export async function createSubgraphServer<Loaders>(
       sendError(res, 401, 'UNAUTHENTICATED', `${definition.name} accepts requests only through the router: ${verified.reason}`);
       return;
     }
-    await serveGraphQL(apollo, req, res, async () =>
-      contextFor(verified.identity, undefined, headerValue(req, CLIENT_ADDRESS_HEADER)?.slice(0, 64) ?? null),
+    // With read replicas, this caller's reads may go to one that holds their own writes (read-replicas.ts).
+    const caller = `${verified.identity.kind}\n${verified.identity.subject ?? ''}`;
+    await db.readingFor(caller, () =>
+      serveGraphQL(apollo, req, res, async () =>
+        contextFor(verified.identity, undefined, headerValue(req, CLIENT_ADDRESS_HEADER)?.slice(0, 64) ?? null),
+      ),
     );
   };
 
