@@ -7,7 +7,7 @@ import { startWebhookReceiver } from './support/webhook-receiver.ts';
 
 /**
  * A webhook whose receiver keeps failing (docs/architecture.md §13): retried
- * until the retry window ends (1 s here by WEBHOOK_RETRY_WINDOW_SECONDS; a
+ * until the retry window ends (3 s here by WEBHOOK_RETRY_WINDOW_SECONDS; a
  * day or more in production), then the delivery is FAILED and the webhook
  * DISABLED, with a WebhookDisabled event in the members outbox for the
  * partner's contact. The partner then fixes its endpoint, enables the
@@ -40,7 +40,7 @@ describe.each(databaseTargets())('a webhook that keeps failing on $label', (targ
       WEBHOOK_ALLOW_PRIVATE_URLS: 'true',
       WEBHOOK_POLL_MS: '50',
       WEBHOOK_RETRY_BASE_MS: '20',
-      WEBHOOK_RETRY_WINDOW_SECONDS: '1',
+      WEBHOOK_RETRY_WINDOW_SECONDS: '3',
     });
     receiver = await startWebhookReceiver({ failures: Number.POSITIVE_INFINITY });
     const admin = await system.staffToken(['members:write']);

@@ -34,7 +34,7 @@ describe('a subgraph that stops answering, with its fetches merged', () => {
       { label: 'SQLite', mysqlUrl: undefined },
       {
         SEED_DEMO_DATA: 'true',
-        SUBGRAPH_TIMEOUT_MS: '300',
+        SUBGRAPH_TIMEOUT_MS: '1000',
         SUBGRAPH_BREAKER_FAILURES: String(FAILURES),
         SUBGRAPH_BREAKER_RESET_MS: '600000',
       },
