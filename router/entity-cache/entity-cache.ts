@@ -3,6 +3,7 @@ import type { DomainEvent } from '../../platform/events/event.ts';
 import { identityKey } from '../identity-signing.ts';
 import { hashKey } from '../merge-keys.ts';
 import type { CacheDeclaration, CacheDeclarations } from './declarations.ts';
+import { rootFieldOf } from './root-fields.ts';
 import type { EntityStore, StoreSlot } from './store.ts';
 
 /** The part of a subgraph's answer the cache reads and writes. */
@@ -12,7 +13,7 @@ export type FetchAnswer = {
 };
 
 /** What one request's fetches got from the cache, for the development `cacheStatus` extension. */
-export type CacheStatus = { hits: number; misses: number };
+export type CacheStatus = { hits: number; misses: number; rootHits: number; rootMisses: number };
 
 type Variables = Record<string, unknown> | undefined;
 
@@ -22,6 +23,9 @@ export type EntityFetch = { subgraph: string; query: string; variables: Variable
 export type EntityCacheCounts = {
   hits: number;
   misses: number;
+  /** Root-field fetches answered whole from the cache, and fetched. */
+  rootHits: number;
+  rootMisses: number;
   /** Invalidating events heard, by type. */
   events: Map<string, number>;
   /** Answers those events dropped, by type. */
@@ -30,6 +34,7 @@ export type EntityCacheCounts = {
 
 export type EntityCache = {
   /**
+   * A fetch of one declared root field, answered whole from the cache where it can be.
    * An `_entities` fetch of a read, answered from memory where it can be:
    * `send` gets only the representations that were not (in their order), and
    * the answers come back merged in the order asked. Anything else goes to
@@ -53,13 +58,13 @@ type Slot = StoreSlot | null;
 
 export function entityCache(initial: CacheDeclarations, store: EntityStore, available: () => boolean = () => true): EntityCache {
   let declarations = initial;
-  const counts: EntityCacheCounts = { hits: 0, misses: 0, events: new Map(), evictionsByEvent: new Map() };
+  const counts: EntityCacheCounts = { hits: 0, misses: 0, rootHits: 0, rootMisses: 0, events: new Map(), evictionsByEvent: new Map() };
 
   const slotOf = (declared: ReadonlyMap<string, CacheDeclaration>, selection: string, representation: unknown, caller: Identity): Slot => {
     if (typeof representation !== 'object' || representation === null) return null;
     const typename = (representation as { __typename?: unknown }).__typename;
     const declaration = typeof typename === 'string' ? declared.get(typename) : undefined;
-    if (!declaration) return null;
+    if (!declaration || declaration.rootField) return null;
     const key = (representation as Record<string, unknown>)[declaration.keyField];
     if (typeof key !== 'string' && typeof key !== 'number') return null;
     // A private answer is one caller's: a caller who is nobody in particular has none to keep.
@@ -72,11 +77,43 @@ export function entityCache(initial: CacheDeclarations, store: EntityStore, avai
     return { key: hashKey(declaration.subgraph, selection, canonicalJson(representation), owner), ref };
   };
 
+  /** A fetch of one declared root field, kept whole: keyed by its text (the selection) and its variables (the arguments). */
+  const serveRootField = async <Answer extends FetchAnswer>(
+    declared: ReadonlyMap<string, CacheDeclaration>,
+    fetch: EntityFetch,
+    send: (variables: Variables) => Promise<Answer>,
+  ): Promise<Answer> => {
+    const field = rootFieldOf(fetch.query);
+    const declaration = field === undefined ? undefined : declared.get(`Query.${field}`);
+    if (!declaration || (declaration.private && fetch.caller.kind === 'anonymous') || !available()) return send(fetch.variables);
+    const owner = declaration.private ? identityKey(fetch.caller) : '';
+    const name = typeName(declaration.subgraph, declaration.typename);
+    const slot = {
+      key: hashKey(declaration.subgraph, 'root', fetch.query, canonicalJson(fetch.variables ?? {}), owner),
+      ref: { entity: name, type: name },
+    };
+    const lookup = await store.lookup(identityKey(fetch.caller), [slot]);
+    try {
+      const text = lookup.texts[0];
+      const hit = text !== undefined;
+      counts[hit ? 'rootHits' : 'rootMisses']++;
+      if (fetch.status) fetch.status[hit ? 'rootHits' : 'rootMisses']++;
+      if (hit) return { data: JSON.parse(text) } as FetchAnswer as Answer;
+      const answer = await send(fetch.variables);
+      // An answer with errors (a refused field, a subgraph failing) is nobody's to keep.
+      if (!answer.errors?.length && answer.data) await lookup.keep([{ index: 0, text: JSON.stringify(answer.data) }]);
+      return answer;
+    } finally {
+      lookup.end();
+    }
+  };
+
   return {
     counts,
     async serve<Answer extends FetchAnswer>(fetch: EntityFetch, send: (variables: Variables) => Promise<Answer>): Promise<Answer> {
       const declared = declarations.get(fetch.subgraph);
       const representations = fetch.variables?.representations;
+      if (declared && !ENTITIES_FETCH.test(fetch.query)) return serveRootField(declared, fetch, send);
       if (!declared || !Array.isArray(representations) || !ENTITIES_FETCH.test(fetch.query) || !available()) {
         return send(fetch.variables);
       }
