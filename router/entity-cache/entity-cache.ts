@@ -3,6 +3,7 @@ import type { DomainEvent } from '../../platform/events/event.ts';
 import { identityKey } from '../identity-signing.ts';
 import { hashKey } from '../merge-keys.ts';
 import type { CacheDeclaration, CacheDeclarations } from './declarations.ts';
+import type { HttpCacheTally } from './http-cache.ts';
 import { rootFieldOf } from './root-fields.ts';
 import type { EntityStore, StoreSlot } from './store.ts';
 
@@ -18,7 +19,15 @@ export type CacheStatus = { hits: number; misses: number; rootHits: number; root
 type Variables = Record<string, unknown> | undefined;
 
 /** One fetch to a subgraph as the gateway planned it, and whom for. */
-export type EntityFetch = { subgraph: string; query: string; variables: Variables; caller: Identity; status?: CacheStatus };
+export type EntityFetch = {
+  subgraph: string;
+  query: string;
+  variables: Variables;
+  caller: Identity;
+  status?: CacheStatus;
+  /** Counts the fetch as public when it is one the cache may keep for everyone (http-cache.ts). */
+  tally?: HttpCacheTally;
+};
 
 export type EntityCacheCounts = {
   hits: number;
@@ -54,7 +63,7 @@ export type EntityCache = {
 const ENTITIES_FETCH = /^\s*query\b[^{]*\{\s*_entities\s*\(\s*representations\s*:\s*\$representations\s*\)/;
 
 /** One representation's place in the cache, or null when it may not be cached. */
-type Slot = StoreSlot | null;
+type Slot = (StoreSlot & { owner: string }) | null;
 
 export function entityCache(initial: CacheDeclarations, store: EntityStore, available: () => boolean = () => true): EntityCache {
   let declarations = initial;
@@ -74,7 +83,7 @@ export function entityCache(initial: CacheDeclarations, store: EntityStore, avai
       entity: entityName(declaration.subgraph, declaration.typename, String(key)),
       type: typeName(declaration.subgraph, typename as string),
     };
-    return { key: hashKey(declaration.subgraph, selection, canonicalJson(representation), owner), ref };
+    return { key: hashKey(declaration.subgraph, selection, canonicalJson(representation), owner), ref, owner };
   };
 
   /** A fetch of one declared root field, kept whole: keyed by its text (the selection) and its variables (the arguments). */
@@ -86,6 +95,7 @@ export function entityCache(initial: CacheDeclarations, store: EntityStore, avai
     const field = rootFieldOf(fetch.query);
     const declaration = field === undefined ? undefined : declared.get(`Query.${field}`);
     if (!declaration || (declaration.private && fetch.caller.kind === 'anonymous') || !available()) return send(fetch.variables);
+    if (!declaration.private && fetch.tally) fetch.tally.publicFetches++;
     const owner = declaration.private ? identityKey(fetch.caller) : '';
     const name = typeName(declaration.subgraph, declaration.typename);
     const slot = {
@@ -123,6 +133,7 @@ export function entityCache(initial: CacheDeclarations, store: EntityStore, avai
       const slots = representations.map((representation) => slotOf(declared, selection, representation, fetch.caller));
       const cacheable = slots.flatMap((slot, index) => (slot ? [index] : []));
       if (cacheable.length === 0) return send(fetch.variables);
+      if (fetch.tally && cacheable.length === slots.length && slots.every((slot) => slot!.owner === '')) fetch.tally.publicFetches++;
       const lookup = await store.lookup(
         identityKey(fetch.caller),
         cacheable.map((index) => slots[index]!),
