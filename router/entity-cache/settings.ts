@@ -23,7 +23,7 @@ export type EntityCacheSettings = {
 const enabled = oneOf('ENTITY_CACHE', ['on', 'off'], {
   default: 'on',
   description:
-    'Whether the router answers entity fetches of types a subgraph declares `@entityCache` from its memory (from Redis, shared by every router, when `REDIS_URL` is set), dropping them when the events the declaration names arrive (`off`: every fetch reaches its subgraph, and answers are the same). On by default: an answer is dropped by the event of the change itself, so it is never older than the change once the event is delivered, and a writer sees their own write at once. Stays off when the router hears no events (a router of its own without `AMQP_URL`).',
+    'Whether the router answers entity fetches of types, and fetches of root fields, a subgraph declares `@entityCache` from its memory (from Redis, shared by every router, when `REDIS_URL` is set), dropping them when the events the declaration names arrive (`off`: every fetch reaches its subgraph, and answers are the same). On by default: an answer is dropped by the event of the change itself, so it is never older than the change once the event is delivered, and a writer sees their own write at once. Stays off when the router hears no events (a router of its own without `AMQP_URL`).',
 });
 const maxBytes = wholeNumber('ENTITY_CACHE_MAX_BYTES', {
   default: 64 * 1024 * 1024,
