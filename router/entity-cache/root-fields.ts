@@ -12,13 +12,16 @@ export function rootFieldOf(query: string): string | undefined {
   const known = parsed.get(query);
   if (known !== undefined) return known || undefined;
   const field = singleRootField(query);
-  // The planner's texts come from the caller's operations: remembered within a bound, forgotten all at once past it.
+  // The planner's texts come from the caller's operations: only short ones are remembered, within a count, all
+  // forgotten at once past it, so what callers send holds at most MAX_REMEMBERED_QUERIES × MAX_REMEMBERED_LENGTH characters.
+  if (query.length > MAX_REMEMBERED_LENGTH) return field;
   if (parsed.size >= MAX_REMEMBERED_QUERIES) parsed.clear();
   parsed.set(query, field ?? '');
   return field;
 }
 
-export const MAX_REMEMBERED_QUERIES = 10_000;
+export const MAX_REMEMBERED_QUERIES = 1_000;
+export const MAX_REMEMBERED_LENGTH = 4_096;
 const parsed = new Map<string, string>();
 
 function singleRootField(query: string): string | undefined {
