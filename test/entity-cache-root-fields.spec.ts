@@ -179,6 +179,18 @@ describe.each(databaseTargets())('declared root fields in the entity cache on $l
     expect((await ok<{ product: { name: string } }>(DETAIL, { id: firstId })).product.name).toBe(`Gamma ${word}`);
   });
 
+  it('never serves a staff list with inactive products to a caller the catalogue refuses it', async () => {
+    const staffList = 'query ($search: String!) { products(filter: { search: $search, includeInactive: true }, first: 10) { totalCount } }';
+    for (let i = 0; i < 2; i++) {
+      const kept = await system.graphql<{ products: { totalCount: number } }>(staffList, { search: word }, staff);
+      expect(kept.body.errors).toBeUndefined();
+    }
+    // The same fetch text and variables: only the catalogue's own scope check tells them apart.
+    const anonymous = await system.graphql(staffList, { search: word });
+    expect(anonymous.body.data).toBeNull();
+    expect(anonymous.body.errors?.map((error) => error.extensions?.code)).toEqual(['FORBIDDEN']);
+  });
+
   it('answers root fields exactly as a router with the cache off', async () => {
     const config = { ...system.config, entityCache: 'off' as const };
     const uncached: Router = await createRouter(config, { secrets: loadSecrets(config), subgraphUrls: system.system.subgraphUrls });

@@ -96,7 +96,10 @@ export function entityCache(initial: CacheDeclarations, store: EntityStore, avai
     const declaration = field === undefined ? undefined : declared.get(`Query.${field}`);
     if (!declaration || (declaration.private && fetch.caller.kind === 'anonymous') || !available()) return send(fetch.variables);
     if (!declaration.private && fetch.tally) fetch.tally.publicFetches++;
-    const owner = declaration.private ? identityKey(fetch.caller) : '';
+    // A public root answer is shared by callers of the same kind and scopes, not by everyone: a subgraph may check an
+    // argument against the caller's scopes (catalogue's `products(filter: { includeInactive })`), which the router's
+    // field rules do not see, so a staff answer must never reach an anonymous caller through the cache.
+    const owner = declaration.private ? identityKey(fetch.caller) : `${fetch.caller.kind}\n${[...fetch.caller.scopes].sort().join(' ')}`;
     const name = typeName(declaration.subgraph, declaration.typename);
     const slot = {
       key: hashKey(declaration.subgraph, 'root', fetch.query, canonicalJson(fetch.variables ?? {}), owner),

@@ -135,6 +135,17 @@ describe('root fields in the entity cache', () => {
     expect(subgraph.calls).toBe(6);
   });
 
+  it('shares a public root answer only among callers of the same kind and scopes', async () => {
+    const staffReader: Identity = { kind: 'staff', subject: 's1', scopes: ['catalogue:read'] };
+    const otherStaff: Identity = { kind: 'staff', subject: 's2', scopes: ['catalogue:read'] };
+    const subgraph = catalogue();
+    expect(await read(subgraph.send, LIST, { search: 'x' }, staffReader)).toEqual({ data: { call: 1 } });
+    expect(await read(subgraph.send, LIST, { search: 'x' }, otherStaff)).toEqual({ data: { call: 1 } });
+    expect(await read(subgraph.send, LIST, { search: 'x' })).toEqual({ data: { call: 2 } });
+    expect(await read(subgraph.send, LIST, { search: 'x' }, alice)).toEqual({ data: { call: 3 } });
+    expect(await read(subgraph.send, LIST, { search: 'x' }, bob)).toEqual({ data: { call: 3 } });
+  });
+
   it('keeps a private root field per caller, never for an anonymous one', async () => {
     const privately = cacheDeclarations(
       parse(
