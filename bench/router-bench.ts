@@ -30,6 +30,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { createTokenMinter } from '../platform/auth/jwt.ts';
+import { withoutUnusableCache } from './cache-bench.ts';
 import { type ProfileSummary, profileIn, profileSection, summarizeProfile } from './cpu-profile.ts';
 import { FANOUT_SKUS, failedFanout, fanoutLevels, runFanout } from './fanout.ts';
 import { type LoadOptions, type LoadResult, runLoad } from './load.ts';
@@ -124,6 +125,7 @@ progress(
 );
 const system = await startSubgraphs({ mysqlUrl });
 settings.database = system.database;
+withoutUnusableCache(routers, system.cacheNote, settings.notes);
 let exitCode = 0;
 const fail = (why: string) => {
   progress(why);
@@ -242,7 +244,7 @@ try {
     writeDescription = `Contract \`PlaceOrder\` (one line of 1, 2, 1 or 3 units, drawn at random per request, a fresh idempotency key per request) of the one SKU ${mix.hotSku} by all ${settings.connections} connections at once; ${mix.units} units available at the start of each run (restocked before it), so it sells out within the run and the last units are fought over. The warm-up (${writeWarmupSeconds} s) places orders of another SKU (${mix.warmupSku}). Orders/s: placements answered in the counted window per second up to the last one (while stock lasted); p50/p99 of the placements; refusals: INSUFFICIENT_STOCK, expected once sold out; anything else is an error. After each run the SKU's ledger and levels (from the stock subgraph) must show no unit promised twice, no level below zero, and exactly the placed orders reserved.`;
     for (let round = 1; round <= settings.rounds; round++) {
       progress(`${writeTitle} (${mix.hotSku}, ${mix.units} units), round ${round}/${settings.rounds}`);
-      for (const router of routers) {
+      for (const router of routers.filter((candidate) => !candidate.readsOnly)) {
         const start = await restockForRun(keeper, mix, `${router.key} round ${round}`);
         const running = await startRouter(router, system.env, system.subgraphUrls);
         let measuredRun: Awaited<ReturnType<typeof loadOn>>;

@@ -1,5 +1,6 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { CACHED_ROUTER } from './cache-bench.ts';
 
 /**
  * How the fan-out's subscribers reach a router: graphql-ws (a socket each),
@@ -27,6 +28,8 @@ export type RouterUnderTest = {
   env?: Record<string, string>;
   transports: Transport[];
   unservedTransports?: string;
+  /** Runs the read workloads only (cache-bench.ts). */
+  readsOnly?: boolean;
 };
 
 const HIVE_TRANSPORTS: Pick<RouterUnderTest, 'transports' | 'unservedTransports'> = {
@@ -36,7 +39,9 @@ const HIVE_TRANSPORTS: Pick<RouterUnderTest, 'transports' | 'unservedTransports'
 };
 
 export const ROUTERS: RouterUnderTest[] = [
-  { key: 'ours', label: 'our router', script: 'peers/ours.ts', transports: [...TRANSPORTS] },
+  // The entity cache off here; CACHED_ROUTER runs it on (cache-bench.ts).
+  { key: 'ours', label: 'our router', script: 'peers/ours.ts', env: { ENTITY_CACHE: 'off' }, transports: [...TRANSPORTS] },
+  CACHED_ROUTER,
   {
     key: 'apollo',
     label: '@apollo/gateway',

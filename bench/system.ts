@@ -6,9 +6,9 @@ import { type Config, loadConfig, SUBGRAPH_NAMES, type SubgraphName } from '../p
 import { dropMysqlDatabase } from '../platform/db/database.ts';
 import { mysqlServerUrl } from '../platform/db/migrations.ts';
 import { statementsExecuted } from '../platform/db/statement-count.ts';
-import { createInProcessBus } from '../platform/events/bus.ts';
 import { createSubgraphServer, type SubgraphServer } from '../platform/graphql/subgraph.ts';
 import { subgraphDefinitions } from '../scripts/subgraphs.ts';
+import { benchBus } from './cache-bench.ts';
 import { benchEnvironment } from './stats.ts';
 
 /**
@@ -41,6 +41,8 @@ export type BenchSystem = {
   subscriptionsStarted(): number;
   /** Which database the subgraphs run on, for the report. */
   database: string;
+  /** Why the router with the entity cache on cannot run, if it cannot. */
+  cacheNote?: string;
   /** On MySQL, the URL of a subgraph's own database (the write mix measures the database's ceiling on it); null on SQLite. */
   mysqlDatabaseUrl: ((name: SubgraphName) => string) | null;
   close(): Promise<void>;
@@ -61,7 +63,9 @@ export async function startSubgraphs(options: { mysqlUrl?: string } = {}): Promi
   });
   const config = loadConfig(env);
   const secrets = loadSecrets(config);
-  const bus = createInProcessBus();
+  // Over RabbitMQ when AMQP_URL is set, so that the router with the entity cache on hears the events (cache-bench.ts).
+  const { bus, childEnv, note } = await benchBus(process.env.AMQP_URL || undefined);
+  Object.assign(env, childEnv);
   const started: SubgraphServer[] = [];
   const subgraphUrls: Partial<Record<SubgraphName, string>> = {};
   let requests = 0;
@@ -93,6 +97,7 @@ export async function startSubgraphs(options: { mysqlUrl?: string } = {}): Promi
     database: options.mysqlUrl
       ? `${await serverVersion(options.mysqlUrl)} at ${new URL(options.mysqlUrl).host}, fresh databases ${prefix}<subgraph>, dropped afterwards`
       : 'SQLite in a fresh DATA_DIR',
+    cacheNote: note,
     mysqlDatabaseUrl: options.mysqlUrl ? (name) => databaseUrl(options.mysqlUrl!, `${prefix}${name}`) : null,
     close,
   };

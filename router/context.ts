@@ -1,5 +1,6 @@
 import type { Identity } from '../platform/auth/identity.ts';
 import type { CacheStatus } from './entity-cache/entity-cache.ts';
+import type { HttpCacheTally } from './entity-cache/http-cache.ts';
 
 /** What the router knows about one GraphQL request, from the HTTP layer to every subgraph fetch. */
 export type RouterContext = {
@@ -17,4 +18,6 @@ export type RouterContext = {
   signedIdentity?: string;
   /** In development, what this request's entity fetches found in the entity cache (the `cacheStatus` extension). */
   entityCacheStatus?: CacheStatus;
+  /** Whether every subgraph fetch of this request could be kept for everyone: decides its Cache-Control (entity-cache/http-cache.ts). */
+  httpCacheTally?: HttpCacheTally;
 };

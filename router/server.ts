@@ -25,6 +25,7 @@ import { createIdentityResolver } from './auth/identity.ts';
 import { callbackForwarder, isCallbackPath } from './callbacks.ts';
 import { clientAddressOf } from './client-address.ts';
 import type { RouterContext } from './context.ts';
+import { httpCachePlugin } from './entity-cache/http-cache.ts';
 import { routerEntityCache } from './entity-cache/router-cache.ts';
 import { createHealthCheck } from './health.ts';
 import { createLiveSupergraph, type ReloadOutcome, supergraphSource } from './hot-reload.ts';
@@ -179,6 +180,7 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
       observability.plugin,
       writeGenerationsPlugin(writes),
       ...(entities ? [entities.plugin] : []),
+      httpCachePlugin(entities ? config.entityCacheHttpMaxAgeSeconds : 0),
     ],
     logger: apolloLogger(log),
     // index.ts and the embedded start close everything on SIGINT/SIGTERM themselves.

@@ -88,6 +88,9 @@ export class SignedDataSource extends RemoteGraphQLDataSource<RouterContext> {
   override process(options: GraphQLDataSourceProcessOptions<RouterContext>): ReturnType<RemoteGraphQLDataSource<RouterContext>['process']> {
     // The query planner writes each fetch's operation, so its keyword comes first; only a mutation changes anything.
     const idempotent = !/^\s*mutation\b/.test(options.request.query ?? '');
+    // Every fetch counts against a public Cache-Control; the entity cache counts those it may keep for everyone.
+    const tally = 'incomingRequestContext' in options ? options.context.httpCacheTally : undefined;
+    if (tally) tally.fetches++;
     // Only a query's plan reads the cache: a mutation's must see what it wrote, a subscription's events are fresh.
     if (
       this.#entityCache &&
@@ -103,6 +106,7 @@ export class SignedDataSource extends RemoteGraphQLDataSource<RouterContext> {
           variables: request.variables,
           caller: context.identity,
           status: context.entityCacheStatus,
+          tally,
         },
         (variables) => this.#sent({ ...options, request: { ...request, variables } }, idempotent),
       );

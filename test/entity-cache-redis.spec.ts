@@ -186,6 +186,33 @@ describeShared(`two routers sharing the entity cache in Redis, events over Rabbi
     expect(priceOf(await productPage(0))).toEqual([newPrice]);
   });
 
+  it('shares a kept root list between the routers, drops it at both by the price change’s event, and shows the writer theirs at the other at once', async () => {
+    type Listing = { products: { edges: { node: { skus: { code: string; price: { amount: string } }[] } }[] } };
+    const LIST =
+      'query SharedList($s: String!) { products(filter: { search: $s }, first: 5) { edges { node { skus { code price { amount } } } } } }';
+    // The writer's own selection: what they fetch after the write is kept under another key than the readers' list.
+    const WRITER_LIST =
+      'query WriterList($s: String!) { products(filter: { search: $s }, first: 5) { edges { node { skus { price { amount } code } } } } }';
+    const priceIn = (body: GraphQLResponse<Listing>) => {
+      expect(body.errors).toBeUndefined();
+      return body.data!.products.edges.flatMap((edge) => edge.node.skus).find((sku) => sku.code === SKU)!.price.amount;
+    };
+    const list = async (router: 0 | 1) => priceIn(await graphql<Listing>(router, LIST, { s: SKU }));
+    const writerList = async (router: 0 | 1) => priceIn(await graphql<Listing>(router, WRITER_LIST, { s: SKU }, staff));
+    const before = await list(0);
+    const hits = await metric(1, 'router_entity_cache_root_hits');
+    expect(await list(1)).toBe(before);
+    expect(await metric(1, 'router_entity_cache_root_hits')).toBeGreaterThan(hits);
+    expect(await writerList(1)).toBe(before);
+    const heardBefore = await heard();
+    const newPrice = (Number(before) + 4).toFixed(2);
+    await setPrice(0, SKU, newPrice);
+    expect(await writerList(1)).toBe(newPrice);
+    await eventually(async () => (await heard()) > heardBefore, 'a router heard ProductChanged', { timeoutMs: 10_000 });
+    expect(await list(1)).toBe(newPrice);
+    expect(await list(0)).toBe(newPrice);
+  });
+
   it('drops exactly the entries an event names, for both routers: another product’s SKUs stay shared', async () => {
     const productId = (await productPage(0))[0]!.sku.product.id;
     const products = await graphql<{ products: { edges: { node: { id: string; skus: { code: string }[] } }[] } }>(

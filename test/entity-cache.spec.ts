@@ -337,9 +337,13 @@ describe('the entity cache under a caller who is not signed in', () => {
     const first = await system.graphql(query, { codes: ['BP-TOY-COR-F'] });
     const levels = (first.body.data as { stockLevels: unknown[] }).stockLevels.length;
     expect(levels).toBeGreaterThan(0);
-    expect((first.body as { extensions?: unknown }).extensions).toEqual({ cacheStatus: { entityHits: 0, entityMisses: levels } });
+    expect((first.body as { extensions?: unknown }).extensions).toEqual({
+      cacheStatus: { entityHits: 0, entityMisses: levels, rootFieldHits: 0, rootFieldMisses: 0 },
+    });
     const second = await system.graphql(query, { codes: ['BP-TOY-COR-F'] });
-    expect((second.body as { extensions?: unknown }).extensions).toEqual({ cacheStatus: { entityHits: levels, entityMisses: 0 } });
+    expect((second.body as { extensions?: unknown }).extensions).toEqual({
+      cacheStatus: { entityHits: levels, entityMisses: 0, rootFieldHits: 0, rootFieldMisses: 0 },
+    });
   });
 
   it('never grows past ENTITY_CACHE_MAX_BYTES, however many distinct selections and representations are asked for', async () => {

@@ -3,8 +3,14 @@
 import { loadSecrets } from '../../platform/auth/secrets.ts';
 import { loadConfig } from '../../platform/config/config.ts';
 import { createRouter } from '../../router/server.ts';
+import { childBus } from '../cache-bench.ts';
 import { childSettings, reportListening } from './shared.ts';
 
 const config = loadConfig(process.env);
-const router = await createRouter(config, { secrets: loadSecrets(config), subgraphUrls: childSettings().subgraphUrls });
-reportListening(await router.listen(0), () => router.close());
+// With its entity cache on, the router hears the bench subgraphs' events (cache-bench.ts).
+const bus = await childBus(config.amqpUrl, config.entityCache);
+const router = await createRouter(config, { secrets: loadSecrets(config), subgraphUrls: childSettings().subgraphUrls, bus });
+reportListening(await router.listen(0), async () => {
+  await router.close();
+  await bus?.close();
+});

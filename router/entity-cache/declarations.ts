@@ -1,4 +1,4 @@
-import { type DocumentNode, Kind, valueFromASTUntyped } from 'graphql';
+import { type DocumentNode, type FieldDefinitionNode, Kind, valueFromASTUntyped } from 'graphql';
 
 /**
  * `@entityCache` as subgraphs declare it: `@link(url:
@@ -7,7 +7,8 @@ import { type DocumentNode, Kind, valueFromASTUntyped } from 'graphql';
  * into the supergraph (docs/architecture.md §12). On an entity type it says:
  * answers of this type fetched from `subgraph` by key may be kept, public
  * (one answer for every caller allowed to ask) or `private` (one per caller),
- * until one of the `invalidatedBy` events names them.
+ * until one of the `invalidatedBy` events names them. On a root field of
+ * Query it says the same of that field's answers (rootFieldDeclarations).
  */
 const ENTITY_CACHE_URL = /^https:\/\/shop\.example\/specs\/entityCache\/v\d+\.\d+$/;
 
@@ -16,7 +17,10 @@ export type Invalidation = { field: string } | { all: true };
 
 export type CacheDeclaration = {
   subgraph: string;
+  /** The entity type, or for a root field `Query.<field>` (never a GraphQL type name, so never a representation's). */
   typename: string;
+  /** Set for a root field of Query: its name. Its answers have no key; only whole-field invalidations apply. */
+  rootField?: string;
   /** The one field of the type's key in that subgraph (`@join__type(graph:, key: "code")`). */
   keyField: string;
   private: boolean;
@@ -73,8 +77,53 @@ export function cacheDeclarations(supergraph: DocumentNode, problem: (message: s
       declarations.set(subgraph, bySubgraph);
       bySubgraph.set(typename, { subgraph, typename, keyField: key, private: args.private === true, invalidatedBy });
     }
+    if (typename === 'Query') declareRootFields(definition, directiveName, graphNames, declarations, problem);
   }
   return declarations;
+}
+
+/**
+ * `@entityCache` on fields of Query: the subgraph named must resolve the field
+ * (`@join__field(graph:)`), and every `invalidatedBy` entry must be a whole
+ * event type: a root answer (a list, a search, a lookup by argument) has no
+ * entity key an event could name, so an event drops every answer of the field
+ * (docs/architecture.md §12, "Root fields").
+ */
+function declareRootFields(
+  query: { fields?: readonly FieldDefinitionNode[] },
+  directiveName: string,
+  graphNames: Map<string, string>,
+  declarations: Map<string, Map<string, CacheDeclaration>>,
+  problem: (message: string) => void,
+) {
+  for (const field of query.fields ?? []) {
+    const resolvedBy = new Set<string>();
+    for (const directive of field.directives ?? []) {
+      if (directive.name.value !== 'join__field') continue;
+      const graph = graphNames.get(String(argumentsOf(directive).graph));
+      if (graph) resolvedBy.add(graph);
+    }
+    for (const directive of field.directives ?? []) {
+      if (directive.name.value !== directiveName) continue;
+      const args = argumentsOf(directive);
+      const subgraph = String(args.subgraph ?? '');
+      const name = field.name.value;
+      if (!resolvedBy.has(subgraph)) {
+        problem(`@entityCache on Query.${name} for "${subgraph}" ignored: that subgraph does not resolve the field`);
+        continue;
+      }
+      const entries = Array.isArray(args.invalidatedBy) ? args.invalidatedBy.map(String) : [];
+      if (entries.length === 0 || !entries.every((entry) => /^[_A-Za-z][_0-9A-Za-z]*$/.test(entry))) {
+        problem(`@entityCache on Query.${name} ignored: a root field's invalidatedBy entries must be whole event types ("EventType")`);
+        continue;
+      }
+      const bySubgraph = declarations.get(subgraph) ?? new Map<string, CacheDeclaration>();
+      declarations.set(subgraph, bySubgraph);
+      const invalidatedBy = new Map<string, Invalidation>(entries.map((entry) => [entry, { all: true }]));
+      const typename = `Query.${name}`;
+      bySubgraph.set(typename, { subgraph, typename, rootField: name, keyField: '', private: args.private === true, invalidatedBy });
+    }
+  }
 }
 
 /** Every event type any declaration listens to: what the router subscribes to on the bus. */

@@ -42,7 +42,14 @@ describe('the entity cache', () => {
     cache.serve({ subgraph: 'catalogue', query, variables: { representations }, caller }, send);
 
   it('reads the declarations composition carries: catalogue entities public, orders’ Member private, nothing for stock', () => {
-    expect([...declarations.get('catalogue')!.keys()].sort()).toEqual(['Brand', 'Category', 'Product', 'Sku']);
+    expect([...declarations.get('catalogue')!.keys()].sort()).toEqual([
+      'Brand',
+      'Category',
+      'Product',
+      'Query.product',
+      'Query.products',
+      'Sku',
+    ]);
     expect(declarations.get('catalogue')!.get('Sku')).toMatchObject({ keyField: 'code', private: false });
     expect(declarations.get('orders')!.get('Member')).toMatchObject({ keyField: 'id', private: true });
     expect(declarations.get('stock')).toBeUndefined();

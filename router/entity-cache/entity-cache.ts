@@ -3,6 +3,8 @@ import type { DomainEvent } from '../../platform/events/event.ts';
 import { identityKey } from '../identity-signing.ts';
 import { hashKey } from '../merge-keys.ts';
 import type { CacheDeclaration, CacheDeclarations } from './declarations.ts';
+import type { HttpCacheTally } from './http-cache.ts';
+import { rootFieldOf } from './root-fields.ts';
 import type { EntityStore, StoreSlot } from './store.ts';
 
 /** The part of a subgraph's answer the cache reads and writes. */
@@ -12,16 +14,27 @@ export type FetchAnswer = {
 };
 
 /** What one request's fetches got from the cache, for the development `cacheStatus` extension. */
-export type CacheStatus = { hits: number; misses: number };
+export type CacheStatus = { hits: number; misses: number; rootHits: number; rootMisses: number };
 
 type Variables = Record<string, unknown> | undefined;
 
 /** One fetch to a subgraph as the gateway planned it, and whom for. */
-export type EntityFetch = { subgraph: string; query: string; variables: Variables; caller: Identity; status?: CacheStatus };
+export type EntityFetch = {
+  subgraph: string;
+  query: string;
+  variables: Variables;
+  caller: Identity;
+  status?: CacheStatus;
+  /** Counts the fetch as public when it is one the cache may keep for everyone (http-cache.ts). */
+  tally?: HttpCacheTally;
+};
 
 export type EntityCacheCounts = {
   hits: number;
   misses: number;
+  /** Root-field fetches answered whole from the cache, and fetched. */
+  rootHits: number;
+  rootMisses: number;
   /** Invalidating events heard, by type. */
   events: Map<string, number>;
   /** Answers those events dropped, by type. */
@@ -30,6 +43,7 @@ export type EntityCacheCounts = {
 
 export type EntityCache = {
   /**
+   * A fetch of one declared root field, answered whole from the cache where it can be.
    * An `_entities` fetch of a read, answered from memory where it can be:
    * `send` gets only the representations that were not (in their order), and
    * the answers come back merged in the order asked. Anything else goes to
@@ -49,17 +63,17 @@ export type EntityCache = {
 const ENTITIES_FETCH = /^\s*query\b[^{]*\{\s*_entities\s*\(\s*representations\s*:\s*\$representations\s*\)/;
 
 /** One representation's place in the cache, or null when it may not be cached. */
-type Slot = StoreSlot | null;
+type Slot = (StoreSlot & { owner: string }) | null;
 
 export function entityCache(initial: CacheDeclarations, store: EntityStore, available: () => boolean = () => true): EntityCache {
   let declarations = initial;
-  const counts: EntityCacheCounts = { hits: 0, misses: 0, events: new Map(), evictionsByEvent: new Map() };
+  const counts: EntityCacheCounts = { hits: 0, misses: 0, rootHits: 0, rootMisses: 0, events: new Map(), evictionsByEvent: new Map() };
 
   const slotOf = (declared: ReadonlyMap<string, CacheDeclaration>, selection: string, representation: unknown, caller: Identity): Slot => {
     if (typeof representation !== 'object' || representation === null) return null;
     const typename = (representation as { __typename?: unknown }).__typename;
     const declaration = typeof typename === 'string' ? declared.get(typename) : undefined;
-    if (!declaration) return null;
+    if (!declaration || declaration.rootField) return null;
     const key = (representation as Record<string, unknown>)[declaration.keyField];
     if (typeof key !== 'string' && typeof key !== 'number') return null;
     // A private answer is one caller's: a caller who is nobody in particular has none to keep.
@@ -69,7 +83,42 @@ export function entityCache(initial: CacheDeclarations, store: EntityStore, avai
       entity: entityName(declaration.subgraph, declaration.typename, String(key)),
       type: typeName(declaration.subgraph, typename as string),
     };
-    return { key: hashKey(declaration.subgraph, selection, canonicalJson(representation), owner), ref };
+    return { key: hashKey(declaration.subgraph, selection, canonicalJson(representation), owner), ref, owner };
+  };
+
+  /** A fetch of one declared root field, kept whole: keyed by its text (the selection) and its variables (the arguments). */
+  const serveRootField = async <Answer extends FetchAnswer>(
+    declared: ReadonlyMap<string, CacheDeclaration>,
+    fetch: EntityFetch,
+    send: (variables: Variables) => Promise<Answer>,
+  ): Promise<Answer> => {
+    const field = rootFieldOf(fetch.query);
+    const declaration = field === undefined ? undefined : declared.get(`Query.${field}`);
+    if (!declaration || (declaration.private && fetch.caller.kind === 'anonymous') || !available()) return send(fetch.variables);
+    if (!declaration.private && fetch.tally) fetch.tally.publicFetches++;
+    // A public root answer is shared by callers of the same kind and scopes, not by everyone: a subgraph may check an
+    // argument against the caller's scopes (catalogue's `products(filter: { includeInactive })`), which the router's
+    // field rules do not see, so a staff answer must never reach an anonymous caller through the cache.
+    const owner = declaration.private ? identityKey(fetch.caller) : `${fetch.caller.kind}\n${[...fetch.caller.scopes].sort().join(' ')}`;
+    const name = typeName(declaration.subgraph, declaration.typename);
+    const slot = {
+      key: hashKey(declaration.subgraph, 'root', fetch.query, canonicalJson(fetch.variables ?? {}), owner),
+      ref: { entity: name, type: name },
+    };
+    const lookup = await store.lookup(identityKey(fetch.caller), [slot]);
+    try {
+      const text = lookup.texts[0];
+      const hit = text !== undefined;
+      counts[hit ? 'rootHits' : 'rootMisses']++;
+      if (fetch.status) fetch.status[hit ? 'rootHits' : 'rootMisses']++;
+      if (hit) return { data: JSON.parse(text) } as FetchAnswer as Answer;
+      const answer = await send(fetch.variables);
+      // An answer with errors (a refused field, a subgraph failing) is nobody's to keep.
+      if (!answer.errors?.length && answer.data) await lookup.keep([{ index: 0, text: JSON.stringify(answer.data) }]);
+      return answer;
+    } finally {
+      lookup.end();
+    }
   };
 
   return {
@@ -77,6 +126,7 @@ export function entityCache(initial: CacheDeclarations, store: EntityStore, avai
     async serve<Answer extends FetchAnswer>(fetch: EntityFetch, send: (variables: Variables) => Promise<Answer>): Promise<Answer> {
       const declared = declarations.get(fetch.subgraph);
       const representations = fetch.variables?.representations;
+      if (declared && !ENTITIES_FETCH.test(fetch.query)) return serveRootField(declared, fetch, send);
       if (!declared || !Array.isArray(representations) || !ENTITIES_FETCH.test(fetch.query) || !available()) {
         return send(fetch.variables);
       }
@@ -86,6 +136,7 @@ export function entityCache(initial: CacheDeclarations, store: EntityStore, avai
       const slots = representations.map((representation) => slotOf(declared, selection, representation, fetch.caller));
       const cacheable = slots.flatMap((slot, index) => (slot ? [index] : []));
       if (cacheable.length === 0) return send(fetch.variables);
+      if (fetch.tally && cacheable.length === slots.length && slots.every((slot) => slot!.owner === '')) fetch.tally.publicFetches++;
       const lookup = await store.lookup(
         identityKey(fetch.caller),
         cacheable.map((index) => slots[index]!),

@@ -89,13 +89,34 @@ describeRedis('two routers sharing the entity cache in Redis', () => {
     expect(routers[1]!.counts).toMatchObject({ hits: 2, misses: 1 });
   });
 
+  it('shares root-field answers between routers, drops them at both on an event either hears, and honours write marks', async () => {
+    const LIST = 'query($first:Int){products(first:$first){totalCount}}';
+    let calls = 0;
+    const send = async (): Promise<FetchAnswer> => ({ data: { products: { totalCount: ++calls } } });
+    const list = (router: number, caller: Identity = ANONYMOUS) =>
+      routers[router]!.serve({ subgraph: 'catalogue', query: LIST, variables: { first: 2 }, caller }, send);
+    expect(await list(0)).toEqual({ data: { products: { totalCount: 1 } } });
+    expect(await list(1)).toEqual({ data: { products: { totalCount: 1 } } });
+    expect(routers[1]!.counts).toMatchObject({ rootHits: 1, rootMisses: 0 });
+    // An entity event of another type leaves the field alone; one the field names drops it for both routers.
+    await routers[0]!.invalidate(event('OrderPlaced', { memberId: 'm' }));
+    expect(await list(1)).toEqual({ data: { products: { totalCount: 1 } } });
+    await routers[0]!.invalidate(event('BrandChanged', { brandId: 'b' }));
+    expect(await list(1)).toEqual({ data: { products: { totalCount: 2 } } });
+    expect(await list(0)).toEqual({ data: { products: { totalCount: 2 } } });
+    // A write answered at router 0 makes alice's next read at router 1 fetch; others keep the shared answer.
+    await routers[0]!.wrote(alice);
+    expect(await list(1, alice)).toEqual({ data: { products: { totalCount: 3 } } });
+    expect(await list(1, bob)).toEqual({ data: { products: { totalCount: 3 } } });
+  });
+
   it('drops at both routers exactly the entities an event heard by one of them names', async () => {
     const subgraph = catalogue();
     await read(0, subgraph.send, ['A', 'B', 'C']);
     subgraph.prices.set('A', '2.00');
     subgraph.prices.set('C', '3.00');
-    // Three generations move: SKUs A and C, and product p (ProductChanged names both).
-    expect(await routers[1]!.invalidate(event('ProductChanged', { productId: 'p', skuCodes: ['A', 'C'] }))).toBe(3);
+    // Five generations move: SKUs A and C, product p (ProductChanged names both), and the root fields products and product.
+    expect(await routers[1]!.invalidate(event('ProductChanged', { productId: 'p', skuCodes: ['A', 'C'] }))).toBe(5);
     const answer = await read(0, subgraph.send, ['A', 'B', 'C']);
     expect(pricesOf(answer)).toEqual(['2.00', '1.00', '3.00']);
     expect(subgraph.asked[1]).toEqual(['A', 'C']);

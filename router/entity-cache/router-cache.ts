@@ -102,6 +102,16 @@ export function routerEntityCache(
     () => cache.counts.misses,
   );
   metrics.gaugeReader(
+    'router_entity_cache_root_hits',
+    'Fetches of declared root fields answered from the entity cache, since start.',
+    () => cache.counts.rootHits,
+  );
+  metrics.gaugeReader(
+    'router_entity_cache_root_misses',
+    'Fetches of declared root fields sent to their subgraph, since start.',
+    () => cache.counts.rootMisses,
+  );
+  metrics.gaugeReader(
     'router_entity_cache_events',
     'Invalidating events the entity cache heard, since start, by event type.',
     () => [...cache.counts.events].map(([event, value]) => ({ labels: { event }, value })),
@@ -126,7 +136,7 @@ export function routerEntityCache(
   const development = config.mode === 'development';
   const plugin: ApolloServerPlugin<RouterContext> = {
     async requestDidStart({ contextValue }) {
-      if (development) contextValue.entityCacheStatus = { hits: 0, misses: 0 };
+      if (development) contextValue.entityCacheStatus = { hits: 0, misses: 0, rootHits: 0, rootMisses: 0 };
       return {
         async willSendResponse({ operation, contextValue, response }) {
           // Before the answer leaves, so the caller's next read, at any router, knows of the write.
@@ -135,7 +145,15 @@ export function routerEntityCache(
           if (!status || response.body.kind !== 'single') return;
           // Cache-Status (RFC 9211) in spirit: what this request's entity fetches found, for a front-end developer.
           const result = response.body.singleResult;
-          result.extensions = { ...result.extensions, cacheStatus: { entityHits: status.hits, entityMisses: status.misses } };
+          result.extensions = {
+            ...result.extensions,
+            cacheStatus: {
+              entityHits: status.hits,
+              entityMisses: status.misses,
+              rootFieldHits: status.rootHits,
+              rootFieldMisses: status.rootMisses,
+            },
+          };
         },
       };
     },

@@ -16,12 +16,14 @@ export type EntityCacheSettings = {
   entityCacheMaxEntryBytes: number;
   /** ENTITY_CACHE_REDIS_PREFIX: what every entity cache key in Redis starts with; routers sharing a cache share it. */
   entityCacheRedisPrefix: string;
+  /** ENTITY_CACHE_HTTP_MAX_AGE_SECONDS: the max-age of a public GET answer's Cache-Control; 0 makes every answer `private, no-store`. */
+  entityCacheHttpMaxAgeSeconds: number;
 };
 
 const enabled = oneOf('ENTITY_CACHE', ['on', 'off'], {
   default: 'on',
   description:
-    'Whether the router answers entity fetches of types a subgraph declares `@entityCache` from its memory (from Redis, shared by every router, when `REDIS_URL` is set), dropping them when the events the declaration names arrive (`off`: every fetch reaches its subgraph, and answers are the same). On by default: an answer is dropped by the event of the change itself, so it is never older than the change once the event is delivered, and a writer sees their own write at once. Stays off when the router hears no events (a router of its own without `AMQP_URL`).',
+    'Whether the router answers entity fetches of types, and fetches of root fields, a subgraph declares `@entityCache` from its memory (from Redis, shared by every router, when `REDIS_URL` is set), dropping them when the events the declaration names arrive (`off`: every fetch reaches its subgraph, and answers are the same). On by default: an answer is dropped by the event of the change itself, so it is never older than the change once the event is delivered, and a writer sees their own write at once. Stays off when the router hears no events (a router of its own without `AMQP_URL`).',
 });
 const maxBytes = wholeNumber('ENTITY_CACHE_MAX_BYTES', {
   default: 64 * 1024 * 1024,
@@ -57,14 +59,24 @@ const redisPrefix = text('ENTITY_CACHE_REDIS_PREFIX', {
     "With `REDIS_URL`: what every key of the entity cache in Redis starts with. The routers of one deployment share it (they share the cache); two deployments sharing a Redis (staging beside production, test runs) must not, or one would serve the other's answers.",
 });
 
+const httpMaxAgeSeconds = wholeNumber('ENTITY_CACHE_HTTP_MAX_AGE_SECONDS', {
+  default: 5,
+  min: 0,
+  max: 3600,
+  unit: 'seconds',
+  description:
+    "The `max-age` of `Cache-Control: public` on a GET answer that is public through and through (an anonymous caller's query without errors whose every subgraph fetch the entity cache may keep for everyone); every other answer is `private, no-store`. Small on purpose: the router drops its own entries by event, but no event reaches a CDN's or a browser's copy, so this is how much older than a change such a copy may be. `0`: nothing is public.",
+});
+
 export const entityCacheSettings = declareSettings<CommonConfig, EntityCacheSettings>({
   readBy: 'router',
-  settings: [enabled, maxBytes, ttlSeconds, maxEntryBytes, redisPrefix],
+  settings: [enabled, maxBytes, ttlSeconds, maxEntryBytes, redisPrefix, httpMaxAgeSeconds],
   build: (read) => ({
     entityCache: read(enabled),
     entityCacheMaxBytes: read(maxBytes),
     entityCacheTtlSeconds: read(ttlSeconds),
     entityCacheMaxEntryBytes: read(maxEntryBytes),
     entityCacheRedisPrefix: read(redisPrefix),
+    entityCacheHttpMaxAgeSeconds: read(httpMaxAgeSeconds),
   }),
 });
