@@ -6,6 +6,7 @@ import type { StockContext } from './context.ts';
 import { carryTransferCost } from './costing.ts';
 import { StockLevelEntity } from './entities/stock-level.entity.ts';
 import { StockReturnEntity } from './entities/stock-return.entity.ts';
+import { REORDER_POINT_CHANGED, type ReorderPointChangedData } from './events.ts';
 import { applyLevelChange, applyLevelChanges, type LevelChange, LevelGuardError, ledgerOf } from './ledger.ts';
 import { reportUnknownSkus } from './peers.ts';
 import { ChangeRefused, checkLines, checkReference, checkSkuCode, newStockErrors, type StockLineInput } from './stock-input.ts';
@@ -183,6 +184,10 @@ export async function setReorderPoint(ctx: StockContext, input: SetReorderPointI
     const set = () => updateReorderPoint(ctx.db, tx, input.skuCode, warehouse.id, input.reorderPoint ?? null);
     // A reorder point may be set before the first receipt: then the level starts empty.
     await updateOrCreate(set, () => insertEmptyLevel(ctx.db, tx, input.skuCode, warehouse.id, new Date()));
+    ctx.events.record<ReorderPointChangedData>(tx, REORDER_POINT_CHANGED, `${input.skuCode}@${warehouse.id}`, {
+      skuCode: input.skuCode,
+      warehouseId: warehouse.id,
+    });
   });
   return succeeded('level', await levelView(ctx, input.skuCode, warehouse.id));
 }

@@ -6,6 +6,7 @@ import { checkInteger, checkText } from '../../platform/graphql/validation.ts';
 import { newId } from '../../platform/values/ids.ts';
 import type { StockContext } from './context.ts';
 import { type Warehouse, WarehouseEntity } from './entities/warehouse.entity.ts';
+import { WAREHOUSE_CHANGED, type WarehouseChangedData } from './events.ts';
 import { newStockErrors, type StockErrors } from './stock-input.ts';
 
 const WAREHOUSE_CODE = /^[A-Z0-9][A-Z0-9-]{0,19}$/;
@@ -45,8 +46,8 @@ export async function createWarehouse(ctx: StockContext, input: CreateWarehouseI
     failed('warehouse', [{ code: 'DUPLICATE_CODE' as const, field: 'input.code', message: `a warehouse with code ${input.code} exists` }]);
   if (await ctx.em.findOne(WarehouseEntity, { code: input.code })) return duplicate();
   try {
-    const warehouse = await ctx.db.transaction(ctx.em, async (tx) =>
-      tx.create(WarehouseEntity, {
+    const warehouse = await ctx.db.transaction(ctx.em, async (tx) => {
+      const created = tx.create(WarehouseEntity, {
         id: newId(),
         code: input.code,
         name,
@@ -54,8 +55,10 @@ export async function createWarehouse(ctx: StockContext, input: CreateWarehouseI
         priority,
         active: input.active ?? true,
         createdAt: new Date(),
-      }),
-    );
+      });
+      ctx.events.record<WarehouseChangedData>(tx, WAREHOUSE_CHANGED, created.id, { warehouseId: created.id });
+      return created;
+    });
     return succeeded('warehouse', warehouse);
   } catch (error) {
     if (error instanceof UniqueConstraintViolationException) return duplicate();
@@ -84,6 +87,7 @@ export async function updateWarehouse(ctx: StockContext, input: UpdateWarehouseI
     if (region !== undefined) warehouse.region = region;
     if (input.priority != null) warehouse.priority = input.priority;
     if (input.active != null) warehouse.active = input.active;
+    ctx.events.record<WarehouseChangedData>(tx, WAREHOUSE_CHANGED, warehouse.id, { warehouseId: warehouse.id });
     return warehouse;
   });
   ctx.loaders.warehouseById.clear(warehouse.id);
