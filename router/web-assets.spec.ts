@@ -1,4 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { request } from 'node:http';
+import { join } from 'node:path';
 import { type Harness, startHarness } from './testing/harness.ts';
 
 /** A GET with the path sent exactly as written (fetch would normalise `..` away). */
@@ -22,6 +24,8 @@ describe('the web client files served by the router', () => {
   let harness: Harness;
   let origin: string;
   beforeAll(async () => {
+    // The React client's bundle is git-ignored; build it when a checkout has not yet (npm prepare does).
+    execFileSync(process.execPath, [join(import.meta.dirname, '..', 'web-client', 'build.ts'), '--if-missing'], { stdio: 'inherit' });
     harness = await startHarness();
     origin = new URL(harness.routerUrl).origin;
   });
@@ -84,7 +88,21 @@ describe('the web client files served by the router', () => {
     expect(Number(bundle.headers.get('content-length'))).toBeGreaterThan(100_000);
   });
 
+  it('serves the React web client at /next with its bundle and the page CSP, built by npm install', async () => {
+    for (const path of ['/next', '/next/']) {
+      const response = await fetch(new URL(path, origin));
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-security-policy')).toContain("script-src 'self'");
+      expect(await response.text()).toContain('src="/next/main.js"');
+    }
+    const bundle = await fetch(new URL('/next/main.js', origin), { method: 'HEAD' });
+    expect(bundle.status).toBe(200);
+    expect(bundle.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(Number(bundle.headers.get('content-length'))).toBeGreaterThan(100_000);
+  });
+
   it.each([
+    '/next/../package.json',
     '/app/../package.json',
     '/app/..%2Fpackage.json',
     '/app/.hidden',

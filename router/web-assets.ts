@@ -18,6 +18,8 @@ const FOLDERS: Record<string, string> = {
   '/app/': join(WEB_CLIENT, 'app'),
   '/vendor/graphql-ws/': dirname(createRequire(import.meta.url).resolve('graphql-ws/client')),
   '/graphiql/': join(WEB_CLIENT, 'graphiql', 'dist'),
+  // The React web client (web-client/build.ts), served beside the current one while its pages are ported (issue 22).
+  '/next/': join(WEB_CLIENT, 'dist'),
 };
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -28,6 +30,7 @@ const CONTENT_TYPES: Record<string, string> = {
   '.png': 'image/png',
   '.ttf': 'font/ttf',
   '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
 };
 
 // Plain names only (no `..`, no hidden files), so a request can never leave its folder.
@@ -38,7 +41,7 @@ const SAFE_RELATIVE_PATH = /^(?:[A-Za-z0-9_-][A-Za-z0-9._-]*\/){0,3}[A-Za-z0-9_-
  * Returns false for any other path, so the router goes on routing it.
  */
 export async function serveWebAsset(req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> {
-  const file = fileFor(path === '/graphiql' || path === '/graphiql/' ? '/graphiql/index.html' : path);
+  const file = fileFor(INDEX_PAGES[path] ?? path);
   if (file === undefined) return false;
   const method = req.method ?? 'GET';
   if (method !== 'GET' && method !== 'HEAD') {
@@ -50,6 +53,8 @@ export async function serveWebAsset(req: IncomingMessage, res: ServerResponse, p
   if (!body) {
     if (path.startsWith('/graphiql')) {
       sendError(res, 503, 'NOT_BUILT', 'GraphiQL is not built; `npm install` (its prepare script) or `npm start` builds it');
+    } else if (path.startsWith('/next')) {
+      sendError(res, 503, 'NOT_BUILT', 'the web client is not built; `npm install` (its prepare script) or `npm start` builds it');
     } else {
       sendError(res, 404, 'NOT_FOUND', `no file ${path}`);
     }
@@ -61,6 +66,13 @@ export async function serveWebAsset(req: IncomingMessage, res: ServerResponse, p
   res.end(method === 'HEAD' ? undefined : body);
   return true;
 }
+
+const INDEX_PAGES: Record<string, string> = {
+  '/graphiql': '/graphiql/index.html',
+  '/graphiql/': '/graphiql/index.html',
+  '/next': '/next/index.html',
+  '/next/': '/next/index.html',
+};
 
 /** The file a path names; null when the prefix is ours but the rest is not a plain file name; undefined when not ours. */
 function fileFor(path: string): string | null | undefined {
