@@ -41,7 +41,7 @@ describe('the entity cache', () => {
   const read = (send: ReturnType<typeof subgraph>['send'], representations: unknown[], caller: Identity = ANONYMOUS, query = SKU_QUERY) =>
     cache.serve({ subgraph: 'catalogue', query, variables: { representations }, caller }, send);
 
-  it('reads the declarations composition carries: catalogue entities public, orders’ Member private, nothing for stock', () => {
+  it('reads the declarations composition carries: catalogue entities public, orders’ Member private, stock’s part of Sku public', () => {
     expect([...declarations.get('catalogue')!.keys()].sort()).toEqual([
       'Brand',
       'Category',
@@ -52,7 +52,9 @@ describe('the entity cache', () => {
     ]);
     expect(declarations.get('catalogue')!.get('Sku')).toMatchObject({ keyField: 'code', private: false });
     expect(declarations.get('orders')!.get('Member')).toMatchObject({ keyField: 'id', private: true });
-    expect(declarations.get('stock')).toBeUndefined();
+    expect([...declarations.get('stock')!.keys()]).toEqual(['Sku']);
+    expect(declarations.get('stock')!.get('Sku')).toMatchObject({ keyField: 'code', private: false });
+    expect(declarations.get('invoices')).toBeUndefined();
     expect(invalidatingEventTypes(declarations)).toEqual(expect.arrayContaining(['ProductChanged', 'CategoryTreeChanged', 'OrderPlaced']));
   });
 
@@ -181,11 +183,11 @@ describe('the entity cache', () => {
     await read(catalogue.send, [{ __typename: 'Supplier', id: 's1' }]);
     await read(catalogue.send, [{ __typename: 'Supplier', id: 's1' }]);
     await cache.serve(
-      { subgraph: 'stock', query: SKU_QUERY, variables: { representations: [sku('A')] }, caller: ANONYMOUS },
+      { subgraph: 'invoices', query: SKU_QUERY, variables: { representations: [sku('A')] }, caller: ANONYMOUS },
       catalogue.send,
     );
     await cache.serve(
-      { subgraph: 'stock', query: SKU_QUERY, variables: { representations: [sku('A')] }, caller: ANONYMOUS },
+      { subgraph: 'invoices', query: SKU_QUERY, variables: { representations: [sku('A')] }, caller: ANONYMOUS },
       catalogue.send,
     );
     expect(catalogue.asked).toHaveLength(4);
