@@ -13,11 +13,24 @@ export function invoiceDocumentForwarder(invoicesUrl: string | undefined) {
     if (method !== 'GET' && method !== 'HEAD') {
       return sendError(res, 405, 'BAD_REQUEST', `invoice documents answer GET and HEAD; received ${method}`, { allow: 'GET, HEAD' });
     }
+    const target = new URL(req.url ?? '/', invoicesUrl);
+    const deadline = AbortSignal.timeout(10_000);
     let response: Response;
     try {
-      response = await fetch(new URL(req.url ?? '/', invoicesUrl), { method, signal: AbortSignal.timeout(10_000) });
+      response = await fetch(target, { method, signal: deadline }).catch((error: unknown) => {
+        // GET and HEAD are safe to send again: once, when the connection failed (a kept-alive socket the
+        // invoices service had just closed), never after the deadline.
+        if (deadline.aborted) throw error;
+        return fetch(target, { method, signal: deadline });
+      });
     } catch (error) {
-      return sendError(res, 502, 'BAD_GATEWAY', `the invoices service did not answer (${(error as Error).message})`);
+      const cause = (error as Error & { cause?: Error }).cause?.message;
+      return sendError(
+        res,
+        502,
+        'BAD_GATEWAY',
+        `the invoices service did not answer (${(error as Error).message}${cause ? `: ${cause}` : ''})`,
+      );
     }
     for (const name of ['content-type', 'content-disposition', 'cache-control']) {
       const value = response.headers.get(name);
