@@ -2,6 +2,7 @@ import { databaseTargets, reportSkippedMysql } from '../platform/testing/databas
 import { eventually } from '../platform/testing/eventually.ts';
 import { sampleValue } from '../platform/testing/metrics.ts';
 import { contractOperation } from './support/contract.ts';
+import { demoWarehouseId } from './support/shop.ts';
 import { startTestSystem, type TestSystem } from './support/system.ts';
 
 /**
@@ -28,8 +29,7 @@ describe.each(databaseTargets())('stock answers in the entity cache on $label', 
     const amqp: Record<string, string> = target.mysqlUrl && process.env.AMQP_URL ? { AMQP_URL: process.env.AMQP_URL } : {};
     system = await startTestSystem(target, { SEED_DEMO_DATA: 'true', ENTITY_CACHE: 'on', ...amqp });
     writer = await system.staffToken(['stock:write', 'stock:read']);
-    const warehouses = await system.graphql<{ warehouses: { id: string; code: string }[] }>('{ warehouses { id code } }');
-    warehouseId = warehouses.body.data!.warehouses.find((warehouse) => warehouse.code === 'SH-01')!.id;
+    warehouseId = await demoWarehouseId(system);
   });
   afterAll(async () => {
     await system?.close();

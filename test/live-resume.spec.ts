@@ -4,6 +4,7 @@ import { type RouterEventStream, subscribeOverSse } from '../router/subscription
 import { subscribeOverMultipart } from '../router/subscriptions/testing/router-multipart.ts';
 import { type RouterSubscription, subscribeToRouter } from '../router/subscriptions/testing/router-subscription.ts';
 import { contractOperation } from './support/contract.ts';
+import { demoWarehouseId } from './support/shop.ts';
 import { startTestSystem, type TestSystem } from './support/system.ts';
 
 /**
@@ -35,8 +36,7 @@ describe.each(databaseTargets())('resuming live stock after a drop on $label', (
     system = await startTestSystem(target, { SEED_DEMO_DATA: 'true', REPLAY_WINDOW_EVENTS: String(WINDOW) });
     reader = await system.staffToken(['stock:read']);
     writer = await system.staffToken(['stock:write', 'stock:read']);
-    const warehouses = await system.graphql<{ warehouses: { id: string; code: string }[] }>('{ warehouses { id code } }');
-    warehouseId = warehouses.body.data!.warehouses.find((warehouse) => warehouse.code === 'SH-01')!.id;
+    warehouseId = await demoWarehouseId(system);
   });
   afterEach(async () => {
     await Promise.all(opened.splice(0).map((stream) => stream.dispose()));

@@ -4,6 +4,7 @@ import { type RouterEventStream, subscribeOverSse } from '../router/subscription
 import { subscribeOverMultipart } from '../router/subscriptions/testing/router-multipart.ts';
 import { type RouterSubscription, subscribeToRouter } from '../router/subscriptions/testing/router-subscription.ts';
 import { contractOperation } from './support/contract.ts';
+import { demoWarehouseId } from './support/shop.ts';
 import { startTestSystem, type TestSystem } from './support/system.ts';
 
 /**
@@ -50,8 +51,7 @@ describe('live updates over Server-Sent Events and multipart HTTP', () => {
     orders = system.system.subgraphs.find((subgraph) => subgraph.name === 'orders')!;
     reader = await system.staffToken(['stock:read']);
     writer = await system.staffToken(['stock:write', 'stock:read']);
-    const warehouses = await system.graphql<{ warehouses: { id: string; code: string }[] }>('{ warehouses { id code } }');
-    warehouseId = warehouses.body.data!.warehouses.find((warehouse) => warehouse.code === 'SH-01')!.id;
+    warehouseId = await demoWarehouseId(system);
   });
   afterEach(async () => {
     await Promise.all(opened.splice(0).map((subscription) => subscription.dispose()));

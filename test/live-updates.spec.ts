@@ -5,6 +5,7 @@ import { databaseTargets, reportSkippedMysql } from '../platform/testing/databas
 import { eventually } from '../platform/testing/eventually.ts';
 import { type RouterSubscription, subscribeToRouter } from '../router/subscriptions/testing/router-subscription.ts';
 import { contractExamples, contractOperation } from './support/contract.ts';
+import { demoWarehouseId } from './support/shop.ts';
 import { placeExampleOrder, registeredMemberToken } from './support/shoppers.ts';
 import { startTestSystem, type TestSystem } from './support/system.ts';
 
@@ -65,8 +66,7 @@ describe.each(databaseTargets())('live updates through the router on $label', (t
     });
     reader = await system.staffToken(['stock:read']);
     writer = await system.staffToken(['stock:write', 'stock:read']);
-    const warehouses = await system.graphql<{ warehouses: { id: string; code: string }[] }>('{ warehouses { id code } }');
-    warehouseId = warehouses.body.data!.warehouses.find((warehouse) => warehouse.code === 'SH-01')!.id;
+    warehouseId = await demoWarehouseId(system);
     const suppliers = await system.graphql<{ suppliers: { id: string }[] }>(
       '{ suppliers { id } }',
       {},

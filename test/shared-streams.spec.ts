@@ -4,6 +4,7 @@ import WebSocket from 'ws';
 import type { SubgraphServer } from '../platform/graphql/subgraph.ts';
 import { eventually } from '../platform/testing/eventually.ts';
 import { contractOperation } from './support/contract.ts';
+import { demoWarehouseId } from './support/shop.ts';
 import { placeExampleOrder, registeredMemberToken } from './support/shoppers.ts';
 import { startTestSystem, type TestSystem } from './support/system.ts';
 
@@ -46,8 +47,7 @@ describe('shared streams through the router', () => {
     stock = system.system.subgraphs.find((subgraph) => subgraph.name === 'stock')!;
     orders = system.system.subgraphs.find((subgraph) => subgraph.name === 'orders')!;
     writer = await system.staffToken(['stock:write', 'stock:read']);
-    const warehouses = await system.graphql<{ warehouses: { id: string; code: string }[] }>('{ warehouses { id code } }');
-    warehouseId = warehouses.body.data!.warehouses.find((warehouse) => warehouse.code === 'SH-01')!.id;
+    warehouseId = await demoWarehouseId(system);
   });
   afterEach(async () => {
     await Promise.all(clients.splice(0).map((client) => client.dispose()));

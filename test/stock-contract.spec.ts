@@ -1,5 +1,6 @@
 import { databaseTargets, reportSkippedMysql } from '../platform/testing/databases.ts';
 import { contractExamples, contractOperation } from './support/contract.ts';
+import { demoWarehouseId } from './support/shop.ts';
 import { startTestSystem, type TestSystem } from './support/system.ts';
 
 /**
@@ -55,8 +56,7 @@ describe.each(databaseTargets())('the stock contract through the router on $labe
     system = await startTestSystem(target, { SEED_DEMO_DATA: 'true' });
     writer = await system.staffToken(['stock:write', 'stock:read']);
     reader = await system.staffToken(['stock:read']);
-    const warehouses = await system.graphql<{ warehouses: { id: string; code: string }[] }>('{ warehouses { id code } }');
-    warehouseId = warehouses.body.data!.warehouses.find((warehouse) => warehouse.code === 'SH-01')!.id;
+    warehouseId = await demoWarehouseId(system);
     const suppliers = await system.graphql<{ suppliers: { id: string }[] }>(
       '{ suppliers { id } }',
       {},

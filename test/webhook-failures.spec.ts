@@ -2,6 +2,7 @@ import { Webhook } from 'standardwebhooks';
 import { databaseTargets, reportSkippedMysql } from '../platform/testing/databases.ts';
 import { eventually } from '../platform/testing/eventually.ts';
 import { contractOperation } from './support/contract.ts';
+import { demoWarehouseId } from './support/shop.ts';
 import { startTestSystem, type TestSystem } from './support/system.ts';
 import { startWebhookReceiver } from './support/webhook-receiver.ts';
 
@@ -51,8 +52,7 @@ describe.each(databaseTargets())('a webhook that keeps failing on $label', (targ
     );
     partnerKey = key.body.data!.createApiKey.secret;
     writer = await system.staffToken(['stock:write', 'stock:read']);
-    const warehouses = await system.graphql<{ warehouses: { id: string; code: string }[] }>('{ warehouses { id code } }');
-    warehouseId = warehouses.body.data!.warehouses.find((warehouse) => warehouse.code === 'SH-01')!.id;
+    warehouseId = await demoWarehouseId(system);
   });
   afterAll(async () => {
     await system?.close();

@@ -4,6 +4,7 @@ import { databaseTargets, reportSkippedMysql } from '../platform/testing/databas
 import { eventually } from '../platform/testing/eventually.ts';
 import { createRouter, type Router } from '../router/server.ts';
 import { contractOperation } from './support/contract.ts';
+import { demoWarehouseId } from './support/shop.ts';
 import { startTestSystem, type TestSystem } from './support/system.ts';
 import { type ReceivedWebhook, startWebhookReceiver } from './support/webhook-receiver.ts';
 
@@ -68,8 +69,7 @@ describe.each(databaseTargets())('signed webhooks through the router on $label',
     );
     partnerKey = key.body.data!.createApiKey.secret;
     writer = await system.staffToken(['stock:write', 'stock:read']);
-    const warehouses = await system.graphql<{ warehouses: { id: string; code: string }[] }>('{ warehouses { id code } }');
-    warehouseId = warehouses.body.data!.warehouses.find((warehouse) => warehouse.code === 'SH-01')!.id;
+    warehouseId = await demoWarehouseId(system);
   });
   afterAll(async () => {
     await system?.close();
@@ -217,8 +217,7 @@ describe.each(databaseTargets())('webhooks across a router restart on $label', (
     );
     partnerKey = key.body.data!.createApiKey.secret;
     writer = await system.staffToken(['stock:write', 'stock:read']);
-    const warehouses = await system.graphql<{ warehouses: { id: string; code: string }[] }>('{ warehouses { id code } }');
-    warehouseId = warehouses.body.data!.warehouses.find((warehouse) => warehouse.code === 'SH-01')!.id;
+    warehouseId = await demoWarehouseId(system);
   });
   afterAll(async () => {
     for (const router of routers) await router.close();

@@ -160,3 +160,11 @@ export async function paidOrders(system: TestSystem, member: { id: string; token
     });
   }
 }
+
+/** The id of a demo warehouse (SEED_DEMO_DATA), by its code: SH-01 unless another is named. */
+export async function demoWarehouseId(system: TestSystem, code = 'SH-01'): Promise<string> {
+  const data = await ok<{ warehouses: { id: string; code: string }[] }>(system, '{ warehouses { id code } }', {});
+  const warehouse = data.warehouses.find((candidate) => candidate.code === code);
+  if (!warehouse) throw new Error(`no demo warehouse ${code}`);
+  return warehouse.id;
+}
