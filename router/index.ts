@@ -1,5 +1,6 @@
 import { loadSecrets } from '../platform/auth/secrets.ts';
 import { loadConfig } from '../platform/config/config.ts';
+import { busTopology } from '../platform/config/event-bus-settings.ts';
 import { createRabbitMqBus } from '../platform/events/rabbitmq-bus.ts';
 import { createLogger } from '../platform/observability/log.ts';
 import { closeOnSignals, exitOnStartupFailure, survivePromiseRejections } from '../platform/runtime/run.ts';
@@ -13,6 +14,7 @@ try {
   const bus = config.amqpUrl
     ? await createRabbitMqBus({
         url: config.amqpUrl,
+        ...busTopology(config),
         service: 'router',
         log: createLogger('events', { format: config.logFormat, level: config.logLevel }),
       })

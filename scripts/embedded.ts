@@ -1,5 +1,6 @@
 import { loadSecrets } from '../platform/auth/secrets.ts';
 import type { Config, SubgraphName } from '../platform/config/config.ts';
+import { busTopology } from '../platform/config/event-bus-settings.ts';
 import { createInProcessBus } from '../platform/events/bus.ts';
 import { createRabbitMqBus } from '../platform/events/rabbitmq-bus.ts';
 import type { SubgraphServer } from '../platform/graphql/subgraph.ts';
@@ -40,6 +41,7 @@ export async function startEmbedded(config: Config, options: EmbeddedOptions = {
   const bus = config.amqpUrl
     ? await createRabbitMqBus({
         url: config.amqpUrl,
+        ...busTopology(config),
         service: 'embedded',
         log: options.log ?? createLogger('events', { quiet: config.mode === 'test', format: config.logFormat, level: config.logLevel }),
       })

@@ -1,4 +1,5 @@
 import { loadSecrets } from '../platform/auth/secrets.ts';
+import { busTopology } from '../platform/config/event-bus-settings.ts';
 import { createRabbitMqBus, type RabbitMqBus } from '../platform/events/rabbitmq-bus.ts';
 import { type OutboxRelay, startOutboxRelay } from '../platform/events/relay.ts';
 import { createLogger } from '../platform/observability/log.ts';
@@ -46,7 +47,12 @@ describeShared(`two routers sharing the entity cache in Redis, events over Rabbi
   beforeAll(async () => {
     system = await startTestSystem(target, { SEED_DEMO_DATA: 'true', ENTITY_CACHE: 'on', AMQP_URL: amqpUrl!, REDIS_URL: redisUrl! });
     // The second router: the same configuration (so the same Redis namespace), its own process state and RabbitMQ connection.
-    secondBus = await createRabbitMqBus({ url: amqpUrl!, service: 'router', log: createLogger('events', { quiet: true }) });
+    secondBus = await createRabbitMqBus({
+      url: amqpUrl!,
+      service: 'router',
+      log: createLogger('events', { quiet: true }),
+      ...busTopology(system.config),
+    });
     second = await createRouter(system.config, {
       secrets: loadSecrets(system.config),
       subgraphUrls: system.system.subgraphUrls,

@@ -62,6 +62,8 @@ describeScaleOut('two routers and two stock instances on MySQL and RabbitMQ', ()
         MYSQL_URL: mysqlUrl!,
         MYSQL_DATABASE_PREFIX: env.config.mysqlDatabasePrefix,
         AMQP_URL: amqpUrl!,
+        AMQP_EXCHANGE: env.config.amqpExchange,
+        AMQP_QUEUE_EXPIRY_SECONDS: String(env.config.amqpQueueExpirySeconds),
         SEED_DEMO_DATA: 'false',
         ...extra,
       },

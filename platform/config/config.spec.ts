@@ -81,6 +81,21 @@ describe('loadConfig for the event bus', () => {
     expect(loadConfig({}).amqpUrl).toBeUndefined();
     expect(() => loadConfig({ AMQP_URL: 'http://rabbit' })).toThrow(/AMQP_URL must be a amqp: or amqps: URL/);
   });
+
+  it('is read by the router as its own process, whose entity cache drops what the events name', () => {
+    const env = { AMQP_URL: 'amqp://guest:guest@127.0.0.1:5672', AMQP_EXCHANGE: 'staging.events' };
+    expect(loadConfig(env, 'router')).toMatchObject({ amqpUrl: env.AMQP_URL, amqpExchange: 'staging.events' });
+    expect(loadConfig(env, 'stock')).toMatchObject({ amqpUrl: env.AMQP_URL, amqpExchange: 'staging.events' });
+    // Migrations do not publish.
+    expect(loadConfig(env, 'migrate').amqpUrl).toBeUndefined();
+  });
+
+  it('takes an exchange name and a queue expiry, and refuses bad ones', () => {
+    expect(loadConfig({})).toMatchObject({ amqpExchange: 'commerce.events', amqpQueueExpirySeconds: 0 });
+    expect(() => loadConfig({ AMQP_EXCHANGE: 'amq.topic' })).toThrow(/AMQP_EXCHANGE must be 1 to 100/);
+    expect(() => loadConfig({ AMQP_EXCHANGE: 'two words' })).toThrow(/AMQP_EXCHANGE must be 1 to 100/);
+    expect(() => loadConfig({ AMQP_QUEUE_EXPIRY_SECONDS: '-1' })).toThrow(/AMQP_QUEUE_EXPIRY_SECONDS must be/);
+  });
 });
 
 describe('loadConfig for migrations', () => {

@@ -8,6 +8,7 @@ import { type PaymentsSettings, paymentsSettings } from '../../subgraphs/payment
 import { type ReservationSettings, reservationSettings } from '../../subgraphs/stock/config.ts';
 import { type CommonConfig, commonSettings, modeSetting, type SubgraphName } from './common.ts';
 import { ConfigError, type Env, loadDeclaration, readSetting, type SettingsDeclaration } from './env.ts';
+import { type EventBusConfig, eventBusSettings } from './event-bus-settings.ts';
 import { type DatabaseConfig, databaseSettings, type SubgraphCommonConfig, subgraphCommonSettings } from './subgraph-settings.ts';
 
 /**
@@ -29,6 +30,7 @@ export { ConfigError } from './env.ts';
 
 export type Config = CommonConfig &
   DatabaseConfig &
+  EventBusConfig &
   SubgraphCommonConfig &
   RouterSettings &
   TrustedDocumentSettings &
@@ -48,6 +50,7 @@ type ServiceDeclaration = SettingsDeclaration<CommonConfig, any>;
 /** Every service's declarations after the common ones, in the order the README lists them. */
 const SERVICE_DECLARATIONS: readonly ServiceDeclaration[] = [
   databaseSettings,
+  eventBusSettings,
   subgraphCommonSettings,
   routerSettings,
   trustedDocumentSettings,
@@ -60,13 +63,13 @@ const SERVICE_DECLARATIONS: readonly ServiceDeclaration[] = [
 ];
 
 const READS: Record<Exclude<ProcessName, 'embedded'>, readonly ServiceDeclaration[]> = {
-  router: [routerSettings, trustedDocumentSettings, entityCacheSettings, webhookSettings],
-  catalogue: [databaseSettings, subgraphCommonSettings],
-  stock: [databaseSettings, subgraphCommonSettings, reservationSettings],
-  orders: [databaseSettings, subgraphCommonSettings, reservationSettings],
-  members: [databaseSettings, subgraphCommonSettings, membersSettings],
-  payments: [databaseSettings, subgraphCommonSettings, paymentsSettings],
-  invoices: [databaseSettings, subgraphCommonSettings, invoicesSettings],
+  router: [eventBusSettings, routerSettings, trustedDocumentSettings, entityCacheSettings, webhookSettings],
+  catalogue: [databaseSettings, eventBusSettings, subgraphCommonSettings],
+  stock: [databaseSettings, eventBusSettings, subgraphCommonSettings, reservationSettings],
+  orders: [databaseSettings, eventBusSettings, subgraphCommonSettings, reservationSettings],
+  members: [databaseSettings, eventBusSettings, subgraphCommonSettings, membersSettings],
+  payments: [databaseSettings, eventBusSettings, subgraphCommonSettings, paymentsSettings],
+  invoices: [databaseSettings, eventBusSettings, subgraphCommonSettings, invoicesSettings],
   migrate: [databaseSettings],
   token: [],
 };

@@ -4,8 +4,9 @@ import { declareSettings, flag, outsideProduction, setting, text, url, wholeNumb
 /**
  * The settings every subgraph reads besides the common ones: its database
  * (SQLite under DATA_DIR, or its own database on a MySQL/MariaDB server),
- * which `npm run migrate` reads too, the event bus, and what happens to the
- * database at start.
+ * which `npm run migrate` reads too, and what happens to the database at
+ * start. The event bus's settings are in event-bus-settings.ts, because the
+ * router reads them too.
  */
 
 const mysqlUrl = url('MYSQL_URL', {
@@ -74,14 +75,6 @@ const mysqlReplicaCheckMs = wholeNumber('MYSQL_REPLICA_CHECK_MS', {
     "How often each replica's health, lag and applied GTID position are checked. A caller who wrote reads from the primary " +
     'until a check sees a replica hold their write, so this is also how soon their reads return to replicas.',
 });
-const amqpUrl = url('AMQP_URL', {
-  protocols: ['amqp:', 'amqps:'],
-  defaultText: 'unset (in-process bus)',
-  description:
-    'e.g. `amqp://guest:guest@127.0.0.1:5672`: events travel through RabbitMQ (a durable topic exchange `commerce.events`, ' +
-    'publisher confirms, manual acks, quorum work queues per consuming service, a dead-letter queue after 5 failed deliveries), ' +
-    'so they reach every process of every subgraph. Unset, the in-process bus serves the one process of `npm start`.',
-});
 const seedDemoData = flag('SEED_DEMO_DATA', {
   default: outsideProduction,
   defaultText: '`true` (`false` in production)',
@@ -128,8 +121,6 @@ export type DatabaseConfig = {
 };
 
 export type SubgraphCommonConfig = {
-  /** AMQP_URL: RabbitMQ carries events between processes; unset, the in-process bus does (one process). */
-  amqpUrl: string | undefined;
   /** SEED_DEMO_DATA: seed demo data into empty databases at start (default on, off in production). */
   seedDemoData: boolean;
   /**
@@ -159,9 +150,8 @@ export const databaseSettings = declareSettings<CommonConfig, DatabaseConfig>({
 
 export const subgraphCommonSettings = declareSettings<CommonConfig, SubgraphCommonConfig>({
   readBy: 'every subgraph',
-  settings: [amqpUrl, seedDemoData, migrateOnStart, replayWindowSeconds, replayWindowEvents],
+  settings: [seedDemoData, migrateOnStart, replayWindowSeconds, replayWindowEvents],
   build: (read) => ({
-    amqpUrl: read(amqpUrl),
     seedDemoData: read(seedDemoData),
     migrateOnStart: read(migrateOnStart),
     replayWindowSeconds: read(replayWindowSeconds),

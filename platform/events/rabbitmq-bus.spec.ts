@@ -64,9 +64,11 @@ if (amqpUrl) {
     const url = amqpUrl;
     const exchange = uniqueName('test.events');
     const queues: string[] = [];
+    // The exchange is not the default, so the broker knows each work queue under the exchange's prefix.
+    const declaredAs = (queue: string) => `${exchange}:${queue}`;
     const queue = (name: string) => {
       const unique = uniqueName(`test.${name}`);
-      queues.push(unique);
+      queues.push(declaredAs(unique));
       return unique;
     };
     let log: ReturnType<typeof recordingLog>;
@@ -212,13 +214,13 @@ if (amqpUrl) {
       expect(dead).toHaveLength(1);
       expect(JSON.parse(dead[0]!.body)).toEqual(poison);
       const [death] = dead[0]!.headers['x-death'] as { queue: string; reason: string }[];
-      expect(death).toMatchObject({ queue: workQueue, reason: 'delivery_limit' });
+      expect(death).toMatchObject({ queue: declaredAs(workQueue), reason: 'delivery_limit' });
       // Once dead-lettered the message is no longer in the work queue: five deliveries, never a sixth.
       expect(attempts).toBe(5);
       await eventually(() => handled.length === 1, 'the good event behind it was handled');
       expect(handled).toEqual([fine.id]);
       expect(log.lines.filter((line) => line.includes('(delivery 5 of 5); dead-lettering it'))).toHaveLength(1);
-      expect(await consumer.waitingMessages()).toEqual({ deadLettered: 0, workQueues: [{ queue: workQueue, ready: 0 }] });
+      expect(await consumer.waitingMessages()).toEqual({ deadLettered: 0, workQueues: [{ queue: declaredAs(workQueue), ready: 0 }] });
     });
 
     it('counts the events waiting in its work queues while its consumers are behind, and none once they caught up', async () => {
@@ -239,13 +241,13 @@ if (amqpUrl) {
         { queue: workQueue },
       );
       await within(consumer.ready(), 'the consumer to be ready');
-      expect(await consumer.waitingMessages()).toEqual({ deadLettered: 0, workQueues: [{ queue: workQueue, ready: 0 }] });
+      expect(await consumer.waitingMessages()).toEqual({ deadLettered: 0, workQueues: [{ queue: declaredAs(workQueue), ready: 0 }] });
       await publisher.publish(range(10).map((n) => numbered('Behind', n)));
       // One is with the held handler (prefetch 1); the other nine wait in the queue.
       await eventually(async () => (await consumer.waitingMessages()).workQueues[0]?.ready === 9, 'nine events to wait');
       release();
       await eventually(() => handled.length === 10, 'every event to be handled');
-      expect((await consumer.waitingMessages()).workQueues).toEqual([{ queue: workQueue, ready: 0 }]);
+      expect((await consumer.waitingMessages()).workQueues).toEqual([{ queue: declaredAs(workQueue), ready: 0 }]);
     });
 
     it('loses nothing when a consumer dies mid-handling: another instance gets the message and its effect happens once', async () => {

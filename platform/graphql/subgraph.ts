@@ -10,6 +10,7 @@ import { IDENTITY_HEADER, identityVerifier } from '../auth/identity-header.ts';
 import { enforceAuthDirectives } from '../auth/schema-auth.ts';
 import type { Secrets } from '../auth/secrets.ts';
 import type { Config, SubgraphName } from '../config/config.ts';
+import { busTopology } from '../config/event-bus-settings.ts';
 import { type Database, type DatabaseOptions, type EntityManager, openDatabase } from '../db/database.ts';
 import { registerStatementCounters } from '../db/statement-count.ts';
 import { createInProcessBus, type EventBus } from '../events/bus.ts';
@@ -158,7 +159,9 @@ export async function createSubgraphServer<Loaders>(
   try {
     bus =
       options.bus ??
-      (config.amqpUrl ? await createRabbitMqBus({ url: config.amqpUrl, service: definition.name, log }) : createInProcessBus(log));
+      (config.amqpUrl
+        ? await createRabbitMqBus({ url: config.amqpUrl, service: definition.name, log, ...busTopology(config) })
+        : createInProcessBus(log));
   } catch (error) {
     await db.close();
     throw error;

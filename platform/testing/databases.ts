@@ -45,6 +45,10 @@ export function testEnvironment(target: DatabaseTarget, extra: Record<string, st
     ...(process.env.ENTITY_CACHE ? { ENTITY_CACHE: process.env.ENTITY_CACHE } : {}),
     // A system given REDIS_URL keeps its entity cache apart from every other test's in the same Redis.
     ENTITY_CACHE_REDIS_PREFIX: `test:${prefix}entity:`,
+    // A system given AMQP_URL has its own exchange and queues: no other test's events reach it, and the broker
+    // deletes its queues ten minutes after the system is gone.
+    AMQP_EXCHANGE: `test.${prefix}events`,
+    AMQP_QUEUE_EXPIRY_SECONDS: '600',
     ...extra,
   });
   return {

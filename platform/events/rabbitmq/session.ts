@@ -173,7 +173,8 @@ export class RabbitMqSession {
     this.watch(session, publisher, 'publishing');
     await publisher.assertExchange(exchange, 'topic', { durable: true });
     await publisher.assertExchange(deadLetter, 'topic', { durable: true });
-    await publisher.assertQueue(deadLetter, { durable: true });
+    const expiry = this.settings.queueExpiryMs;
+    await publisher.assertQueue(deadLetter, { durable: true, ...(expiry > 0 ? { arguments: { 'x-expires': expiry } } : {}) });
     await publisher.bindQueue(deadLetter, deadLetter, '#');
     session.publisher = publisher;
   }

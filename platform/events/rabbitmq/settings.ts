@@ -8,6 +8,8 @@ export type RabbitMqBusOptions = {
   /** The service this process runs; names the connection in the broker's management views. */
   service: string;
   exchange?: string;
+  /** The broker deletes a work or dead-letter queue unused this long (0 or unset: never; for test systems and previews). */
+  queueExpiryMs?: number;
   log: Logger;
   /** Unacked messages the broker sends ahead to each consumer (default 20). */
   prefetch?: number;
@@ -26,6 +28,8 @@ export type RabbitMqBusOptions = {
 /** The options with every default filled in, and the names derived from them, shared by the bus's parts. */
 export type BusSettings = Required<Omit<RabbitMqBusOptions, 'exchange'>> & {
   exchange: string;
+  /** The name a work queue is declared under: the deployment's own when the exchange is not the default. */
+  queueName(queue: string): string;
   deadLetter: string;
   /** The connection's name in the broker, unique per bus. */
   connectionName: string;
@@ -43,6 +47,9 @@ export function busSettings(options: RabbitMqBusOptions): BusSettings {
     service: options.service,
     log: options.log,
     exchange,
+    // Two deployments on one broker with their own exchanges must not share (and steal from) a work queue.
+    queueName: (queue) => (exchange === DEFAULT_EXCHANGE ? queue : `${exchange}:${queue}`),
+    queueExpiryMs: options.queueExpiryMs ?? 0,
     deadLetter: deadLetterName(exchange),
     prefetch: options.prefetch ?? 20,
     maxDeliveries,

@@ -51,4 +51,11 @@ describe('the RabbitMQ bus support', () => {
     expect(settings.connectionName).toMatch(/^stock@.+#\d+-[0-9a-f]{6}$/);
     expect(() => busSettings({ url: 'amqp://h', service: 's', log, maxDeliveries: 0 })).toThrow('maxDeliveries must be a positive integer');
   });
+
+  it("keeps the default exchange's queue names and prefixes another deployment's with its exchange", () => {
+    expect(busSettings({ url: 'amqp://h', service: 'stock', log }).queueName('stock.order-placed')).toBe('stock.order-placed');
+    const staging = busSettings({ url: 'amqp://h', service: 'stock', log, exchange: 'staging.events' });
+    expect(staging.queueName('stock.order-placed')).toBe('staging.events:stock.order-placed');
+    expect(staging.deadLetter).toBe('staging.events.dead');
+  });
 });

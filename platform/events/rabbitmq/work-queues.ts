@@ -37,6 +37,7 @@ export class WorkQueueConsumers {
       // The broker dead-letters a message once it has been returned more often than this.
       'x-delivery-limit': settings.maxDeliveries - 1,
       'x-dead-letter-exchange': settings.deadLetter,
+      ...(settings.queueExpiryMs > 0 ? { 'x-expires': settings.queueExpiryMs } : {}),
     };
   }
 
@@ -45,7 +46,7 @@ export class WorkQueueConsumers {
     if (!/^[A-Za-z0-9_.:-]{1,200}$/.test(queue) || queue.startsWith('amq.')) {
       throw new Error(`a work queue name is 1 to 200 letters, digits, '_', '-', '.' or ':' and not 'amq.*'; received "${queue}"`);
     }
-    const subscription: WorkSubscription = { queue, patterns, handler, active: true, consumer: null };
+    const subscription: WorkSubscription = { queue: this.settings.queueName(queue), patterns, handler, active: true, consumer: null };
     this.subscriptions.add(subscription);
     return () => {
       if (!subscription.active) return;
