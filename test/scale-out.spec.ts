@@ -49,7 +49,7 @@ describeScaleOut('two routers and two stock instances on MySQL and RabbitMQ', ()
   let env: TestEnvironment;
   const processes: ChildProcess[] = [];
   const output: string[] = [];
-  let ports: Record<'catalogue' | 'stockA' | 'stockB' | 'router1' | 'router2', number>;
+  let ports: Record<'catalogue' | 'stockA' | 'stockB' | 'router1' | 'router2' | 'metrics1' | 'metrics2', number>;
   let staffToken: string;
 
   const start = async (entry: string, extra: Record<string, string>, port: number) => {
@@ -110,7 +110,15 @@ describeScaleOut('two routers and two stock instances on MySQL and RabbitMQ', ()
       scopes: ['stock:read', 'stock:write', 'catalogue:read'],
     });
     const [catalogue, stockA, stockB, router1, router2, metrics1, metrics2] = await freePorts(7);
-    ports = { catalogue: catalogue!, stockA: stockA!, stockB: stockB!, router1: router1!, router2: router2! };
+    ports = {
+      catalogue: catalogue!,
+      stockA: stockA!,
+      stockB: stockB!,
+      router1: router1!,
+      router2: router2!,
+      metrics1: metrics1!,
+      metrics2: metrics2!,
+    };
     const catalogueUrl = `http://127.0.0.1:${ports.catalogue}/graphql`;
     await start('subgraphs/catalogue/index.ts', { CATALOGUE_PORT: String(ports.catalogue), SEED_DEMO_DATA: 'true' }, ports.catalogue);
     // Instance A seeds the demo stock; B starts on the database A filled.
@@ -131,8 +139,8 @@ describeScaleOut('two routers and two stock instances on MySQL and RabbitMQ', ()
         },
         port,
       );
-    await router(ports.router1, metrics1!, ports.stockA);
-    await router(ports.router2, metrics2!, ports.stockB);
+    await router(ports.router1, ports.metrics1, ports.stockA);
+    await router(ports.router2, ports.metrics2, ports.stockB);
   }, 120_000);
 
   afterAll(async () => {
@@ -196,4 +204,15 @@ describeScaleOut('two routers and two stock instances on MySQL and RabbitMQ', ()
       await dashboard.dispose();
     }
   }, 90_000);
+
+  it("has each router process hear the subgraphs' events, so its entity cache drops what they name", async () => {
+    // The changes of the test above were StockChanged events; a router that read no AMQP_URL would count none.
+    const heard = async (metricsPort: number) => {
+      const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+      const line = text.split('\n').find((candidate) => candidate.startsWith('router_entity_cache_events{event="StockChanged"}'));
+      return Number(line?.split(' ')[1] ?? 0);
+    };
+    await eventually(async () => (await heard(ports.metrics1)) > 0, 'router 1 heard StockChanged');
+    await eventually(async () => (await heard(ports.metrics2)) > 0, 'router 2 heard StockChanged');
+  });
 });
