@@ -1,5 +1,6 @@
 import { type RouterSettings, routerSettings } from '../../router/config.ts';
 import { type EntityCacheSettings, entityCacheSettings } from '../../router/entity-cache/settings.ts';
+import { type ReplicationPositionSettings, replicationPositionSettings } from '../../router/replication-position-settings.ts';
 import { type TrustedDocumentSettings, trustedDocumentSettings } from '../../router/trusted-documents/config.ts';
 import { type WebhookSettings, webhookSettings } from '../../router/webhooks/settings.ts';
 import { type InvoicesSettings, invoicesSettings } from '../../subgraphs/invoices/config.ts';
@@ -31,6 +32,7 @@ export type Config = CommonConfig &
   DatabaseConfig &
   SubgraphCommonConfig &
   RouterSettings &
+  ReplicationPositionSettings &
   TrustedDocumentSettings &
   EntityCacheSettings &
   WebhookSettings &
@@ -50,6 +52,7 @@ const SERVICE_DECLARATIONS: readonly ServiceDeclaration[] = [
   databaseSettings,
   subgraphCommonSettings,
   routerSettings,
+  replicationPositionSettings,
   trustedDocumentSettings,
   entityCacheSettings,
   webhookSettings,
@@ -60,7 +63,7 @@ const SERVICE_DECLARATIONS: readonly ServiceDeclaration[] = [
 ];
 
 const READS: Record<Exclude<ProcessName, 'embedded'>, readonly ServiceDeclaration[]> = {
-  router: [routerSettings, trustedDocumentSettings, entityCacheSettings, webhookSettings],
+  router: [routerSettings, replicationPositionSettings, trustedDocumentSettings, entityCacheSettings, webhookSettings],
   catalogue: [databaseSettings, subgraphCommonSettings],
   stock: [databaseSettings, subgraphCommonSettings, reservationSettings],
   orders: [databaseSettings, subgraphCommonSettings, reservationSettings],

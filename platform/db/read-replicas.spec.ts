@@ -7,7 +7,7 @@ import type { SubgraphDefinition } from '../graphql/subgraph.ts';
 import { eventually } from '../testing/eventually.ts';
 import { type ReplicaPair, startReplicaPair, unavailableReason } from '../testing/mariadb-replica-pair.ts';
 import { startTestSubgraph, type TestSubgraph } from '../testing/subgraph-client.ts';
-import { hasReached, parseGtidPosition } from './read-replicas.ts';
+import { hasReached, parseGtidPosition } from './gtid-position.ts';
 import { readRows } from './read-rows.ts';
 
 /**

@@ -1,0 +1,47 @@
+import type { IncomingMessage } from 'node:http';
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { Database } from '../db/database.ts';
+import { formatGtidPosition, type GtidPosition, parseForwardedPosition } from '../db/gtid-position.ts';
+import { headerValue } from '../http/http-server.ts';
+
+/**
+ * Read-your-writes across instances of a subgraph (docs/architecture.md §9,
+ * Read replicas). A subgraph answers, in this header, the primary's GTID
+ * position after the caller's write in that request; the router keeps the
+ * newest per caller and subgraph (router/replication-positions.ts) and sends
+ * it, in the same header, with that caller's later fetches to the subgraph,
+ * whichever instance gets them. Only the router sets it on a fetch: it never
+ * forwards a client's header of that name.
+ */
+export const REPLICATION_POSITION_HEADER = 'x-commerce-replication-position';
+
+/** The code of a request refused for a malformed forwarded position. */
+export const BAD_REPLICATION_POSITION = 'BAD_REPLICATION_POSITION';
+
+/**
+ * The position the router forwarded with a request, read strictly
+ * (gtid-position.ts). Absent: none. Malformed: a refusal, since only the
+ * router sends it (a caller the identity header proved) and it never sends a
+ * malformed one.
+ */
+export function forwardedPositionOf(
+  req: IncomingMessage,
+): { ok: true; position: GtidPosition | undefined } | { ok: false; reason: string } {
+  const text = headerValue(req, REPLICATION_POSITION_HEADER);
+  if (text === undefined) return { ok: true, position: undefined };
+  return parseForwardedPosition(text);
+}
+
+/** Answers the position of the request's write (when it wrote, with read replicas) in REPLICATION_POSITION_HEADER. */
+export function answerWrittenPosition(db: Database): ApolloServerPlugin {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response }) {
+          const written = db.writtenPosition();
+          if (written && written.size > 0) response.http.headers.set(REPLICATION_POSITION_HEADER, formatGtidPosition(written));
+        },
+      };
+    },
+  };
+}
