@@ -1,7 +1,8 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { Database } from '../db/database.ts';
 import { formatGtidPosition, type GtidPosition, parseForwardedPosition } from '../db/gtid-position.ts';
+import { sendError } from '../http/graphql-over-http.ts';
 import { headerValue } from '../http/http-server.ts';
 
 /**
@@ -20,16 +21,18 @@ export const BAD_REPLICATION_POSITION = 'BAD_REPLICATION_POSITION';
 
 /**
  * The position the router forwarded with a request, read strictly
- * (gtid-position.ts). Absent: none. Malformed: a refusal, since only the
- * router sends it (a caller the identity header proved) and it never sends a
- * malformed one.
+ * (gtid-position.ts); undefined when there is none. A malformed one is
+ * refused here (400 BAD_REPLICATION_POSITION) and null returned: only the
+ * router sends it (to a caller the identity header proved) and it never sends
+ * a malformed one.
  */
-export function forwardedPositionOf(
-  req: IncomingMessage,
-): { ok: true; position: GtidPosition | undefined } | { ok: false; reason: string } {
+export function forwardedPositionOf(req: IncomingMessage, res: ServerResponse): GtidPosition | undefined | null {
   const text = headerValue(req, REPLICATION_POSITION_HEADER);
-  if (text === undefined) return { ok: true, position: undefined };
-  return parseForwardedPosition(text);
+  if (text === undefined) return undefined;
+  const parsed = parseForwardedPosition(text);
+  if (parsed.ok) return parsed.position;
+  sendError(res, 400, BAD_REPLICATION_POSITION, `${REPLICATION_POSITION_HEADER} refused: ${parsed.reason}`);
+  return null;
 }
 
 /** Answers the position of the request's write (when it wrote, with read replicas) in REPLICATION_POSITION_HEADER. */

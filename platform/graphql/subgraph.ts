@@ -32,12 +32,7 @@ import { countUserErrors } from '../observability/user-errors-metric.ts';
 import { CLIENT_ADDRESS_HEADER, currentRequestScope, REQUEST_ID_HEADER, requestIdFrom } from '../runtime/request-scope.ts';
 import { errorHandling } from './errors.ts';
 import { resumeAfterOf, subscribeWithPositions } from './live-events.ts';
-import {
-  answerWrittenPosition,
-  BAD_REPLICATION_POSITION,
-  forwardedPositionOf,
-  REPLICATION_POSITION_HEADER,
-} from './replication-position.ts';
+import { answerWrittenPosition, forwardedPositionOf } from './replication-position.ts';
 import { guardMutationText, type LongTextLimits } from './text-guard.ts';
 
 /**
@@ -261,11 +256,8 @@ export async function createSubgraphServer<Loaders>(
     }
     // With read replicas, this caller's reads may go to one that holds their own writes, as this process
     // and the router (their writes at other instances) remember them (read-replicas.ts, replication-position.ts).
-    const forwarded = forwardedPositionOf(req);
-    if (!forwarded.ok) {
-      sendError(res, 400, BAD_REPLICATION_POSITION, `${REPLICATION_POSITION_HEADER} refused: ${forwarded.reason}`);
-      return;
-    }
+    const forwarded = forwardedPositionOf(req, res);
+    if (forwarded === null) return;
     const caller = `${verified.identity.kind}\n${verified.identity.subject ?? ''}`;
     await db.readingFor(
       caller,
@@ -273,7 +265,7 @@ export async function createSubgraphServer<Loaders>(
         serveGraphQL(apollo, req, res, async () =>
           contextFor(verified.identity, undefined, headerValue(req, CLIENT_ADDRESS_HEADER)?.slice(0, 64) ?? null),
         ),
-      forwarded.position,
+      forwarded,
     );
   };
 
