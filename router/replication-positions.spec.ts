@@ -3,7 +3,12 @@ import type { Identity } from '../platform/auth/identity.ts';
 import { formatGtidPosition, type GtidPosition, parseGtidPosition } from '../platform/db/gtid-position.ts';
 import { createLogger } from '../platform/observability/log.ts';
 import { newId } from '../platform/values/ids.ts';
-import { memoryReplicationPositions, type ReplicationPositions, redisReplicationPositions } from './replication-positions.ts';
+import {
+  memoryReplicationPositions,
+  type ReplicationPositions,
+  redisReplicationPositions,
+  replicationPositions,
+} from './replication-positions.ts';
 
 /**
  * The router's memory of callers' write positions (replication-positions.ts):
@@ -16,6 +21,12 @@ const shown = (positions: ReadonlyMap<string, GtidPosition>) =>
   Object.fromEntries([...positions].map(([subgraph, position]) => [subgraph, formatGtidPosition(position)]));
 
 describe('a router’s own memory of write positions', () => {
+  it('is off with REPLICA_POSITION_TTL_SECONDS=0', () => {
+    const log = createLogger('router', { write: () => undefined });
+    expect(replicationPositions({ redisUrl: undefined, replicaPositionTtlSeconds: 0 }, log)).toBeUndefined();
+    expect(replicationPositions({ redisUrl: undefined, replicaPositionTtlSeconds: 1 }, log)).toBeDefined();
+  });
+
   let clock = 1_000_000;
   const now = () => clock;
 

@@ -35,14 +35,17 @@ export type ReplicationPositions = {
 
 const callerKey = (caller: Identity) => hashKey(caller.kind, caller.subject ?? '');
 
+/** The router's memory of positions: in Redis with REDIS_URL, else its own; none when REPLICA_POSITION_TTL_SECONDS is 0. */
 export function replicationPositions(
   config: { redisUrl: string | undefined; replicaPositionTtlSeconds: number },
   log: Logger,
-): ReplicationPositions {
+): { kept: ReplicationPositions; log: Logger } | undefined {
   const ttlMs = config.replicaPositionTtlSeconds * 1000;
-  return config.redisUrl
+  if (ttlMs === 0) return undefined;
+  const kept = config.redisUrl
     ? redisReplicationPositions(routerRedis(config.redisUrl, 'replica positions', log), ttlMs, log)
     : memoryReplicationPositions(ttlMs);
+  return { kept, log };
 }
 
 type Kept = { position: GtidPosition; expiresAt: number };

@@ -135,7 +135,7 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
     maxInFlightPerSubgraph: config.subgraphFetch.maxInFlight,
   });
   const sign = identitySigner(secret);
-  const positions = { kept: replicationPositions(config, log), log };
+  const positions = replicationPositions(config, log);
   // Declared entity answers kept in memory (in Redis with REDIS_URL) and dropped by the events that change them (entity-cache/).
   const entities = routerEntityCache(config, { supergraph, bus: options.bus, metrics: observability.metrics, log });
   const shared = { secret, observe: observeFetch, resilience, http: subgraphs, sign, entityCache: entities?.cache, positions };
@@ -370,7 +370,7 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
       await usage.stop();
       await limiter.close();
       await apq.close();
-      await positions.kept.close();
+      await positions?.kept.close();
       await entities?.close();
       await observability.close();
     },

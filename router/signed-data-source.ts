@@ -50,6 +50,9 @@ const answerBehind = new WeakMap<FetcherResponse, { url: string; answer: Subgrap
  *
  * The request's id (`x-request-id`) and, when tracing, the fetch span's
  * `traceparent` go along, and each fetch is measured (router/observability.ts).
+ * So does the position of the caller's last write at that subgraph, and a
+ * write's answer names its own (replication-positions.ts), so any instance
+ * of a subgraph reading replicas serves the caller their own writes.
  *
  * Fetches go over a keep-alive pool, and identical read fetches in
  * flight at once are merged (subgraph-http.ts). Only the gateway's public
