@@ -1,12 +1,18 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import type { Identity } from '../platform/auth/identity.ts';
 import { formatGtidPosition, type GtidPosition, parseGtidPosition } from '../platform/db/gtid-position.ts';
+import { REPLICATION_POSITION_HEADER } from '../platform/graphql/replication-position.ts';
 import { createLogger } from '../platform/observability/log.ts';
 import { newId } from '../platform/values/ids.ts';
+import type { RouterContext } from './context.ts';
 import {
+  forwardPosition,
   memoryReplicationPositions,
   type ReplicationPositions,
   redisReplicationPositions,
+  rememberPosition,
   replicationPositions,
 } from './replication-positions.ts';
 
@@ -98,5 +104,43 @@ describeOnRedis('write positions in Redis, shared by routers', () => {
     expect(shown(await positions.of(caller))).toEqual({ orders: '0-1-1' });
     await new Promise((resolve) => setTimeout(resolve, 250));
     expect(shown(await positions.of(caller))).toEqual({});
+  });
+});
+
+describe('write positions when Redis is away', () => {
+  it('answers the caller all the same: their fetches carry none, their write is logged as not kept', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((resolve) => closed.close(resolve));
+    const warnings: string[] = [];
+    const log = createLogger('router', { write: (line) => warnings.push(line) });
+    const positions = replicationPositions({ redisUrl: `redis://127.0.0.1:${port}`, replicaPositionTtlSeconds: 60 }, log)!;
+    try {
+      const context: RouterContext = { requestId: 'r1', identity: member('alice') };
+      const headers = new Map<string, string>();
+      await forwardPosition(
+        positions.kept,
+        context,
+        'orders',
+        { set: (name, value) => headers.set(name, value), delete: (name) => headers.delete(name) },
+        log,
+      );
+      expect([...headers]).toEqual([]);
+      await rememberPosition(positions.kept, context, 'orders', '0-1-5', log);
+      // This request's later fetches still carry the write's position: it is known here without Redis.
+      await forwardPosition(
+        positions.kept,
+        context,
+        'orders',
+        { set: (name, value) => headers.set(name, value), delete: (name) => headers.delete(name) },
+        log,
+      );
+      expect([...headers]).toEqual([[REPLICATION_POSITION_HEADER, '0-1-5']]);
+      expect(warnings.join('\n')).toMatch(/replica positions unknown for this request/);
+      expect(warnings.join('\n')).toMatch(/replica position of orders not kept/);
+    } finally {
+      await positions.kept.close();
+    }
   });
 });
