@@ -1,4 +1,5 @@
 import type { Identity } from '../platform/auth/identity.ts';
+import type { GtidPosition } from '../platform/db/gtid-position.ts';
 import type { CacheStatus } from './entity-cache/entity-cache.ts';
 import type { HttpCacheTally } from './entity-cache/http-cache.ts';
 
@@ -14,6 +15,8 @@ export type RouterContext = {
    * so a read never shares an answer that began before the caller's own last completed write.
    */
   writeGeneration?: number;
+  /** The positions of the caller's writes by subgraph, looked up on the first fetch and sent with each (replication-positions.ts). */
+  replicaPositions?: Promise<ReadonlyMap<string, GtidPosition>>;
   /** The identity header for subgraphs, signed on the first fetch and reused by the others (signed-data-source.ts). */
   signedIdentity?: string;
   /** In development, what this request's entity fetches found in the entity cache (the `cacheStatus` extension). */

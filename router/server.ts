@@ -42,6 +42,7 @@ import { memoryRateLimiter, type RateLimiter, redisRateLimiter } from './limits/
 import { createRouterObservability } from './observability.ts';
 import { mergeIdenticalQueries } from './operation-merging.ts';
 import { isUnsafePath } from './path-safety.ts';
+import { replicationPositions } from './replication-positions.ts';
 import { requestMerging } from './request-merging.ts';
 import { registerRouterGauges } from './router-gauges.ts';
 import { sendsCommonHeaders, sendsPageHeaders } from './security-headers.ts';
@@ -127,25 +128,19 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
   const resilience = subgraphResilience(config.subgraphFetch, log);
   const apq = persistedQueries(config.redisUrl, log);
 
-  // One keep-alive pool and one identity signer for every subgraph fetch (subgraph-http.ts, identity-signing.ts).
+  // Every subgraph fetch shares one keep-alive pool, one identity signer and one memory of callers' write positions
+  // (subgraph-http.ts, identity-signing.ts, replication-positions.ts: in Redis with REDIS_URL).
   const subgraphs = subgraphHttp({
     sharedFetchTimeoutMs: config.subgraphFetch.busyTimeoutMs,
     maxInFlightPerSubgraph: config.subgraphFetch.maxInFlight,
   });
   const sign = identitySigner(secret);
+  const positions = replicationPositions(config, log);
   // Declared entity answers kept in memory (in Redis with REDIS_URL) and dropped by the events that change them (entity-cache/).
   const entities = routerEntityCache(config, { supergraph, bus: options.bus, metrics: observability.metrics, log });
+  const shared = { secret, observe: observeFetch, resilience, http: subgraphs, sign, entityCache: entities?.cache, positions };
   const buildService = ({ name, url }: { name: string; url?: string }) =>
-    new SignedDataSource({
-      url: urlOf.get(name) ?? url ?? '',
-      secret,
-      subgraph: name,
-      observe: observeFetch,
-      resilience,
-      http: subgraphs,
-      sign,
-      entityCache: entities?.cache,
-    });
+    new SignedDataSource({ ...shared, url: urlOf.get(name) ?? url ?? '', subgraph: name });
   // The graph with its rules and subscription planner, swapped without a restart when its file changes (hot-reload.ts).
   const live = createLiveSupergraph({
     ...source,
@@ -375,6 +370,7 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
       await usage.stop();
       await limiter.close();
       await apq.close();
+      await positions?.kept.close();
       await entities?.close();
       await observability.close();
     },

@@ -4,12 +4,15 @@ import { type GraphQLDataSourceProcessOptions, RemoteGraphQLDataSource } from '@
 import { GraphQLError } from 'graphql';
 import { ANONYMOUS } from '../platform/auth/identity.ts';
 import { IDENTITY_HEADER } from '../platform/auth/identity-header.ts';
+import { REPLICATION_POSITION_HEADER } from '../platform/graphql/replication-position.ts';
+import type { Logger } from '../platform/observability/log.ts';
 import { CLIENT_ADDRESS_HEADER, REQUEST_ID_HEADER } from '../platform/runtime/request-scope.ts';
 import type { RouterContext } from './context.ts';
 import type { EntityCache } from './entity-cache/entity-cache.ts';
 import { type IdentitySigner, identitySigner } from './identity-signing.ts';
 import { hashKey } from './merge-keys.ts';
 import type { FetchObserver, ObservedFetch } from './observability.ts';
+import { forwardPosition, type ReplicationPositions, rememberPosition } from './replication-positions.ts';
 import { type SubgraphAnswer, type SubgraphHttp, sameFailureAs, subgraphHttp } from './subgraph-http.ts';
 import type { SubgraphResilience } from './subgraph-resilience.ts';
 
@@ -47,6 +50,9 @@ const answerBehind = new WeakMap<FetcherResponse, { url: string; answer: Subgrap
  *
  * The request's id (`x-request-id`) and, when tracing, the fetch span's
  * `traceparent` go along, and each fetch is measured (router/observability.ts).
+ * So does the position of the caller's last write at that subgraph, and a
+ * write's answer names its own (replication-positions.ts), so any instance
+ * of a subgraph reading replicas serves the caller their own writes.
  *
  * Fetches go over a keep-alive pool, and identical read fetches in
  * flight at once are merged (subgraph-http.ts). Only the gateway's public
@@ -60,6 +66,7 @@ export class SignedDataSource extends RemoteGraphQLDataSource<RouterContext> {
   readonly #observe: FetchObserver | undefined;
   readonly #resilience: SubgraphResilience | undefined;
   readonly #entityCache: EntityCache | undefined;
+  readonly #positions: { kept: ReplicationPositions; log: Logger } | undefined;
 
   /**
    * With `resilience`, each fetch has a timeout, a query fetch that could not
@@ -76,6 +83,8 @@ export class SignedDataSource extends RemoteGraphQLDataSource<RouterContext> {
     sign?: IdentitySigner;
     /** Answers entity fetches of a query's plan from memory where the supergraph allows (entity-cache/). */
     entityCache?: EntityCache;
+    /** Carries the positions of callers' writes to the subgraph's instances (replication-positions.ts). */
+    positions?: { kept: ReplicationPositions; log: Logger };
   }) {
     super({ url: options.url, fetcher: fetcherOver(options.http ?? sharedDefaultHttp()) });
     this.#sign = options.sign ?? identitySigner(options.secret);
@@ -83,6 +92,7 @@ export class SignedDataSource extends RemoteGraphQLDataSource<RouterContext> {
     this.#observe = options.observe;
     this.#resilience = options.resilience;
     this.#entityCache = options.entityCache;
+    this.#positions = options.positions;
   }
 
   override process(options: GraphQLDataSourceProcessOptions<RouterContext>): ReturnType<RemoteGraphQLDataSource<RouterContext>['process']> {
@@ -141,9 +151,11 @@ export class SignedDataSource extends RemoteGraphQLDataSource<RouterContext> {
     }
   }
 
-  override willSendRequest(options: GraphQLDataSourceProcessOptions<RouterContext>): void {
+  override async willSendRequest(options: GraphQLDataSourceProcessOptions<RouterContext>): Promise<void> {
     const headers = options.request.http?.headers;
     if (!headers) return;
+    // Only the router says how far a caller's writes went (replication-positions.ts), never anything it was handed.
+    headers.delete(REPLICATION_POSITION_HEADER);
     for (const [name, value] of Object.entries(fetchScope.getStore()?.observed?.traceHeaders ?? {})) headers.set(name, value);
     // Only a fetch made for a client's operation has an incoming request (and our context).
     if (!('incomingRequestContext' in options)) {
@@ -156,6 +168,19 @@ export class SignedDataSource extends RemoteGraphQLDataSource<RouterContext> {
     if (context.clientAddress) headers.set(CLIENT_ADDRESS_HEADER, context.clientAddress);
     context.signedIdentity ??= this.#sign(context.identity);
     headers.set(IDENTITY_HEADER, context.signedIdentity);
+    if (this.#positions) await forwardPosition(this.#positions.kept, context, this.#subgraph, headers, this.#positions.log);
+  }
+
+  /** A write's answer names the primary's position after it: kept before the answer goes on (replication-positions.ts). */
+  override async didReceiveResponse({
+    response,
+    context,
+  }: Parameters<NonNullable<RemoteGraphQLDataSource<RouterContext>['didReceiveResponse']>>[0]): Promise<typeof response> {
+    const answered = response.http?.headers.get(REPLICATION_POSITION_HEADER);
+    // Only a fetch for a caller's operation has a caller to keep it for (the gateway's own health checks have none).
+    if (this.#positions && answered && context.identity)
+      await rememberPosition(this.#positions.kept, context, this.#subgraph, answered, this.#positions.log);
+    return response;
   }
 
   /**
@@ -216,6 +241,7 @@ function responseOf(answer: SubgraphAnswer): FetcherResponse {
   const headers = new Headers();
   if (answer.contentType) headers.set('content-type', answer.contentType);
   if (answer.cacheControl) headers.set('cache-control', answer.cacheControl);
+  if (answer.replicationPosition) headers.set(REPLICATION_POSITION_HEADER, answer.replicationPosition);
   const bodiless = answer.status === 204 || answer.status === 205 || answer.status === 304;
   return new Response(bodiless ? null : answer.text, { status: answer.status, statusText: STATUS_CODES[answer.status] ?? '', headers });
 }

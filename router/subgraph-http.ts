@@ -1,4 +1,5 @@
 import { Agent } from 'node:http';
+import { REPLICATION_POSITION_HEADER } from '../platform/graphql/replication-position.ts';
 import { postText } from '../platform/http/post-text.ts';
 import { subgraphAdmission } from './subgraph-admission.ts';
 
@@ -7,6 +8,8 @@ export type SubgraphAnswer = {
   status: number;
   contentType: string;
   cacheControl: string | undefined;
+  /** The primary's position after a write the fetch made (platform/graphql/replication-position.ts). */
+  replicationPosition?: string;
   text: string;
 };
 
@@ -79,6 +82,7 @@ export function subgraphHttp(options: { sharedFetchTimeoutMs?: number; maxInFlig
       status: answer.status,
       contentType: answer.headers['content-type'] ?? '',
       cacheControl: answer.headers['cache-control'],
+      replicationPosition: headerOf(answer.headers[REPLICATION_POSITION_HEADER]),
       text: answer.text,
     };
   };
@@ -217,3 +221,6 @@ function waitFor(fetch: SharedFetch, signal: AbortSignal | undefined, forget: ()
     );
   });
 }
+
+/** One header's value; a header sent twice is not one value. */
+const headerOf = (value: string | string[] | undefined) => (typeof value === 'string' ? value : undefined);

@@ -1,5 +1,6 @@
 import { type RouterSettings, routerSettings } from '../../router/config.ts';
 import { type EntityCacheSettings, entityCacheSettings } from '../../router/entity-cache/settings.ts';
+import { type ReplicationPositionSettings, replicationPositionSettings } from '../../router/replication-position-settings.ts';
 import { type TrustedDocumentSettings, trustedDocumentSettings } from '../../router/trusted-documents/config.ts';
 import { type WebhookSettings, webhookSettings } from '../../router/webhooks/settings.ts';
 import { type InvoicesSettings, invoicesSettings } from '../../subgraphs/invoices/config.ts';
@@ -33,6 +34,7 @@ export type Config = CommonConfig &
   EventBusConfig &
   SubgraphCommonConfig &
   RouterSettings &
+  ReplicationPositionSettings &
   TrustedDocumentSettings &
   EntityCacheSettings &
   WebhookSettings &
@@ -53,6 +55,7 @@ const SERVICE_DECLARATIONS: readonly ServiceDeclaration[] = [
   eventBusSettings,
   subgraphCommonSettings,
   routerSettings,
+  replicationPositionSettings,
   trustedDocumentSettings,
   entityCacheSettings,
   webhookSettings,
@@ -63,7 +66,7 @@ const SERVICE_DECLARATIONS: readonly ServiceDeclaration[] = [
 ];
 
 const READS: Record<Exclude<ProcessName, 'embedded'>, readonly ServiceDeclaration[]> = {
-  router: [eventBusSettings, routerSettings, trustedDocumentSettings, entityCacheSettings, webhookSettings],
+  router: [eventBusSettings, routerSettings, replicationPositionSettings, trustedDocumentSettings, entityCacheSettings, webhookSettings],
   catalogue: [databaseSettings, eventBusSettings, subgraphCommonSettings],
   stock: [databaseSettings, eventBusSettings, subgraphCommonSettings, reservationSettings],
   orders: [databaseSettings, eventBusSettings, subgraphCommonSettings, reservationSettings],

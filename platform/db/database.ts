@@ -7,6 +7,7 @@ import type { Config } from '../config/config.ts';
 import { OutboxEventEntity } from '../events/outbox.entity.ts';
 import { ProcessedEventEntity } from '../events/processed-events.ts';
 import { bindConnectionParameters } from './bound-parameters.ts';
+import type { GtidPosition } from './gtid-position.ts';
 import {
   assertMigrated,
   MIGRATIONS_TABLE,
@@ -73,9 +74,13 @@ export type Database = {
    * Runs a caller's request (`caller` names them: same caller, same string):
    * with read replicas (MYSQL_REPLICA_URLS), its reads outside transactions
    * may go to a replica that holds the caller's own writes (read-replicas.ts).
-   * Without, it just runs `work`.
+   * Without, it just runs `work`. `forwarded` is the position the router
+   * remembers from the caller's writes at other instances of this subgraph:
+   * a replica serves their reads only once it has reached that too.
    */
-  readingFor<T>(caller: string, work: () => T): T;
+  readingFor<T>(caller: string, work: () => T, forwarded?: GtidPosition): T;
+  /** With read replicas, the primary's position after the current request's last write (for the router); else undefined. */
+  writtenPosition(): GtidPosition | undefined;
   /** Resolves when the database answers; `/health` uses it. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -216,7 +221,8 @@ export async function openDatabase(config: Config, options: DatabaseOptions): Pr
     ping: async () => {
       await orm.em.getConnection().execute('select 1');
     },
-    readingFor: (caller, work) => (routing ? routing.readingFor(caller, work) : work()),
+    readingFor: (caller, work, forwarded) => (routing ? routing.readingFor(caller, work, forwarded) : work()),
+    writtenPosition: () => routing?.writtenPosition(),
     async close() {
       await routing?.stop();
       await orm.close(true);

@@ -1,14 +1,18 @@
-import { defineEntity, p } from '@mikro-orm/core';
-import { Migration } from '@mikro-orm/migrations';
-import { parse } from 'graphql';
 import type { Identity } from '../auth/identity.ts';
 import { loadConfig } from '../config/config.ts';
-import type { SubgraphDefinition } from '../graphql/subgraph.ts';
 import { eventually } from '../testing/eventually.ts';
 import { type ReplicaPair, startReplicaPair, unavailableReason } from '../testing/mariadb-replica-pair.ts';
+import { noteSubgraph } from '../testing/note-subgraph.ts';
 import { startTestSubgraph, type TestSubgraph } from '../testing/subgraph-client.ts';
-import { hasReached, parseGtidPosition } from './read-replicas.ts';
-import { readRows } from './read-rows.ts';
+import {
+  formatGtidPosition,
+  hasReached,
+  MAX_POSITION_CHARS,
+  MAX_POSITION_DOMAINS,
+  newest,
+  parseForwardedPosition,
+  parseGtidPosition,
+} from './gtid-position.ts';
 
 /**
  * Read replicas on a real MariaDB primary and replica (each its own server on
@@ -17,47 +21,7 @@ import { readRows } from './read-rows.ts';
  * only (written directly on the replica, or on the primary while the
  * replica's SQL thread is stopped).
  */
-const Note = defineEntity({
-  name: 'Note',
-  tableName: 'note',
-  properties: { id: p.string().primary(), body: p.string() },
-});
-class NoteTable extends Migration {
-  override name = '0001-note';
-  override up(): void {
-    this.addSql('create table note (id varchar(36) not null primary key, body varchar(200) not null)');
-  }
-}
-const definition: SubgraphDefinition<Record<string, never>> = {
-  name: 'catalogue',
-  typeDefs: parse(`
-    type Query { note(id: ID!): String, noteByOrm(id: ID!): String }
-    type Mutation { setNote(id: ID!, body: String!): String!, addNoteByOrm(id: ID!, body: String!): String! }
-  `),
-  resolvers: {
-    Query: {
-      note: async (_, { id }: { id: string }, ctx) => (await readRows(ctx.em, Note, { id: { $in: [id] } }))[0]?.body ?? null,
-      noteByOrm: async (_, { id }: { id: string }, ctx) => (await ctx.em.findOne(Note, { id }))?.body ?? null,
-    },
-    Mutation: {
-      // Through the ORM outside db.transaction: the flush commits in a transaction of its own.
-      addNoteByOrm: async (_, { id, body }: { id: string; body: string }, ctx) => {
-        ctx.em.create(Note, { id, body });
-        await ctx.em.flush();
-        return body;
-      },
-      setNote: async (_, { id, body }: { id: string; body: string }, ctx) => {
-        await ctx.db.transaction(ctx.em, (tx) =>
-          ctx.db.run(tx, `${ctx.db.dialect === 'mysql' ? 'replace' : 'insert or replace'} into note (id, body) values (?, ?)`, [id, body]),
-        );
-        return body;
-      },
-    },
-  },
-  entities: [Note],
-  migrations: [NoteTable],
-  createLoaders: () => ({}),
-};
+const definition = noteSubgraph;
 const alice: Identity = { kind: 'member', subject: 'alice', scopes: [] };
 const bob: Identity = { kind: 'member', subject: 'bob', scopes: [] };
 
@@ -71,6 +35,30 @@ describe('GTID positions', () => {
     expect(hasReached(parseGtidPosition('0-1-10'), parseGtidPosition('0-1-11'))).toBe(false);
     expect(hasReached(parseGtidPosition('0-1-10'), parseGtidPosition('0-1-1,1-2-1'))).toBe(false);
     expect(hasReached(parseGtidPosition(''), parseGtidPosition(''))).toBe(true);
+  });
+
+  it('keeps, per domain, the later transaction of two positions, and writes it back as MariaDB does', () => {
+    const merged = newest(parseGtidPosition('0-1-10,2-7-3'), parseGtidPosition('1-2-5,0-3-9,2-8-4'));
+    expect(formatGtidPosition(merged)).toBe('0-1-10,1-2-5,2-8-4');
+  });
+
+  it('reads a position from another process strictly: GTID list syntax, bounded length and domains, numbers in range', () => {
+    expect(parseForwardedPosition('0-1-10,1-2-3')).toEqual({ ok: true, position: parseGtidPosition('0-1-10,1-2-3') });
+    const refused = [
+      '',
+      'garbage',
+      '0-1-',
+      '0-1-10, 1-2-3',
+      '0-1-10,',
+      '-1-1-1',
+      '0-1-1,0-2-2',
+      '4294967296-1-1',
+      '0-4294967296-1',
+      '0-1-99999999999999999',
+      Array.from({ length: MAX_POSITION_DOMAINS + 1 }, (_, domain) => `${domain}-1-1`).join(','),
+      `0-1-${'1'.repeat(MAX_POSITION_CHARS)}`,
+    ];
+    for (const text of refused) expect({ text, ok: parseForwardedPosition(text).ok }).toEqual({ text, ok: false });
   });
 });
 

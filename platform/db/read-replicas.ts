@@ -1,27 +1,10 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { MySqlConnection as Connection } from '@mikro-orm/mysql';
 import type { EntityManager } from './database.ts';
+import { type GtidPosition, hasReached, newest, parseGtidPosition } from './gtid-position.ts';
 
 /** Callers whose last write the routing remembers individually; past it, every caller is held to one floor (see below). */
 export const MAX_REMEMBERED_WRITERS = 100_000;
-
-/** A MariaDB GTID position (`0-1-42,1-2-7`) as domain → sequence number. */
-export type GtidPosition = Map<number, number>;
-
-export function parseGtidPosition(text: unknown): GtidPosition {
-  const position: GtidPosition = new Map();
-  for (const part of String(text ?? '').split(',')) {
-    const match = /^\s*(\d+)-\d+-(\d+)\s*$/.exec(part);
-    if (match) position.set(Number(match[1]), Number(match[2]));
-  }
-  return position;
-}
-
-/** Whether `reached` holds every transaction of `wanted` (a GTID position is per replication domain). */
-export function hasReached(reached: GtidPosition, wanted: GtidPosition): boolean {
-  for (const [domain, sequence] of wanted) if ((reached.get(domain) ?? -1) < sequence) return false;
-  return true;
-}
 
 /** A replica's connection, and how the routing's checks query it directly (no failover to the primary). */
 export type Replica = { connection: Connection; query: (sql: string) => Promise<unknown> };
@@ -33,7 +16,12 @@ type ReplicaState = Replica & {
   usable: boolean;
 };
 
-type RequestReads = { caller: string; replica: ReplicaState | null };
+type RequestReads = {
+  caller: string;
+  replica: ReplicaState | null;
+  /** The primary's position after this request's last write, for the router to carry to other instances. */
+  written?: GtidPosition;
+};
 
 export type ReplicaOptions = {
   /** Beyond this many seconds behind (Seconds_Behind_Master) a replica is skipped; 0: no bound. */
@@ -55,6 +43,11 @@ export type ReplicaOptions = {
  * then, from the primary. The memory of writers is bounded: when full it
  * starts over, and the callers it forgets are held to the newest position it
  * recorded (the floor), which covers every write it forgot.
+ *
+ * That memory is this process's. With several instances of a subgraph, the
+ * position of a request's write is also answered to the router
+ * (graphql/replication-position.ts), which sends it with the caller's later
+ * fetches to any instance: a read waits for the newer of the two.
  *
  * A replica that fails a read is skipped until a check succeeds again, and the
  * read is run on the primary (failover in mysql-prepared.ts), so a replica that
@@ -113,9 +106,19 @@ export class ReadRouting {
     );
   }
 
-  /** Runs a caller's request: its reads outside transactions may go to a replica that holds the caller's own writes. */
-  readingFor<T>(caller: string, work: () => T): T {
-    return this.#storage.run({ caller, replica: this.#choose(caller) }, work);
+  /**
+   * Runs a caller's request: its reads outside transactions may go to a
+   * replica that holds the caller's own writes, those this process remembers
+   * and `forwarded`, the position the router remembers from their writes at
+   * other instances of this subgraph.
+   */
+  readingFor<T>(caller: string, work: () => T, forwarded?: GtidPosition): T {
+    return this.#storage.run({ caller, replica: this.#choose(caller, forwarded) }, work);
+  }
+
+  /** The primary's position after the current request's last write; undefined when it wrote nothing (or the position could not be read). */
+  writtenPosition(): GtidPosition | undefined {
+    return this.#storage.getStore()?.written;
   }
 
   /** Runs `work` outside any caller's request (listeners after a commit start background work that must read the primary). */
@@ -144,10 +147,12 @@ export class ReadRouting {
     try {
       const [row] = (await this.#primary.execute('select @@gtid_binlog_pos as position')) as { position: unknown }[];
       position = parseGtidPosition(row?.position);
+      reads.written = position;
     } catch {
       // The write committed; failing its caller now would only hide that. Without its position, the
-      // caller reads the primary until the memory starts over (a position no replica reaches).
-      position = new Map([[-1, Number.MAX_SAFE_INTEGER]]);
+      // caller reads the primary until the memory starts over (a position no replica reaches); other
+      // instances are told nothing, as of a request that wrote nothing.
+      position = new Map([[-1, { server: 0, sequence: Number.MAX_SAFE_INTEGER }]]);
     }
     if (this.#writers.size >= (this.#options.maxWriters ?? MAX_REMEMBERED_WRITERS) && !this.#writers.has(reads.caller)) {
       for (const remembered of this.#writers.values()) this.#floor = newest(this.#floor, remembered);
@@ -156,20 +161,15 @@ export class ReadRouting {
     this.#writers.set(reads.caller, position);
   }
 
-  #choose(caller: string): ReplicaState | null {
-    const wanted = this.#writers.get(caller) ?? this.#floor;
+  #choose(caller: string, forwarded: GtidPosition | undefined): ReplicaState | null {
+    const remembered = this.#writers.get(caller) ?? this.#floor;
+    const wanted = forwarded ? newest(remembered, forwarded) : remembered;
     for (let tried = 0; tried < this.#replicas.length; tried += 1) {
       const replica = this.#replicas[this.#next++ % this.#replicas.length]!;
       if (replica.usable && replica.applied && hasReached(replica.applied, wanted)) return replica;
     }
     return null;
   }
-}
-
-function newest(a: GtidPosition, b: GtidPosition): GtidPosition {
-  const result = new Map(a);
-  for (const [domain, sequence] of b) result.set(domain, Math.max(result.get(domain) ?? -1, sequence));
-  return result;
 }
 
 /** The connection a raw statement needs: a plain (non-locking) SELECT outside a transaction may be read from a replica. */

@@ -33,6 +33,7 @@ import { countUserErrors } from '../observability/user-errors-metric.ts';
 import { CLIENT_ADDRESS_HEADER, currentRequestScope, REQUEST_ID_HEADER, requestIdFrom } from '../runtime/request-scope.ts';
 import { errorHandling } from './errors.ts';
 import { resumeAfterOf, subscribeWithPositions } from './live-events.ts';
+import { answerWrittenPosition, forwardedPositionOf } from './replication-position.ts';
 import { guardMutationText, type LongTextLimits } from './text-guard.ts';
 
 /**
@@ -217,7 +218,7 @@ export async function createSubgraphServer<Loaders>(
   const apollo = new ApolloServer<SubgraphContext<Loaders>>({
     schema,
     // Inline tracing is for Apollo's hosted studio, which we do not use; it costs time per field.
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ...uncacheableAnswers, observability.plugin],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ...uncacheableAnswers, answerWrittenPosition(db), observability.plugin],
     // Our entry points close every server and database on SIGINT/SIGTERM themselves.
     stopOnTerminationSignals: false,
     ...errorHandling(config.mode, (error) => log.error('request failed', error)),
@@ -256,12 +257,18 @@ export async function createSubgraphServer<Loaders>(
       sendError(res, 401, 'UNAUTHENTICATED', `${definition.name} accepts requests only through the router: ${verified.reason}`);
       return;
     }
-    // With read replicas, this caller's reads may go to one that holds their own writes (read-replicas.ts).
+    // With read replicas, this caller's reads may go to one that holds their own writes, as this process
+    // and the router (their writes at other instances) remember them (read-replicas.ts, replication-position.ts).
+    const forwarded = forwardedPositionOf(req, res);
+    if (forwarded === null) return;
     const caller = `${verified.identity.kind}\n${verified.identity.subject ?? ''}`;
-    await db.readingFor(caller, () =>
-      serveGraphQL(apollo, req, res, async () =>
-        contextFor(verified.identity, undefined, headerValue(req, CLIENT_ADDRESS_HEADER)?.slice(0, 64) ?? null),
-      ),
+    await db.readingFor(
+      caller,
+      () =>
+        serveGraphQL(apollo, req, res, async () =>
+          contextFor(verified.identity, undefined, headerValue(req, CLIENT_ADDRESS_HEADER)?.slice(0, 64) ?? null),
+        ),
+      forwarded,
     );
   };
 

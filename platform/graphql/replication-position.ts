@@ -1,0 +1,50 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { Database } from '../db/database.ts';
+import { formatGtidPosition, type GtidPosition, parseForwardedPosition } from '../db/gtid-position.ts';
+import { sendError } from '../http/graphql-over-http.ts';
+import { headerValue } from '../http/http-server.ts';
+
+/**
+ * Read-your-writes across instances of a subgraph (docs/architecture.md §9,
+ * Read replicas). A subgraph answers, in this header, the primary's GTID
+ * position after the caller's write in that request; the router keeps the
+ * newest per caller and subgraph (router/replication-positions.ts) and sends
+ * it, in the same header, with that caller's later fetches to the subgraph,
+ * whichever instance gets them. Only the router sets it on a fetch: it never
+ * forwards a client's header of that name.
+ */
+export const REPLICATION_POSITION_HEADER = 'x-commerce-replication-position';
+
+/** The code of a request refused for a malformed forwarded position. */
+export const BAD_REPLICATION_POSITION = 'BAD_REPLICATION_POSITION';
+
+/**
+ * The position the router forwarded with a request, read strictly
+ * (gtid-position.ts); undefined when there is none. A malformed one is
+ * refused here (400 BAD_REPLICATION_POSITION) and null returned: only the
+ * router sends it (to a caller the identity header proved) and it never sends
+ * a malformed one.
+ */
+export function forwardedPositionOf(req: IncomingMessage, res: ServerResponse): GtidPosition | undefined | null {
+  const text = headerValue(req, REPLICATION_POSITION_HEADER);
+  if (text === undefined) return undefined;
+  const parsed = parseForwardedPosition(text);
+  if (parsed.ok) return parsed.position;
+  sendError(res, 400, BAD_REPLICATION_POSITION, `${REPLICATION_POSITION_HEADER} refused: ${parsed.reason}`);
+  return null;
+}
+
+/** Answers the position of the request's write (when it wrote, with read replicas) in REPLICATION_POSITION_HEADER. */
+export function answerWrittenPosition(db: Database): ApolloServerPlugin {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response }) {
+          const written = db.writtenPosition();
+          if (written && written.size > 0) response.http.headers.set(REPLICATION_POSITION_HEADER, formatGtidPosition(written));
+        },
+      };
+    },
+  };
+}
