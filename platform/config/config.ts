@@ -2,6 +2,7 @@ import { type RouterSettings, routerSettings } from '../../router/config.ts';
 import { type EntityCacheSettings, entityCacheSettings } from '../../router/entity-cache/settings.ts';
 import { type TrustedDocumentSettings, trustedDocumentSettings } from '../../router/trusted-documents/config.ts';
 import { type WebhookSettings, webhookSettings } from '../../router/webhooks/settings.ts';
+import { type CatalogueSettings, catalogueSettings } from '../../subgraphs/catalogue/config.ts';
 import { type InvoicesSettings, invoicesSettings } from '../../subgraphs/invoices/config.ts';
 import { type MembersSettings, membersSettings } from '../../subgraphs/members/config.ts';
 import { type PaymentsSettings, paymentsSettings } from '../../subgraphs/payments/config.ts';
@@ -34,6 +35,7 @@ export type Config = CommonConfig &
   TrustedDocumentSettings &
   EntityCacheSettings &
   WebhookSettings &
+  CatalogueSettings &
   ReservationSettings &
   MembersSettings &
   PaymentsSettings &
@@ -53,6 +55,7 @@ const SERVICE_DECLARATIONS: readonly ServiceDeclaration[] = [
   trustedDocumentSettings,
   entityCacheSettings,
   webhookSettings,
+  catalogueSettings,
   reservationSettings,
   membersSettings,
   paymentsSettings,
@@ -61,7 +64,7 @@ const SERVICE_DECLARATIONS: readonly ServiceDeclaration[] = [
 
 const READS: Record<Exclude<ProcessName, 'embedded'>, readonly ServiceDeclaration[]> = {
   router: [routerSettings, trustedDocumentSettings, entityCacheSettings, webhookSettings],
-  catalogue: [databaseSettings, subgraphCommonSettings],
+  catalogue: [databaseSettings, subgraphCommonSettings, catalogueSettings],
   stock: [databaseSettings, subgraphCommonSettings, reservationSettings],
   orders: [databaseSettings, subgraphCommonSettings, reservationSettings],
   members: [databaseSettings, subgraphCommonSettings, membersSettings],
