@@ -58,23 +58,24 @@ export async function imagesOfProducts(db: Database, em: EntityManager, productI
 
 /**
  * The bytes named by a content hash, with their type; null when no product
- * has them. `withBytes: false` only answers whether they exist (a revalidation).
+ * has them. `withBytes: false` answers what a HEAD or a revalidation needs, without the bytes.
  */
 export async function imageContent(
   db: Database,
   em: EntityManager,
   contentHash: string,
   options: { withBytes: boolean },
-): Promise<{ contentType: string; bytes: Buffer | null } | null> {
-  const [row] = await db.execute<{ content_type: string; bytes?: Uint8Array }>(
+): Promise<{ contentType: string; byteSize: number; bytes: Buffer | null } | null> {
+  const [row] = await db.execute<{ content_type: string; byte_size: unknown; bytes?: Uint8Array }>(
     em,
-    `select content_type${options.withBytes ? ', bytes' : ''} from product_image where content_hash = ? limit 1`,
+    `select content_type, byte_size${options.withBytes ? ', bytes' : ''} from product_image where content_hash = ? limit 1`,
     [contentHash],
   );
   if (!row) return null;
   // node:sqlite answers a Uint8Array, mysql2 a Buffer: one type for the route.
   return {
     contentType: row.content_type,
+    byteSize: int(row.byte_size),
     bytes: row.bytes ? Buffer.from(row.bytes.buffer, row.bytes.byteOffset, row.bytes.byteLength) : null,
   };
 }

@@ -45,7 +45,7 @@ const serveImage: SubgraphRoute = async (req, res, services) => {
   res.writeHead(200, {
     ...headers,
     'content-type': content.contentType,
-    ...(content.bytes ? { 'content-length': String(content.bytes.length) } : {}),
+    'content-length': String(content.byteSize),
   });
   res.end(req.method === 'HEAD' ? undefined : content.bytes);
 };
