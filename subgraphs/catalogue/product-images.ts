@@ -22,9 +22,10 @@ export const imageUrl = (image: Pick<ProductImage, 'contentHash'>) => `/images/$
 
 export const imagesOf = (ctx: CatalogueContext, productId: string) => ctx.loaders.imagesByProductId.load(productId);
 
-type Outcome = { errors: UserError<CatalogueErrorCode>[] } | { imageId: string | null };
+type Failure = { errors: UserError<CatalogueErrorCode>[] };
+type Outcome = Failure | { imageId: string | null };
 
-const unknownProduct = (productId: string): Outcome => ({
+const unknownProduct = (productId: string): Failure => ({
   errors: [{ code: 'UNKNOWN_PRODUCT', field: 'input.productId', message: `no product with id "${productId}"` }],
 });
 
@@ -42,13 +43,13 @@ async function changeImages(
     const product = await em.findOneOrFail(ProductEntity, { id: productId }, { refresh: true });
     product.updatedAt = new Date();
     await recordProductChanged(ctx.events, em, productId);
-    return result;
+    return { ...result, product };
   });
   if ('errors' in outcome) return { image: null, ...failed('product', outcome.errors) };
+  // The request's loaders read before the change; the payload shows the product after it.
   ctx.loaders.imagesByProductId.clear(productId);
   const images = await imagesOf(ctx, productId);
-  const product = await ctx.em.findOneOrFail(ProductEntity, { id: productId });
-  return { image: images.find((image) => image.id === outcome.imageId) ?? null, ...succeeded('product', product) };
+  return { image: images.find((image) => image.id === outcome.imageId) ?? null, ...succeeded('product', outcome.product) };
 }
 
 export async function addProductImage(ctx: CatalogueContext, input: { productId: string; data: string; alt: string }) {
