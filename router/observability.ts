@@ -25,7 +25,7 @@ export type RouterObservability = Observability & {
 export function createRouterObservability(config: Config, log: Logger): RouterObservability {
   const observability = createObservability('router', config, log, {
     routes: ['/.well-known/jwks.json'],
-    routePrefixes: ['/callbacks', '/invoices', '/assets', '/graphiql'],
+    routePrefixes: ['/callbacks', '/invoices', '/images', '/assets', '/graphiql'],
   });
   const fetches = observability.metrics.histogram('subgraph_fetch_duration_seconds', "Latency of the router's fetches to each subgraph.", {
     labelNames: ['subgraph'],

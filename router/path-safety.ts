@@ -2,7 +2,7 @@
  * Whether a request path tries to climb out of the route it names: `..` or
  * `.` segments, backslashes, NUL, or a separator hidden in a percent-encoding
  * (decoded up to three times, so `%252e%252e%252f` counts too). The router
- * forwards some prefixes (`/callbacks/`, `/invoices/`) to subgraphs, and a
+ * forwards some prefixes (`/callbacks/`, `/invoices/`, `/images/`) to subgraphs, and a
  * subgraph resolving `/callbacks/../metrics` would answer with a route that
  * was never meant to be public; such a path is refused before any routing,
  * rather than normalized, since no client of ours sends one.

@@ -25,12 +25,12 @@ import { createIdentityResolver } from './auth/identity.ts';
 import { callbackForwarder, isCallbackPath } from './callbacks.ts';
 import { clientAddressOf } from './client-address.ts';
 import type { RouterContext } from './context.ts';
+import { subgraphDocuments } from './documents.ts';
 import { httpCachePlugin } from './entity-cache/http-cache.ts';
 import { routerEntityCache } from './entity-cache/router-cache.ts';
 import { createHealthCheck } from './health.ts';
 import { createLiveSupergraph, type ReloadOutcome, supergraphSource } from './hot-reload.ts';
 import { identitySigner } from './identity-signing.ts';
-import { invoiceDocumentForwarder } from './invoice-documents.ts';
 import { admission, sendOverloaded } from './limits/admission.ts';
 import { anonymousWritesPlugin } from './limits/anonymous-writes-plugin.ts';
 import { callerLimits } from './limits/caller-limits.ts';
@@ -185,7 +185,7 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
 
   const checkHealth = createHealthCheck(endpoints, options.healthTimeoutMs);
   const forwardCallback = callbackForwarder(urlOf.get('payments'), { trustedProxyHops: config.trustedProxyHops });
-  const forwardInvoiceDocument = invoiceDocumentForwarder(urlOf.get('invoices'));
+  const forwardDocument = subgraphDocuments(urlOf);
   const localJwks = jwksOf(options.secrets.jwtVerificationKeys);
   const jwks = async () => publishedKeys(await localJwks, remoteKeys, log);
 
@@ -245,10 +245,8 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
       await forwardCallback(req, res);
       return;
     }
-    if (path.startsWith('/invoices/')) {
-      await forwardInvoiceDocument(req, res, method);
-      return;
-    }
+    // Invoice PDFs and product pictures go to the subgraph that keeps them (documents.ts).
+    if (await forwardDocument(req, res, path, method)) return;
     // The web client's scripts and styles, the graphql-ws client module and GraphiQL (web-assets.ts).
     if (path.startsWith('/graphiql') && !config.graphiql) {
       sendError(res, 404, 'NOT_FOUND', 'GraphiQL is off on this router (GRAPHIQL=false, the default in production)');

@@ -3,6 +3,7 @@ import { type EntityCacheSettings, entityCacheSettings } from '../../router/enti
 import { type ReplicationPositionSettings, replicationPositionSettings } from '../../router/replication-position-settings.ts';
 import { type TrustedDocumentSettings, trustedDocumentSettings } from '../../router/trusted-documents/config.ts';
 import { type WebhookSettings, webhookSettings } from '../../router/webhooks/settings.ts';
+import { type CatalogueSettings, catalogueSettings } from '../../subgraphs/catalogue/config.ts';
 import { type InvoicesSettings, invoicesSettings } from '../../subgraphs/invoices/config.ts';
 import { type MembersSettings, membersSettings } from '../../subgraphs/members/config.ts';
 import { type PaymentsSettings, paymentsSettings } from '../../subgraphs/payments/config.ts';
@@ -38,6 +39,7 @@ export type Config = CommonConfig &
   TrustedDocumentSettings &
   EntityCacheSettings &
   WebhookSettings &
+  CatalogueSettings &
   ReservationSettings &
   MembersSettings &
   PaymentsSettings &
@@ -59,6 +61,7 @@ const SERVICE_DECLARATIONS: readonly ServiceDeclaration[] = [
   trustedDocumentSettings,
   entityCacheSettings,
   webhookSettings,
+  catalogueSettings,
   reservationSettings,
   membersSettings,
   paymentsSettings,
@@ -67,7 +70,7 @@ const SERVICE_DECLARATIONS: readonly ServiceDeclaration[] = [
 
 const READS: Record<Exclude<ProcessName, 'embedded'>, readonly ServiceDeclaration[]> = {
   router: [eventBusSettings, routerSettings, replicationPositionSettings, trustedDocumentSettings, entityCacheSettings, webhookSettings],
-  catalogue: [databaseSettings, eventBusSettings, subgraphCommonSettings],
+  catalogue: [databaseSettings, eventBusSettings, subgraphCommonSettings, catalogueSettings],
   stock: [databaseSettings, eventBusSettings, subgraphCommonSettings, reservationSettings],
   orders: [databaseSettings, eventBusSettings, subgraphCommonSettings, reservationSettings],
   members: [databaseSettings, eventBusSettings, subgraphCommonSettings, membersSettings],

@@ -10,8 +10,8 @@ import { SkuEntity } from './entities/sku.entity.ts';
  * naming the keys of the entities whose answers changed, so that whoever
  * keeps answers (the router's entity cache, docs/architecture.md §12) drops
  * exactly those:
- * - ProductChanged: a product was created or updated, or a price of one of
- *   its SKUs was set. A product's answer shows its SKUs and their prices,
+ * - ProductChanged: a product was created or updated, a price of one of
+ *   its SKUs was set, or a picture of it was added, removed or reordered. A product's answer shows its SKUs and their prices,
  *   and a SKU's answer shows its product (and through it the other SKUs), so
  *   the event names the product and every SKU code it has.
  * - BrandChanged: a brand was created.

@@ -8,6 +8,7 @@ import { ProductEntity } from './entities/product.entity.ts';
 import { SkuEntity } from './entities/sku.entity.ts';
 import { SkuPriceChangeEntity } from './entities/sku-price-change.entity.ts';
 import { SupplierEntity } from './entities/supplier.entity.ts';
+import { imagesOfProducts } from './image-repository.ts';
 import { skusOfProducts } from './product-repository.ts';
 import { partNumbersOfSkus } from './search-index-repository.ts';
 
@@ -60,6 +61,10 @@ export function createCatalogueLoaders(em: EntityManager, db: Database) {
     fitmentsByProductId: groupedLoader(
       (ids: string[]) => readRows(em, FitmentEntity, { productId: { $in: ids } }, { make: 'asc', model: 'asc', yearFrom: 'asc' }),
       (f) => f.productId,
+    ),
+    imagesByProductId: groupedLoader(
+      (ids: string[]) => imagesOfProducts(db, em, ids),
+      (image) => image.productId,
     ),
     partNumbersBySkuCode: groupedLoader(
       (codes: string[]) => partNumbersOfSkus(db, em, codes),

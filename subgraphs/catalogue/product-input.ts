@@ -23,7 +23,15 @@ export type CatalogueErrorCode =
   | 'DUPLICATE_SKU_CODE'
   | 'DUPLICATE_NAME'
   | 'UNKNOWN_SYNONYMS'
-  | 'TOO_MANY_SYNONYMS';
+  | 'TOO_MANY_SYNONYMS'
+  | 'IMAGE_NOT_BASE64'
+  | 'IMAGE_TOO_LARGE'
+  | 'IMAGE_TYPE_UNSUPPORTED'
+  | 'IMAGE_MALFORMED'
+  | 'IMAGE_DIMENSIONS_TOO_LARGE'
+  | 'TOO_MANY_IMAGES'
+  | 'UNKNOWN_IMAGE'
+  | 'IMAGE_ORDER_MISMATCH';
 
 export type CatalogueErrors = UserErrors<CatalogueErrorCode>;
 
@@ -55,7 +63,7 @@ export type UpdateProductInput = {
   fitments?: FitmentInput[] | null;
 };
 
-export const LIMITS = { name: 200, description: 4000, skus: 50, attributes: 20, fitments: 200, vehicleName: 60 } as const;
+export const LIMITS = { imageAlt: 300, name: 200, description: 4000, skus: 50, attributes: 20, fitments: 200, vehicleName: 60 } as const;
 const EARLIEST_MODEL_YEAR = 1950;
 
 export function newErrors(): CatalogueErrors {

@@ -7,6 +7,8 @@ import type { Category } from './entities/category.entity.ts';
 import type { Product } from './entities/product.entity.ts';
 import { type Sku, skuAttributes } from './entities/sku.entity.ts';
 import type { SkuPriceChange } from './entities/sku-price-change.entity.ts';
+import type { ProductImage } from './image-repository.ts';
+import * as pictures from './product-images.ts';
 import * as search from './search-admin.ts';
 import { matchedProducts, type PRICE_RANGES } from './search-facets.ts';
 import * as finder from './search-service.ts';
@@ -42,6 +44,11 @@ export const resolvers: GraphQLResolverMap<CatalogueContext> = {
     createProduct: (_, { input }: Args<Parameters<typeof catalogue.createProduct>[1]>, ctx) => catalogue.createProduct(ctx, input),
     updateProduct: (_, { input }: Args<Parameters<typeof catalogue.updateProduct>[1]>, ctx) => catalogue.updateProduct(ctx, input),
     setSkuPrice: (_, { input }: Args<Parameters<typeof catalogue.setSkuPrice>[1]>, ctx) => catalogue.setSkuPrice(ctx, input),
+    addProductImage: (_, { input }: Args<Parameters<typeof pictures.addProductImage>[1]>, ctx) => pictures.addProductImage(ctx, input),
+    removeProductImage: (_, { input }: Args<Parameters<typeof pictures.removeProductImage>[1]>, ctx) =>
+      pictures.removeProductImage(ctx, input),
+    reorderProductImages: (_, { input }: Args<Parameters<typeof pictures.reorderProductImages>[1]>, ctx) =>
+      pictures.reorderProductImages(ctx, input),
     createBrand: (_, { input }: Args<Parameters<typeof catalogue.createBrand>[1]>, ctx) => catalogue.createBrand(ctx, input),
     createCategory: (_, { input }: Args<Parameters<typeof catalogue.createCategory>[1]>, ctx) => catalogue.createCategory(ctx, input),
     createSupplier: (_, { input }: Args<Parameters<typeof catalogue.createSupplier>[1]>, ctx) => catalogue.createSupplier(ctx, input),
@@ -53,6 +60,10 @@ export const resolvers: GraphQLResolverMap<CatalogueContext> = {
     supplier: (product: Product, _, ctx) => (product.supplierId ? catalogue.supplierById(ctx, product.supplierId) : null),
     skus: (product: Product, _, ctx) => catalogue.skusOf(ctx, product),
     fitments: (product: Product, _, ctx) => catalogue.fitmentsOf(ctx, product),
+    images: (product: Product, _, ctx) => pictures.imagesOf(ctx, product.id),
+  },
+  ProductImage: {
+    url: (image: ProductImage) => pictures.imageUrl(image),
   },
   Sku: {
     __resolveReference: ({ code }: { code: string }, ctx: CatalogueContext) => catalogue.skuByCode(ctx, code),

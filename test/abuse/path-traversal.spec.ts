@@ -3,8 +3,8 @@ import { expectWellBehavedQueryAnswered, rawRequest } from '../support/abuse.ts'
 import { startTestSystem, type TestSystem } from '../support/system.ts';
 
 /**
- * The router forwards two prefixes to subgraphs: `/callbacks/` to payments
- * and `/invoices/` to invoices. A path that climbs out of its prefix once
+ * The router forwards prefixes to subgraphs: `/callbacks/` to payments,
+ * `/invoices/` to invoices and `/images/` to catalogue. A path that climbs out of its prefix once
  * reached the subgraph's private routes (`/callbacks/../metrics` answered with
  * payments' metrics, `/invoices/../graphql` reached invoices' GraphQL without
  * the router's identity checks). Every such path, plain or encoded, is now
@@ -13,11 +13,11 @@ import { startTestSystem, type TestSystem } from '../support/system.ts';
  */
 describe('paths that climb out of a forwarded prefix', () => {
   let system: TestSystem;
-  const seen: Record<string, string[]> = { payments: [], invoices: [] };
+  const seen: Record<string, string[]> = { payments: [], invoices: [], catalogue: [] };
   beforeAll(async () => {
     system = await startTestSystem({ label: 'SQLite', mysqlUrl: undefined });
     for (const subgraph of system.system.subgraphs) {
-      const name = subgraph.name as Extract<SubgraphName, 'payments' | 'invoices'>;
+      const name = subgraph.name as Extract<SubgraphName, 'payments' | 'invoices' | 'catalogue'>;
       subgraph.http.on('request', (req: { url?: string }) => seen[name]?.push(req.url ?? ''));
     }
   });
@@ -27,6 +27,7 @@ describe('paths that climb out of a forwarded prefix', () => {
   beforeEach(() => {
     seen.payments = [];
     seen.invoices = [];
+    seen.catalogue = [];
   });
 
   it.each([
@@ -48,6 +49,9 @@ describe('paths that climb out of a forwarded prefix', () => {
     ['GET', '/callbacks/..%5cmetrics'],
     ['GET', '/callbacks/..%255cmetrics'],
     ['GET', '/callbacks/wechatpay%00'],
+    ['GET', '/images/../graphql'],
+    ['GET', '/images/%2e%2e%2fmetrics'],
+    ['GET', '/images/%252e%252e/product-images'],
   ])('answers %s %s with 404 and forwards nothing', async (method, path) => {
     const { status, body } = await rawRequest(system.system.routerUrl, {
       path,
@@ -58,7 +62,7 @@ describe('paths that climb out of a forwarded prefix', () => {
     expect(status).toBe(404);
     expect(JSON.parse(body)).toMatchObject({ errors: [{ extensions: { code: 'NOT_FOUND' } }] });
     expect(body).not.toMatch(/# TYPE|# HELP|__typename/);
-    expect(seen).toEqual({ payments: [], invoices: [] });
+    expect(seen).toEqual({ payments: [], invoices: [], catalogue: [] });
     await expectWellBehavedQueryAnswered(system);
   });
 
@@ -80,5 +84,13 @@ describe('paths that climb out of a forwarded prefix', () => {
     const { status } = await rawRequest(system.system.routerUrl, { path: '/invoices/pdf?id=a..b&sig=x' });
     expect(seen.invoices).toEqual(['/invoices/pdf?id=a..b&sig=x']);
     expect(status).not.toBe(200); // the link is not signed, so invoices refuses it
+  });
+
+  it('forwards a picture path to catalogue’s picture route with the hash of the path alone, whatever the query says', async () => {
+    const [named, other] = ['a'.repeat(64), 'b'.repeat(64)];
+    const { status, body } = await rawRequest(system.system.routerUrl, { path: `/images/${named}?hash=${other}` });
+    expect(seen.catalogue).toEqual([`/product-images?hash=${named}`]);
+    expect(status).toBe(404);
+    expect(JSON.parse(body)).toMatchObject({ errors: [{ extensions: { code: 'IMAGE_NOT_FOUND' } }] });
   });
 });

@@ -11,9 +11,11 @@ import { ProductEntity } from '../entities/product.entity.ts';
 import { SkuEntity } from '../entities/sku.entity.ts';
 import { SkuPriceChangeEntity } from '../entities/sku-price-change.entity.ts';
 import { SupplierEntity } from '../entities/supplier.entity.ts';
+import { insertImages } from '../image-repository.ts';
 import { insertPartNumbers, insertTokens, type PartNumber, saveSynonymGroup } from '../search-index-repository.ts';
 import { buildSearchText } from '../search-text.ts';
 import { documentTokens, type SearchDocument } from '../search-tokens.ts';
+import { DEMO_PICTURE_SIZE, demoPicture } from './demo-pictures.ts';
 
 /**
  * Seeds the demo catalogue into an empty database, in one transaction. A
@@ -100,6 +102,20 @@ export async function seedDemoCatalogue(db: Database, log: Logger): Promise<void
       });
       await tx.flush();
       await seedSearch(db, tx, productIds, now, documents);
+      // Each product shows its category's drawn picture (demo-pictures.ts): a few images, shared by hash.
+      const pictures = demoProducts.map((demo, i) => {
+        const picture = demoPicture(demo.categoryKey);
+        return {
+          id: newId(),
+          productId: productIds[i]!,
+          position: 0,
+          contentType: 'image/png',
+          ...DEMO_PICTURE_SIZE,
+          alt: demo.name,
+          ...picture,
+        };
+      });
+      await insertImages(db, tx, pictures, now);
       for (const price of prices) {
         tx.create(SkuPriceChangeEntity, {
           id: newId(),

@@ -24,6 +24,23 @@ describe.each(databaseTargets())('the demo catalogue on $label', (target) => {
     expect(counts.priceChanges).toBe(counts.skus);
   });
 
+  it('gives every product its category’s picture: a few distinct images, shared by content hash', async () => {
+    const em = catalogue.server.db.fork();
+    const [row] = await catalogue.server.db.execute<{ images: unknown; products: unknown; hashes: unknown }>(
+      em,
+      'select count(*) as images, count(distinct product_id) as products, count(distinct content_hash) as hashes from product_image',
+    );
+    expect(Number(row!.images)).toBe(demoProducts.length);
+    expect(Number(row!.products)).toBe(demoProducts.length);
+    expect(Number(row!.hashes)).toBe(new Set(demoProducts.map((product) => product.categoryKey)).size);
+    const result = await catalogue.request<{
+      products: { edges: { node: { name: string; images: { url: string; alt: string; width: number }[] } }[] };
+    }>('{ products(first: 3) { edges { node { name images { url alt width } } } } }');
+    for (const { node } of result.data!.products.edges) {
+      expect(node.images).toEqual([{ url: expect.stringMatching(/^\/images\/[0-9a-f]{64}$/), alt: node.name, width: 160 }]);
+    }
+  });
+
   it('answers the contract example: brake pads that fit a 2019 Toyota Corolla', async () => {
     const result = await catalogue.request<{
       products: { totalCount: number; edges: { node: { name: string; skus: { code: string }[] } }[] };

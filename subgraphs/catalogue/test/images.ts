@@ -1,0 +1,44 @@
+import { encodePng } from '../seed/png.ts';
+
+/**
+ * Pictures for the tests: PNGs drawn in code (a different colour, different
+ * bytes), a 3 by 2 JPEG and WebP as Chromium's canvas encodes them, and the
+ * hostile bytes the upload must refuse.
+ */
+export const pngOf = (width: number, height: number, shade = 0) =>
+  encodePng(width, height, (x, y) => [shade % 256, (x * 7) % 256, (y * 5) % 256]);
+
+export const JPEG_3X2 = Buffer.from(
+  '/9j/4AAQSkZJRgABAQAAAQABAAD/4gHYSUNDX1BST0ZJTEUAAQEAAAHIAAAAAAQwAABtbnRyUkdCIFhZWiAH4AABAAEAAAAAAABhY3NwAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAA9tYAAQAAAADTLQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAlkZXNjAAAA8AAAACRyWFlaAAABFAAAABRnWFlaAAABKAAAABRiWFlaAAABPAAAABR3dHB0AAABUAAAABRyVFJDAAABZAAAAChnVFJDAAABZAAAAChiVFJDAAABZAAAAChjcHJ0AAABjAAAADxtbHVjAAAAAAAAAAEAAAAMZW5VUwAAAAgAAAAcAHMAUgBHAEJYWVogAAAAAAAAb6IAADj1AAADkFhZWiAAAAAAAABimQAAt4UAABjaWFlaIAAAAAAAACSgAAAPhAAAts9YWVogAAAAAAAA9tYAAQAAAADTLXBhcmEAAAAAAAQAAAACZmYAAPKnAAANWQAAE9AAAApbAAAAAAAAAABtbHVjAAAAAAAAAAEAAAAMZW5VUwAAACAAAAAcAEcAbwBvAGcAbABlACAASQBuAGMALgAgADIAMAAxADb/2wBDAAYEBQYFBAYGBQYHBwYIChAKCgkJChQODwwQFxQYGBcUFhYaHSUfGhsjHBYWICwgIyYnKSopGR8tMC0oMCUoKSj/2wBDAQcHBwoIChMKChMoGhYaKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCj/wAARCAACAAMDASIAAhEBAxEB/8QAFQABAQAAAAAAAAAAAAAAAAAAAAb/xAAUEAEAAAAAAAAAAAAAAAAAAAAA/8QAFQEBAQAAAAAAAAAAAAAAAAAABQf/xAAUEQEAAAAAAAAAAAAAAAAAAAAA/9oADAMBAAIRAxEAPwCWAAqu/9k=',
+  'base64',
+);
+export const WEBP_3X2 = Buffer.from(
+  'UklGRhwCAABXRUJQVlA4WAoAAAAgAAAAAgAAAQAASUNDUMgBAAAAAAHIAAAAAAQwAABtbnRyUkdCIFhZWiAH4AABAAEAAAAAAABhY3NwAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAA9tYAAQAAAADTLQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAlkZXNjAAAA8AAAACRyWFlaAAABFAAAABRnWFlaAAABKAAAABRiWFlaAAABPAAAABR3dHB0AAABUAAAABRyVFJDAAABZAAAAChnVFJDAAABZAAAAChiVFJDAAABZAAAAChjcHJ0AAABjAAAADxtbHVjAAAAAAAAAAEAAAAMZW5VUwAAAAgAAAAcAHMAUgBHAEJYWVogAAAAAAAAb6IAADj1AAADkFhZWiAAAAAAAABimQAAt4UAABjaWFlaIAAAAAAAACSgAAAPhAAAts9YWVogAAAAAAAA9tYAAQAAAADTLXBhcmEAAAAAAAQAAAACZmYAAPKnAAANWQAAE9AAAApbAAAAAAAAAABtbHVjAAAAAAAAAAEAAAAMZW5VUwAAACAAAAAcAEcAbwBvAGcAbABlACAASQBuAGMALgAgADIAMAAxADZWUDggLgAAAJABAJ0BKgMAAgABQCYloAJ0ugADmAD+7v+f/AXT3Ri3/7g4/7Bx/2Dj90wAAAA=',
+  'base64',
+);
+
+const SMALL = pngOf(4, 3, 99);
+
+/** Bytes that must never be stored as a picture, with the code each gets. */
+export const HOSTILE_IMAGES: Record<string, { bytes: Buffer; code: string }> = {
+  'an SVG with a script': {
+    bytes: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(document.domain)</script></svg>'),
+    code: 'IMAGE_TYPE_UNSUPPORTED',
+  },
+  'an HTML page': {
+    bytes: Buffer.from('<!doctype html><html><body><script>alert(1)</script></body></html>'),
+    code: 'IMAGE_TYPE_UNSUPPORTED',
+  },
+  'a GIF': { bytes: Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64'), code: 'IMAGE_TYPE_UNSUPPORTED' },
+  'an HTML page after a PNG signature': {
+    bytes: Buffer.concat([SMALL.subarray(0, 8), Buffer.from('<html><script>alert(1)</script></html>')]),
+    code: 'IMAGE_MALFORMED',
+  },
+  'a PNG with an HTML page appended': {
+    bytes: Buffer.concat([SMALL, Buffer.from('<html><script>alert(1)</script></html>')]),
+    code: 'IMAGE_MALFORMED',
+  },
+  'a truncated PNG': { bytes: SMALL.subarray(0, SMALL.length - 20), code: 'IMAGE_MALFORMED' },
+  'a truncated JPEG': { bytes: JPEG_3X2.subarray(0, JPEG_3X2.length - 10), code: 'IMAGE_MALFORMED' },
+  'a truncated WebP': { bytes: WEBP_3X2.subarray(0, WEBP_3X2.length - 10), code: 'IMAGE_MALFORMED' },
+};
