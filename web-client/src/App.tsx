@@ -4,6 +4,7 @@ import { Navigate, NavLink, Route, Routes } from 'react-router';
 import { onSocketStatus, type SocketStatus } from './apollo.ts';
 import { LANGUAGES, type Language } from './i18n.ts';
 import { PendingPage } from './pages/PendingPage.tsx';
+import { SignInPage } from './pages/SignInPage.tsx';
 import { currentUser, onSessionChange, signOut } from './session.ts';
 
 const PAGES = [
@@ -42,6 +43,7 @@ export function App() {
       <main id="page" tabIndex={-1}>
         <Routes>
           <Route index element={<Navigate to="/store" replace />} />
+          <Route path="login" element={<SignInPage />} />
           {PAGES.map((page) => (
             <Route key={page.path} path={page.path} element={<PendingPage title={t(page.label)} />} />
           ))}
@@ -68,7 +70,13 @@ function UserText() {
   const [user, setUser] = useState(currentUser);
   useEffect(() => onSessionChange(() => setUser(currentUser())), []);
   // Signed out shows words, never a literal "null".
-  if (!user) return <span>{t('user.signedOut')}</span>;
+  if (!user) {
+    return (
+      <>
+        <span>{t('user.signedOut')}</span> <NavLink to="/login">{t('nav.signIn')}</NavLink>
+      </>
+    );
+  }
   return (
     <span>
       {t('user.signedIn', { subject: user.subject })}{' '}
