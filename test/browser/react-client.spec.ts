@@ -137,6 +137,12 @@ describeInChromium('the React web client in Chromium', () => {
 
   it('finds parts, narrows them by a facet and by vehicle, and pages through them, each page within three screens', async () => {
     await page.goto(`${origin}/next/#/store`);
+    // Autocomplete: a word's start brings searchSuggestions' words as the search box's options.
+    await page.getByRole('combobox', { name: 'Search', exact: true }).fill('brak');
+    await page
+      .locator('datalist option[value^="brake"]')
+      .first()
+      .waitFor({ state: 'attached', ...WAIT });
     await search(page, 'brake pad');
     const total = await resultCount(page);
     const firstPage = await shownProducts(page);
@@ -185,7 +191,17 @@ describeInChromium('the React web client in Chromium', () => {
     await vehicle.selectOption({ index: 1 });
     await page.getByRole('button', { name: 'Search', exact: true }).click();
     const [make, model] = option.split(' ');
+    const fitting = page.getByText(new RegExp(`^\\d+ products fit the ${make} ${model}$`));
+    await fitting.waitFor(WAIT);
+    const fittingBrakePads = Number(((await fitting.textContent()) ?? '').split(' ')[0]);
+    expect(fittingBrakePads).toBeGreaterThan(0);
+    expect(fittingBrakePads).toBeLessThan(total);
+    // Without words, every part that fits the car: more than its brake pads alone.
+    await page.getByRole('combobox', { name: 'Search', exact: true }).fill('');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.waitForFunction(() => !location.hash.includes('query='), undefined, WAIT);
     await page.getByText(new RegExp(`^\\d+ products fit the ${make} ${model}$`)).waitFor(WAIT);
+    expect(Number(((await fitting.textContent()) ?? '').split(' ')[0])).toBeGreaterThan(fittingBrakePads);
     await screenshot(page, 'store-vehicle');
   });
 

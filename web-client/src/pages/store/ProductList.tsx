@@ -2,9 +2,9 @@ import { useTranslation } from 'react-i18next';
 import { Link, useLocation } from 'react-router';
 import { addToBasket } from '../../basket.ts';
 import { formatMoney, type Money } from '../../format.ts';
-import type { StoreSearchQuery } from '../../gql/graphql.ts';
+import type { StoreProductFragment } from '../../gql/graphql.ts';
 
-type Product = StoreSearchQuery['productSearch']['edges'][number]['node'];
+type Product = StoreProductFragment;
 /** What adding a SKU needs: the search's and the product page's SKUs both have it. */
 type Sku = { code: string; name: string; price: Money; stock: { available: number } };
 

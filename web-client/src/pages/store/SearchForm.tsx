@@ -47,7 +47,6 @@ export function SearchForm({ terms, onSearch }: { terms: SearchTerms; onSearch: 
             id={ids.query}
             type="search"
             name="query"
-            required
             maxLength={200}
             placeholder={t('store.searchPlaceholder')}
             list={ids.suggestions}

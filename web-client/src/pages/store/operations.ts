@@ -20,6 +20,52 @@ export const StoreSuggestions = graphql(`
   }
 `);
 
+/** What a result shows of a product, whether searched or browsed. */
+export const StoreProduct = graphql(`
+  fragment StoreProduct on Product {
+    id
+    name
+    brand {
+      id
+      name
+    }
+    category {
+      id
+      name
+    }
+    skus {
+      code
+      name
+      price {
+        amount
+        currencyCode
+      }
+      stock {
+        available
+      }
+    }
+  }
+`);
+
+/** Browsing without words (productSearch needs some): every product, or those fitting the chosen vehicle. */
+export const StoreBrowse = graphql(`
+  query StoreBrowse($filter: ProductFilter, $first: Int!, $after: String) {
+    products(filter: $filter, first: $first, after: $after) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      edges {
+        cursor
+        node {
+          ...StoreProduct
+        }
+      }
+    }
+  }
+`);
+
 export const StoreSearch = graphql(`
   query StoreSearch($query: String!, $filter: ProductFilter, $price: PriceRangeInput, $first: Int!, $after: String) {
     productSearch(query: $query, filter: $filter, price: $price, first: $first, after: $after, facetLimit: 8) {
@@ -32,27 +78,7 @@ export const StoreSearch = graphql(`
       edges {
         cursor
         node {
-          id
-          name
-          brand {
-            id
-            name
-          }
-          category {
-            id
-            name
-          }
-          skus {
-            code
-            name
-            price {
-              amount
-              currencyCode
-            }
-            stock {
-              available
-            }
-          }
+          ...StoreProduct
         }
       }
       facets {
