@@ -31,6 +31,14 @@ describeInChromium('the React web client in Chromium', () => {
     ]);
     origin = new URL(system.system.routerUrl).origin;
     context = await browser.newContext({ viewport: DESKTOP });
+    // The payment simulator's link names PAYMENTS_CALLBACK_BASE_URL (the default router port); this router runs on a free port.
+    await context.route(
+      (url) => url.origin !== origin && url.pathname.startsWith('/callbacks/'),
+      (route) => {
+        const url = new URL(route.request().url());
+        return route.continue({ url: `${origin}${url.pathname}${url.search}` });
+      },
+    );
     context.on('page', (opened) => {
       opened.on('pageerror', (error) => pageErrors.push(error.message));
       opened.on('console', (entry) => {
@@ -79,6 +87,17 @@ describeInChromium('the React web client in Chromium', () => {
   /** The page's height in viewports: a page of results must stay within three screens. */
   const screensTall = (on: Page) => on.evaluate(() => document.documentElement.scrollHeight / window.innerHeight);
 
+  /** Registers a new customer on the sign-in page being shown; members land in the shop, signed in. */
+  async function registerOnSignInPage(on: Page): Promise<void> {
+    const register = on.getByRole('region', { name: 'New customer' });
+    await register.getByLabel('Name').fill('Han Meimei');
+    await register.getByLabel('Email').fill(`han-${Date.now()}-${Math.random().toString(36).slice(2, 6)}@example.com`);
+    await register.getByLabel(/^Password/).fill('a long enough password');
+    await register.getByRole('button', { name: 'Register and sign in' }).click();
+    await on.getByRole('heading', { name: 'Car parts' }).waitFor(WAIT);
+    await on.getByText(/^Signed in as \S+/).waitFor(WAIT);
+  }
+
   async function search(on: Page, words: string): Promise<void> {
     await on.getByRole('combobox', { name: 'Search', exact: true }).fill(words);
     await on.getByRole('button', { name: 'Search', exact: true }).click();
@@ -112,14 +131,7 @@ describeInChromium('the React web client in Chromium', () => {
     await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor(WAIT);
     expect(await axeViolations(page)).toEqual([]);
     await screenshot(page, 'sign-in');
-    const register = page.getByRole('region', { name: 'New customer' });
-    await register.getByLabel('Name').fill('Han Meimei');
-    await register.getByLabel('Email').fill(`han-${Date.now()}@example.com`);
-    await register.getByLabel(/^Password/).fill('a long enough password');
-    await register.getByRole('button', { name: 'Register and sign in' }).click();
-    // Members land in the shop, signed in; the header names them and never says "null".
-    await page.getByRole('heading', { name: 'Car parts' }).waitFor(WAIT);
-    await page.getByText(/^Signed in as \S+/).waitFor(WAIT);
+    await registerOnSignInPage(page);
     expect(await page.locator('header').innerText()).not.toMatch(/null|undefined/);
   });
 
@@ -205,8 +217,13 @@ describeInChromium('the React web client in Chromium', () => {
     await screenshot(page, 'store-vehicle');
   });
 
-  it('shows a product, adds it to the basket, and the basket shows the line and the total', async () => {
+  it('shows a product, adds it to the basket, the basket shows the line and the total, and a member orders and pays', async () => {
+    // The token lives in the page's memory: changing only the hash keeps it; a page that lost it signs up again.
     await page.goto(`${origin}/next/#/store`);
+    if (await page.getByText('Signed out', { exact: true }).isVisible()) {
+      await page.getByRole('link', { name: 'Sign in' }).click();
+      await registerOnSignInPage(page);
+    }
     await search(page, 'brake pad');
     const productName = (await page.locator('.products > li h2').first().textContent())!;
     await page.getByRole('link', { name: productName, exact: true }).click();
@@ -252,10 +269,22 @@ describeInChromium('the React web client in Chromium', () => {
     await checkout.getByLabel('Address').fill('1 Century Avenue');
     await checkout.getByLabel('City').fill('Shanghai');
     await checkout.getByLabel('Postal code').fill('200120');
+    await checkout.getByText('Ordering as a member.').waitFor(WAIT);
     await checkout.getByRole('button', { name: 'Place order' }).click();
     await page.getByRole('heading', { name: /^Order SO-.* placed$/ }).waitFor(WAIT);
     await page.getByText('Your basket is empty.').waitFor(WAIT);
     await screenshot(page, 'order-placed');
+
+    // Paying opens the provider's page (the simulator's) in a new tab, and the link to it stays on the page.
+    const [simulator] = await Promise.all([
+      context.waitForEvent('page'),
+      page.getByRole('button', { name: 'Pay with WeChat Pay (simulator)' }).click(),
+    ]);
+    await simulator.getByRole('button', { name: 'Scan and pay' }).waitFor(WAIT);
+    const link = page.getByRole('link', { name: 'open it' });
+    await link.waitFor(WAIT);
+    expect(await link.getAttribute('href')).toBe(simulator.url());
+    await simulator.close();
   });
 
   it('fits a phone: the storefront has no sideways scrolling and no accessibility violations', async () => {
