@@ -178,6 +178,8 @@ describeInChromium('the React web client in Chromium', () => {
     await pager.getByText('Page 1').waitFor(WAIT);
     await page.waitForFunction((first) => document.querySelector('.products > li h2')?.textContent === first, firstPage[0], WAIT);
 
+    await pager.getByRole('button', { name: 'Next page' }).click();
+    await pager.getByText('Page 2').waitFor(WAIT);
     // A brand facet's count is the number of products the search finds once it is chosen.
     const brands = page.getByRole('group', { name: 'Brand' });
     const brand = brands.getByRole('radio').nth(1);
@@ -188,10 +190,18 @@ describeInChromium('the React web client in Chromium', () => {
     expect(await brand.isChecked()).toBe(true);
     await page.getByText(`${brandCount} products`, { exact: true }).waitFor(WAIT);
     expect(Number(brandCount)).toBeLessThan(total);
+    // Another search starts at its first page, whatever page the last one was on.
+    expect(await pager.getByText(/^Page \d+$/).textContent()).toBe('Page 1');
     expect(page.url()).toContain('brand=');
     await page.getByRole('button', { name: 'Clear filters' }).click();
     await page.getByText(`${total} products`, { exact: true }).waitFor(WAIT);
     expect(brandName).toBeTruthy();
+    // The back button returns to the brand's search, at its first page, not at the page the other search was on.
+    await pager.getByRole('button', { name: 'Next page' }).click();
+    await pager.getByText('Page 2').waitFor(WAIT);
+    await page.goBack();
+    await page.getByText(`${brandCount} products`, { exact: true }).waitFor(WAIT);
+    expect(await pager.getByText(/^Page \d+$/).textContent()).toBe('Page 1');
 
     // The vehicle selector: only parts fitting the chosen car.
     const vehicle = page.getByLabel('Fits vehicle');

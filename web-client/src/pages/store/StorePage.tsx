@@ -33,11 +33,15 @@ export function StorePage() {
   const { t } = useTranslation();
   const [searchParams, setSearchParams] = useSearchParams();
   const params = Object.fromEntries(PARAMS.map((name) => [name, searchParams.get(name) ?? ''])) as Params;
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  // The cursors belong to one search: another one in the address (a new search, the back button) starts at page 1.
+  const search = searchParams.toString();
+  const [read, setRead] = useState<{ search: string; cursors: (string | null)[] }>({ search, cursors: [null] });
+  // (Reset during render, React's pattern for state derived from a changed input: coming back to a search starts anew.)
+  if (read.search !== search) setRead({ search, cursors: [null] });
+  const cursors = read.search === search ? read.cursors : [null];
   const [added, setAdded] = useState<string | null>(null);
 
   function show(next: Params) {
-    setCursors([null]);
     setAdded(null);
     setSearchParams(Object.fromEntries(Object.entries(next).filter(([, value]) => value !== '')));
   }
@@ -46,7 +50,7 @@ export function StorePage() {
     after: cursors.at(-1) ?? null,
     page: cursors.length,
     onPage: (cursor) => {
-      setCursors((read) => (cursor === undefined ? read.slice(0, -1) : [...read, cursor]));
+      setRead({ search, cursors: cursor === undefined ? cursors.slice(0, -1) : [...cursors, cursor] });
       window.scrollTo(0, 0);
     },
     onAdded: setAdded,
