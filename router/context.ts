@@ -1,4 +1,5 @@
 import type { Identity } from '../platform/auth/identity.ts';
+import type { AnswerTrace } from './entity-cache/answer-cache.ts';
 import type { CacheStatus } from './entity-cache/entity-cache.ts';
 import type { HttpCacheTally } from './entity-cache/http-cache.ts';
 
@@ -20,4 +21,6 @@ export type RouterContext = {
   entityCacheStatus?: CacheStatus;
   /** Whether every subgraph fetch of this request could be kept for everyone: decides its Cache-Control (entity-cache/http-cache.ts). */
   httpCacheTally?: HttpCacheTally;
+  /** While this query's whole answer may be kept, what its fetches were keyed by in the entity cache (entity-cache/answer-cache.ts). */
+  answerTrace?: AnswerTrace;
 };
