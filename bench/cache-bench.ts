@@ -30,8 +30,11 @@ export const BENCH_EXCHANGE_VARIABLE = 'BENCH_EVENTS_EXCHANGE';
 /**
  * The bench's own exchange: not the deployment's (`commerce.events`), whose
  * work queues other processes on this RabbitMQ (a test run) may consume from.
+ * Two benches at once on one RabbitMQ would hear each other's events (one's
+ * seeding drops the other's cache): give each its own name in
+ * BENCH_EVENTS_EXCHANGE.
  */
-const BENCH_EXCHANGE = 'bench.events';
+const BENCH_EXCHANGE = process.env[BENCH_EXCHANGE_VARIABLE] || 'bench.events';
 
 /**
  * The bench subgraphs' bus: in-process between the subgraphs, as before, and

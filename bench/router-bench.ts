@@ -56,6 +56,8 @@ const option = (name: string) => {
 const quick = args.includes('--quick');
 /** A CPU profile of our router per read workload: in the full run unless --no-profile, in --quick only with --profile. */
 const profiling = args.includes('--profile') || (!quick && !args.includes('--no-profile'));
+/** --profile-router ours-cached: which of our routers the profile runs are of (default `ours`); it must be among --routers. */
+const profiledKey = option('profile-router') ?? 'ours';
 /** --mysql: the subgraphs on MariaDB/MySQL (MYSQL_URL, by default the local server) instead of SQLite. */
 const mysqlUrl = args.includes('--mysql') ? process.env.MYSQL_URL || 'mysql://root@127.0.0.1:3306/' : undefined;
 /** Every random choice of the run (the catalogue pages generated, each client's requests and callers) follows from it. */
@@ -204,12 +206,13 @@ try {
 
   // Where our router's time goes: one more run per read workload under --cpu-prof, not counted above.
   const profiles: { workload: string; requestsPerSecond: number; summary: ProfileSummary }[] = [];
-  if (profiling && routers.some((router) => router.key === 'ours')) {
+  const profiled = routers.find((router) => router.key === profiledKey && router.script === ours.script);
+  if (profiling && profiled) {
     for (const workload of reads.filter((read) => !read.burst)) {
-      progress(`${workload.name}: profiling our router`);
+      progress(`${workload.name}: profiling ${profiled.label}`);
       const dir = mkdtempSync(join(tmpdir(), 'bench-profile-'));
       try {
-        const running = await startRouter(ours, system.env, system.subgraphUrls, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
+        const running = await startRouter(profiled, system.env, system.subgraphUrls, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
         let result: LoadResult;
         try {
           ({ value: result } = await loadOn(system, running, {
@@ -230,7 +233,8 @@ try {
         const top = summary.parts.slice(0, 3).map((part) => `${part.part} ${(part.share * 100).toFixed(0)}%`);
         progress(`  ${Math.round(result.requestsPerSecond)} req/s; busy time: ${top.join(', ')}`);
       } finally {
-        rmSync(dir, { recursive: true, force: true });
+        if (process.env.KEEP_PROFILE) progress(`kept ${dir}`);
+        else rmSync(dir, { recursive: true, force: true });
       }
     }
   }

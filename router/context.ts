@@ -1,5 +1,6 @@
 import type { Identity } from '../platform/auth/identity.ts';
 import type { GtidPosition } from '../platform/db/gtid-position.ts';
+import type { AnswerTrace } from './entity-cache/answer-cache.ts';
 import type { CacheStatus } from './entity-cache/entity-cache.ts';
 import type { HttpCacheTally } from './entity-cache/http-cache.ts';
 
@@ -23,4 +24,6 @@ export type RouterContext = {
   entityCacheStatus?: CacheStatus;
   /** Whether every subgraph fetch of this request could be kept for everyone: decides its Cache-Control (entity-cache/http-cache.ts). */
   httpCacheTally?: HttpCacheTally;
+  /** While this query's whole answer may be kept, what its fetches were keyed by in the entity cache (entity-cache/answer-cache.ts). */
+  answerTrace?: AnswerTrace;
 };

@@ -1,6 +1,7 @@
 import { buildSchema, type OperationDefinitionNode, parse } from 'graphql';
 import { selectedFieldCoordinates } from '../platform/auth/selected-fields.ts';
 import { perOperation } from './operation-memo.ts';
+import { conditionVariables, pageSizeVariables } from './operation-variables.ts';
 
 const schema = buildSchema('type Query { a: Int, b: Int }');
 const document = parse('query Q($withB: Boolean!) { a b @include(if: $withB) }');
@@ -46,5 +47,43 @@ describe('results remembered per operation', () => {
     for (let n = 0; n < 100; n++)
       expect(fields(schema, document, operation, { withB: true, [`noise${n}`]: 'x'.repeat(1_000) })).toHaveLength(2);
     expect(computed).toBe(1);
+  });
+});
+
+describe('results remembered per operation, keyed by the variables they read', () => {
+  const searchSchema = buildSchema('type Query { items(search: String, first: Int): [Int], extra: Int }');
+  const search = parse(`query S($search: String, $first: Int, $withExtra: Boolean = false) {
+    items(search: $search, first: $first) ...More
+  }
+  fragment More on Query { extra @include(if: $withExtra) }`);
+  const searchOperation = search.definitions[0] as OperationDefinitionNode;
+
+  it('walks the fields once however many search words come, and again when a condition changes', () => {
+    let computed = 0;
+    const fields = perOperation((...args: Parameters<typeof selectedFieldCoordinates>) => {
+      computed++;
+      return selectedFieldCoordinates(...args);
+    }, conditionVariables);
+    for (let n = 0; n < 200; n++)
+      expect(fields(searchSchema, search, searchOperation, { search: `word ${n}`, first: n })).toEqual(['Query.items']);
+    expect(computed).toBe(1);
+    expect(fields(searchSchema, search, searchOperation, { search: 'x', withExtra: true })).toEqual(['Query.items', 'Query.extra']);
+    expect(fields(searchSchema, search, searchOperation, { search: 'y', withExtra: false })).toEqual(['Query.items']);
+    expect(computed).toBe(3);
+  });
+
+  it('names the variables of page sizes and of conditions only', () => {
+    expect([...pageSizeVariables(search, searchOperation)]).toEqual(['first']);
+    expect([...conditionVariables(search, searchOperation)]).toEqual(['withExtra']);
+  });
+
+  it('measures the cost once per page size, whatever else differs', () => {
+    let computed = 0;
+    const cost = perOperation((_schema, _document, _operation, variables) => {
+      computed++;
+      return variables.first;
+    }, pageSizeVariables);
+    for (let n = 0; n < 100; n++) expect(cost(searchSchema, search, searchOperation, { search: `w${n}`, first: n % 5 })).toBe(n % 5);
+    expect(computed).toBe(5);
   });
 });

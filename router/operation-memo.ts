@@ -1,6 +1,7 @@
 import type { DocumentNode, GraphQLSchema, OperationDefinitionNode } from 'graphql';
 import { BoundedMap } from '../platform/runtime/bounded-map.ts';
 import { declaredVariablesJson, hashKey } from './merge-keys.ts';
+import type { VariablesRead } from './operation-variables.ts';
 
 /** Variable sets remembered per operation; past that its memory starts over (ids and search words vary without end). */
 const MAX_VARIABLE_SETS = 64;
@@ -21,8 +22,24 @@ type Computation<T> = (
  * document or schema dropped (an evicted document, a hot reload) takes its
  * results with it. The results are shared between requests and must not be
  * changed by their users.
+ *
+ * `reads`, when given, names the variables the computation reads
+ * (operation-variables.ts): only those are keyed, so one operation asked with
+ * many variable sets (a catalogue search) computes once per value of those.
  */
-export function perOperation<T>(compute: Computation<T>): Computation<T> {
+export function perOperation<T>(compute: Computation<T>, reads?: VariablesRead): Computation<T> {
+  const readBy = new WeakMap<OperationDefinitionNode, ReadonlySet<string>>();
+  const keyOf = (document: DocumentNode, operation: OperationDefinitionNode, variables: Readonly<Record<string, unknown>>) => {
+    if (!reads) return hashKey(declaredVariablesJson(operation, variables));
+    let names = readBy.get(operation);
+    if (!names) {
+      names = reads(document, operation);
+      readBy.set(operation, names);
+    }
+    if (names.size === 0) return '';
+    const values = [...names].map((name) => (Object.hasOwn(variables, name) ? [name, variables[name]] : [name]));
+    return hashKey(JSON.stringify(values));
+  };
   const bySchema = new WeakMap<GraphQLSchema, WeakMap<OperationDefinitionNode, BoundedMap<string, T>>>();
   return (schema, document, operation, variables) => {
     let byOperation = bySchema.get(schema);
@@ -35,7 +52,7 @@ export function perOperation<T>(compute: Computation<T>): Computation<T> {
       byVariables = new BoundedMap(MAX_VARIABLE_SETS);
       byOperation.set(operation, byVariables);
     }
-    const key = hashKey(declaredVariablesJson(operation, variables));
+    const key = keyOf(document, operation, variables);
     const known = byVariables.get(key);
     if (known !== undefined) return known;
     const result = compute(schema, document, operation, variables);

@@ -174,7 +174,7 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
       authEnforcementPlugin(live.requirementsFor),
       observability.plugin,
       writeGenerationsPlugin(writes),
-      ...(entities ? [entities.plugin] : []),
+      ...(entities?.plugins ?? []),
       httpCachePlugin(entities ? config.entityCacheHttpMaxAgeSeconds : 0),
     ],
     logger: apolloLogger(log),

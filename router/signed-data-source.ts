@@ -117,6 +117,7 @@ export class SignedDataSource extends RemoteGraphQLDataSource<RouterContext> {
           caller: context.identity,
           status: context.entityCacheStatus,
           tally,
+          trace: context.answerTrace,
         },
         (variables) => this.#sent({ ...options, request: { ...request, variables } }, idempotent),
       );

@@ -119,14 +119,17 @@ describe.each(databaseTargets())('declared root fields in the entity cache on $l
 
   it('answers a repeated root list and product from the cache, with no statement to the catalogue’s tables', async () => {
     await eventually(async () => (await list()).totalCount === 1, 'the new product is listed', { timeoutMs: 10_000 });
-    const hits = await metric(system, 'router_entity_cache_root_hits');
+    // A repeated operation is served whole (its kept answer stands for its root-field fetch) or by its root-field fetch.
+    const served = async () =>
+      (await metric(system, 'router_entity_cache_root_hits')) + (await metric(system, 'router_entity_cache_answer_hits'));
+    const hits = await served();
     const cold = await catalogueStatements(() => ok(DETAIL, { id: firstId }));
     expect(cold.statements).toBeGreaterThan(0);
     const warm = await catalogueStatements(() => list());
     const detail = await catalogueStatements(() => ok(DETAIL, { id: firstId }));
     expect({ list: warm.statements, detail: detail.statements }).toEqual({ list: 0, detail: 0 });
     expect(detail.result).toEqual(cold.result);
-    expect(await metric(system, 'router_entity_cache_root_hits')).toBeGreaterThanOrEqual(hits + 2);
+    expect(await served()).toBeGreaterThanOrEqual(hits + 2);
   });
 
   it('drops a kept list when a product is created, and shows the writer theirs before the event arrives', async () => {

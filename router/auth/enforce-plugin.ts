@@ -6,6 +6,7 @@ import { assertAllowed } from '../../platform/auth/schema-auth.ts';
 import { selectedFieldCoordinates } from '../../platform/auth/selected-fields.ts';
 import type { RouterContext } from '../context.ts';
 import { perOperation } from '../operation-memo.ts';
+import { conditionVariables } from '../operation-variables.ts';
 
 /**
  * The HTTP answer to a refused operation. No data is produced, so it is a
@@ -32,8 +33,8 @@ export function authEnforcementPlugin(
   requirements: RequirementMap | ((schema: GraphQLSchema) => RequirementMap),
 ): ApolloServerPlugin<RouterContext> {
   const rulesOf = typeof requirements === 'function' ? requirements : () => requirements;
-  // The fields depend only on the operation and its variables (@skip/@include), not on the caller: walked once per variable set.
-  const fieldsOf = perOperation(selectedFieldCoordinates);
+  // The fields depend only on the operation and the variables of its @skip/@include, not on the caller: walked once per their values.
+  const fieldsOf = perOperation(selectedFieldCoordinates, conditionVariables);
   return {
     async requestDidStart() {
       return {

@@ -2,6 +2,7 @@ import type { Identity } from '../../platform/auth/identity.ts';
 import type { DomainEvent } from '../../platform/events/event.ts';
 import { identityKey } from '../identity-signing.ts';
 import { hashKey } from '../merge-keys.ts';
+import type { AnswerTrace } from './answer-cache.ts';
 import type { CacheDeclaration, CacheDeclarations } from './declarations.ts';
 import type { HttpCacheTally } from './http-cache.ts';
 import { rootFieldOf } from './root-fields.ts';
@@ -27,6 +28,8 @@ export type EntityFetch = {
   status?: CacheStatus;
   /** Counts the fetch as public when it is one the cache may keep for everyone (http-cache.ts). */
   tally?: HttpCacheTally;
+  /** What the request's whole answer is made of, while it may be kept (answer-cache.ts): public fetches add their names. */
+  trace?: AnswerTrace;
 };
 
 export type EntityCacheCounts = {
@@ -96,6 +99,10 @@ export function entityCache(initial: CacheDeclarations, store: EntityStore, avai
     const declaration = field === undefined ? undefined : declared.get(`Query.${field}`);
     if (!declaration || (declaration.private && fetch.caller.kind === 'anonymous') || !available()) return send(fetch.variables);
     if (!declaration.private && fetch.tally) fetch.tally.publicFetches++;
+    if (!declaration.private && fetch.trace) {
+      fetch.trace.names.add(typeName(declaration.subgraph, declaration.typename));
+      fetch.trace.roots++;
+    }
     // A public root answer is shared by callers of the same kind and scopes, not by everyone: a subgraph may check an
     // argument against the caller's scopes (catalogue's `products(filter: { includeInactive })`), which the router's
     // field rules do not see, so a staff answer must never reach an anonymous caller through the cache.
@@ -136,7 +143,13 @@ export function entityCache(initial: CacheDeclarations, store: EntityStore, avai
       const slots = representations.map((representation) => slotOf(declared, selection, representation, fetch.caller));
       const cacheable = slots.flatMap((slot, index) => (slot ? [index] : []));
       if (cacheable.length === 0) return send(fetch.variables);
-      if (fetch.tally && cacheable.length === slots.length && slots.every((slot) => slot!.owner === '')) fetch.tally.publicFetches++;
+      if (cacheable.length === slots.length && slots.every((slot) => slot!.owner === '')) {
+        if (fetch.tally) fetch.tally.publicFetches++;
+        if (fetch.trace) {
+          for (const slot of slots) fetch.trace.names.add(slot!.ref.entity).add(slot!.ref.type);
+          fetch.trace.entities += slots.length;
+        }
+      }
       const lookup = await store.lookup(
         identityKey(fetch.caller),
         cacheable.map((index) => slots[index]!),

@@ -4,6 +4,7 @@ import { loadConfig } from '../../platform/config/config.ts';
 import { createInProcessBus, type EventBus } from '../../platform/events/bus.ts';
 import { createLogger } from '../../platform/observability/log.ts';
 import { createMetricsRegistry } from '../../platform/observability/metrics.ts';
+import type { RouterContext } from '../context.ts';
 import { readSupergraph } from '../supergraph.ts';
 import type { FetchAnswer } from './entity-cache.ts';
 import { routerEntityCache } from './router-cache.ts';
@@ -89,5 +90,81 @@ describe('the entity cache as the router runs it', () => {
     await new Promise((resolve) => setImmediate(resolve));
     expect(await fetchesOfTwoReads(entities.cache)).toBe(1);
     entities.close();
+  });
+});
+
+describe('whole answers as the router runs them', () => {
+  const config = loadConfig({ NODE_ENV: 'test' });
+  const document = parse('query Page { products(first: 1) { totalCount } }');
+  const operation = document.definitions[0];
+  const ROOT_FETCH = 'query Page__catalogue__0{products(first:1){totalCount}}';
+  const page = { products: { totalCount: 1 } };
+
+  /**
+   * One request through the whole-answer plugin, as Apollo Server calls it: the answer served whole,
+   * or else executed (its root-field fetch through the entity cache, `during` run mid-execution) and offered for keeping.
+   */
+  async function request(entities: NonNullable<ReturnType<typeof routerEntityCache>>, during: () => Promise<void> = async () => {}) {
+    const contextValue: RouterContext = { requestId: 'r', identity: ANONYMOUS, httpCacheTally: { fetches: 0, publicFetches: 0 } };
+    const requestContext = { operation, document, queryHash: 'hash-of-page', request: { variables: {} }, contextValue } as never;
+    const listeners = await Promise.all(entities.plugins.map((plugin) => plugin.requestDidStart?.(requestContext)));
+    const listener = listeners.find((candidate) => candidate?.responseForOperation)!;
+    const served = await listener.responseForOperation!(requestContext);
+    if (served) return 'whole';
+    contextValue.httpCacheTally!.fetches++;
+    const answer = await entities.cache.serve(
+      {
+        subgraph: 'catalogue',
+        query: ROOT_FETCH,
+        variables: {},
+        caller: ANONYMOUS,
+        tally: contextValue.httpCacheTally,
+        trace: contextValue.answerTrace,
+      },
+      async () => {
+        await during();
+        return { data: page };
+      },
+    );
+    const response = { body: { kind: 'single', singleResult: { data: answer.data } }, http: { headers: new Map() } };
+    await listener.willSendResponse!({ ...(requestContext as object), response } as never);
+    return 'executed';
+  }
+
+  it('keeps a public answer whole, and not one an event overtook while it was made', async () => {
+    const bus = createInProcessBus(log);
+    const entities = routerEntityCache(config, { supergraph: parse(SDL), bus, metrics: createMetricsRegistry(), log })!;
+    const changed = {
+      id: 'e1',
+      type: 'ProductChanged',
+      source: 'catalogue',
+      key: 'p',
+      occurredAt: '',
+      data: { productId: 'p', skuCodes: [] },
+    };
+    // The product changes while the page is being made: the answer may predate the change, so it is not kept.
+    expect(await request(entities, () => bus.publish([changed]))).toBe('executed');
+    expect(await request(entities)).toBe('executed');
+    expect(await request(entities)).toBe('whole');
+    // Once kept, the event of any part of it drops it.
+    await bus.publish([{ ...changed, id: 'e2' }]);
+    expect(await request(entities)).toBe('executed');
+    expect(await request(entities)).toBe('whole');
+    // A new supergraph drops everything kept.
+    entities.follow(SDL);
+    expect(await request(entities)).toBe('executed');
+    await entities.close();
+    await bus.close();
+  });
+
+  it('keeps none with ENTITY_CACHE_ANSWER_MAX_BYTES=0', () => {
+    const bus = createInProcessBus(log);
+    const off = routerEntityCache(
+      { ...config, ...loadConfig({ NODE_ENV: 'test', ENTITY_CACHE_ANSWER_MAX_BYTES: '0' }) },
+      { supergraph: parse(SDL), bus, metrics: createMetricsRegistry(), log },
+    )!;
+    expect(off.plugins).toHaveLength(1);
+    void off.close();
+    void bus.close();
   });
 });

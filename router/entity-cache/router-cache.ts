@@ -6,6 +6,8 @@ import type { Logger } from '../../platform/observability/log.ts';
 import type { MetricsRegistry } from '../../platform/observability/metrics.ts';
 import type { RouterContext } from '../context.ts';
 import { routerRedis } from '../redis.ts';
+import { type AnswerCounts, answerCachePlugin } from './answer-cache.ts';
+import { alsoDroppingAnswers, answerStore } from './answer-store.ts';
 import { cacheDeclarations, invalidatingEventTypes } from './declarations.ts';
 import { type EntityCache, entityCache } from './entity-cache.ts';
 import { redisEntityStore } from './redis-store.ts';
@@ -15,7 +17,8 @@ import { type EntityStore, entityStore } from './store.ts';
 export type RouterEntityCache = {
   cache: EntityCache;
   store: EntityStore;
-  plugin: ApolloServerPlugin<RouterContext>;
+  /** Feeds it writes and says what it found (development); with whole answers kept, serves them too (answer-cache.ts). */
+  plugins: ApolloServerPlugin<RouterContext>[];
   /** The gateway loaded a supergraph (at start, and on each hot reload): cache by its declarations, dropping what was kept. */
   follow(supergraphSdl: string): void;
   close(): Promise<void>;
@@ -52,13 +55,20 @@ export function routerEntityCache(
     return undefined;
   }
   const ttlMs = config.entityCacheTtlSeconds * 1000;
-  const store: EntityStore = config.redisUrl
+  // Whole answers of public operations, in memory only: in Redis a write answered by another router would not hide them from its writer.
+  const answers =
+    !config.redisUrl && config.entityCacheAnswerMaxBytes > 0
+      ? answerStore({ maxBytes: config.entityCacheAnswerMaxBytes, ttlMs })
+      : undefined;
+  const entityAnswers: EntityStore = config.redisUrl
     ? redisEntityStore(routerRedis(config.redisUrl, 'the entity cache', log), {
         ttlMs,
         maxEntryBytes: config.entityCacheMaxEntryBytes,
         log,
       })
     : entityStore({ maxBytes: config.entityCacheMaxBytes, ttlMs });
+  // Every drop, clear and write reaches the whole answers by the same calls, at the same moment.
+  const store = answers ? alsoDroppingAnswers(entityAnswers, answers) : entityAnswers;
   const clear = () => store.clear().catch((error: unknown) => log.warn(`the entity cache was not dropped: ${(error as Error).message}`));
 
   // Not serving until the subscription below is known to receive events (RabbitMQ binds a few round trips later).
@@ -133,6 +143,26 @@ export function routerEntityCache(
     metrics.gaugeReader('router_entity_cache_entries', 'Entity answers the entity cache holds now.', () => store.entries ?? 0);
   }
 
+  const answerCounts: AnswerCounts = { hits: 0, misses: 0 };
+  if (answers) {
+    metrics.gaugeReader(
+      'router_entity_cache_answer_hits',
+      'Whole answers of public operations served from memory, since start.',
+      () => answerCounts.hits,
+    );
+    metrics.gaugeReader(
+      'router_entity_cache_answer_misses',
+      'Queries executed that no kept whole answer could serve, since start.',
+      () => answerCounts.misses,
+    );
+    metrics.gaugeReader(
+      'router_entity_cache_answer_bytes',
+      'Memory whole answers hold now (ENTITY_CACHE_ANSWER_MAX_BYTES bounds it).',
+      () => answers.bytes,
+    );
+    metrics.gaugeReader('router_entity_cache_answer_entries', 'Whole answers kept now.', () => answers.entries);
+  }
+
   const development = config.mode === 'development';
   const plugin: ApolloServerPlugin<RouterContext> = {
     async requestDidStart({ contextValue }) {
@@ -176,5 +206,6 @@ export function routerEntityCache(
     unsubscribe();
     await store.close();
   };
-  return { cache, store, plugin, follow, close };
+  const plugins = answers ? [plugin, answerCachePlugin(answers, { available, counts: answerCounts })] : [plugin];
+  return { cache, store, plugins, follow, close };
 }

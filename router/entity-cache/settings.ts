@@ -16,6 +16,8 @@ export type EntityCacheSettings = {
   entityCacheMaxEntryBytes: number;
   /** ENTITY_CACHE_REDIS_PREFIX: what every entity cache key in Redis starts with; routers sharing a cache share it. */
   entityCacheRedisPrefix: string;
+  /** ENTITY_CACHE_ANSWER_MAX_BYTES: without REDIS_URL, the most memory whole answers of public operations take; 0 keeps none. */
+  entityCacheAnswerMaxBytes: number;
   /** ENTITY_CACHE_HTTP_MAX_AGE_SECONDS: the max-age of a public GET answer's Cache-Control; 0 makes every answer `private, no-store`. */
   entityCacheHttpMaxAgeSeconds: number;
 };
@@ -32,6 +34,14 @@ const maxBytes = wholeNumber('ENTITY_CACHE_MAX_BYTES', {
   unit: 'bytes',
   description:
     'Without `REDIS_URL`: the most memory the entity cache holds (two bytes a character of key and answer, plus 256 bytes each); the least recently used answers go first. Nothing a caller sends can grow it past this.',
+});
+const answerMaxBytes = wholeNumber('ENTITY_CACHE_ANSWER_MAX_BYTES', {
+  default: 32 * 1024 * 1024,
+  min: 0,
+  max: 64 * 1024 * 1024 * 1024,
+  unit: 'bytes',
+  description:
+    "Without `REDIS_URL`: the most memory the router's whole answers of public operations hold (a query whose every subgraph fetch is a declared public root field or public entity: served whole, after every check, until an event drops any part of it; two bytes a character of key and answer plus 256 bytes each and 64 a name it depends on), least recently used out first. `0` keeps none. With `REDIS_URL` none are kept (a write at another router would not hide them from its writer).",
 });
 const ttlSeconds = wholeNumber('ENTITY_CACHE_TTL_SECONDS', {
   default: 300,
@@ -70,10 +80,11 @@ const httpMaxAgeSeconds = wholeNumber('ENTITY_CACHE_HTTP_MAX_AGE_SECONDS', {
 
 export const entityCacheSettings = declareSettings<CommonConfig, EntityCacheSettings>({
   readBy: 'router',
-  settings: [enabled, maxBytes, ttlSeconds, maxEntryBytes, redisPrefix, httpMaxAgeSeconds],
+  settings: [enabled, maxBytes, answerMaxBytes, ttlSeconds, maxEntryBytes, redisPrefix, httpMaxAgeSeconds],
   build: (read) => ({
     entityCache: read(enabled),
     entityCacheMaxBytes: read(maxBytes),
+    entityCacheAnswerMaxBytes: read(answerMaxBytes),
     entityCacheTtlSeconds: read(ttlSeconds),
     entityCacheMaxEntryBytes: read(maxEntryBytes),
     entityCacheRedisPrefix: read(redisPrefix),

@@ -2,15 +2,19 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type { OperationLimitSettings } from '../config.ts';
 import type { RouterContext } from '../context.ts';
 import { perOperation } from '../operation-memo.ts';
+import { pageSizeVariables } from '../operation-variables.ts';
 import { measureOperation } from './operation-cost.ts';
 import { limitsFor, type OperationMeasure, operationLimitRefusal } from './operation-limits.ts';
 
 /**
- * An operation's size depends on its text and variables, not on the caller (whose limits differ):
- * measured once per variable set, and shared with what else needs it (a partner key's usage counts its cost).
+ * An operation's size depends on its text and the variables of its page sizes, not on the caller (whose limits differ):
+ * measured once per their values, and shared with what else needs it (a partner key's usage counts its cost).
  */
 export const rememberedMeasure = (settings: OperationLimitSettings): OperationMeasure =>
-  perOperation((schema, document, operation, variables) => measureOperation(schema, document, operation, variables, settings));
+  perOperation(
+    (schema, document, operation, variables) => measureOperation(schema, document, operation, variables, settings),
+    pageSizeVariables,
+  );
 
 /**
  * Depth, alias, page-size and cost limits (operation-limits.ts) on every
