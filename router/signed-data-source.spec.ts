@@ -1,9 +1,11 @@
 import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { ANONYMOUS, type Identity } from '../platform/auth/identity.ts';
 import { IDENTITY_HEADER, signIdentity, verifyIdentity } from '../platform/auth/identity-header.ts';
+import { READ_PRIMARY_HEADER } from '../platform/graphql/replication-position.ts';
 import { CLIENT_ADDRESS_HEADER, REQUEST_ID_HEADER } from '../platform/runtime/request-scope.ts';
 import { eventually } from '../platform/testing/eventually.ts';
 import type { RouterContext } from './context.ts';
+import type { EntityCache } from './entity-cache/entity-cache.ts';
 import { SignedDataSource } from './signed-data-source.ts';
 import { subgraphHttp } from './subgraph-http.ts';
 import { heldSubgraph } from './testing/held-subgraph.ts';
@@ -21,8 +23,10 @@ describe('SignedDataSource', () => {
   const http = subgraphHttp();
   let signatures = 0;
   let source: SignedDataSource;
+  let subgraphUrl: string;
   beforeAll(async () => {
     const url = await subgraph.start();
+    subgraphUrl = url;
     source = new SignedDataSource({
       url,
       secret,
@@ -90,5 +94,24 @@ describe('SignedDataSource', () => {
     ]);
     expect(verifyIdentity(headers![IDENTITY_HEADER] as string, secret)).toEqual({ ok: true, identity: ANONYMOUS });
     expect(headers![REQUEST_ID_HEADER]).toBeUndefined();
+  });
+
+  it('asks the subgraph to read its primary for an answer the entity cache will keep, and for nothing else', async () => {
+    // An entity cache that keeps what it is sent for the first fetch and passes the second through.
+    let calls = 0;
+    const entityCache = {
+      serve: (fetch: { variables?: Record<string, unknown> }, send: (variables: unknown, keeping?: boolean) => Promise<unknown>) =>
+        send(fetch.variables, ++calls === 1),
+    } as unknown as EntityCache;
+    const keeping = new SignedDataSource({ url: subgraphUrl, secret, subgraph: 'stock', http, entityCache });
+    const query = (request: Record<string, unknown>) =>
+      keeping.process({
+        kind: 'incoming operation',
+        request,
+        incomingRequestContext: { operation: { operation: 'query' } },
+        context: { requestId: 'r4', identity: staff },
+      } as unknown as GraphQLDataSourceProcessOptions<RouterContext>);
+    const headers = await received(2, () => [query({ query: 'query A { echo }' }), query({ query: 'query B { echo }' })]);
+    expect(headers.map((received) => received![READ_PRIMARY_HEADER]).sort()).toEqual(['1', undefined]);
   });
 });

@@ -4,7 +4,7 @@ import { type GraphQLDataSourceProcessOptions, RemoteGraphQLDataSource } from '@
 import { GraphQLError } from 'graphql';
 import { ANONYMOUS } from '../platform/auth/identity.ts';
 import { IDENTITY_HEADER } from '../platform/auth/identity-header.ts';
-import { REPLICATION_POSITION_HEADER } from '../platform/graphql/replication-position.ts';
+import { READ_PRIMARY_HEADER, REPLICATION_POSITION_HEADER } from '../platform/graphql/replication-position.ts';
 import type { Logger } from '../platform/observability/log.ts';
 import { CLIENT_ADDRESS_HEADER, REQUEST_ID_HEADER } from '../platform/runtime/request-scope.ts';
 import type { RouterContext } from './context.ts';
@@ -26,6 +26,8 @@ type FetchScope = {
   /** Set when the fetch may share an identical one in flight: the caller's write generation (write-generations.ts). */
   mergeScope?: string;
   observed?: ObservedFetch;
+  /** The entity cache will keep the answer: the subgraph reads it from its primary (READ_PRIMARY_HEADER). */
+  readPrimary?: boolean;
 };
 const fetchScope = new AsyncLocalStorage<FetchScope>();
 
@@ -119,7 +121,7 @@ export class SignedDataSource extends RemoteGraphQLDataSource<RouterContext> {
           tally,
           trace: context.answerTrace,
         },
-        (variables) => this.#sent({ ...options, request: { ...request, variables } }, idempotent),
+        (variables, keeping) => this.#sent({ ...options, request: { ...request, variables } }, idempotent, keeping),
       );
     }
     return this.#sent(options, idempotent);
@@ -129,10 +131,11 @@ export class SignedDataSource extends RemoteGraphQLDataSource<RouterContext> {
   #sent(
     options: GraphQLDataSourceProcessOptions<RouterContext>,
     idempotent: boolean,
+    readPrimary = false,
   ): ReturnType<RemoteGraphQLDataSource<RouterContext>['process']> {
     const mergeScope = mergeScopeOf(options, idempotent);
-    if (!this.#resilience) return this.#observed(options, { mergeScope });
-    return this.#resilience.run(this.#subgraph, idempotent, (signal) => this.#observed(options, { signal, mergeScope }));
+    if (!this.#resilience) return this.#observed(options, { mergeScope, readPrimary });
+    return this.#resilience.run(this.#subgraph, idempotent, (signal) => this.#observed(options, { signal, mergeScope, readPrimary }));
   }
 
   /** One attempt, measured. */
@@ -157,6 +160,8 @@ export class SignedDataSource extends RemoteGraphQLDataSource<RouterContext> {
     if (!headers) return;
     // Only the router says how far a caller's writes went (replication-positions.ts), never anything it was handed.
     headers.delete(REPLICATION_POSITION_HEADER);
+    headers.delete(READ_PRIMARY_HEADER);
+    if (fetchScope.getStore()?.readPrimary) headers.set(READ_PRIMARY_HEADER, '1');
     for (const [name, value] of Object.entries(fetchScope.getStore()?.observed?.traceHeaders ?? {})) headers.set(name, value);
     // Only a fetch made for a client's operation has an incoming request (and our context).
     if (!('incomingRequestContext' in options)) {

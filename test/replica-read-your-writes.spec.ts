@@ -2,7 +2,7 @@ import { IDENTITY_HEADER, signIdentity } from '../platform/auth/identity-header.
 import { createTokenMinter } from '../platform/auth/jwt.ts';
 import { loadSecrets } from '../platform/auth/secrets.ts';
 import { hasReached, parseForwardedPosition, parseGtidPosition } from '../platform/db/gtid-position.ts';
-import { REPLICATION_POSITION_HEADER } from '../platform/graphql/replication-position.ts';
+import { READ_PRIMARY_HEADER, REPLICATION_POSITION_HEADER } from '../platform/graphql/replication-position.ts';
 import { createSubgraphServer, type SubgraphServer } from '../platform/graphql/subgraph.ts';
 import { createLogger } from '../platform/observability/log.ts';
 import { type TestEnvironment, testEnvironment } from '../platform/testing/databases.ts';
@@ -129,6 +129,17 @@ describeOnPair('read-your-writes across two routers and two instances of a subgr
         body: JSON.stringify({ query: '{ note(id: "n1") }' }),
       });
       expect(await direct.json()).toEqual({ data: { note: 'first' } });
+      // A fetch whose answer the router's entity cache will keep reads the primary, whoever asks.
+      const forCache = await fetch(instanceUrls[1]!, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          [IDENTITY_HEADER]: signIdentity({ kind: 'member', subject: bob, scopes: [] }, loadSecrets(env.config).internalAuthSecret),
+          [READ_PRIMARY_HEADER]: '1',
+        },
+        body: JSON.stringify({ query: '{ note(id: "n1") }' }),
+      });
+      expect(await forCache.json()).toEqual({ data: { note: 'second' } });
       // And Alice's read through router 1 (her own instance) comes from the primary too.
       expect(await read(0, alice, 'n1')).toBe('second');
     } finally {

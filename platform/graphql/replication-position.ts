@@ -16,6 +16,21 @@ import { headerValue } from '../http/http-server.ts';
  */
 export const REPLICATION_POSITION_HEADER = 'x-commerce-replication-position';
 
+/**
+ * Set by the router (to `1`) on a fetch whose answer its entity cache will
+ * keep: such a read goes to the primary, never a replica. An event drops a
+ * kept answer once the change committed on the primary; a replica that had
+ * not applied it yet would hand the old data straight back into the cache,
+ * where it would stay until its time to live. Cache misses are few, so the
+ * primary carries little for it.
+ */
+export const READ_PRIMARY_HEADER = 'x-commerce-read-primary';
+
+/** Whether the router asked this request's reads to go to the primary (READ_PRIMARY_HEADER). */
+export function readsPrimary(req: IncomingMessage): boolean {
+  return headerValue(req, READ_PRIMARY_HEADER) === '1';
+}
+
 /** The code of a request refused for a malformed forwarded position. */
 export const BAD_REPLICATION_POSITION = 'BAD_REPLICATION_POSITION';
 

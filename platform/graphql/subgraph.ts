@@ -33,7 +33,7 @@ import { countUserErrors } from '../observability/user-errors-metric.ts';
 import { CLIENT_ADDRESS_HEADER, currentRequestScope, REQUEST_ID_HEADER, requestIdFrom } from '../runtime/request-scope.ts';
 import { errorHandling } from './errors.ts';
 import { resumeAfterOf, subscribeWithPositions } from './live-events.ts';
-import { answerWrittenPosition, forwardedPositionOf } from './replication-position.ts';
+import { answerWrittenPosition, forwardedPositionOf, readsPrimary } from './replication-position.ts';
 import { guardMutationText, type LongTextLimits } from './text-guard.ts';
 
 /**
@@ -262,14 +262,12 @@ export async function createSubgraphServer<Loaders>(
     const forwarded = forwardedPositionOf(req, res);
     if (forwarded === null) return;
     const caller = `${verified.identity.kind}\n${verified.identity.subject ?? ''}`;
-    await db.readingFor(
-      caller,
-      () =>
-        serveGraphQL(apollo, req, res, async () =>
-          contextFor(verified.identity, undefined, headerValue(req, CLIENT_ADDRESS_HEADER)?.slice(0, 64) ?? null),
-        ),
-      forwarded,
-    );
+    const serve = () =>
+      serveGraphQL(apollo, req, res, async () =>
+        contextFor(verified.identity, undefined, headerValue(req, CLIENT_ADDRESS_HEADER)?.slice(0, 64) ?? null),
+      );
+    // Outside `readingFor` every read goes to the primary: what the router's cache keeps (READ_PRIMARY_HEADER).
+    await (readsPrimary(req) ? serve() : db.readingFor(caller, serve, forwarded));
   };
 
   const http = createHttpServer(handle, log, observability.observeRequest);

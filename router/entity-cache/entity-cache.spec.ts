@@ -73,6 +73,20 @@ describe('the entity cache', () => {
     expect(cache.counts).toMatchObject({ hits: 4, misses: 4 });
   });
 
+  it('asks for the primary only for answers it will keep: a replica behind an event would refill the old data', async () => {
+    const keeping: (boolean | undefined)[] = [];
+    const catalogue = subgraph();
+    const send = (variables: Record<string, unknown> | undefined, keep?: boolean) => {
+      keeping.push(keep);
+      return catalogue.send(variables);
+    };
+    await read(send, [sku('A')]);
+    await read(send, [sku('A')]);
+    // Not a declared type: passed through, read wherever the subgraph reads.
+    await cache.serve({ subgraph: 'invoices', query: SKU_QUERY, variables: { representations: [sku('A')] }, caller: ANONYMOUS }, send);
+    expect(keeping).toEqual([true, undefined]);
+  });
+
   it('keys answers by the selection: another query text is another entry', async () => {
     const catalogue = subgraph();
     await read(catalogue.send, [sku('A')]);

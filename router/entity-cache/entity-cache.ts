@@ -50,9 +50,13 @@ export type EntityCache = {
    * An `_entities` fetch of a read, answered from memory where it can be:
    * `send` gets only the representations that were not (in their order), and
    * the answers come back merged in the order asked. Anything else goes to
-   * `send` untouched.
+   * `send` untouched. `keeping` tells `send` the answer will be kept, so the
+   * subgraph must read it from its primary (READ_PRIMARY_HEADER).
    */
-  serve<Answer extends FetchAnswer>(fetch: EntityFetch, send: (variables: Variables) => Promise<Answer>): Promise<Answer>;
+  serve<Answer extends FetchAnswer>(
+    fetch: EntityFetch,
+    send: (variables: Variables, keeping?: boolean) => Promise<Answer>,
+  ): Promise<Answer>;
   /** A caller's mutation was answered (read-your-writes: see store.ts); resolves once the store knows. */
   wrote(caller: Identity): Promise<void>;
   /** Serves by these declarations from now on (a new supergraph); what was kept must be dropped by the caller. */
@@ -93,7 +97,7 @@ export function entityCache(initial: CacheDeclarations, store: EntityStore, avai
   const serveRootField = async <Answer extends FetchAnswer>(
     declared: ReadonlyMap<string, CacheDeclaration>,
     fetch: EntityFetch,
-    send: (variables: Variables) => Promise<Answer>,
+    send: (variables: Variables, keeping?: boolean) => Promise<Answer>,
   ): Promise<Answer> => {
     const field = rootFieldOf(fetch.query);
     const declaration = field === undefined ? undefined : declared.get(`Query.${field}`);
@@ -119,7 +123,7 @@ export function entityCache(initial: CacheDeclarations, store: EntityStore, avai
       counts[hit ? 'rootHits' : 'rootMisses']++;
       if (fetch.status) fetch.status[hit ? 'rootHits' : 'rootMisses']++;
       if (hit) return { data: JSON.parse(text) } as FetchAnswer as Answer;
-      const answer = await send(fetch.variables);
+      const answer = await send(fetch.variables, true);
       // An answer with errors (a refused field, a subgraph failing) is nobody's to keep.
       if (!answer.errors?.length && answer.data) await lookup.keep([{ index: 0, text: JSON.stringify(answer.data) }]);
       return answer;
@@ -130,7 +134,10 @@ export function entityCache(initial: CacheDeclarations, store: EntityStore, avai
 
   return {
     counts,
-    async serve<Answer extends FetchAnswer>(fetch: EntityFetch, send: (variables: Variables) => Promise<Answer>): Promise<Answer> {
+    async serve<Answer extends FetchAnswer>(
+      fetch: EntityFetch,
+      send: (variables: Variables, keeping?: boolean) => Promise<Answer>,
+    ): Promise<Answer> {
       const declared = declarations.get(fetch.subgraph);
       const representations = fetch.variables?.representations;
       if (declared && !ENTITIES_FETCH.test(fetch.query)) return serveRootField(declared, fetch, send);
@@ -178,8 +185,10 @@ export function entityCache(initial: CacheDeclarations, store: EntityStore, avai
         if (missing.length === 0) return { data: { _entities: answers } } as FetchAnswer as Answer;
 
         const narrowed = missing.length === representations.length;
+        // Kept answers are read from the subgraph's primary (READ_PRIMARY_HEADER): a lagging replica could refill old data.
         const answer = await send(
           narrowed ? fetch.variables : { ...fetch.variables, representations: missing.map((index) => representations[index]) },
+          true,
         );
         const fetched = answer.data?._entities;
         if (!Array.isArray(fetched) || fetched.length !== missing.length) {
