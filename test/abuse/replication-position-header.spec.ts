@@ -3,7 +3,7 @@ import { IDENTITY_HEADER, signIdentity, verifyIdentity } from '../../platform/au
 import { createTokenMinter } from '../../platform/auth/jwt.ts';
 import { loadSecrets } from '../../platform/auth/secrets.ts';
 import { MAX_POSITION_CHARS, MAX_POSITION_DOMAINS } from '../../platform/db/gtid-position.ts';
-import { BAD_REPLICATION_POSITION, REPLICATION_POSITION_HEADER } from '../../platform/graphql/replication-position.ts';
+import { BAD_REPLICATION_POSITION, READ_PRIMARY_HEADER, REPLICATION_POSITION_HEADER } from '../../platform/graphql/replication-position.ts';
 import { createLogger } from '../../platform/observability/log.ts';
 import { type TestEnvironment, testEnvironment } from '../../platform/testing/databases.ts';
 import { noteSubgraph } from '../../platform/testing/note-subgraph.ts';
@@ -31,7 +31,7 @@ const HOSTILE = '0-1-9007199254740991';
 
 /** A subgraph that records the position each fetch carried (and whose), and answers a mutation with the position it is told to. */
 function recordingSubgraph(secret: string) {
-  const fetches: { caller: string | undefined; position: string | undefined }[] = [];
+  const fetches: { caller: string | undefined; position: string | undefined; readPrimary?: string }[] = [];
   let answer: string | undefined;
   const server = createServer((req, res) => {
     let body = '';
@@ -44,6 +44,7 @@ function recordingSubgraph(secret: string) {
       fetches.push({
         caller: verified.ok ? (verified.identity.subject ?? undefined) : undefined,
         position: position as string | undefined,
+        readPrimary: req.headers[READ_PRIMARY_HEADER] as string | undefined,
       });
       const mutation = /^\s*mutation\b/.test((JSON.parse(body) as { query: string }).query);
       res.writeHead(200, { 'content-type': 'application/json', ...(mutation && answer ? { [REPLICATION_POSITION_HEADER]: answer } : {}) });
@@ -105,6 +106,16 @@ describe('the replication position header between router and subgraphs', () => {
     expect(sent?.caller).toBe(subject);
     return sent?.position;
   };
+
+  it('never forwards a client’s demand to read the primary (only the entity cache may ask it)', async () => {
+    const response = await fetch(routerUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await mint('mallory')}`, [READ_PRIMARY_HEADER]: '1' },
+      body: JSON.stringify({ query: '{ version }' }),
+    });
+    expect(response.status).toBe(200);
+    expect(subgraph.fetches.at(-1)).toMatchObject({ caller: 'mallory', readPrimary: undefined });
+  });
 
   it('never forwards a client’s position; forwards only what the subgraph answered for that caller', async () => {
     // A caller who never wrote: their own header reaches no subgraph.
