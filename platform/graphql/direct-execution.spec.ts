@@ -93,10 +93,10 @@ describe.each(['production', 'test'] as const)('direct execution in %s mode', (m
   });
 
   /** Both paths' answers to one request, each with its own context. */
-  async function both(body: unknown) {
+  async function both(body: unknown, headers: Record<string, string> = {}) {
     const viaDirect = { calls: [] as string[] };
     const viaApollo = { calls: [] as string[] };
-    const request = post(body);
+    const request = post(body, headers);
     const directAnswer = await direct(request.parts, request.headers, async () => viaDirect);
     const apolloAnswer = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: 'POST', headers: request.headers, search: '', body },
@@ -114,6 +114,12 @@ describe.each(['production', 'test'] as const)('direct execution in %s mode', (m
     ['an aliased entity lookup', { query: '{ a: hello(name: "1") b: hello(name: "2") __typename }' }],
   ])('answers %s exactly as Apollo Server does', async (_label, body) => {
     const { directAnswer, apolloAnswer } = await both(body);
+    expect(directAnswer).toBeDefined();
+    expect(answerOf(directAnswer!)).toEqual(answerOf(apolloAnswer));
+  });
+
+  it.each(['*/*', 'application/json'])('answers a client that accepts %s as Apollo Server does', async (accept) => {
+    const { directAnswer, apolloAnswer } = await both({ query: '{ hello(name: "x") coded }' }, { accept });
     expect(directAnswer).toBeDefined();
     expect(answerOf(directAnswer!)).toEqual(answerOf(apolloAnswer));
   });
@@ -142,7 +148,8 @@ describe.each(['production', 'test'] as const)('direct execution in %s mode', (m
     ['two operations and no name', post({ query: 'query A { items { id } } query B { items { id } }' })],
     ['a batch', post([{ query: '{ items { id } }' }])],
     ['extensions', post({ query: '{ items { id } }', extensions: { persistedQuery: { version: 1, sha256Hash: 'x' } } })],
-    ['an accept header', post({ query: '{ items { id } }' }, { accept: 'application/graphql-response+json' })],
+    ['a client that prefers graphql-response+json', post({ query: '{ items { id } }' }, { accept: 'application/graphql-response+json' })],
+    ['a client that accepts no JSON', post({ query: '{ items { id } }' }, { accept: 'text/html' })],
     ['a body that is not JSON', post('{ items { id } }', { 'content-type': 'text/plain' })],
     ['variables that are a list', post({ query: '{ items { id } }', variables: [1] })],
   ])('leaves %s to Apollo Server, having run nothing', async (_label, request) => {
