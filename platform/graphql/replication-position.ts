@@ -50,14 +50,19 @@ export function forwardedPositionOf(req: IncomingMessage, res: ServerResponse): 
   return null;
 }
 
-/** Answers the position of the request's write (when it wrote, with read replicas) in REPLICATION_POSITION_HEADER. */
+/** The header naming the position of the request's write (when it wrote, with read replicas); none otherwise. */
+export function writtenPositionHeaders(db: Database): Record<string, string> | undefined {
+  const written = db.writtenPosition();
+  return written && written.size > 0 ? { [REPLICATION_POSITION_HEADER]: formatGtidPosition(written) } : undefined;
+}
+
+/** Answers writtenPositionHeaders on Apollo Server's path (the direct path adds them itself: direct-execution.ts). */
 export function answerWrittenPosition(db: Database): ApolloServerPlugin {
   return {
     async requestDidStart() {
       return {
         async willSendResponse({ response }) {
-          const written = db.writtenPosition();
-          if (written && written.size > 0) response.http.headers.set(REPLICATION_POSITION_HEADER, formatGtidPosition(written));
+          for (const [name, value] of Object.entries(writtenPositionHeaders(db) ?? {})) response.http.headers.set(name, value);
         },
       };
     },

@@ -31,9 +31,10 @@ import type { GaugeSample } from '../observability/metrics.ts';
 import { countOpenSubscriptions, createObservability } from '../observability/observability.ts';
 import { countUserErrors } from '../observability/user-errors-metric.ts';
 import { CLIENT_ADDRESS_HEADER, currentRequestScope, REQUEST_ID_HEADER, requestIdFrom } from '../runtime/request-scope.ts';
+import { directExecution } from './direct-execution.ts';
 import { errorHandling } from './errors.ts';
 import { resumeAfterOf, subscribeWithPositions } from './live-events.ts';
-import { answerWrittenPosition, forwardedPositionOf, readsPrimary } from './replication-position.ts';
+import { answerWrittenPosition, forwardedPositionOf, readsPrimary, writtenPositionHeaders } from './replication-position.ts';
 import { guardMutationText, type LongTextLimits } from './text-guard.ts';
 
 /**
@@ -215,15 +216,23 @@ export async function createSubgraphServer<Loaders>(
   for (const [name, gauge] of Object.entries(definition.metrics ?? {}))
     observability.metrics.gaugeReader(name, gauge.help, () => gauge.read(db), { labelNames: gauge.labelNames });
 
+  const errors = errorHandling(config.mode, (error) => log.error('request failed', error));
   const apollo = new ApolloServer<SubgraphContext<Loaders>>({
     schema,
     // Inline tracing is for Apollo's hosted studio, which we do not use; it costs time per field.
     plugins: [ApolloServerPluginInlineTraceDisabled(), ...uncacheableAnswers, answerWrittenPosition(db), observability.plugin],
     // Our entry points close every server and database on SIGINT/SIGTERM themselves.
     stopOnTerminationSignals: false,
-    ...errorHandling(config.mode, (error) => log.error('request failed', error)),
+    ...errors,
   });
   await apollo.start();
+  // The router's plain requests skip Apollo's request pipeline; their answers are the ones Apollo would give.
+  const direct = directExecution<SubgraphContext<Loaders>>(schema, {
+    ...errors,
+    headers: { 'cache-control': 'no-store' },
+    answerHeaders: () => writtenPositionHeaders(db),
+    observe: observability.operationObserver,
+  });
 
   // Remembers headers it accepted (identity-header.ts): most requests repeat the previous request's header.
   const verifyIdentity = identityVerifier(options.secrets.internalAuthSecret);
@@ -262,10 +271,8 @@ export async function createSubgraphServer<Loaders>(
     const forwarded = forwardedPositionOf(req, res);
     if (forwarded === null) return;
     const caller = `${verified.identity.kind}\n${verified.identity.subject ?? ''}`;
-    const serve = () =>
-      serveGraphQL(apollo, req, res, async () =>
-        contextFor(verified.identity, undefined, headerValue(req, CLIENT_ADDRESS_HEADER)?.slice(0, 64) ?? null),
-      );
+    const context = async () => contextFor(verified.identity, undefined, headerValue(req, CLIENT_ADDRESS_HEADER)?.slice(0, 64) ?? null);
+    const serve = () => serveGraphQL(apollo, req, res, context, { direct: (parts, headers) => direct(parts, headers, context) });
     // Outside `readingFor` every read goes to the primary: what the router's cache keeps (READ_PRIMARY_HEADER).
     await (readsPrimary(req) ? serve() : db.readingFor(caller, serve, forwarded));
   };
@@ -352,7 +359,7 @@ export async function createSubgraphServer<Loaders>(
  * Apollo Server's cache-control plugin, replaced by the one answer it can give
  * here. No type or field of ours carries `@cacheControl` and no resolver sets a
  * cache hint, so the policy it computes is always "not cacheable" and it
- * always answers `cache-control: no-store`; the router reads that header
+ * always answers `cache-control: no-store` (so does direct-execution.ts); the router reads that header
  * (router/subgraph-http.ts). Computing it costs a hook on every resolved field
  * (the plugin is the only one with `willResolveField`, and having one makes
  * Apollo wrap every resolver), a few percent of a subgraph's CPU under load.

@@ -104,6 +104,11 @@ export type ServeOptions = {
    * router resolves trusted documents here (router/trusted-documents/gate.ts).
    */
   prepare?: (request: GraphQLRequestParts) => Promise<GraphQLRequestParts | RequestError>;
+  /**
+   * Answers a request without Apollo Server, or leaves it to Apollo (undefined): the subgraphs answer
+   * the router's plain requests so (platform/graphql/direct-execution.ts).
+   */
+  direct?: (request: GraphQLRequestParts, headers: HeaderMap) => Promise<HTTPGraphQLResponse | undefined>;
 };
 
 /** What a request carries for Apollo Server: its method, parsed body (undefined for a GET) and URL query string. */
@@ -165,7 +170,8 @@ export async function serveGraphQL<Context extends BaseContext>(
     }
     parts = prepared;
   }
-  const execute = () =>
+  const execute = async () =>
+    (await options.direct?.(parts, headers)) ??
     apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: parts.method, headers, search: parts.search, body: parts.body },
       context,

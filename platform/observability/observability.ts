@@ -25,8 +25,16 @@ export type Observability = {
   observeRequest(req: IncomingMessage, res: ServerResponse, serve: () => Promise<void>): void;
   /** Counts operations, their latency by operation name and their errors by code; names the request span. */
   readonly plugin: ApolloServerPlugin<BaseContext>;
+  /** The same for one operation answered outside Apollo Server (platform/graphql/direct-execution.ts); its clock starts now. */
+  operationObserver(): OperationObserver;
   serveMetrics(res: ServerResponse): Promise<void>;
   close(): Promise<void>;
+};
+
+/** One operation's watcher: its span is named once the operation is known, its metrics counted with its answer. */
+export type OperationObserver = {
+  resolved(type: string, name: string | null | undefined): void;
+  answered(type: string, name: string | null | undefined, errors: readonly { extensions?: { code?: unknown } }[]): void;
 };
 
 /** Routes other than these are counted as `other`, so scanning random paths cannot create series. */
@@ -65,9 +73,30 @@ export function createObservability(
   // Process and runtime metrics (process_resident_memory_bytes, nodejs_heap_used_bytes, process_uptime_seconds and
   // prom-client's defaults) come with every render from the one process registry (metrics.ts).
 
+  const operationObserver = (): OperationObserver => {
+    const started = performance.now();
+    return {
+      resolved(type, name) {
+        // The operation's name and type only: never its variables, which may hold secrets.
+        const span = tracer ? trace.getActiveSpan() : undefined;
+        if (!span) return;
+        span.setAttribute('graphql.operation.type', type);
+        span.setAttribute('graphql.operation.name', operationLabel(name));
+        span.updateName(`${type} ${operationLabel(name)}`);
+      },
+      answered(type, name, answerErrors) {
+        const labels = { operation: operationLabel(name), type };
+        operations.inc(labels);
+        durations.observe((performance.now() - started) / 1000, labels);
+        for (const error of answerErrors) errors.inc({ code: codeLabel(error.extensions?.code) });
+      },
+    };
+  };
+
   return {
     metrics,
     tracing,
+    operationObserver,
     observeRequest(req, res, serve) {
       const requestId = requestIdFrom(headerValue(req, REQUEST_ID_HEADER));
       res.setHeader(REQUEST_ID_HEADER, requestId);
@@ -103,28 +132,18 @@ export function createObservability(
     },
     plugin: {
       async requestDidStart() {
-        const started = performance.now();
+        const observer = operationObserver();
         return {
           async didResolveOperation(request) {
-            // The operation's name and type only: never its variables, which may hold secrets.
-            const span = tracer ? trace.getActiveSpan() : undefined;
-            if (!span || !request.operation) return;
-            const type = request.operation.operation;
-            const name = operationLabel(request.operationName);
-            span.setAttribute('graphql.operation.type', type);
-            span.setAttribute('graphql.operation.name', name);
-            span.updateName(`${type} ${name}`);
+            if (request.operation) observer.resolved(request.operation.operation, request.operationName);
           },
           async willSendResponse(request) {
-            const labels = {
-              operation: operationLabel(request.operationName ?? request.request.operationName),
-              type: request.operation?.operation ?? 'unknown',
-            };
-            operations.inc(labels);
-            durations.observe((performance.now() - started) / 1000, labels);
             const body = request.response.body;
-            for (const error of body.kind === 'single' ? (body.singleResult.errors ?? []) : [])
-              errors.inc({ code: codeLabel(error.extensions?.code) });
+            observer.answered(
+              request.operation?.operation ?? 'unknown',
+              request.operationName ?? request.request.operationName,
+              body.kind === 'single' ? (body.singleResult.errors ?? []) : [],
+            );
           },
         };
       },
