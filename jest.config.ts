@@ -15,6 +15,8 @@ export default {
     '<rootDir>/scripts',
   ],
   testMatch: ['**/*.spec.ts'],
+  // Each file ends what it started process-wide (test/support/jest-setup.ts).
+  setupFilesAfterEnv: ['<rootDir>/test/support/jest-setup.ts'],
   transform: {
     '/@opentelemetry/otlp-exporter-base/.+\\.cjs$': [
       '@swc/jest',

@@ -1,4 +1,3 @@
-import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerOptionsWithGateway } from '@apollo/server';
 import { parse } from 'graphql';
 import type { Identity } from '../platform/auth/identity.ts';
@@ -7,6 +6,7 @@ import { eventually } from '../platform/testing/eventually.ts';
 import { apolloLogger } from './apollo-logger.ts';
 import { supergraphForGateway } from './auth/gateway-sdl.ts';
 import type { RouterContext } from './context.ts';
+import { createGateway } from './gateway.ts';
 import { mergeIdenticalQueries } from './operation-merging.ts';
 import { parseSupergraph } from './supergraph.ts';
 import { composeTestSupergraph } from './testing/harness.ts';
@@ -132,7 +132,7 @@ describe('merging in front of the real gateway', () => {
       answer = resolve;
     });
     const quiet = apolloLogger(createLogger('router', { write: () => undefined }));
-    const gateway = new ApolloGateway({
+    const gateway = createGateway({
       supergraphSdl: supergraphForGateway(parseSupergraph(composeTestSupergraph())),
       logger: quiet,
       buildService: () => ({

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import type { JWK } from 'jose';
 import type { Identity } from '../platform/auth/identity.ts';
@@ -28,6 +27,7 @@ import type { RouterContext } from './context.ts';
 import { subgraphDocuments } from './documents.ts';
 import { httpCachePlugin } from './entity-cache/http-cache.ts';
 import { routerEntityCache } from './entity-cache/router-cache.ts';
+import { createGateway } from './gateway.ts';
 import { createHealthCheck } from './health.ts';
 import { createLiveSupergraph, type ReloadOutcome, supergraphSource } from './hot-reload.ts';
 import { identitySigner } from './identity-signing.ts';
@@ -151,7 +151,7 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
     buildDataSource: buildService,
     log,
   });
-  const gateway = new ApolloGateway({ supergraphSdl: live.gatewaySupergraph, buildService, logger: apolloLogger(log) });
+  const gateway = createGateway({ supergraphSdl: live.gatewaySupergraph, buildService, logger: apolloLogger(log) });
   live.follow(gateway);
   if (entities) gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => entities.follow(coreSupergraphSdl));
   // Identical queries of one caller in flight together run once (operation-merging.ts), and identical

@@ -95,10 +95,14 @@ export function subgraphHttp(options: { sharedFetchTimeoutMs?: number; maxInFlig
       else {
         // The shared fetch has a signal of its own: no one caller's deadline may cut it short for the others.
         // It also has a deadline of its own, so callers who keep joining cannot keep a hung fetch alive forever.
+        // The deadline's timer ends with the fetch: AbortSignal.timeout's would stay pending its whole length
+        // after every fetch, holding the async context it began in (a request's scope; under Jest, a test file).
         const controller = new AbortController();
         const started: SharedFetch = { controller, waiting: 0, settled: false, answer: Promise.resolve() as never };
-        const own = AbortSignal.any([controller.signal, AbortSignal.timeout(sharedFetchTimeoutMs)]);
-        started.answer = send(url, headers, body, own)
+        const deadline = setTimeout(() => {
+          controller.abort(new DOMException(`the shared fetch took over ${sharedFetchTimeoutMs} ms`, 'TimeoutError'));
+        }, sharedFetchTimeoutMs).unref();
+        started.answer = send(url, headers, body, controller.signal)
           .then(
             (answer) => answerOfFetch(answer, started),
             (error: unknown) => {
@@ -106,6 +110,7 @@ export function subgraphHttp(options: { sharedFetchTimeoutMs?: number; maxInFlig
             },
           )
           .finally(() => {
+            clearTimeout(deadline);
             started.settled = true;
             if (inFlight.get(shareKey) === started) inFlight.delete(shareKey);
           });

@@ -1,4 +1,5 @@
-import { collectDefaultMetrics, Counter as PromCounter, Gauge as PromGauge, Histogram as PromHistogram, Registry } from 'prom-client';
+import { Counter as PromCounter, Gauge as PromGauge, Histogram as PromHistogram, Registry } from 'prom-client';
+import { processMetrics } from './process-metrics.ts';
 
 /**
  * Metrics through prom-client, behind the small interface the services use.
@@ -61,37 +62,7 @@ export type MetricsRegistry = {
   readonly contentType: string;
 };
 
-let processRegistry: Registry | undefined;
-
-/**
- * The process's own metrics, registered once per process: prom-client's defaults (process_cpu_seconds_total,
- * process_resident_memory_bytes, nodejs_eventloop_lag_seconds, nodejs_heap_size_used_bytes, GC...) plus two
- * names the dashboards read since before prom-client: nodejs_heap_used_bytes and process_uptime_seconds.
- * process_resident_memory_bytes, once hand-made too, is now prom-client's default (same name and meaning).
- */
-export function processMetrics(): Registry {
-  if (processRegistry) return processRegistry;
-  const register = new Registry();
-  collectDefaultMetrics({ register });
-  new PromGauge({
-    name: 'nodejs_heap_used_bytes',
-    help: 'V8 heap in use, in bytes.',
-    registers: [register],
-    collect() {
-      this.set(process.memoryUsage().heapUsed);
-    },
-  });
-  new PromGauge({
-    name: 'process_uptime_seconds',
-    help: 'Seconds since the process started.',
-    registers: [register],
-    collect() {
-      this.set(Math.round(process.uptime()));
-    },
-  });
-  processRegistry = register;
-  return register;
-}
+export { processMetrics };
 
 export function createMetricsRegistry(): MetricsRegistry {
   const register = new Registry();

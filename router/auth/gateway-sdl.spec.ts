@@ -1,12 +1,12 @@
 import { composeServices } from '@apollo/composition';
-import { ApolloGateway } from '@apollo/gateway';
 import { type GraphQLSchema, parse, printSchema } from 'graphql';
+import { createGateway } from '../gateway.ts';
 import { parseSupergraph } from '../supergraph.ts';
 import { composeTestSupergraph } from '../testing/harness.ts';
 import { supergraphForGateway } from './gateway-sdl.ts';
 
 async function loadInGateway(supergraphSdl: string): Promise<GraphQLSchema> {
-  const gateway = new ApolloGateway({ supergraphSdl, logger: { debug() {}, info() {}, warn() {}, error() {} } });
+  const gateway = createGateway({ supergraphSdl, logger: { debug() {}, info() {}, warn() {}, error() {} } });
   try {
     return (await gateway.load()).schema;
   } finally {
