@@ -22,8 +22,9 @@ import {
  *   check
  *       checks every manifest in schema/trusted-documents/ against schema/api.graphql;
  *   web
- *       writes the web client's manifest, schema/trusted-documents/web.json, from web-client/app/operations.js
- *       (members publishes it at start: subgraphs/members/documents/bundled.ts).
+ *       writes the web client's manifest, schema/trusted-documents/web.json, from web-client/app/operations.js and
+ *       the React client's persisted documents, web-client/src/gql/persisted-documents.json (run `npm run codegen`
+ *       first); members publishes it at start: subgraphs/members/documents/bundled.ts.
  * Exit codes: 0 done, 1 a manifest does not validate or the router refused it, 2 bad arguments.
  */
 export const MANIFESTS_DIR = join(import.meta.dirname, '..', 'schema', 'trusted-documents');
@@ -35,12 +36,25 @@ const USAGE =
   '       npm run documents -- web';
 
 export const WEB_OPERATIONS_FILE = join(import.meta.dirname, '..', 'web-client', 'app', 'operations.js');
+/** The React client's operations as codegen's client preset persisted them (`npm run codegen`, web-client/codegen.ts). */
+export const WEB_PERSISTED_DOCUMENTS_FILE = join(import.meta.dirname, '..', 'web-client', 'src', 'gql', 'persisted-documents.json');
 
-/** The web client's manifest: every operation web-client/app/operations.js exports, by id, in id order. */
-export async function webClientManifest(): Promise<Record<string, string>> {
+/**
+ * The web client's manifest, in id order: every operation web-client/app/operations.js exports (the old client,
+ * served at `/` until every page is ported) and every persisted document codegen wrote for the React client
+ * (`persistedDocuments`, by default the committed file), so both clients run under TRUSTED_DOCUMENTS=enforce.
+ */
+export async function webClientManifest(persistedDocuments = readPersistedDocuments()): Promise<Record<string, string>> {
   const operations = (await import(WEB_OPERATIONS_FILE)) as Record<string, unknown>;
   const documents = Object.values(operations).filter((value): value is string => typeof value === 'string');
-  return sortedManifest(Object.fromEntries(documents.map((document) => [documentIdOf(document), document])));
+  return sortedManifest({ ...Object.fromEntries(documents.map((document) => [documentIdOf(document), document])), ...persistedDocuments });
+}
+
+/** Codegen's persisted documents for the React client, or none before its first `graphql()` operation. */
+export function readPersistedDocuments(file = WEB_PERSISTED_DOCUMENTS_FILE): Record<string, string> {
+  if (!existsSync(file)) return {};
+  const text = readFileSync(file, 'utf8');
+  return text.trim() === '' ? {} : (JSON.parse(text) as Record<string, string>);
 }
 
 const sortedManifest = (manifest: Record<string, string>) =>

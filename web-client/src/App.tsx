@@ -2,13 +2,17 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, NavLink, Route, Routes } from 'react-router';
 import { onSocketStatus, type SocketStatus } from './apollo.ts';
+import { useBasket } from './basket.ts';
 import { LANGUAGES, type Language } from './i18n.ts';
+import { BasketPage } from './pages/basket/BasketPage.tsx';
 import { PendingPage } from './pages/PendingPage.tsx';
+import { ProductPage } from './pages/ProductPage.tsx';
+import { SignInPage } from './pages/SignInPage.tsx';
+import { StorePage } from './pages/store/StorePage.tsx';
 import { currentUser, onSessionChange, signOut } from './session.ts';
 
-const PAGES = [
-  { path: 'store', label: 'nav.store' },
-  { path: 'basket', label: 'nav.basket' },
+/** Pages not yet ported from web-client/app/pages/: a placeholder pointing at the old client. */
+const PENDING = [
   { path: 'dashboard', label: 'nav.dashboard' },
   { path: 'orders', label: 'nav.orders' },
   { path: 'back-office', label: 'nav.backOffice' },
@@ -26,7 +30,9 @@ export function App() {
           <NavLink className="brand" to="/store">
             {t('brand')}
           </NavLink>
-          {PAGES.map((page) => (
+          <NavLink to="/store">{t('nav.store')}</NavLink>
+          <BasketLink />
+          {PENDING.map((page) => (
             <NavLink key={page.path} to={`/${page.path}`}>
               {t(page.label)}
             </NavLink>
@@ -42,7 +48,11 @@ export function App() {
       <main id="page" tabIndex={-1}>
         <Routes>
           <Route index element={<Navigate to="/store" replace />} />
-          {PAGES.map((page) => (
+          <Route path="login" element={<SignInPage />} />
+          <Route path="store" element={<StorePage />} />
+          <Route path="product/:id" element={<ProductPage />} />
+          <Route path="basket" element={<BasketPage />} />
+          {PENDING.map((page) => (
             <Route key={page.path} path={page.path} element={<PendingPage title={t(page.label)} />} />
           ))}
           <Route path="*" element={<p>{t('notFound')}</p>} />
@@ -52,13 +62,20 @@ export function App() {
   );
 }
 
+function BasketLink() {
+  const { t } = useTranslation();
+  const count = useBasket().reduce((sum, line) => sum + line.quantity, 0);
+  return <NavLink to="/basket">{count ? t('nav.basketCount', { count }) : t('nav.basket')}</NavLink>;
+}
+
 function SocketStatusText() {
   const { t } = useTranslation();
   const [status, setStatus] = useState<SocketStatus>('idle');
   useEffect(() => onSocketStatus(setStatus), []);
   return (
     <span className="muted" aria-live="polite">
-      {t(`socket.${status}`)}
+      {/* No socket yet says nothing: i18next shows an empty translation as its key, "socket.idle". */}
+      {status === 'idle' ? '' : t(`socket.${status}`)}
     </span>
   );
 }
@@ -68,7 +85,13 @@ function UserText() {
   const [user, setUser] = useState(currentUser);
   useEffect(() => onSessionChange(() => setUser(currentUser())), []);
   // Signed out shows words, never a literal "null".
-  if (!user) return <span>{t('user.signedOut')}</span>;
+  if (!user) {
+    return (
+      <>
+        <span>{t('user.signedOut')}</span> <NavLink to="/login">{t('nav.signIn')}</NavLink>
+      </>
+    );
+  }
   return (
     <span>
       {t('user.signedIn', { subject: user.subject })}{' '}

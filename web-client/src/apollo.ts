@@ -1,10 +1,11 @@
-// One graph for everything: queries and mutations over HTTP, subscriptions over graphql-ws, both on /graphql,
-// behind one Apollo Client whose normalized cache the pages share.
-import { ApolloClient, ApolloLink, HttpLink, InMemoryCache } from '@apollo/client';
+// One graph for everything: queries and mutations over HTTP (sent as published document ids), subscriptions over
+// graphql-ws, both on /graphql, behind one Apollo Client whose normalized cache the pages share.
+import { ApolloClient, ApolloLink, InMemoryCache } from '@apollo/client';
 import { SetContextLink } from '@apollo/client/link/context';
 import { getMainDefinition, print } from '@apollo/client/utilities';
 import { type Client, createClient } from 'graphql-ws';
 import { Observable } from 'rxjs';
+import { PersistedDocumentLink } from './persisted-document-link.ts';
 import { onSessionChange, token } from './session.ts';
 
 export type SocketStatus = 'idle' | 'connecting' | 'live' | 'reconnecting';
@@ -98,6 +99,6 @@ const isSubscription = ({ query }: ApolloLink.Operation): boolean => {
 const withToken = new SetContextLink((prevContext) => ({ headers: { ...prevContext.headers, ...authorization() } }));
 
 export const client = new ApolloClient({
-  link: ApolloLink.split(isSubscription, new ResumableWsLink(), ApolloLink.from([withToken, new HttpLink({ uri: '/graphql' })])),
+  link: ApolloLink.split(isSubscription, new ResumableWsLink(), ApolloLink.from([withToken, new PersistedDocumentLink('/graphql')])),
   cache: new InMemoryCache(),
 });

@@ -1,0 +1,310 @@
+/* eslint-disable */
+/** Internal type. DO NOT USE DIRECTLY. */
+type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+/** Internal type. DO NOT USE DIRECTLY. */
+export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+export type AddressInput = {
+  city: string;
+  /** ISO 3166-1 alpha-2, such as CN. */
+  country: string;
+  line1: string;
+  line2?: string | null | undefined;
+  name: string;
+  phone: string;
+  postalCode: string;
+};
+
+export type CreatePaymentInput = {
+  channel: PaymentChannel;
+  /** Unique per caller for each payment attempt; a retry with the same key returns the same payment. */
+  idempotencyKey: string;
+  orderId: string | number;
+};
+
+export type LoginInput = {
+  email: string;
+  password: string;
+};
+
+export type MemberErrorCode =
+  /** The API key is revoked or expired: it cannot be rotated. */
+  | 'API_KEY_INACTIVE'
+  /** An account with that email exists. */
+  | 'DUPLICATE_EMAIL'
+  /** The same key (an order id) was used before for a different request. */
+  | 'DUPLICATE_REQUEST'
+  /** The member has fewer points than asked for. */
+  | 'INSUFFICIENT_POINTS'
+  /** No coupon with that code can be used here: unknown, someone else's, used, outside its window, below its minimum spend. */
+  | 'INVALID_COUPON'
+  /** The email and password do not match an active account. */
+  | 'INVALID_CREDENTIALS'
+  /** A trusted document does not validate against the API schema, or its id is not its SHA-256; nothing was published. */
+  | 'INVALID_DOCUMENT'
+  /** A text holds a control character (other than tab, line feed, carriage return) or a bidirectional override; nothing was written. */
+  | 'INVALID_TEXT'
+  /** A value breaks a rule of its field; the message names the rule and the value. */
+  | 'INVALID_VALUE'
+  /** A webhook's query does not parse, does not validate against the API schema, or has not exactly one subscription root field. */
+  | 'INVALID_WEBHOOK_QUERY'
+  /** Too many failed logins for this account from this address (or from this address in all): wait the seconds the message names. */
+  | 'LOGIN_THROTTLED'
+  /** Only a partner API key manages webhooks. */
+  | 'NOT_A_PARTNER_KEY'
+  /** The thing named does not exist. */
+  | 'NOT_FOUND'
+  /** A text is longer than any field may store; nothing was written. */
+  | 'TEXT_TOO_LONG'
+  /** The key has as many webhooks as it may (WEBHOOKS_PER_KEY). */
+  | 'TOO_MANY_WEBHOOKS'
+  /** A webhook's query selects fields the key's scopes do not allow. */
+  | 'WEBHOOK_QUERY_FORBIDDEN'
+  /** The key is bound to a client's trusted documents and the webhook's query is not one of them. */
+  | 'WEBHOOK_QUERY_NOT_PUBLISHED'
+  /** A webhook's query is not a subscription. */
+  | 'WEBHOOK_QUERY_NOT_SUBSCRIPTION'
+  /** A webhook's query is longer than 4,000 characters. */
+  | 'WEBHOOK_QUERY_TOO_LONG'
+  /** A webhook URL is not an absolute URL, or carries credentials. */
+  | 'WEBHOOK_URL_INVALID'
+  /** A webhook URL is not https (required in production). */
+  | 'WEBHOOK_URL_NOT_HTTPS'
+  /** A webhook URL names or resolves to a private, loopback, link-local or reserved address. */
+  | 'WEBHOOK_URL_PRIVATE_ADDRESS'
+  /** A webhook URL is longer than 2,048 characters. */
+  | 'WEBHOOK_URL_TOO_LONG'
+  /** A webhook URL's host does not resolve. */
+  | 'WEBHOOK_URL_UNRESOLVABLE';
+
+export type OrderErrorCode =
+  /** The idempotencyKey was used before for a different order. */
+  | 'DUPLICATE_REQUEST'
+  /** Not enough member points (or a guest, who has none). */
+  | 'INSUFFICIENT_POINTS'
+  /** Not enough stock; the message names the short SKUs. */
+  | 'INSUFFICIENT_STOCK'
+  /** No coupon with that code can be used here: unknown, someone else's, used already, outside its validity window, below its minimum spend, or a guest's. */
+  | 'INVALID_COUPON'
+  | 'INVALID_STATE_TRANSITION'
+  /** A text holds a control character (other than tab, line feed, carriage return) or a bidirectional override; nothing was written. */
+  | 'INVALID_TEXT'
+  /** A value breaks a rule of its field; the message names the rule and the value. */
+  | 'INVALID_VALUE'
+  /** The caller may not do this to this order. */
+  | 'NOT_ALLOWED'
+  /** The stock, catalogue or members service did not answer; nothing was reserved or charged. Retry with the same idempotencyKey. */
+  | 'SERVICE_UNAVAILABLE'
+  /** A text is longer than any field may store; nothing was written. */
+  | 'TEXT_TOO_LONG'
+  | 'UNKNOWN_ORDER'
+  | 'UNKNOWN_SKU';
+
+export type OrderLineInput = {
+  /** 1 to 999. */
+  quantity: number;
+  skuCode: string;
+};
+
+export type OrderStatus =
+  | 'CANCELLED'
+  | 'COMPLETED'
+  | 'PAID'
+  /** Placed and stock reserved; waiting for payment until the reservation expires. */
+  | 'PENDING_PAYMENT'
+  | 'RETURNED'
+  | 'RETURN_REQUESTED'
+  | 'SHIPPED';
+
+export type PaymentChannel =
+  /** Alipay pre-create (QR code): the customer scans `qrCodeUrl` with Alipay. */
+  | 'ALIPAY'
+  /** The customer transfers the amount quoting `transferReference`; a bank statement settles it. */
+  | 'BANK_TRANSFER'
+  /** A cashier takes cash at a store; settled at once. */
+  | 'CASH'
+  /** WeChat Pay native (QR code): the customer scans `qrCodeUrl` with WeChat. */
+  | 'WECHAT_PAY';
+
+export type PaymentErrorCode =
+  /** The channel cannot take this payment (currency, configuration). */
+  | 'CHANNEL_UNAVAILABLE'
+  /** The idempotencyKey was used before with a different input. */
+  | 'DUPLICATE_REQUEST'
+  /** The payment is not in a state that allows this (e.g. refunding an unpaid payment). */
+  | 'INVALID_STATE_TRANSITION'
+  /** A text holds a control character (other than tab, line feed, carriage return) or a bidirectional override; nothing was written. */
+  | 'INVALID_TEXT'
+  /** A value breaks a rule of its field; the message names the rule and the value. */
+  | 'INVALID_VALUE'
+  /** The caller may not do this (e.g. CASH without payments:write). */
+  | 'NOT_ALLOWED'
+  /** The order is not waiting for payment (paid, cancelled, ...). */
+  | 'ORDER_NOT_PAYABLE'
+  /** The order already has a pending or paid payment; the message names it. */
+  | 'PAYMENT_IN_PROGRESS'
+  /** The payment provider refused the request; the message carries its answer. Nothing is pending. */
+  | 'PROVIDER_REFUSED'
+  /** The refund would take back more than was paid. */
+  | 'REFUND_EXCEEDS_PAYMENT'
+  /** The orders service or the payment provider did not answer; nothing was charged. Retry with the same idempotencyKey. */
+  | 'SERVICE_UNAVAILABLE'
+  /** A text is longer than any field may store; nothing was written. */
+  | 'TEXT_TOO_LONG'
+  /** No order with that id that you may pay. */
+  | 'UNKNOWN_ORDER'
+  | 'UNKNOWN_PAYMENT';
+
+export type PaymentStatus =
+  /** Never paid and no longer payable (its order was cancelled). */
+  | 'CLOSED'
+  /** Some of the amount has been refunded. */
+  | 'PARTIALLY_REFUNDED'
+  /** Waiting for the provider's signed callback (or the bank statement). */
+  | 'PENDING'
+  /** All of the amount has been refunded. */
+  | 'REFUNDED'
+  | 'SUCCEEDED';
+
+export type PlaceOrderInput = {
+  channel: SalesChannel;
+  /** One of the member's coupons (Member.coupons); not for guests. */
+  couponCode?: string | null | undefined;
+  /** Unique per caller for each checkout; a retry with the same key returns the same order. */
+  idempotencyKey: string;
+  lines: Array<OrderLineInput>;
+  /** A STORE sale to a known member. */
+  memberId?: string | number | null | undefined;
+  /**
+   * Member points to redeem: each takes one minor unit off (100 points = 1.00 CNY
+   * on a CNY order), at most the subtotal less the coupon (more is INVALID_VALUE).
+   */
+  pointsToRedeem?: number | null | undefined;
+  /** Required for ONLINE orders. */
+  shippingAddress?: AddressInput | null | undefined;
+  /** Required for STORE sales: the store the goods leave from. */
+  storeWarehouseId?: string | number | null | undefined;
+};
+
+export type PriceRangeInput = {
+  /** Exclusive; omitted: no upper bound. */
+  max?: string | null | undefined;
+  /** Inclusive; omitted: no lower bound. */
+  min?: string | null | undefined;
+};
+
+export type ProductFilter = {
+  brandId?: string | number | null | undefined;
+  /** This category and every category under it. */
+  categoryId?: string | number | null | undefined;
+  fitsVehicle?: VehicleInput | null | undefined;
+  /** Include deactivated products (staff screens); default false. */
+  includeInactive?: boolean | null | undefined;
+  /** Words that must all appear in the name, description, brand, category, SKU codes or vehicles. */
+  search?: string | null | undefined;
+};
+
+export type RegisterMemberInput = {
+  email: string;
+  name: string;
+  /** At least 12 characters. */
+  password: string;
+  phone?: string | null | undefined;
+};
+
+export type SalesChannel =
+  /** The web shop: a member or a guest. */
+  | 'ONLINE'
+  /** A cashier at a store sells off the store's shelf to a walk-in customer or a member. */
+  | 'STORE';
+
+export type SearchSuggestionKind =
+  | 'PRODUCT'
+  | 'WORD';
+
+export type VehicleInput = {
+  make: string;
+  model: string;
+  /** A model year; omitted, any year matches. */
+  year?: number | null | undefined;
+};
+
+export type ProductDetailsQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type ProductDetailsQuery = { __typename: 'Query', product: { __typename: 'Product', id: string, name: string, description: string | null, brand: { __typename: 'Brand', id: string, name: string }, category: { __typename: 'Category', id: string, name: string, path: string }, fitments: Array<{ __typename: 'Fitment', make: string, model: string, yearFrom: number, yearTo: number }>, skus: Array<{ __typename: 'Sku', code: string, name: string, attributes: Array<{ __typename: 'SkuAttribute', name: string, value: string }>, price: { __typename: 'Money', amount: string, currencyCode: string }, stock: { __typename: 'SkuStock', available: number, levels: Array<{ __typename: 'StockLevel', onHand: number, reserved: number, available: number, warehouse: { __typename: 'Warehouse', id: string, code: string, name: string } }> } }> } | null };
+
+export type SignInMutationVariables = Exact<{
+  input: LoginInput;
+}>;
+
+
+export type SignInMutation = { __typename: 'Mutation', login: { __typename: 'LoginPayload', token: string | null, expiresAt: string | null, userErrors: Array<{ __typename: 'MemberUserError', code: MemberErrorCode, field: string | null, message: string }> } };
+
+export type RegisterCustomerMutationVariables = Exact<{
+  input: RegisterMemberInput;
+}>;
+
+
+export type RegisterCustomerMutation = { __typename: 'Mutation', registerMember: { __typename: 'RegisterMemberPayload', member: { __typename: 'Member', id: string, name: string } | null, userErrors: Array<{ __typename: 'MemberUserError', code: MemberErrorCode, field: string | null, message: string }> } };
+
+export type BasketPlaceOrderMutationVariables = Exact<{
+  input: PlaceOrderInput;
+}>;
+
+
+export type BasketPlaceOrderMutation = { __typename: 'Mutation', placeOrder: { __typename: 'PlaceOrderPayload', order: { __typename: 'Order', id: string, number: string, status: OrderStatus, reservationExpiresAt: string | null, total: { __typename: 'Money', amount: string, currencyCode: string } } | null, userErrors: Array<{ __typename: 'OrderUserError', code: OrderErrorCode, field: string | null, message: string }> } };
+
+export type BasketCreatePaymentMutationVariables = Exact<{
+  input: CreatePaymentInput;
+}>;
+
+
+export type BasketCreatePaymentMutation = { __typename: 'Mutation', createPayment: { __typename: 'CreatePaymentPayload', payment: { __typename: 'Payment', id: string, status: PaymentStatus, qrCodeUrl: string | null } | null, userErrors: Array<{ __typename: 'PaymentUserError', code: PaymentErrorCode, field: string | null, message: string }> } };
+
+export type StoreVehiclesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type StoreVehiclesQuery = { __typename: 'Query', vehicles: Array<{ __typename: 'Vehicle', make: string, model: string, yearFrom: number, yearTo: number }> };
+
+export type StoreSuggestionsQueryVariables = Exact<{
+  prefix: string;
+}>;
+
+
+export type StoreSuggestionsQuery = { __typename: 'Query', searchSuggestions: Array<{ __typename: 'SearchSuggestion', text: string, kind: SearchSuggestionKind }> };
+
+export type StoreProductFragment = { __typename: 'Product', id: string, name: string, brand: { __typename: 'Brand', id: string, name: string }, category: { __typename: 'Category', id: string, name: string }, skus: Array<{ __typename: 'Sku', code: string, name: string, price: { __typename: 'Money', amount: string, currencyCode: string }, stock: { __typename: 'SkuStock', available: number } }> };
+
+export type StoreBrowseQueryVariables = Exact<{
+  filter?: ProductFilter | null | undefined;
+  first: number;
+  after?: string | null | undefined;
+}>;
+
+
+export type StoreBrowseQuery = { __typename: 'Query', products: { __typename: 'ProductConnection', totalCount: number, pageInfo: { __typename: 'PageInfo', hasNextPage: boolean, endCursor: string | null }, edges: Array<{ __typename: 'ProductEdge', cursor: string, node: { __typename: 'Product', id: string, name: string, brand: { __typename: 'Brand', id: string, name: string }, category: { __typename: 'Category', id: string, name: string }, skus: Array<{ __typename: 'Sku', code: string, name: string, price: { __typename: 'Money', amount: string, currencyCode: string }, stock: { __typename: 'SkuStock', available: number } }> } }> } };
+
+export type StoreSearchQueryVariables = Exact<{
+  query: string;
+  filter?: ProductFilter | null | undefined;
+  price?: PriceRangeInput | null | undefined;
+  first: number;
+  after?: string | null | undefined;
+}>;
+
+
+export type StoreSearchQuery = { __typename: 'Query', productSearch: { __typename: 'ProductSearchResult', totalCount: number, truncated: boolean, pageInfo: { __typename: 'PageInfo', hasNextPage: boolean, endCursor: string | null }, edges: Array<{ __typename: 'ProductSearchEdge', cursor: string, node: { __typename: 'Product', id: string, name: string, brand: { __typename: 'Brand', id: string, name: string }, category: { __typename: 'Category', id: string, name: string }, skus: Array<{ __typename: 'Sku', code: string, name: string, price: { __typename: 'Money', amount: string, currencyCode: string }, stock: { __typename: 'SkuStock', available: number } }> } }>, facets: { __typename: 'ProductFacets', resultKey: string, brands: Array<{ __typename: 'BrandFacet', count: number, brand: { __typename: 'Brand', id: string, name: string } }>, categories: Array<{ __typename: 'CategoryFacet', count: number, category: { __typename: 'Category', id: string, name: string } }>, priceRanges: Array<{ __typename: 'PriceRangeFacet', label: string, min: string | null, max: string | null, count: number }>, inStock: { __typename: 'InStockFacet', inStock: number, outOfStock: number } } } };
+
+export const StoreProductFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"StoreProduct"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Product"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"brand"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"category"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"skus"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"price"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"amount"}},{"kind":"Field","name":{"kind":"Name","value":"currencyCode"}}]}},{"kind":"Field","name":{"kind":"Name","value":"stock"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"available"}}]}}]}}]}}]} as unknown as DocumentNode<StoreProductFragment, unknown>;
+export const ProductDetailsDocument = {"__meta__":{"hash":"sha256:51461abdd99b03e64cf71c5d3bee6659a41f52d2f7db8b2b762bde6cf7348fae"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ProductDetails"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"product"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"brand"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"category"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"path"}}]}},{"kind":"Field","name":{"kind":"Name","value":"fitments"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"make"}},{"kind":"Field","name":{"kind":"Name","value":"model"}},{"kind":"Field","name":{"kind":"Name","value":"yearFrom"}},{"kind":"Field","name":{"kind":"Name","value":"yearTo"}}]}},{"kind":"Field","name":{"kind":"Name","value":"skus"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"attributes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"value"}}]}},{"kind":"Field","name":{"kind":"Name","value":"price"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"amount"}},{"kind":"Field","name":{"kind":"Name","value":"currencyCode"}}]}},{"kind":"Field","name":{"kind":"Name","value":"stock"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"available"}},{"kind":"Field","name":{"kind":"Name","value":"levels"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"warehouse"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"onHand"}},{"kind":"Field","name":{"kind":"Name","value":"reserved"}},{"kind":"Field","name":{"kind":"Name","value":"available"}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<ProductDetailsQuery, ProductDetailsQueryVariables>;
+export const SignInDocument = {"__meta__":{"hash":"sha256:02dc3b4406326992bbee10160dd90abcacac31fc3c0cf605e5a6cbe18ebe0483"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"SignIn"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"LoginInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"login"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"token"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"userErrors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<SignInMutation, SignInMutationVariables>;
+export const RegisterCustomerDocument = {"__meta__":{"hash":"sha256:c97ee4ceba4a75d690c320ab7cea17b7419583bd55f3607d9f1643f1a8a46ebe"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RegisterCustomer"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"RegisterMemberInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"registerMember"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"member"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"userErrors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<RegisterCustomerMutation, RegisterCustomerMutationVariables>;
+export const BasketPlaceOrderDocument = {"__meta__":{"hash":"sha256:9389ec79b52ca2c9eb3bda438921f493874b9e533364fcb070b718571f8c643a"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"BasketPlaceOrder"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"PlaceOrderInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"placeOrder"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"order"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"number"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"total"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"amount"}},{"kind":"Field","name":{"kind":"Name","value":"currencyCode"}}]}},{"kind":"Field","name":{"kind":"Name","value":"reservationExpiresAt"}}]}},{"kind":"Field","name":{"kind":"Name","value":"userErrors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<BasketPlaceOrderMutation, BasketPlaceOrderMutationVariables>;
+export const BasketCreatePaymentDocument = {"__meta__":{"hash":"sha256:304e58b75e91f2b53aae440625d30c762aa3825570e5e7d09f01d5be105cf0b0"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"BasketCreatePayment"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreatePaymentInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"createPayment"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"payment"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"qrCodeUrl"}}]}},{"kind":"Field","name":{"kind":"Name","value":"userErrors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<BasketCreatePaymentMutation, BasketCreatePaymentMutationVariables>;
+export const StoreVehiclesDocument = {"__meta__":{"hash":"sha256:20c7acb79a87560738b1f159fdbc71977c504769d26b4b5fe098291cedd04a2c"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"StoreVehicles"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"vehicles"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"make"}},{"kind":"Field","name":{"kind":"Name","value":"model"}},{"kind":"Field","name":{"kind":"Name","value":"yearFrom"}},{"kind":"Field","name":{"kind":"Name","value":"yearTo"}}]}}]}}]} as unknown as DocumentNode<StoreVehiclesQuery, StoreVehiclesQueryVariables>;
+export const StoreSuggestionsDocument = {"__meta__":{"hash":"sha256:d175cbc0c6f4892849e75958bb57e274cb2f47dd092f6011257518fdadfd7453"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"StoreSuggestions"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"prefix"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"searchSuggestions"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"prefix"},"value":{"kind":"Variable","name":{"kind":"Name","value":"prefix"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"8"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"text"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}}]}}]}}]} as unknown as DocumentNode<StoreSuggestionsQuery, StoreSuggestionsQueryVariables>;
+export const StoreBrowseDocument = {"__meta__":{"hash":"sha256:20de649c4cb409142d6d61314dc2ce776ff27ed531624648121be5d393b05de4"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"StoreBrowse"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"ProductFilter"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"products"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"StoreProduct"}}]}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"StoreProduct"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Product"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"brand"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"category"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"skus"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"price"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"amount"}},{"kind":"Field","name":{"kind":"Name","value":"currencyCode"}}]}},{"kind":"Field","name":{"kind":"Name","value":"stock"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"available"}}]}}]}}]}}]} as unknown as DocumentNode<StoreBrowseQuery, StoreBrowseQueryVariables>;
+export const StoreSearchDocument = {"__meta__":{"hash":"sha256:7ed33e031b774830d5fa035b629ebf77e7d1bbd5005386f32f1cb5f90bbe23ba"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"StoreSearch"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"query"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"ProductFilter"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"price"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"PriceRangeInput"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"productSearch"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"query"},"value":{"kind":"Variable","name":{"kind":"Name","value":"query"}}},{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}},{"kind":"Argument","name":{"kind":"Name","value":"price"},"value":{"kind":"Variable","name":{"kind":"Name","value":"price"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}},{"kind":"Argument","name":{"kind":"Name","value":"facetLimit"},"value":{"kind":"IntValue","value":"8"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"truncated"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"StoreProduct"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"facets"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"resultKey"}},{"kind":"Field","name":{"kind":"Name","value":"brands"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"brand"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"count"}}]}},{"kind":"Field","name":{"kind":"Name","value":"categories"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"category"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"count"}}]}},{"kind":"Field","name":{"kind":"Name","value":"priceRanges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"label"}},{"kind":"Field","name":{"kind":"Name","value":"min"}},{"kind":"Field","name":{"kind":"Name","value":"max"}},{"kind":"Field","name":{"kind":"Name","value":"count"}}]}},{"kind":"Field","name":{"kind":"Name","value":"inStock"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"inStock"}},{"kind":"Field","name":{"kind":"Name","value":"outOfStock"}}]}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"StoreProduct"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Product"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"brand"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"category"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"skus"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"price"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"amount"}},{"kind":"Field","name":{"kind":"Name","value":"currencyCode"}}]}},{"kind":"Field","name":{"kind":"Name","value":"stock"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"available"}}]}}]}}]}}]} as unknown as DocumentNode<StoreSearchQuery, StoreSearchQueryVariables>;
