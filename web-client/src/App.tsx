@@ -5,6 +5,8 @@ import { onSocketStatus, type SocketStatus } from './apollo.ts';
 import { useBasket } from './basket.ts';
 import { LANGUAGES, type Language } from './i18n.ts';
 import { BasketPage } from './pages/basket/BasketPage.tsx';
+import { StockDashboardPage } from './pages/dashboard/StockDashboardPage.tsx';
+import { OrdersDashboardPage } from './pages/orders/OrdersDashboardPage.tsx';
 import { PendingPage } from './pages/PendingPage.tsx';
 import { ProductPage } from './pages/ProductPage.tsx';
 import { SignInPage } from './pages/SignInPage.tsx';
@@ -12,11 +14,7 @@ import { StorePage } from './pages/store/StorePage.tsx';
 import { currentUser, onSessionChange, signOut } from './session.ts';
 
 /** Pages not yet ported from web-client/app/pages/: a placeholder pointing at the old client. */
-const PENDING = [
-  { path: 'dashboard', label: 'nav.dashboard' },
-  { path: 'orders', label: 'nav.orders' },
-  { path: 'back-office', label: 'nav.backOffice' },
-] as const;
+const PENDING = [{ path: 'back-office', label: 'nav.backOffice' }] as const;
 
 export function App() {
   const { t } = useTranslation();
@@ -32,6 +30,8 @@ export function App() {
           </NavLink>
           <NavLink to="/store">{t('nav.store')}</NavLink>
           <BasketLink />
+          <NavLink to="/dashboard">{t('nav.dashboard')}</NavLink>
+          <NavLink to="/orders">{t('nav.orders')}</NavLink>
           {PENDING.map((page) => (
             <NavLink key={page.path} to={`/${page.path}`}>
               {t(page.label)}
@@ -52,6 +52,8 @@ export function App() {
           <Route path="store" element={<StorePage />} />
           <Route path="product/:id" element={<ProductPage />} />
           <Route path="basket" element={<BasketPage />} />
+          <Route path="dashboard" element={<StockDashboardPage />} />
+          <Route path="orders" element={<OrdersDashboardPage />} />
           {PENDING.map((page) => (
             <Route key={page.path} path={page.path} element={<PendingPage title={t(page.label)} />} />
           ))}
