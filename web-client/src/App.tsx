@@ -7,6 +7,7 @@ import { LANGUAGES, type Language } from './i18n.ts';
 import { BasketPage } from './pages/basket/BasketPage.tsx';
 import { PendingPage } from './pages/PendingPage.tsx';
 import { ProductPage } from './pages/ProductPage.tsx';
+import { RegisterPage } from './pages/register/RegisterPage.tsx';
 import { SignInPage } from './pages/SignInPage.tsx';
 import { StorePage } from './pages/store/StorePage.tsx';
 import { currentUser, onSessionChange, signOut } from './session.ts';
@@ -32,6 +33,7 @@ export function App() {
           </NavLink>
           <NavLink to="/store">{t('nav.store')}</NavLink>
           <BasketLink />
+          <NavLink to="/register">{t('nav.register')}</NavLink>
           {PENDING.map((page) => (
             <NavLink key={page.path} to={`/${page.path}`}>
               {t(page.label)}
@@ -52,6 +54,7 @@ export function App() {
           <Route path="store" element={<StorePage />} />
           <Route path="product/:id" element={<ProductPage />} />
           <Route path="basket" element={<BasketPage />} />
+          <Route path="register" element={<RegisterPage />} />
           {PENDING.map((page) => (
             <Route key={page.path} path={page.path} element={<PendingPage title={t(page.label)} />} />
           ))}
