@@ -228,6 +228,11 @@ describeInChromium('the cash register in Chromium', () => {
     expect(await page.getByRole('heading', { name: 'Receipt' }).isVisible()).toBe(true);
     await screenshot(page, 'receipt-print');
     await page.emulateMedia({ media: 'screen' });
+    // Statuses are labels in the cashier's language, never the enum.
+    await page.getByLabel('Language').selectOption('zh-CN');
+    await page.getByText('状态：已支付。', { exact: false }).waitFor(WAIT);
+    await page.getByRole('heading', { name: '小票' }).waitFor(WAIT);
+    await page.getByLabel('语言').selectOption('en');
 
     // The graph agrees: one paid STORE order for the member with these lines and points, and the points moved.
     const { orders } = await graph<{
@@ -306,6 +311,7 @@ describeInChromium('the cash register in Chromium', () => {
     await scan(page, sku!.code);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
     expect(await screensTall(page)).toBeLessThanOrEqual(3);
+    await page.getByRole('button', { name: `Remove ${sku!.code}` }).waitFor(WAIT);
     expect(await axeViolations(page)).toEqual([]);
     await screenshot(page, 'phone');
   });

@@ -126,6 +126,7 @@ export const en = {
     addItems: 'Add items',
     scan: 'SKU code or scan',
     add: 'Add',
+    remove: 'Remove',
     unknownSku: 'No SKU has the code {{code}}.',
     noLines: 'Scan or type a SKU code to start the sale.',
     lines: 'Items of the sale',

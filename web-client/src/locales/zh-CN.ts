@@ -127,6 +127,7 @@ export const zhCN: Translations = {
     addItems: '添加商品',
     scan: 'SKU 编码或扫码',
     add: '添加',
+    remove: '移除',
     unknownSku: '没有编码为 {{code}} 的 SKU。',
     noLines: '扫描或输入 SKU 编码开始销售。',
     lines: '本单商品',

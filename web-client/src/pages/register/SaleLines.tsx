@@ -41,7 +41,9 @@ export function SaleLines() {
             </td>
             <td>
               <button type="button" className="link" onClick={() => removeLine(line.code)}>
-                {t('basket.remove', { code: line.code })}
+                {/* Short on screen, so a phone's narrow column holds it; the code tells a screen reader which line. */}
+                {t('register.remove')}
+                <span className="visually-hidden"> {line.code}</span>
               </button>
             </td>
           </tr>
