@@ -51,7 +51,7 @@ function read(): Sale {
   } catch {
     cached = newSale();
   }
-  if (!text) write(cached);
+  // A new sale is kept in memory until its first line; that write stores its key with it (never during a render).
   return cached;
 }
 
