@@ -161,6 +161,7 @@ export const en = {
     receiptStatus: 'Status',
     subtotal: 'Subtotal',
     discount: 'Discount (coupon {{coupon}}, {{points}} points)',
+    discountPoints: 'Discount ({{points}} points)',
     thanks: 'Thank you for your purchase.',
     status: {
       PENDING_PAYMENT: 'Waiting for payment',

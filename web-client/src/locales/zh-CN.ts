@@ -161,6 +161,7 @@ export const zhCN: Translations = {
     receiptStatus: '状态',
     subtotal: '小计',
     discount: '优惠（优惠券 {{coupon}}，{{points}} 积分）',
+    discountPoints: '优惠（{{points}} 积分）',
     thanks: '感谢惠顾。',
     status: {
       PENDING_PAYMENT: '待支付',

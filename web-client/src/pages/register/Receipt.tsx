@@ -57,7 +57,9 @@ export function Receipt({ order }: { order: Order }) {
           {order.couponCode || order.pointsRedeemed ? (
             <tr>
               <th scope="row" colSpan={2}>
-                {t('register.discount', { coupon: order.couponCode ?? '—', points: order.pointsRedeemed })}
+                {order.couponCode
+                  ? t('register.discount', { coupon: order.couponCode, points: order.pointsRedeemed })
+                  : t('register.discountPoints', { points: order.pointsRedeemed })}
               </th>
               <td className="number">−{formatMoney(order.discount)}</td>
             </tr>
