@@ -28,6 +28,7 @@ export const resolvers: GraphQLResolverMap<MembersContext> = {
   Query: {
     me: (_, __, ctx) => accounts.me(ctx),
     member: (_, { id }: { id: string }, ctx) => accounts.memberById(ctx, id),
+    membersByPhone: (_, { phone }: { phone: string }, ctx) => accounts.membersByPhone(ctx, phone),
     apiKeys: (_, __, ctx) => apiKeys.listApiKeys(ctx),
     authenticateApiKey: (_, { secret }: { secret: string }, ctx) => apiKeys.authenticateApiKey(ctx, secret),
     trustedDocuments: (_, { client }: { client: string }, ctx) => trustedDocuments.trustedDocumentsOf(ctx, client),

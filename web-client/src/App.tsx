@@ -9,6 +9,7 @@ import { StockDashboardPage } from './pages/dashboard/StockDashboardPage.tsx';
 import { OrdersDashboardPage } from './pages/orders/OrdersDashboardPage.tsx';
 import { PendingPage } from './pages/PendingPage.tsx';
 import { ProductPage } from './pages/ProductPage.tsx';
+import { RegisterPage } from './pages/register/RegisterPage.tsx';
 import { SignInPage } from './pages/SignInPage.tsx';
 import { StorePage } from './pages/store/StorePage.tsx';
 import { currentUser, onSessionChange, signOut } from './session.ts';
@@ -32,6 +33,7 @@ export function App() {
           <BasketLink />
           <NavLink to="/dashboard">{t('nav.dashboard')}</NavLink>
           <NavLink to="/orders">{t('nav.orders')}</NavLink>
+          <NavLink to="/register">{t('nav.register')}</NavLink>
           {PENDING.map((page) => (
             <NavLink key={page.path} to={`/${page.path}`}>
               {t(page.label)}
@@ -54,6 +56,7 @@ export function App() {
           <Route path="basket" element={<BasketPage />} />
           <Route path="dashboard" element={<StockDashboardPage />} />
           <Route path="orders" element={<OrdersDashboardPage />} />
+          <Route path="register" element={<RegisterPage />} />
           {PENDING.map((page) => (
             <Route key={page.path} path={page.path} element={<PendingPage title={t(page.label)} />} />
           ))}

@@ -2,6 +2,7 @@ import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { hasScope } from '../../../platform/auth/identity.ts';
 import type { Config } from '../../../platform/config/config.ts';
 import type { Database } from '../../../platform/db/database.ts';
+import { refusedInput } from '../../../platform/graphql/errors.ts';
 import { quoted } from '../../../platform/graphql/excerpt.ts';
 import { loadOrNull } from '../../../platform/graphql/loaders.ts';
 import { failed, succeeded, UserErrors } from '../../../platform/graphql/user-errors.ts';
@@ -10,6 +11,7 @@ import type { Logger } from '../../../platform/observability/log.ts';
 import { newId } from '../../../platform/values/ids.ts';
 import type { MembersContext } from '../context.ts';
 import { CredentialEntity, type Member, MemberEntity, StaffEntity } from '../entities/account.entity.ts';
+import { memberIdsByPhone } from './member-repository.ts';
 import { hashPassword } from './passwords.ts';
 
 /** Members register themselves; staff accounts are created by admins (and the first one at start). */
@@ -20,6 +22,16 @@ export const MIN_PASSWORD_LENGTH = 12;
 export const normalizeEmail = (email: string) => email.trim().toLowerCase();
 
 export const memberById = (ctx: MembersContext, id: string) => loadOrNull(ctx.loaders.memberById, id);
+
+/** A cashier finds the member at the till by the phone number they give; the number is matched as stored, trimmed. */
+export async function membersByPhone(ctx: MembersContext, phone: string): Promise<Member[]> {
+  const trimmed = phone.trim();
+  if (trimmed.length === 0 || trimmed.length > 40)
+    throw refusedInput('PHONE_INVALID', `phone must have 1 to 40 characters; received ${trimmed.length}`, 'phone');
+  const ids = await memberIdsByPhone(ctx.db, ctx.em, trimmed);
+  const members = await Promise.all(ids.map((id) => memberById(ctx, id)));
+  return members.filter((member): member is Member => member !== null);
+}
 
 /** `me`: the signed-in member's own record; staff and partners are not members. */
 export async function me(ctx: MembersContext): Promise<Member | null> {

@@ -19,6 +19,12 @@ export async function memberExists(db: Database, tx: EntityManager, memberId: st
   return rows.length > 0;
 }
 
+/** The ids of at most five members with exactly this phone number, oldest first (a till shows a short list). */
+export async function memberIdsByPhone(db: Database, em: EntityManager, phone: string): Promise<string[]> {
+  const rows = await db.execute(em, 'select id from member where phone = ? order by created_at, id limit 5', [phone]);
+  return rows.map((row) => String(row.id));
+}
+
 /** The active members of a tier, by id. */
 export async function activeMemberIdsOfTier(db: Database, tx: EntityManager, tier: string): Promise<string[]> {
   const rows = await db.execute(tx, "select id from member where tier = ? and status = 'ACTIVE' order by id", [tier]);

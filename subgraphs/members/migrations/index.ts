@@ -6,6 +6,7 @@ import { MembersTrustedDocuments } from './0005-trusted-documents.ts';
 import { MembersApiKeyLifecycle } from './0006-api-key-lifecycle.ts';
 import { MembersApiKeyLimitsUsage } from './0007-api-key-limits-usage.ts';
 import { MembersWebhooks } from './0008-webhooks.ts';
+import { MembersPhoneIndex } from './0009-member-phone.ts';
 
 /** Every committed migration, in the order they run. Append; never edit one that has shipped. */
 export const membersMigrations = [
@@ -17,4 +18,5 @@ export const membersMigrations = [
   MembersApiKeyLifecycle,
   MembersApiKeyLimitsUsage,
   MembersWebhooks,
+  MembersPhoneIndex,
 ];

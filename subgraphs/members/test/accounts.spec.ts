@@ -313,6 +313,43 @@ describe.each(databaseTargets())('member accounts on $label', (target) => {
       ]);
     });
   });
+
+  describe('membersByPhone (the till finds the customer)', () => {
+    const BY_PHONE = 'query ($phone: String!) { membersByPhone(phone: $phone) { id name email phone } }';
+    const cashier = staff(...ROLE_SCOPES.cashier!);
+    const phone = '+86 138 0000 0001';
+
+    it('finds a cashier the members with exactly that number, oldest first, at most five, without their personal data', async () => {
+      const ids: string[] = [];
+      for (let i = 0; i < 6; i++) {
+        const payload = await register({ name: `Till ${i}`, email: `till-${i}@example.com`, phone, password: PASSWORD });
+        ids.push(payload.member!.id);
+      }
+      await registered('till-other@example.com', 'Till Other');
+      const { data, errors } = await subgraph.request<{ membersByPhone: MemberView[] }>(BY_PHONE, { phone: `  ${phone} ` }, cashier);
+      expect(errors).toBeUndefined();
+      expect(data!.membersByPhone).toEqual(ids.slice(0, 5).map((id, i) => ({ id, name: `Till ${i}`, email: null, phone: null })));
+      // Another number, or one that only looks like SQL, finds nobody.
+      for (const other of ['+86 138 0000 0002', "' or '1'='1"]) {
+        expect(await subgraph.request(BY_PHONE, { phone: other }, cashier)).toEqual({ data: { membersByPhone: [] } });
+      }
+    });
+
+    it('refuses callers without members:read with FORBIDDEN', async () => {
+      for (const identity of [member('someone'), staff('orders:write')]) {
+        const { errors } = await subgraph.request(BY_PHONE, { phone }, identity);
+        expect(errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      }
+    });
+
+    it('refuses an empty number and one over 40 characters as PHONE_INVALID', async () => {
+      for (const bad of ['   ', '1'.repeat(41)]) {
+        const { data, errors } = await subgraph.request(BY_PHONE, { phone: bad }, cashier);
+        expect(data).toBeNull();
+        expect(errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'PHONE_INVALID' });
+      }
+    });
+  });
 });
 
 describe('member accounts on MySQL', () => {
