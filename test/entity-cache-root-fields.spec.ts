@@ -9,6 +9,7 @@ import { newId } from '../platform/values/ids.ts';
 import { createRouter, type Router } from '../router/server.ts';
 import { contractOperation } from './support/contract.ts';
 import { SET_SKU_PRICE } from './support/product-pages.ts';
+import { routerMetric } from './support/router-metrics.ts';
 import { startTestSystem, type TestSystem } from './support/system.ts';
 
 /**
@@ -35,18 +36,6 @@ const CREATE = 'mutation ($input: CreateProductInput!) { createProduct(input: $i
 const UPDATE = 'mutation ($input: UpdateProductInput!) { updateProduct(input: $input) { userErrors { code } } }';
 
 type Listing = { totalCount: number; edges: { node: { id: string; name: string; skus: { code: string; price: { amount: string } }[] } }[] };
-
-async function metric(system: TestSystem, name: string, event?: string): Promise<number> {
-  const text = await (await fetch(system.system.routerMetricsUrl)).text();
-  let total = 0;
-  for (const line of text.split('\n')) {
-    const match = /^(\w+)(\{[^}]*\})? (\S+)$/.exec(line);
-    if (!match || match[1] !== name) continue;
-    if (event !== undefined && match[2] !== `{event="${event}"}`) continue;
-    total += Number(match[3]);
-  }
-  return total;
-}
 
 /** Statements a request sends to catalogue's product tables (other statements, such as outbox polling, run meanwhile). */
 async function catalogueStatements<T>(request: () => Promise<T>): Promise<{ result: T; statements: number }> {
@@ -79,7 +68,7 @@ describe.each(databaseTargets())('declared root fields in the entity cache on $l
   const list = async (token?: string) => (await ok<{ products: Listing }>(LIST, { search: word }, token)).products;
   const heard = async (event: string, before: number) =>
     // A bound on delivery, not a speed: on a loaded machine (CI beside other work) RabbitMQ delivery took over 10 s.
-    eventually(async () => (await metric(system, 'router_entity_cache_events', event)) > before, `the router heard ${event}`, {
+    eventually(async () => (await routerMetric(system, 'router_entity_cache_events', event)) > before, `the router heard ${event}`, {
       timeoutMs: 30_000,
     });
   const createProduct = async (name: string, code: string) => {
@@ -97,7 +86,7 @@ describe.each(databaseTargets())('declared root fields in the entity cache on $l
     system = await startTestSystem(target, { SEED_DEMO_DATA: 'true', ENTITY_CACHE: 'on', ...amqp });
     staff = await system.staffToken(['catalogue:write', 'catalogue:read']);
     const heardBefore = await Promise.all(
-      ['BrandChanged', 'CategoryTreeChanged', 'ProductChanged'].map((event) => metric(system, 'router_entity_cache_events', event)),
+      ['BrandChanged', 'CategoryTreeChanged', 'ProductChanged'].map((event) => routerMetric(system, 'router_entity_cache_events', event)),
     );
     const made = await ok<{ createBrand: { brand: { id: string } }; createCategory: { category: { id: string } } }>(
       'mutation ($brand: CreateBrandInput!, $category: CreateCategoryInput!) { createBrand(input: $brand) { brand { id } } createCategory(input: $category) { category { id } } }',
@@ -122,7 +111,7 @@ describe.each(databaseTargets())('declared root fields in the entity cache on $l
     await eventually(async () => (await list()).totalCount === 1, 'the new product is listed', { timeoutMs: 10_000 });
     // A repeated operation is served whole (its kept answer stands for its root-field fetch) or by its root-field fetch.
     const served = async () =>
-      (await metric(system, 'router_entity_cache_root_hits')) + (await metric(system, 'router_entity_cache_answer_hits'));
+      (await routerMetric(system, 'router_entity_cache_root_hits')) + (await routerMetric(system, 'router_entity_cache_answer_hits'));
     const hits = await served();
     const cold = await catalogueStatements(() => ok(DETAIL, { id: firstId }));
     expect(cold.statements).toBeGreaterThan(0);
@@ -140,7 +129,7 @@ describe.each(databaseTargets())('declared root fields in the entity cache on $l
       (await ok<{ products: Listing }>(WRITER_LIST, { search: word }, staff)).products.edges.map((edge) => edge.node.id);
     expect(await writerList()).toEqual([firstId]);
     expect(await writerList()).toEqual([firstId]);
-    const before = await metric(system, 'router_entity_cache_events', 'ProductChanged');
+    const before = await routerMetric(system, 'router_entity_cache_events', 'ProductChanged');
     // The event waits in catalogue's outbox until the relay runs again.
     await catalogue.relay.stop();
     const second = await createProduct(`Beta ${word}`, `RC-${word.slice(-8).toUpperCase()}-B`);
@@ -159,7 +148,7 @@ describe.each(databaseTargets())('declared root fields in the entity cache on $l
       listing.edges.flatMap((edge) => edge.node.skus).find((sku) => sku.code === firstCode)!.price.amount;
     const current = priceOf(await list());
     const next = (Number(current) + 3).toFixed(2);
-    let before = await metric(system, 'router_entity_cache_events', 'ProductChanged');
+    let before = await routerMetric(system, 'router_entity_cache_events', 'ProductChanged');
     const set = await ok<{ setSkuPrice: { userErrors: unknown[] } }>(
       SET_SKU_PRICE,
       { input: { code: firstCode, price: { amount: next, currencyCode: 'CNY' } } },
@@ -171,7 +160,7 @@ describe.each(databaseTargets())('declared root fields in the entity cache on $l
     const detail = await ok<{ product: { skus: { code: string; price: { amount: string } }[] } }>(DETAIL, { id: firstId });
     expect(detail.product.skus.find((sku) => sku.code === firstCode)!.price.amount).toBe(next);
 
-    before = await metric(system, 'router_entity_cache_events', 'ProductChanged');
+    before = await routerMetric(system, 'router_entity_cache_events', 'ProductChanged');
     const renamed = await ok<{ updateProduct: { userErrors: unknown[] } }>(
       UPDATE,
       { input: { id: firstId, name: `Gamma ${word}` } },

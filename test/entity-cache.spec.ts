@@ -8,6 +8,7 @@ import { newId } from '../platform/values/ids.ts';
 import { createRouter, type Router } from '../router/server.ts';
 import { contractExamples, contractOperation } from './support/contract.ts';
 import { CACHED_SKU, PRODUCT_PAGE, SET_SKU_PRICE, WRITER_PAGE } from './support/product-pages.ts';
+import { routerMetric } from './support/router-metrics.ts';
 import { placeOrder, registeredMember, stockedSkus } from './support/shop.ts';
 import { startTestSystem, type TestSystem } from './support/system.ts';
 
@@ -24,18 +25,6 @@ const SKU = CACHED_SKU;
 type Level = { sku: { code: string; price: { amount: string; currencyCode: string }; product: { id: string } } };
 
 /** A gauge or counter of the router's /metrics, summed over its label sets (or one, when `event` is given). */
-async function metric(system: TestSystem, name: string, event?: string): Promise<number> {
-  const text = await (await fetch(system.system.routerMetricsUrl)).text();
-  let total = 0;
-  for (const line of text.split('\n')) {
-    const match = /^(\w+)(\{[^}]*\})? (\S+)$/.exec(line);
-    if (!match || match[1] !== name) continue;
-    if (event !== undefined && match[2] !== `{event="${event}"}`) continue;
-    total += Number(match[3]);
-  }
-  return total;
-}
-
 describe.each(databaseTargets())('the entity cache through the router on $label', (target) => {
   let system: TestSystem;
   let staff: string;
@@ -92,11 +81,11 @@ describe.each(databaseTargets())('the entity cache through the router on $label'
     expect(await writerPage()).toEqual(before);
     // Kept now: the writer's next read would be served from memory but for their write.
     expect(await writerPage()).toEqual(before);
-    const hitsBefore = await metric(system, 'router_entity_cache_hits');
+    const hitsBefore = await routerMetric(system, 'router_entity_cache_hits');
     await productPage();
-    expect(await metric(system, 'router_entity_cache_hits')).toBeGreaterThan(hitsBefore);
+    expect(await routerMetric(system, 'router_entity_cache_hits')).toBeGreaterThan(hitsBefore);
 
-    const eventsBefore = await metric(system, 'router_entity_cache_events', 'ProductChanged');
+    const eventsBefore = await routerMetric(system, 'router_entity_cache_events', 'ProductChanged');
     let delivered = false;
     let writing = true;
     const stale: string[] = [];
@@ -119,18 +108,18 @@ describe.each(databaseTargets())('the entity cache through the router on $label'
     // The writer's own next read, before anything waits for the event.
     expect(await writerPage()).toEqual([newPrice]);
     await eventually(
-      async () => (await metric(system, 'router_entity_cache_events', 'ProductChanged')) > eventsBefore,
+      async () => (await routerMetric(system, 'router_entity_cache_events', 'ProductChanged')) > eventsBefore,
       'the router heard ProductChanged',
       { timeoutMs: 10_000 },
     );
     delivered = true;
     writing = false;
-    const hitsAtDelivery = await metric(system, 'router_entity_cache_hits');
+    const hitsAtDelivery = await routerMetric(system, 'router_entity_cache_hits');
     await Promise.all(readers);
     expect(stale).toEqual([]);
     expect(readsAfterDelivery).toBeGreaterThanOrEqual(150);
     // After the event, the new price was kept and served from memory again.
-    expect(await metric(system, 'router_entity_cache_hits')).toBeGreaterThan(hitsAtDelivery);
+    expect(await routerMetric(system, 'router_entity_cache_hits')).toBeGreaterThan(hitsAtDelivery);
   });
 
   it('shows a writer their write before its event is delivered, while others read the kept answer until it is', async () => {
@@ -142,7 +131,7 @@ describe.each(databaseTargets())('the entity cache through the router on $label'
     const before = priceOf(await productPage());
     await writerPage();
     expect(await writerPage()).toEqual(before);
-    const eventsBefore = await metric(system, 'router_entity_cache_events', 'ProductChanged');
+    const eventsBefore = await routerMetric(system, 'router_entity_cache_events', 'ProductChanged');
     // The event stays in catalogue's outbox until the relay runs again.
     await catalogue.relay.stop();
     const newPrice = (Number(before[0]) + 2).toFixed(2);
@@ -153,7 +142,7 @@ describe.each(databaseTargets())('the entity cache through the router on $label'
     restartedRelay = startOutboxRelay(catalogue.db, catalogue.bus, { log: createLogger('events', { quiet: true }) });
     await restartedRelay.drain();
     await eventually(
-      async () => (await metric(system, 'router_entity_cache_events', 'ProductChanged')) > eventsBefore,
+      async () => (await routerMetric(system, 'router_entity_cache_events', 'ProductChanged')) > eventsBefore,
       'the event arrived',
       {
         timeoutMs: 10_000,
@@ -170,24 +159,27 @@ describe.each(databaseTargets())('the entity cache through the router on $label'
     // Both SKUs' answers are cached now; changing SKU's price must drop SKU's product family only.
     const readBoth = () => system.graphql<{ stockLevels: Level[] }>(PRODUCT_PAGE, { codes: [SKU, other] });
     await readBoth();
-    const evictedBefore = await metric(system, 'router_entity_cache_evictions', 'ProductChanged');
-    const eventsBefore = await metric(system, 'router_entity_cache_events', 'ProductChanged');
+    const evictedBefore = await routerMetric(system, 'router_entity_cache_evictions', 'ProductChanged');
+    const eventsBefore = await routerMetric(system, 'router_entity_cache_events', 'ProductChanged');
     const current = priceOf(await productPage())[0]!;
     await setPrice(SKU, (Number(current) + 1).toFixed(2));
     await eventually(
-      async () => (await metric(system, 'router_entity_cache_events', 'ProductChanged')) > eventsBefore,
+      async () => (await routerMetric(system, 'router_entity_cache_events', 'ProductChanged')) > eventsBefore,
       'the event arrived',
       {
         timeoutMs: 10_000,
       },
     );
     // The product page's fetch holds one Sku answer per level of SKU: those, and nothing of the other product, were dropped.
-    const evicted = (await metric(system, 'router_entity_cache_evictions', 'ProductChanged')) - evictedBefore;
+    const evicted = (await routerMetric(system, 'router_entity_cache_evictions', 'ProductChanged')) - evictedBefore;
     expect(evicted).toBeGreaterThan(0);
-    const [hits, misses] = [await metric(system, 'router_entity_cache_hits'), await metric(system, 'router_entity_cache_misses')];
+    const [hits, misses] = [
+      await routerMetric(system, 'router_entity_cache_hits'),
+      await routerMetric(system, 'router_entity_cache_misses'),
+    ];
     const both = await readBoth();
-    const fetched = (await metric(system, 'router_entity_cache_misses')) - misses;
-    const served = (await metric(system, 'router_entity_cache_hits')) - hits;
+    const fetched = (await routerMetric(system, 'router_entity_cache_misses')) - misses;
+    const served = (await routerMetric(system, 'router_entity_cache_hits')) - hits;
     const levelsOfSku = both.body.data!.stockLevels.filter((level) => level.sku.code === SKU).length;
     const levelsOfOther = both.body.data!.stockLevels.filter((level) => level.sku.code === other).length;
     expect({ fetched, served }).toEqual({ fetched: levelsOfSku, served: levelsOfOther });
@@ -223,14 +215,14 @@ describe.each(databaseTargets())('the entity cache through the router on $label'
       );
       return { orders: body.data?.member?.orders ?? null, refused: (body.errors ?? []).map((error) => error.extensions?.code) };
     };
-    const hits = await metric(system, 'router_entity_cache_hits');
+    const hits = await routerMetric(system, 'router_entity_cache_hits');
     for (let round = 0; round < 15; round++) {
       const [answers, profile] = await Promise.all([Promise.all([alice, bob, alice, bob].map(myOrders)), alicesProfile()]);
       for (const answer of answers) expect(answer.orders).toEqual(ordersOf.get(answer.member));
       expect(profile).toEqual({ orders: null, refused: ['FORBIDDEN'] });
     }
     // Served from the cache (each member's own entry), not only fetched.
-    expect(await metric(system, 'router_entity_cache_hits')).toBeGreaterThan(hits);
+    expect(await routerMetric(system, 'router_entity_cache_hits')).toBeGreaterThan(hits);
     // Alice's next order is hers at once (read-your-writes), and never Bob's.
     const placed = await placeOrder(system, alice.token, { idempotencyKey: `ec-2-${alice.id}`, lines: [{ skuCode: code, quantity: 1 }] });
     const [mine, his] = await Promise.all([myOrders(alice), myOrders(bob)]);
@@ -250,14 +242,14 @@ describe.each(databaseTargets())('the entity cache through the router on $label'
     await eventually(
       async () => {
         expect(await refundedOf()).toBe('0.00');
-        const hitsBeforeRefund = await metric(system, 'router_entity_cache_hits');
+        const hitsBeforeRefund = await routerMetric(system, 'router_entity_cache_hits');
         expect(await refundedOf()).toBe('0.00');
-        return (await metric(system, 'router_entity_cache_hits')) > hitsBeforeRefund;
+        return (await routerMetric(system, 'router_entity_cache_hits')) > hitsBeforeRefund;
       },
       'Alice’s answer served from the cache',
       { timeoutMs: 10_000 },
     );
-    const refundsHeard = await metric(system, 'router_entity_cache_events', 'OrderRefunded');
+    const refundsHeard = await routerMetric(system, 'router_entity_cache_events', 'OrderRefunded');
     const orders = system.system.subgraphs.find((subgraph) => subgraph.name === 'orders')!;
     await orders.bus.publish([
       {
@@ -270,7 +262,7 @@ describe.each(databaseTargets())('the entity cache through the router on $label'
       },
     ]);
     await eventually(
-      async () => (await metric(system, 'router_entity_cache_events', 'OrderRefunded')) > refundsHeard,
+      async () => (await routerMetric(system, 'router_entity_cache_events', 'OrderRefunded')) > refundsHeard,
       'OrderRefunded arrived',
       {
         timeoutMs: 10_000,
@@ -364,10 +356,10 @@ describe('the entity cache under a caller who is not signed in', () => {
       const query = `query ($codes: [String!]!) { stockLevels(skuCodes: $codes) { sku { a${i}: name description: name } } }`;
       const answer = await system.graphql(query, { codes });
       expect(answer.status).toBe(200);
-      if (i % 50 === 49) expect(await metric(system, 'router_entity_cache_bytes')).toBeLessThanOrEqual(maxBytes);
+      if (i % 50 === 49) expect(await routerMetric(system, 'router_entity_cache_bytes')).toBeLessThanOrEqual(maxBytes);
     }
-    expect(await metric(system, 'router_entity_cache_entries')).toBeGreaterThan(0);
-    expect(await metric(system, 'router_entity_cache_bytes')).toBeLessThanOrEqual(maxBytes);
+    expect(await routerMetric(system, 'router_entity_cache_entries')).toBeGreaterThan(0);
+    expect(await routerMetric(system, 'router_entity_cache_bytes')).toBeLessThanOrEqual(maxBytes);
   });
 });
 

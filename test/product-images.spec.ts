@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { databaseTargets, reportSkippedMysql } from '../platform/testing/databases.ts';
 import { eventually } from '../platform/testing/eventually.ts';
 import { pngOf } from '../subgraphs/catalogue/test/images.ts';
+import { routerMetric } from './support/router-metrics.ts';
 import { startTestSystem, type TestSystem } from './support/system.ts';
 
 /**
@@ -20,18 +21,6 @@ const REMOVE = `mutation ($input: RemoveProductImageInput!) { removeProductImage
 type Images = { url: string; alt: string; width: number; height: number }[];
 
 /** A counter of the router's /metrics, summed over its label sets (or one event's). */
-async function metric(system: TestSystem, name: string, event?: string): Promise<number> {
-  const text = await (await fetch(system.system.routerMetricsUrl)).text();
-  let total = 0;
-  for (const line of text.split('\n')) {
-    const match = /^(\w+)(\{[^}]*\})? (\S+)$/.exec(line);
-    if (!match || match[1] !== name) continue;
-    if (event !== undefined && match[2] !== `{event="${event}"}`) continue;
-    total += Number(match[3]);
-  }
-  return total;
-}
-
 describe.each(databaseTargets())('product pictures through the router on $label', (target) => {
   let system: TestSystem;
   let staff: string;
@@ -59,7 +48,7 @@ describe.each(databaseTargets())('product pictures through the router on $label'
   };
   const get = (url: string, headers: Record<string, string> = {}, method = 'GET') =>
     fetch(new URL(url, system.system.routerUrl), { method, headers });
-  const eventsHeard = () => metric(system, 'router_entity_cache_events', 'ProductChanged');
+  const eventsHeard = () => routerMetric(system, 'router_entity_cache_events', 'ProductChanged');
 
   it('serves the demo picture a seeded product shows, as the PNG it is', async () => {
     const [picture] = await shopperImages();
@@ -77,7 +66,7 @@ describe.each(databaseTargets())('product pictures through the router on $label'
     // since the router keeps answers only once it listens to the events (over RabbitMQ that may take a moment).
     // A repeated read is served whole (a kept answer stands for its root-field fetch) or by its root-field fetch.
     const served = async () =>
-      (await metric(system, 'router_entity_cache_root_hits')) + (await metric(system, 'router_entity_cache_answer_hits'));
+      (await routerMetric(system, 'router_entity_cache_root_hits')) + (await routerMetric(system, 'router_entity_cache_answer_hits'));
     const hits = await served();
     await eventually(
       async () => {
