@@ -4,18 +4,15 @@ import { Navigate, NavLink, Route, Routes } from 'react-router';
 import { onSocketStatus, type SocketStatus } from './apollo.ts';
 import { useBasket } from './basket.ts';
 import { LANGUAGES, type Language } from './i18n.ts';
+import { BackOfficePage } from './pages/back-office/BackOfficePage.tsx';
 import { BasketPage } from './pages/basket/BasketPage.tsx';
 import { StockDashboardPage } from './pages/dashboard/StockDashboardPage.tsx';
 import { OrdersDashboardPage } from './pages/orders/OrdersDashboardPage.tsx';
-import { PendingPage } from './pages/PendingPage.tsx';
 import { ProductPage } from './pages/ProductPage.tsx';
 import { RegisterPage } from './pages/register/RegisterPage.tsx';
 import { SignInPage } from './pages/SignInPage.tsx';
 import { StorePage } from './pages/store/StorePage.tsx';
 import { currentUser, onSessionChange, signOut } from './session.ts';
-
-/** Pages not yet ported from web-client/app/pages/: a placeholder pointing at the old client. */
-const PENDING = [{ path: 'back-office', label: 'nav.backOffice' }] as const;
 
 export function App() {
   const { t } = useTranslation();
@@ -34,11 +31,7 @@ export function App() {
           <NavLink to="/dashboard">{t('nav.dashboard')}</NavLink>
           <NavLink to="/orders">{t('nav.orders')}</NavLink>
           <NavLink to="/register">{t('nav.register')}</NavLink>
-          {PENDING.map((page) => (
-            <NavLink key={page.path} to={`/${page.path}`}>
-              {t(page.label)}
-            </NavLink>
-          ))}
+          <NavLink to="/back-office">{t('nav.backOffice')}</NavLink>
           <a href="/graphiql">GraphiQL</a>
         </nav>
         <div className="session">
@@ -57,9 +50,7 @@ export function App() {
           <Route path="dashboard" element={<StockDashboardPage />} />
           <Route path="orders" element={<OrdersDashboardPage />} />
           <Route path="register" element={<RegisterPage />} />
-          {PENDING.map((page) => (
-            <Route key={page.path} path={page.path} element={<PendingPage title={t(page.label)} />} />
-          ))}
+          <Route path="back-office/*" element={<BackOfficePage />} />
           <Route path="*" element={<p>{t('notFound')}</p>} />
         </Routes>
       </main>

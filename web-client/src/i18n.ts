@@ -1,13 +1,17 @@
 // Every visible string goes through i18next: English and Simplified Chinese (locales/), switched in the header.
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
+import { AREAS } from './locales/areas.ts';
 import { en } from './locales/en.ts';
 import { zhCN } from './locales/zh-CN.ts';
 
 export const LANGUAGES = { en: 'English', 'zh-CN': '简体中文' } as const;
 export type Language = keyof typeof LANGUAGES;
 
-const resources = { en: { translation: en }, 'zh-CN': { translation: zhCN } };
+const resources = {
+  en: { translation: Object.assign({}, en, ...AREAS.map((area) => area.en)) },
+  'zh-CN': { translation: Object.assign({}, zhCN, ...AREAS.map((area) => area.zhCN)) },
+};
 
 void i18next.use(initReactI18next).init({
   resources,

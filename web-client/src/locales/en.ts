@@ -1,3 +1,5 @@
+import type { Shape } from './area.ts';
+
 // English, the reference: locales/zh-CN.ts must have every key (its type says so).
 export const en = {
   brand: 'Commerce supergraph',
@@ -16,11 +18,6 @@ export const en = {
   language: 'Language',
   socket: { idle: '', connecting: 'Connecting…', live: 'Live', reconnecting: 'Reconnecting…' },
   user: { signedOut: 'Signed out', signedIn: 'Signed in as {{subject}}', signOut: 'Sign out' },
-  pending: {
-    title: '{{page}}',
-    body: 'This page is being moved to the new web client; the current one is still at the home page.',
-    link: 'Open the current web client',
-  },
   stockDashboard: {
     title: 'Live stock',
     staffOnly: 'The stock dashboard is for staff with stock:read. Sign in first.',
@@ -238,5 +235,4 @@ export const en = {
 };
 
 /** The shape every language has: the same keys as English, each a string. */
-export type Translations = { [Key in keyof typeof en]: (typeof en)[Key] extends string ? string : Shape<(typeof en)[Key]> };
-type Shape<T> = { [Key in keyof T]: T[Key] extends string ? string : Shape<T[Key]> };
+export type Translations = Shape<typeof en>;

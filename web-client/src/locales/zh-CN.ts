@@ -17,11 +17,6 @@ export const zhCN: Translations = {
   language: '语言',
   socket: { idle: '', connecting: '正在连接…', live: '实时', reconnecting: '正在重新连接…' },
   user: { signedOut: '未登录', signedIn: '已登录：{{subject}}', signOut: '退出登录' },
-  pending: {
-    title: '{{page}}',
-    body: '此页面正在迁移到新的网页客户端；当前版本仍在首页。',
-    link: '打开当前网页客户端',
-  },
   stockDashboard: {
     title: '实时库存',
     staffOnly: '库存仪表板仅供拥有 stock:read 权限的员工使用。请先登录。',

@@ -1,0 +1,5 @@
+// Every page area's strings (see area.ts), merged into the translations by i18n.ts. One line per area.
+import { backOfficeStrings } from '../pages/back-office/locale.ts';
+import type { Area } from './area.ts';
+
+export const AREAS: readonly Area[] = [backOfficeStrings];
