@@ -12,6 +12,8 @@ import { launchChromium, SCREENSHOT_DIR } from './chromium.ts';
 export const WAIT = { timeout: 20_000 };
 export const DESKTOP = { width: 1280, height: 900 };
 export const PHONE = { width: 390, height: 844 };
+/** Where the router serves the React client. */
+export const CLIENT_PATH = '/next/';
 export const ADMIN = { email: 'admin@example.com', password: 'development-only-admin' };
 const AXE = join(import.meta.dirname, '..', '..', 'node_modules', 'axe-core', 'axe.min.js');
 const BUILD = join(import.meta.dirname, '..', '..', 'web-client', 'build.ts');
@@ -127,9 +129,8 @@ export async function show(page: Page, hash: string): Promise<void> {
  * only `scopes` (a role's): the router's real answer to SignIn keeps everything but the token, which is swapped for
  * one signed with the system's key. The admin holds documents:arbitrary, which lets any text through the trusted
  * documents gate; a role without it proves the page sends only published documents and shows only what it may do.
- * `path` is where the client is served ('/next/' while the old client is at '/').
  */
-export async function signInAsStaff(suite: BrowserSuite, page: Page, scopes: readonly string[], path = '/next/'): Promise<void> {
+export async function signInAsStaff(suite: BrowserSuite, page: Page, scopes: readonly string[]): Promise<void> {
   const token = await suite.system.staffToken(scopes);
   await page.route('**/graphql', async (route) => {
     if ((route.request().postDataJSON() as { operationName?: string } | null)?.operationName !== 'SignIn') return route.continue();
@@ -139,7 +140,7 @@ export async function signInAsStaff(suite: BrowserSuite, page: Page, scopes: rea
     body.data.login.token = token;
     return route.fulfill({ response, json: body });
   });
-  await page.goto(`${suite.origin}${path}#/login`);
+  await page.goto(`${suite.origin}${CLIENT_PATH}#/login`);
   const login = page.getByRole('region', { name: 'Staff and members' });
   await login.getByLabel('Email').fill(ADMIN.email);
   await login.getByLabel('Password').fill(ADMIN.password);
