@@ -1,100 +1,62 @@
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startTestSystem, type TestSystem } from '../support/system.ts';
-import { browserTargets, launchChromium, reportSkippedChromium, SCREENSHOT_DIR } from './chromium.ts';
+import type { Page } from 'playwright-core';
+import { ROLE_SCOPES } from '../../subgraphs/members/accounts/roles.ts';
+import type { TestSystem } from '../support/system.ts';
+import { browserTargets, reportSkippedChromium } from './chromium.ts';
+import {
+  axeViolations,
+  type BrowserSuite,
+  CLIENT_PATH,
+  PHONE,
+  screenshot as screenshotAs,
+  screensTall,
+  show,
+  signInAsStaff,
+  startBrowserSuite,
+  WAIT,
+} from './support.ts';
 
 // The React client's cash register (#/register, issue 22 D3) in a real browser, against the real router and
 // subgraphs with the demo data and TRUSTED_DOCUMENTS=enforce. A cashier sells from the store's shelf (STORE
 // channel) to a member found by phone, redeeming points and taking cash; then sells while the network drops the
 // answer to placeOrder after the server acted on it, retries, and the sale exists once.
-const WAIT = { timeout: 20_000 };
-const AXE = join(import.meta.dirname, '..', '..', 'node_modules', 'axe-core', 'axe.min.js');
-const PHONE = { width: 390, height: 844 };
 const STORE = 'SH-STORE-01';
-const ADMIN = { email: 'admin@example.com', password: 'development-only-admin' };
 const describeInChromium = browserTargets().length > 0 ? describe : describe.skip;
 
 type ShelfSku = { code: string; available: number };
 
 describeInChromium('the cash register in Chromium', () => {
+  let suite: BrowserSuite;
   let system: TestSystem;
-  let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
   let origin: string;
   /** The test's own reads and set-up, as a cashier that may also run unpublished documents. */
   let staff: string;
   let storeId: string;
-  const pageErrors: string[] = [];
 
-  const graph = async <T>(query: string, variables: Record<string, unknown> = {}): Promise<T> => {
-    const { body } = await system.graphql<T>(query, variables, staff);
-    if (body.errors?.length || !body.data) throw new Error(JSON.stringify(body.errors));
-    return body.data;
-  };
+  const graph = <T>(query: string, variables: Record<string, unknown> = {}): Promise<T> => suite.graph<T>(query, variables, staff);
 
   beforeAll(async () => {
-    execFileSync(process.execPath, [join(import.meta.dirname, '..', '..', 'web-client', 'build.ts'), '--if-missing'], { stdio: 'inherit' });
-    [system, browser] = await Promise.all([
-      startTestSystem({ label: 'SQLite', mysqlUrl: undefined }, { SEED_DEMO_DATA: 'true', TRUSTED_DOCUMENTS: 'enforce' }),
-      launchChromium(),
-    ]);
-    origin = new URL(system.system.routerUrl).origin;
+    suite = await startBrowserSuite();
+    ({ system, page, origin } = suite);
     staff = await system.staffToken([
-      'catalogue:read',
-      'stock:read',
-      'orders:read',
-      'orders:write',
-      'members:read',
-      'payments:write',
+      ...ROLE_SCOPES.cashier!,
       // Only the test's own reads: a member's points by id (Query.member). The till itself finds members by phone.
       'members:pii',
       'documents:arbitrary',
     ]);
     const { warehouses } = await graph<{ warehouses: { id: string; code: string }[] }>('{ warehouses { id code } }');
     storeId = warehouses.find((warehouse) => warehouse.code === STORE)!.id;
-    context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    context.on('page', (opened) => {
-      opened.on('pageerror', (error) => pageErrors.push(error.message));
-      opened.on('console', (entry) => {
-        if (entry.type() === 'error' && /Content Security Policy/i.test(entry.text())) pageErrors.push(entry.text());
-      });
-    });
-    page = await context.newPage();
-    // The refused-document check reads answers the page received; a response the test aborted has none.
-    page.on('response', async (response) => {
-      if (!response.url().endsWith('/graphql') || response.request().method() !== 'POST') return;
-      const body = (await response.json().catch(() => null)) as { errors?: { extensions?: { code?: string } }[] } | null;
-      const codes = (body?.errors ?? []).map((error) => error.extensions?.code ?? 'ERROR');
-      if (codes.some((code) => /PERSISTED|DOCUMENT/.test(code))) pageErrors.push(`refused: ${codes.join(', ')}`);
-    });
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await system?.close();
+    await suite?.close();
   });
 
   afterEach(() => {
-    expect(pageErrors).toEqual([]);
+    expect(suite.pageErrors).toEqual([]);
   });
 
-  const screenshot = (on: Page, name: string) => on.screenshot({ path: join(SCREENSHOT_DIR, `register-${name}.png`), fullPage: true });
-  const screensTall = (on: Page) => on.evaluate(() => document.documentElement.scrollHeight / window.innerHeight);
-
-  async function axeViolations(on: Page): Promise<string[]> {
-    await on.evaluate(readFileSync(AXE, 'utf8'));
-    return on.evaluate(async () => {
-      type Violation = { id: string; impact: string; nodes: { target: string[] }[] };
-      const axe = (globalThis as unknown as { axe: { run: () => Promise<{ violations: Violation[] }> } }).axe;
-      const result = await axe.run();
-      return result.violations
-        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-        .map((v) => `${v.id} at ${v.nodes.map((node) => node.target.join(' ')).join(', ')}`);
-    });
-  }
+  const screenshot = (on: Page, name: string) => screenshotAs(on, `register-${name}`);
 
   /** SKUs the store's shelf holds at least `atLeast` of, with what is available there now. */
   async function shelf(atLeast: number): Promise<ShelfSku[]> {
@@ -160,17 +122,11 @@ describeInChromium('the cash register in Chromium', () => {
     );
   }
 
-  async function signInAsStaff(): Promise<void> {
-    await page.goto(`${origin}/next/#/login`);
-    const form = page.getByRole('region', { name: 'Staff and members' });
-    await form.getByLabel('Email').fill(ADMIN.email);
-    await form.getByLabel('Password').fill(ADMIN.password);
-    await form.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByText(/^Signed in as \S+/).waitFor(WAIT);
+  /** Signs in as a cashier (the role's scopes only, so every document the till sends must be published) and opens the till. */
+  async function signInAsCashier(): Promise<void> {
+    await signInAsStaff(suite, page, ROLE_SCOPES.cashier!);
     // Changing only the hash keeps the document, and the token in its memory.
-    await page.evaluate(() => {
-      location.hash = '#/register';
-    });
+    await show(page, '#/register');
     await page.getByRole('heading', { level: 1, name: 'Cash register' }).waitFor(WAIT);
     await page.getByLabel('Store').selectOption({ label: `Shanghai Xuhui store (${STORE})` });
     await page.getByLabel('SKU code or scan').waitFor(WAIT);
@@ -178,7 +134,7 @@ describeInChromium('the cash register in Chromium', () => {
 
   /** The till with an empty sale, signing in first when this test runs alone. */
   async function openTill(): Promise<void> {
-    if (!(await page.getByLabel('SKU code or scan').isVisible())) await signInAsStaff();
+    if (!(await page.getByLabel('SKU code or scan').isVisible())) await signInAsCashier();
   }
 
   async function scan(on: Page, code: string): Promise<void> {
@@ -195,7 +151,7 @@ describeInChromium('the cash register in Chromium', () => {
   }
 
   it('is refused to anyone signed out, in words', async () => {
-    await page.goto(`${origin}/next/#/register`);
+    await page.goto(`${origin}${CLIENT_PATH}#/register`);
     await page.getByText('The cash register is for store staff: sign in with a cashier account.').waitFor(WAIT);
   });
 
@@ -207,7 +163,7 @@ describeInChromium('the cash register in Chromium', () => {
     const redeem = Math.min(pointsBefore, 50);
     expect(redeem).toBeGreaterThan(0);
 
-    await signInAsStaff();
+    await signInAsCashier();
     await scan(page, first!.code);
     await scan(page, second!.code);
     await findMember(page, member.phone, 'Li Lei');

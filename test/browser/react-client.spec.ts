@@ -1,91 +1,44 @@
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startTestSystem, type TestSystem } from '../support/system.ts';
-import { browserTargets, launchChromium, reportSkippedChromium, SCREENSHOT_DIR } from './chromium.ts';
+import type { BrowserContext, Page } from 'playwright-core';
+import type { TestSystem } from '../support/system.ts';
+import { browserTargets, reportSkippedChromium } from './chromium.ts';
+import {
+  axeViolations,
+  type BrowserSuite,
+  CLIENT_PATH,
+  PHONE,
+  screenshot as screenshotAs,
+  screensTall,
+  startBrowserSuite,
+  WAIT,
+} from './support.ts';
 
-// The React web client (web-client/src/, issue 22) served by the router at /next, in a real browser under the
-// router's real Content-Security-Policy, against the real system with the demo catalogue and stock, and with
+// The React web client (web-client/src/, issue 22) served by the router, in a real browser under the router's real
+// Content-Security-Policy, against the real system with the demo catalogue and stock, and with
 // TRUSTED_DOCUMENTS=enforce: every operation it sends must be one web.json publishes (by documentId).
-const WAIT = { timeout: 20_000 };
-const AXE = join(import.meta.dirname, '..', '..', 'node_modules', 'axe-core', 'axe.min.js');
-const DESKTOP = { width: 1280, height: 900 };
-const PHONE = { width: 390, height: 844 };
 const describeInChromium = browserTargets().length > 0 ? describe : describe.skip;
 
 describeInChromium('the React web client in Chromium', () => {
+  let suite: BrowserSuite;
   let system: TestSystem;
-  let browser: Browser;
   let context: BrowserContext;
   let page: Page;
   let origin: string;
-  const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    // The bundle is git-ignored; a checkout that has not run npm prepare builds it here.
-    execFileSync(process.execPath, [join(import.meta.dirname, '..', '..', 'web-client', 'build.ts'), '--if-missing'], { stdio: 'inherit' });
-    [system, browser] = await Promise.all([
-      startTestSystem({ label: 'SQLite', mysqlUrl: undefined }, { SEED_DEMO_DATA: 'true', TRUSTED_DOCUMENTS: 'enforce' }),
-      launchChromium(),
-    ]);
-    origin = new URL(system.system.routerUrl).origin;
-    context = await browser.newContext({ viewport: DESKTOP });
-    // The payment simulator's link names PAYMENTS_CALLBACK_BASE_URL (the default router port); this router runs on a free port.
-    await context.route(
-      (url) => url.origin !== origin && url.pathname.startsWith('/callbacks/'),
-      (route) => {
-        const url = new URL(route.request().url());
-        return route.continue({ url: `${origin}${url.pathname}${url.search}` });
-      },
-    );
-    context.on('page', (opened) => {
-      opened.on('pageerror', (error) => pageErrors.push(error.message));
-      opened.on('console', (entry) => {
-        if (entry.type() === 'error' && /Content Security Policy/i.test(entry.text())) pageErrors.push(entry.text());
-      });
-      // An operation the router refused (not published, say) is a defect too, even when the page coped.
-      opened.on('response', async (response) => {
-        if (!response.url().endsWith('/graphql') || response.request().method() !== 'POST') return;
-        const body = (await response.json().catch(() => null)) as { errors?: { extensions?: { code?: string } }[] } | null;
-        const codes = (body?.errors ?? []).map((error) => error.extensions?.code ?? 'ERROR');
-        if (codes.some((code) => /PERSISTED|DOCUMENT/.test(code))) pageErrors.push(`refused: ${codes.join(', ')}`);
-      });
-    });
-    page = await context.newPage();
+    suite = await startBrowserSuite();
+    ({ system, context, page, origin } = suite);
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await system?.close();
+    await suite?.close();
   });
 
   afterEach(() => {
     // A script error, a resource the CSP blocked or a refused document is a defect even when the assertions passed.
-    expect(pageErrors).toEqual([]);
+    expect(suite.pageErrors).toEqual([]);
   });
 
-  async function screenshot(on: Page, name: string): Promise<void> {
-    await on.screenshot({ path: join(SCREENSHOT_DIR, `react-${name}.png`), fullPage: true });
-  }
-
-  /** axe-core's serious and critical violations on the page as it is now (none expected). */
-  async function axeViolations(on: Page): Promise<string[]> {
-    // page.addScriptTag would add an inline <script>, which the router's CSP (rightly) blocks; evaluating the
-    // source through the DevTools protocol runs it without weakening the page's policy.
-    await on.evaluate(readFileSync(AXE, 'utf8'));
-    return on.evaluate(async () => {
-      type Violation = { id: string; impact: string; nodes: { target: string[] }[] };
-      const axe = (globalThis as unknown as { axe: { run: () => Promise<{ violations: Violation[] }> } }).axe;
-      const result = await axe.run();
-      return result.violations
-        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-        .map((v) => `${v.id} at ${v.nodes.map((node) => node.target.join(' ')).join(', ')}`);
-    });
-  }
-
-  /** The page's height in viewports: a page of results must stay within three screens. */
-  const screensTall = (on: Page) => on.evaluate(() => document.documentElement.scrollHeight / window.innerHeight);
+  const screenshot = (on: Page, name: string) => screenshotAs(on, `react-${name}`);
 
   /** Registers a new customer on the sign-in page being shown; members land in the shop, signed in. */
   async function registerOnSignInPage(on: Page): Promise<void> {
@@ -108,7 +61,7 @@ describeInChromium('the React web client in Chromium', () => {
   const resultCount = async (on: Page) => Number(((await on.getByText(/^\d+ products/).textContent()) ?? '').split(' ')[0]);
 
   it('renders its routes under the CSP, says "Signed out" rather than "null", and switches to Simplified Chinese', async () => {
-    await page.goto(`${origin}/next/`);
+    await page.goto(`${origin}${CLIENT_PATH}`);
     const nav = page.getByRole('navigation', { name: 'Main' });
     await nav.getByRole('link', { name: 'Live stock' }).click();
     await page.getByRole('heading', { name: 'Live stock' }).waitFor(WAIT);
@@ -137,7 +90,7 @@ describeInChromium('the React web client in Chromium', () => {
 
   it('refuses a wrong password with the API’s message and stays signed out', async () => {
     const other = await context.newPage();
-    await other.goto(`${origin}/next/#/login`);
+    await other.goto(`${origin}${CLIENT_PATH}#/login`);
     const login = other.getByRole('region', { name: 'Staff and members' });
     await login.getByLabel('Email').fill('nobody@example.com');
     await login.getByLabel('Password').fill('not the password');
@@ -148,7 +101,7 @@ describeInChromium('the React web client in Chromium', () => {
   });
 
   it('finds parts, narrows them by a facet and by vehicle, and pages through them, each page within three screens', async () => {
-    await page.goto(`${origin}/next/#/store`);
+    await page.goto(`${origin}${CLIENT_PATH}#/store`);
     // Autocomplete: a word's start brings searchSuggestions' words as the search box's options.
     await page.getByRole('combobox', { name: 'Search', exact: true }).fill('brak');
     await page
@@ -229,7 +182,7 @@ describeInChromium('the React web client in Chromium', () => {
 
   it('shows a product, adds it to the basket, the basket shows the line and the total, and a member orders and pays', async () => {
     // The token lives in the page's memory: changing only the hash keeps it; a page that lost it signs up again.
-    await page.goto(`${origin}/next/#/store`);
+    await page.goto(`${origin}${CLIENT_PATH}#/store`);
     if (await page.getByText('Signed out', { exact: true }).isVisible()) {
       await page.getByRole('link', { name: 'Sign in' }).click();
       await registerOnSignInPage(page);
@@ -300,7 +253,7 @@ describeInChromium('the React web client in Chromium', () => {
   it('fits a phone: the storefront has no sideways scrolling and no accessibility violations', async () => {
     const phone = await context.newPage();
     await phone.setViewportSize(PHONE);
-    await phone.goto(`${origin}/next/#/store`);
+    await phone.goto(`${origin}${CLIENT_PATH}#/store`);
     await search(phone, 'brake pad');
     expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
     expect(await screensTall(phone)).toBeLessThanOrEqual(3);

@@ -1,113 +1,51 @@
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { contractExamples, contractOperation } from '../support/contract.ts';
-import { startTestSystem, type TestSystem } from '../support/system.ts';
-import { browserTargets, launchChromium, reportSkippedChromium, SCREENSHOT_DIR } from './chromium.ts';
+import type { TestSystem } from '../support/system.ts';
+import { browserTargets, reportSkippedChromium } from './chromium.ts';
+import {
+  axeViolations,
+  type BrowserSuite,
+  drawnPixels,
+  screenshot,
+  screensTall,
+  show,
+  signInAsStaff,
+  startBrowserSuite,
+  WAIT,
+} from './support.ts';
 
 // The React client's live dashboards (issue 22, web-client/src/pages/dashboard and orders) in a real browser under
 // the router's CSP, against the real system with the demo data and TRUSTED_DOCUMENTS=enforce: every query the
 // pages send goes by documentId, and their subscriptions by the exact text web.json publishes, or they are refused.
-const WAIT = { timeout: 20_000 };
-const AXE = join(import.meta.dirname, '..', '..', 'node_modules', 'axe-core', 'axe.min.js');
 const PERSISTED = join(import.meta.dirname, '..', '..', 'web-client', 'src', 'gql', 'persisted-documents.json');
-const ADMIN = { email: 'admin@example.com', password: 'development-only-admin' };
 const describeInChromium = browserTargets().length > 0 ? describe : describe.skip;
 
 describeInChromium('the React dashboards in Chromium', () => {
+  let suite: BrowserSuite;
   let system: TestSystem;
-  let browser: Browser;
   let page: Page;
-  let origin: string;
   let writer: string;
-  const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    execFileSync(process.execPath, [join(import.meta.dirname, '..', '..', 'web-client', 'build.ts'), '--if-missing'], { stdio: 'inherit' });
-    [system, browser] = await Promise.all([
-      startTestSystem({ label: 'SQLite', mysqlUrl: undefined }, { SEED_DEMO_DATA: 'true', TRUSTED_DOCUMENTS: 'enforce' }),
-      launchChromium(),
-    ]);
-    origin = new URL(system.system.routerUrl).origin;
+    suite = await startBrowserSuite();
+    ({ system, page } = suite);
     // The test's own writes go as text, which only a holder of documents:arbitrary may send under enforce.
     writer = await system.staffToken(['stock:write', 'stock:read', 'documents:arbitrary']);
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('console', (entry) => {
-      if (entry.type() === 'error' && /Content Security Policy/i.test(entry.text())) pageErrors.push(entry.text());
-    });
-    page.on('response', async (response) => {
-      if (!response.url().endsWith('/graphql') || response.request().method() !== 'POST') return;
-      const body = (await response.json().catch(() => null)) as { errors?: { extensions?: { code?: string } }[] } | null;
-      const codes = (body?.errors ?? []).map((error) => error.extensions?.code ?? 'ERROR');
-      if (codes.some((code) => /PERSISTED|DOCUMENT/.test(code))) pageErrors.push(`refused: ${codes.join(', ')}`);
-    });
-    // Sign in through the page, but as staff without documents:arbitrary (the admin holds it, and the gate lets its
-    // holders send any text): the router's real answer to the page's SignIn keeps everything but the token, which
-    // becomes a cashier-like one signed with the system's key. So under enforce every document the dashboards send
-    // must be one web.json publishes, the subscriptions' texts included.
-    const reader = await system.staffToken(['stock:read', 'orders:read']);
-    await page.route('**/graphql', async (route) => {
-      if ((route.request().postDataJSON() as { operationName?: string } | null)?.operationName !== 'SignIn') return route.continue();
-      const response = await route.fetch();
-      const body = (await response.json()) as { data: { login: { token: string } } };
-      expect(body.data.login.token).toBeTruthy();
-      body.data.login.token = reader;
-      return route.fulfill({ response, json: body });
-    });
-    await page.goto(`${origin}/next/#/login`);
-    const login = page.getByRole('region', { name: 'Staff and members' });
-    await login.getByLabel('Email').fill(ADMIN.email);
-    await login.getByLabel('Password').fill(ADMIN.password);
-    await login.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByText(/^Signed in as \S+/).waitFor(WAIT);
-    await page.unroute('**/graphql');
+    // A reader without documents:arbitrary: every document the dashboards send must be one web.json publishes,
+    // the subscriptions' texts included.
+    await signInAsStaff(suite, page, ['stock:read', 'orders:read']);
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await system?.close();
+    await suite?.close();
   });
 
   afterEach(async () => {
     expect(await page.getByText(/stopped:/).count()).toBe(0);
-    expect(pageErrors).toEqual([]);
+    expect(suite.pageErrors).toEqual([]);
   });
-
-  /** Shows a route without reloading: the token lives in the page's memory only. */
-  async function show(hash: string): Promise<void> {
-    await page.evaluate((target) => {
-      location.hash = target;
-    }, hash);
-  }
-
-  async function axeViolations(): Promise<string[]> {
-    // Evaluated through the DevTools protocol: an injected <script> would be (rightly) blocked by the CSP.
-    await page.evaluate(readFileSync(AXE, 'utf8'));
-    return page.evaluate(async () => {
-      type Violation = { id: string; impact: string; nodes: { target: string[] }[] };
-      const axe = (globalThis as unknown as { axe: { run: () => Promise<{ violations: Violation[] }> } }).axe;
-      const result = await axe.run();
-      return result.violations
-        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-        .map((v) => `${v.id} at ${v.nodes.map((node) => node.target.join(' ')).join(', ')}`);
-    });
-  }
-
-  const screensTall = () => page.evaluate(() => document.documentElement.scrollHeight / window.innerHeight);
-
-  /** Pixels Chart.js drew (not transparent) on each canvas matching `selector`. */
-  const drawnPixels = (selector: string) =>
-    page.locator(selector).evaluateAll((canvases) =>
-      (canvases as HTMLCanvasElement[]).map((canvas) => {
-        const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
-        let drawn = 0;
-        for (let alpha = 3; alpha < data.length; alpha += 4) if (data[alpha]! > 0) drawn += 1;
-        return drawn;
-      }),
-    );
 
   async function waitForLiveSocket(): Promise<void> {
     await page.locator('header').getByText('Live', { exact: true }).waitFor(WAIT);
@@ -127,7 +65,7 @@ describeInChromium('the React dashboards in Chromium', () => {
   }
 
   it('shows the headline figures and a drawn chart per warehouse, within three screens and without accessibility violations', async () => {
-    await show('#/dashboard');
+    await show(page, '#/dashboard');
     await page.getByRole('heading', { level: 1, name: 'Live stock' }).waitFor(WAIT);
     await page.locator('#stock-levels tbody tr').first().waitFor(WAIT);
     const warehousesOnPage = new Set(
@@ -136,15 +74,15 @@ describeInChromium('the React dashboards in Chromium', () => {
     // One chart per warehouse on the page, each with bars drawn.
     await page.locator('figure.chart canvas').first().waitFor(WAIT);
     expect(await page.locator('figure.chart').count()).toBe(warehousesOnPage.size);
-    for (const pixels of await drawnPixels('figure.chart canvas')) expect(pixels).toBeGreaterThan(500);
+    for (const pixels of await drawnPixels(page, 'figure.chart canvas')) expect(pixels).toBeGreaterThan(500);
     // The stock value per warehouse from stockValuation (the demo stock is costed), and the counts as numbers.
     await page.locator('[data-figure="value"]').first().waitFor(WAIT);
     expect(await page.locator('[data-figure="value"]').first().textContent()).toMatch(/\d/);
     expect(await page.locator('[data-figure="below-reorder"]').textContent()).toMatch(/^\d[\d,]*$/);
     expect(await page.locator('[data-figure="out-of-stock"]').textContent()).toMatch(/^\d[\d,]*$/);
-    expect(await axeViolations()).toEqual([]);
-    await page.screenshot({ path: join(SCREENSHOT_DIR, 'react-stock-dashboard.png'), fullPage: true });
-    expect(await screensTall()).toBeLessThanOrEqual(3);
+    expect(await axeViolations(page)).toEqual([]);
+    await screenshot(page, 'react-stock-dashboard');
+    expect(await screensTall(page)).toBeLessThanOrEqual(3);
   });
 
   it('shows a stock change made through the graph in the feed and the table without a reload, lighting its row', async () => {
@@ -187,7 +125,7 @@ describeInChromium('the React dashboards in Chromium', () => {
     );
     // The feed is capped, so the page stays within three screens however busy it is.
     expect(await page.locator('#stock-feed-entries li').count()).toBeLessThanOrEqual(8);
-    expect(await screensTall()).toBeLessThanOrEqual(3);
+    expect(await screensTall(page)).toBeLessThanOrEqual(3);
   });
 
   it('pages and filters the table, each page within three screens, and speaks Simplified Chinese', async () => {
@@ -197,7 +135,7 @@ describeInChromium('the React dashboards in Chromium', () => {
     await page.getByRole('button', { name: 'Next page' }).click();
     await page.locator('#stock-levels caption', { hasText: /^Page 2:/ }).waitFor(WAIT);
     expect(await page.locator('#stock-levels tbody tr').first().getAttribute('data-sku')).not.toBe(firstPage);
-    expect(await screensTall()).toBeLessThanOrEqual(3);
+    expect(await screensTall(page)).toBeLessThanOrEqual(3);
     await page.getByRole('button', { name: 'Previous page' }).click();
     await page.locator('#stock-levels caption', { hasText: /^Page 1:/ }).waitFor(WAIT);
 
@@ -210,7 +148,7 @@ describeInChromium('the React dashboards in Chromium', () => {
       .waitFor(WAIT);
     const products = await page.locator('#stock-levels tbody tr td:nth-child(2)').allTextContents();
     expect(products.filter((name) => !/oil filter/i.test(name))).toEqual([]);
-    expect(await screensTall()).toBeLessThanOrEqual(3);
+    expect(await screensTall(page)).toBeLessThanOrEqual(3);
 
     await page.getByLabel('Language').selectOption('zh-CN');
     await page.getByRole('heading', { level: 1, name: '实时库存' }).waitFor(WAIT);
@@ -221,10 +159,10 @@ describeInChromium('the React dashboards in Chromium', () => {
   });
 
   it('charts orders per hour by channel and adds an order placed meanwhile, without a reload', async () => {
-    await show('#/orders');
+    await show(page, '#/orders');
     await page.getByRole('heading', { level: 1, name: 'Order feed' }).waitFor(WAIT);
     await page.locator('figure[data-chart="orders"] canvas').waitFor(WAIT);
-    for (const pixels of await drawnPixels('figure.chart canvas')) expect(pixels).toBeGreaterThan(500);
+    for (const pixels of await drawnPixels(page, 'figure.chart canvas')) expect(pixels).toBeGreaterThan(500);
     await waitForLiveSocket();
     const ordersBefore = Number(await page.locator('[data-figure="orders"]').textContent());
 
@@ -261,11 +199,11 @@ describeInChromium('the React dashboards in Chromium', () => {
     await page.locator(`#latest-orders-table tr[data-order="${newest}"]`).waitFor(WAIT);
     expect(await page.locator('#latest-orders-table tbody tr').first().getAttribute('data-order')).toBe(newest);
     expect(Number(await page.locator('[data-figure="orders"]').textContent())).toBeGreaterThan(ordersBefore);
-    for (const pixels of await drawnPixels('figure.chart canvas')) expect(pixels).toBeGreaterThan(500);
+    for (const pixels of await drawnPixels(page, 'figure.chart canvas')) expect(pixels).toBeGreaterThan(500);
 
-    expect(await axeViolations()).toEqual([]);
-    await page.screenshot({ path: join(SCREENSHOT_DIR, 'react-orders-dashboard.png'), fullPage: true });
-    expect(await screensTall()).toBeLessThanOrEqual(3);
+    expect(await axeViolations(page)).toEqual([]);
+    await screenshot(page, 'react-orders-dashboard');
+    expect(await screensTall(page)).toBeLessThanOrEqual(3);
 
     // The channel and status in words, in either language.
     const newRow = page.locator(`#latest-orders-table tr[data-order="${newest}"]`);

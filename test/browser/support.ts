@@ -117,6 +117,17 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 /** The page's height in viewports: a page must stay within three screens (issue 22). */
 export const screensTall = (page: Page): Promise<number> => page.evaluate(() => document.documentElement.scrollHeight / window.innerHeight);
 
+/** Pixels Chart.js drew (not transparent) on each canvas matching `selector`: a chart that drew nothing has none. */
+export const drawnPixels = (page: Page, selector: string): Promise<number[]> =>
+  page.locator(selector).evaluateAll((canvases) =>
+    (canvases as HTMLCanvasElement[]).map((canvas) => {
+      const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+      let drawn = 0;
+      for (let alpha = 3; alpha < data.length; alpha += 4) if (data[alpha]! > 0) drawn += 1;
+      return drawn;
+    }),
+  );
+
 /** Shows a route of the client without reloading (the token lives in the page's memory only). */
 export async function show(page: Page, hash: string): Promise<void> {
   await page.evaluate((target) => {
