@@ -215,7 +215,7 @@ const maxRequestsInFlight = wholeNumber('MAX_REQUESTS_IN_FLIGHT', {
   min: 0,
   max: 1_000_000,
   description:
-    'GraphQL requests over HTTP one router works on at once; past it a request is refused before anything is read, with 503 ' +
+    'GraphQL requests over HTTP and picture or invoice downloads one router works on at once; past it a request is refused before anything is read, with 503 ' +
     '`OVERLOADED` and `Retry-After: 1`, so an overload sheds the excess instead of slowing every request down. `0`: no limit.',
 });
 const maxSubgraphFetchesInFlight = wholeNumber('SUBGRAPH_MAX_IN_FLIGHT', {

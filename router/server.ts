@@ -185,19 +185,19 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
 
   const checkHealth = createHealthCheck(endpoints, options.healthTimeoutMs);
   const forwardCallback = callbackForwarder(urlOf.get('payments'), { trustedProxyHops: config.trustedProxyHops });
-  const forwardDocument = subgraphDocuments(urlOf);
   const localJwks = jwksOf(options.secrets.jwtVerificationKeys);
   const jwks = async () => publishedKeys(await localJwks, remoteKeys, log);
 
   const shed = observability.metrics.counter(
     'router_requests_shed_total',
-    'GraphQL requests refused with 503 OVERLOADED (MAX_REQUESTS_IN_FLIGHT).',
+    'GraphQL requests and document downloads (/images, /invoices) refused with 503 OVERLOADED (MAX_REQUESTS_IN_FLIGHT).',
   );
   observability.metrics.gaugeReader(
     'router_requests_in_flight',
     'GraphQL requests over HTTP the router is working on.',
     () => admitted.inFlight,
   );
+  const forwardDocument = subgraphDocuments(urlOf, admitted, () => shed.inc());
 
   // Trusted documents (trusted-documents/gate.ts): documentId requests, and TRUSTED_DOCUMENTS=log|enforce.
   const unregistered = observability.metrics.counter(

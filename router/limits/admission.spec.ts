@@ -77,4 +77,20 @@ describe('a router at its limit of requests in flight', () => {
     subgraph.answerAll();
     expect((await later).status).toBe(200);
   });
+
+  it('refuses a picture or invoice download at the limit too, before it reaches a subgraph', async () => {
+    const working = [send('e'), send('f')];
+    await eventually(() => subgraph.held.length === 2, 'both requests reached the subgraph');
+    for (const path of [`/images/${'a'.repeat(64)}`, '/invoices/some-invoice.pdf?expires=1&signature=x']) {
+      const refused = await fetch(new URL(path, routerUrl));
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get('retry-after')).toBe('1');
+      expect(((await refused.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe('OVERLOADED');
+    }
+    expect(subgraph.held).toHaveLength(2);
+    subgraph.answerAll();
+    await Promise.all(working);
+    // Once there is room the download is forwarded again (this test supergraph has no invoices subgraph: 404).
+    expect((await fetch(new URL('/invoices/some-invoice.pdf', routerUrl))).status).toBe(404);
+  });
 });
