@@ -45,7 +45,7 @@ import { isUnsafePath } from './path-safety.ts';
 import { replicationPositions } from './replication-positions.ts';
 import { requestMerging } from './request-merging.ts';
 import { registerRouterGauges } from './router-gauges.ts';
-import { sendsCommonHeaders, sendsPageHeaders } from './security-headers.ts';
+import { sendsCommonHeaders } from './security-headers.ts';
 import { SignedDataSource } from './signed-data-source.ts';
 import { subgraphHttp } from './subgraph-http.ts';
 import { subgraphResilience } from './subgraph-resilience.ts';
@@ -56,7 +56,6 @@ import { parseSupergraph, type SubgraphUrlOverrides, subgraphEndpoints } from '.
 import { trustedDocumentGate } from './trusted-documents/gate.ts';
 import { cachedTrustedDocumentLookup, membersTrustedDocumentLookup } from './trusted-documents/lookup.ts';
 import { serveWebAsset } from './web-assets.ts';
-import { sendWebClient } from './web-client.ts';
 import { webhookDispatcherOf } from './webhooks/dispatcher.ts';
 import { writeGenerations, writeGenerationsPlugin } from './write-generations.ts';
 
@@ -226,14 +225,9 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
       sendJson(res, 200, await jwks());
       return;
     }
-    if (path === '/health' || path === '/') {
+    if (path === '/health') {
       if (method !== 'GET' && method !== 'HEAD') {
         sendError(res, 405, 'BAD_REQUEST', `${path} answers GET and HEAD; received ${method}`, { allow: 'GET, HEAD' });
-        return;
-      }
-      if (path === '/') {
-        sendsPageHeaders(res, req, 'web-client');
-        await sendWebClient(res, method);
         return;
       }
       const report = await checkHealth();
@@ -247,7 +241,7 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
     }
     // Invoice PDFs and product pictures go to the subgraph that keeps them (documents.ts).
     if (await forwardDocument(req, res, path, method)) return;
-    // The web client's scripts and styles, the graphql-ws client module and GraphiQL (web-assets.ts).
+    // The web client (its page at /, its bundle at /assets/) and GraphiQL (web-assets.ts).
     if (path.startsWith('/graphiql') && !config.graphiql) {
       sendError(res, 404, 'NOT_FOUND', 'GraphiQL is off on this router (GRAPHIQL=false, the default in production)');
       return;

@@ -33,26 +33,6 @@ describe('the web client files served by the router', () => {
     await harness.close();
   });
 
-  it('serves every ES module the page loads, from main.js down to the graphql-ws client, as JavaScript', async () => {
-    const seen = new Set<string>();
-    const queue = ['/app/main.js'];
-    while (queue.length > 0) {
-      const path = queue.shift()!;
-      if (seen.has(path)) continue;
-      seen.add(path);
-      const response = await fetch(new URL(path, origin));
-      expect({ path, status: response.status }).toEqual({ path, status: 200 });
-      expect(response.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
-      const source = await response.text();
-      // Static imports start a line; the same words inside a string (an error message) do not.
-      for (const [, specifier] of source.matchAll(/^(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]/gm)) {
-        queue.push(new URL(specifier!, new URL(path, origin)).pathname);
-      }
-    }
-    expect([...seen]).toEqual(expect.arrayContaining(['/app/main.js', '/app/graph.js', '/vendor/graphql-ws/client.js']));
-    expect([...seen].some((path) => /^\/vendor\/graphql-ws\/common-.*\.js$/.test(path))).toBe(true);
-  });
-
   it('sends the pages with a strict content security policy, no framing, no sniffing and no referrer', async () => {
     for (const path of ['/', '/graphiql']) {
       const response = await fetch(new URL(path, origin));
@@ -65,16 +45,44 @@ describe('the web client files served by the router', () => {
       expect(response.headers.get('x-content-type-options')).toBe('nosniff');
       expect(response.headers.get('referrer-policy')).toBe('no-referrer');
     }
-    const module = await fetch(new URL('/app/main.js', origin));
+    const module = await fetch(new URL('/assets/main.js', origin));
     expect(module.headers.get('x-content-type-options')).toBe('nosniff');
   });
 
-  it('links the page to its stylesheet and script', async () => {
-    const page = await (await fetch(new URL('/', origin))).text();
-    expect(page).toContain('src="/app/main.js"');
-    const css = await fetch(new URL('/app/app.css', origin));
+  it('serves the React web client at / with its bundle, its stylesheet and the page CSP, built by npm install', async () => {
+    const response = await fetch(new URL('/', origin));
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    const policy = response.headers.get('content-security-policy') ?? '';
+    expect(policy).toContain("script-src 'self'");
+    expect(policy).toContain("style-src 'self'");
+    expect(policy).not.toContain('unsafe-inline');
+    const page = await response.text();
+    expect(page).toContain('<div id="root">');
+    expect(page).toContain('<script type="module" src="/assets/main.js"></script>');
+    expect(page).toContain('<link rel="stylesheet" href="/assets/main.css" />');
+    // Nothing inline for the CSP to block: no <style>, no style attribute, no script body.
+    expect(page).not.toMatch(/<style|\sstyle=|<script[^>]*>[^<]/);
+    const bundle = await fetch(new URL('/assets/main.js', origin), { method: 'HEAD' });
+    expect(bundle.status).toBe(200);
+    expect(bundle.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(Number(bundle.headers.get('content-length'))).toBeGreaterThan(100_000);
+    const css = await fetch(new URL('/assets/main.css', origin));
     expect(css.status).toBe(200);
     expect(css.headers.get('content-type')).toBe('text/css; charset=utf-8');
+    // The client's stylesheet (web-client/src/app.css), print rules included, bundled with it.
+    expect(await css.text()).toContain('@media print');
+  });
+
+  it('redirects the React client’s old address, /next and /next/, permanently to /', async () => {
+    for (const path of ['/next', '/next/']) {
+      const moved = await fetch(new URL(path, origin), { redirect: 'manual' });
+      expect({ path, status: moved.status, location: moved.headers.get('location') }).toEqual({ path, status: 301, location: '/' });
+      const followed = await fetch(new URL(path, origin));
+      expect(followed.url).toBe(`${origin}/`);
+      expect(await followed.text()).toContain('src="/assets/main.js"');
+    }
+    expect((await fetch(new URL('/next/main.js', origin))).status).toBe(404);
   });
 
   it('serves GraphiQL at /graphiql with its bundle, built by npm install', async () => {
@@ -88,27 +96,14 @@ describe('the web client files served by the router', () => {
     expect(Number(bundle.headers.get('content-length'))).toBeGreaterThan(100_000);
   });
 
-  it('serves the React web client at /next with its bundle and the page CSP, built by npm install', async () => {
-    for (const path of ['/next', '/next/']) {
-      const response = await fetch(new URL(path, origin));
-      expect(response.status).toBe(200);
-      expect(response.headers.get('content-security-policy')).toContain("script-src 'self'");
-      expect(await response.text()).toContain('src="/next/main.js"');
-    }
-    const bundle = await fetch(new URL('/next/main.js', origin), { method: 'HEAD' });
-    expect(bundle.status).toBe(200);
-    expect(bundle.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
-    expect(Number(bundle.headers.get('content-length'))).toBeGreaterThan(100_000);
-  });
-
   it.each([
     '/next/../package.json',
-    '/app/../package.json',
-    '/app/..%2Fpackage.json',
-    '/app/.hidden',
-    '/vendor/graphql-ws/../package.json',
+    '/assets/../package.json',
+    '/assets/..%2Fbuild.ts',
+    '/assets/.hidden',
     '/graphiql/../build.ts',
-    '/app/pages/../../index.html',
+    '/assets/src/../../build.ts',
+    '/assets/../src/main.tsx',
   ])('never serves a file outside its folder: %s', async (path) => {
     const { status, body } = await rawGet(origin, path);
     // Refused by the router's path check (path-safety.ts) before any folder is looked at, or by the asset server itself.
@@ -118,9 +113,10 @@ describe('the web client files served by the router', () => {
   });
 
   it('answers a missing file with 404 and a write with 405', async () => {
-    expect((await fetch(new URL('/app/nothing-here.js', origin))).status).toBe(404);
-    const post = await fetch(new URL('/app/main.js', origin), { method: 'POST', body: '{}' });
-    expect(post.status).toBe(405);
-    expect(post.headers.get('allow')).toBe('GET, HEAD');
+    expect((await fetch(new URL('/assets/nothing-here.js', origin))).status).toBe(404);
+    for (const path of ['/', '/assets/main.js', '/next/']) {
+      const post = await fetch(new URL(path, origin), { method: 'POST', body: '{}' });
+      expect({ path, status: post.status, allow: post.headers.get('allow') }).toEqual({ path, status: 405, allow: 'GET, HEAD' });
+    }
   });
 });

@@ -6,7 +6,6 @@ import {
   CLIENT_NAME,
   CLIENT_VERSION,
   describeProblem,
-  documentIdOf,
   type Manifest,
   type ManifestProblem,
   readManifest,
@@ -22,9 +21,9 @@ import {
  *   check
  *       checks every manifest in schema/trusted-documents/ against schema/api.graphql;
  *   web
- *       writes the web client's manifest, schema/trusted-documents/web.json, from web-client/app/operations.js and
- *       the React client's persisted documents, web-client/src/gql/persisted-documents.json (run `npm run codegen`
- *       first); members publishes it at start: subgraphs/members/documents/bundled.ts.
+ *       writes the web client's manifest, schema/trusted-documents/web.json, from its persisted documents,
+ *       web-client/src/gql/persisted-documents.json (run `npm run codegen` first; it runs this too); members
+ *       publishes it at start: subgraphs/members/documents/bundled.ts.
  * Exit codes: 0 done, 1 a manifest does not validate or the router refused it, 2 bad arguments.
  */
 export const MANIFESTS_DIR = join(import.meta.dirname, '..', 'schema', 'trusted-documents');
@@ -35,19 +34,16 @@ const USAGE =
   '       npm run documents -- check\n' +
   '       npm run documents -- web';
 
-export const WEB_OPERATIONS_FILE = join(import.meta.dirname, '..', 'web-client', 'app', 'operations.js');
-/** The React client's operations as codegen's client preset persisted them (`npm run codegen`, web-client/codegen.ts). */
+/** The web client's operations as codegen's client preset persisted them (`npm run codegen`, web-client/codegen.ts). */
 export const WEB_PERSISTED_DOCUMENTS_FILE = join(import.meta.dirname, '..', 'web-client', 'src', 'gql', 'persisted-documents.json');
 
 /**
- * The web client's manifest, in id order: every operation web-client/app/operations.js exports (the old client,
- * served at `/` until every page is ported) and every persisted document codegen wrote for the React client
- * (`persistedDocuments`, by default the committed file), so both clients run under TRUSTED_DOCUMENTS=enforce.
+ * The web client's manifest, in id order: exactly the persisted documents codegen wrote for it (`persistedDocuments`,
+ * by default the committed file), each under the sha256 id of the text it sends, so it runs under
+ * TRUSTED_DOCUMENTS=enforce and publishes nothing it does not send.
  */
-export async function webClientManifest(persistedDocuments = readPersistedDocuments()): Promise<Record<string, string>> {
-  const operations = (await import(WEB_OPERATIONS_FILE)) as Record<string, unknown>;
-  const documents = Object.values(operations).filter((value): value is string => typeof value === 'string');
-  return sortedManifest({ ...Object.fromEntries(documents.map((document) => [documentIdOf(document), document])), ...persistedDocuments });
+export function webClientManifest(persistedDocuments = readPersistedDocuments()): Record<string, string> {
+  return sortedManifest(persistedDocuments);
 }
 
 /** Codegen's persisted documents for the React client, or none before its first `graphql()` operation. */
@@ -113,7 +109,7 @@ export async function runDocumentsCommand(argv: readonly string[], options: Comm
     return;
   }
   if (command === 'web') {
-    const manifest = await webClientManifest();
+    const manifest = webClientManifest();
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'web.json'), manifestText(manifest));
     print(`wrote ${Object.keys(manifest).length} web client operations to ${join(dir, 'web.json')}`);

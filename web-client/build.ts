@@ -1,7 +1,7 @@
 /**
- * Bundles the React web client (web-client/src/) into `web-client/dist/`, which
- * the router serves at `/next/` while its pages are ported from web-client/app/
- * (issue 22). Runs from npm's `prepare` (so `npm install` / `npm ci` build it),
+ * Bundles the web client (web-client/src/) into `web-client/dist/`: main.js, the
+ * stylesheet main.tsx imports as main.css, and index.html, which the router serves
+ * at `/` (the others at `/assets/`). Runs from npm's `prepare` (so `npm install` / `npm ci` build it),
  * from `npm start` and from the browser tests with `--if-missing`. The output is
  * git-ignored: it is made from pinned packages, never edited.
  */
@@ -12,7 +12,9 @@ import { join } from 'node:path';
 const here = import.meta.dirname;
 const WEB_CLIENT_DIST = join(here, 'dist');
 
-if (process.argv.includes('--if-missing') && existsSync(join(WEB_CLIENT_DIST, 'main.js'))) process.exit(0);
+// Every file the page loads, so a bundle built before the stylesheet moved into it (no main.css) is rebuilt.
+const BUILT = ['index.html', 'main.js', 'main.css'];
+if (process.argv.includes('--if-missing') && BUILT.every((file) => existsSync(join(WEB_CLIENT_DIST, file)))) process.exit(0);
 
 // esbuild is a dev dependency: a production install (`npm ci --omit=dev`) has no bundle, and the router says so.
 const esbuildPath = resolveOrNull('esbuild');

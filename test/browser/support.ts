@@ -13,7 +13,7 @@ export const WAIT = { timeout: 20_000 };
 export const DESKTOP = { width: 1280, height: 900 };
 export const PHONE = { width: 390, height: 844 };
 /** Where the router serves the React client. */
-export const CLIENT_PATH = '/next/';
+export const CLIENT_PATH = '/';
 export const ADMIN = { email: 'admin@example.com', password: 'development-only-admin' };
 const AXE = join(import.meta.dirname, '..', '..', 'node_modules', 'axe-core', 'axe.min.js');
 const BUILD = join(import.meta.dirname, '..', '..', 'web-client', 'build.ts');

@@ -1,4 +1,4 @@
-import { request } from 'node:http';
+import { type IncomingHttpHeaders, request } from 'node:http';
 import type { TestSystem } from './system.ts';
 
 /**
@@ -19,7 +19,7 @@ export async function expectWellBehavedQueryAnswered(system: TestSystem): Promis
 export function rawRequest(
   url: string,
   options: { path: string; method?: string; body?: string; headers?: Record<string, string>; localAddress?: string },
-): Promise<{ status: number; body: string }> {
+): Promise<{ status: number; body: string; headers: IncomingHttpHeaders }> {
   return new Promise((resolve, reject) => {
     const { hostname, port } = new URL(url);
     const req = request(
@@ -37,7 +37,7 @@ export function rawRequest(
         res.on('data', (chunk: string) => {
           body += chunk;
         });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
       },
     );
     req.on('error', reject);

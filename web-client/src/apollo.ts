@@ -60,8 +60,7 @@ onSessionChange(() => {
 });
 
 /**
- * A terminating link for subscriptions over graphql-ws that resumes, as web-client/app/graph.js
- * does. Each event's id (extensions.eventId) is written into this subscription's own payload
+ * A terminating link for subscriptions over graphql-ws that resumes. Each event's id (extensions.eventId) is written into this subscription's own payload
  * as extensions.lastEventId: graphql-ws sends this same payload object again when it reconnects
  * after a dropped socket, so the router replays exactly the events missed meanwhile. An
  * operation may start from a known id by carrying `extensions: { lastEventId }`.

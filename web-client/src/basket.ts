@@ -1,8 +1,8 @@
-// The basket lives in this browser only (localStorage, under the key the old client at `/` uses, so a shopper moving
-// between the two keeps it): the lines, each with the price shown when it was added; the order's own total is the
+// The basket lives in this browser only (localStorage, under the key the client has always used, so a shopper's
+// basket survives the move from the old client): the lines, each with the price shown when it was added; the order's own total is the
 // orders subgraph's, computed again at checkout.
 import { useSyncExternalStore } from 'react';
-import type { Money } from './format.ts';
+import { fromHundredths, type Money, toHundredths } from './format.ts';
 
 export interface BasketLine {
   code: string;
@@ -48,7 +48,7 @@ function write(lines: BasketLine[]): void {
 
 function subscribe(listener: () => void): () => void {
   listeners.add(listener);
-  // Another tab (or the old client) changed it.
+  // Another tab changed it.
   const onStorage = (event: StorageEvent) => {
     if (event.key === BASKET_KEY) listener();
   };
@@ -109,25 +109,15 @@ export function checkoutKey(): string {
 export function basketTotals(lines: readonly BasketLine[]): Money[] {
   const cents = new Map<string, bigint>();
   for (const line of lines) {
-    const next = (cents.get(line.price.currencyCode) ?? 0n) + toCents(line.price.amount) * BigInt(line.quantity);
+    const next = (cents.get(line.price.currencyCode) ?? 0n) + (toHundredths(line.price.amount) ?? 0n) * BigInt(line.quantity);
     cents.set(line.price.currencyCode, next);
   }
-  return [...cents].map(([currencyCode, total]) => ({ amount: fromCents(total), currencyCode }));
+  return [...cents].map(([currencyCode, total]) => ({ amount: fromHundredths(total), currencyCode }));
 }
 
 export function lineTotal(line: BasketLine): Money {
-  return { amount: fromCents(toCents(line.price.amount) * BigInt(line.quantity)), currencyCode: line.price.currencyCode };
-}
-
-function toCents(amount: string): bigint {
-  const match = /^(-?)(\d+)(?:\.(\d{1,2}))?$/.exec(amount.trim());
-  if (!match) return 0n;
-  const value = BigInt(match[2]!) * 100n + BigInt((match[3] ?? '').padEnd(2, '0'));
-  return match[1] ? -value : value;
-}
-
-function fromCents(cents: bigint): string {
-  const sign = cents < 0n ? '-' : '';
-  const absolute = cents < 0n ? -cents : cents;
-  return `${sign}${absolute / 100n}.${String(absolute % 100n).padStart(2, '0')}`;
+  return {
+    amount: fromHundredths((toHundredths(line.price.amount) ?? 0n) * BigInt(line.quantity)),
+    currencyCode: line.price.currencyCode,
+  };
 }

@@ -16,3 +16,21 @@ export function formatMoney(money: Money | null | undefined): string {
     return `${money.amount} ${money.currencyCode}`;
   }
 }
+
+/**
+ * An exact decimal amount ("129.9", "129.90", "-5") in hundredths (12990n), so sums and differences of money are
+ * exact, never floats (0.1 + 0.2 is 0.30); null when it is not such an amount (words, grouping, a third decimal).
+ */
+export function toHundredths(amount: string): bigint | null {
+  const match = /^(-?)(\d+)(?:\.(\d{1,2}))?$/.exec(amount.trim());
+  if (!match) return null;
+  const value = BigInt(match[2]!) * 100n + BigInt((match[3] ?? '').padEnd(2, '0'));
+  return match[1] ? -value : value;
+}
+
+/** Hundredths back to the API's decimal string: 12990n is "129.90". */
+export function fromHundredths(hundredths: bigint): string {
+  const sign = hundredths < 0n ? '-' : '';
+  const absolute = hundredths < 0n ? -hundredths : hundredths;
+  return `${sign}${absolute / 100n}.${String(absolute % 100n).padStart(2, '0')}`;
+}

@@ -8,9 +8,8 @@ import { publicApiSchema, storeDocuments } from './trusted-documents.ts';
 
 /**
  * The web client's operations ship with the release as a manifest,
- * `schema/trusted-documents/web.json` (written by `npm run documents -- web`
- * from web-client/app/operations.js and the React client's persisted
- * documents, kept current by tests, checked by
+ * `schema/trusted-documents/web.json` (written by `npm run codegen` from the
+ * client's persisted documents, kept current by tests, checked by
  * `npm run compose`), and members publishes it at start as client `web`, so a
  * router with TRUSTED_DOCUMENTS=enforce answers the web client it serves.
  * Its version names the build: the start of the manifest's own SHA-256.

@@ -3,6 +3,7 @@ import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type BasketLine, checkoutKey, emptyBasket } from '../../basket.ts';
 import { Field, formValue, Message, userErrorText } from '../../components/forms.tsx';
+import { PaymentQr } from '../../components/PaymentQr.tsx';
 import { formatMoney } from '../../format.ts';
 import type { BasketPlaceOrderMutation } from '../../gql/graphql.ts';
 import { currentUser } from '../../session.ts';
@@ -11,7 +12,7 @@ import { BasketCreatePayment, BasketPlaceOrder } from './operations.ts';
 type PlacedOrder = NonNullable<BasketPlaceOrderMutation['placeOrder']['order']>;
 const ADDRESS_FIELDS = ['name', 'phone', 'line1', 'city', 'postalCode', 'country'] as const;
 
-/** PlaceOrder as a guest or a member with a shipping address, then paying through the provider's simulator. */
+/** PlaceOrder as a guest or a member with a shipping address, then paying by the QR code (the provider's simulator). */
 export function Checkout({ lines }: { lines: readonly BasketLine[] }) {
   const { t } = useTranslation();
   const [placeOrder, placing] = useMutation(BasketPlaceOrder);
@@ -102,12 +103,12 @@ function Placed({ order }: { order: PlacedOrder }) {
         <p>{t('basket.payNeedsSignIn')}</p>
       )}
       {payUrl ? (
-        <p>
+        <PaymentQr url={payUrl} label={t('basket.payQrLabel', { number: order.number })}>
           {t('basket.payOpen')}{' '}
           <a href={payUrl} target="_blank" rel="noopener">
             {t('basket.payLink')}
           </a>
-        </p>
+        </PaymentQr>
       ) : null}
       {problem ? <Message kind="error">{problem}</Message> : null}
     </section>

@@ -1,4 +1,6 @@
 // Orders and revenue per hour and channel, summed exactly: amounts in hundredths as integers, never as floats.
+
+import { toHundredths } from '../../format.ts';
 import type { DashboardOrderFragment, SalesChannel } from '../../gql/graphql.ts';
 
 export const CHANNELS: readonly SalesChannel[] = ['ONLINE', 'STORE'];
@@ -19,13 +21,9 @@ export function windowStart(now: Date, hours: number): Date {
   return new Date(Math.floor(now.getTime() / HOUR_MS) * HOUR_MS - (hours - 1) * HOUR_MS);
 }
 
-/** An amount such as "129.90" in hundredths (12990), exactly. */
+/** An amount such as "129.90" in hundredths (12990), exactly; a chart's sums stay far below 2^53. */
 export function hundredths(amount: string): number {
-  const match = /^(-?)(\d+)(?:\.(\d{1,2}))?$/.exec(amount);
-  if (!match) return 0;
-  const [, sign, whole, fraction = ''] = match;
-  const value = Number(whole) * 100 + Number(fraction.padEnd(2, '0'));
-  return sign ? -value : value;
+  return Number(toHundredths(amount) ?? 0n);
 }
 
 /** Buckets the orders placed in the window by hour and channel; the revenue is in the most common currency. */

@@ -1,11 +1,12 @@
 import { useTranslation } from 'react-i18next';
 import { formatMoney } from '../../format.ts';
 import type { RegisterOrderQuery } from '../../gql/graphql.ts';
+import type { CashTaken } from './cash.ts';
 
 type Order = NonNullable<RegisterOrderQuery['order']>;
 
 /** The customer's receipt: on screen below the till, and the only thing printed (app.css's print rules). */
-export function Receipt({ order }: { order: Order }) {
+export function Receipt({ order, cash }: { order: Order; cash: CashTaken | null }) {
   const { t } = useTranslation();
   return (
     <section className="receipt" aria-labelledby="receipt-heading">
@@ -72,6 +73,26 @@ export function Receipt({ order }: { order: Order }) {
               {formatMoney(order.total)}
             </td>
           </tr>
+          {cash ? (
+            <>
+              <tr>
+                <th scope="row" colSpan={2}>
+                  {t('register.receiptTendered')}
+                </th>
+                <td className="number" data-testid="receipt-tendered">
+                  {formatMoney(cash.tendered)}
+                </td>
+              </tr>
+              <tr>
+                <th scope="row" colSpan={2}>
+                  {t('register.receiptChange')}
+                </th>
+                <td className="number" data-testid="receipt-change">
+                  {formatMoney(cash.change)}
+                </td>
+              </tr>
+            </>
+          ) : null}
           <tr>
             <th scope="row" colSpan={2}>
               {t('register.receiptStatus')}

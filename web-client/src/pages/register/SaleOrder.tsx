@@ -2,17 +2,21 @@ import { useMutation, useQuery } from '@apollo/client/react';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Message, userErrorText } from '../../components/forms.tsx';
+import { PaymentQr } from '../../components/PaymentQr.tsx';
 import { formatMoney } from '../../format.ts';
+import { CashTender } from './CashTender.tsx';
+import type { CashTaken } from './cash.ts';
 import { RegisterCreatePayment, RegisterOrder } from './operations.ts';
 import { Receipt } from './Receipt.tsx';
-import { finishSale } from './sale.ts';
+import { finishSale, setCash, useSale } from './sale.ts';
 
 /** How often the till asks whether the order is paid (cash settles at once; a QR payment when the customer scans). */
 const POLL_MS = 1000;
 
-/** The placed sale: take cash or a QR payment, then the receipt, printable, and the next sale. */
+/** The placed sale: take cash (counting the change) or a QR payment, then the receipt, printable, and the next sale. */
 export function SaleOrder({ orderId }: { orderId: string }) {
   const { t } = useTranslation();
+  const sale = useSale();
   const { data, error, startPolling, stopPolling } = useQuery(RegisterOrder, { variables: { id: orderId } });
   const [createPayment, paying] = useMutation(RegisterCreatePayment);
   const [qrUrl, setQrUrl] = useState<string | null>(null);
@@ -26,8 +30,10 @@ export function SaleOrder({ orderId }: { orderId: string }) {
     return stopPolling;
   }, [status, startPolling, stopPolling]);
 
-  async function pay(channel: 'CASH' | 'WECHAT_PAY') {
+  async function pay(channel: 'CASH' | 'WECHAT_PAY', cash: CashTaken | null = null) {
     setProblem(null);
+    // Kept before asking, so the receipt has it even when the answer is lost and the order is found paid.
+    setCash(cash);
     try {
       // One key per order and channel: a retried tap returns the same payment.
       const input = { orderId, channel, idempotencyKey: `${channel.toLowerCase()}-${orderId}` };
@@ -52,21 +58,19 @@ export function SaleOrder({ orderId }: { orderId: string }) {
         </p>
         {status === 'PENDING_PAYMENT' ? (
           <div className="register-pay">
-            <button type="button" disabled={paying.loading} onClick={() => pay('CASH')}>
-              {t('register.payCash', { total: formatMoney(order.total) })}
-            </button>
+            <CashTender total={order.total} busy={paying.loading} onTake={(cash) => pay('CASH', cash)} />
             <button type="button" disabled={paying.loading} onClick={() => pay('WECHAT_PAY')}>
               {t('register.payQr')}
             </button>
           </div>
         ) : null}
         {qrUrl && !done ? (
-          <p>
+          <PaymentQr url={qrUrl} label={t('register.qrLabel', { number: order.number })}>
             {t('register.qrShown')}{' '}
             <a href={qrUrl} target="_blank" rel="noopener">
               {t('register.qrLink')}
             </a>
-          </p>
+          </PaymentQr>
         ) : null}
         {problem ? <Message kind="error">{problem}</Message> : null}
         {done ? (
@@ -80,7 +84,7 @@ export function SaleOrder({ orderId }: { orderId: string }) {
           </div>
         ) : null}
       </section>
-      {done ? <Receipt order={order} /> : null}
+      {done ? <Receipt order={order} cash={sale.cash ?? null} /> : null}
     </>
   );
 }

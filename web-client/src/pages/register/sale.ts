@@ -4,6 +4,7 @@
 // returns the order it already placed instead of selling (and taking stock) twice.
 import { useSyncExternalStore } from 'react';
 import type { Money } from '../../format.ts';
+import type { CashTaken } from './cash.ts';
 
 export interface SaleLine {
   code: string;
@@ -28,6 +29,8 @@ export interface Sale {
   member: SaleMember | null;
   /** Set once placeOrder answered: from then on the sale is paid and printed, never placed again. */
   orderId: string | null;
+  /** The cash the customer handed over and the change given, for the receipt (the API records the payment, not these). */
+  cash?: CashTaken | null;
 }
 
 const SALE_KEY = 'commerce.register.sale';
@@ -39,7 +42,7 @@ let cachedText: string | null | undefined;
 let cached: Sale = newSale();
 
 function newSale(): Sale {
-  return { key: `sale-${crypto.randomUUID()}`, lines: [], member: null, orderId: null };
+  return { key: `sale-${crypto.randomUUID()}`, lines: [], member: null, orderId: null, cash: null };
 }
 
 function read(): Sale {
@@ -99,6 +102,11 @@ export function setMember(member: SaleMember | null): void {
 
 export function setOrderId(orderId: string): void {
   update((sale) => ({ ...sale, orderId }));
+}
+
+/** The cash taken for the sale (null when it is paid another way), kept so a reload still prints it on the receipt. */
+export function setCash(cash: CashTaken | null): void {
+  update((sale) => ({ ...sale, cash }));
 }
 
 /** The sale is over (paid and printed): the next one gets a new key. */
