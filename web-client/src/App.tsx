@@ -4,6 +4,7 @@ import { Navigate, NavLink, Route, Routes } from 'react-router';
 import { onSocketStatus, type SocketStatus } from './apollo.ts';
 import { useBasket } from './basket.ts';
 import { LANGUAGES, type Language } from './i18n.ts';
+import { AccountPage } from './pages/account/AccountPage.tsx';
 import { BackOfficePage } from './pages/back-office/BackOfficePage.tsx';
 import { BasketPage } from './pages/basket/BasketPage.tsx';
 import { StockDashboardPage } from './pages/dashboard/StockDashboardPage.tsx';
@@ -28,6 +29,7 @@ export function App() {
           </NavLink>
           <NavLink to="/store">{t('nav.store')}</NavLink>
           <BasketLink />
+          <AccountLink />
           <NavLink to="/dashboard">{t('nav.dashboard')}</NavLink>
           <NavLink to="/orders">{t('nav.orders')}</NavLink>
           <NavLink to="/register">{t('nav.register')}</NavLink>
@@ -47,6 +49,7 @@ export function App() {
           <Route path="store" element={<StorePage />} />
           <Route path="product/:id" element={<ProductPage />} />
           <Route path="basket" element={<BasketPage />} />
+          <Route path="account/*" element={<AccountPage />} />
           <Route path="dashboard" element={<StockDashboardPage />} />
           <Route path="orders" element={<OrdersDashboardPage />} />
           <Route path="register" element={<RegisterPage />} />
@@ -62,6 +65,14 @@ function BasketLink() {
   const { t } = useTranslation();
   const count = useBasket().reduce((sum, line) => sum + line.quantity, 0);
   return <NavLink to="/basket">{count ? t('nav.basketCount', { count }) : t('nav.basket')}</NavLink>;
+}
+
+/** The member's own account, for a signed-in member only (staff have none). */
+function AccountLink() {
+  const { t } = useTranslation();
+  const [user, setUser] = useState(currentUser);
+  useEffect(() => onSessionChange(() => setUser(currentUser())), []);
+  return user?.kind === 'member' ? <NavLink to="/account">{t('account.title')}</NavLink> : null;
 }
 
 function SocketStatusText() {

@@ -1,13 +1,15 @@
-import { useMutation } from '@apollo/client/react';
+import { useMutation, useQuery } from '@apollo/client/react';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type BasketLine, checkoutKey, emptyBasket } from '../../basket.ts';
 import { Field, formValue, Message, userErrorText } from '../../components/forms.tsx';
+import { usePollWhilePending } from '../../components/order-polling.ts';
 import { PaymentQr } from '../../components/PaymentQr.tsx';
+import { RedemptionFields, redemptionOf, usableCoupons } from '../../components/Redemption.tsx';
 import { formatMoney } from '../../format.ts';
 import type { BasketPlaceOrderMutation } from '../../gql/graphql.ts';
 import { currentUser } from '../../session.ts';
-import { BasketCreatePayment, BasketPlaceOrder } from './operations.ts';
+import { BasketCreatePayment, BasketMember, BasketOrder, BasketPlaceOrder } from './operations.ts';
 
 type PlacedOrder = NonNullable<BasketPlaceOrderMutation['placeOrder']['order']>;
 const ADDRESS_FIELDS = ['name', 'phone', 'line1', 'city', 'postalCode', 'country'] as const;
@@ -18,6 +20,9 @@ export function Checkout({ lines }: { lines: readonly BasketLine[] }) {
   const [placeOrder, placing] = useMutation(BasketPlaceOrder);
   const [problem, setProblem] = useState<string | null>(null);
   const [placed, setPlaced] = useState<PlacedOrder | null>(null);
+  const isMember = currentUser()?.kind === 'member';
+  // A member may redeem a coupon and points; a guest has neither. Asked afresh: a paid order earns points.
+  const member = useQuery(BasketMember, { skip: !isMember, fetchPolicy: 'network-only' }).data?.me;
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -32,6 +37,7 @@ export function Checkout({ lines }: { lines: readonly BasketLine[] }) {
       channel: 'ONLINE' as const,
       lines: lines.map((line) => ({ skuCode: line.code, quantity: line.quantity })),
       shippingAddress,
+      ...redemptionOf(form, Boolean(member)),
     };
     try {
       const { data } = await placeOrder({ variables: { input } });
@@ -49,13 +55,14 @@ export function Checkout({ lines }: { lines: readonly BasketLine[] }) {
       {lines.length > 0 ? (
         <form aria-labelledby="checkout-heading" onSubmit={submit}>
           <h2 id="checkout-heading">{t('basket.checkout')}</h2>
-          <p className="muted">{currentUser()?.kind === 'member' ? t('basket.asMember') : t('basket.asGuest')}</p>
+          <p className="muted">{isMember ? t('basket.asMember') : t('basket.asGuest')}</p>
           <Field label={t('basket.name')} name="name" autoComplete="name" required />
           <Field label={t('basket.phone')} name="phone" type="tel" autoComplete="tel" required />
           <Field label={t('basket.address')} name="line1" autoComplete="address-line1" required />
           <Field label={t('basket.city')} name="city" autoComplete="address-level2" required />
           <Field label={t('basket.postalCode')} name="postalCode" autoComplete="postal-code" required />
           <Field label={t('basket.country')} name="country" autoComplete="country" defaultValue="CN" maxLength={2} required />
+          {member ? <RedemptionFields coupons={usableCoupons(member.coupons)} points={member.points} /> : null}
           <button type="submit" disabled={placing.loading}>
             {t('basket.placeOrder')}
           </button>
@@ -72,6 +79,11 @@ function Placed({ order }: { order: PlacedOrder }) {
   const [createPayment, paying] = useMutation(BasketCreatePayment);
   const [payUrl, setPayUrl] = useState<string | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
+  // The order as it is now: the customer pays on their phone, and the page shows it paid as soon as it is.
+  const live = useQuery(BasketOrder, { variables: { id: order.id } });
+  const status = live.data?.order?.status ?? order.status;
+  usePollWhilePending(live.data?.order?.status, live.startPolling, live.stopPolling);
+  const total = live.data?.order?.total ?? order.total;
 
   async function pay() {
     setProblem(null);
@@ -91,18 +103,20 @@ function Placed({ order }: { order: PlacedOrder }) {
   return (
     <section aria-labelledby="placed-heading" className="panel" data-order-number={order.number}>
       <h2 id="placed-heading">{t('basket.placed', { number: order.number })}</h2>
-      <p>{t('basket.placedSummary', { status: order.status, total: formatMoney(order.total) })}</p>
-      {order.reservationExpiresAt ? (
+      <p role="status" data-status={status}>
+        {t('basket.placedSummary', { status: t(`register.status.${status}`), total: formatMoney(total) })}
+      </p>
+      {status === 'PENDING_PAYMENT' && order.reservationExpiresAt ? (
         <p className="muted">{t('basket.payBefore', { time: new Date(order.reservationExpiresAt).toLocaleTimeString() })}</p>
       ) : null}
-      {currentUser() ? (
+      {status !== 'PENDING_PAYMENT' ? null : currentUser() ? (
         <button type="button" disabled={paying.loading} onClick={pay}>
           {t('basket.pay')}
         </button>
       ) : (
         <p>{t('basket.payNeedsSignIn')}</p>
       )}
-      {payUrl ? (
+      {payUrl && status === 'PENDING_PAYMENT' ? (
         <PaymentQr url={payUrl} label={t('basket.payQrLabel', { number: order.number })}>
           {t('basket.payOpen')}{' '}
           <a href={payUrl} target="_blank" rel="noopener">

@@ -38,3 +38,37 @@ export const BasketCreatePayment = graphql(`
     }
   }
 `);
+
+/** The signed-in member's points and coupons, to redeem at checkout. */
+export const BasketMember = graphql(`
+  query BasketMember {
+    me {
+      id
+      points
+      coupons {
+        code
+        description
+        redeemed
+        validUntil
+      }
+    }
+  }
+`);
+
+/** The placed order, polled while it waits for payment so the page shows it paid without a reload. */
+export const BasketOrder = graphql(`
+  query BasketOrder($id: ID!) {
+    order(id: $id) {
+      id
+      status
+      discount {
+        amount
+        currencyCode
+      }
+      total {
+        amount
+        currencyCode
+      }
+    }
+  }
+`);

@@ -2,6 +2,7 @@ import { useApolloClient } from '@apollo/client/react';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Message } from '../../components/forms.tsx';
+import { usableCoupons } from '../../components/Redemption.tsx';
 import type { RegisterMembersByPhoneQuery } from '../../gql/graphql.ts';
 import { RegisterMembersByPhone } from './operations.ts';
 import { type SaleMember, setMember, useSale } from './sale.ts';
@@ -13,9 +14,7 @@ const saleMemberOf = (member: Found): SaleMember => ({
   name: member.name,
   tier: member.tier.name,
   points: member.points,
-  coupons: member.coupons
-    .filter((coupon) => !coupon.redeemed && new Date(coupon.validUntil).getTime() > Date.now())
-    .map((coupon) => ({ code: coupon.code, description: coupon.description })),
+  coupons: usableCoupons(member.coupons),
 });
 
 /** The customer's phone number finds their membership; a walk-in customer without one buys anonymously. */

@@ -1,7 +1,8 @@
 import { useMutation } from '@apollo/client/react';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { formValue, Message, userErrorText } from '../../components/forms.tsx';
+import { Message, userErrorText } from '../../components/forms.tsx';
+import { RedemptionFields, redemptionOf } from '../../components/Redemption.tsx';
 import { RegisterPlaceOrder } from './operations.ts';
 import { setOrderId, useSale } from './sale.ts';
 
@@ -22,16 +23,13 @@ export function PlaceSale({ storeWarehouseId }: { storeWarehouseId: string }) {
     event.preventDefault();
     setProblem(null);
     const form = event.currentTarget;
-    const points = Number(formValue(form, 'points') || '0');
-    const couponCode = formValue(form, 'coupon') || null;
     const input = {
       idempotencyKey: sale.key,
       channel: 'STORE' as const,
       storeWarehouseId,
       lines: sale.lines.map((line) => ({ skuCode: line.code, quantity: line.quantity })),
       memberId: sale.member?.id ?? null,
-      couponCode: sale.member ? couponCode : null,
-      pointsToRedeem: sale.member && Number.isInteger(points) ? points : 0,
+      ...redemptionOf(form, sale.member !== null),
     };
     let data: Awaited<ReturnType<typeof placeOrder>>['data'];
     try {
@@ -54,23 +52,7 @@ export function PlaceSale({ storeWarehouseId }: { storeWarehouseId: string }) {
     <form className="panel" aria-labelledby="register-place" onSubmit={submit}>
       <h2 id="register-place">{t('register.checkout')}</h2>
       {sale.member ? (
-        <>
-          <div className="field">
-            <label htmlFor="register-coupon">{t('register.coupon')}</label>
-            <select id="register-coupon" name="coupon" defaultValue="">
-              <option value="">{t('register.noCoupon')}</option>
-              {sale.member.coupons.map((coupon) => (
-                <option key={coupon.code} value={coupon.code}>
-                  {coupon.code} — {coupon.description}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor="register-points">{t('register.points', { points: sale.member.points })}</label>
-            <input id="register-points" name="points" type="number" min={0} max={sale.member.points} step={1} defaultValue={0} />
-          </div>
-        </>
+        <RedemptionFields coupons={sale.member.coupons} points={sale.member.points} />
       ) : (
         <p className="muted">{t('register.anonymous')}</p>
       )}

@@ -1,7 +1,8 @@
 import { useMutation, useQuery } from '@apollo/client/react';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Message, userErrorText } from '../../components/forms.tsx';
+import { usePollWhilePending } from '../../components/order-polling.ts';
 import { PaymentQr } from '../../components/PaymentQr.tsx';
 import { formatMoney } from '../../format.ts';
 import { CashTender } from './CashTender.tsx';
@@ -9,9 +10,6 @@ import type { CashTaken } from './cash.ts';
 import { RegisterCreatePayment, RegisterOrder } from './operations.ts';
 import { Receipt } from './Receipt.tsx';
 import { finishSale, setCash, useSale } from './sale.ts';
-
-/** How often the till asks whether the order is paid (cash settles at once; a QR payment when the customer scans). */
-const POLL_MS = 1000;
 
 /** The placed sale: take cash (counting the change) or a QR payment, then the receipt, printable, and the next sale. */
 export function SaleOrder({ orderId }: { orderId: string }) {
@@ -24,11 +22,8 @@ export function SaleOrder({ orderId }: { orderId: string }) {
   const order = data?.order;
   const status = order?.status;
 
-  useEffect(() => {
-    if (status === 'PENDING_PAYMENT') startPolling(POLL_MS);
-    else stopPolling();
-    return stopPolling;
-  }, [status, startPolling, stopPolling]);
+  // Cash settles at once; a QR payment when the customer scans.
+  usePollWhilePending(status, startPolling, stopPolling);
 
   async function pay(channel: 'CASH' | 'WECHAT_PAY', cash: CashTaken | null = null) {
     setProblem(null);
