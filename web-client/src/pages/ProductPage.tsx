@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useParams } from 'react-router';
 import { Message } from '../components/forms.tsx';
 import { formatMoney } from '../format.ts';
+import type { ProductDetailsQuery } from '../gql/graphql.ts';
 import { graphql } from '../gql/index.ts';
 import { AddButton } from './store/ProductList.tsx';
 
@@ -13,6 +14,13 @@ const ProductDetails = graphql(`
       id
       name
       description
+      images {
+        id
+        url
+        alt
+        width
+        height
+      }
       brand {
         id
         name
@@ -79,6 +87,7 @@ export function ProductPage() {
         <>
           <h1>{product.name}</h1>
           <p className="muted">{[product.brand.name, product.category.path ?? product.category.name].join(' · ')}</p>
+          {product.images.length ? <Pictures images={product.images} /> : null}
           {product.description ? <p>{product.description}</p> : null}
           <h2>{t('product.fits')}</h2>
           {product.fitments.length ? (
@@ -134,5 +143,32 @@ export function ProductPage() {
         </>
       ) : null}
     </>
+  );
+}
+
+type Picture = NonNullable<ProductDetailsQuery['product']>['images'][number];
+
+/**
+ * The product's pictures, the main one first and large, the others small beside it; each is chosen to be shown large.
+ * The router serves them at /images/<sha256> on this origin (the CSP allows only it) with the merchandiser's alt text.
+ */
+function Pictures({ images }: { images: readonly Picture[] }) {
+  const [shownId, setShownId] = useState(images[0]?.id);
+  const shown = images.find((image) => image.id === shownId) ?? images[0]!;
+  return (
+    <div className="product-pictures">
+      <img src={shown.url} alt={shown.alt} width={shown.width} height={shown.height} />
+      {images.length > 1 ? (
+        <ul>
+          {images.map((image) => (
+            <li key={image.id}>
+              <button type="button" aria-pressed={image.id === shown.id} onClick={() => setShownId(image.id)}>
+                <img src={image.url} alt={image.alt} width={image.width} height={image.height} />
+              </button>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
   );
 }
