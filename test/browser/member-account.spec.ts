@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { browserTargets, reportSkippedChromium } from './chromium.ts';
 import {
@@ -43,6 +44,7 @@ describeInChromium('a member’s storefront and account in Chromium', () => {
   let memberId = '';
   let productPath = '';
   let orderNumber = '';
+  let skuCode = '';
 
   beforeAll(async () => {
     suite = await startBrowserSuite();
@@ -166,7 +168,7 @@ describeInChromium('a member’s storefront and account in Chromium', () => {
       .getByRole('button', { name: /^Add to basket: \S+$/ })
       .and(page.locator(':enabled'))
       .first();
-    const skuCode = ((await add.getAttribute('aria-label')) ?? '').replace(/^Add to basket: /, '');
+    skuCode = ((await add.getAttribute('aria-label')) ?? '').replace(/^Add to basket: /, '');
     await add.click();
     await page.getByText(`${skuCode} is in your basket.`).waitFor(WAIT);
   });
@@ -299,6 +301,58 @@ describeInChromium('a member’s storefront and account in Chromium', () => {
     await card.getByText(/^History \(\d+ changes\)$/).click();
     const statuses = await card.locator('table tbody tr td:nth-child(2)').allTextContents();
     expect(statuses).toEqual(expect.arrayContaining(['Shipped', 'Return requested']));
+  });
+
+  it('pages the member’s orders, newest first, five a page within three screens', async () => {
+    // Five more orders as the member's own client places them: the basket's published document, with their token.
+    const published = JSON.parse(
+      await readFile(join(import.meta.dirname, '..', '..', 'schema', 'trusted-documents', 'web.json'), 'utf8'),
+    ) as Record<string, string>;
+    const placeOrder = Object.values(published).find((text) => text.includes('mutation BasketPlaceOrder('))!;
+    const token = await suite.system.memberToken(memberId);
+    const shippingAddress = {
+      name: 'Wang Fang',
+      phone: '+86 139 0000 0000',
+      line1: '8 Nanjing Road',
+      city: 'Shanghai',
+      postalCode: '200001',
+      country: 'CN',
+    };
+    const newer: string[] = [];
+    for (let n = 0; n < 5; n += 1) {
+      const lines = [{ skuCode, quantity: 1 }];
+      const input = { idempotencyKey: `paging-${memberId}-${n}`, channel: 'ONLINE', lines, shippingAddress };
+      const { placeOrder: placed } = await suite.graph<{ placeOrder: { order: { number: string } | null } }>(placeOrder, { input }, token);
+      newer.unshift(placed.order!.number);
+    }
+
+    await orderCard();
+    const shown = () =>
+      page.locator('article[data-order-number]').evaluateAll((cards) => cards.map((card) => card.getAttribute('data-order-number')));
+    await page.waitForFunction(
+      (first) => document.querySelector('article[data-order-number]')?.getAttribute('data-order-number') === first,
+      newer[0],
+      WAIT,
+    );
+    expect(await shown()).toEqual(newer);
+    await checkPage('orders-page-1');
+    const pager = page.getByRole('navigation', { name: 'Order pages' });
+    await pager.getByRole('button', { name: 'Next page' }).click();
+    await pager.getByText('Page 2').waitFor(WAIT);
+    await page.waitForFunction(
+      (first) => document.querySelector('article[data-order-number]')?.getAttribute('data-order-number') === first,
+      orderNumber,
+      WAIT,
+    );
+    expect(await shown()).toEqual([orderNumber]);
+    expect(await pager.getByRole('button', { name: 'Next page' }).isDisabled()).toBe(true);
+    await pager.getByRole('button', { name: 'Previous page' }).click();
+    await pager.getByText('Page 1').waitFor(WAIT);
+    await page.waitForFunction(
+      (first) => document.querySelector('article[data-order-number]')?.getAttribute('data-order-number') === first,
+      newer[0],
+      WAIT,
+    );
   });
 
   it('fits a phone: the account and product pages within three screens, no sideways scrolling, no violations', async () => {
