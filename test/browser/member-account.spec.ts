@@ -355,6 +355,27 @@ describeInChromium('a member’s storefront and account in Chromium', () => {
     );
   });
 
+  it('speaks Simplified Chinese on every account section, with no untranslated key', async () => {
+    await page.getByLabel('Language').selectOption('zh-CN');
+    try {
+      for (const [hash, heading] of [
+        ['#/account', '订单'],
+        ['#/account/points', '积分'],
+        ['#/account/coupons', '优惠券'],
+      ] as const) {
+        await show(page, hash);
+        await page.getByRole('heading', { level: 2, name: heading }).waitFor(WAIT);
+        await page.getByRole('heading', { level: 1, name: '我的账户' }).waitFor(WAIT);
+        expect(await page.locator('main').innerText()).not.toMatch(/\b(account|register|store)\.[a-zA-Z]/);
+      }
+      await show(page, '#/account');
+      // The newest orders wait for payment: the status in words.
+      await page.locator('[data-status="PENDING_PAYMENT"]', { hasText: '待支付' }).first().waitFor(WAIT);
+    } finally {
+      await page.getByLabel('语言').selectOption('en');
+    }
+  });
+
   it('fits a phone: the account and product pages within three screens, no sideways scrolling, no violations', async () => {
     await page.setViewportSize(PHONE);
     try {
