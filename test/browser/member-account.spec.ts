@@ -94,6 +94,17 @@ describeInChromium('a member’s storefront and account in Chromium', () => {
     return card;
   }
 
+  /** The basket's checkout form, its shipping address filled in. */
+  async function fillCheckoutAddress(): Promise<Locator> {
+    const checkout = page.getByRole('form', { name: 'Checkout' });
+    await checkout.getByLabel('Name').fill('Wang Fang');
+    await checkout.getByLabel('Phone').fill('+86 139 0000 0000');
+    await checkout.getByLabel('Address').fill('8 Nanjing Road');
+    await checkout.getByLabel('City').fill('Shanghai');
+    await checkout.getByLabel('Postal code').fill('200001');
+    return checkout;
+  }
+
   const statusOf = (card: Locator) => card.locator('[data-status]').getAttribute('data-status');
 
   it('registers a new customer, who then has an account page, and staff give them a coupon', async () => {
@@ -176,12 +187,7 @@ describeInChromium('a member’s storefront and account in Chromium', () => {
   it('checks out with an address and the coupon, pays on the simulator’s page, and sees the order paid without a reload', async () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Basket (1)' }).click();
     await page.getByRole('heading', { level: 1, name: 'Basket' }).waitFor(WAIT);
-    const checkout = page.getByRole('form', { name: 'Checkout' });
-    await checkout.getByLabel('Name').fill('Wang Fang');
-    await checkout.getByLabel('Phone').fill('+86 139 0000 0000');
-    await checkout.getByLabel('Address').fill('8 Nanjing Road');
-    await checkout.getByLabel('City').fill('Shanghai');
-    await checkout.getByLabel('Postal code').fill('200001');
+    const checkout = await fillCheckoutAddress();
     const coupon = checkout.getByLabel('Coupon');
     await coupon
       .locator('option')
@@ -303,8 +309,27 @@ describeInChromium('a member’s storefront and account in Chromium', () => {
     expect(statuses).toEqual(expect.arrayContaining(['Shipped', 'Return requested']));
   });
 
+  it('redeems points the paid order earned at the next checkout, and the ledger shows them taken', async () => {
+    await show(page, productPath);
+    await page.getByRole('button', { name: `Add to basket: ${skuCode}` }).click();
+    await show(page, '#/basket');
+    const checkout = await fillCheckoutAddress();
+    const points = checkout.getByLabel(/^Points to redeem/);
+    await page.waitForFunction(() => Number(document.querySelector('input[name="points"]')?.getAttribute('max')) >= 100, undefined, WAIT);
+    await points.fill('100');
+    await checkout.getByRole('button', { name: 'Place order' }).click();
+    await page.getByRole('region', { name: /^Order SO-.* placed$/ }).waitFor(WAIT);
+    expect(await newestOrder()).toMatchObject({ status: 'PENDING_PAYMENT', couponCode: null, discount: { amount: '1.00' } });
+
+    await show(page, '#/account/points');
+    const ledger = page.getByRole('table', { name: 'Changes of your points, page 1' });
+    const redeemed = ledger.getByRole('row').filter({ hasText: 'Redeemed at checkout' });
+    await redeemed.waitFor(WAIT);
+    expect(await redeemed.getByRole('cell').nth(1).textContent()).toBe('-100');
+  });
+
   it('pages the member’s orders, newest first, five a page within three screens', async () => {
-    // Five more orders as the member's own client places them: the basket's published document, with their token.
+    // More orders as the member's own client places them: the basket's published document, with their token.
     const published = JSON.parse(
       await readFile(join(import.meta.dirname, '..', '..', 'schema', 'trusted-documents', 'web.json'), 'utf8'),
     ) as Record<string, string>;
@@ -319,7 +344,9 @@ describeInChromium('a member’s storefront and account in Chromium', () => {
       country: 'CN',
     };
     const newer: string[] = [];
-    for (let n = 0; n < 5; n += 1) {
+    // With the order paid with points, five on the first page; the first order alone on the second.
+    newer.push((await newestOrder()).number);
+    for (let n = 0; n < 4; n += 1) {
       const lines = [{ skuCode, quantity: 1 }];
       const input = { idempotencyKey: `paging-${memberId}-${n}`, channel: 'ONLINE', lines, shippingAddress };
       const { placeOrder: placed } = await suite.graph<{ placeOrder: { order: { number: string } | null } }>(placeOrder, { input }, token);
