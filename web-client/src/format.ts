@@ -17,6 +17,16 @@ export function formatMoney(money: Money | null | undefined): string {
   }
 }
 
+/** A time from the API (ISO 8601) as the shopper's language writes a date and time; empty for none. */
+export function formatDateTime(time: string | null | undefined): string {
+  return time ? new Date(time).toLocaleString(i18next.language) : '';
+}
+
+/** A time from the API (ISO 8601) as the shopper's language writes its date; empty for none. */
+export function formatDate(time: string | null | undefined): string {
+  return time ? new Date(time).toLocaleDateString(i18next.language) : '';
+}
+
 /**
  * An exact decimal amount ("129.9", "129.90", "-5") in hundredths (12990n), so sums and differences of money are
  * exact, never floats (0.1 + 0.2 is 0.30); null when it is not such an amount (words, grouping, a third decimal).

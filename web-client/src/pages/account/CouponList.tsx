@@ -3,11 +3,11 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Message } from '../../components/forms.tsx';
 import { Pager } from '../../components/Pager.tsx';
+import { formatDate } from '../../format.ts';
 import { AccountCoupons } from './operations.ts';
 
 /** Coupons per page: the API lists them all at once, so the page shows them in slices. */
 const COUPONS_PER_PAGE = 8;
-const date = (time: string) => new Date(time).toLocaleDateString();
 
 /** The member's coupons, newest first, used and expired ones included, each saying whether it can still be used. */
 export function CouponList() {
@@ -31,8 +31,8 @@ export function CouponList() {
             {coupon.redeemed
               ? t('account.couponRedeemed')
               : new Date(coupon.validUntil).getTime() <= Date.now()
-                ? t('account.couponExpired', { time: date(coupon.validUntil) })
-                : t('account.couponUsable', { time: date(coupon.validUntil) })}
+                ? t('account.couponExpired', { time: formatDate(coupon.validUntil) })
+                : t('account.couponUsable', { time: formatDate(coupon.validUntil) })}
           </li>
         ))}
       </ul>

@@ -2,12 +2,12 @@ import { useApolloClient, useMutation } from '@apollo/client/react';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Field, formValue, Message, userErrorText } from '../../components/forms.tsx';
+import { formatDateTime } from '../../format.ts';
 import type { AccountOrder } from './OrderCard.tsx';
 import { AccountInvoicePdf, AccountRequestInvoice } from './operations.ts';
 
 /** The statuses whose orders may be invoiced (requestInvoice refuses the others). */
 const INVOICEABLE = new Set(['PAID', 'SHIPPED', 'COMPLETED']);
-const when = (time: string | null | undefined) => (time ? new Date(time).toLocaleString() : '');
 
 /** An order's invoices and credit notes (each issued one downloadable as PDF), and the form to request one. */
 export function InvoiceActions({ order, buyer }: { order: AccountOrder; buyer: { name: string; email: string } }) {
@@ -67,12 +67,15 @@ type AccountInvoice = AccountOrder['invoices'][number];
 function InvoiceLine({ invoice }: { invoice: AccountInvoice }) {
   const { t } = useTranslation();
   const number = invoice.number ?? '';
-  if (invoice.status === 'REQUESTED') return <>{t('account.invoiceRequested', { time: when(invoice.requestedAt) })}</>;
+  if (invoice.status === 'REQUESTED') return <>{t('account.invoiceRequested', { time: formatDateTime(invoice.requestedAt) })}</>;
   if (invoice.status === 'REJECTED') return <>{t('account.invoiceRejected', { reason: invoice.rejectionReason ?? '' })}</>;
   const text =
     invoice.status === 'VOIDED'
       ? t('account.invoiceVoided', { number })
-      : t(invoice.kind === 'CREDIT_NOTE' ? 'account.creditNoteIssued' : 'account.invoiceIssued', { number, time: when(invoice.issuedAt) });
+      : t(invoice.kind === 'CREDIT_NOTE' ? 'account.creditNoteIssued' : 'account.invoiceIssued', {
+          number,
+          time: formatDateTime(invoice.issuedAt),
+        });
   return (
     <>
       {text} <DownloadPdf invoiceId={invoice.id} number={number} />

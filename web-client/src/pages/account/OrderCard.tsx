@@ -1,12 +1,10 @@
 import { useTranslation } from 'react-i18next';
-import { formatMoney } from '../../format.ts';
+import { formatDateTime, formatMoney } from '../../format.ts';
 import type { AccountOrdersQuery } from '../../gql/graphql.ts';
 import { InvoiceActions } from './InvoiceActions.tsx';
 import { ReturnForm } from './ReturnForm.tsx';
 
 export type AccountOrder = NonNullable<NonNullable<AccountOrdersQuery['me']>['orders']>['edges'][number]['node'];
-
-const when = (time: string) => new Date(time).toLocaleString();
 
 /** One order: what was bought, its status in words, its history folded, and its invoices and return. */
 export function OrderCard({ order, buyer }: { order: AccountOrder; buyer: { name: string; email: string } }) {
@@ -17,7 +15,7 @@ export function OrderCard({ order, buyer }: { order: AccountOrder; buyer: { name
       <h3 id={headingId}>{t('account.order', { number: order.number })}</h3>
       <p data-status={order.status}>
         {t('account.orderSummary', {
-          time: when(order.createdAt),
+          time: formatDateTime(order.createdAt),
           status: t(`register.status.${order.status}`),
           total: formatMoney(order.total),
         })}
@@ -44,7 +42,7 @@ export function OrderCard({ order, buyer }: { order: AccountOrder; buyer: { name
           <tbody>
             {order.history.map((entry) => (
               <tr key={`${entry.status}-${entry.at}`}>
-                <td>{when(entry.at)}</td>
+                <td>{formatDateTime(entry.at)}</td>
                 <td>{t(`register.status.${entry.status}`)}</td>
                 <td>{entry.note ?? ''}</td>
               </tr>

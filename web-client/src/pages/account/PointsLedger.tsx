@@ -2,11 +2,11 @@ import { useQuery } from '@apollo/client/react';
 import { useTranslation } from 'react-i18next';
 import { Message } from '../../components/forms.tsx';
 import { Pager, useCursorPages } from '../../components/Pager.tsx';
+import { formatDate } from '../../format.ts';
 import { AccountPoints } from './operations.ts';
 
 const ENTRIES_PER_PAGE = 10;
 const REASONS = new Set(['EARNED', 'REDEEMED', 'RESTORED', 'REVERSED', 'EXPIRED']);
-const date = (time: string | null | undefined) => (time ? new Date(time).toLocaleDateString() : '');
 
 /** Every change of the member's points, newest first, a page at a time. */
 export function PointsLedger({ balance }: { balance: number }) {
@@ -41,11 +41,11 @@ export function PointsLedger({ balance }: { balance: number }) {
             <tbody>
               {ledger.edges.map(({ node }) => (
                 <tr key={node.id}>
-                  <td>{date(node.createdAt)}</td>
+                  <td>{formatDate(node.createdAt)}</td>
                   <td className="number">{node.delta > 0 ? `+${node.delta}` : node.delta}</td>
                   {/* A reason the client does not know yet is shown as the API says it rather than as a missing key. */}
                   <td>{REASONS.has(node.reason) ? t(`account.reasons.${node.reason}`) : node.reason}</td>
-                  <td>{date(node.expiresAt)}</td>
+                  <td>{formatDate(node.expiresAt)}</td>
                 </tr>
               ))}
             </tbody>
