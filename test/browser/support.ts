@@ -136,6 +136,22 @@ export async function show(page: Page, hash: string): Promise<void> {
 }
 
 /**
+ * Registers a new customer (a unique email) on the sign-in page being shown, which signs them in; returns the
+ * member's id, which the header names (a member token's subject).
+ */
+export async function registerOnSignInPage(page: Page, name: string): Promise<string> {
+  const register = page.getByRole('region', { name: 'New customer' });
+  await register.getByLabel('Name').fill(name);
+  const local = name.toLowerCase().replace(/[^a-z]+/g, '-');
+  await register.getByLabel('Email').fill(`${local}-${Date.now()}-${Math.random().toString(36).slice(2, 6)}@example.com`);
+  await register.getByLabel(/^Password/).fill('a long enough password');
+  await register.getByRole('button', { name: 'Register and sign in' }).click();
+  const signedIn = page.getByText(/^Signed in as \S+/);
+  await signedIn.waitFor(WAIT);
+  return /^Signed in as (\S+)/.exec((await signedIn.textContent()) ?? '')?.[1] ?? '';
+}
+
+/**
  * Signs `page` in through the client's own sign-in page as the demo admin, but hands the page a staff token with
  * only `scopes` (a role's): the router's real answer to SignIn keeps everything but the token, which is swapped for
  * one signed with the system's key. The admin holds documents:arbitrary, which lets any text through the trusted
