@@ -11,8 +11,11 @@ import { axeViolations, type BrowserSuite, screenshot, screensTall, show, signIn
 const describeInChromium = browserTargets().length > 0 ? describe : describe.skip;
 const RUN = Date.now().toString(36).toUpperCase();
 
-/** A real 2×2 PNG (the catalogue reads its header and refuses anything else), built here so the test needs no file. */
-function tinyPng(): Buffer {
+/**
+ * A real 2×2 PNG (the catalogue reads its header and refuses anything else), built here so the test needs no file;
+ * `red` is its first pixel's red, so two pictures have different bytes (and URLs).
+ */
+function tinyPng(red = 255): Buffer {
   const crcTable = Array.from({ length: 256 }, (_, n) => {
     let c = n;
     for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
@@ -36,7 +39,7 @@ function tinyPng(): Buffer {
   header.writeUInt32BE(2, 4);
   header[8] = 8; // bit depth
   header[9] = 2; // truecolour
-  const rows = Buffer.from([0, 255, 0, 0, 0, 0, 255, 0, 0, 0, 255, 255, 255, 255]);
+  const rows = Buffer.from([0, red, 0, 0, 0, 0, 255, 0, 0, 0, 255, 255, 255, 255]);
   return Buffer.concat([
     Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
     chunk('IHDR', header),
@@ -183,6 +186,66 @@ describeInChromium('the back office’s catalogue and stock sections in Chromium
         { id: productId },
       );
       expect(product.images.map((image) => image.url)).toEqual([src]);
+
+      // A second picture, moved first, then the first one removed: its URL stops answering.
+      await form.getByLabel('Picture (PNG, JPEG or WebP)').setInputFiles({ name: 'side.png', mimeType: 'image/png', buffer: tinyPng(7) });
+      await form.getByLabel('What the picture shows (for readers who cannot see it)').fill('The pad, side view');
+      await form.getByRole('button', { name: 'Upload the picture' }).click();
+      const side = merchandiser.getByRole('img', { name: 'The pad, side view' });
+      await side.waitFor(WAIT);
+      const sideSrc = (await side.getAttribute('src'))!;
+      await merchandiser.getByRole('button', { name: 'Move picture 2 earlier' }).click();
+      await merchandiser.getByRole('status').filter({ hasText: 'The pictures are in their new order.' }).waitFor(WAIT);
+      const images = async () =>
+        (
+          await graph<{ product: { images: { url: string }[] } }>('query ($id: ID!) { product(id: $id) { images { url } } }', {
+            id: productId,
+          })
+        ).product.images.map((image) => image.url);
+      expect(await images()).toEqual([sideSrc, src]);
+      await merchandiser.getByRole('button', { name: 'Remove picture 2' }).click();
+      await merchandiser.getByRole('status').filter({ hasText: 'The picture is removed.' }).waitFor(WAIT);
+      expect(await images()).toEqual([sideSrc]);
+      expect((await merchandiser.request.get(`${suite.origin}${src}`)).status()).toBe(404);
+    });
+
+    it('edits the details and the part numbers of the product', async () => {
+      await show(merchandiser, `#/back-office/catalogue/product/${productId}/details`);
+      const details = merchandiser.getByRole('form', { name: 'Details' });
+      await details.getByLabel('Name', { exact: true }).fill(`Spec brake pad ${RUN} (ceramic)`);
+      await details.getByLabel('On sale (active)').uncheck();
+      await details.getByRole('button', { name: 'Save the details' }).click();
+      await details.getByRole('status').filter({ hasText: 'saved' }).waitFor(WAIT);
+      await checkScreen(merchandiser, 'details');
+      await merchandiser.getByRole('link', { name: 'SKUs and prices' }).click();
+      const parts = merchandiser.getByRole('form', { name: `Part numbers of ${skuCode}` });
+      await parts.getByLabel('Manufacturer part number').fill('SP 1234-A');
+      await parts.getByLabel('OE numbers (one per line)').fill('04465-33471\n04465-33450');
+      await parts.getByLabel('Cross references (one per line, as brand: number)').fill('no colon here');
+      await parts.getByRole('button', { name: `Save the part numbers of ${skuCode}` }).click();
+      await parts.getByRole('alert').filter({ hasText: 'no colon here' }).waitFor(WAIT);
+      await parts.getByLabel('Cross references (one per line, as brand: number)').fill('Brembo: P 83 024');
+      await parts.getByRole('button', { name: `Save the part numbers of ${skuCode}` }).click();
+      await parts.getByRole('status').waitFor(WAIT);
+      const { sku } = await graph<{
+        sku: {
+          manufacturerPartNumber: string;
+          oeNumbers: string[];
+          crossReferences: unknown[];
+          product: { name: string; active: boolean };
+        };
+      }>(
+        'query ($code: String!) { sku(code: $code) { manufacturerPartNumber oeNumbers crossReferences { brand number } product { name active } } }',
+        {
+          code: skuCode,
+        },
+      );
+      expect(sku).toEqual({
+        manufacturerPartNumber: 'SP 1234-A',
+        oeNumbers: ['04465-33471', '04465-33450'],
+        crossReferences: [{ brand: 'Brembo', number: 'P 83 024' }],
+        product: { name: `Spec brake pad ${RUN} (ceramic)`, active: false },
+      });
     });
 
     it('lists products with a search', async () => {
@@ -286,8 +349,18 @@ describeInChromium('the back office’s catalogue and stock sections in Chromium
         .getByRole('status')
         .filter({ hasText: `Moved 2 × ${skuCode} from ${warehouse} to ${other}.` })
         .waitFor(WAIT);
+      // The old client's Receive stock: a delivery note's goods without a purchase order.
+      const receive = form('Receive stock');
+      await receive.getByLabel('Warehouse').selectOption({ label: `${warehouse} · Spec warehouse` });
+      await receive.getByLabel('SKU code, line 1').fill(skuCode);
+      await receive.getByLabel('Quantity, line 1').fill('1');
+      await receive.getByRole('button', { name: 'Receive' }).click();
+      await receive
+        .getByRole('status')
+        .filter({ hasText: `Received 1 × ${skuCode}` })
+        .waitFor(WAIT);
       await checkScreen(clerk, 'receive-transfer');
-      expect(await onHandAt(skuCode, warehouse)).toBe(fromBefore - 2);
+      expect(await onHandAt(skuCode, warehouse)).toBe(fromBefore - 2 + 1);
       expect(await onHandAt(skuCode, other)).toBe(toBefore + 2);
     });
 
@@ -341,8 +414,8 @@ describeInChromium('the back office’s catalogue and stock sections in Chromium
       const kinds = await clerk
         .locator('#stock-movements tbody tr')
         .evaluateAll((rows) => rows.map((row) => row.getAttribute('data-kind')));
-      // Newest first: the return, the adjustment, the transfer out, the receipt.
-      expect(kinds).toEqual(['RETURN', 'ADJUSTMENT', 'TRANSFER_OUT', 'RECEIPT']);
+      // Newest first: the return, the adjustment, the delivery note, the transfer out, the purchase order's receipt.
+      expect(kinds).toEqual(['RETURN', 'ADJUSTMENT', 'RECEIPT', 'TRANSFER_OUT', 'RECEIPT']);
       await checkScreen(clerk, 'ledger');
     });
   });

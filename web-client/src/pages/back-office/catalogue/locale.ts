@@ -17,7 +17,7 @@ export const catalogueStrings = area(
         search: 'Words in the name, brand, category or SKU',
         find: 'Find',
         none: 'No product matches.',
-        caption: 'Page {{page}} of {{count}} products',
+        caption: 'Page {{page}} ({{count}} products in all)',
         name: 'Product',
         brand: 'Brand',
         category: 'Category',
