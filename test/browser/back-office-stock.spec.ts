@@ -128,10 +128,20 @@ describeInChromium('the back office’s catalogue and stock sections in Chromium
       await supplierForm.getByLabel('Supplier name').fill(`Spec Supplier ${RUN}`);
       await supplierForm.getByRole('button', { name: 'Create the supplier' }).click();
       await supplierForm.getByRole('status').filter({ hasText: 'created' }).waitFor(WAIT);
+      const categoryForm = merchandiser.getByRole('form', { name: 'New category' });
+      await categoryForm.getByLabel('Category name').fill(`Spec Category ${RUN}`);
+      await categoryForm.getByRole('button', { name: 'Create the category' }).click();
+      await categoryForm
+        .getByRole('status')
+        .filter({ hasText: `Spec Category ${RUN}` })
+        .waitFor(WAIT);
       await checkScreen(merchandiser, 'reference');
-      const { brands, suppliers } = await graph<{ brands: { name: string }[]; suppliers: { name: string }[] }>(
-        '{ brands { name } suppliers { name } }',
-      );
+      const { brands, suppliers, categories } = await graph<{
+        brands: { name: string }[];
+        suppliers: { name: string }[];
+        categories: { name: string }[];
+      }>('{ brands { name } suppliers { name } categories { name } }');
+      expect(categories.map((each) => each.name)).toContain(`Spec Category ${RUN}`);
       expect(brands.filter((each) => each.name === brand)).toHaveLength(1);
       expect(suppliers.map((each) => each.name)).toContain(`Spec Supplier ${RUN}`);
     });
@@ -293,6 +303,27 @@ describeInChromium('the back office’s catalogue and stock sections in Chromium
         '{ warehouses { code region active } }',
       );
       expect(warehouses.find((each) => each.code === warehouse)).toEqual({ code: warehouse, region: 'East', active: true });
+
+      await clerk.getByRole('button', { name: `Edit ${warehouse}` }).click();
+      const update = form(`Change ${warehouse}`);
+      await update.getByLabel('Region').fill('East China');
+      await update.getByLabel('Priority (1 is tried first)').fill('50');
+      await update.getByRole('button', { name: 'Save the warehouse' }).click();
+      await update
+        .getByRole('status')
+        .filter({ hasText: `Warehouse ${warehouse} saved.` })
+        .waitFor(WAIT);
+      const changed = await graph<{ warehouses: { code: string; region: string; priority: number }[] }>(
+        '{ warehouses { code region priority } }',
+      );
+      expect(changed.warehouses.find((each) => each.code === warehouse)).toEqual({ code: warehouse, region: 'East China', priority: 50 });
+      // The section speaks Simplified Chinese too.
+      await clerk.getByLabel('Language').selectOption('zh-CN');
+      await clerk.getByRole('heading', { level: 1, name: '库存' }).waitFor(WAIT);
+      await clerk.getByRole('heading', { level: 2, name: '新建仓库' }).waitFor(WAIT);
+      await screenshot(clerk, 'back-office-stock-warehouses-zh');
+      await clerk.getByLabel('语言').selectOption('en');
+      await clerk.getByRole('heading', { level: 1, name: 'Stock' }).waitFor(WAIT);
     });
 
     it('creates a purchase order and receives it: stock goes up by exactly what was received', async () => {
