@@ -15,7 +15,7 @@ const TAX_CLASSES: readonly TaxClass[] = ['STANDARD', 'REDUCED', 'EXEMPT'];
 /** Prices are set in the shop's currency. */
 export const CURRENCY = 'CNY';
 /** SKU codes as SkuInput.code allows them. */
-export const SKU_CODE_PATTERN = '[A-Z0-9\\-]{2,40}';
+export const SKU_CODE_PATTERN = '[A-Za-z0-9\\-]{2,40}';
 /** A price with at most two decimals. */
 export const PRICE_PATTERN = '\\d+(\\.\\d{1,2})?';
 
@@ -112,7 +112,7 @@ export function CreateProduct() {
         <div>
           <DetailFields />
         </div>
-        <fieldset>
+        <fieldset className="catalogue-first-sku">
           <legend>{t('catalogue.product.firstSku')}</legend>
           <Field
             label={t('catalogue.sku.code')}
