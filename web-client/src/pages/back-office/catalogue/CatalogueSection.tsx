@@ -5,8 +5,7 @@ import { CreateProduct } from './ProductDetails.tsx';
 import { ProductEditor } from './ProductEditor.tsx';
 import { ProductList } from './ProductList.tsx';
 import { ReferenceData } from './ReferenceData.tsx';
-
-export const CATALOGUE_BASE = '/back-office/catalogue';
+import { CATALOGUE_BASE } from './routes.ts';
 
 /** The merchandiser's section (#/back-office/catalogue/…): products, one product's editor, brands and the like. */
 export function CatalogueSection() {

@@ -5,9 +5,9 @@ import { useNavigate } from 'react-router';
 import { refusal, SelectField, useAction } from '../../../components/actions.tsx';
 import { Field, formValue, Message } from '../../../components/forms.tsx';
 import type { CatalogueProductQuery, TaxClass } from '../../../gql/graphql.ts';
-import { CATALOGUE_BASE } from './CatalogueSection.tsx';
 import { CatalogueCreateProduct, CatalogueProducts, CatalogueUpdateProduct } from './operations.ts';
 import { useReferenceOptions } from './reference.ts';
+import { CATALOGUE_BASE } from './routes.ts';
 
 type Product = NonNullable<CatalogueProductQuery['product']>;
 

@@ -3,10 +3,10 @@ import { useTranslation } from 'react-i18next';
 import { Navigate, Route, Routes, useParams } from 'react-router';
 import { SubTabs } from '../../../components/actions.tsx';
 import { Message } from '../../../components/forms.tsx';
-import { CATALOGUE_BASE } from './CatalogueSection.tsx';
 import { CatalogueProduct } from './operations.ts';
 import { EditDetails } from './ProductDetails.tsx';
 import { ProductPictures } from './ProductPictures.tsx';
+import { CATALOGUE_BASE } from './routes.ts';
 import { SkuEditor } from './SkuEditor.tsx';
 
 /** One product's editor: its details, its SKUs' prices and part numbers, and its pictures, each a sub-tab. */

@@ -5,8 +5,8 @@ import { Link } from 'react-router';
 import { Pager, useCursorPages } from '../../../components/actions.tsx';
 import { formValue, Message } from '../../../components/forms.tsx';
 import { formatMoney } from '../../../format.ts';
-import { CATALOGUE_BASE } from './CatalogueSection.tsx';
 import { CatalogueProducts } from './operations.ts';
+import { CATALOGUE_BASE } from './routes.ts';
 
 /** Products per page: one row each keeps a page well within three screens. */
 const PAGE_SIZE = 15;
