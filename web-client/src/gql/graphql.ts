@@ -4,6 +4,14 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+export type AddProductImageInput = {
+  /** 1 to 300 characters describing the picture. */
+  alt: string;
+  /** The picture's bytes in standard base64. */
+  data: string;
+  productId: string | number;
+};
+
 export type AddressInput = {
   city: string;
   /** ISO 3166-1 alpha-2, such as CN. */
@@ -15,11 +23,115 @@ export type AddressInput = {
   postalCode: string;
 };
 
+export type AdjustStockInput = {
+  /** Units to add (positive) or remove (negative); not zero. */
+  delta: number;
+  reason: string;
+  skuCode: string;
+  warehouseId: string | number;
+};
+
+export type CatalogueErrorCode =
+  /** A brand, supplier or sibling category of that name exists. */
+  | 'DUPLICATE_NAME'
+  /** A SKU code is already used, or repeated within the input. */
+  | 'DUPLICATE_SKU_CODE'
+  /** The picture is wider or higher than PRODUCT_IMAGE_MAX_DIMENSION pixels. */
+  | 'IMAGE_DIMENSIONS_TOO_LARGE'
+  /** The bytes start as a PNG, JPEG or WebP but are cut short, corrupt, or followed by other bytes. */
+  | 'IMAGE_MALFORMED'
+  /** input.data is not standard base64 (A-Z, a-z, 0-9, + and /, with = padding; no data: URL prefix). */
+  | 'IMAGE_NOT_BASE64'
+  /** A reorder does not name each of the product's pictures exactly once. */
+  | 'IMAGE_ORDER_MISMATCH'
+  /** The picture has more bytes than PRODUCT_IMAGE_MAX_BYTES. */
+  | 'IMAGE_TOO_LARGE'
+  /** The bytes are not a PNG, JPEG or WebP image (an SVG, an HTML page, a GIF...), whatever they were called. */
+  | 'IMAGE_TYPE_UNSUPPORTED'
+  /** A price is malformed, negative, or in an unsupported currency. */
+  | 'INVALID_PRICE'
+  /** A text holds a control character (other than tab, line feed, carriage return) or a bidirectional override; nothing was written. */
+  | 'INVALID_TEXT'
+  /** A value breaks a rule of its field; the message names the rule and the value. */
+  | 'INVALID_VALUE'
+  /** A text is longer than any field may store; nothing was written. */
+  | 'TEXT_TOO_LONG'
+  /** The product already has PRODUCT_IMAGES_PER_PRODUCT pictures. */
+  | 'TOO_MANY_IMAGES'
+  /** The catalogue keeps at most 500 synonym groups. */
+  | 'TOO_MANY_SYNONYMS'
+  | 'UNKNOWN_BRAND'
+  | 'UNKNOWN_CATEGORY'
+  /** The product has no picture with that id. */
+  | 'UNKNOWN_IMAGE'
+  | 'UNKNOWN_PRODUCT'
+  | 'UNKNOWN_SKU'
+  | 'UNKNOWN_SUPPLIER'
+  /** The synonym group named does not exist. */
+  | 'UNKNOWN_SYNONYMS';
+
+export type CreateBrandInput = {
+  country?: string | null | undefined;
+  name: string;
+};
+
+export type CreateCategoryInput = {
+  name: string;
+  /** Omitted: a new top-level category. */
+  parentId?: string | number | null | undefined;
+};
+
 export type CreatePaymentInput = {
   channel: PaymentChannel;
   /** Unique per caller for each payment attempt; a retry with the same key returns the same payment. */
   idempotencyKey: string;
   orderId: string | number;
+};
+
+export type CreateProductInput = {
+  brandId: string | number;
+  categoryId: string | number;
+  description?: string | null | undefined;
+  fitments?: Array<FitmentInput> | null | undefined;
+  name: string;
+  /** At least one. */
+  skus: Array<SkuInput>;
+  supplierId?: string | number | null | undefined;
+  taxClass?: TaxClass | null | undefined;
+};
+
+export type CreatePurchaseOrderInput = {
+  lines: Array<PurchaseOrderLineInput>;
+  reference?: string | null | undefined;
+  supplierId: string | number;
+  warehouseId: string | number;
+};
+
+export type CreateSupplierInput = {
+  email?: string | null | undefined;
+  name: string;
+  phone?: string | null | undefined;
+};
+
+export type CreateWarehouseInput = {
+  active?: boolean | null | undefined;
+  /** Unique: A-Z, 0-9 and dashes, such as SH-01. */
+  code: string;
+  name: string;
+  priority?: number | null | undefined;
+  region: string;
+};
+
+export type CrossReferenceInput = {
+  brand: string;
+  number: string;
+};
+
+export type FitmentInput = {
+  make: string;
+  model: string;
+  yearFrom: number;
+  yearTo: number;
 };
 
 export type InvoiceBuyerInput = {
@@ -130,6 +242,13 @@ export type MemberErrorCode =
   | 'WEBHOOK_URL_TOO_LONG'
   /** A webhook URL's host does not resolve. */
   | 'WEBHOOK_URL_UNRESOLVABLE';
+
+export type MoneyInput = {
+  /** A decimal string with no more places than the currency has, such as "289.00". */
+  amount: string;
+  /** ISO 4217, such as CNY. */
+  currencyCode: string;
+};
 
 export type MovementKind =
   /** A correction after a stock-take, with a reason. */
@@ -274,12 +393,51 @@ export type ProductFilter = {
   search?: string | null | undefined;
 };
 
+export type PurchaseOrderLineInput = {
+  quantity: number;
+  skuCode: string;
+  unitCost: MoneyInput;
+};
+
+export type PurchaseOrderStatus =
+  | 'CLOSED'
+  | 'ORDERED'
+  | 'PARTIALLY_RECEIVED'
+  | 'RECEIVED';
+
+export type ReceiptLineInput = {
+  quantity: number;
+  skuCode: string;
+  /** Cost per unit; on a purchase order it defaults to the order's cost. */
+  unitCost?: MoneyInput | null | undefined;
+};
+
+export type ReceiveStockInput = {
+  lines: Array<ReceiptLineInput>;
+  purchaseOrderId?: string | number | null | undefined;
+  /** The delivery note or purchase order number; unique per warehouse, so a repeated receipt is refused. */
+  reference: string;
+  supplierId?: string | number | null | undefined;
+  warehouseId: string | number;
+};
+
 export type RegisterMemberInput = {
   email: string;
   name: string;
   /** At least 12 characters. */
   password: string;
   phone?: string | null | undefined;
+};
+
+export type RemoveProductImageInput = {
+  imageId: string | number;
+  productId: string | number;
+};
+
+export type ReorderProductImagesInput = {
+  /** Every picture id of the product, once each, in the new order. */
+  imageIds: Array<string | number>;
+  productId: string | number;
 };
 
 export type RequestInvoiceInput = {
@@ -298,6 +456,14 @@ export type ReturnLineInput = {
   skuCode: string;
 };
 
+export type ReturnStockInput = {
+  lines: Array<StockLineInput>;
+  reason?: string | null | undefined;
+  /** The order or return the goods belong to. */
+  reference: string;
+  warehouseId: string | number;
+};
+
 export type SalesChannel =
   /** The web shop: a member or a guest. */
   | 'ONLINE'
@@ -307,6 +473,105 @@ export type SalesChannel =
 export type SearchSuggestionKind =
   | 'PRODUCT'
   | 'WORD';
+
+export type SetReorderPointInput = {
+  /** Null removes the reorder point. */
+  reorderPoint?: number | null | undefined;
+  skuCode: string;
+  warehouseId: string | number;
+};
+
+export type SetSkuPartNumbersInput = {
+  crossReferences?: Array<CrossReferenceInput> | null | undefined;
+  /** Up to 40 characters; spaces and dashes as printed (search ignores them). */
+  manufacturerPartNumber?: string | null | undefined;
+  oeNumbers: Array<string>;
+  skuCode: string;
+};
+
+export type SetSkuPriceInput = {
+  code: string;
+  price: MoneyInput;
+};
+
+export type SkuAttributeInput = {
+  name: string;
+  value: string;
+};
+
+export type SkuInput = {
+  attributes?: Array<SkuAttributeInput> | null | undefined;
+  /** Unique across the catalogue: A-Z, 0-9 and dashes, 2 to 40 characters. */
+  code: string;
+  name: string;
+  price: MoneyInput;
+};
+
+export type StockErrorCode =
+  /** A warehouse with that code exists. */
+  | 'DUPLICATE_CODE'
+  /** The reference was used before with different content. */
+  | 'DUPLICATE_REQUEST'
+  /** Not enough available stock; the message names the short SKUs. */
+  | 'INSUFFICIENT_STOCK'
+  | 'INVALID_STATE_TRANSITION'
+  /** A text holds a control character (other than tab, line feed, carriage return) or a bidirectional override; nothing was written. */
+  | 'INVALID_TEXT'
+  /** A value breaks a rule of its field; the message names the rule and the value. */
+  | 'INVALID_VALUE'
+  /** More received than the purchase order has outstanding. */
+  | 'OVER_RECEIPT'
+  | 'RESERVATION_EXPIRED'
+  /** A transfer from a warehouse to itself. */
+  | 'SAME_WAREHOUSE'
+  /** A text is longer than any field may store; nothing was written. */
+  | 'TEXT_TOO_LONG'
+  | 'UNKNOWN_PURCHASE_ORDER'
+  | 'UNKNOWN_RESERVATION'
+  | 'UNKNOWN_SKU'
+  /** No supplier with that id in the catalogue. */
+  | 'UNKNOWN_SUPPLIER'
+  | 'UNKNOWN_WAREHOUSE'
+  | 'WAREHOUSE_INACTIVE';
+
+export type StockLineInput = {
+  /** At least 1. */
+  quantity: number;
+  skuCode: string;
+};
+
+export type TaxClass =
+  | 'EXEMPT'
+  | 'REDUCED'
+  | 'STANDARD';
+
+export type TransferStockInput = {
+  fromWarehouseId: string | number;
+  lines: Array<StockLineInput>;
+  reference: string;
+  toWarehouseId: string | number;
+};
+
+/** Omitted fields keep their value. `fitments`, when given, replaces the list. */
+export type UpdateProductInput = {
+  active?: boolean | null | undefined;
+  brandId?: string | number | null | undefined;
+  categoryId?: string | number | null | undefined;
+  description?: string | null | undefined;
+  fitments?: Array<FitmentInput> | null | undefined;
+  id: string | number;
+  name?: string | null | undefined;
+  supplierId?: string | number | null | undefined;
+  taxClass?: TaxClass | null | undefined;
+};
+
+export type UpdateWarehouseInput = {
+  active?: boolean | null | undefined;
+  id: string | number;
+  name?: string | null | undefined;
+  priority?: number | null | undefined;
+  region?: string | null | undefined;
+};
 
 export type VehicleInput = {
   make: string;
@@ -382,6 +647,187 @@ export type AccountRequestReturnMutationVariables = Exact<{
 
 
 export type AccountRequestReturnMutation = { __typename: 'Mutation', requestReturn: { __typename: 'OrderPayload', order: { __typename: 'Order', id: string, status: OrderStatus } | null, userErrors: Array<{ __typename: 'OrderUserError', code: OrderErrorCode, field: string | null, message: string }> } };
+
+export type CatalogueProductsQueryVariables = Exact<{
+  search?: string | null | undefined;
+  first: number;
+  after?: string | null | undefined;
+}>;
+
+
+export type CatalogueProductsQuery = { __typename: 'Query', products: { __typename: 'ProductConnection', totalCount: number, pageInfo: { __typename: 'PageInfo', hasNextPage: boolean, endCursor: string | null }, edges: Array<{ __typename: 'ProductEdge', node: { __typename: 'Product', id: string, name: string, active: boolean, brand: { __typename: 'Brand', id: string, name: string }, category: { __typename: 'Category', id: string, path: string }, skus: Array<{ __typename: 'Sku', code: string, price: { __typename: 'Money', amount: string, currencyCode: string } }> } }> } };
+
+export type CatalogueProductQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type CatalogueProductQuery = { __typename: 'Query', product: { __typename: 'Product', id: string, name: string, description: string | null, active: boolean, taxClass: TaxClass, brand: { __typename: 'Brand', id: string }, category: { __typename: 'Category', id: string }, supplier: { __typename: 'Supplier', id: string } | null, skus: Array<{ __typename: 'Sku', code: string, name: string, manufacturerPartNumber: string | null, oeNumbers: Array<string>, price: { __typename: 'Money', amount: string, currencyCode: string }, crossReferences: Array<{ __typename: 'CrossReference', brand: string, number: string }> }>, images: Array<{ __typename: 'ProductImage', id: string, url: string, alt: string, width: number, height: number }> } | null };
+
+export type CatalogueReferenceQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type CatalogueReferenceQuery = { __typename: 'Query', brands: Array<{ __typename: 'Brand', id: string, name: string, country: string | null }>, categories: Array<{ __typename: 'Category', id: string, path: string, children: Array<{ __typename: 'Category', id: string, path: string, children: Array<{ __typename: 'Category', id: string, path: string }> }> }>, suppliers: Array<{ __typename: 'Supplier', id: string, name: string, email: string | null, phone: string | null }> };
+
+export type CatalogueCreateProductMutationVariables = Exact<{
+  input: CreateProductInput;
+}>;
+
+
+export type CatalogueCreateProductMutation = { __typename: 'Mutation', createProduct: { __typename: 'CreateProductPayload', product: { __typename: 'Product', id: string, name: string } | null, userErrors: Array<{ __typename: 'CatalogueUserError', code: CatalogueErrorCode, field: string | null, message: string }> } };
+
+export type CatalogueUpdateProductMutationVariables = Exact<{
+  input: UpdateProductInput;
+}>;
+
+
+export type CatalogueUpdateProductMutation = { __typename: 'Mutation', updateProduct: { __typename: 'UpdateProductPayload', product: { __typename: 'Product', id: string, name: string, description: string | null, active: boolean, taxClass: TaxClass, brand: { __typename: 'Brand', id: string }, category: { __typename: 'Category', id: string }, supplier: { __typename: 'Supplier', id: string } | null } | null, userErrors: Array<{ __typename: 'CatalogueUserError', code: CatalogueErrorCode, field: string | null, message: string }> } };
+
+export type CatalogueSetSkuPriceMutationVariables = Exact<{
+  input: SetSkuPriceInput;
+}>;
+
+
+export type CatalogueSetSkuPriceMutation = { __typename: 'Mutation', setSkuPrice: { __typename: 'SetSkuPricePayload', sku: { __typename: 'Sku', code: string, price: { __typename: 'Money', amount: string, currencyCode: string } } | null, userErrors: Array<{ __typename: 'CatalogueUserError', code: CatalogueErrorCode, field: string | null, message: string }> } };
+
+export type CatalogueSetSkuPartNumbersMutationVariables = Exact<{
+  input: SetSkuPartNumbersInput;
+}>;
+
+
+export type CatalogueSetSkuPartNumbersMutation = { __typename: 'Mutation', setSkuPartNumbers: { __typename: 'SetSkuPartNumbersPayload', sku: { __typename: 'Sku', code: string, manufacturerPartNumber: string | null, oeNumbers: Array<string>, crossReferences: Array<{ __typename: 'CrossReference', brand: string, number: string }> } | null, userErrors: Array<{ __typename: 'CatalogueUserError', code: CatalogueErrorCode, field: string | null, message: string }> } };
+
+export type CatalogueAddImageMutationVariables = Exact<{
+  input: AddProductImageInput;
+}>;
+
+
+export type CatalogueAddImageMutation = { __typename: 'Mutation', addProductImage: { __typename: 'AddProductImagePayload', product: { __typename: 'Product', id: string, images: Array<{ __typename: 'ProductImage', id: string, url: string, alt: string, width: number, height: number }> } | null, userErrors: Array<{ __typename: 'CatalogueUserError', code: CatalogueErrorCode, field: string | null, message: string }> } };
+
+export type CatalogueRemoveImageMutationVariables = Exact<{
+  input: RemoveProductImageInput;
+}>;
+
+
+export type CatalogueRemoveImageMutation = { __typename: 'Mutation', removeProductImage: { __typename: 'RemoveProductImagePayload', product: { __typename: 'Product', id: string, images: Array<{ __typename: 'ProductImage', id: string, url: string, alt: string, width: number, height: number }> } | null, userErrors: Array<{ __typename: 'CatalogueUserError', code: CatalogueErrorCode, field: string | null, message: string }> } };
+
+export type CatalogueReorderImagesMutationVariables = Exact<{
+  input: ReorderProductImagesInput;
+}>;
+
+
+export type CatalogueReorderImagesMutation = { __typename: 'Mutation', reorderProductImages: { __typename: 'ReorderProductImagesPayload', product: { __typename: 'Product', id: string, images: Array<{ __typename: 'ProductImage', id: string, url: string, alt: string, width: number, height: number }> } | null, userErrors: Array<{ __typename: 'CatalogueUserError', code: CatalogueErrorCode, field: string | null, message: string }> } };
+
+export type CatalogueCreateBrandMutationVariables = Exact<{
+  input: CreateBrandInput;
+}>;
+
+
+export type CatalogueCreateBrandMutation = { __typename: 'Mutation', createBrand: { __typename: 'CreateBrandPayload', brand: { __typename: 'Brand', id: string, name: string } | null, userErrors: Array<{ __typename: 'CatalogueUserError', code: CatalogueErrorCode, field: string | null, message: string }> } };
+
+export type CatalogueCreateCategoryMutationVariables = Exact<{
+  input: CreateCategoryInput;
+}>;
+
+
+export type CatalogueCreateCategoryMutation = { __typename: 'Mutation', createCategory: { __typename: 'CreateCategoryPayload', category: { __typename: 'Category', id: string, path: string } | null, userErrors: Array<{ __typename: 'CatalogueUserError', code: CatalogueErrorCode, field: string | null, message: string }> } };
+
+export type CatalogueCreateSupplierMutationVariables = Exact<{
+  input: CreateSupplierInput;
+}>;
+
+
+export type CatalogueCreateSupplierMutation = { __typename: 'Mutation', createSupplier: { __typename: 'CreateSupplierPayload', supplier: { __typename: 'Supplier', id: string, name: string } | null, userErrors: Array<{ __typename: 'CatalogueUserError', code: CatalogueErrorCode, field: string | null, message: string }> } };
+
+export type StockWarehousesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type StockWarehousesQuery = { __typename: 'Query', warehouses: Array<{ __typename: 'Warehouse', id: string, code: string, name: string, region: string, priority: number, active: boolean }> };
+
+export type StockCreateWarehouseMutationVariables = Exact<{
+  input: CreateWarehouseInput;
+}>;
+
+
+export type StockCreateWarehouseMutation = { __typename: 'Mutation', createWarehouse: { __typename: 'CreateWarehousePayload', warehouse: { __typename: 'Warehouse', id: string, code: string, name: string, region: string, priority: number, active: boolean } | null, userErrors: Array<{ __typename: 'StockUserError', code: StockErrorCode, field: string | null, message: string }> } };
+
+export type StockUpdateWarehouseMutationVariables = Exact<{
+  input: UpdateWarehouseInput;
+}>;
+
+
+export type StockUpdateWarehouseMutation = { __typename: 'Mutation', updateWarehouse: { __typename: 'UpdateWarehousePayload', warehouse: { __typename: 'Warehouse', id: string, code: string, name: string, region: string, priority: number, active: boolean } | null, userErrors: Array<{ __typename: 'StockUserError', code: StockErrorCode, field: string | null, message: string }> } };
+
+export type StockSuppliersQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type StockSuppliersQuery = { __typename: 'Query', suppliers: Array<{ __typename: 'Supplier', id: string, name: string }> };
+
+export type StockPurchaseOrdersQueryVariables = Exact<{
+  status?: PurchaseOrderStatus | null | undefined;
+  first: number;
+  after?: string | null | undefined;
+}>;
+
+
+export type StockPurchaseOrdersQuery = { __typename: 'Query', purchaseOrders: { __typename: 'PurchaseOrderConnection', totalCount: number, pageInfo: { __typename: 'PageInfo', hasNextPage: boolean, endCursor: string | null }, edges: Array<{ __typename: 'PurchaseOrderEdge', node: { __typename: 'PurchaseOrder', id: string, reference: string, supplierId: string, status: PurchaseOrderStatus, createdAt: string, warehouse: { __typename: 'Warehouse', id: string, code: string }, total: { __typename: 'Money', amount: string, currencyCode: string }, lines: Array<{ __typename: 'PurchaseOrderLine', quantityOrdered: number, quantityReceived: number, sku: { __typename: 'Sku', code: string }, unitCost: { __typename: 'Money', amount: string, currencyCode: string } }> } }> } };
+
+export type StockCreatePurchaseOrderMutationVariables = Exact<{
+  input: CreatePurchaseOrderInput;
+}>;
+
+
+export type StockCreatePurchaseOrderMutation = { __typename: 'Mutation', createPurchaseOrder: { __typename: 'PurchaseOrderPayload', purchaseOrder: { __typename: 'PurchaseOrder', id: string, reference: string, status: PurchaseOrderStatus } | null, userErrors: Array<{ __typename: 'StockUserError', code: StockErrorCode, field: string | null, message: string }> } };
+
+export type StockReceiveMutationVariables = Exact<{
+  input: ReceiveStockInput;
+}>;
+
+
+export type StockReceiveMutation = { __typename: 'Mutation', receiveStock: { __typename: 'ReceiveStockPayload', receipt: { __typename: 'Receipt', id: string, reference: string, warehouse: { __typename: 'Warehouse', id: string, code: string }, purchaseOrder: { __typename: 'PurchaseOrder', id: string, status: PurchaseOrderStatus } | null, lines: Array<{ __typename: 'ReceiptLine', quantity: number, sku: { __typename: 'Sku', code: string } }> } | null, userErrors: Array<{ __typename: 'StockUserError', code: StockErrorCode, field: string | null, message: string }> } };
+
+export type StockTransferMutationVariables = Exact<{
+  input: TransferStockInput;
+}>;
+
+
+export type StockTransferMutation = { __typename: 'Mutation', transferStock: { __typename: 'TransferStockPayload', transfer: { __typename: 'Transfer', reference: string, from: { __typename: 'Warehouse', code: string }, to: { __typename: 'Warehouse', code: string }, lines: Array<{ __typename: 'TransferLine', quantity: number, sku: { __typename: 'Sku', code: string } }> } | null, userErrors: Array<{ __typename: 'StockUserError', code: StockErrorCode, field: string | null, message: string }> } };
+
+export type StockAdjustMutationVariables = Exact<{
+  input: AdjustStockInput;
+}>;
+
+
+export type StockAdjustMutation = { __typename: 'Mutation', adjustStock: { __typename: 'AdjustStockPayload', level: { __typename: 'StockLevel', onHand: number, reserved: number, available: number, sku: { __typename: 'Sku', code: string }, warehouse: { __typename: 'Warehouse', code: string } } | null, userErrors: Array<{ __typename: 'StockUserError', code: StockErrorCode, field: string | null, message: string }> } };
+
+export type StockReturnMutationVariables = Exact<{
+  input: ReturnStockInput;
+}>;
+
+
+export type StockReturnMutation = { __typename: 'Mutation', returnStock: { __typename: 'ReturnStockPayload', levels: Array<{ __typename: 'StockLevel', onHand: number, available: number, sku: { __typename: 'Sku', code: string }, warehouse: { __typename: 'Warehouse', code: string } }> | null, userErrors: Array<{ __typename: 'StockUserError', code: StockErrorCode, field: string | null, message: string }> } };
+
+export type StockSetReorderPointMutationVariables = Exact<{
+  input: SetReorderPointInput;
+}>;
+
+
+export type StockSetReorderPointMutation = { __typename: 'Mutation', setReorderPoint: { __typename: 'SetReorderPointPayload', level: { __typename: 'StockLevel', available: number, reorderPoint: number | null, lowStock: boolean, sku: { __typename: 'Sku', code: string }, warehouse: { __typename: 'Warehouse', code: string } } | null, userErrors: Array<{ __typename: 'StockUserError', code: StockErrorCode, field: string | null, message: string }> } };
+
+export type StockMovementsQueryVariables = Exact<{
+  skuCode: string;
+  warehouseId?: string | number | null | undefined;
+  first: number;
+  after?: string | null | undefined;
+}>;
+
+
+export type StockMovementsQuery = { __typename: 'Query', stockMovements: { __typename: 'StockMovementConnection', totalCount: number, pageInfo: { __typename: 'PageInfo', hasNextPage: boolean, endCursor: string | null }, edges: Array<{ __typename: 'StockMovementEdge', node: { __typename: 'StockMovement', id: string, kind: MovementKind, quantity: number, onHandDelta: number, reservedDelta: number, reference: string | null, reason: string | null, actor: string | null, createdAt: string, warehouse: { __typename: 'Warehouse', code: string } } }> } };
+
+export type StockReconciliationReportQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type StockReconciliationReportQuery = { __typename: 'Query', stockReconciliation: { __typename: 'StockReconciliation', checkedLevels: number, discrepancies: Array<{ __typename: 'StockDiscrepancy', onHand: number, ledgerOnHand: number, reserved: number, ledgerReserved: number, sku: { __typename: 'Sku', code: string }, warehouse: { __typename: 'Warehouse', code: string } }> } };
 
 export type BasketPlaceOrderMutationVariables = Exact<{
   input: PlaceOrderInput;
@@ -536,6 +982,32 @@ export const AccountCouponsDocument = {"__meta__":{"hash":"sha256:5db44b90610fa0
 export const AccountRequestInvoiceDocument = {"__meta__":{"hash":"sha256:2c609c52063ddd0dd44be248a9d36fbf769b232c56182062ea9ada9edc4cdabb"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"AccountRequestInvoice"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"RequestInvoiceInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"requestInvoice"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"invoice"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}},{"kind":"Field","name":{"kind":"Name","value":"userErrors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<AccountRequestInvoiceMutation, AccountRequestInvoiceMutationVariables>;
 export const AccountInvoicePdfDocument = {"__meta__":{"hash":"sha256:c2f1ded93760e51a8a3838e55b73c8e83a4c112620ddacf19b3e84410e8cb5b0"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"AccountInvoicePdf"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"invoice"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"number"}},{"kind":"Field","name":{"kind":"Name","value":"pdfUrl"}}]}}]}}]} as unknown as DocumentNode<AccountInvoicePdfQuery, AccountInvoicePdfQueryVariables>;
 export const AccountRequestReturnDocument = {"__meta__":{"hash":"sha256:9cbac0394f5b03cb03c42d7f5c72ad9009a10aa553adb6a27d6603db26c167c4"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"AccountRequestReturn"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"RequestReturnInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"requestReturn"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"order"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}},{"kind":"Field","name":{"kind":"Name","value":"userErrors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<AccountRequestReturnMutation, AccountRequestReturnMutationVariables>;
+export const CatalogueProductsDocument = {"__meta__":{"hash":"sha256:b88ae70538299b427f6a704fdf6e16f75b87a69dff93ba22b53b2a238457a090"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"CatalogueProducts"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"search"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"products"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"search"},"value":{"kind":"Variable","name":{"kind":"Name","value":"search"}}},{"kind":"ObjectField","name":{"kind":"Name","value":"includeInactive"},"value":{"kind":"BooleanValue","value":true}}]}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"active"}},{"kind":"Field","name":{"kind":"Name","value":"brand"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"category"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"path"}}]}},{"kind":"Field","name":{"kind":"Name","value":"skus"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"price"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"amount"}},{"kind":"Field","name":{"kind":"Name","value":"currencyCode"}}]}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<CatalogueProductsQuery, CatalogueProductsQueryVariables>;
+export const CatalogueProductDocument = {"__meta__":{"hash":"sha256:8c0d1e15a08ce78e4f136849c120c0c02f208ed2acfc0fc2357553d83d119696"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"CatalogueProduct"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"product"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"active"}},{"kind":"Field","name":{"kind":"Name","value":"taxClass"}},{"kind":"Field","name":{"kind":"Name","value":"brand"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"category"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"supplier"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"skus"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"price"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"amount"}},{"kind":"Field","name":{"kind":"Name","value":"currencyCode"}}]}},{"kind":"Field","name":{"kind":"Name","value":"manufacturerPartNumber"}},{"kind":"Field","name":{"kind":"Name","value":"oeNumbers"}},{"kind":"Field","name":{"kind":"Name","value":"crossReferences"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"brand"}},{"kind":"Field","name":{"kind":"Name","value":"number"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"images"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"url"}},{"kind":"Field","name":{"kind":"Name","value":"alt"}},{"kind":"Field","name":{"kind":"Name","value":"width"}},{"kind":"Field","name":{"kind":"Name","value":"height"}}]}}]}}]}}]} as unknown as DocumentNode<CatalogueProductQuery, CatalogueProductQueryVariables>;
+export const CatalogueReferenceDocument = {"__meta__":{"hash":"sha256:1b76885cb352c56557587625d4e345159fdf66b89400cb27344917607c7bb389"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"CatalogueReference"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"brands"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"country"}}]}},{"kind":"Field","name":{"kind":"Name","value":"categories"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"children"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"children"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"path"}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"suppliers"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"phone"}}]}}]}}]} as unknown as DocumentNode<CatalogueReferenceQuery, CatalogueReferenceQueryVariables>;
+export const CatalogueCreateProductDocument = {"__meta__":{"hash":"sha256:3bf68ec7e4fb72d6ca68f63e171a7f6251468b0eaeffd5218331bcad665049af"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CatalogueCreateProduct"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreateProductInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"createProduct"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"product"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"userErrors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<CatalogueCreateProductMutation, CatalogueCreateProductMutationVariables>;
+export const CatalogueUpdateProductDocument = {"__meta__":{"hash":"sha256:ae3b22e7ceb82086b43ac2dad1b8b31a3500f7cb98a81e580e6073bdefa0c8a4"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CatalogueUpdateProduct"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"UpdateProductInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"updateProduct"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"product"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"active"}},{"kind":"Field","name":{"kind":"Name","value":"taxClass"}},{"kind":"Field","name":{"kind":"Name","value":"brand"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"category"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"supplier"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"userErrors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<CatalogueUpdateProductMutation, CatalogueUpdateProductMutationVariables>;
+export const CatalogueSetSkuPriceDocument = {"__meta__":{"hash":"sha256:babc6aa2679ae26be78e176b1f410f55c7219b437ecf95a1b8ce98a2ac28b01a"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CatalogueSetSkuPrice"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"SetSkuPriceInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"setSkuPrice"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"sku"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"price"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"amount"}},{"kind":"Field","name":{"kind":"Name","value":"currencyCode"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"userErrors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<CatalogueSetSkuPriceMutation, CatalogueSetSkuPriceMutationVariables>;
+export const CatalogueSetSkuPartNumbersDocument = {"__meta__":{"hash":"sha256:a71622570e3b5e44d7f9fcbc99b8fad9f237e6048ae2acefe56aead5ba40f16b"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CatalogueSetSkuPartNumbers"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"SetSkuPartNumbersInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"setSkuPartNumbers"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"sku"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"manufacturerPartNumber"}},{"kind":"Field","name":{"kind":"Name","value":"oeNumbers"}},{"kind":"Field","name":{"kind":"Name","value":"crossReferences"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"brand"}},{"kind":"Field","name":{"kind":"Name","value":"number"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"userErrors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<CatalogueSetSkuPartNumbersMutation, CatalogueSetSkuPartNumbersMutationVariables>;
+export const CatalogueAddImageDocument = {"__meta__":{"hash":"sha256:ef64985fff2c028eb07c77f7b9fddee24a8fd90a4d7c42c6291b56d5cd959037"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CatalogueAddImage"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"AddProductImageInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"addProductImage"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"product"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"images"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"url"}},{"kind":"Field","name":{"kind":"Name","value":"alt"}},{"kind":"Field","name":{"kind":"Name","value":"width"}},{"kind":"Field","name":{"kind":"Name","value":"height"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"userErrors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<CatalogueAddImageMutation, CatalogueAddImageMutationVariables>;
+export const CatalogueRemoveImageDocument = {"__meta__":{"hash":"sha256:ad0c24ac35fafbd7b5680663f2d2a3e711269bba27416c7e2ea9b2385dd46076"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CatalogueRemoveImage"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"RemoveProductImageInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"removeProductImage"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"product"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"images"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"url"}},{"kind":"Field","name":{"kind":"Name","value":"alt"}},{"kind":"Field","name":{"kind":"Name","value":"width"}},{"kind":"Field","name":{"kind":"Name","value":"height"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"userErrors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<CatalogueRemoveImageMutation, CatalogueRemoveImageMutationVariables>;
+export const CatalogueReorderImagesDocument = {"__meta__":{"hash":"sha256:918198b333d194da40a3b8b2aba1b1a57e64ff4486087c3eff254abb2cf47397"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CatalogueReorderImages"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ReorderProductImagesInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"reorderProductImages"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"product"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"images"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"url"}},{"kind":"Field","name":{"kind":"Name","value":"alt"}},{"kind":"Field","name":{"kind":"Name","value":"width"}},{"kind":"Field","name":{"kind":"Name","value":"height"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"userErrors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<CatalogueReorderImagesMutation, CatalogueReorderImagesMutationVariables>;
+export const CatalogueCreateBrandDocument = {"__meta__":{"hash":"sha256:054cc303b1c57f8368adf264ee11372765c0be9165bcc24bf2f09a5ec303a22d"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CatalogueCreateBrand"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreateBrandInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"createBrand"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"brand"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"userErrors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<CatalogueCreateBrandMutation, CatalogueCreateBrandMutationVariables>;
+export const CatalogueCreateCategoryDocument = {"__meta__":{"hash":"sha256:a15325a39f38c7aa02b48228b395f80534aedeae856d43c2b2eff81c2a9ee02a"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CatalogueCreateCategory"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreateCategoryInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"createCategory"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"category"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"path"}}]}},{"kind":"Field","name":{"kind":"Name","value":"userErrors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<CatalogueCreateCategoryMutation, CatalogueCreateCategoryMutationVariables>;
+export const CatalogueCreateSupplierDocument = {"__meta__":{"hash":"sha256:25a6d3d383520c19372b7902867adbe7591d384426fba88b9c0e835f995fa46f"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CatalogueCreateSupplier"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreateSupplierInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"createSupplier"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"supplier"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"userErrors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<CatalogueCreateSupplierMutation, CatalogueCreateSupplierMutationVariables>;
+export const StockWarehousesDocument = {"__meta__":{"hash":"sha256:1e9b267a622e2225d126bf8a24bac348e60e714f3402f43073f06010aa22b3b8"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"StockWarehouses"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"warehouses"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"includeInactive"},"value":{"kind":"BooleanValue","value":true}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"region"}},{"kind":"Field","name":{"kind":"Name","value":"priority"}},{"kind":"Field","name":{"kind":"Name","value":"active"}}]}}]}}]} as unknown as DocumentNode<StockWarehousesQuery, StockWarehousesQueryVariables>;
+export const StockCreateWarehouseDocument = {"__meta__":{"hash":"sha256:8a3b7ce4ae405354ba1313e727bcea439065e859679bb03de867e8767fbfcb05"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"StockCreateWarehouse"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreateWarehouseInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"createWarehouse"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"warehouse"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"region"}},{"kind":"Field","name":{"kind":"Name","value":"priority"}},{"kind":"Field","name":{"kind":"Name","value":"active"}}]}},{"kind":"Field","name":{"kind":"Name","value":"userErrors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<StockCreateWarehouseMutation, StockCreateWarehouseMutationVariables>;
+export const StockUpdateWarehouseDocument = {"__meta__":{"hash":"sha256:999911274a2485cf85a1e3981ecea43719d5efbe9848da4ab7743c4a560b3929"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"StockUpdateWarehouse"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"UpdateWarehouseInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"updateWarehouse"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"warehouse"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"region"}},{"kind":"Field","name":{"kind":"Name","value":"priority"}},{"kind":"Field","name":{"kind":"Name","value":"active"}}]}},{"kind":"Field","name":{"kind":"Name","value":"userErrors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<StockUpdateWarehouseMutation, StockUpdateWarehouseMutationVariables>;
+export const StockSuppliersDocument = {"__meta__":{"hash":"sha256:002dfa1a8c5d2550d3956d4b65ecbb53c8ae3cdb7d88c211517ad462f472ff64"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"StockSuppliers"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"suppliers"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]} as unknown as DocumentNode<StockSuppliersQuery, StockSuppliersQueryVariables>;
+export const StockPurchaseOrdersDocument = {"__meta__":{"hash":"sha256:f30e82e0a7d3c9aa645bf1c766ca568bdc1107fe911541c175a1986db02e4be9"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"StockPurchaseOrders"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"status"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"PurchaseOrderStatus"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"purchaseOrders"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"status"},"value":{"kind":"Variable","name":{"kind":"Name","value":"status"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"reference"}},{"kind":"Field","name":{"kind":"Name","value":"supplierId"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"warehouse"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}},{"kind":"Field","name":{"kind":"Name","value":"total"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"amount"}},{"kind":"Field","name":{"kind":"Name","value":"currencyCode"}}]}},{"kind":"Field","name":{"kind":"Name","value":"lines"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"sku"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}},{"kind":"Field","name":{"kind":"Name","value":"quantityOrdered"}},{"kind":"Field","name":{"kind":"Name","value":"quantityReceived"}},{"kind":"Field","name":{"kind":"Name","value":"unitCost"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"amount"}},{"kind":"Field","name":{"kind":"Name","value":"currencyCode"}}]}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<StockPurchaseOrdersQuery, StockPurchaseOrdersQueryVariables>;
+export const StockCreatePurchaseOrderDocument = {"__meta__":{"hash":"sha256:b3c9d6e88969a304e4829d9f100985dfc45e066d2c705a4395cedfe93cb55ac3"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"StockCreatePurchaseOrder"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreatePurchaseOrderInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"createPurchaseOrder"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"purchaseOrder"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"reference"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}},{"kind":"Field","name":{"kind":"Name","value":"userErrors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<StockCreatePurchaseOrderMutation, StockCreatePurchaseOrderMutationVariables>;
+export const StockReceiveDocument = {"__meta__":{"hash":"sha256:b733171772237b29e5b36c420f67a60ee5d404588405062dae20e64ac30e9f0c"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"StockReceive"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ReceiveStockInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"receiveStock"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"receipt"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"reference"}},{"kind":"Field","name":{"kind":"Name","value":"warehouse"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}},{"kind":"Field","name":{"kind":"Name","value":"purchaseOrder"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}},{"kind":"Field","name":{"kind":"Name","value":"lines"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"sku"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}},{"kind":"Field","name":{"kind":"Name","value":"quantity"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"userErrors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<StockReceiveMutation, StockReceiveMutationVariables>;
+export const StockTransferDocument = {"__meta__":{"hash":"sha256:9c313f4ed75ef4d0348a1ba8062fcaa0d55fcc4989c1abf2bf9dfb02a79dd72e"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"StockTransfer"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"TransferStockInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"transferStock"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"transfer"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"reference"}},{"kind":"Field","name":{"kind":"Name","value":"from"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}},{"kind":"Field","name":{"kind":"Name","value":"to"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}},{"kind":"Field","name":{"kind":"Name","value":"lines"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"sku"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}},{"kind":"Field","name":{"kind":"Name","value":"quantity"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"userErrors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<StockTransferMutation, StockTransferMutationVariables>;
+export const StockAdjustDocument = {"__meta__":{"hash":"sha256:c3b1d5a1846cc9739f4015c8b46b31b454ec8fe6592de614bae627595de8f44e"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"StockAdjust"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"AdjustStockInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"adjustStock"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"level"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"onHand"}},{"kind":"Field","name":{"kind":"Name","value":"reserved"}},{"kind":"Field","name":{"kind":"Name","value":"available"}},{"kind":"Field","name":{"kind":"Name","value":"sku"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}},{"kind":"Field","name":{"kind":"Name","value":"warehouse"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"userErrors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<StockAdjustMutation, StockAdjustMutationVariables>;
+export const StockReturnDocument = {"__meta__":{"hash":"sha256:f0a1dfa08b7215637da4558f3a9db897b1dec1bdf8167934181225a84b10c886"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"StockReturn"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ReturnStockInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"returnStock"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"levels"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"onHand"}},{"kind":"Field","name":{"kind":"Name","value":"available"}},{"kind":"Field","name":{"kind":"Name","value":"sku"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}},{"kind":"Field","name":{"kind":"Name","value":"warehouse"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"userErrors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<StockReturnMutation, StockReturnMutationVariables>;
+export const StockSetReorderPointDocument = {"__meta__":{"hash":"sha256:43ea028e271f74f563bd04143cfe489c8f5b26a544038137071b4f4774fa2de5"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"StockSetReorderPoint"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"SetReorderPointInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"setReorderPoint"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"level"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"available"}},{"kind":"Field","name":{"kind":"Name","value":"reorderPoint"}},{"kind":"Field","name":{"kind":"Name","value":"lowStock"}},{"kind":"Field","name":{"kind":"Name","value":"sku"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}},{"kind":"Field","name":{"kind":"Name","value":"warehouse"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"userErrors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<StockSetReorderPointMutation, StockSetReorderPointMutationVariables>;
+export const StockMovementsDocument = {"__meta__":{"hash":"sha256:2e077bb49e22895bc60d4101ce38e4dc602ceace6363109a6e26c6767c99ccd0"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"StockMovements"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"skuCode"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"warehouseId"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"stockMovements"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"skuCode"},"value":{"kind":"Variable","name":{"kind":"Name","value":"skuCode"}}},{"kind":"Argument","name":{"kind":"Name","value":"warehouseId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"warehouseId"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"quantity"}},{"kind":"Field","name":{"kind":"Name","value":"onHandDelta"}},{"kind":"Field","name":{"kind":"Name","value":"reservedDelta"}},{"kind":"Field","name":{"kind":"Name","value":"reference"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"actor"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"warehouse"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<StockMovementsQuery, StockMovementsQueryVariables>;
+export const StockReconciliationReportDocument = {"__meta__":{"hash":"sha256:9ce7b428a19a98714884427efcab29230775870e5fe4f4f9ee18680ab4396850"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"StockReconciliationReport"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"stockReconciliation"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"checkedLevels"}},{"kind":"Field","name":{"kind":"Name","value":"discrepancies"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"sku"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}},{"kind":"Field","name":{"kind":"Name","value":"warehouse"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}},{"kind":"Field","name":{"kind":"Name","value":"onHand"}},{"kind":"Field","name":{"kind":"Name","value":"ledgerOnHand"}},{"kind":"Field","name":{"kind":"Name","value":"reserved"}},{"kind":"Field","name":{"kind":"Name","value":"ledgerReserved"}}]}}]}}]}}]} as unknown as DocumentNode<StockReconciliationReportQuery, StockReconciliationReportQueryVariables>;
 export const BasketPlaceOrderDocument = {"__meta__":{"hash":"sha256:9389ec79b52ca2c9eb3bda438921f493874b9e533364fcb070b718571f8c643a"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"BasketPlaceOrder"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"PlaceOrderInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"placeOrder"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"order"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"number"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"total"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"amount"}},{"kind":"Field","name":{"kind":"Name","value":"currencyCode"}}]}},{"kind":"Field","name":{"kind":"Name","value":"reservationExpiresAt"}}]}},{"kind":"Field","name":{"kind":"Name","value":"userErrors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<BasketPlaceOrderMutation, BasketPlaceOrderMutationVariables>;
 export const BasketCreatePaymentDocument = {"__meta__":{"hash":"sha256:304e58b75e91f2b53aae440625d30c762aa3825570e5e7d09f01d5be105cf0b0"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"BasketCreatePayment"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreatePaymentInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"createPayment"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"payment"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"qrCodeUrl"}}]}},{"kind":"Field","name":{"kind":"Name","value":"userErrors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<BasketCreatePaymentMutation, BasketCreatePaymentMutationVariables>;
 export const BasketMemberDocument = {"__meta__":{"hash":"sha256:df9c709c03878984459418bf6607a950e0239d69825cba8ef7e9a53ce2ec1fb8"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"BasketMember"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"me"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"points"}},{"kind":"Field","name":{"kind":"Name","value":"coupons"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"redeemed"}},{"kind":"Field","name":{"kind":"Name","value":"validUntil"}}]}}]}}]}}]} as unknown as DocumentNode<BasketMemberQuery, BasketMemberQueryVariables>;

@@ -1,7 +1,9 @@
 // Every page area's strings (see area.ts), merged into the translations by i18n.ts. One line per area.
 import { accountStrings } from '../pages/account/locale.ts';
+import { catalogueStrings } from '../pages/back-office/catalogue/locale.ts';
 import { backOfficeStrings } from '../pages/back-office/locale.ts';
+import { stockStrings } from '../pages/back-office/stock/locale.ts';
 import { registerStrings } from '../pages/register/locale.ts';
 import type { Area } from './area.ts';
 
-export const AREAS: readonly Area[] = [accountStrings, backOfficeStrings, registerStrings];
+export const AREAS: readonly Area[] = [accountStrings, backOfficeStrings, catalogueStrings, stockStrings, registerStrings];

@@ -1,4 +1,6 @@
 import type { ReactElement } from 'react';
+import { CatalogueSection } from './catalogue/CatalogueSection.tsx';
+import { StockSection } from './stock/StockSection.tsx';
 
 /**
  * One task area of the back office: its route under #/back-office/, its title's i18n key, the scopes that let a
@@ -12,4 +14,7 @@ export interface BackOfficeSection {
   element: () => ReactElement;
 }
 
-export const SECTIONS: readonly BackOfficeSection[] = [];
+export const SECTIONS: readonly BackOfficeSection[] = [
+  { path: 'catalogue', label: 'catalogue.section', anyOf: ['catalogue:write'], element: () => <CatalogueSection /> },
+  { path: 'stock', label: 'stock.section', anyOf: ['stock:write'], element: () => <StockSection /> },
+];

@@ -1,0 +1,115 @@
+import { type ReactNode, type SelectHTMLAttributes, useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { NavLink } from 'react-router';
+import { Message, type UserError, userErrorText } from './forms.tsx';
+
+/** What a form's action ended with: a confirmation, or a problem to show as an alert. */
+export interface Outcome {
+  kind: 'info' | 'error';
+  text: string;
+}
+
+/** The API's refusal as an error outcome, or null when it accepted the input. */
+export function refusal(userErrors: readonly UserError[] | null | undefined): Outcome | null {
+  const text = userErrorText(userErrors);
+  return text ? { kind: 'error', text } : null;
+}
+
+/**
+ * A form's action: runs `work`, shows what it ended with (a network or GraphQL failure as an alert too), and says
+ * when it is busy so the button can wait. One copy for every back-office form rather than one per form.
+ */
+export function useAction() {
+  const { t } = useTranslation();
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const [busy, setBusy] = useState(false);
+  async function run(work: () => Promise<Outcome | null>): Promise<void> {
+    setBusy(true);
+    setOutcome(null);
+    try {
+      setOutcome(await work());
+    } catch (error) {
+      setOutcome({ kind: 'error', text: t('failed', { message: (error as Error).message }) });
+    } finally {
+      setBusy(false);
+    }
+  }
+  const message: ReactNode = outcome ? <Message kind={outcome.kind}>{outcome.text}</Message> : null;
+  return { busy, run, message, show: setOutcome };
+}
+
+/**
+ * Cursor paging for a connection: the cursors of the pages before this one, so Previous pops one and Next pushes
+ * the current page's end. `reset` goes back to the first page (a new search).
+ */
+export function useCursorPages() {
+  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  return {
+    after: cursors[cursors.length - 1] ?? null,
+    page: cursors.length,
+    hasPrevious: cursors.length > 1,
+    previous: () => setCursors((old) => (old.length > 1 ? old.slice(0, -1) : old)),
+    next: (endCursor: string | null | undefined) => setCursors((old) => (endCursor ? [...old, endCursor] : old)),
+    reset: () => setCursors([null]),
+  };
+}
+
+/** Previous and Next for a list paged with useCursorPages; the labels come from the area's strings. */
+export function Pager({
+  label,
+  labels,
+  pages,
+  pageInfo,
+}: {
+  label: string;
+  labels: { previous: string; next: string };
+  pages: ReturnType<typeof useCursorPages>;
+  pageInfo: { hasNextPage: boolean; endCursor?: string | null } | undefined;
+}) {
+  return (
+    <nav className="pager" aria-label={label}>
+      <button type="button" disabled={!pages.hasPrevious} onClick={pages.previous}>
+        {labels.previous}
+      </button>{' '}
+      <button type="button" disabled={!pageInfo?.hasNextPage} onClick={() => pages.next(pageInfo?.endCursor)}>
+        {labels.next}
+      </button>
+    </nav>
+  );
+}
+
+/** Sub-tabs of a back-office section: links to routes under the section's own path, so each page stays short. */
+export function SubTabs({ label, tabs }: { label: string; tabs: readonly { to: string; label: string; end?: boolean }[] }) {
+  return (
+    <nav aria-label={label} className="sub-tabs">
+      {tabs.map((tab) => (
+        <NavLink key={tab.to} to={tab.to} end={tab.end}>
+          {tab.label}
+        </NavLink>
+      ))}
+    </nav>
+  );
+}
+
+/** A labelled select of `options` ([value, text] pairs), with an empty first choice when `placeholder` is given. */
+export function SelectField({
+  label,
+  options,
+  placeholder,
+  ...select
+}: { label: string; options: readonly (readonly [string, string])[]; placeholder?: string } & SelectHTMLAttributes<HTMLSelectElement>) {
+  const id = useId();
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <select {...select} id={id}>
+        {placeholder !== undefined ? <option value="">{placeholder}</option> : null}
+        {options.map(([value, text]) => (
+          <option key={value} value={value}>
+            {text}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}

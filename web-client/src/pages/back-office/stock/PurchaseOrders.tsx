@@ -1,0 +1,191 @@
+import { useMutation, useQuery } from '@apollo/client/react';
+import { type FormEvent, useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Pager, refusal, SelectField, useAction, useCursorPages } from '../../../components/actions.tsx';
+import { Field, formValue, Message } from '../../../components/forms.tsx';
+import { formatMoney } from '../../../format.ts';
+import type { PurchaseOrderStatus, StockPurchaseOrdersQuery } from '../../../gql/graphql.ts';
+import { StockCreatePurchaseOrder, StockPurchaseOrders, StockReceive, StockSuppliers } from './operations.ts';
+import { CURRENCY, emptyLine, type LineDraft, LineRows, linesText, newReference, PAGE_SIZE, useWarehouseOptions } from './shared.tsx';
+
+type PurchaseOrder = StockPurchaseOrdersQuery['purchaseOrders']['edges'][number]['node'];
+const STATUSES: readonly PurchaseOrderStatus[] = ['ORDERED', 'PARTIALLY_RECEIVED', 'RECEIVED', 'CLOSED'];
+
+/** Purchase orders: a paged list (by status), receiving against the chosen one, and a form for a new one. */
+export function PurchaseOrders() {
+  const { t } = useTranslation();
+  const [status, setStatus] = useState<PurchaseOrderStatus | ''>('');
+  const pages = useCursorPages();
+  const { data, error } = useQuery(StockPurchaseOrders, {
+    variables: { status: status || null, first: PAGE_SIZE, after: pages.after },
+    fetchPolicy: 'cache-and-network',
+  });
+  const suppliers = useQuery(StockSuppliers).data?.suppliers ?? [];
+  const supplierName = (id: string) => suppliers.find((supplier) => supplier.id === id)?.name ?? id;
+  const [receiving, setReceiving] = useState<PurchaseOrder | null>(null);
+  const headingId = useId();
+  return (
+    <>
+      <section aria-labelledby={headingId}>
+        <h2 id={headingId}>{t('stock.orders.title')}</h2>
+        <SelectField
+          label={t('stock.orders.status')}
+          value={status}
+          placeholder={t('stock.orders.anyStatus')}
+          options={STATUSES.map((value) => [value, t(`stock.orders.statuses.${value}`)] as const)}
+          onChange={(event) => {
+            setStatus(event.target.value as PurchaseOrderStatus | '');
+            pages.reset();
+          }}
+        />
+        {error ? <Message kind="error">{t('failed', { message: error.message })}</Message> : null}
+        {!data ? (
+          <Message>{t('loading')}</Message>
+        ) : data.purchaseOrders.edges.length === 0 ? (
+          <Message>{t('stock.orders.none')}</Message>
+        ) : (
+          <table id="stock-purchase-orders">
+            <caption>{t('stock.orders.caption', { page: pages.page, count: data.purchaseOrders.totalCount })}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('stock.orders.reference')}</th>
+                <th scope="col">{t('stock.orders.supplier')}</th>
+                <th scope="col">{t('stock.warehouse')}</th>
+                <th scope="col">{t('stock.orders.status')}</th>
+                <th scope="col">{t('stock.orders.lines')}</th>
+                <th scope="col" className="number">
+                  {t('stock.orders.total')}
+                </th>
+                <th scope="col">{t('stock.orders.receive')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.purchaseOrders.edges.map(({ node }) => (
+                <tr key={node.id} data-reference={node.reference}>
+                  <td>{node.reference}</td>
+                  <td>{supplierName(node.supplierId)}</td>
+                  <td>{node.warehouse.code}</td>
+                  <td>{t(`stock.orders.statuses.${node.status}`)}</td>
+                  <td>{node.lines.map((line) => `${line.sku.code} ${line.quantityReceived}/${line.quantityOrdered}`).join(', ')}</td>
+                  <td className="number">{formatMoney(node.total)}</td>
+                  <td>
+                    {node.status === 'ORDERED' || node.status === 'PARTIALLY_RECEIVED' ? (
+                      <button type="button" className="link" onClick={() => setReceiving(node)}>
+                        {t('stock.orders.receiveOne', { reference: node.reference })}
+                      </button>
+                    ) : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        <Pager
+          label={t('stock.orders.title')}
+          labels={{ previous: t('stock.previous'), next: t('stock.next') }}
+          pages={pages}
+          pageInfo={data?.purchaseOrders.pageInfo}
+        />
+      </section>
+      <div className="columns">
+        <CreatePurchaseOrder suppliers={suppliers} />
+        {receiving ? <ReceivePurchaseOrder key={receiving.id} order={receiving} /> : null}
+      </div>
+    </>
+  );
+}
+
+function CreatePurchaseOrder({ suppliers }: { suppliers: readonly { id: string; name: string }[] }) {
+  const { t } = useTranslation();
+  const warehouses = useWarehouseOptions();
+  const [lines, setLines] = useState<LineDraft[]>([emptyLine()]);
+  const [create] = useMutation(StockCreatePurchaseOrder, { refetchQueries: [StockPurchaseOrders] });
+  const action = useAction();
+  const headingId = useId();
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = event.currentTarget;
+    void action.run(async () => {
+      const input = {
+        supplierId: formValue(form, 'supplierId'),
+        warehouseId: formValue(form, 'warehouseId'),
+        reference: formValue(form, 'reference') || null,
+        lines: lines.map((line) => ({
+          skuCode: line.skuCode.trim(),
+          quantity: Number.parseInt(line.quantity, 10),
+          unitCost: { amount: line.unitCost.trim(), currencyCode: CURRENCY },
+        })),
+      };
+      const { data } = await create({ variables: { input } });
+      const payload = data!.createPurchaseOrder;
+      if (!payload.purchaseOrder) return refusal(payload.userErrors);
+      setLines([emptyLine()]);
+      form.reset();
+      return { kind: 'info', text: t('stock.orders.created', { reference: payload.purchaseOrder.reference }) };
+    });
+  }
+  return (
+    <form aria-labelledby={headingId} onSubmit={submit}>
+      <h2 id={headingId}>{t('stock.orders.create')}</h2>
+      <SelectField
+        label={t('stock.orders.supplier')}
+        name="supplierId"
+        required
+        placeholder=""
+        options={suppliers.map((supplier) => [supplier.id, supplier.name] as const)}
+      />
+      <SelectField label={t('stock.warehouse')} name="warehouseId" required placeholder="" options={warehouses} />
+      <Field label={t('stock.orders.referenceOptional')} name="reference" maxLength={60} autoComplete="off" />
+      <LineRows lines={lines} onChange={setLines} withCost costRequired />
+      <button type="submit" disabled={action.busy}>
+        {t('stock.orders.createButton')}
+      </button>
+      {action.message}
+    </form>
+  );
+}
+
+/** Receives what is still outstanding of each line, or less: the clerk types what arrived. */
+function ReceivePurchaseOrder({ order }: { order: PurchaseOrder }) {
+  const { t } = useTranslation();
+  const [lines, setLines] = useState<LineDraft[]>(() =>
+    order.lines
+      .filter((line) => line.quantityReceived < line.quantityOrdered)
+      .map((line) => ({
+        skuCode: line.sku.code,
+        quantity: String(line.quantityOrdered - line.quantityReceived),
+        unitCost: '',
+      })),
+  );
+  const [receive] = useMutation(StockReceive, { refetchQueries: [StockPurchaseOrders] });
+  const action = useAction();
+  const headingId = useId();
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = event.currentTarget;
+    void action.run(async () => {
+      const input = {
+        warehouseId: order.warehouse.id,
+        purchaseOrderId: order.id,
+        supplierId: order.supplierId,
+        reference: formValue(form, 'reference'),
+        lines: lines.map((line) => ({ skuCode: line.skuCode.trim(), quantity: Number.parseInt(line.quantity, 10) })),
+      };
+      const { data } = await receive({ variables: { input } });
+      const payload = data!.receiveStock;
+      if (!payload.receipt) return refusal(payload.userErrors);
+      return { kind: 'info', text: t('stock.received', { lines: linesText(payload.receipt.lines), reference: payload.receipt.reference }) };
+    });
+  }
+  return (
+    <form aria-labelledby={headingId} onSubmit={submit} id="stock-receive-order">
+      <h2 id={headingId}>{t('stock.orders.receiveHeading', { reference: order.reference })}</h2>
+      <Field label={t('stock.reference')} name="reference" required maxLength={60} defaultValue={newReference('GRN')} />
+      <LineRows lines={lines} onChange={setLines} />
+      <button type="submit" disabled={action.busy}>
+        {t('stock.receive')}
+      </button>
+      {action.message}
+    </form>
+  );
+}

@@ -1,0 +1,152 @@
+import { useMutation, useQuery } from '@apollo/client/react';
+import { type FormEvent, useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { refusal, useAction } from '../../../components/actions.tsx';
+import { Field, formValue, Message } from '../../../components/forms.tsx';
+import type { StockWarehousesQuery } from '../../../gql/graphql.ts';
+import { StockCreateWarehouse, StockUpdateWarehouse, StockWarehouses } from './operations.ts';
+
+type Warehouse = StockWarehousesQuery['warehouses'][number];
+
+/** Warehouses: every one (inactive too), a form to create one, and one to change the chosen one. */
+export function Warehouses() {
+  const { t } = useTranslation();
+  const { data, error } = useQuery(StockWarehouses);
+  const [editing, setEditing] = useState<string | null>(null);
+  const headingId = useId();
+  const chosen = data?.warehouses.find((warehouse) => warehouse.id === editing);
+  return (
+    <>
+      <section aria-labelledby={headingId}>
+        <h2 id={headingId}>{t('stock.warehouses.title')}</h2>
+        {error ? <Message kind="error">{t('failed', { message: error.message })}</Message> : null}
+        {!data ? (
+          <Message>{t('loading')}</Message>
+        ) : (
+          <table id="stock-warehouses">
+            <thead>
+              <tr>
+                <th scope="col">{t('stock.warehouses.code')}</th>
+                <th scope="col">{t('stock.warehouses.name')}</th>
+                <th scope="col">{t('stock.warehouses.region')}</th>
+                <th scope="col" className="number">
+                  {t('stock.warehouses.priority')}
+                </th>
+                <th scope="col">{t('stock.warehouses.active')}</th>
+                <th scope="col">{t('stock.warehouses.change')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.warehouses.map((warehouse) => (
+                <tr key={warehouse.id} data-code={warehouse.code}>
+                  <td>
+                    <code>{warehouse.code}</code>
+                  </td>
+                  <td>{warehouse.name}</td>
+                  <td>{warehouse.region}</td>
+                  <td className="number">{warehouse.priority}</td>
+                  <td>{warehouse.active ? t('stock.yes') : t('stock.no')}</td>
+                  <td>
+                    <button type="button" className="link" onClick={() => setEditing(warehouse.id)}>
+                      {t('stock.warehouses.edit', { code: warehouse.code })}
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+      <div className="columns">
+        <CreateWarehouse />
+        {chosen ? <UpdateWarehouse key={chosen.id} warehouse={chosen} /> : null}
+      </div>
+    </>
+  );
+}
+
+function CreateWarehouse() {
+  const { t } = useTranslation();
+  const [create] = useMutation(StockCreateWarehouse, { refetchQueries: [StockWarehouses] });
+  const action = useAction();
+  const headingId = useId();
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = event.currentTarget;
+    void action.run(async () => {
+      const input = {
+        code: formValue(form, 'code').toUpperCase(),
+        name: formValue(form, 'name'),
+        region: formValue(form, 'region'),
+        priority: Number.parseInt(formValue(form, 'priority'), 10),
+      };
+      const { data } = await create({ variables: { input } });
+      const payload = data!.createWarehouse;
+      if (!payload.warehouse) return refusal(payload.userErrors);
+      form.reset();
+      return { kind: 'info', text: t('stock.warehouses.created', { code: payload.warehouse.code }) };
+    });
+  }
+  return (
+    <form aria-labelledby={headingId} onSubmit={submit}>
+      <h2 id={headingId}>{t('stock.warehouses.create')}</h2>
+      <Field label={t('stock.warehouses.code')} name="code" required pattern="[A-Za-z0-9\-]{1,20}" autoComplete="off" />
+      <Field label={t('stock.warehouses.name')} name="name" required maxLength={100} />
+      <Field label={t('stock.warehouses.region')} name="region" required maxLength={100} />
+      <Field label={t('stock.warehouses.priority')} name="priority" type="number" min={1} step={1} defaultValue="100" required />
+      <button type="submit" disabled={action.busy}>
+        {t('stock.warehouses.createButton')}
+      </button>
+      {action.message}
+    </form>
+  );
+}
+
+function UpdateWarehouse({ warehouse }: { warehouse: Warehouse }) {
+  const { t } = useTranslation();
+  const [update] = useMutation(StockUpdateWarehouse);
+  const action = useAction();
+  const headingId = useId();
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = event.currentTarget;
+    void action.run(async () => {
+      const input = {
+        id: warehouse.id,
+        name: formValue(form, 'name'),
+        region: formValue(form, 'region'),
+        priority: Number.parseInt(formValue(form, 'priority'), 10),
+        active: new FormData(form).get('active') === 'on',
+      };
+      const { data } = await update({ variables: { input } });
+      const payload = data!.updateWarehouse;
+      if (!payload.warehouse) return refusal(payload.userErrors);
+      return { kind: 'info', text: t('stock.warehouses.updated', { code: payload.warehouse.code }) };
+    });
+  }
+  return (
+    <form aria-labelledby={headingId} onSubmit={submit}>
+      <h2 id={headingId}>{t('stock.warehouses.update', { code: warehouse.code })}</h2>
+      <Field label={t('stock.warehouses.name')} name="name" required maxLength={100} defaultValue={warehouse.name} />
+      <Field label={t('stock.warehouses.region')} name="region" required maxLength={100} defaultValue={warehouse.region} />
+      <Field
+        label={t('stock.warehouses.priority')}
+        name="priority"
+        type="number"
+        min={1}
+        step={1}
+        required
+        defaultValue={String(warehouse.priority)}
+      />
+      <div className="field">
+        <label>
+          <input type="checkbox" name="active" defaultChecked={warehouse.active} /> {t('stock.warehouses.active')}
+        </label>
+      </div>
+      <button type="submit" disabled={action.busy}>
+        {t('stock.warehouses.save')}
+      </button>
+      {action.message}
+    </form>
+  );
+}
