@@ -6,8 +6,11 @@ export interface CursorPages {
   after: string | null;
   /** 1 for the first page. */
   page: number;
+  hasPrevious: boolean;
   next(endCursor: string | null | undefined): void;
   previous(): void;
+  /** Back to the first page (a new search or filter). */
+  reset(): void;
 }
 
 /**
@@ -19,8 +22,10 @@ export function useCursorPages(): CursorPages {
   return {
     after: cursors.at(-1) ?? null,
     page: cursors.length,
-    next: (endCursor) => setCursors([...cursors, endCursor ?? null]),
-    previous: () => setCursors(cursors.length > 1 ? cursors.slice(0, -1) : cursors),
+    hasPrevious: cursors.length > 1,
+    next: (endCursor) => setCursors((old) => [...old, endCursor ?? null]),
+    previous: () => setCursors((old) => (old.length > 1 ? old.slice(0, -1) : old)),
+    reset: () => setCursors([null]),
   };
 }
 
@@ -52,5 +57,29 @@ export function Pager({
         {t('store.next')}
       </button>
     </nav>
+  );
+}
+
+/** The Pager of a connection read with useCursorPages: its page info says whether there is a next page. */
+export function ConnectionPager({
+  label,
+  pages,
+  pageInfo,
+  busy,
+}: {
+  label: string;
+  pages: CursorPages;
+  pageInfo: { hasNextPage: boolean; endCursor?: string | null } | undefined;
+  busy?: boolean;
+}) {
+  return (
+    <Pager
+      label={label}
+      page={pages.page}
+      hasNext={pageInfo?.hasNextPage ?? false}
+      busy={busy}
+      onPrevious={pages.previous}
+      onNext={() => pages.next(pageInfo?.endCursor)}
+    />
   );
 }

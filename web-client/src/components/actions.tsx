@@ -38,46 +38,6 @@ export function useAction() {
   return { busy, run, message, show: setOutcome };
 }
 
-/**
- * Cursor paging for a connection: the cursors of the pages before this one, so Previous pops one and Next pushes
- * the current page's end. `reset` goes back to the first page (a new search).
- */
-export function useCursorPages() {
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
-  return {
-    after: cursors[cursors.length - 1] ?? null,
-    page: cursors.length,
-    hasPrevious: cursors.length > 1,
-    previous: () => setCursors((old) => (old.length > 1 ? old.slice(0, -1) : old)),
-    next: (endCursor: string | null | undefined) => setCursors((old) => (endCursor ? [...old, endCursor] : old)),
-    reset: () => setCursors([null]),
-  };
-}
-
-/** Previous and Next for a list paged with useCursorPages; the labels come from the area's strings. */
-export function Pager({
-  label,
-  labels,
-  pages,
-  pageInfo,
-}: {
-  label: string;
-  labels: { previous: string; next: string };
-  pages: ReturnType<typeof useCursorPages>;
-  pageInfo: { hasNextPage: boolean; endCursor?: string | null } | undefined;
-}) {
-  return (
-    <nav className="pager" aria-label={label}>
-      <button type="button" disabled={!pages.hasPrevious} onClick={pages.previous}>
-        {labels.previous}
-      </button>{' '}
-      <button type="button" disabled={!pageInfo?.hasNextPage} onClick={() => pages.next(pageInfo?.endCursor)}>
-        {labels.next}
-      </button>
-    </nav>
-  );
-}
-
 /** Sub-tabs of a back-office section: links to routes under the section's own path, so each page stays short. */
 export function SubTabs({ label, tabs }: { label: string; tabs: readonly { to: string; label: string; end?: boolean }[] }) {
   return (

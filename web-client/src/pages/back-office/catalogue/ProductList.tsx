@@ -2,8 +2,8 @@ import { useQuery } from '@apollo/client/react';
 import { type FormEvent, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { Pager, useCursorPages } from '../../../components/actions.tsx';
 import { formValue, Message } from '../../../components/forms.tsx';
+import { ConnectionPager, useCursorPages } from '../../../components/Pager.tsx';
 import { formatMoney } from '../../../format.ts';
 import { CatalogueProducts } from './operations.ts';
 import { CATALOGUE_BASE } from './routes.ts';
@@ -70,12 +70,7 @@ export function ProductList() {
           </tbody>
         </table>
       )}
-      <Pager
-        label={t('catalogue.products.title')}
-        labels={{ previous: t('catalogue.previous'), next: t('catalogue.next') }}
-        pages={pages}
-        pageInfo={products?.pageInfo}
-      />
+      <ConnectionPager label={t('catalogue.products.title')} pages={pages} pageInfo={products?.pageInfo} />
     </section>
   );
 }

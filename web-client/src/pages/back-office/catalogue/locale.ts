@@ -10,8 +10,6 @@ export const catalogueStrings = area(
       tabs: { products: 'Products', new: 'New product', reference: 'Brands, categories, suppliers' },
       yes: 'Yes',
       no: 'No',
-      previous: 'Previous page',
-      next: 'Next page',
       products: {
         title: 'Products',
         search: 'Words in the name, brand, category or SKU',
@@ -111,8 +109,6 @@ export const catalogueStrings = area(
       tabs: { products: '商品', new: '新建商品', reference: '品牌、分类、供应商' },
       yes: '是',
       no: '否',
-      previous: '上一页',
-      next: '下一页',
       products: {
         title: '商品',
         search: '名称、品牌、分类或 SKU 中的词',

@@ -1,8 +1,9 @@
 import { useQuery } from '@apollo/client/react';
 import { type FormEvent, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Pager, SelectField, useCursorPages } from '../../../components/actions.tsx';
+import { SelectField } from '../../../components/actions.tsx';
 import { Field, formValue, Message } from '../../../components/forms.tsx';
+import { ConnectionPager, useCursorPages } from '../../../components/Pager.tsx';
 import { StockMovements, StockReconciliationReport } from './operations.ts';
 import { PAGE_SIZE, SKU_PATTERN, useWarehouseOptions } from './shared.tsx';
 
@@ -80,14 +81,7 @@ function MovementList() {
           </table>
         )
       ) : null}
-      {wanted ? (
-        <Pager
-          label={t('stock.ledger.movements')}
-          labels={{ previous: t('stock.previous'), next: t('stock.next') }}
-          pages={pages}
-          pageInfo={connection?.pageInfo}
-        />
-      ) : null}
+      {wanted ? <ConnectionPager label={t('stock.ledger.movements')} pages={pages} pageInfo={connection?.pageInfo} /> : null}
     </section>
   );
 }

@@ -1,8 +1,9 @@
 import { useMutation, useQuery } from '@apollo/client/react';
 import { type FormEvent, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Pager, refusal, SelectField, useAction, useCursorPages } from '../../../components/actions.tsx';
+import { refusal, SelectField, useAction } from '../../../components/actions.tsx';
 import { Field, formValue, Message } from '../../../components/forms.tsx';
+import { ConnectionPager, useCursorPages } from '../../../components/Pager.tsx';
 import { formatMoney } from '../../../format.ts';
 import type { PurchaseOrderStatus, StockPurchaseOrdersQuery } from '../../../gql/graphql.ts';
 import { StockCreatePurchaseOrder, StockPurchaseOrders, StockReceive, StockSuppliers } from './operations.ts';
@@ -80,12 +81,7 @@ export function PurchaseOrders() {
             </tbody>
           </table>
         )}
-        <Pager
-          label={t('stock.orders.title')}
-          labels={{ previous: t('stock.previous'), next: t('stock.next') }}
-          pages={pages}
-          pageInfo={data?.purchaseOrders.pageInfo}
-        />
+        <ConnectionPager label={t('stock.orders.title')} pages={pages} pageInfo={data?.purchaseOrders.pageInfo} />
       </section>
       <div className="columns">
         <CreatePurchaseOrder suppliers={suppliers} />
