@@ -1,4 +1,7 @@
 import type { ReactElement } from 'react';
+import { ApiKeysSection } from './api-keys/ApiKeysSection.tsx';
+import { MembersSection } from './members/MembersSection.tsx';
+import { OrdersSection } from './orders/OrdersSection.tsx';
 
 /**
  * One task area of the back office: its route under #/back-office/, its title's i18n key, the scopes that let a
@@ -12,4 +15,9 @@ export interface BackOfficeSection {
   element: () => ReactElement;
 }
 
-export const SECTIONS: readonly BackOfficeSection[] = [];
+export const SECTIONS: readonly BackOfficeSection[] = [
+  { path: 'orders', label: 'boOrders.section', anyOf: ['orders:write'], element: () => <OrdersSection /> },
+  { path: 'members', label: 'boMembers.section', anyOf: ['members:write'], element: () => <MembersSection /> },
+  // createApiKey and the other key mutations need members:write (schema/api.graphql, the members subgraph).
+  { path: 'api-keys', label: 'boKeys.section', anyOf: ['members:write'], element: () => <ApiKeysSection /> },
+];
