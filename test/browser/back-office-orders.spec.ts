@@ -107,7 +107,7 @@ describeInChromium('the back office: orders, members and API keys in Chromium', 
   }
 
   beforeAll(async () => {
-    suite = await startBrowserSuite({ env: { WEBHOOK_ALLOW_PRIVATE_URLS: 'true' } });
+    suite = await startBrowserSuite({ env: { WEBHOOK_ALLOW_PRIVATE_URLS: 'true', WEBHOOK_POLL_MS: '100', WEBHOOK_RETRY_BASE_MS: '1000' } });
     admin = await suite.system.staffToken(ROLE_SCOPES.admin!);
     const { products } = await graph<{
       products: { edges: { node: { skus: { code: string; stock: { levels: { available: number }[] } }[] } }[] };
@@ -186,6 +186,9 @@ describeInChromium('the back office: orders, members and API keys in Chromium', 
       timeoutMs: 15_000,
     });
     await page.getByText(/Refund of CN¥1\.00/).waitFor(WAIT);
+    // What is left is offered next.
+    const left = (Math.round(Number(toRefund.total.amount) * 100) - 100) / 100;
+    expect(await refundForm.getByLabel(/^Amount to refund/).inputValue()).toBe(left.toFixed(2));
     await checkScreen('refund');
   });
 
@@ -261,9 +264,26 @@ describeInChromium('the back office: orders, members and API keys in Chromium', 
     expect(await page.getByTestId('bo-webhook-secret').innerText()).toMatch(/^whsec_/);
     await page.getByRole('button', { name: 'Disable Order feed' }).waitFor(WAIT);
     const hooks = await asKey('BackOfficeWebhooks', {});
-    expect(((await hooks.json()) as { data: { webhooks: { name: string; status: string }[] } }).data.webhooks).toEqual([
-      expect.objectContaining({ name: 'Order feed', status: 'ACTIVE' }),
-    ]);
+    const { webhooks } = ((await hooks.json()) as { data: { webhooks: { id: string; name: string; status: string }[] } }).data;
+    expect(webhooks).toEqual([expect.objectContaining({ name: 'Order feed', status: 'ACTIVE' })]);
+
+    // An order paid is an event for the webhook: its delivery (to a port nobody answers) is listed, and sent again.
+    // The router subscribes for a new webhook on its next poll, so orders are paid until one is delivered.
+    await eventually(
+      async () => {
+        await paidOrder();
+        const answer = (await (await asKey('BackOfficeWebhookDeliveries', { webhookId: webhooks[0]!.id, first: 1 })).json()) as {
+          data: { webhookDeliveries: { edges: unknown[] } };
+        };
+        return answer.data.webhookDeliveries.edges.length > 0;
+      },
+      'the webhook has a delivery',
+      { timeoutMs: 30_000, intervalMs: 500 },
+    );
+    await page.getByRole('button', { name: 'Deliveries' }).click();
+    await page.getByRole('button', { name: 'Send again' }).first().click();
+    await page.getByRole('status').filter({ hasText: 'Sent again.' }).waitFor(WAIT);
+    await checkScreen('webhook-deliveries');
     await checkScreen('api-keys');
 
     // Its own limit, read back through the graph.

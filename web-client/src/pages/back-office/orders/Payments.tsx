@@ -78,7 +78,11 @@ function RefundForm({ payment, onChanged }: { payment: Payment; onChanged: () =>
       idempotencyKey: crypto.randomUUID(),
     };
     const done = t('boOrders.refundRequested', { amount: formatMoney(input.amount) });
-    if (await run(async () => (await refund({ variables: { input } })).data?.refundPayment.userErrors, done)) await onChanged();
+    if (!(await run(async () => (await refund({ variables: { input } })).data?.refundPayment.userErrors, done))) return;
+    // The form offers what is left to refund next, and asks for a new reason.
+    (form.elements.namedItem('amount') as HTMLInputElement).value = fromHundredths(left - hundredths);
+    (form.elements.namedItem('reason') as HTMLInputElement).value = '';
+    await onChanged();
   }
 
   return (
