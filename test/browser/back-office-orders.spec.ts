@@ -216,6 +216,8 @@ describeInChromium('the back office: orders, members and API keys in Chromium', 
     await page.getByLabel('Valid until (inclusive)').fill(until);
     await page.getByRole('button', { name: 'Issue coupons' }).click();
     await page.getByRole('status').filter({ hasText: '1 coupon issued.' }).waitFor(WAIT);
+    // The member shown is read again, with the coupon.
+    await found.getByText('1 unused coupon', { exact: true }).waitFor(WAIT);
     const { member: read } = await graph<{ member: { coupons: { campaign: string; discountPercent: number | null }[] } }>(
       'query ($id: ID!) { member(id: $id) { coupons { campaign discountPercent } } }',
       { id: member.id },

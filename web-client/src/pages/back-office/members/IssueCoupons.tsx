@@ -30,7 +30,15 @@ function inputOf(form: HTMLFormElement, memberIds: readonly string[]): IssueCoup
 }
 
 /** A coupon campaign: one coupon for every active member of a tier, or for the members found and chosen beside it. */
-export function IssueCoupons({ memberIds, onClear }: { memberIds: readonly string[]; onClear: () => void }) {
+export function IssueCoupons({
+  memberIds,
+  onClear,
+  onIssued,
+}: {
+  memberIds: readonly string[];
+  onClear: () => void;
+  onIssued: () => void;
+}) {
   const { t } = useTranslation();
   const { outcome, busy, run } = useOutcome();
   const [issue] = useMutation(BackOfficeIssueCoupons);
@@ -49,6 +57,7 @@ export function IssueCoupons({ memberIds, onClear }: { memberIds: readonly strin
       },
       () => t('boMembers.issued', { count: issued }),
     );
+    if (issued) onIssued();
   }
 
   return (

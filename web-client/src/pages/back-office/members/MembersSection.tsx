@@ -1,5 +1,5 @@
 import { useApolloClient } from '@apollo/client/react';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Field, formValue, Message } from '../../../components/forms.tsx';
 import type { BackOfficeMemberFieldsFragment } from '../../../gql/graphql.ts';
@@ -11,29 +11,41 @@ import { BackOfficeMember, BackOfficeMembersByPhone } from './operations.ts';
 export function MembersSection() {
   const { t } = useTranslation();
   const [chosen, setChosen] = useState<string[]>([]);
+  // Bumped after coupons are issued, so the members shown are read again with their new coupons.
+  const [issued, setIssued] = useState(0);
   return (
     <section aria-labelledby="bo-members-title">
       <h1 id="bo-members-title">{t('boMembers.title')}</h1>
       <div className="columns">
-        <FindMember chosen={chosen} onChoose={(id) => setChosen((ids) => (ids.includes(id) ? ids : [...ids, id]))} />
-        <IssueCoupons memberIds={chosen} onClear={() => setChosen([])} />
+        <FindMember issued={issued} chosen={chosen} onChoose={(id) => setChosen((ids) => (ids.includes(id) ? ids : [...ids, id]))} />
+        <IssueCoupons memberIds={chosen} onClear={() => setChosen([])} onIssued={() => setIssued((count) => count + 1)} />
       </div>
       <MemberReport />
     </section>
   );
 }
 
-function FindMember({ chosen, onChoose }: { chosen: readonly string[]; onChoose: (id: string) => void }) {
+function FindMember({ issued, chosen, onChoose }: { issued: number; chosen: readonly string[]; onChoose: (id: string) => void }) {
   const { t } = useTranslation();
   const client = useApolloClient();
   const [found, setFound] = useState<readonly BackOfficeMemberFieldsFragment[] | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
+  const [asked, setAsked] = useState<{ phone: string; id: string } | null>(null);
 
-  async function submit(event: FormEvent<HTMLFormElement>) {
+  function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const phone = formValue(event.currentTarget, 'phone');
     const id = formValue(event.currentTarget, 'memberId');
     if (!phone && !id) return setProblem(t('boMembers.findWhat'));
+    setAsked({ phone, id });
+  }
+
+  // The search runs when asked, and again after coupons are issued.
+  useEffect(() => {
+    if (asked) void find(asked.phone, asked.id);
+  }, [asked, issued]);
+
+  async function find(phone: string, id: string) {
     setProblem(null);
     try {
       if (id) {
