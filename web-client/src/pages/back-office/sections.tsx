@@ -1,5 +1,8 @@
 import type { ReactElement } from 'react';
+import { ApiKeysSection } from './api-keys/ApiKeysSection.tsx';
 import { CatalogueSection } from './catalogue/CatalogueSection.tsx';
+import { MembersSection } from './members/MembersSection.tsx';
+import { OrdersSection } from './orders/OrdersSection.tsx';
 import { StockSection } from './stock/StockSection.tsx';
 
 /**
@@ -17,4 +20,8 @@ export interface BackOfficeSection {
 export const SECTIONS: readonly BackOfficeSection[] = [
   { path: 'catalogue', label: 'catalogue.section', anyOf: ['catalogue:write'], element: () => <CatalogueSection /> },
   { path: 'stock', label: 'stock.section', anyOf: ['stock:write'], element: () => <StockSection /> },
+  { path: 'orders', label: 'boOrders.section', anyOf: ['orders:write'], element: () => <OrdersSection /> },
+  { path: 'members', label: 'boMembers.section', anyOf: ['members:write'], element: () => <MembersSection /> },
+  // createApiKey and the other key mutations need members:write (schema/api.graphql, the members subgraph).
+  { path: 'api-keys', label: 'boKeys.section', anyOf: ['members:write'], element: () => <ApiKeysSection /> },
 ];
