@@ -223,8 +223,19 @@ describeInChromium('the back office: invoices and payments for finance in Chromi
 
   it('reconciles an uploaded bank statement, settling the pending transfer, and finds payments by order', async () => {
     const { page } = suite;
+    // A forged WeChat Pay callback (no signature): the router refuses it and payments keeps it for review.
+    const forgedBody = JSON.stringify({ id: `forged-${newId()}`, event_type: 'TRANSACTION.SUCCESS' });
+    const forged = await fetch(`${suite.origin}/callbacks/wechatpay`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: forgedBody,
+    });
+    expect(forged.status).toBe(401);
     await openAs(FINANCE, '#/back-office/payments');
     await page.getByRole('heading', { name: 'Payments', level: 1 }).waitFor(WAIT);
+    const review = page.locator('li[data-review-id]').filter({ hasText: 'wechatpay' }).first();
+    await review.locator('summary').click();
+    await review.getByText(forgedBody).waitFor(WAIT);
     // The refused callbacks: as many as the graph holds.
     const { paymentCallbackReviews } = await graph<{ paymentCallbackReviews: { totalCount: number } }>(
       '{ paymentCallbackReviews(first: 1) { totalCount } }',
