@@ -2,9 +2,11 @@
 import { accountStrings } from '../pages/account/locale.ts';
 import { boKeysStrings } from '../pages/back-office/api-keys/locale.ts';
 import { catalogueStrings } from '../pages/back-office/catalogue/locale.ts';
+import { boInvoicesStrings } from '../pages/back-office/invoices/locale.ts';
 import { backOfficeStrings } from '../pages/back-office/locale.ts';
 import { boMembersStrings } from '../pages/back-office/members/locale.ts';
 import { boOrdersStrings } from '../pages/back-office/orders/locale.ts';
+import { boPaymentsStrings } from '../pages/back-office/payments/locale.ts';
 import { stockStrings } from '../pages/back-office/stock/locale.ts';
 import { registerStrings } from '../pages/register/locale.ts';
 import type { Area } from './area.ts';
@@ -17,5 +19,7 @@ export const AREAS: readonly Area[] = [
   boOrdersStrings,
   boMembersStrings,
   boKeysStrings,
+  boInvoicesStrings,
+  boPaymentsStrings,
   registerStrings,
 ];

@@ -1,8 +1,10 @@
 import type { ReactElement } from 'react';
 import { ApiKeysSection } from './api-keys/ApiKeysSection.tsx';
 import { CatalogueSection } from './catalogue/CatalogueSection.tsx';
+import { InvoicesSection } from './invoices/InvoicesSection.tsx';
 import { MembersSection } from './members/MembersSection.tsx';
 import { OrdersSection } from './orders/OrdersSection.tsx';
+import { PaymentsSection } from './payments/PaymentsSection.tsx';
 import { StockSection } from './stock/StockSection.tsx';
 
 /**
@@ -24,4 +26,6 @@ export const SECTIONS: readonly BackOfficeSection[] = [
   { path: 'members', label: 'boMembers.section', anyOf: ['members:write'], element: () => <MembersSection /> },
   // createApiKey and the other key mutations need members:write (schema/api.graphql, the members subgraph).
   { path: 'api-keys', label: 'boKeys.section', anyOf: ['members:write'], element: () => <ApiKeysSection /> },
+  { path: 'invoices', label: 'boInvoices.section', anyOf: ['invoices:write'], element: () => <InvoicesSection /> },
+  { path: 'payments', label: 'boPayments.section', anyOf: ['payments:read'], element: () => <PaymentsSection /> },
 ];

@@ -1,0 +1,142 @@
+import { graphql } from '../../../gql/index.ts';
+
+// The graph has no list of invoices: the queue reads the newest orders a page at a time with each order's invoices
+// (Order.invoices, requests included), and the page filters those by status.
+export const InvoiceQueue = graphql(`
+  query InvoiceQueue($first: Int, $after: String) {
+    orders(first: $first, after: $after) {
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      edges {
+        node {
+          id
+          number
+          invoices {
+            id
+            kind
+            number
+            status
+            requestedAt
+            buyer {
+              name
+            }
+            total {
+              amount
+              currencyCode
+            }
+          }
+        }
+      }
+    }
+  }
+`);
+
+export const InvoiceDetails = graphql(`
+  fragment InvoiceDetails on Invoice {
+    id
+    kind
+    number
+    status
+    requestedAt
+    issuedAt
+    rejectionReason
+    reason
+    pdfUrl
+    buyer {
+      type
+      name
+      taxId
+      email
+    }
+    order {
+      id
+      number
+      total {
+        amount
+        currencyCode
+      }
+    }
+    subtotal {
+      amount
+      currencyCode
+    }
+    taxTotal {
+      amount
+      currencyCode
+    }
+    total {
+      amount
+      currencyCode
+    }
+    creditedInvoice {
+      id
+      number
+    }
+    creditNotes {
+      id
+      number
+      reason
+      issuedAt
+      pdfUrl
+      total {
+        amount
+        currencyCode
+      }
+    }
+  }
+`);
+
+export const BackOfficeInvoice = graphql(`
+  query BackOfficeInvoice($id: ID!) {
+    invoice(id: $id) {
+      ...InvoiceDetails
+    }
+  }
+`);
+
+export const IssueInvoice = graphql(`
+  mutation IssueInvoice($input: IssueInvoiceInput!) {
+    issueInvoice(input: $input) {
+      invoice {
+        ...InvoiceDetails
+      }
+      userErrors {
+        code
+        field
+        message
+      }
+    }
+  }
+`);
+
+export const RejectInvoice = graphql(`
+  mutation RejectInvoice($input: RejectInvoiceInput!) {
+    rejectInvoice(input: $input) {
+      invoice {
+        ...InvoiceDetails
+      }
+      userErrors {
+        code
+        field
+        message
+      }
+    }
+  }
+`);
+
+export const VoidInvoice = graphql(`
+  mutation VoidInvoice($input: VoidInvoiceInput!) {
+    voidInvoice(input: $input) {
+      invoice {
+        ...InvoiceDetails
+      }
+      userErrors {
+        code
+        field
+        message
+      }
+    }
+  }
+`);
