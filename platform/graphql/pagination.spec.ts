@@ -20,6 +20,10 @@ describe('cursors', () => {
   it('refuse a cursor of another shape or none at all', () => {
     expect(() => decodeCursor(encodeCursor(['only-one']), ['string', 'string'])).toThrow(/not a cursor from this list/);
     expect(() => decodeCursor('%%%', ['string'])).toThrow(/not a cursor from this list/);
+    // JSON.parse reads 1e400 as Infinity: a number, but no date to compare with.
+    expect(() => decodeCursor(Buffer.from('[1e400,"id-1"]').toString('base64url'), ['number', 'string'])).toThrow(
+      /not a cursor from this list/,
+    );
   });
 });
 

@@ -31,7 +31,9 @@ export function encodeCursor(key: readonly (string | number)[]): string {
 export function decodeCursor(cursor: string, shape: readonly ('string' | 'number')[]): (string | number)[] {
   try {
     const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(key) && key.length === shape.length && key.every((part, i) => typeof part === shape[i])) {
+    // A number must be finite: JSON.parse turns 1e400 into Infinity, which is no date or id to compare with.
+    const fits = (part: unknown, i: number) => typeof part === shape[i] && (typeof part !== 'number' || Number.isFinite(part));
+    if (Array.isArray(key) && key.length === shape.length && key.every(fits)) {
       return key as (string | number)[];
     }
   } catch {

@@ -1,5 +1,8 @@
 import type { Database, EntityManager } from '../../platform/db/database.ts';
+import { keysetPage } from '../../platform/db/keyset.ts';
 import { forUpdate, int } from '../../platform/db/raw-sql.ts';
+import type { Connection, PageArgs } from '../../platform/graphql/pagination.ts';
+import { type Invoice, InvoiceEntity, type InvoiceKind, type InvoiceStatus } from './entities/invoice.entity.ts';
 
 /**
  * The invoices' hand-written SQL: the conditional UPDATEs that move an
@@ -7,6 +10,20 @@ import { forUpdate, int } from '../../platform/db/raw-sql.ts';
  * row, so a repeated or racing call changes nothing), and the locking reads
  * credit notes are computed from. Every value is a bound parameter.
  */
+
+export type InvoiceListFilter = { status?: InvoiceStatus | null; kind?: InvoiceKind | null };
+
+/**
+ * One page of every invoice matching `filter`, newest request first, by
+ * keyset on (created_at, id): the shared helper builds the query through the
+ * ORM, so the filter's values and the cursor's key are bound parameters.
+ */
+export function invoicePage(em: EntityManager, filter: InvoiceListFilter, page: PageArgs): Promise<Connection<Invoice>> {
+  const where: Partial<Pick<Invoice, 'status' | 'kind'>> = {};
+  if (filter.status) where.status = filter.status;
+  if (filter.kind) where.kind = filter.kind;
+  return keysetPage(em, InvoiceEntity, where, page, { sortBy: 'createdAt' });
+}
 
 /** Inside `tx`: claims a REQUESTED invoice for issuing (its row stays locked until commit). True if this call claimed it. */
 export async function claimRequested(db: Database, tx: EntityManager, invoiceId: string): Promise<boolean> {

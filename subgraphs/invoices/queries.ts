@@ -1,9 +1,11 @@
 import { badUserInput } from '../../platform/graphql/errors.ts';
 import { loadOrNull } from '../../platform/graphql/loaders.ts';
+import type { Connection, PageArgs } from '../../platform/graphql/pagination.ts';
 import { type MoneyView, moneyView } from '../../platform/values/money.ts';
 import { canReadInvoice } from './access.ts';
 import type { InvoicesContext } from './context.ts';
 import { type Invoice, InvoiceEntity } from './entities/invoice.entity.ts';
+import { type InvoiceListFilter, invoicePage } from './invoice-repository.ts';
 import { linkSecret, signedPdfPath } from './pdf-links.ts';
 import { macMatches, parseVerificationCode, verificationSecret, verifiedFacts } from './verification.ts';
 
@@ -17,6 +19,16 @@ export async function invoiceById(ctx: InvoicesContext, id: string): Promise<Inv
 export async function orderInvoices(ctx: InvoicesContext, orderId: string): Promise<Invoice[]> {
   const invoices = await ctx.loaders.invoicesByOrder.load(orderId);
   return invoices.filter((invoice) => canReadInvoice(ctx.identity, invoice));
+}
+
+/**
+ * `Query.invoices`, finance's queue: staff only (the schema's @requiresScopes, checked by router and subgraph),
+ * so every row is one the caller may read. Each invoice is primed into the request's loader for its links.
+ */
+export async function listInvoices(ctx: InvoicesContext, filter: InvoiceListFilter, page: PageArgs): Promise<Connection<Invoice>> {
+  const connection = await invoicePage(ctx.em, filter, page);
+  for (const { node } of connection.edges) ctx.loaders.invoiceById.prime(node.id, node);
+  return connection;
 }
 
 export async function creditNotes(ctx: InvoicesContext, invoice: Invoice): Promise<Invoice[]> {

@@ -3,6 +3,7 @@ import { scalarResolvers } from '../../platform/graphql/scalars.ts';
 import { moneyView } from '../../platform/values/money.ts';
 import type { InvoicesContext } from './context.ts';
 import type { Invoice, InvoiceLine } from './entities/invoice.entity.ts';
+import type { InvoiceListFilter } from './invoice-repository.ts';
 import { issueInvoice } from './issue-invoice.ts';
 import * as queries from './queries.ts';
 import { type RequestInvoiceInput, requestInvoice } from './request-invoice.ts';
@@ -11,6 +12,7 @@ import { taxRateText } from './tax-rate.ts';
 
 /** Thin: parse arguments, call the services, shape the result. */
 type Input<T> = { input: T };
+type Page = { first?: number | null; after?: string | null };
 type LineWithCurrency = InvoiceLine & { currency: string };
 const total = (minor: number | null | undefined, invoice: Invoice) =>
   minor === null || minor === undefined || !invoice.currency ? null : moneyView(minor, invoice.currency);
@@ -21,6 +23,7 @@ export const resolvers: GraphQLResolverMap<InvoicesContext> = {
   Query: {
     invoice: (_, { id }: { id: string }, ctx) => queries.invoiceById(ctx, id),
     invoiceVerification: (_, { code }: { code: string }, ctx) => queries.invoiceVerification(ctx, code),
+    invoices: (_, { filter, ...page }: { filter?: InvoiceListFilter | null } & Page, ctx) => queries.listInvoices(ctx, filter ?? {}, page),
   },
   Mutation: {
     requestInvoice: (_, { input }: Input<RequestInvoiceInput>, ctx) => requestInvoice(ctx, input),

@@ -9,8 +9,8 @@ import type { InvoiceStatus } from '../../../gql/graphql.ts';
 import { InvoiceDetail } from './InvoiceDetail.tsx';
 import { InvoiceQueue } from './operations.ts';
 
-/** Orders read per page: each has at most a few invoices, so a page stays well within three screens. */
-export const ORDERS_PER_PAGE = 15;
+/** Invoices per page: one table row each, so a page stays well within three screens. */
+export const INVOICES_PER_PAGE = 20;
 // The schema's enum as a list for the filter (codegen emits it as a type only).
 const STATUSES: readonly InvoiceStatus[] = ['REQUESTED', 'ISSUED', 'REJECTED', 'VOIDED'];
 
@@ -30,18 +30,18 @@ function InvoiceList() {
   const [status, setStatus] = useState<InvoiceStatus | ''>('REQUESTED');
   const pages = useCursorPages();
   const { data, loading, error } = useQuery(InvoiceQueue, {
-    variables: { first: ORDERS_PER_PAGE, after: pages.after },
+    variables: { filter: status ? { status } : {}, first: INVOICES_PER_PAGE, after: pages.after },
     fetchPolicy: 'cache-and-network',
   });
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     setStatus(formValue(event.currentTarget, 'status') as InvoiceStatus | '');
+    // Another filter is another list: its cursors do not belong to the pages read so far.
+    pages.reset();
   }
 
-  const invoices = (data?.orders.edges ?? []).flatMap(({ node }) =>
-    node.invoices.filter((invoice) => !status || invoice.status === status).map((invoice) => ({ ...invoice, order: node })),
-  );
+  const invoices = (data?.invoices.edges ?? []).map(({ node }) => node);
   return (
     <section aria-labelledby="bo-invoices-title">
       <h1 id="bo-invoices-title">{t('boInvoices.title')}</h1>
@@ -97,7 +97,7 @@ function InvoiceList() {
           ) : (
             <p>{t('boInvoices.none')}</p>
           )}
-          <ConnectionPager label={t('boInvoices.paging')} pages={pages} pageInfo={data.orders.pageInfo} busy={loading} />
+          <ConnectionPager label={t('boInvoices.paging')} pages={pages} pageInfo={data.invoices.pageInfo} busy={loading} />
         </>
       ) : null}
     </section>

@@ -1,10 +1,9 @@
 import { graphql } from '../../../gql/index.ts';
 
-// The graph has no list of invoices: the queue reads the newest orders a page at a time with each order's invoices
-// (Order.invoices, requests included), and the page filters those by status.
+// Finance's queue: the graph filters by status and pages by keyset, so every page but the last is full.
 export const InvoiceQueue = graphql(`
-  query InvoiceQueue($first: Int, $after: String) {
-    orders(first: $first, after: $after) {
+  query InvoiceQueue($filter: InvoiceFilter, $first: Int, $after: String) {
+    invoices(filter: $filter, first: $first, after: $after) {
       pageInfo {
         hasNextPage
         endCursor
@@ -12,20 +11,20 @@ export const InvoiceQueue = graphql(`
       edges {
         node {
           id
+          kind
           number
-          invoices {
+          status
+          requestedAt
+          order {
             id
-            kind
             number
-            status
-            requestedAt
-            buyer {
-              name
-            }
-            total {
-              amount
-              currencyCode
-            }
+          }
+          buyer {
+            name
+          }
+          total {
+            amount
+            currencyCode
           }
         }
       }
