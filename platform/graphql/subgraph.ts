@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema, type GraphQLResolverMap } from '@apollo/subgraph';
 import { type DocumentNode, defaultFieldResolver, GraphQLError, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
@@ -20,7 +18,7 @@ import { createRabbitMqBus } from '../events/rabbitmq-bus.ts';
 import { type OutboxRelay, startOutboxRelay } from '../events/relay.ts';
 import { tracedBus } from '../events/traced-bus.ts';
 import { registerWaitingMessageGauges } from '../events/waiting-messages.ts';
-import { sendError, sendJson, serveGraphQL } from '../http/graphql-over-http.ts';
+import { sendError, sendJson } from '../http/graphql-over-http.ts';
 import { createHttpServer, headerValue, pathOf } from '../http/http-server.ts';
 import { closeServer, listen } from '../http/listen.ts';
 import { createServiceClient, type ServiceClient } from '../http/service-client.ts';
@@ -31,10 +29,9 @@ import type { GaugeSample } from '../observability/metrics.ts';
 import { countOpenSubscriptions, createObservability } from '../observability/observability.ts';
 import { countUserErrors } from '../observability/user-errors-metric.ts';
 import { CLIENT_ADDRESS_HEADER, currentRequestScope, REQUEST_ID_HEADER, requestIdFrom } from '../runtime/request-scope.ts';
-import { directExecution } from './direct-execution.ts';
-import { errorHandling } from './errors.ts';
+import { startExecutors } from './executors.ts';
 import { resumeAfterOf, subscribeWithPositions } from './live-events.ts';
-import { answerWrittenPosition, forwardedPositionOf, readsPrimary, writtenPositionHeaders } from './replication-position.ts';
+import { forwardedPositionOf, readsPrimary } from './replication-position.ts';
 import { guardMutationText, type LongTextLimits } from './text-guard.ts';
 
 /**
@@ -216,23 +213,7 @@ export async function createSubgraphServer<Loaders>(
   for (const [name, gauge] of Object.entries(definition.metrics ?? {}))
     observability.metrics.gaugeReader(name, gauge.help, () => gauge.read(db), { labelNames: gauge.labelNames });
 
-  const errors = errorHandling(config.mode, (error) => log.error('request failed', error));
-  const apollo = new ApolloServer<SubgraphContext<Loaders>>({
-    schema,
-    // Inline tracing is for Apollo's hosted studio, which we do not use; it costs time per field.
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ...uncacheableAnswers, answerWrittenPosition(db), observability.plugin],
-    // Our entry points close every server and database on SIGINT/SIGTERM themselves.
-    stopOnTerminationSignals: false,
-    ...errors,
-  });
-  await apollo.start();
-  // The router's plain requests skip Apollo's request pipeline; their answers are the ones Apollo would give.
-  const direct = directExecution<SubgraphContext<Loaders>>(schema, {
-    ...errors,
-    headers: { 'cache-control': 'no-store' },
-    answerHeaders: () => writtenPositionHeaders(db),
-    observe: observability.operationObserver,
-  });
+  const executors = await startExecutors<SubgraphContext<Loaders>>(schema, { config, log, db, observability });
 
   // Remembers headers it accepted (identity-header.ts): most requests repeat the previous request's header.
   const verifyIdentity = identityVerifier(options.secrets.internalAuthSecret);
@@ -272,7 +253,7 @@ export async function createSubgraphServer<Loaders>(
     if (forwarded === null) return;
     const caller = `${verified.identity.kind}\n${verified.identity.subject ?? ''}`;
     const context = async () => contextFor(verified.identity, undefined, headerValue(req, CLIENT_ADDRESS_HEADER)?.slice(0, 64) ?? null);
-    const serve = () => serveGraphQL(apollo, req, res, context, { direct: (parts, headers) => direct(parts, headers, context) });
+    const serve = () => executors.serve(req, res, context);
     // Outside `readingFor` every read goes to the primary: what the router's cache keeps (READ_PRIMARY_HEADER).
     await (readsPrimary(req) ? serve() : db.readingFor(caller, serve, forwarded));
   };
@@ -345,7 +326,7 @@ export async function createSubgraphServer<Loaders>(
       await wsServer.dispose();
       await drained;
       await stopBackground?.();
-      await apollo.stop();
+      await executors.stop();
       await relay.drain();
       await relay.stop();
       if (!options.bus) await bus.close();
@@ -354,29 +335,6 @@ export async function createSubgraphServer<Loaders>(
     },
   };
 }
-
-/**
- * Apollo Server's cache-control plugin, replaced by the one answer it can give
- * here. No type or field of ours carries `@cacheControl` and no resolver sets a
- * cache hint, so the policy it computes is always "not cacheable" and it
- * always answers `cache-control: no-store` (so does direct-execution.ts); the router reads that header
- * (router/subgraph-http.ts). Computing it costs a hook on every resolved field
- * (the plugin is the only one with `willResolveField`, and having one makes
- * Apollo wrap every resolver), a few percent of a subgraph's CPU under load.
- * Whoever adds `@cacheControl` to a subgraph must remove this.
- */
-const uncacheableAnswers: ApolloServerPlugin[] = [
-  ApolloServerPluginCacheControlDisabled(),
-  {
-    async requestDidStart() {
-      return {
-        async willSendResponse({ response }) {
-          response.http.headers.set('cache-control', 'no-store');
-        },
-      };
-    },
-  },
-];
 
 function stringParam(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;

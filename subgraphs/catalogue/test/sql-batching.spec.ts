@@ -65,6 +65,30 @@ describe.each(databaseTargets())('SQL batching on $label', (target) => {
     expect(statements.filter((sql) => /count\(\*\)/.test(sql))).toEqual([]);
   });
 
+  it("asks about an empty page's category once: a category seen to exist is not read again", async () => {
+    const empty = '{ products(filter: {search: "nosuchword", categoryId: $id}) { edges { node { id } } } }'.replace(
+      '{ products',
+      'query ($id: ID) { products',
+    );
+    const readsOfCategory = async (id: string) => {
+      statements = [];
+      const result = await catalogue.request<{ products: { edges: unknown[] } }>(empty, { id });
+      return { result, reads: statements.filter((sql) => /^select .* from `?category`? /.test(sql) && !sql.includes('from product')) };
+    };
+    const first = await readsOfCategory(basics.filtersCategoryId);
+    expect(first.result.errors).toBeUndefined();
+    expect(first.result.data?.products.edges).toEqual([]);
+    const again = await readsOfCategory(basics.filtersCategoryId);
+    expect(again.result.data?.products.edges).toEqual([]);
+    expect(again.reads).toEqual([]);
+    // An id that names no category is read, and refused, every time.
+    for (let i = 0; i < 2; i++) {
+      const unknown = await readsOfCategory('no-such-category');
+      expect(unknown.result.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      expect(unknown.reads).toHaveLength(1);
+    }
+  });
+
   it('costs the same number of statements for a page of 5 as for a page of 50', async () => {
     expect((await countStatements(5)).length).toBe((await countStatements(50)).length);
   });
