@@ -66,6 +66,12 @@ describeInChromium('the React reports in Chromium', () => {
       'both orders were paid and count as sales',
       { timeoutMs: 20_000 },
     );
+    // A member, so a tier has someone in it and the tier chart draws a bar (the demo data has no members).
+    await suite.graph(
+      'mutation ($input: RegisterMemberInput!) { registerMember(input: $input) { member { id } } }',
+      { input: { name: 'Report Reader', email: `reports-${Date.now()}@example.com`, password: 'correct horse battery staple' } },
+      reader,
+    );
     await signInAsStaff(suite, page, READER_SCOPES);
   }, 180_000);
 
@@ -192,6 +198,8 @@ describeInChromium('the React reports in Chromium', () => {
       reader,
     );
     expect(rows).toEqual(data.memberReport.tierDistribution.map((row) => [row.tier.name, String(row.members)]));
+    expect(rows.some((row) => Number(row[1]) > 0)).toBe(true);
+    expect(Number(await page.locator('[data-figure="new-members"]').textContent())).toBeGreaterThan(0);
     expect(await page.locator('[data-figure="liability-points"]').textContent()).toBe(String(data.memberReport.pointsLiability.points));
     expect(await page.locator('[data-figure="liability-members"]').textContent()).toBe(String(data.memberReport.pointsLiability.members));
   });
