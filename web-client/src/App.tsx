@@ -11,6 +11,7 @@ import { StockDashboardPage } from './pages/dashboard/StockDashboardPage.tsx';
 import { OrdersDashboardPage } from './pages/orders/OrdersDashboardPage.tsx';
 import { ProductPage } from './pages/ProductPage.tsx';
 import { RegisterPage } from './pages/register/RegisterPage.tsx';
+import { allowedReports, ReportsPage } from './pages/reports/ReportsPage.tsx';
 import { SignInPage } from './pages/SignInPage.tsx';
 import { StorePage } from './pages/store/StorePage.tsx';
 import { currentUser, onSessionChange, signOut } from './session.ts';
@@ -34,6 +35,7 @@ export function App() {
           <NavLink to="/orders">{t('nav.orders')}</NavLink>
           <NavLink to="/register">{t('nav.register')}</NavLink>
           <NavLink to="/back-office">{t('nav.backOffice')}</NavLink>
+          <ReportsLink />
           <a href="/graphiql">GraphiQL</a>
         </nav>
         <div className="session">
@@ -54,6 +56,7 @@ export function App() {
           <Route path="orders" element={<OrdersDashboardPage />} />
           <Route path="register" element={<RegisterPage />} />
           <Route path="back-office/*" element={<BackOfficePage />} />
+          <Route path="reports/*" element={<ReportsPage />} />
           <Route path="*" element={<p>{t('notFound')}</p>} />
         </Routes>
       </main>
@@ -73,6 +76,14 @@ function AccountLink() {
   const [user, setUser] = useState(currentUser);
   useEffect(() => onSessionChange(() => setUser(currentUser())), []);
   return user?.kind === 'member' ? <NavLink to="/account">{t('account.title')}</NavLink> : null;
+}
+
+/** The reports, for staff allowed at least one of them. */
+function ReportsLink() {
+  const { t } = useTranslation();
+  const [user, setUser] = useState(currentUser);
+  useEffect(() => onSessionChange(() => setUser(currentUser())), []);
+  return allowedReports(user).length ? <NavLink to="/reports">{t('reports.navLink')}</NavLink> : null;
 }
 
 function SocketStatusText() {

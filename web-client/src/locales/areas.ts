@@ -9,6 +9,7 @@ import { boOrdersStrings } from '../pages/back-office/orders/locale.ts';
 import { boPaymentsStrings } from '../pages/back-office/payments/locale.ts';
 import { stockStrings } from '../pages/back-office/stock/locale.ts';
 import { registerStrings } from '../pages/register/locale.ts';
+import { reportsStrings } from '../pages/reports/locale.ts';
 import type { Area } from './area.ts';
 
 export const AREAS: readonly Area[] = [
@@ -22,4 +23,5 @@ export const AREAS: readonly Area[] = [
   boInvoicesStrings,
   boPaymentsStrings,
   registerStrings,
+  reportsStrings,
 ];
