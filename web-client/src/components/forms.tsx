@@ -11,6 +11,17 @@ export function Field({ label, ...input }: { label: string } & InputHTMLAttribut
   );
 }
 
+/** A checkbox with its label around it. */
+export function CheckField({ label, ...input }: { label: string } & InputHTMLAttributes<HTMLInputElement>) {
+  return (
+    <div className="field">
+      <label>
+        <input type="checkbox" {...input} /> {label}
+      </label>
+    </div>
+  );
+}
+
 /** A status line a screen reader announces (role=status) or, for problems, role=alert. */
 export function Message({ kind = 'info', children }: { kind?: 'info' | 'error'; children: ReactNode }) {
   return (
