@@ -124,33 +124,14 @@ function KeyRow({ apiKey, onSecret }: { apiKey: ApiKey; onSecret: (shown: ShownS
             <details>
               <summary>{t('boKeys.limits')}</summary>
               <form aria-label={t('boKeys.limitsOf', { name: apiKey.name })} onSubmit={submitLimits}>
-                <Field
+                <LimitField
                   label={t('boKeys.requestsPerMinute')}
                   name="requestsPerMinute"
-                  type="number"
-                  min={1}
                   max={1_000_000}
-                  defaultValue={apiKey.requestsPerMinute ?? ''}
-                  placeholder={t('boKeys.routerDefault')}
+                  value={apiKey.requestsPerMinute}
                 />
-                <Field
-                  label={t('boKeys.maxQueryCost')}
-                  name="maxQueryCost"
-                  type="number"
-                  min={1}
-                  max={1_000_000_000}
-                  defaultValue={apiKey.maxQueryCost ?? ''}
-                  placeholder={t('boKeys.routerDefault')}
-                />
-                <Field
-                  label={t('boKeys.maxSubscriptions')}
-                  name="maxSubscriptions"
-                  type="number"
-                  min={1}
-                  max={1_000_000}
-                  defaultValue={apiKey.maxSubscriptions ?? ''}
-                  placeholder={t('boKeys.routerDefault')}
-                />
+                <LimitField label={t('boKeys.maxQueryCost')} name="maxQueryCost" max={1_000_000_000} value={apiKey.maxQueryCost} />
+                <LimitField label={t('boKeys.maxSubscriptions')} name="maxSubscriptions" max={1_000_000} value={apiKey.maxSubscriptions} />
                 <button type="submit" disabled={busy}>
                   {t('boKeys.saveLimits')}
                 </button>
@@ -160,5 +141,13 @@ function KeyRow({ apiKey, onSecret }: { apiKey: ApiKey; onSecret: (shown: ShownS
         )}
       </td>
     </tr>
+  );
+}
+
+/** One of a key's limits: empty shows (and sends) the router's default. */
+function LimitField({ label, name, max, value }: { label: string; name: string; max: number; value: number | null | undefined }) {
+  const { t } = useTranslation();
+  return (
+    <Field label={label} name={name} type="number" min={1} max={max} defaultValue={value ?? ''} placeholder={t('boKeys.routerDefault')} />
   );
 }
