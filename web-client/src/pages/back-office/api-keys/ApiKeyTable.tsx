@@ -2,6 +2,7 @@ import { useMutation } from '@apollo/client/react';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Field } from '../../../components/forms.tsx';
+import { TableHead } from '../../../components/tables.tsx';
 import type { BackOfficeApiKeyFieldsFragment } from '../../../gql/graphql.ts';
 import { OutcomeMessage, useOutcome } from '../orders/outcome.tsx';
 import { Pager } from '../orders/Paging.tsx';
@@ -24,15 +25,7 @@ export function ApiKeyTable({ apiKeys, onSecret }: { apiKeys: readonly ApiKey[];
     <>
       <table>
         <caption>{t('boKeys.list', { count: apiKeys.length })}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('boKeys.name')}</th>
-            <th scope="col">{t('boKeys.scopes')}</th>
-            <th scope="col">{t('boKeys.state')}</th>
-            <th scope="col">{t('boKeys.use')}</th>
-            <th scope="col">{t('boKeys.actions')}</th>
-          </tr>
-        </thead>
+        <TableHead columns={[t('boKeys.name'), t('boKeys.scopes'), t('boKeys.state'), t('boKeys.use'), t('boKeys.actions')]} />
         <tbody>
           {shown.map((apiKey) => (
             <KeyRow key={apiKey.id} apiKey={apiKey} onSecret={onSecret} />

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { ActionForm, refusal, SelectField } from '../../../components/actions.tsx';
 import { Field, formValue, Message } from '../../../components/forms.tsx';
 import { ConnectionPager, useCursorPages } from '../../../components/Pager.tsx';
+import { TableHead } from '../../../components/tables.tsx';
 import { formatMoney } from '../../../format.ts';
 import type { PurchaseOrderStatus, StockPurchaseOrdersQuery } from '../../../gql/graphql.ts';
 import { StockCreatePurchaseOrder, StockPurchaseOrders, StockReceive, StockSuppliers } from './operations.ts';
@@ -58,19 +59,17 @@ export function PurchaseOrders() {
         ) : (
           <table id="stock-purchase-orders">
             <caption>{t('stock.orders.caption', { page: pages.page, count: data.purchaseOrders.totalCount })}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('stock.orders.reference')}</th>
-                <th scope="col">{t('stock.orders.supplier')}</th>
-                <th scope="col">{t('stock.warehouse')}</th>
-                <th scope="col">{t('stock.orders.status')}</th>
-                <th scope="col">{t('stock.orders.lines')}</th>
-                <th scope="col" className="number">
-                  {t('stock.orders.total')}
-                </th>
-                <th scope="col">{t('stock.orders.receive')}</th>
-              </tr>
-            </thead>
+            <TableHead
+              columns={[
+                t('stock.orders.reference'),
+                t('stock.orders.supplier'),
+                t('stock.warehouse'),
+                t('stock.orders.status'),
+                t('stock.orders.lines'),
+                [t('stock.orders.total'), 'number'],
+                t('stock.orders.receive'),
+              ]}
+            />
             <tbody>
               {data.purchaseOrders.edges.map(({ node }) => (
                 <tr key={node.id} data-reference={node.reference}>

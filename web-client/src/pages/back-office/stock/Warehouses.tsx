@@ -3,6 +3,7 @@ import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ActionForm, refusal } from '../../../components/actions.tsx';
 import { CheckField, Field, formValue, Message } from '../../../components/forms.tsx';
+import { TableHead } from '../../../components/tables.tsx';
 import type { StockWarehousesQuery } from '../../../gql/graphql.ts';
 import { StockCreateWarehouse, StockUpdateWarehouse, StockWarehouses } from './operations.ts';
 
@@ -24,18 +25,16 @@ export function Warehouses() {
           <Message>{t('loading')}</Message>
         ) : (
           <table id="stock-warehouses">
-            <thead>
-              <tr>
-                <th scope="col">{t('stock.warehouses.code')}</th>
-                <th scope="col">{t('stock.warehouses.name')}</th>
-                <th scope="col">{t('stock.warehouses.region')}</th>
-                <th scope="col" className="number">
-                  {t('stock.warehouses.priority')}
-                </th>
-                <th scope="col">{t('stock.warehouses.active')}</th>
-                <th scope="col">{t('stock.warehouses.change')}</th>
-              </tr>
-            </thead>
+            <TableHead
+              columns={[
+                t('stock.warehouses.code'),
+                t('stock.warehouses.name'),
+                t('stock.warehouses.region'),
+                [t('stock.warehouses.priority'), 'number'],
+                t('stock.warehouses.active'),
+                t('stock.warehouses.change'),
+              ]}
+            />
             <tbody>
               {data.warehouses.map((warehouse) => (
                 <tr key={warehouse.id} data-code={warehouse.code}>
