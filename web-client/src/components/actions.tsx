@@ -1,4 +1,4 @@
-import { type ReactNode, type SelectHTMLAttributes, useId, useState } from 'react';
+import { type FormEvent, type ReactNode, type SelectHTMLAttributes, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { NavLink } from 'react-router';
 import { Message, type UserError, userErrorText } from './forms.tsx';
@@ -36,6 +36,45 @@ export function useAction() {
   }
   const message: ReactNode = outcome ? <Message kind={outcome.kind}>{outcome.text}</Message> : null;
   return { busy, run, message, show: setOutcome };
+}
+
+/**
+ * A titled form whose submission runs `work` with the form (see useAction): the heading names the form, the submit
+ * button waits while it runs, and what it ended with shows under the button. `work` may return an error outcome
+ * without calling the API when the input is wrong in a way the browser cannot check.
+ */
+export function ActionForm({
+  id,
+  title,
+  heading: Heading = 'h2',
+  submitLabel,
+  work,
+  children,
+}: {
+  id?: string;
+  title: string;
+  heading?: 'h2' | 'h3';
+  submitLabel: string;
+  work: (form: HTMLFormElement) => Promise<Outcome | null>;
+  children: ReactNode;
+}) {
+  const action = useAction();
+  const headingId = useId();
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = event.currentTarget;
+    void action.run(() => work(form));
+  }
+  return (
+    <form id={id} aria-labelledby={headingId} onSubmit={submit}>
+      <Heading id={headingId}>{title}</Heading>
+      {children}
+      <button type="submit" disabled={action.busy}>
+        {submitLabel}
+      </button>
+      {action.message}
+    </form>
+  );
 }
 
 /** Sub-tabs of a back-office section: links to routes under the section's own path, so each page stays short. */

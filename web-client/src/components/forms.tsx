@@ -1,4 +1,4 @@
-import { type InputHTMLAttributes, type ReactNode, useId } from 'react';
+import { type InputHTMLAttributes, type ReactNode, type TextareaHTMLAttributes, useId } from 'react';
 
 /** A labelled input: the label names it for screen readers and tests alike. */
 export function Field({ label, ...input }: { label: string } & InputHTMLAttributes<HTMLInputElement>) {
@@ -7,6 +7,28 @@ export function Field({ label, ...input }: { label: string } & InputHTMLAttribut
     <div className="field">
       <label htmlFor={id}>{label}</label>
       <input type="text" {...input} id={id} />
+    </div>
+  );
+}
+
+/** A labelled multi-line input, three rows unless told. */
+export function TextAreaField({ label, ...textarea }: { label: string } & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+  const id = useId();
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <textarea rows={3} {...textarea} id={id} />
+    </div>
+  );
+}
+
+/** A checkbox with its label around it. */
+export function CheckField({ label, ...input }: { label: string } & InputHTMLAttributes<HTMLInputElement>) {
+  return (
+    <div className="field">
+      <label>
+        <input type="checkbox" {...input} /> {label}
+      </label>
     </div>
   );
 }

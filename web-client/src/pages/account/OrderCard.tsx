@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import { TableHead } from '../../components/tables.tsx';
 import { formatDateTime, formatMoney } from '../../format.ts';
 import type { AccountOrdersQuery } from '../../gql/graphql.ts';
 import { InvoiceActions } from './InvoiceActions.tsx';
@@ -32,13 +33,7 @@ export function OrderCard({ order, buyer }: { order: AccountOrder; buyer: { name
         <summary>{t('account.history', { count: order.history.length })}</summary>
         <table>
           <caption>{t('account.historyCaption', { number: order.number })}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('account.when')}</th>
-              <th scope="col">{t('account.status')}</th>
-              <th scope="col">{t('account.note')}</th>
-            </tr>
-          </thead>
+          <TableHead columns={[t('account.when'), t('account.status'), t('account.note')]} />
           <tbody>
             {order.history.map((entry) => (
               <tr key={`${entry.status}-${entry.at}`}>

@@ -2,6 +2,7 @@ import { useQuery } from '@apollo/client/react';
 import { useTranslation } from 'react-i18next';
 import { Message } from '../../components/forms.tsx';
 import { Pager, useCursorPages } from '../../components/Pager.tsx';
+import { TableHead } from '../../components/tables.tsx';
 import { formatDate } from '../../format.ts';
 import { AccountPoints } from './operations.ts';
 
@@ -28,16 +29,7 @@ export function PointsLedger({ balance }: { balance: number }) {
           <p className="muted">{t('account.pointsCount', { points: balance, count: ledger.totalCount })}</p>
           <table id="points-ledger">
             <caption>{t('account.pointsCaption', { page: pages.page })}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('account.when')}</th>
-                <th scope="col" className="number">
-                  {t('account.change')}
-                </th>
-                <th scope="col">{t('account.reason')}</th>
-                <th scope="col">{t('account.expires')}</th>
-              </tr>
-            </thead>
+            <TableHead columns={[t('account.when'), [t('account.change'), 'number'], t('account.reason'), t('account.expires')]} />
             <tbody>
               {ledger.edges.map(({ node }) => (
                 <tr key={node.id}>

@@ -2,6 +2,7 @@ import { useMutation } from '@apollo/client/react';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Field } from '../../../components/forms.tsx';
+import { TableHead } from '../../../components/tables.tsx';
 import type { BackOfficeApiKeyFieldsFragment } from '../../../gql/graphql.ts';
 import { OutcomeMessage, useOutcome } from '../orders/outcome.tsx';
 import { Pager } from '../orders/Paging.tsx';
@@ -24,15 +25,7 @@ export function ApiKeyTable({ apiKeys, onSecret }: { apiKeys: readonly ApiKey[];
     <>
       <table>
         <caption>{t('boKeys.list', { count: apiKeys.length })}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('boKeys.name')}</th>
-            <th scope="col">{t('boKeys.scopes')}</th>
-            <th scope="col">{t('boKeys.state')}</th>
-            <th scope="col">{t('boKeys.use')}</th>
-            <th scope="col">{t('boKeys.actions')}</th>
-          </tr>
-        </thead>
+        <TableHead columns={[t('boKeys.name'), t('boKeys.scopes'), t('boKeys.state'), t('boKeys.use'), t('boKeys.actions')]} />
         <tbody>
           {shown.map((apiKey) => (
             <KeyRow key={apiKey.id} apiKey={apiKey} onSecret={onSecret} />
@@ -124,33 +117,14 @@ function KeyRow({ apiKey, onSecret }: { apiKey: ApiKey; onSecret: (shown: ShownS
             <details>
               <summary>{t('boKeys.limits')}</summary>
               <form aria-label={t('boKeys.limitsOf', { name: apiKey.name })} onSubmit={submitLimits}>
-                <Field
+                <LimitField
                   label={t('boKeys.requestsPerMinute')}
                   name="requestsPerMinute"
-                  type="number"
-                  min={1}
                   max={1_000_000}
-                  defaultValue={apiKey.requestsPerMinute ?? ''}
-                  placeholder={t('boKeys.routerDefault')}
+                  value={apiKey.requestsPerMinute}
                 />
-                <Field
-                  label={t('boKeys.maxQueryCost')}
-                  name="maxQueryCost"
-                  type="number"
-                  min={1}
-                  max={1_000_000_000}
-                  defaultValue={apiKey.maxQueryCost ?? ''}
-                  placeholder={t('boKeys.routerDefault')}
-                />
-                <Field
-                  label={t('boKeys.maxSubscriptions')}
-                  name="maxSubscriptions"
-                  type="number"
-                  min={1}
-                  max={1_000_000}
-                  defaultValue={apiKey.maxSubscriptions ?? ''}
-                  placeholder={t('boKeys.routerDefault')}
-                />
+                <LimitField label={t('boKeys.maxQueryCost')} name="maxQueryCost" max={1_000_000_000} value={apiKey.maxQueryCost} />
+                <LimitField label={t('boKeys.maxSubscriptions')} name="maxSubscriptions" max={1_000_000} value={apiKey.maxSubscriptions} />
                 <button type="submit" disabled={busy}>
                   {t('boKeys.saveLimits')}
                 </button>
@@ -160,5 +134,13 @@ function KeyRow({ apiKey, onSecret }: { apiKey: ApiKey; onSecret: (shown: ShownS
         )}
       </td>
     </tr>
+  );
+}
+
+/** One of a key's limits: empty shows (and sends) the router's default. */
+function LimitField({ label, name, max, value }: { label: string; name: string; max: number; value: number | null | undefined }) {
+  const { t } = useTranslation();
+  return (
+    <Field label={label} name={name} type="number" min={1} max={max} defaultValue={value ?? ''} placeholder={t('boKeys.routerDefault')} />
   );
 }

@@ -1,9 +1,8 @@
 import { useMutation } from '@apollo/client/react';
-import { type FormEvent, useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
-import { refusal, SelectField, useAction } from '../../../components/actions.tsx';
-import { Field, formValue, Message } from '../../../components/forms.tsx';
+import { ActionForm, refusal, SelectField } from '../../../components/actions.tsx';
+import { CheckField, Field, formValue, Message, TextAreaField } from '../../../components/forms.tsx';
 import type { CatalogueProductQuery, TaxClass } from '../../../gql/graphql.ts';
 import { CatalogueCreateProduct, CatalogueProducts, CatalogueUpdateProduct } from './operations.ts';
 import { useReferenceOptions } from './reference.ts';
@@ -23,16 +22,17 @@ export const PRICE_PATTERN = '\\d+(\\.\\d{1,2})?';
 function DetailFields({ product }: { product?: Product }) {
   const { t } = useTranslation();
   const options = useReferenceOptions();
-  const descriptionId = useId();
   if (options.error) return <Message kind="error">{t('failed', { message: options.error.message })}</Message>;
   if (!options.loaded) return <Message>{t('loading')}</Message>;
   return (
     <>
       <Field label={t('catalogue.product.name')} name="name" required maxLength={200} defaultValue={product?.name} />
-      <div className="field">
-        <label htmlFor={descriptionId}>{t('catalogue.product.description')}</label>
-        <textarea id={descriptionId} name="description" rows={3} maxLength={4000} defaultValue={product?.description ?? ''} />
-      </div>
+      <TextAreaField
+        label={t('catalogue.product.description')}
+        name="description"
+        maxLength={4000}
+        defaultValue={product?.description ?? ''}
+      />
       <SelectField
         label={t('catalogue.product.brand')}
         name="brandId"
@@ -82,32 +82,28 @@ export function CreateProduct() {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const [create] = useMutation(CatalogueCreateProduct, { refetchQueries: [CatalogueProducts] });
-  const action = useAction();
-  const headingId = useId();
-  function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = event.currentTarget;
-    void action.run(async () => {
-      const input = {
-        ...detailInput(form),
-        skus: [
-          {
-            code: formValue(form, 'skuCode').toUpperCase(),
-            name: formValue(form, 'skuName'),
-            price: { amount: formValue(form, 'price'), currencyCode: CURRENCY },
-          },
-        ],
-      };
-      const { data } = await create({ variables: { input } });
-      const payload = data!.createProduct;
-      if (!payload.product) return refusal(payload.userErrors);
-      void navigate(`${CATALOGUE_BASE}/product/${payload.product.id}`);
-      return null;
-    });
-  }
   return (
-    <form id="catalogue-create-product" aria-labelledby={headingId} onSubmit={submit}>
-      <h2 id={headingId}>{t('catalogue.product.create')}</h2>
+    <ActionForm
+      id="catalogue-create-product"
+      title={t('catalogue.product.create')}
+      submitLabel={t('catalogue.product.createButton')}
+      work={async (form) => {
+        const input = {
+          ...detailInput(form),
+          skus: [
+            {
+              code: formValue(form, 'skuCode').toUpperCase(),
+              name: formValue(form, 'skuName'),
+              price: { amount: formValue(form, 'price'), currencyCode: CURRENCY },
+            },
+          ],
+        };
+        const payload = (await create({ variables: { input } })).data!.createProduct;
+        if (!payload.product) return refusal(payload.userErrors);
+        void navigate(`${CATALOGUE_BASE}/product/${payload.product.id}`);
+        return null;
+      }}
+    >
       <div className="columns">
         <div>
           <DetailFields />
@@ -132,11 +128,7 @@ export function CreateProduct() {
           />
         </fieldset>
       </div>
-      <button type="submit" disabled={action.busy}>
-        {t('catalogue.product.createButton')}
-      </button>
-      {action.message}
-    </form>
+    </ActionForm>
   );
 }
 
@@ -144,32 +136,20 @@ export function CreateProduct() {
 export function EditDetails({ product }: { product: Product }) {
   const { t } = useTranslation();
   const [update] = useMutation(CatalogueUpdateProduct);
-  const action = useAction();
-  const headingId = useId();
-  function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = event.currentTarget;
-    void action.run(async () => {
-      const input = { id: product.id, ...detailInput(form), active: new FormData(form).get('active') === 'on' };
-      const { data } = await update({ variables: { input } });
-      const payload = data!.updateProduct;
-      if (!payload.product) return refusal(payload.userErrors);
-      return { kind: 'info', text: t('catalogue.product.saved', { name: payload.product.name }) };
-    });
-  }
   return (
-    <form id="catalogue-edit-product" aria-labelledby={headingId} onSubmit={submit}>
-      <h2 id={headingId}>{t('catalogue.product.details')}</h2>
+    <ActionForm
+      id="catalogue-edit-product"
+      title={t('catalogue.product.details')}
+      submitLabel={t('catalogue.product.save')}
+      work={async (form) => {
+        const input = { id: product.id, ...detailInput(form), active: new FormData(form).get('active') === 'on' };
+        const payload = (await update({ variables: { input } })).data!.updateProduct;
+        if (!payload.product) return refusal(payload.userErrors);
+        return { kind: 'info', text: t('catalogue.product.saved', { name: payload.product.name }) };
+      }}
+    >
       <DetailFields product={product} />
-      <div className="field">
-        <label>
-          <input type="checkbox" name="active" defaultChecked={product.active} /> {t('catalogue.product.active')}
-        </label>
-      </div>
-      <button type="submit" disabled={action.busy}>
-        {t('catalogue.product.save')}
-      </button>
-      {action.message}
-    </form>
+      <CheckField label={t('catalogue.product.active')} name="active" defaultChecked={product.active} />
+    </ActionForm>
   );
 }

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { formValue, Message } from '../../../components/forms.tsx';
 import { ConnectionPager, useCursorPages } from '../../../components/Pager.tsx';
+import { TableHead } from '../../../components/tables.tsx';
 import { formatMoney } from '../../../format.ts';
 import { CatalogueProducts } from './operations.ts';
 import { CATALOGUE_BASE } from './routes.ts';
@@ -46,15 +47,15 @@ export function ProductList() {
       ) : (
         <table id="catalogue-products">
           <caption>{t('catalogue.products.caption', { page: pages.page, count: products.totalCount })}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('catalogue.products.name')}</th>
-              <th scope="col">{t('catalogue.products.brand')}</th>
-              <th scope="col">{t('catalogue.products.category')}</th>
-              <th scope="col">{t('catalogue.products.skus')}</th>
-              <th scope="col">{t('catalogue.products.active')}</th>
-            </tr>
-          </thead>
+          <TableHead
+            columns={[
+              t('catalogue.products.name'),
+              t('catalogue.products.brand'),
+              t('catalogue.products.category'),
+              t('catalogue.products.skus'),
+              t('catalogue.products.active'),
+            ]}
+          />
           <tbody>
             {products.edges.map(({ node }) => (
               <tr key={node.id}>

@@ -1,8 +1,7 @@
 import { useMutation } from '@apollo/client/react';
-import { type FormEvent, useId } from 'react';
 import { useTranslation } from 'react-i18next';
-import { refusal, useAction } from '../../../components/actions.tsx';
-import { Field, formValue } from '../../../components/forms.tsx';
+import { ActionForm, refusal } from '../../../components/actions.tsx';
+import { Field, formValue, TextAreaField } from '../../../components/forms.tsx';
 import { formatMoney } from '../../../format.ts';
 import type { CatalogueProductQuery } from '../../../gql/graphql.ts';
 import { CatalogueSetSkuPartNumbers, CatalogueSetSkuPrice } from './operations.ts';
@@ -28,22 +27,17 @@ export function SkuEditor({ product }: { product: Product }) {
 function SkuPrice({ sku }: { sku: Sku }) {
   const { t } = useTranslation();
   const [setPrice] = useMutation(CatalogueSetSkuPrice);
-  const action = useAction();
-  const headingId = useId();
-  function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = event.currentTarget;
-    void action.run(async () => {
-      const input = { code: sku.code, price: { amount: formValue(form, 'price'), currencyCode: sku.price.currencyCode } };
-      const { data } = await setPrice({ variables: { input } });
-      const payload = data!.setSkuPrice;
-      if (!payload.sku) return refusal(payload.userErrors);
-      return { kind: 'info', text: t('catalogue.sku.priceSet', { code: payload.sku.code, price: formatMoney(payload.sku.price) }) };
-    });
-  }
   return (
-    <form aria-labelledby={headingId} onSubmit={submit}>
-      <h2 id={headingId}>{t('catalogue.sku.heading', { code: sku.code, name: sku.name })}</h2>
+    <ActionForm
+      title={t('catalogue.sku.heading', { code: sku.code, name: sku.name })}
+      submitLabel={t('catalogue.sku.setPrice', { code: sku.code })}
+      work={async (form) => {
+        const input = { code: sku.code, price: { amount: formValue(form, 'price'), currencyCode: sku.price.currencyCode } };
+        const payload = (await setPrice({ variables: { input } })).data!.setSkuPrice;
+        if (!payload.sku) return refusal(payload.userErrors);
+        return { kind: 'info', text: t('catalogue.sku.priceSet', { code: payload.sku.code, price: formatMoney(payload.sku.price) }) };
+      }}
+    >
       <p>{t('catalogue.sku.current', { price: formatMoney(sku.price) })}</p>
       <Field
         label={t('catalogue.sku.newPrice', { code: sku.code, currency: sku.price.currencyCode || CURRENCY })}
@@ -53,11 +47,7 @@ function SkuPrice({ sku }: { sku: Sku }) {
         pattern={PRICE_PATTERN}
         defaultValue={sku.price.amount}
       />
-      <button type="submit" disabled={action.busy}>
-        {t('catalogue.sku.setPrice', { code: sku.code })}
-      </button>
-      {action.message}
-    </form>
+    </ActionForm>
   );
 }
 
@@ -71,61 +61,41 @@ const splitLines = (text: string) =>
 function SkuPartNumbers({ sku }: { sku: Sku }) {
   const { t } = useTranslation();
   const [setPartNumbers] = useMutation(CatalogueSetSkuPartNumbers);
-  const action = useAction();
-  const headingId = useId();
-  const oeId = useId();
-  const crossId = useId();
-  function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = event.currentTarget;
-    const crossLines = splitLines(formValue(form, 'crossReferences'));
-    const malformed = crossLines.find((line) => !/^[^:]+:.+$/.test(line));
-    if (malformed) {
-      action.show({ kind: 'error', text: t('catalogue.sku.crossMalformed', { line: malformed }) });
-      return;
-    }
-    void action.run(async () => {
-      const input = {
-        skuCode: sku.code,
-        manufacturerPartNumber: formValue(form, 'manufacturerPartNumber') || null,
-        oeNumbers: splitLines(formValue(form, 'oeNumbers')),
-        crossReferences: crossLines.map((line) => {
-          const [brand = '', ...number] = line.split(':');
-          return { brand: brand.trim(), number: number.join(':').trim() };
-        }),
-      };
-      const { data } = await setPartNumbers({ variables: { input } });
-      const payload = data!.setSkuPartNumbers;
-      if (!payload.sku) return refusal(payload.userErrors);
-      return { kind: 'info', text: t('catalogue.sku.partNumbersSet', { code: payload.sku.code }) };
-    });
-  }
   return (
-    <form aria-labelledby={headingId} onSubmit={submit}>
-      <h3 id={headingId}>{t('catalogue.sku.partNumbers', { code: sku.code })}</h3>
+    <ActionForm
+      heading="h3"
+      title={t('catalogue.sku.partNumbers', { code: sku.code })}
+      submitLabel={t('catalogue.sku.savePartNumbers', { code: sku.code })}
+      work={async (form) => {
+        const crossLines = splitLines(formValue(form, 'crossReferences'));
+        const malformed = crossLines.find((line) => !/^[^:]+:.+$/.test(line));
+        if (malformed) return { kind: 'error', text: t('catalogue.sku.crossMalformed', { line: malformed }) };
+        const input = {
+          skuCode: sku.code,
+          manufacturerPartNumber: formValue(form, 'manufacturerPartNumber') || null,
+          oeNumbers: splitLines(formValue(form, 'oeNumbers')),
+          crossReferences: crossLines.map((line) => {
+            const [brand = '', ...number] = line.split(':');
+            return { brand: brand.trim(), number: number.join(':').trim() };
+          }),
+        };
+        const payload = (await setPartNumbers({ variables: { input } })).data!.setSkuPartNumbers;
+        if (!payload.sku) return refusal(payload.userErrors);
+        return { kind: 'info', text: t('catalogue.sku.partNumbersSet', { code: payload.sku.code }) };
+      }}
+    >
       <Field
         label={t('catalogue.sku.manufacturerPartNumber')}
         name="manufacturerPartNumber"
         maxLength={40}
         defaultValue={sku.manufacturerPartNumber ?? ''}
       />
-      <div className="field">
-        <label htmlFor={oeId}>{t('catalogue.sku.oeNumbers')}</label>
-        <textarea id={oeId} name="oeNumbers" rows={3} defaultValue={sku.oeNumbers.join('\n')} />
-      </div>
-      <div className="field">
-        <label htmlFor={crossId}>{t('catalogue.sku.crossReferences')}</label>
-        <textarea
-          id={crossId}
-          name="crossReferences"
-          rows={3}
-          defaultValue={sku.crossReferences.map((reference) => `${reference.brand}: ${reference.number}`).join('\n')}
-        />
-      </div>
-      <button type="submit" disabled={action.busy}>
-        {t('catalogue.sku.savePartNumbers', { code: sku.code })}
-      </button>
-      {action.message}
-    </form>
+      <TextAreaField label={t('catalogue.sku.oeNumbers')} name="oeNumbers" defaultValue={sku.oeNumbers.join('\n')} />
+      <TextAreaField
+        label={t('catalogue.sku.crossReferences')}
+        name="crossReferences"
+        defaultValue={sku.crossReferences.map((reference) => `${reference.brand}: ${reference.number}`).join('\n')}
+      />
+    </ActionForm>
   );
 }

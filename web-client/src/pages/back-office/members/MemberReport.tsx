@@ -2,6 +2,7 @@ import { useQuery } from '@apollo/client/react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Message } from '../../../components/forms.tsx';
+import { TableHead } from '../../../components/tables.tsx';
 import { formatMoney } from '../../../format.ts';
 import { BackOfficeMemberReport } from './operations.ts';
 
@@ -28,20 +29,14 @@ export function MemberReport() {
         <>
           <table>
             <caption>{t('boMembers.tiers')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('boMembers.tier')}</th>
-                <th scope="col" className="number">
-                  {t('boMembers.multiplier')}
-                </th>
-                <th scope="col" className="number">
-                  {t('boMembers.minimumSpend')}
-                </th>
-                <th scope="col" className="number">
-                  {t('boMembers.members')}
-                </th>
-              </tr>
-            </thead>
+            <TableHead
+              columns={[
+                t('boMembers.tier'),
+                [t('boMembers.multiplier'), 'number'],
+                [t('boMembers.minimumSpend'), 'number'],
+                [t('boMembers.members'), 'number'],
+              ]}
+            />
             <tbody>
               {report.tierDistribution.map((row) => (
                 <tr key={row.tier.name}>

@@ -46,6 +46,22 @@ export function OrderActions({ order, onChanged }: { order: Order; onChanged: ()
     );
   }
 
+  // Completing a shipped order and receiving a requested return need nothing but the order: one button each.
+  const input = { orderId: order.id };
+  const step =
+    order.status === 'SHIPPED'
+      ? {
+          label: t('boOrders.complete'),
+          send: async () => (await complete({ variables: { input } })).data?.completeOrder.userErrors,
+          done: t('boOrders.completed', { number: order.number }),
+        }
+      : order.status === 'RETURN_REQUESTED'
+        ? {
+            label: t('boOrders.receiveReturn'),
+            send: async () => (await receive({ variables: { input } })).data?.receiveReturn.userErrors,
+            done: t('boOrders.returnReceived', { number: order.number }),
+          }
+        : null;
   const shippable = order.status === 'PAID';
   const cancellable = order.status === 'PAID' || order.status === 'PENDING_PAYMENT';
   return (
@@ -62,35 +78,10 @@ export function OrderActions({ order, onChanged }: { order: Order; onChanged: ()
             </button>
           </form>
         ) : null}
-        {order.status === 'SHIPPED' ? (
+        {step ? (
           <p>
-            <button
-              type="button"
-              disabled={busy}
-              onClick={() =>
-                act(
-                  async () => (await complete({ variables: { input: { orderId: order.id } } })).data?.completeOrder.userErrors,
-                  t('boOrders.completed', { number: order.number }),
-                )
-              }
-            >
-              {t('boOrders.complete')}
-            </button>
-          </p>
-        ) : null}
-        {order.status === 'RETURN_REQUESTED' ? (
-          <p>
-            <button
-              type="button"
-              disabled={busy}
-              onClick={() =>
-                act(
-                  async () => (await receive({ variables: { input: { orderId: order.id } } })).data?.receiveReturn.userErrors,
-                  t('boOrders.returnReceived', { number: order.number }),
-                )
-              }
-            >
-              {t('boOrders.receiveReturn')}
+            <button type="button" disabled={busy} onClick={() => act(step.send, step.done)}>
+              {step.label}
             </button>
           </p>
         ) : null}
@@ -102,9 +93,7 @@ export function OrderActions({ order, onChanged }: { order: Order; onChanged: ()
             </button>
           </form>
         ) : null}
-        {!shippable && !cancellable && order.status !== 'SHIPPED' && order.status !== 'RETURN_REQUESTED' ? (
-          <p>{t('boOrders.nothingToDo')}</p>
-        ) : null}
+        {!shippable && !cancellable && !step ? <p>{t('boOrders.nothingToDo')}</p> : null}
       </div>
     </section>
   );

@@ -2,6 +2,7 @@ import { useQuery } from '@apollo/client/react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { Message } from '../../../components/forms.tsx';
+import { TableHead } from '../../../components/tables.tsx';
 import { formatMoney } from '../../../format.ts';
 import { currentUser } from '../../../session.ts';
 import { OrderActions } from './OrderActions.tsx';
@@ -63,20 +64,14 @@ export function OrderDetail() {
             <section aria-labelledby="bo-order-lines">
               <h2 id="bo-order-lines">{t('boOrders.lines')}</h2>
               <table>
-                <thead>
-                  <tr>
-                    <th scope="col">{t('boOrders.sku')}</th>
-                    <th scope="col" className="number">
-                      {t('boOrders.quantity')}
-                    </th>
-                    <th scope="col" className="number">
-                      {t('boOrders.returned')}
-                    </th>
-                    <th scope="col" className="number">
-                      {t('boOrders.lineTotal')}
-                    </th>
-                  </tr>
-                </thead>
+                <TableHead
+                  columns={[
+                    t('boOrders.sku'),
+                    [t('boOrders.quantity'), 'number'],
+                    [t('boOrders.returned'), 'number'],
+                    [t('boOrders.lineTotal'), 'number'],
+                  ]}
+                />
                 <tbody>
                   {order.lines.map((line) => (
                     <tr key={line.sku.code}>

@@ -3,6 +3,7 @@ import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Route, Routes } from 'react-router';
 import { Field, formValue, Message } from '../../../components/forms.tsx';
+import { TableHead } from '../../../components/tables.tsx';
 import { formatMoney } from '../../../format.ts';
 import type { OrderStatus, SalesChannel } from '../../../gql/graphql.ts';
 import { OrderDetail } from './OrderDetail.tsx';
@@ -101,18 +102,16 @@ function OrderList() {
           {orders.edges.length ? (
             <table>
               <caption className="visually-hidden">{t('boOrders.title')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('boOrders.number')}</th>
-                  <th scope="col">{t('boOrders.placed')}</th>
-                  <th scope="col">{t('boOrders.channel')}</th>
-                  <th scope="col">{t('boOrders.customer')}</th>
-                  <th scope="col">{t('boOrders.status')}</th>
-                  <th scope="col" className="number">
-                    {t('boOrders.total')}
-                  </th>
-                </tr>
-              </thead>
+              <TableHead
+                columns={[
+                  t('boOrders.number'),
+                  t('boOrders.placed'),
+                  t('boOrders.channel'),
+                  t('boOrders.customer'),
+                  t('boOrders.status'),
+                  [t('boOrders.total'), 'number'],
+                ]}
+              />
               <tbody>
                 {orders.edges.map(({ node }) => (
                   <tr key={node.id} data-order-id={node.id}>

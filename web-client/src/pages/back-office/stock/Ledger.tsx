@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { SelectField } from '../../../components/actions.tsx';
 import { Field, formValue, Message } from '../../../components/forms.tsx';
 import { ConnectionPager, useCursorPages } from '../../../components/Pager.tsx';
+import { TableHead } from '../../../components/tables.tsx';
 import { StockMovements, StockReconciliationReport } from './operations.ts';
 import { PAGE_SIZE, SKU_PATTERN, useWarehouseOptions } from './shared.tsx';
 
@@ -50,21 +51,17 @@ function MovementList() {
         ) : (
           <table id="stock-movements">
             <caption>{t('stock.ledger.caption', { sku: wanted.skuCode, page: pages.page, count: connection.totalCount })}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('stock.ledger.when')}</th>
-                <th scope="col">{t('stock.ledger.kind')}</th>
-                <th scope="col">{t('stock.warehouse')}</th>
-                <th scope="col" className="number">
-                  {t('stock.ledger.onHand')}
-                </th>
-                <th scope="col" className="number">
-                  {t('stock.ledger.reserved')}
-                </th>
-                <th scope="col">{t('stock.reference')}</th>
-                <th scope="col">{t('stock.reason')}</th>
-              </tr>
-            </thead>
+            <TableHead
+              columns={[
+                t('stock.ledger.when'),
+                t('stock.ledger.kind'),
+                t('stock.warehouse'),
+                [t('stock.ledger.onHand'), 'number'],
+                [t('stock.ledger.reserved'), 'number'],
+                t('stock.reference'),
+                t('stock.reason'),
+              ]}
+            />
             <tbody>
               {connection.edges.map(({ node }) => (
                 <tr key={node.id} data-kind={node.kind}>
@@ -105,24 +102,16 @@ function Reconciliation() {
       ) : (
         <table>
           <caption>{t('stock.ledger.discrepancies', { count: report.discrepancies.length, checked: report.checkedLevels })}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('stock.sku')}</th>
-              <th scope="col">{t('stock.warehouse')}</th>
-              <th scope="col" className="number">
-                {t('stock.ledger.onHand')}
-              </th>
-              <th scope="col" className="number">
-                {t('stock.ledger.ledgerOnHand')}
-              </th>
-              <th scope="col" className="number">
-                {t('stock.ledger.reserved')}
-              </th>
-              <th scope="col" className="number">
-                {t('stock.ledger.ledgerReserved')}
-              </th>
-            </tr>
-          </thead>
+          <TableHead
+            columns={[
+              t('stock.sku'),
+              t('stock.warehouse'),
+              [t('stock.ledger.onHand'), 'number'],
+              [t('stock.ledger.ledgerOnHand'), 'number'],
+              [t('stock.ledger.reserved'), 'number'],
+              [t('stock.ledger.ledgerReserved'), 'number'],
+            ]}
+          />
           <tbody>
             {report.discrepancies.slice(0, 50).map((row) => (
               <tr key={`${row.sku.code}@${row.warehouse.code}`}>

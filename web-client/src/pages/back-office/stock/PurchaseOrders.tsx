@@ -1,13 +1,25 @@
 import { useMutation, useQuery } from '@apollo/client/react';
-import { type FormEvent, useId, useState } from 'react';
+import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { refusal, SelectField, useAction } from '../../../components/actions.tsx';
+import { ActionForm, refusal, SelectField } from '../../../components/actions.tsx';
 import { Field, formValue, Message } from '../../../components/forms.tsx';
 import { ConnectionPager, useCursorPages } from '../../../components/Pager.tsx';
+import { TableHead } from '../../../components/tables.tsx';
 import { formatMoney } from '../../../format.ts';
 import type { PurchaseOrderStatus, StockPurchaseOrdersQuery } from '../../../gql/graphql.ts';
 import { StockCreatePurchaseOrder, StockPurchaseOrders, StockReceive, StockSuppliers } from './operations.ts';
-import { CURRENCY, emptyLine, type LineDraft, LineRows, linesText, newReference, PAGE_SIZE, useWarehouseOptions } from './shared.tsx';
+import {
+  CURRENCY,
+  emptyLine,
+  type LineDraft,
+  LineRows,
+  linesText,
+  newReference,
+  PAGE_SIZE,
+  stockLine,
+  stockLines,
+  WarehouseField,
+} from './shared.tsx';
 
 type PurchaseOrder = StockPurchaseOrdersQuery['purchaseOrders']['edges'][number]['node'];
 const STATUSES: readonly PurchaseOrderStatus[] = ['ORDERED', 'PARTIALLY_RECEIVED', 'RECEIVED', 'CLOSED'];
@@ -47,19 +59,17 @@ export function PurchaseOrders() {
         ) : (
           <table id="stock-purchase-orders">
             <caption>{t('stock.orders.caption', { page: pages.page, count: data.purchaseOrders.totalCount })}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('stock.orders.reference')}</th>
-                <th scope="col">{t('stock.orders.supplier')}</th>
-                <th scope="col">{t('stock.warehouse')}</th>
-                <th scope="col">{t('stock.orders.status')}</th>
-                <th scope="col">{t('stock.orders.lines')}</th>
-                <th scope="col" className="number">
-                  {t('stock.orders.total')}
-                </th>
-                <th scope="col">{t('stock.orders.receive')}</th>
-              </tr>
-            </thead>
+            <TableHead
+              columns={[
+                t('stock.orders.reference'),
+                t('stock.orders.supplier'),
+                t('stock.warehouse'),
+                t('stock.orders.status'),
+                t('stock.orders.lines'),
+                [t('stock.orders.total'), 'number'],
+                t('stock.orders.receive'),
+              ]}
+            />
             <tbody>
               {data.purchaseOrders.edges.map(({ node }) => (
                 <tr key={node.id} data-reference={node.reference}>
@@ -93,36 +103,29 @@ export function PurchaseOrders() {
 
 function CreatePurchaseOrder({ suppliers }: { suppliers: readonly { id: string; name: string }[] }) {
   const { t } = useTranslation();
-  const warehouses = useWarehouseOptions();
   const [lines, setLines] = useState<LineDraft[]>([emptyLine()]);
   const [create] = useMutation(StockCreatePurchaseOrder, { refetchQueries: [StockPurchaseOrders] });
-  const action = useAction();
-  const headingId = useId();
-  function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = event.currentTarget;
-    void action.run(async () => {
-      const input = {
-        supplierId: formValue(form, 'supplierId'),
-        warehouseId: formValue(form, 'warehouseId'),
-        reference: formValue(form, 'reference') || null,
-        lines: lines.map((line) => ({
-          skuCode: line.skuCode.trim(),
-          quantity: Number.parseInt(line.quantity, 10),
-          unitCost: { amount: line.unitCost.trim(), currencyCode: CURRENCY },
-        })),
-      };
-      const { data } = await create({ variables: { input } });
-      const payload = data!.createPurchaseOrder;
-      if (!payload.purchaseOrder) return refusal(payload.userErrors);
-      setLines([emptyLine()]);
-      form.reset();
-      return { kind: 'info', text: t('stock.orders.created', { reference: payload.purchaseOrder.reference }) };
-    });
-  }
   return (
-    <form aria-labelledby={headingId} onSubmit={submit}>
-      <h2 id={headingId}>{t('stock.orders.create')}</h2>
+    <ActionForm
+      title={t('stock.orders.create')}
+      submitLabel={t('stock.orders.createButton')}
+      work={async (form) => {
+        const input = {
+          supplierId: formValue(form, 'supplierId'),
+          warehouseId: formValue(form, 'warehouseId'),
+          reference: formValue(form, 'reference') || null,
+          lines: lines.map((line) => ({
+            ...stockLine(line),
+            unitCost: { amount: line.unitCost.trim(), currencyCode: CURRENCY },
+          })),
+        };
+        const payload = (await create({ variables: { input } })).data!.createPurchaseOrder;
+        if (!payload.purchaseOrder) return refusal(payload.userErrors);
+        setLines([emptyLine()]);
+        form.reset();
+        return { kind: 'info', text: t('stock.orders.created', { reference: payload.purchaseOrder.reference }) };
+      }}
+    >
       <SelectField
         label={t('stock.orders.supplier')}
         name="supplierId"
@@ -130,14 +133,10 @@ function CreatePurchaseOrder({ suppliers }: { suppliers: readonly { id: string; 
         placeholder=""
         options={suppliers.map((supplier) => [supplier.id, supplier.name] as const)}
       />
-      <SelectField label={t('stock.warehouse')} name="warehouseId" required placeholder="" options={warehouses} />
+      <WarehouseField />
       <Field label={t('stock.orders.referenceOptional')} name="reference" maxLength={60} autoComplete="off" />
       <LineRows lines={lines} onChange={setLines} withCost costRequired />
-      <button type="submit" disabled={action.busy}>
-        {t('stock.orders.createButton')}
-      </button>
-      {action.message}
-    </form>
+    </ActionForm>
   );
 }
 
@@ -154,34 +153,29 @@ function ReceivePurchaseOrder({ order }: { order: PurchaseOrder }) {
       })),
   );
   const [receive] = useMutation(StockReceive, { refetchQueries: [StockPurchaseOrders] });
-  const action = useAction();
-  const headingId = useId();
-  function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = event.currentTarget;
-    void action.run(async () => {
-      const input = {
-        warehouseId: order.warehouse.id,
-        purchaseOrderId: order.id,
-        supplierId: order.supplierId,
-        reference: formValue(form, 'reference'),
-        lines: lines.map((line) => ({ skuCode: line.skuCode.trim(), quantity: Number.parseInt(line.quantity, 10) })),
-      };
-      const { data } = await receive({ variables: { input } });
-      const payload = data!.receiveStock;
-      if (!payload.receipt) return refusal(payload.userErrors);
-      return { kind: 'info', text: t('stock.received', { lines: linesText(payload.receipt.lines), reference: payload.receipt.reference }) };
-    });
-  }
   return (
-    <form aria-labelledby={headingId} onSubmit={submit} id="stock-receive-order">
-      <h2 id={headingId}>{t('stock.orders.receiveHeading', { reference: order.reference })}</h2>
+    <ActionForm
+      id="stock-receive-order"
+      title={t('stock.orders.receiveHeading', { reference: order.reference })}
+      submitLabel={t('stock.receive')}
+      work={async (form) => {
+        const input = {
+          warehouseId: order.warehouse.id,
+          purchaseOrderId: order.id,
+          supplierId: order.supplierId,
+          reference: formValue(form, 'reference'),
+          lines: stockLines(lines),
+        };
+        const payload = (await receive({ variables: { input } })).data!.receiveStock;
+        if (!payload.receipt) return refusal(payload.userErrors);
+        return {
+          kind: 'info',
+          text: t('stock.received', { lines: linesText(payload.receipt.lines), reference: payload.receipt.reference }),
+        };
+      }}
+    >
       <Field label={t('stock.reference')} name="reference" required maxLength={60} defaultValue={newReference('GRN')} />
       <LineRows lines={lines} onChange={setLines} />
-      <button type="submit" disabled={action.busy}>
-        {t('stock.receive')}
-      </button>
-      {action.message}
-    </form>
+    </ActionForm>
   );
 }

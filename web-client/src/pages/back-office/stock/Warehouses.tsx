@@ -1,8 +1,9 @@
 import { useMutation, useQuery } from '@apollo/client/react';
-import { type FormEvent, useId, useState } from 'react';
+import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { refusal, useAction } from '../../../components/actions.tsx';
-import { Field, formValue, Message } from '../../../components/forms.tsx';
+import { ActionForm, refusal } from '../../../components/actions.tsx';
+import { CheckField, Field, formValue, Message } from '../../../components/forms.tsx';
+import { TableHead } from '../../../components/tables.tsx';
 import type { StockWarehousesQuery } from '../../../gql/graphql.ts';
 import { StockCreateWarehouse, StockUpdateWarehouse, StockWarehouses } from './operations.ts';
 
@@ -24,18 +25,16 @@ export function Warehouses() {
           <Message>{t('loading')}</Message>
         ) : (
           <table id="stock-warehouses">
-            <thead>
-              <tr>
-                <th scope="col">{t('stock.warehouses.code')}</th>
-                <th scope="col">{t('stock.warehouses.name')}</th>
-                <th scope="col">{t('stock.warehouses.region')}</th>
-                <th scope="col" className="number">
-                  {t('stock.warehouses.priority')}
-                </th>
-                <th scope="col">{t('stock.warehouses.active')}</th>
-                <th scope="col">{t('stock.warehouses.change')}</th>
-              </tr>
-            </thead>
+            <TableHead
+              columns={[
+                t('stock.warehouses.code'),
+                t('stock.warehouses.name'),
+                t('stock.warehouses.region'),
+                [t('stock.warehouses.priority'), 'number'],
+                t('stock.warehouses.active'),
+                t('stock.warehouses.change'),
+              ]}
+            />
             <tbody>
               {data.warehouses.map((warehouse) => (
                 <tr key={warehouse.id} data-code={warehouse.code}>
@@ -65,70 +64,13 @@ export function Warehouses() {
   );
 }
 
-function CreateWarehouse() {
+/** What a warehouse has besides its code, as found in both forms: empty for a new one, filled in for a change. */
+function WarehouseFields({ warehouse }: { warehouse?: Warehouse }) {
   const { t } = useTranslation();
-  const [create] = useMutation(StockCreateWarehouse, { refetchQueries: [StockWarehouses] });
-  const action = useAction();
-  const headingId = useId();
-  function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = event.currentTarget;
-    void action.run(async () => {
-      const input = {
-        code: formValue(form, 'code').toUpperCase(),
-        name: formValue(form, 'name'),
-        region: formValue(form, 'region'),
-        priority: Number.parseInt(formValue(form, 'priority'), 10),
-      };
-      const { data } = await create({ variables: { input } });
-      const payload = data!.createWarehouse;
-      if (!payload.warehouse) return refusal(payload.userErrors);
-      form.reset();
-      return { kind: 'info', text: t('stock.warehouses.created', { code: payload.warehouse.code }) };
-    });
-  }
   return (
-    <form aria-labelledby={headingId} onSubmit={submit}>
-      <h2 id={headingId}>{t('stock.warehouses.create')}</h2>
-      <Field label={t('stock.warehouses.code')} name="code" required pattern="[A-Za-z0-9\-]{1,20}" autoComplete="off" />
-      <Field label={t('stock.warehouses.name')} name="name" required maxLength={100} />
-      <Field label={t('stock.warehouses.region')} name="region" required maxLength={100} />
-      <Field label={t('stock.warehouses.priority')} name="priority" type="number" min={1} step={1} defaultValue="100" required />
-      <button type="submit" disabled={action.busy}>
-        {t('stock.warehouses.createButton')}
-      </button>
-      {action.message}
-    </form>
-  );
-}
-
-function UpdateWarehouse({ warehouse }: { warehouse: Warehouse }) {
-  const { t } = useTranslation();
-  const [update] = useMutation(StockUpdateWarehouse);
-  const action = useAction();
-  const headingId = useId();
-  function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = event.currentTarget;
-    void action.run(async () => {
-      const input = {
-        id: warehouse.id,
-        name: formValue(form, 'name'),
-        region: formValue(form, 'region'),
-        priority: Number.parseInt(formValue(form, 'priority'), 10),
-        active: new FormData(form).get('active') === 'on',
-      };
-      const { data } = await update({ variables: { input } });
-      const payload = data!.updateWarehouse;
-      if (!payload.warehouse) return refusal(payload.userErrors);
-      return { kind: 'info', text: t('stock.warehouses.updated', { code: payload.warehouse.code }) };
-    });
-  }
-  return (
-    <form aria-labelledby={headingId} onSubmit={submit}>
-      <h2 id={headingId}>{t('stock.warehouses.update', { code: warehouse.code })}</h2>
-      <Field label={t('stock.warehouses.name')} name="name" required maxLength={100} defaultValue={warehouse.name} />
-      <Field label={t('stock.warehouses.region')} name="region" required maxLength={100} defaultValue={warehouse.region} />
+    <>
+      <Field label={t('stock.warehouses.name')} name="name" required maxLength={100} defaultValue={warehouse?.name} />
+      <Field label={t('stock.warehouses.region')} name="region" required maxLength={100} defaultValue={warehouse?.region} />
       <Field
         label={t('stock.warehouses.priority')}
         name="priority"
@@ -136,17 +78,56 @@ function UpdateWarehouse({ warehouse }: { warehouse: Warehouse }) {
         min={1}
         step={1}
         required
-        defaultValue={String(warehouse.priority)}
+        defaultValue={String(warehouse?.priority ?? 100)}
       />
-      <div className="field">
-        <label>
-          <input type="checkbox" name="active" defaultChecked={warehouse.active} /> {t('stock.warehouses.active')}
-        </label>
-      </div>
-      <button type="submit" disabled={action.busy}>
-        {t('stock.warehouses.save')}
-      </button>
-      {action.message}
-    </form>
+    </>
+  );
+}
+
+/** The fields both forms send. */
+const warehouseInput = (form: HTMLFormElement) => ({
+  name: formValue(form, 'name'),
+  region: formValue(form, 'region'),
+  priority: Number.parseInt(formValue(form, 'priority'), 10),
+});
+
+function CreateWarehouse() {
+  const { t } = useTranslation();
+  const [create] = useMutation(StockCreateWarehouse, { refetchQueries: [StockWarehouses] });
+  return (
+    <ActionForm
+      title={t('stock.warehouses.create')}
+      submitLabel={t('stock.warehouses.createButton')}
+      work={async (form) => {
+        const input = { code: formValue(form, 'code').toUpperCase(), ...warehouseInput(form) };
+        const payload = (await create({ variables: { input } })).data!.createWarehouse;
+        if (!payload.warehouse) return refusal(payload.userErrors);
+        form.reset();
+        return { kind: 'info', text: t('stock.warehouses.created', { code: payload.warehouse.code }) };
+      }}
+    >
+      <Field label={t('stock.warehouses.code')} name="code" required pattern="[A-Za-z0-9\-]{1,20}" autoComplete="off" />
+      <WarehouseFields />
+    </ActionForm>
+  );
+}
+
+function UpdateWarehouse({ warehouse }: { warehouse: Warehouse }) {
+  const { t } = useTranslation();
+  const [update] = useMutation(StockUpdateWarehouse);
+  return (
+    <ActionForm
+      title={t('stock.warehouses.update', { code: warehouse.code })}
+      submitLabel={t('stock.warehouses.save')}
+      work={async (form) => {
+        const input = { id: warehouse.id, ...warehouseInput(form), active: new FormData(form).get('active') === 'on' };
+        const payload = (await update({ variables: { input } })).data!.updateWarehouse;
+        if (!payload.warehouse) return refusal(payload.userErrors);
+        return { kind: 'info', text: t('stock.warehouses.updated', { code: payload.warehouse.code }) };
+      }}
+    >
+      <WarehouseFields warehouse={warehouse} />
+      <CheckField label={t('stock.warehouses.active')} name="active" defaultChecked={warehouse.active} />
+    </ActionForm>
   );
 }

@@ -1,5 +1,6 @@
 import { useQuery } from '@apollo/client/react';
 import { useTranslation } from 'react-i18next';
+import { SelectField } from '../../../components/actions.tsx';
 import { Field } from '../../../components/forms.tsx';
 import { StockWarehouses } from './operations.ts';
 
@@ -23,6 +24,19 @@ export function useWarehouseOptions(all = false): (readonly [string, string])[] 
   return (data?.warehouses ?? [])
     .filter((warehouse) => all || warehouse.active)
     .map((warehouse) => [warehouse.id, `${warehouse.code} · ${warehouse.name}`] as const);
+}
+
+/** A required choice of one active warehouse, named `name` (warehouseId unless a transfer's end). */
+export function WarehouseField({ label, name = 'warehouseId' }: { label?: string; name?: string }) {
+  const { t } = useTranslation();
+  const warehouses = useWarehouseOptions();
+  return <SelectField label={label ?? t('stock.warehouse')} name={name} required placeholder="" options={warehouses} />;
+}
+
+/** A required SKU code, typed as the catalogue writes it. */
+export function SkuField() {
+  const { t } = useTranslation();
+  return <Field label={t('stock.sku')} name="skuCode" required pattern={SKU_PATTERN} autoComplete="off" />;
 }
 
 export interface LineDraft {
@@ -95,9 +109,11 @@ export function LineRows({
   );
 }
 
+/** A draft line as the API's StockLineInput. */
+export const stockLine = (line: LineDraft) => ({ skuCode: line.skuCode.trim(), quantity: Number.parseInt(line.quantity, 10) });
+
 /** Draft lines as the API's StockLineInput. */
-export const stockLines = (lines: LineDraft[]) =>
-  lines.map((line) => ({ skuCode: line.skuCode.trim(), quantity: Number.parseInt(line.quantity, 10) }));
+export const stockLines = (lines: LineDraft[]) => lines.map(stockLine);
 
 /** Lines as "3 × BP-1, 2 × OF-2". */
 export const linesText = (lines: readonly { sku: { code: string }; quantity: number }[]) =>
