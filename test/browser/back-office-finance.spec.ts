@@ -4,7 +4,7 @@ import { eventually } from '../../platform/testing/eventually.ts';
 import { newId } from '../../platform/values/ids.ts';
 import { ROLE_SCOPES } from '../../subgraphs/members/accounts/roles.ts';
 import { browserTargets, reportSkippedChromium } from './chromium.ts';
-import { axeViolations, type BrowserSuite, screenshot, screensTall, show, signInAsStaff, startBrowserSuite, WAIT } from './support.ts';
+import { type BrowserSuite, checkScreen as checkPage, openAsStaff, show, startBrowserSuite, WAIT } from './support.ts';
 
 // The back office's invoices and payments sections (#/back-office/invoices and /payments, issue 22 D4) in a real
 // browser against the real router and subgraphs, with the demo data and TRUSTED_DOCUMENTS=enforce. A member places
@@ -86,27 +86,13 @@ describeInChromium('the back office: invoices and payments for finance in Chromi
     return { orderId, number, paymentId: createPayment.payment.id, reference: payment.transferReference, amount: payment.amount.amount };
   }
 
-  let signedInWith: readonly string[] | null = null;
   /** The page at a back-office route, signed in with `scopes` first unless it already is (one sign-in per role). */
-  async function openAs(scopes: readonly string[], hash: string): Promise<void> {
-    if (signedInWith !== scopes) {
-      if (signedInWith) await suite.page.goto('about:blank');
-      await signInAsStaff(suite, suite.page, scopes);
-      signedInWith = scopes;
-    }
-    await show(suite.page, hash);
-  }
-
-  /** No serious accessibility problem, a screenshot, and at most three screens tall. */
-  async function checkScreen(name: string): Promise<void> {
-    const { page } = suite;
-    expect(await axeViolations(page)).toEqual([]);
-    await screenshot(page, `back-office-finance-${name}`);
-    expect(await screensTall(page)).toBeLessThanOrEqual(3);
-  }
+  let openAs: ReturnType<typeof openAsStaff>;
+  const checkScreen = (name: string) => checkPage(suite.page, `back-office-finance-${name}`);
 
   beforeAll(async () => {
     suite = await startBrowserSuite();
+    openAs = openAsStaff(suite);
     admin = await suite.system.staffToken(ROLE_SCOPES.admin!);
     const { products } = await graph<{
       products: { edges: { node: { skus: { code: string; stock: { levels: { available: number }[] } }[] } }[] };

@@ -4,7 +4,7 @@ import { eventually } from '../../platform/testing/eventually.ts';
 import { newId } from '../../platform/values/ids.ts';
 import { ROLE_SCOPES } from '../../subgraphs/members/accounts/roles.ts';
 import { browserTargets, reportSkippedChromium } from './chromium.ts';
-import { axeViolations, type BrowserSuite, screenshot, screensTall, show, signInAsStaff, startBrowserSuite, WAIT } from './support.ts';
+import { type BrowserSuite, checkScreen as checkPage, openAsStaff, show, startBrowserSuite, WAIT } from './support.ts';
 
 // The back office's orders, members and partner API keys sections (#/back-office/…, issue 22 D4) in a real browser
 // against the real router and subgraphs, with the demo data and TRUSTED_DOCUMENTS=enforce. Orders are set up through
@@ -86,28 +86,13 @@ describeInChromium('the back office: orders, members and API keys in Chromium', 
     }, `order ${id} is paid`);
   }
 
-  let signedInWith: readonly string[] | null = null;
   /** The page at a back-office route, signed in with `scopes` first unless it already is (one sign-in per role). */
-  async function openAs(scopes: readonly string[], hash: string): Promise<void> {
-    if (signedInWith !== scopes) {
-      // A new document: the sign-in page must load afresh, not keep the previous role's token in memory.
-      if (signedInWith) await suite.page.goto('about:blank');
-      await signInAsStaff(suite, suite.page, scopes);
-      signedInWith = scopes;
-    }
-    await show(suite.page, hash);
-  }
-
-  /** No serious accessibility problem, a screenshot, and at most three screens tall. */
-  async function checkScreen(name: string): Promise<void> {
-    const { page } = suite;
-    expect(await axeViolations(page)).toEqual([]);
-    await screenshot(page, `back-office-orders-${name}`);
-    expect(await screensTall(page)).toBeLessThanOrEqual(3);
-  }
+  let openAs: ReturnType<typeof openAsStaff>;
+  const checkScreen = (name: string) => checkPage(suite.page, `back-office-orders-${name}`);
 
   beforeAll(async () => {
     suite = await startBrowserSuite({ env: { WEBHOOK_ALLOW_PRIVATE_URLS: 'true', WEBHOOK_POLL_MS: '100', WEBHOOK_RETRY_BASE_MS: '1000' } });
+    openAs = openAsStaff(suite);
     admin = await suite.system.staffToken(ROLE_SCOPES.admin!);
     const { products } = await graph<{
       products: { edges: { node: { skus: { code: string; stock: { levels: { available: number }[] } }[] } }[] };

@@ -117,6 +117,29 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 /** The page's height in viewports: a page must stay within three screens (issue 22). */
 export const screensTall = (page: Page): Promise<number> => page.evaluate(() => document.documentElement.scrollHeight / window.innerHeight);
 
+/** A page as a user meets it: no serious or critical axe violations, at most three screens tall; saved as `<name>.png`. */
+export async function checkScreen(page: Page, name: string): Promise<void> {
+  expect(await axeViolations(page)).toEqual([]);
+  expect(await screensTall(page)).toBeLessThanOrEqual(3);
+  await screenshot(page, name);
+}
+
+/**
+ * Opens a route of the suite's page as staff holding `scopes`, signing in again only when the role changes: then on
+ * a new document, so the sign-in page loads afresh rather than keeping the previous role's token in memory.
+ */
+export function openAsStaff(suite: BrowserSuite): (scopes: readonly string[], hash: string) => Promise<void> {
+  let signedInWith: readonly string[] | null = null;
+  return async (scopes, hash) => {
+    if (signedInWith !== scopes) {
+      if (signedInWith) await suite.page.goto('about:blank');
+      await signInAsStaff(suite, suite.page, scopes);
+      signedInWith = scopes;
+    }
+    await show(suite.page, hash);
+  };
+}
+
 /** Pixels Chart.js drew (not transparent) on each canvas matching `selector`: a chart that drew nothing has none. */
 export const drawnPixels = (page: Page, selector: string): Promise<number[]> =>
   page.locator(selector).evaluateAll((canvases) =>
