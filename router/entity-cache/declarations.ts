@@ -19,8 +19,13 @@ export type CacheDeclaration = {
   subgraph: string;
   /** The entity type, or for a root field `Query.<field>` (never a GraphQL type name, so never a representation's). */
   typename: string;
-  /** Set for a root field of Query: its name. Its answers have no key; only whole-field invalidations apply. */
+  /** Set for a root field of Query: its name. */
   rootField?: string;
+  /**
+   * Set for a root field looked up by its one argument (`order(id:)`): that argument's name. Its answers are keyed by
+   * the argument's value, so an `EventType:field` entry drops the answers whose argument the event's field names.
+   */
+  keyArgument?: string;
   /** The one field of the type's key in that subgraph (`@join__type(graph:, key: "code")`). */
   keyField: string;
   private: boolean;
@@ -84,10 +89,12 @@ export function cacheDeclarations(supergraph: DocumentNode, problem: (message: s
 
 /**
  * `@entityCache` on fields of Query: the subgraph named must resolve the field
- * (`@join__field(graph:)`), and every `invalidatedBy` entry must be a whole
- * event type: a root answer (a list, a search, a lookup by argument) has no
- * entity key an event could name, so an event drops every answer of the field
- * (docs/architecture.md §12, "Root fields").
+ * (`@join__field(graph:)`). A list or a search has no entity key an event
+ * could name, so its `invalidatedBy` entries must be whole event types, each
+ * dropping every answer of the field. A lookup by its one argument
+ * (`order(id:)`) is keyed by that argument's value, so it may also list
+ * `EventType:field` entries, the event's field naming the values whose answers
+ * it drops (docs/architecture.md §12, "Root fields").
  */
 function declareRootFields(
   query: { fields?: readonly FieldDefinitionNode[] },
@@ -113,15 +120,31 @@ function declareRootFields(
         continue;
       }
       const entries = Array.isArray(args.invalidatedBy) ? args.invalidatedBy.map(String) : [];
-      if (entries.length === 0 || !entries.every((entry) => /^[_A-Za-z][_0-9A-Za-z]*$/.test(entry))) {
-        problem(`@entityCache on Query.${name} ignored: a root field's invalidatedBy entries must be whole event types ("EventType")`);
+      const keyArgument = field.arguments?.length === 1 ? field.arguments[0]!.name.value : undefined;
+      const entry = keyArgument ? /^([_A-Za-z][_0-9A-Za-z]*)(?::([_A-Za-z][_0-9A-Za-z]*))?$/ : /^([_A-Za-z][_0-9A-Za-z]*)()$/;
+      const matches = entries.map((text) => entry.exec(text));
+      if (entries.length === 0 || matches.some((match) => !match)) {
+        problem(
+          `@entityCache on Query.${name} ignored: a root field's invalidatedBy entries must be whole event types ("EventType"), or "EventType:field" for a lookup by one argument`,
+        );
         continue;
       }
       const bySubgraph = declarations.get(subgraph) ?? new Map<string, CacheDeclaration>();
       declarations.set(subgraph, bySubgraph);
-      const invalidatedBy = new Map<string, Invalidation>(entries.map((entry) => [entry, { all: true }]));
+      const invalidatedBy = new Map<string, Invalidation>(
+        matches.map((match) => [match![1]!, match![2] ? { field: match![2] } : { all: true }]),
+      );
+      const keyed = [...invalidatedBy.values()].some((how) => 'field' in how);
       const typename = `Query.${name}`;
-      bySubgraph.set(typename, { subgraph, typename, rootField: name, keyField: '', private: args.private === true, invalidatedBy });
+      bySubgraph.set(typename, {
+        subgraph,
+        typename,
+        rootField: name,
+        ...(keyed ? { keyArgument } : {}),
+        keyField: '',
+        private: args.private === true,
+        invalidatedBy,
+      });
     }
   }
 }

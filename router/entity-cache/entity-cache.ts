@@ -5,7 +5,7 @@ import { hashKey } from '../merge-keys.ts';
 import type { AnswerTrace } from './answer-cache.ts';
 import type { CacheDeclaration, CacheDeclarations } from './declarations.ts';
 import type { HttpCacheTally } from './http-cache.ts';
-import { rootFieldOf } from './root-fields.ts';
+import { argumentValue, rootFetchOf } from './root-fields.ts';
 import type { EntityStore, StoreSlot } from './store.ts';
 
 /** The part of a subgraph's answer the cache reads and writes. */
@@ -99,23 +99,27 @@ export function entityCache(initial: CacheDeclarations, store: EntityStore, avai
     fetch: EntityFetch,
     send: (variables: Variables, keeping?: boolean) => Promise<Answer>,
   ): Promise<Answer> => {
-    const field = rootFieldOf(fetch.query);
-    const declaration = field === undefined ? undefined : declared.get(`Query.${field}`);
+    const root = rootFetchOf(fetch.query);
+    const declaration = root === undefined ? undefined : declared.get(`Query.${root.field}`);
     if (!declaration || (declaration.private && fetch.caller.kind === 'anonymous') || !available()) return send(fetch.variables);
+    const name = typeName(declaration.subgraph, declaration.typename);
+    // A lookup by key is filed under its key too, so an event naming that key drops it (and only it, of the field).
+    let ref = { entity: name, type: name };
+    if (declaration.keyArgument) {
+      const key = argumentValue(root!, declaration.keyArgument, fetch.variables);
+      if (typeof key !== 'string' && typeof key !== 'number') return send(fetch.variables);
+      ref = { entity: entityName(declaration.subgraph, declaration.typename, String(key)), type: name };
+    }
     if (!declaration.private && fetch.tally) fetch.tally.publicFetches++;
     if (!declaration.private && fetch.trace) {
-      fetch.trace.names.add(typeName(declaration.subgraph, declaration.typename));
+      fetch.trace.names.add(ref.entity).add(ref.type);
       fetch.trace.roots++;
     }
     // A public root answer is shared by callers of the same kind and scopes, not by everyone: a subgraph may check an
     // argument against the caller's scopes (catalogue's `products(filter: { includeInactive })`), which the router's
     // field rules do not see, so a staff answer must never reach an anonymous caller through the cache.
     const owner = declaration.private ? identityKey(fetch.caller) : `${fetch.caller.kind}\n${[...fetch.caller.scopes].sort().join(' ')}`;
-    const name = typeName(declaration.subgraph, declaration.typename);
-    const slot = {
-      key: hashKey(declaration.subgraph, 'root', fetch.query, canonicalJson(fetch.variables ?? {}), owner),
-      ref: { entity: name, type: name },
-    };
+    const slot = { key: hashKey(declaration.subgraph, 'root', fetch.query, canonicalJson(fetch.variables ?? {}), owner), ref };
     const lookup = await store.lookup(identityKey(fetch.caller), [slot]);
     try {
       const text = lookup.texts[0];

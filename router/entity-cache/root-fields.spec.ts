@@ -165,4 +165,36 @@ describe('root fields in the entity cache', () => {
     await read(subgraph.send, DETAIL, { id: 'p1' });
     expect(await read(subgraph.send, DETAIL, { id: 'p1' })).toEqual({ data: { call: 4, id: 'p1' } });
   });
+
+  it('keys a lookup by its one argument: an event naming that value drops its answers, and no other', async () => {
+    const order = declarations.get('orders')!.get('Query.order')!;
+    expect(order).toMatchObject({ rootField: 'order', keyArgument: 'id', private: true });
+    expect(order.invalidatedBy.get('OrderPaid')).toEqual({ field: 'orderId' });
+    const ORDER = 'query($id:ID!){order(id:$id){id status}}';
+    let calls = 0;
+    const orders = async (variables: Record<string, unknown> | undefined) => ({ data: { call: ++calls, id: variables?.id } });
+    const readOrder = (query: string, variables: Record<string, unknown> | undefined, caller: Identity) =>
+      cache.serve({ subgraph: 'orders', query, variables, caller }, orders);
+    await readOrder(ORDER, { id: 'o1' }, alice);
+    await readOrder(ORDER, { id: 'o2' }, alice);
+    // The argument written in the fetch's text is the same key as one passed by variable.
+    await readOrder('{order(id:"o1"){id status}}', undefined, alice);
+    expect(calls).toBe(3);
+    expect(await readOrder(ORDER, { id: 'o1' }, alice)).toEqual({ data: { call: 1, id: 'o1' } });
+    // Another event type, or the same one naming another order, leaves o1's answers alone.
+    await cache.invalidate(event('OrderPaid', { orderId: 'o9' }));
+    await cache.invalidate(event('ProductChanged', { productId: 'o1', skuCodes: [] }));
+    expect(await readOrder(ORDER, { id: 'o1' }, alice)).toEqual({ data: { call: 1, id: 'o1' } });
+    await cache.invalidate(event('OrderPaid', { orderId: 'o1' }));
+    expect(await readOrder(ORDER, { id: 'o1' }, alice)).toEqual({ data: { call: 4, id: 'o1' } });
+    expect((await readOrder('{order(id:"o1"){id status}}', undefined, alice)).data).toMatchObject({ call: 5 });
+    expect(await readOrder(ORDER, { id: 'o2' }, alice)).toEqual({ data: { call: 2, id: 'o2' } });
+    // Private: another member's read is their own fetch; an anonymous one is never kept; a missing key is never kept.
+    expect(await readOrder(ORDER, { id: 'o2' }, bob)).toEqual({ data: { call: 6, id: 'o2' } });
+    await readOrder(ORDER, { id: 'o2' }, ANONYMOUS);
+    await readOrder(ORDER, { id: 'o2' }, ANONYMOUS);
+    await readOrder(ORDER, {}, alice);
+    await readOrder(ORDER, {}, alice);
+    expect(calls).toBe(10);
+  });
 });
