@@ -1,7 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { STATUS_CODES } from 'node:http';
 import { type GraphQLDataSourceProcessOptions, RemoteGraphQLDataSource } from '@apollo/gateway';
-import { GraphQLError } from 'graphql';
 import { ANONYMOUS } from '../platform/auth/identity.ts';
 import { IDENTITY_HEADER } from '../platform/auth/identity-header.ts';
 import { READ_PRIMARY_HEADER, REPLICATION_POSITION_HEADER } from '../platform/graphql/replication-position.ts';
@@ -13,14 +11,11 @@ import { type IdentitySigner, identitySigner } from './identity-signing.ts';
 import { hashKey } from './merge-keys.ts';
 import type { FetchObserver, ObservedFetch } from './observability.ts';
 import { forwardPosition, type ReplicationPositions, rememberPosition } from './replication-positions.ts';
-import { type SubgraphAnswer, type SubgraphHttp, sameFailureAs, subgraphHttp } from './subgraph-http.ts';
+import { bodyOf, cacheHintOf, errorFromAnswer, isOk, PlainHeaders, responseOf } from './subgraph-answer.ts';
+import { type SubgraphAnswer, type SubgraphHttp, subgraphHttp } from './subgraph-http.ts';
 import type { SubgraphResilience } from './subgraph-resilience.ts';
 
-/** The gateway's fetch function (RemoteGraphQLDataSource's public `fetcher` option) and the response it reads. */
-type Fetcher = RemoteGraphQLDataSource<RouterContext>['fetcher'];
-type FetcherResponse = Awaited<ReturnType<Fetcher>>;
-
-/** What `process` knows about the fetch being made that the fetcher needs (the gateway passes it neither). */
+/** What `process` knows about the fetch being made that `willSendRequest` and the POST need (the gateway passes neither). */
 type FetchScope = {
   signal?: AbortSignal;
   /** Set when the fetch may share an identical one in flight: the caller's write generation (write-generations.ts). */
@@ -41,9 +36,6 @@ const sharedDefaultHttp = () => {
   return defaultHttp;
 };
 
-/** The subgraph's answer behind each response the fetcher returned, for `errorFromResponse`. */
-const answerBehind = new WeakMap<FetcherResponse, { url: string; answer: SubgraphAnswer }>();
-
 /**
  * Every fetch the gateway makes to a subgraph carries the caller's identity in
  * a header the router signs (docs/architecture.md §4); a subgraph refuses a request
@@ -57,13 +49,15 @@ const answerBehind = new WeakMap<FetcherResponse, { url: string; answer: Subgrap
  * of a subgraph reading replicas serves the caller their own writes.
  *
  * Fetches go over a keep-alive pool, and identical read fetches in
- * flight at once are merged (subgraph-http.ts). Only the gateway's public
- * extension points are used: its `fetcher` option sends, `willSendRequest`
- * adds the headers and `errorFromResponse` makes the error of a non-2xx
- * answer; the gateway still builds the request and reads the answer itself.
+ * flight at once are merged (subgraph-http.ts). The data source's public
+ * `process` is ours: it does what the gateway's does (and calls the same
+ * `willSendRequest` and `didReceiveResponse` hooks) on plain objects instead
+ * of the fetch API's, which cost more per fetch than the JSON parse they end
+ * in (subgraph-answer.ts).
  */
 export class SignedDataSource extends RemoteGraphQLDataSource<RouterContext> {
   readonly #sign: IdentitySigner;
+  readonly #http: SubgraphHttp;
   readonly #subgraph: string;
   readonly #observe: FetchObserver | undefined;
   readonly #resilience: SubgraphResilience | undefined;
@@ -88,7 +82,8 @@ export class SignedDataSource extends RemoteGraphQLDataSource<RouterContext> {
     /** Carries the positions of callers' writes to the subgraph's instances (replication-positions.ts). */
     positions?: { kept: ReplicationPositions; log: Logger };
   }) {
-    super({ url: options.url, fetcher: fetcherOver(options.http ?? sharedDefaultHttp()) });
+    super({ url: options.url });
+    this.#http = options.http ?? sharedDefaultHttp();
     this.#sign = options.sign ?? identitySigner(options.secret);
     this.#subgraph = options.subgraph ?? options.url;
     this.#observe = options.observe;
@@ -143,16 +138,54 @@ export class SignedDataSource extends RemoteGraphQLDataSource<RouterContext> {
     options: GraphQLDataSourceProcessOptions<RouterContext>,
     scope: FetchScope,
   ): ReturnType<RemoteGraphQLDataSource<RouterContext>['process']> {
-    if (!this.#observe) return fetchScope.run(scope, () => super.process(options));
+    if (!this.#observe) return fetchScope.run(scope, () => this.#fetch(options));
     const observed = this.#observe(this.#subgraph);
     try {
-      const response = await fetchScope.run({ ...scope, observed }, () => super.process(options));
+      const response = await fetchScope.run({ ...scope, observed }, () => this.#fetch(options));
       observed.done();
       return response;
     } catch (error) {
       observed.done(error);
       throw error;
     }
+  }
+
+  /**
+   * What the gateway's own `process` does for a fetch, step for step (headers,
+   * `willSendRequest`, POST, a non-2xx answer as its error, the body as its
+   * response, `didReceiveResponse`, the Cache-Control hint), over our pool and
+   * on plain objects: its Request, Headers and Response per fetch cost more
+   * than the parse they end in (subgraph-answer.ts).
+   */
+  async #fetch(options: GraphQLDataSourceProcessOptions<RouterContext>): ReturnType<RemoteGraphQLDataSource<RouterContext>['process']> {
+    const { request, context } = options;
+    const headers = new PlainHeaders(request.http?.headers);
+    headers.set('content-type', 'application/json');
+    request.http = { method: 'POST', url: this.url, headers };
+    await this.willSendRequest(options);
+    if (!request.query) throw new Error('Missing query');
+    const { http: _, ...payload } = request;
+    const answer = await this.#post(headers.toObject(), JSON.stringify(payload));
+    if (!isOk(answer.status)) throw errorFromAnswer(this.url, answer);
+    const response = { ...bodyOf(answer), http: responseOf(this.url, answer) };
+    const pathInIncomingRequest = 'pathInIncomingRequest' in options ? options.pathInIncomingRequest : undefined;
+    // A health check's context is not a caller's (the gateway's own process passes it on the same way).
+    const processed = await this.didReceiveResponse({ response, request, context: context as RouterContext, pathInIncomingRequest });
+    const policy = 'incomingRequestContext' in options ? options.incomingRequestContext.overallCachePolicy : undefined;
+    if (this.honorSubgraphCacheControlHeader && policy && 'restrict' in policy) policy.restrict(cacheHintOf(answer.cacheControl));
+    return processed;
+  }
+
+  /** POSTs over our pool, merging a read with an identical one in flight (same URL, body and headers but the per-request ones). */
+  #post(headers: Record<string, string>, body: string): Promise<SubgraphAnswer> {
+    const scope = fetchScope.getStore();
+    let shareKey: string | undefined;
+    if (scope?.mergeScope !== undefined) {
+      const parts = [scope.mergeScope, this.url, body];
+      for (const [name, value] of Object.entries(headers)) if (!PER_REQUEST_HEADERS.has(name)) parts.push(`${name}:${value}`);
+      shareKey = hashKey(...parts);
+    }
+    return this.#http.post(this.url, headers, body, scope?.signal, shareKey);
   }
 
   override async willSendRequest(options: GraphQLDataSourceProcessOptions<RouterContext>): Promise<void> {
@@ -188,19 +221,6 @@ export class SignedDataSource extends RemoteGraphQLDataSource<RouterContext> {
       await rememberPosition(this.#positions.kept, context, this.#subgraph, answered, this.#positions.log);
     return response;
   }
-
-  /**
-   * The error of a non-2xx answer, as the gateway's own would be (its status is what subgraph-resilience.ts
-   * classifies), marked as the failure of the one fetch it came from: every caller of a shared fetch makes
-   * its own error of the one answer, and the subgraph failed once.
-   */
-  override async errorFromResponse(response: FetcherResponse): Promise<GraphQLError> {
-    const behind = answerBehind.get(response);
-    if (!behind) return super.errorFromResponse(response);
-    const error = errorFromAnswer(behind.url, behind.answer);
-    sameFailureAs(error, behind.answer);
-    return error;
-  }
 }
 
 /**
@@ -214,60 +234,4 @@ function mergeScopeOf(options: GraphQLDataSourceProcessOptions<RouterContext>, i
   if (!('incomingRequestContext' in options)) return '';
   if (options.incomingRequestContext.operation?.operation === 'mutation') return undefined;
   return String(options.context.writeGeneration ?? '');
-}
-
-/**
- * The gateway's `fetcher`: POSTs over our pool, merging a read with an
- * identical one in flight (same URL, body and headers but the per-request
- * ones). The deadline and whether the fetch may be merged come from the
- * data source's `process`, through `fetchScope`.
- */
-function fetcherOver(http: SubgraphHttp): Fetcher {
-  return async (url, init) => {
-    const body = String(init?.body ?? '');
-    const headers = init?.headers ?? {};
-    const scope = fetchScope.getStore();
-    let shareKey: string | undefined;
-    if (scope?.mergeScope !== undefined) {
-      const parts = [scope.mergeScope, url, body];
-      for (const [name, value] of Object.entries(headers)) if (!PER_REQUEST_HEADERS.has(name)) parts.push(`${name}:${value}`);
-      shareKey = hashKey(...parts);
-    }
-    const answer = await http.post(url, headers, body, scope?.signal, shareKey);
-    // Each caller gets a response of its own over the shared text, so each parses its own copy: the
-    // gateway merges fetched objects into its result in place.
-    const response = responseOf(answer);
-    answerBehind.set(response, { url, answer });
-    return response;
-  };
-}
-
-/** The answer as the fetch response the gateway reads: status, body, and the headers it looks at. */
-function responseOf(answer: SubgraphAnswer): FetcherResponse {
-  const headers = new Headers();
-  if (answer.contentType) headers.set('content-type', answer.contentType);
-  if (answer.cacheControl) headers.set('cache-control', answer.cacheControl);
-  if (answer.replicationPosition) headers.set(REPLICATION_POSITION_HEADER, answer.replicationPosition);
-  const bodiless = answer.status === 204 || answer.status === 205 || answer.status === 304;
-  return new Response(bodiless ? null : answer.text, { status: answer.status, statusText: STATUS_CODES[answer.status] ?? '', headers });
-}
-
-const isJson = (contentType: string) =>
-  contentType.startsWith('application/json') || contentType.startsWith('application/graphql-response+json');
-
-/** The error the gateway's own `errorFromResponse` makes of a non-2xx answer, with the URL the fetch went to. */
-function errorFromAnswer(url: string, answer: SubgraphAnswer): GraphQLError {
-  let body: unknown = answer.text;
-  if (isJson(answer.contentType)) {
-    try {
-      body = JSON.parse(answer.text);
-    } catch {
-      // Not JSON after all: keep the text.
-    }
-  }
-  const statusText = STATUS_CODES[answer.status] ?? '';
-  const code = answer.status === 401 ? 'UNAUTHENTICATED' : answer.status === 403 ? 'FORBIDDEN' : undefined;
-  return new GraphQLError(`${answer.status}: ${statusText}`, {
-    extensions: { ...(code ? { code } : {}), response: { url, status: answer.status, statusText, body } },
-  });
 }
