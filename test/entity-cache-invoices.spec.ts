@@ -14,6 +14,7 @@ import { startTestSystem, type TestSystem } from './support/system.ts';
  * delivered event; the member sees their own request at once; and nobody
  * else is ever given the member's kept answer.
  */
+const ORDER_STATUS = 'query OrderStatus($id: ID!) { order(id: $id) { status } }';
 const ORDER_INVOICES = 'query OrderInvoices($id: ID!) { order(id: $id) { id invoices { id status number } } }';
 const REQUEST_INVOICE = `mutation ($input: RequestInvoiceInput!) {
   requestInvoice(input: $input) { invoice { id status } userErrors { code field message } }
@@ -57,23 +58,14 @@ describe.each(databaseTargets())('order invoices in the entity cache on $label',
     if (!placed.order) throw new Error(JSON.stringify(placed.userErrors));
     orderId = placed.order.id;
     await paymentSucceeded(system, orderId);
-    await eventually(
-      async () =>
-        (
-          await system.graphql<{ order: { status: string } }>(
-            'query ($id: ID!) { order(id: $id) { status } }',
-            { id: orderId },
-            alice.token,
-          )
-        ).body.data?.order.status === 'PAID',
-      'the order is PAID',
-      { timeoutMs: 15_000 },
-    );
+    await eventually(async () => (await orderStatus()) === 'PAID', 'the order is PAID', { timeoutMs: 15_000 });
   });
   afterAll(async () => {
     await system?.close();
   });
 
+  const orderStatus = async () =>
+    (await system.graphql<{ order: { status: string } | null }>(ORDER_STATUS, { id: orderId }, alice.token)).body.data?.order?.status;
   const read = async (token?: string) => {
     const { body } = await system.graphql<Read>(ORDER_INVOICES, { id: orderId }, token);
     expect(body.errors).toBeUndefined();
