@@ -65,15 +65,13 @@ export async function markIssued(db: Database, tx: EntityManager, invoiceId: str
   );
 }
 
-/** REQUESTED -> REJECTED, freeing the order for another request, in its own transaction. True if this call changed it. */
-export async function rejectRequested(db: Database, invoiceId: string, reason: string, at: Date): Promise<boolean> {
-  const changed = await db.transaction(db.fork(), (tx) =>
-    db.run(
-      tx,
-      `update invoice set status = 'REJECTED', rejection_reason = ?, active_order_id = null, updated_at = ?, version = version + 1
-        where id = ? and status = 'REQUESTED'`,
-      [reason, db.sqlDate(at), invoiceId],
-    ),
+/** Inside `tx`: REQUESTED -> REJECTED, freeing the order for another request. True if this call changed it. */
+export async function rejectRequested(db: Database, tx: EntityManager, invoiceId: string, reason: string, at: Date): Promise<boolean> {
+  const changed = await db.run(
+    tx,
+    `update invoice set status = 'REJECTED', rejection_reason = ?, active_order_id = null, updated_at = ?, version = version + 1
+      where id = ? and status = 'REQUESTED'`,
+    [reason, db.sqlDate(at), invoiceId],
   );
   return changed === 1;
 }

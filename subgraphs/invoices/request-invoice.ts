@@ -13,6 +13,10 @@ import { INVOICEABLE_ORDER_STATUSES, type OrderToInvoice, orderToInvoice } from 
 import { refundedOf } from './refunds.ts';
 import { checkTaxId } from './tax-id.ts';
 
+/** A buyer (or staff) asked for an invoice of the order: it now lists a REQUESTED invoice. */
+export const INVOICE_REQUESTED = 'InvoiceRequested';
+export type InvoiceRequestedData = { invoiceId: string; orderId: string; memberId: string | null };
+
 export type RequestInvoiceInput = {
   orderId: string;
   buyer: { name: string; taxId?: string | null; email: string; type?: BuyerType | null };
@@ -22,7 +26,9 @@ export type RequestInvoiceInput = {
  * The buyer asks for an invoice: every field is checked first, then orders
  * says whose the order is and whether it was paid; one insert claims the
  * order's single open-invoice slot (a unique index), so two racing requests
- * give one invoice and one INVOICE_EXISTS.
+ * give one invoice and one INVOICE_EXISTS. InvoiceRequested is recorded in
+ * that transaction: the order's invoices changed (the router's entity cache
+ * drops its answers of them by it).
  */
 export async function requestInvoice(ctx: InvoicesContext, input: RequestInvoiceInput): Promise<InvoicePayload> {
   const errors = new UserErrors<InvoiceErrorCode>();
@@ -96,6 +102,11 @@ export async function requestInvoice(ctx: InvoicesContext, input: RequestInvoice
         updatedAt: now,
       });
       await tx.flush();
+      ctx.events.record<InvoiceRequestedData>(tx, INVOICE_REQUESTED, order.id, {
+        invoiceId: created.id,
+        orderId: order.id,
+        memberId: order.memberId,
+      });
       return created;
     });
   } catch (error) {

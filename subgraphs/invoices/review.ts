@@ -19,6 +19,10 @@ import { seriesOf } from './numbering.ts';
  */
 type ReasonInput = { invoiceId: string; reason: string };
 
+/** Staff refused a request: the order's invoice shows REJECTED with the reason (recorded in the rejecting transaction). */
+export const INVOICE_REJECTED = 'InvoiceRejected';
+export type InvoiceRejectedData = { invoiceId: string; orderId: string; memberId: string | null; reason: string };
+
 function checkReasonInput(input: ReasonInput) {
   const errors = new UserErrors<InvoiceErrorCode>();
   const invoiceId = checkText(errors, 'input.invoiceId', input.invoiceId, 36);
@@ -33,7 +37,12 @@ export async function rejectInvoice(ctx: InvoicesContext, input: ReasonInput): P
   const { errors, invoiceId, reason } = checkReasonInput(input);
   if (errors.any) return { invoice: null, userErrors: errors.list };
   const now = new Date();
-  const rejected = await rejectRequested(ctx.db, invoiceId, reason, now);
+  const rejected = await ctx.db.transaction(ctx.db.fork(), async (tx) => {
+    if (!(await rejectRequested(ctx.db, tx, invoiceId, reason, now))) return false;
+    const { orderId, memberId } = await tx.findOneOrFail(InvoiceEntity, { id: invoiceId }, { refresh: true });
+    ctx.events.record<InvoiceRejectedData>(tx, INVOICE_REJECTED, orderId, { invoiceId, orderId, memberId: memberId ?? null, reason });
+    return true;
+  });
   const invoice = await ctx.db.fork().findOne(InvoiceEntity, { id: invoiceId });
   if (!invoice) return refuse('UNKNOWN_INVOICE', 'input.invoiceId', `no invoice with id "${invoiceId}"`);
   if (!rejected) {

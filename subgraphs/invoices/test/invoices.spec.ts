@@ -31,6 +31,8 @@ describe.each(databaseTargets())('invoices on $label', (target) => {
     numbers: await system.count('select coalesce(sum(last_value), 0) as n from number_sequence'),
     events: await system.count('select count(*) as n from outbox_event'),
   });
+  const eventsOf = (type: string, orderId: string) =>
+    system.count('select count(*) as n from outbox_event where type = ? and event_key = ?', [type, orderId]);
   const requested = async (buyer: string, lines = [{ skuCode: 'INV-PAD', quantity: 1 }]) => {
     const order = await system.paidOrder(buyer, lines);
     const { invoice, userErrors } = await system.mutate('requestInvoice', { orderId: order.id, buyer: COMPANY }, member(buyer));
@@ -142,6 +144,8 @@ describe.each(databaseTargets())('invoices on $label', (target) => {
       email: 'li.wei@example.com',
     });
     expect(await system.count('select count(*) as n from invoice where order_id = ?', [order.id])).toBe(1);
+    // The losers' transactions rolled back with their events: the order's invoices changed once.
+    expect(await eventsOf('InvoiceRequested', order.id)).toBe(1);
   });
 
   it('issues once: issuing twice is a user error that writes nothing', async () => {
@@ -180,6 +184,8 @@ describe.each(databaseTargets())('invoices on $label', (target) => {
     expect((await system.mutate('rejectInvoice', { invoiceId: invoice.id, reason: 'again' })).userErrors[0]?.code).toBe(
       'INVALID_STATE_TRANSITION',
     );
+    // One event for the one rejection, naming the order (the refused repeat recorded none).
+    expect(await eventsOf('InvoiceRejected', order.id)).toBe(1);
     expect((await system.mutate('issueInvoice', { invoiceId: invoice.id })).userErrors[0]?.code).toBe('INVALID_STATE_TRANSITION');
     const again = await system.mutate(
       'requestInvoice',
