@@ -46,10 +46,11 @@ const answerMaxBytes = wholeNumber('ENTITY_CACHE_ANSWER_MAX_BYTES', {
 const ttlSeconds = wholeNumber('ENTITY_CACHE_TTL_SECONDS', {
   default: 300,
   min: 1,
-  max: 86_400,
+  // Invoices' answers carry PDF links signed for 15 minutes: a kept answer must leave its link time to be used.
+  max: 600,
   unit: 'seconds',
   description:
-    'The longest an entity answer is served. Events are not expected to be lost (the outbox delivers each at least once, and the router drops everything when its connection to RabbitMQ breaks), so this only bounds the damage of a change that leaves no event: a fix made in a database by hand, a restored backup. Five minutes: long enough that popular answers are fetched once, short enough for such a fix.',
+    'The longest an entity answer is served. Events are not expected to be lost (the outbox delivers each at least once, and the router drops everything when its connection to RabbitMQ breaks), so this only bounds the damage of a change that leaves no event: a fix made in a database by hand, a restored backup. Five minutes: long enough that popular answers are fetched once, short enough for such a fix. At most ten: a kept invoice answer carries a PDF link signed for fifteen minutes, which must still work when it is served.',
 });
 
 const maxEntryBytes = wholeNumber('ENTITY_CACHE_MAX_ENTRY_BYTES', {
