@@ -32,6 +32,12 @@ describe("the router's settings", () => {
     expect(() => router({ MULTIPART_HEARTBEAT_MS: '10' })).toThrow(/MULTIPART_HEARTBEAT_MS/);
   });
 
+  it('keeps entity answers at most ten minutes: a kept invoice answer’s signed PDF link lasts fifteen', () => {
+    expect(router({}).entityCacheTtlSeconds).toBe(300);
+    expect(router({ ENTITY_CACHE_TTL_SECONDS: '600' }).entityCacheTtlSeconds).toBe(600);
+    expect(() => router({ ENTITY_CACHE_TTL_SECONDS: '901' })).toThrow(/ENTITY_CACHE_TTL_SECONDS/);
+  });
+
   it('turns introspection and GraphiQL off in production unless asked for', () => {
     const production = {
       NODE_ENV: 'production',
