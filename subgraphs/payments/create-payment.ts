@@ -11,7 +11,7 @@ import type { PaymentsContext } from './context.ts';
 import { type Payment, type PaymentChannel, PaymentEntity } from './entities/payment.entity.ts';
 import { type OrderToPay, orderToPay } from './peers.ts';
 import { paymentProviders } from './providers/index.ts';
-import { markPaid } from './settlement.ts';
+import { markPaid, PAYMENT_CREATED, type PaymentCreatedData } from './settlement.ts';
 
 export type PaymentErrorCode =
   | 'INVALID_VALUE'
@@ -134,6 +134,12 @@ export async function createPayment(ctx: PaymentsContext, input: CreatePaymentIn
             updatedAt: now,
           });
           await tx.flush();
+          ctx.events.record<PaymentCreatedData>(tx, PAYMENT_CREATED, order.id, {
+            paymentId,
+            orderId: order.id,
+            channel: input.channel,
+            amount: { minor: order.total.minor, currency: order.total.currency },
+          });
           // The cashier has the money in hand: the payment is settled with its event, in this transaction.
           if (input.channel === 'CASH') await markPaid(ctx, tx, payment, `CASH-${ctx.identity.subject ?? 'cashier'}`, now);
           return payment;

@@ -8,15 +8,24 @@ import { settleCancelledOrder } from './order-cancelled.ts';
  * Published (through the outbox, by the one call that changes the row:
  * settlement.ts): PaymentSucceeded (orders marks the order paid),
  * PaymentClosed, RefundSucceeded (orders, members and invoices follow the
- * money back) and RefundFailed, with the data types below.
+ * money back) and RefundFailed, with the data types below. PaymentCreated
+ * (create-payment.ts) and RefundRequested (refunds.ts) are recorded in the
+ * transaction that inserts the payment or claims the refund's amount: no
+ * subgraph consumes them, but with the four others they name every change
+ * of an order's payments, so the router's entity cache drops its kept
+ * `Order.payments` answers by them (each carries `orderId`).
  */
 export {
   PAYMENT_CLOSED,
+  PAYMENT_CREATED,
   PAYMENT_SUCCEEDED,
   type PaymentClosedData,
+  type PaymentCreatedData,
   type PaymentSucceededData,
   REFUND_FAILED,
+  REFUND_REQUESTED,
   REFUND_SUCCEEDED,
+  type RefundRequestedData,
   type RefundSucceededData,
 } from './settlement.ts';
 

@@ -15,7 +15,7 @@ import { claimRefundAmount } from './payment-repository.ts';
 import { AlipayError } from './providers/alipay-client.ts';
 import { paymentProviders } from './providers/index.ts';
 import { WeChatPayError } from './providers/wechatpay-client.ts';
-import { completeRefund, failRefund, PAID_STATUSES } from './settlement.ts';
+import { completeRefund, failRefund, PAID_STATUSES, REFUND_REQUESTED, type RefundRequestedData } from './settlement.ts';
 
 export type RefundPaymentInput = { paymentId: string; amount: MoneyView; reason: string; idempotencyKey: string };
 type Payload = { refund: Refund | null; payment: Payment | null; userErrors: UserError<PaymentErrorCode>[] };
@@ -100,6 +100,12 @@ export async function requestRefund(
           completedAt: null,
         });
         await tx.flush();
+        deps.events.record<RefundRequestedData>(tx, REFUND_REQUESTED, payment.orderId, {
+          refundId,
+          paymentId: payment.id,
+          orderId: payment.orderId,
+          amount: { minor: input.minor, currency: payment.currency },
+        });
         return created;
       }),
     );

@@ -17,12 +17,18 @@ export const PAYMENT_SUCCEEDED = 'PaymentSucceeded';
 export const PAYMENT_CLOSED = 'PaymentClosed';
 export const REFUND_SUCCEEDED = 'RefundSucceeded';
 export const REFUND_FAILED = 'RefundFailed';
+/** A payment was created (PENDING, or CASH settled at once): the order's payments list grew. */
+export const PAYMENT_CREATED = 'PaymentCreated';
+/** A refund was asked for: its amount is claimed from the payment's refundedAmount before the provider answers. */
+export const REFUND_REQUESTED = 'RefundRequested';
 
 export type MoneyData = { minor: number; currency: string };
 export type PaymentSucceededData = { paymentId: string; orderId: string; amount: MoneyData; channel: PaymentChannel };
 export type PaymentClosedData = { paymentId: string; orderId: string; channel: PaymentChannel };
 /** `full`: with this refund the payment is refunded completely. */
 export type RefundSucceededData = { refundId: string; paymentId: string; orderId: string; amount: MoneyData; full: boolean };
+export type PaymentCreatedData = { paymentId: string; orderId: string; channel: PaymentChannel; amount: MoneyData };
+export type RefundRequestedData = { refundId: string; paymentId: string; orderId: string; amount: MoneyData };
 export type RefundFailedData = { refundId: string; paymentId: string; orderId: string; amount: MoneyData; reason: string };
 
 export type SettlementDeps = { db: Database; events: EventRecorder };
