@@ -1,9 +1,9 @@
 import { databaseTargets, reportSkippedMysql } from '../platform/testing/databases.ts';
 import { eventually } from '../platform/testing/eventually.ts';
 import { newId } from '../platform/values/ids.ts';
-import { routerMetric } from './support/router-metrics.ts';
-import { paymentSucceeded, placeOrder, registeredMember, type UserError } from './support/shop.ts';
-import { startTestSystem, type TestSystem } from './support/system.ts';
+import { afterEventsHeard, readUntilCached, startCacheSystem } from './support/entity-cache.ts';
+import { paymentSucceeded, placeOrder, type UserError } from './support/shop.ts';
+import type { TestSystem } from './support/system.ts';
 
 /**
  * The invoices subgraph's part of an order (`Order.invoices`) in the router's
@@ -43,11 +43,7 @@ describe.each(databaseTargets())('order invoices in the entity cache on $label',
   let orderId: string;
 
   beforeAll(async () => {
-    const amqp: Record<string, string> = target.mysqlUrl && process.env.AMQP_URL ? { AMQP_URL: process.env.AMQP_URL } : {};
-    system = await startTestSystem(target, { SEED_DEMO_DATA: 'true', ENTITY_CACHE: 'on', ...amqp });
-    const suffix = newId().slice(-8).toLowerCase();
-    alice = await registeredMember(system, { name: 'Alice', email: `alice-${suffix}@example.com` });
-    bob = await registeredMember(system, { name: 'Bob', email: `bob-${suffix}@example.com` });
+    ({ system, alice, bob } = await startCacheSystem(target));
     clerk = await system.staffToken(['invoices:write', 'orders:read']);
     finance = await system.staffToken(['invoices:read', 'orders:read']);
 
@@ -72,20 +68,7 @@ describe.each(databaseTargets())('order invoices in the entity cache on $label',
     return body.data!.order;
   };
   const invoicesOf = async (token: string) => (await read(token))!.invoices;
-  /** Reads until a read is answered from the cache: with RabbitMQ the router keeps nothing until its queue is bound. */
-  const cachedInvoices = async (token: string) => {
-    let answer: InvoiceRow[] = [];
-    await eventually(
-      async () => {
-        const hits = await routerMetric(system, 'router_entity_cache_hits');
-        answer = await invoicesOf(token);
-        return (await routerMetric(system, 'router_entity_cache_hits')) > hits;
-      },
-      'a read of the order’s invoices answered from the cache',
-      { timeoutMs: 15_000 },
-    );
-    return answer;
-  };
+  const cachedInvoices = (token: string) => readUntilCached(system, 'router_entity_cache_hits', () => invoicesOf(token));
   const mutate = async (mutation: string, input: Record<string, unknown>, token: string): Promise<InvoiceRow> => {
     const { body } = await system.graphql<Record<string, Payload>>(mutation, { input }, token);
     expect(body.errors).toBeUndefined();
@@ -94,18 +77,7 @@ describe.each(databaseTargets())('order invoices in the entity cache on $label',
     return payload!.invoice!;
   };
   /** Runs `change` and waits until the router has heard the `event` it records. */
-  const heard = async (event: string, change: () => Promise<InvoiceRow>) => {
-    const before = await routerMetric(system, 'router_entity_cache_events', event);
-    const changed = await change();
-    await eventually(
-      async () => (await routerMetric(system, 'router_entity_cache_events', event)) > before,
-      `${event} reached the router`,
-      {
-        timeoutMs: 15_000,
-      },
-    );
-    return changed;
-  };
+  const heard = (event: string, change: () => Promise<InvoiceRow>) => afterEventsHeard(system, [event], change);
   const request = () => mutate(REQUEST_INVOICE, { orderId, buyer: PERSON }, alice.token);
 
   it('answers a re-read from the cache; the member sees their own request at once, others once InvoiceRequested is heard', async () => {

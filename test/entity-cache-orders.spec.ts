@@ -1,9 +1,8 @@
 import { databaseTargets, reportSkippedMysql } from '../platform/testing/databases.ts';
-import { eventually } from '../platform/testing/eventually.ts';
 import { newId } from '../platform/values/ids.ts';
-import { routerMetric } from './support/router-metrics.ts';
-import { paymentSucceeded, placeOrder, registeredMember } from './support/shop.ts';
-import { startTestSystem, type TestSystem } from './support/system.ts';
+import { afterEventsHeard, readUntilCached, startCacheSystem } from './support/entity-cache.ts';
+import { paymentSucceeded, placeOrder } from './support/shop.ts';
+import type { TestSystem } from './support/system.ts';
 
 /**
  * Orders' `order(id)` in the entity cache (docs/architecture.md §12, "Root
@@ -27,11 +26,7 @@ describe.each(databaseTargets())('order lookups in the entity cache on $label', 
   let bob: { id: string; token: string };
 
   beforeAll(async () => {
-    const amqp: Record<string, string> = target.mysqlUrl && process.env.AMQP_URL ? { AMQP_URL: process.env.AMQP_URL } : {};
-    system = await startTestSystem(target, { SEED_DEMO_DATA: 'true', ENTITY_CACHE: 'on', ...amqp });
-    const suffix = newId().slice(-8).toLowerCase();
-    alice = await registeredMember(system, { name: 'Alice', email: `alice-${suffix}@example.com` });
-    bob = await registeredMember(system, { name: 'Bob', email: `bob-${suffix}@example.com` });
+    ({ system, alice, bob } = await startCacheSystem(target));
   });
   afterAll(async () => {
     await system?.close();
@@ -47,30 +42,13 @@ describe.each(databaseTargets())('order lookups in the entity cache on $label', 
     if (!result.order) throw new Error(JSON.stringify(result.userErrors));
     return result.order.id;
   };
-  /** Reads until a read is answered from the cache: with RabbitMQ the router keeps nothing until its queue is bound. */
-  const cachedRead = async (id: string, token: string) => {
-    let answer: Read['order'] = null;
-    await eventually(
-      async () => {
-        const hits = await routerMetric(system, 'router_entity_cache_root_hits');
-        answer = await read(id, token);
-        return (await routerMetric(system, 'router_entity_cache_root_hits')) > hits;
-      },
-      'a read answered from the cache',
-      { timeoutMs: 15_000 },
-    );
-    return answer as Read['order'];
-  };
+  const cachedRead = (id: string, token: string) => readUntilCached(system, 'router_entity_cache_root_hits', () => read(id, token));
 
   it('answers a member’s re-read from the cache, and never older than the OrderPaid that names it', async () => {
     const id = await placed();
     expect(await cachedRead(id, alice.token)).toEqual({ id, status: 'PENDING_PAYMENT' });
 
-    const heard = await routerMetric(system, 'router_entity_cache_events', 'OrderPaid');
-    await paymentSucceeded(system, id);
-    await eventually(async () => (await routerMetric(system, 'router_entity_cache_events', 'OrderPaid')) > heard, 'OrderPaid reached the router', {
-      timeoutMs: 15_000,
-    });
+    await afterEventsHeard(system, ['OrderPaid'], () => paymentSucceeded(system, id));
     expect(await read(id, alice.token)).toEqual({ id, status: 'PAID' });
   });
 

@@ -1,9 +1,8 @@
 import { databaseTargets, reportSkippedMysql } from '../platform/testing/databases.ts';
-import { eventually } from '../platform/testing/eventually.ts';
 import { newId } from '../platform/values/ids.ts';
-import { routerMetric } from './support/router-metrics.ts';
-import { placeOrder, registeredMember, type UserError } from './support/shop.ts';
-import { startTestSystem, type TestSystem } from './support/system.ts';
+import { afterEventsHeard, readUntilCached, startCacheSystem } from './support/entity-cache.ts';
+import { placeOrder, type UserError } from './support/shop.ts';
+import type { TestSystem } from './support/system.ts';
 
 /**
  * The payments subgraph's part of an order (`Order.payments`,
@@ -37,11 +36,7 @@ describe.each(databaseTargets())('order payments in the entity cache on $label',
   let cashier: string;
 
   beforeAll(async () => {
-    const amqp: Record<string, string> = target.mysqlUrl && process.env.AMQP_URL ? { AMQP_URL: process.env.AMQP_URL } : {};
-    system = await startTestSystem(target, { SEED_DEMO_DATA: 'true', ENTITY_CACHE: 'on', ...amqp });
-    const suffix = newId().slice(-8).toLowerCase();
-    alice = await registeredMember(system, { name: 'Alice', email: `alice-${suffix}@example.com` });
-    bob = await registeredMember(system, { name: 'Bob', email: `bob-${suffix}@example.com` });
+    ({ system, alice, bob } = await startCacheSystem(target));
     cashier = await system.staffToken(['payments:write', 'payments:read', 'orders:read']);
   });
   afterAll(async () => {
@@ -61,41 +56,14 @@ describe.each(databaseTargets())('order payments in the entity cache on $label',
     expect(body.errors).toBeUndefined();
     return body.data!.order;
   };
-  /** Reads until a read of the order's payments is answered from the cache (with RabbitMQ nothing is kept until bound). */
-  const cachedRead = async (id: string, token: string) => {
-    let answer: Read['order'] = null;
-    await eventually(
-      async () => {
-        const hits = await routerMetric(system, 'router_entity_cache_hits');
-        answer = await read(id, token);
-        return (await routerMetric(system, 'router_entity_cache_hits')) > hits;
-      },
-      'a read of the order’s payments answered from the cache',
-      { timeoutMs: 15_000 },
-    );
-    return answer as Read['order'];
-  };
+  const cachedRead = (id: string, token: string) => readUntilCached(system, 'router_entity_cache_hits', () => read(id, token));
   const mutate = async (mutation: string, input: Record<string, unknown>, token: string) => {
     const { body } = await system.graphql<Record<string, { userErrors: UserError[] }>>(mutation, { input }, token);
     expect(body.errors).toBeUndefined();
     expect(Object.values(body.data!)[0]!.userErrors).toEqual([]);
     return Object.values(body.data!)[0] as { payment?: { id: string } };
   };
-  /** Runs `change` and waits until the router has heard each of `events`. */
-  const heard = async <T>(events: string[], change: () => Promise<T>) => {
-    const before = await Promise.all(events.map((event) => routerMetric(system, 'router_entity_cache_events', event)));
-    const changed = await change();
-    for (const [index, event] of events.entries()) {
-      await eventually(
-        async () => (await routerMetric(system, 'router_entity_cache_events', event)) > before[index]!,
-        `${event} reached the router`,
-        {
-          timeoutMs: 15_000,
-        },
-      );
-    }
-    return changed;
-  };
+  const heard = <T>(events: string[], change: () => Promise<T>) => afterEventsHeard(system, events, change);
 
   it('answers a re-read from the cache, and shows the member a cashier’s payment and refund once their events are heard', async () => {
     const id = await placed();
