@@ -46,7 +46,11 @@ describe('a subgraph answer as the gateway reads it', () => {
     headers.delete('X-REQUEST-ID');
     expect(headers.toObject()).toEqual({ accept: 'a, b', 'content-type': 'application/json' });
     expect(headers.has('ACCEPT')).toBe(true);
-    const response = responseOf('http://orders/graphql', { ...answer(200, '{"data":null}'), cacheControl: 'no-store', replicationPosition: 'p1' });
+    const response = responseOf('http://orders/graphql', {
+      ...answer(200, '{"data":null}'),
+      cacheControl: 'no-store',
+      replicationPosition: 'p1',
+    });
     expect(response.headers.get('Cache-Control')).toBe('no-store');
     expect(response.headers.get('X-Commerce-Replication-Position')).toBe('p1');
     expect(response.ok).toBe(true);
