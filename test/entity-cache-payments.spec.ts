@@ -1,6 +1,12 @@
+import { type OutboxRelay, startOutboxRelay } from '../platform/events/relay.ts';
+import { createLogger } from '../platform/observability/log.ts';
 import { databaseTargets, reportSkippedMysql } from '../platform/testing/databases.ts';
+import { eventually } from '../platform/testing/eventually.ts';
 import { newId } from '../platform/values/ids.ts';
+import { paymentProviders } from '../subgraphs/payments/providers/index.ts';
+import type { Callback } from '../subgraphs/payments/providers/wechatpay-simulator.ts';
 import { afterEventsHeard, readUntilCached, startCacheSystem } from './support/entity-cache.ts';
+import { routerMetric } from './support/router-metrics.ts';
 import { placeOrder, type UserError } from './support/shop.ts';
 import type { TestSystem } from './support/system.ts';
 
@@ -18,7 +24,10 @@ const ORDER_PAYMENTS = `query OrderPayments($id: ID!) {
   order(id: $id) { id paymentStatus payments { channel status refundedAmount { amount } } }
 }`;
 const CREATE_PAYMENT = `mutation ($input: CreatePaymentInput!) {
-  createPayment(input: $input) { payment { id status } userErrors { code field message } }
+  createPayment(input: $input) { payment { id status qrCodeUrl amount { amount } } userErrors { code field message } }
+}`;
+const ORDER_REFUNDS = `query OrderRefunds($id: ID!) {
+  order(id: $id) { paymentStatus payments { status refundedAmount { amount } refunds { status amount { amount } } } }
 }`;
 const REFUND_PAYMENT = `mutation ($input: RefundPaymentInput!) {
   refundPayment(input: $input) { refund { status } userErrors { code field message } }
@@ -39,7 +48,10 @@ describe.each(databaseTargets())('order payments in the entity cache on $label',
     ({ system, alice, bob } = await startCacheSystem(target));
     cashier = await system.staffToken(['payments:write', 'payments:read', 'orders:read']);
   });
+  /** Payments' outbox relay once a test has held it back (the subgraph's own one is stopped then). */
+  let restartedRelay: OutboxRelay | undefined;
   afterAll(async () => {
+    await restartedRelay?.stop();
     await system?.close();
   });
 
@@ -61,7 +73,7 @@ describe.each(databaseTargets())('order payments in the entity cache on $label',
     const { body } = await system.graphql<Record<string, { userErrors: UserError[] }>>(mutation, { input }, token);
     expect(body.errors).toBeUndefined();
     expect(Object.values(body.data!)[0]!.userErrors).toEqual([]);
-    return Object.values(body.data!)[0] as { payment?: { id: string } };
+    return Object.values(body.data!)[0] as { payment?: { id: string; qrCodeUrl: string | null; amount: { amount: string } } };
   };
   const heard = <T>(events: string[], change: () => Promise<T>) => afterEventsHeard(system, events, change);
 
@@ -96,18 +108,116 @@ describe.each(databaseTargets())('order payments in the entity cache on $label',
     expect(after!.payments).toEqual([{ channel: 'CASH', status: 'PARTIALLY_REFUNDED', refundedAmount: { amount: '1.00' } }]);
   });
 
+  it('shows the member a payment the provider’s signed callback paid, and a refund it has not confirmed yet, once their events are heard', async () => {
+    const id = await placed();
+    const wechat = await mutate(CREATE_PAYMENT, { orderId: id, channel: 'WECHAT_PAY', idempotencyKey: `wechat-${id}` }, alice.token);
+    const simulator = paymentProviders(system.config).wechatPaySimulator!;
+    const outTradeNo = new URL(wechat.payment!.qrCodeUrl!).searchParams.get('out_trade_no')!;
+    const totalFen = Math.round(Number(wechat.payment!.amount.amount) * 100);
+    const readRefunds = async () => {
+      const { body } = await system.graphql<{ order: unknown }>(ORDER_REFUNDS, { id }, alice.token);
+      expect(body.errors).toBeUndefined();
+      return body.data!.order;
+    };
+    const keptRefunds = async () => {
+      await eventually(
+        async () => {
+          const hits = await routerMetric(system, 'router_entity_cache_hits');
+          await readRefunds();
+          return (await routerMetric(system, 'router_entity_cache_hits')) > hits;
+        },
+        'a read of the order’s refunds answered from the cache',
+        { timeoutMs: 15_000 },
+      );
+    };
+
+    await keptRefunds();
+    expect(await readRefunds()).toEqual({
+      paymentStatus: 'PENDING',
+      payments: [{ status: 'PENDING', refundedAmount: { amount: '0.00' }, refunds: [] }],
+    });
+    // The customer paid: WeChat's signed callback, not the member, changes the payment.
+    await heard(['PaymentSucceeded'], async () => {
+      const callback = simulator.paidCallback({ outTradeNo, totalFen });
+      expect(await system.post('/callbacks/wechatpay', callback.headers, callback.body)).toEqual({ status: 204, body: '' });
+    });
+    expect(await readRefunds()).toEqual({
+      paymentStatus: 'PAID',
+      payments: [{ status: 'SUCCEEDED', refundedAmount: { amount: '0.00' }, refunds: [] }],
+    });
+
+    // WeChat answers a refund PROCESSING and confirms it by a callback, held back here: only RefundRequested tells of it.
+    await keptRefunds();
+    const held: Callback[] = [];
+    const release = simulator.connect(async (callback) => held.push(callback));
+    try {
+      await heard(['RefundRequested'], () =>
+        mutate(
+          REFUND_PAYMENT,
+          {
+            paymentId: wechat.payment!.id,
+            amount: { amount: '1.00', currencyCode: 'CNY' },
+            reason: 'late delivery',
+            idempotencyKey: `refund-${id}`,
+          },
+          cashier,
+        ),
+      );
+    } finally {
+      release();
+    }
+    expect(await readRefunds()).toEqual({
+      paymentStatus: 'PAID',
+      payments: [{ status: 'SUCCEEDED', refundedAmount: { amount: '1.00' }, refunds: [{ status: 'PENDING', amount: { amount: '1.00' } }] }],
+    });
+    await keptRefunds();
+    expect(held).toHaveLength(1);
+    await heard(['RefundSucceeded'], async () => {
+      expect(await system.post('/callbacks/wechatpay', held[0]!.headers, held[0]!.body)).toEqual({ status: 204, body: '' });
+    });
+    expect(await readRefunds()).toEqual({
+      paymentStatus: 'PARTIALLY_REFUNDED',
+      payments: [
+        {
+          status: 'PARTIALLY_REFUNDED',
+          refundedAmount: { amount: '1.00' },
+          refunds: [{ status: 'SUCCEEDED', amount: { amount: '1.00' } }],
+        },
+      ],
+    });
+  });
+
   it('shows the member their own payment at once, others once PaymentCreated is heard, and the kept answer to nobody else', async () => {
     const id = await placed();
     expect(await cachedRead(id, alice.token)).toEqual({ id, paymentStatus: 'UNPAID', payments: [] });
+    // The cashier may see the same payments, but is not handed the member's kept answer: their first read asks payments.
+    const [hits, misses] = [
+      await routerMetric(system, 'router_entity_cache_hits'),
+      await routerMetric(system, 'router_entity_cache_misses'),
+    ];
+    expect((await read(id, cashier))!.payments).toEqual([]);
+    expect(await routerMetric(system, 'router_entity_cache_hits')).toBe(hits);
+    expect(await routerMetric(system, 'router_entity_cache_misses')).toBeGreaterThan(misses);
     expect((await cachedRead(id, cashier))!.payments).toEqual([]);
-    await heard(['PaymentCreated'], async () => {
-      await mutate(CREATE_PAYMENT, { orderId: id, channel: 'WECHAT_PAY', idempotencyKey: `wechat-${id}` }, alice.token);
-      expect(await read(id, alice.token)).toEqual({
-        id,
-        paymentStatus: 'PENDING',
-        payments: [{ channel: 'WECHAT_PAY', status: 'PENDING', refundedAmount: { amount: '0.00' } }],
-      });
+    // PaymentCreated stays in payments' outbox until the relay runs again.
+    const payments = system.system.subgraphs.find((subgraph) => subgraph.name === 'payments')!;
+    const eventsBefore = await routerMetric(system, 'router_entity_cache_events', 'PaymentCreated');
+    await payments.relay.stop();
+    await mutate(CREATE_PAYMENT, { orderId: id, channel: 'WECHAT_PAY', idempotencyKey: `wechat-${id}` }, alice.token);
+    expect(await read(id, alice.token)).toEqual({
+      id,
+      paymentStatus: 'PENDING',
+      payments: [{ channel: 'WECHAT_PAY', status: 'PENDING', refundedAmount: { amount: '0.00' } }],
     });
+    // Nothing told the router yet (so the member's read did not come from an eviction): the cashier still reads their kept answer.
+    expect((await read(id, cashier))!.payments).toEqual([]);
+    restartedRelay = startOutboxRelay(payments.db, payments.bus, { log: createLogger('events', { quiet: true }) });
+    await restartedRelay.drain();
+    await eventually(
+      async () => (await routerMetric(system, 'router_entity_cache_events', 'PaymentCreated')) > eventsBefore,
+      'PaymentCreated reached the router',
+      { timeoutMs: 15_000 },
+    );
     // The cashier's kept answer went with PaymentCreated, the only event of a payment waiting for the customer.
     expect((await read(id, cashier))!.payments).toEqual([{ channel: 'WECHAT_PAY', status: 'PENDING', refundedAmount: { amount: '0.00' } }]);
     // Another member and an anonymous caller are refused the order itself, so never see the member's kept answer.
