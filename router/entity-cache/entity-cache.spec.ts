@@ -41,7 +41,7 @@ describe('the entity cache', () => {
   const read = (send: ReturnType<typeof subgraph>['send'], representations: unknown[], caller: Identity = ANONYMOUS, query = SKU_QUERY) =>
     cache.serve({ subgraph: 'catalogue', query, variables: { representations }, caller }, send);
 
-  it('reads the declarations composition carries: catalogue entities public, orders’ Member private, stock’s part of Sku public', () => {
+  it('reads the declarations composition carries: catalogue entities public, orders’ Member, payments’ and invoices’ Order private, stock’s part of Sku public', () => {
     expect([...declarations.get('catalogue')!.keys()].sort()).toEqual([
       'Brand',
       'Category',
@@ -54,8 +54,22 @@ describe('the entity cache', () => {
     expect(declarations.get('orders')!.get('Member')).toMatchObject({ keyField: 'id', private: true });
     expect([...declarations.get('stock')!.keys()]).toEqual(['Sku']);
     expect(declarations.get('stock')!.get('Sku')).toMatchObject({ keyField: 'code', private: false });
-    expect(declarations.get('invoices')).toBeUndefined();
-    expect(invalidatingEventTypes(declarations)).toEqual(expect.arrayContaining(['ProductChanged', 'CategoryTreeChanged', 'OrderPlaced']));
+    // Payments' and invoices' part of an Order, each per caller; members declares nothing.
+    expect([...declarations.get('payments')!.keys()]).toEqual(['Order']);
+    expect(declarations.get('payments')!.get('Order')).toMatchObject({ keyField: 'id', private: true });
+    expect([...declarations.get('invoices')!.keys()]).toEqual(['Order']);
+    expect(declarations.get('invoices')!.get('Order')).toMatchObject({ keyField: 'id', private: true });
+    expect(declarations.get('members')).toBeUndefined();
+    expect(invalidatingEventTypes(declarations)).toEqual(
+      expect.arrayContaining([
+        'ProductChanged',
+        'CategoryTreeChanged',
+        'OrderPlaced',
+        'PaymentCreated',
+        'RefundRequested',
+        'InvoiceRequested',
+      ]),
+    );
   });
 
   it('fetches only the representations it does not hold, and answers in the order asked', async () => {
