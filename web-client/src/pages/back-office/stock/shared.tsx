@@ -13,9 +13,15 @@ export const SKU_PATTERN = '[A-Za-z0-9\\-]{2,40}';
 /** A cost with at most two decimals. */
 export const AMOUNT_PATTERN = '\\d+(\\.\\d{1,2})?';
 
-/** A fresh reference for a delivery, transfer or return, e.g. GRN-20261204201500: unique enough per warehouse. */
+/**
+ * A fresh reference for a delivery, transfer or return, e.g. GRN-20261204201500-K7QZ. The time alone was not
+ * unique: two forms shown within one second (receiving a purchase order, then a delivery note) proposed the same
+ * reference, and stock refuses a second receipt of a reference in one warehouse.
+ */
 export function newReference(prefix: string): string {
-  return `${prefix}-${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}`;
+  const stamp = new Date().toISOString().replace(/\D/g, '').slice(0, 14);
+  const suffix = Array.from(crypto.getRandomValues(new Uint8Array(4)), (byte) => 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'[byte % 32]).join('');
+  return `${prefix}-${stamp}-${suffix}`;
 }
 
 /** The warehouses as select options, active ones only unless `all`. */
