@@ -75,6 +75,9 @@ describe.each(databaseTargets())('order payments in the entity cache on $label',
     expect(Object.values(body.data!)[0]!.userErrors).toEqual([]);
     return Object.values(body.data!)[0] as { payment?: { id: string; qrCodeUrl: string | null; amount: { amount: string } } };
   };
+  /** The cashier refunds 1.00 CNY of a payment. */
+  const refundOneYuan = (paymentId: string, reason: string, idempotencyKey: string) =>
+    mutate(REFUND_PAYMENT, { paymentId, amount: { amount: '1.00', currencyCode: 'CNY' }, reason, idempotencyKey }, cashier);
   const heard = <T>(events: string[], change: () => Promise<T>) => afterEventsHeard(system, events, change);
 
   it('answers a re-read from the cache, and shows the member a cashier’s payment and refund once their events are heard', async () => {
@@ -92,18 +95,7 @@ describe.each(databaseTargets())('order payments in the entity cache on $label',
     // Kept again, then a partial refund: asked for (its amount claimed at once) and settled over the counter.
     const kept = await cachedRead(id, alice.token);
     expect(kept!.payments[0]!.refundedAmount).toEqual({ amount: '0.00' });
-    await heard(['RefundRequested', 'RefundSucceeded'], () =>
-      mutate(
-        REFUND_PAYMENT,
-        {
-          paymentId: cash.payment!.id,
-          amount: { amount: '1.00', currencyCode: 'CNY' },
-          reason: 'scratched box',
-          idempotencyKey: `refund-${id}`,
-        },
-        cashier,
-      ),
-    );
+    await heard(['RefundRequested', 'RefundSucceeded'], () => refundOneYuan(cash.payment!.id, 'scratched box', `refund-${id}`));
     const after = await read(id, alice.token);
     expect(after!.payments).toEqual([{ channel: 'CASH', status: 'PARTIALLY_REFUNDED', refundedAmount: { amount: '1.00' } }]);
   });
@@ -151,18 +143,7 @@ describe.each(databaseTargets())('order payments in the entity cache on $label',
     const held: Callback[] = [];
     const release = simulator.connect(async (callback) => held.push(callback));
     try {
-      await heard(['RefundRequested'], () =>
-        mutate(
-          REFUND_PAYMENT,
-          {
-            paymentId: wechat.payment!.id,
-            amount: { amount: '1.00', currencyCode: 'CNY' },
-            reason: 'late delivery',
-            idempotencyKey: `refund-${id}`,
-          },
-          cashier,
-        ),
-      );
+      await heard(['RefundRequested'], () => refundOneYuan(wechat.payment!.id, 'late delivery', `refund-${id}`));
     } finally {
       release();
     }
