@@ -20,13 +20,20 @@
  * name, the context passed on to the data sources, `metrics` (where it
  * records error paths) and the operation; a missing `logger` falls back to
  * the console.
+ *
+ * The gateway's result shaping (`computeResponse` in dist/resultShaping.js,
+ * which its executor calls through that module's exports at each query) is
+ * replaced by the router's own (response-shaping.ts says why); the spec
+ * compares the two on the same operations and data.
  */
 
+import { createRequire } from 'node:module';
 import type { Schema } from '@apollo/federation-internals';
 import { buildOperationContext, executeQueryPlan, type ServiceMap } from '@apollo/gateway';
 import type { QueryPlan } from '@apollo/query-planner';
 import type { DocumentNode, GraphQLSchema } from 'graphql';
 import type { RouterContext } from './context.ts';
+import { shapeResponse } from './response-shaping.ts';
 
 export const CHECKED_GATEWAY_VERSION = '2.14.4';
 
@@ -68,4 +75,15 @@ export function executePlan(execution: PlanExecution): ReturnType<typeof execute
     execution.supergraphSchema,
     execution.apiSchema,
   );
+}
+
+type ShapingModule = { computeResponse: (input: never) => unknown };
+const shapingModule = createRequire(import.meta.url)('@apollo/gateway/dist/resultShaping.js') as ShapingModule;
+/** The gateway's own result shaping, kept for the spec that compares it with ours. */
+export const gatewayShaping = shapingModule.computeResponse;
+
+/** Makes every gateway in this process shape results with shapeResponse. Idempotent. */
+export function useOwnResponseShaping(): void {
+  if (typeof gatewayShaping !== 'function') throw new Error('@apollo/gateway no longer exports computeResponse from dist/resultShaping.js');
+  shapingModule.computeResponse = shapeResponse as ShapingModule['computeResponse'];
 }

@@ -1,4 +1,5 @@
 import { ApolloGateway, type GatewayConfig } from '@apollo/gateway';
+import { useOwnResponseShaping } from './gateway-internals.ts';
 
 /**
  * Apollo's gateway, without the data collection it starts by default.
@@ -15,6 +16,7 @@ import { ApolloGateway, type GatewayConfig } from '@apollo/gateway';
  * that synchronous call and put back as it was.
  */
 export function createGateway(config: GatewayConfig): ApolloGateway {
+  useOwnResponseShaping();
   const before = process.env.APOLLO_TELEMETRY_DISABLED;
   process.env.APOLLO_TELEMETRY_DISABLED = 'true';
   try {
