@@ -32,7 +32,10 @@ if (router) {
     });
     setTimeout(async () => {
       const { profile } = await session.post('HeapProfiler.stopSampling');
-      writeFileSync(`/tmp/allocations-${router}-${process.env.ENTITY_CACHE ?? 'default'}-${process.pid}.heapprofile`, JSON.stringify(profile));
+      writeFileSync(
+        `/tmp/allocations-${router}-${process.env.ENTITY_CACHE ?? 'default'}-${process.pid}.heapprofile`,
+        JSON.stringify(profile),
+      );
     }, SAMPLE_FOR_MS).unref();
   }, SAMPLE_FROM_MS).unref();
 } else if (import.meta.main) {
