@@ -3,6 +3,7 @@ import { loadConfig } from '../platform/config/config.ts';
 import { busTopology } from '../platform/config/event-bus-settings.ts';
 import { createRabbitMqBus } from '../platform/events/rabbitmq-bus.ts';
 import { createLogger } from '../platform/observability/log.ts';
+import { applyHeapGrowth } from '../platform/runtime/heap-growth.ts';
 import { closeOnSignals, exitOnStartupFailure, survivePromiseRejections } from '../platform/runtime/run.ts';
 import { createRouter } from './server.ts';
 import { SupergraphMissingError } from './supergraph.ts';
@@ -10,6 +11,7 @@ import { SupergraphMissingError } from './supergraph.ts';
 // The router as its own process, and the only place it listens (server.ts builds, never listens).
 try {
   const config = loadConfig(process.env, 'router');
+  applyHeapGrowth(config.heapGrowthPercent);
   // With RabbitMQ, the router hears the subgraphs' events: its entity cache drops what they name (entity-cache/).
   const bus = config.amqpUrl
     ? await createRabbitMqBus({

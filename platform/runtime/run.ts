@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from '../config/config.ts';
 import { PendingMigrationsError } from '../db/migrations.ts';
 import { createSubgraphServer, type SubgraphDefinition } from '../graphql/subgraph.ts';
 import { PortInUseError } from '../http/listen.ts';
+import { applyHeapGrowth } from './heap-growth.ts';
 
 /**
  * Entry-point plumbing shared by every process: the failures an operator can
@@ -66,6 +67,7 @@ export function closeOnSignals(close: () => Promise<void>, deadlineMs = 30_000):
 export async function runSubgraph<Loaders>(definition: SubgraphDefinition<Loaders>): Promise<void> {
   try {
     const config = loadConfig(process.env, definition.name);
+    applyHeapGrowth(config.heapGrowthPercent);
     const server = await createSubgraphServer(definition, config, { secrets: loadSecrets(config) });
     const url = await server.listen();
     console.log(`${definition.name.padEnd(10)} ${url}`);
