@@ -191,9 +191,9 @@ const heapGrowthPercent = wholeNumber('HEAP_GROWTH_PERCENT', {
   max: 300,
   unit: 'percent',
   description:
-    'How far V8 lets the JavaScript heap grow past what survived its last full collection before it collects again, in percent (`60`: to 1.6 times). ' +
-    "V8's own choice on a machine with gigabytes free is up to four times, so a busy router held 530-600 MB for about 50 MB of live data; " +
-    'at 60% it holds 350-420 MB with the same CPU per answer (bench/results). `0` leaves the choice to V8.',
+    'How far V8 lets the JavaScript heap grow past what survived its last full collection before it collects again (`60`: to 1.6 times). ' +
+    "V8's own factor on a machine with gigabytes free is up to 4, so a busy router held 530-590 MB for about 50 MB of live data; at 60% it held " +
+    '350-420 MB with no more CPU per answer (bench/results/2026-12-05-heap-growth.md). The heap limit is unchanged. `0` leaves the choice to V8.',
 });
 
 export const commonSettings = declareSettings<unknown, CommonConfig>({
