@@ -47,7 +47,7 @@ if (process.argv[2] === '--answer') {
   let sent = 0;
   const fetchOnce = () => {
     sent++;
-    const context = { requestId: `r${sent}`, identity: { kind: 'member', subject: 'm', scopes: [] }, writeGeneration: sent };
+    const context = { requestId: `r${sent}`, identity: { kind: 'member', subject: 'm', scopes: [] }, writeGeneration: String(sent) };
     return source.process({
       kind: 'incoming operation',
       request: { query: QUERY, variables: { representations: SKUS } },

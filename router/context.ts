@@ -15,7 +15,7 @@ export type RouterContext = {
    * The caller's write generation when the request arrived (write-generations.ts): part of every merge key,
    * so a read never shares an answer that began before the caller's own last completed write.
    */
-  writeGeneration?: number;
+  writeGeneration?: string;
   /** The positions of the caller's writes by subgraph, looked up on the first fetch and sent with each (replication-positions.ts). */
   replicaPositions?: Promise<ReadonlyMap<string, GtidPosition>>;
   /** The identity header for subgraphs, signed on the first fetch and reused by the others (signed-data-source.ts). */

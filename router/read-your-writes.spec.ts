@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type ServerResponse } from 'node:http';
 import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { createTokenMinter } from '../platform/auth/jwt.ts';
 import { loadSecrets } from '../platform/auth/secrets.ts';
 import { createLogger } from '../platform/observability/log.ts';
 import { type TestEnvironment, testEnvironment } from '../platform/testing/databases.ts';
@@ -106,6 +108,69 @@ describe('a read after the caller’s own write, under merging', () => {
   });
 });
 
+const redisUrl = process.env.REDIS_URL;
+const describeOnRedis = redisUrl ? describe : describe.skip;
+if (!redisUrl) console.warn('read-your-writes.spec.ts: the two-router case is skipped (REDIS_URL is not set)');
+
+describeOnRedis('a read after the caller’s own write at another router, under merging', () => {
+  const subgraph = versionedSubgraph();
+  let env: TestEnvironment;
+  const routers: Router[] = [];
+  const urls: string[] = [];
+  let token: string;
+
+  beforeAll(async () => {
+    env = testEnvironment({ label: 'SQLite', mysqlUrl: undefined }, { REDIS_URL: redisUrl! });
+    const secrets = loadSecrets(env.config);
+    const subgraphUrl = await subgraph.start();
+    for (let i = 0; i < 2; i++) {
+      const router = await createRouter(env.config, {
+        secrets,
+        supergraphSdl: composeTestSupergraph(SDL),
+        subgraphUrls: { catalogue: subgraphUrl },
+        log,
+      });
+      routers.push(router);
+      urls.push(await router.listen(0));
+    }
+    // A caller of this test's own, so no other suite's writes in the same Redis touch their count.
+    const mint = await createTokenMinter(secrets.jwtPrivateKey!, { issuer: env.config.jwtIssuer, audience: env.config.jwtAudience });
+    token = await mint({ subject: `member-${randomUUID()}`, kind: 'member', scopes: [] });
+  });
+  afterAll(async () => {
+    subgraph.release();
+    for (const router of routers) await router.close();
+    await subgraph.stop();
+    await env?.cleanup();
+  });
+
+  const send = async (at: number, query: string) => {
+    const response = await fetch(urls[at]!, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query }),
+    });
+    return (await response.json()) as { data?: { version?: number; bump?: number } };
+  };
+
+  it('never joins, at one router, a read that began there before the write another router answered', async () => {
+    const before = send(1, '{ version }');
+    await eventually(() => subgraph.held.length === 1, 'the first read reached the subgraph through the second router');
+
+    expect((await send(0, 'mutation { bump }')).data?.bump).toBe(1);
+
+    // Sent to the second router after the first answered the write: it must not wait for the read begun at version 0.
+    const after = [send(1, '{ version }'), send(1, '{ version }')];
+    await eventually(() => subgraph.held.length === 2, 'the read sent after the write reached the subgraph on its own');
+    subgraph.release();
+
+    expect((await before).data?.version).toBe(0);
+    expect((await Promise.all(after)).map((answer) => answer.data?.version)).toEqual([1, 1]);
+    // Identical and in flight together after the write, the two reads still shared one fetch.
+    expect(subgraph.held).toHaveLength(0);
+  });
+});
+
 describe('the fetches of a mutation’s plan', () => {
   const secret = 'a-test-secret-of-at-least-32-characters';
   const subgraph = heldSubgraph(secret);
@@ -128,7 +193,7 @@ describe('the fetches of a mutation’s plan', () => {
         http: { method: 'POST', url, headers: new Headers() },
       },
       incomingRequestContext: { operation: { operation: kind } },
-      context: { requestId, identity: { kind: 'staff', subject: 'staff-1', scopes: [] }, writeGeneration: 0 } satisfies RouterContext,
+      context: { requestId, identity: { kind: 'staff', subject: 'staff-1', scopes: [] }, writeGeneration: '0' } satisfies RouterContext,
     } as unknown as GraphQLDataSourceProcessOptions<RouterContext>);
 
   it('are never merged, where the same fetches of a query are', async () => {

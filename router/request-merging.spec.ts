@@ -26,7 +26,7 @@ function heldExecutions() {
 }
 
 /** A caller as the router hands it over: who, and their write generation when the request arrived. */
-const caller = (identity: typeof staff, writeGeneration = 0) => ({ identity, writeGeneration });
+const caller = (identity: typeof staff, writeGeneration = '0') => ({ identity, writeGeneration });
 
 const textOf = async (answer: Promise<HTTPGraphQLResponse>) => {
   const { body } = await answer;
@@ -55,7 +55,7 @@ describe('merging identical requests in flight', () => {
       merging.around(text, caller(staff), 'application/graphql-response+json', held.execute),
       merging.around(body('{ products { totalCount } }', { variables: {} }), caller(staff), json, held.execute),
       // The same caller after a write of theirs was answered: never the answer that began before it.
-      merging.around(text, caller(staff, 1), json, held.execute),
+      merging.around(text, caller(staff, '1'), json, held.execute),
     ];
     held.releaseAll();
     await Promise.all(answers);

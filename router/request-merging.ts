@@ -16,7 +16,7 @@ export type RequestMerging = {
    */
   around(
     text: string,
-    caller: { identity: Identity; writeGeneration: number },
+    caller: { identity: Identity; writeGeneration: string },
     accept: string,
     execute: () => Promise<HTTPGraphQLResponse>,
   ): Promise<HTTPGraphQLResponse>;
@@ -61,7 +61,7 @@ export function requestMerging(): RequestMerging {
       // Keys are hashes (merge-keys.ts): the memory of known bodies holds 43 bytes per body, however large the bodies.
       const bodyHash = hashKey(text);
       if (!isSingleQuery(text, bodyHash)) return execute();
-      const key = hashKey(identityKey(caller.identity), String(caller.writeGeneration), accept, bodyHash);
+      const key = hashKey(identityKey(caller.identity), caller.writeGeneration, accept, bodyHash);
       const already = answering.get(key);
       if (already) {
         const answer = await already;

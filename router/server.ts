@@ -57,7 +57,7 @@ import { trustedDocumentGate } from './trusted-documents/gate.ts';
 import { cachedTrustedDocumentLookup, membersTrustedDocumentLookup } from './trusted-documents/lookup.ts';
 import { serveWebAsset } from './web-assets.ts';
 import { webhookDispatcherOf } from './webhooks/dispatcher.ts';
-import { writeGenerations, writeGenerationsPlugin } from './write-generations.ts';
+import { routerWriteGenerations, writeGenerationsPlugin } from './write-generations.ts';
 
 export type RouterOptions = {
   /** Verifies bearer tokens (public key) and signs the identity header for subgraphs. */
@@ -158,7 +158,7 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
   const queries = mergeIdenticalQueries(gateway);
   const requests = requestMerging();
   const admitted = admission(config.maxRequestsInFlight);
-  const writes = writeGenerations();
+  const writes = routerWriteGenerations(config, log);
   const measure = rememberedMeasure(config.operationLimits);
   const apollo = new ApolloServer<RouterContext>({
     gateway: queries.gateway,
@@ -275,7 +275,7 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
     const caller = await checkCaller(req, res, { resolveIdentity, rateLimit: checkLimits, recordUse });
     if (!caller) return;
     // Taken as the request arrives: a write of the caller's answered later does not change what this read may join.
-    const writeGeneration = writes.of(caller.identity);
+    const writeGeneration = await writes.of(caller.identity);
     await serveGraphQL(
       apollo,
       req,
@@ -363,6 +363,7 @@ export async function createRouter(config: Config, options: RouterOptions): Prom
       await limiter.close();
       await apq.close();
       await positions?.kept.close();
+      await writes.close();
       await entities?.close();
       await observability.close();
     },
