@@ -1,7 +1,7 @@
-import { createServer } from 'node:net';
 import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { Identity } from '../platform/auth/identity.ts';
 import { createLogger } from '../platform/observability/log.ts';
+import { closedPort } from '../platform/testing/closed-port.ts';
 import { eventually } from '../platform/testing/eventually.ts';
 import type { RouterContext } from './context.ts';
 import { SignedDataSource } from './signed-data-source.ts';
@@ -228,10 +228,7 @@ describe('merged fetches and the circuit breaker', () => {
   });
 
   it('charges one failure when a fetch five callers share cannot connect', async () => {
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const { port } = closed.address() as { port: number };
-    await new Promise((resolve) => closed.close(resolve));
+    const port = await closedPort();
     const http = subgraphHttp();
     const resilience = subgraphResilience(
       { timeoutMs: 10_000, busyTimeoutMs: 10_000, maxInFlight: 0, retries: 0, breakerFailures: 2, breakerResetMs: 5_000 },

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type ServerResponse } from 'node:http';
 import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { createTokenMinter } from '../platform/auth/jwt.ts';
 import { loadSecrets } from '../platform/auth/secrets.ts';
 import { createLogger } from '../platform/observability/log.ts';
 import { type TestEnvironment, testEnvironment } from '../platform/testing/databases.ts';
@@ -10,7 +9,7 @@ import type { RouterContext } from './context.ts';
 import { createRouter, type Router } from './server.ts';
 import { SignedDataSource } from './signed-data-source.ts';
 import { subgraphHttp } from './subgraph-http.ts';
-import { composeTestSupergraph } from './testing/harness.ts';
+import { composeTestSupergraph, startTestRouters } from './testing/harness.ts';
 import { heldSubgraph, onFreePort } from './testing/held-subgraph.ts';
 
 /**
@@ -121,21 +120,12 @@ describeOnRedis('a read after the caller’s own write at another router, under 
 
   beforeAll(async () => {
     env = testEnvironment({ label: 'SQLite', mysqlUrl: undefined }, { REDIS_URL: redisUrl! });
-    const secrets = loadSecrets(env.config);
     const subgraphUrl = await subgraph.start();
-    for (let i = 0; i < 2; i++) {
-      const router = await createRouter(env.config, {
-        secrets,
-        supergraphSdl: composeTestSupergraph(SDL),
-        subgraphUrls: { catalogue: subgraphUrl },
-        log,
-      });
-      routers.push(router);
-      urls.push(await router.listen(0));
-    }
+    const started = await startTestRouters(env.config, { sdl: SDL, subgraphUrls: [subgraphUrl, subgraphUrl], log });
+    routers.push(...started.routers);
+    urls.push(...started.urls);
     // A caller of this test's own, so no other suite's writes in the same Redis touch their count.
-    const mint = await createTokenMinter(secrets.jwtPrivateKey!, { issuer: env.config.jwtIssuer, audience: env.config.jwtAudience });
-    token = await mint({ subject: `member-${randomUUID()}`, kind: 'member', scopes: [] });
+    token = await started.mint({ subject: `member-${randomUUID()}`, kind: 'member' });
   });
   afterAll(async () => {
     subgraph.release();

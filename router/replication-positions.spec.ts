@@ -1,10 +1,9 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import type { Identity } from '../platform/auth/identity.ts';
 import { formatGtidPosition, type GtidPosition, parseGtidPosition } from '../platform/db/gtid-position.ts';
 import { REPLICATION_POSITION_HEADER } from '../platform/graphql/replication-position.ts';
 import { createLogger } from '../platform/observability/log.ts';
+import { closedPort } from '../platform/testing/closed-port.ts';
 import { newId } from '../platform/values/ids.ts';
 import type { RouterContext } from './context.ts';
 import {
@@ -109,10 +108,7 @@ describeOnRedis('write positions in Redis, shared by routers', () => {
 
 describe('write positions when Redis is away', () => {
   it('answers the caller all the same: their fetches carry none, their write is logged as not kept', async () => {
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const { port } = closed.address() as AddressInfo;
-    await new Promise((resolve) => closed.close(resolve));
+    const port = await closedPort();
     const warnings: string[] = [];
     const log = createLogger('router', { write: (line) => warnings.push(line) });
     const positions = replicationPositions({ redisUrl: `redis://127.0.0.1:${port}`, replicaPositionTtlSeconds: 60 }, log)!;

@@ -1,7 +1,6 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Identity } from '../platform/auth/identity.ts';
 import { createLogger } from '../platform/observability/log.ts';
+import { closedPort } from '../platform/testing/closed-port.ts';
 import { routerWriteGenerations, writeGenerations } from './write-generations.ts';
 
 const member = (subject: string): Identity => ({ kind: 'member', subject, scopes: [] });
@@ -45,10 +44,7 @@ describe('write generations', () => {
 
 describe('write generations shared through Redis, when Redis is away', () => {
   it('give every read a generation of its own, so nothing merges, and log the outage once and each uncounted write', async () => {
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const { port } = closed.address() as AddressInfo;
-    await new Promise((resolve) => closed.close(resolve));
+    const port = await closedPort();
     const warnings: string[] = [];
     const log = createLogger('router', { write: (line) => warnings.push(line) });
     const writes = routerWriteGenerations({ redisUrl: `redis://127.0.0.1:${port}`, requestTimeoutMs: 1000 }, log);

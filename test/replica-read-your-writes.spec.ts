@@ -1,5 +1,4 @@
 import { IDENTITY_HEADER, signIdentity } from '../platform/auth/identity-header.ts';
-import { createTokenMinter } from '../platform/auth/jwt.ts';
 import { loadSecrets } from '../platform/auth/secrets.ts';
 import { hasReached, parseForwardedPosition, parseGtidPosition } from '../platform/db/gtid-position.ts';
 import { READ_PRIMARY_HEADER, REPLICATION_POSITION_HEADER } from '../platform/graphql/replication-position.ts';
@@ -10,8 +9,8 @@ import { eventually } from '../platform/testing/eventually.ts';
 import { type ReplicaPair, startReplicaPair, unavailableReason } from '../platform/testing/mariadb-replica-pair.ts';
 import { NOTE_SUBGRAPH_SDL, noteSubgraph } from '../platform/testing/note-subgraph.ts';
 import { newId } from '../platform/values/ids.ts';
-import { createRouter, type Router } from '../router/server.ts';
-import { composeTestSupergraph } from '../router/testing/harness.ts';
+import type { Router } from '../router/server.ts';
+import { startTestRouters } from '../router/testing/harness.ts';
 
 /**
  * Read-your-writes across instances of a subgraph that reads from a MariaDB
@@ -73,18 +72,10 @@ describeOnPair('read-your-writes across two routers and two instances of a subgr
       instances.push(instance);
       instanceUrls.push(await instance.listen(0));
     }
-    for (const url of instanceUrls) {
-      const router = await createRouter(env.config, {
-        secrets,
-        supergraphSdl: composeTestSupergraph(NOTE_SUBGRAPH_SDL),
-        subgraphUrls: { catalogue: url },
-        log,
-      });
-      routers.push(router);
-      routerUrls.push(await router.listen(0));
-    }
-    const mint = await createTokenMinter(secrets.jwtPrivateKey!, { issuer: env.config.jwtIssuer, audience: env.config.jwtAudience });
-    for (const subject of [alice, bob]) tokens.set(subject, await mint({ subject, kind: 'member', scopes: [] }));
+    const started = await startTestRouters(env.config, { sdl: NOTE_SUBGRAPH_SDL, subgraphUrls: instanceUrls, log });
+    routers.push(...started.routers);
+    routerUrls.push(...started.urls);
+    for (const subject of [alice, bob]) tokens.set(subject, await started.mint({ subject, kind: 'member' }));
     // The database and its table reach the replica through replication.
     const table = `${env.config.mysqlDatabasePrefix}catalogue.note`;
     await eventually(() => pair.sql('replica', `select count(*) as n from ${table}`), 'the note table reached the replica', {

@@ -123,3 +123,30 @@ export async function startHarness(
     },
   };
 }
+
+/**
+ * Routers on one configuration in front of a test subgraph's SDL, each
+ * listening on a free port: `subgraphUrls[i]` is where router i reaches the
+ * subgraph (several routers may share one). With the configuration's keys,
+ * `mint` signs tokens they all accept.
+ */
+export async function startTestRouters(
+  config: Config,
+  options: { sdl: string; subgraphUrls: string[]; log: Logger },
+): Promise<{ routers: Router[]; urls: string[]; mint: (claims: { subject: string; kind: 'staff' | 'member' }) => Promise<string> }> {
+  const secrets = loadSecrets(config);
+  const routers: Router[] = [];
+  const urls: string[] = [];
+  for (const subgraphUrl of options.subgraphUrls) {
+    const router = await createRouter(config, {
+      secrets,
+      supergraphSdl: composeTestSupergraph(options.sdl),
+      subgraphUrls: { catalogue: subgraphUrl },
+      log: options.log,
+    });
+    routers.push(router);
+    urls.push(await router.listen(0));
+  }
+  const minter = await createTokenMinter(secrets.jwtPrivateKey!, { issuer: config.jwtIssuer, audience: config.jwtAudience });
+  return { routers, urls, mint: ({ subject, kind }) => minter({ subject, kind, scopes: [] }) };
+}
