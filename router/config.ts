@@ -93,7 +93,7 @@ const redisUrl = url('REDIS_URL', {
   description:
     "e.g. `redis://127.0.0.1:6379`: the router keeps its rate-limit buckets in Redis (one Lua script per request, Redis's clock), " +
     'so every router replica draws from the same bucket. If Redis goes away, requests are let through and the router logs it. ' +
-    "Persisted queries and the entity cache's answers live there too, shared by every router (see The entity cache), and each caller's count of answered writes, read once per request, so a read after one's own write at another router never joins a read begun before it.",
+    "Persisted queries and the entity cache's answers live there too, shared by every router (see The entity cache), and each signed-in caller's count of answered writes, read once per request of theirs, so a read after one's own write at another router never joins a read begun before it.",
 });
 const jwksUrl = url('JWKS_URL', {
   protocols: ['http:', 'https:'],

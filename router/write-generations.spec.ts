@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Identity } from '../platform/auth/identity.ts';
 import { createLogger } from '../platform/observability/log.ts';
 import { closedPort } from '../platform/testing/closed-port.ts';
@@ -60,6 +61,33 @@ describe('write generations shared through Redis, when Redis is away', () => {
       expect(logged).toMatch(/a write not counted in Redis/);
     } finally {
       await writes.close();
+    }
+  });
+});
+
+const redisUrl = process.env.REDIS_URL;
+const describeOnRedis = redisUrl ? describe : describe.skip;
+if (!redisUrl) console.warn('write-generations.spec.ts: the Redis cases are skipped (REDIS_URL is not set)');
+
+describeOnRedis('write generations shared through Redis', () => {
+  const log = createLogger('router', { write: () => undefined });
+  const settings = { redisUrl, requestTimeoutMs: 1000 };
+
+  it('move a member on at every router when one router answers their write, and leave anonymous callers to each router', async () => {
+    const [a, b] = [routerWriteGenerations(settings, log), routerWriteGenerations(settings, log)];
+    try {
+      const alice = member(`alice-${randomUUID()}`);
+      const anonymous: Identity = { kind: 'anonymous', subject: null, scopes: [] };
+      const [aliceAtB, anonymousAtB] = [await b.of(alice), await b.of(anonymous)];
+      await a.wrote(alice);
+      await a.wrote(anonymous);
+      expect(await b.of(alice)).not.toBe(aliceAtB);
+      // A sign-in through router a does not split router b's merging of public pages.
+      expect(await b.of(anonymous)).toBe(anonymousAtB);
+      expect(await a.of(anonymous)).not.toBe(anonymousAtB);
+    } finally {
+      await a.close();
+      await b.close();
     }
   });
 });

@@ -67,6 +67,12 @@ export function writeGenerations(maxWriters = MAX_REMEMBERED_WRITERS): WriteGene
  * sees a larger count than any read that began before it, so it joins none of
  * them.
  *
+ * Anonymous callers are not counted there: "anonymous" is everyone without
+ * a credential, not one person whose own write a later read must see, and
+ * public pages are most of the traffic, so they are spared the round trip
+ * and keep merging across strangers' sign-ins (this router still moves the
+ * anonymous generation on for writes it answers itself).
+ *
  * A count lives `ttlMs` after the caller's last write, longer than any read
  * may run (twice the request timeout), so when it lapses no read that began
  * before that write is still in flight to be joined. When Redis cannot be
@@ -86,6 +92,7 @@ export function sharedWriteGenerations(
   return {
     async of(identity) {
       const own = await local.of(identity);
+      if (identity.kind === 'anonymous') return own;
       try {
         const count = await redis.get(keyOf(identity));
         unreadable = false;
@@ -100,6 +107,7 @@ export function sharedWriteGenerations(
     },
     async wrote(identity) {
       await local.wrote(identity);
+      if (identity.kind === 'anonymous') return;
       const key = keyOf(identity);
       try {
         await redis.multi().incr(key).pexpire(key, options.ttlMs).exec();
