@@ -1,5 +1,6 @@
 import { hash } from 'node:crypto';
 import type { OperationDefinitionNode } from 'graphql';
+import type { Identity } from '../platform/auth/identity.ts';
 
 /*
  * Keys of the router's memories (merging in flight, per-operation results):
@@ -7,6 +8,15 @@ import type { OperationDefinitionNode } from 'graphql';
  * parts, never the parts themselves. A memory of N keys then holds N × 43
  * bytes of keys however large the bodies and variables were.
  */
+
+/**
+ * A caller as a person, the same at every router and whatever scopes their
+ * token carries: their kind and subject, hashed, so a key kept in Redis says
+ * nobody's name (replica positions, shared write counts).
+ */
+export function callerHash(caller: Identity): string {
+  return hashKey(caller.kind, caller.subject ?? '');
+}
 
 /**
  * A SHA-256 of the parts (each prefixed with its length, so no two part lists

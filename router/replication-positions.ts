@@ -4,7 +4,7 @@ import { formatGtidPosition, type GtidPosition, newest, parseForwardedPosition }
 import { REPLICATION_POSITION_HEADER } from '../platform/graphql/replication-position.ts';
 import type { Logger } from '../platform/observability/log.ts';
 import type { RouterContext } from './context.ts';
-import { hashKey } from './merge-keys.ts';
+import { callerHash } from './merge-keys.ts';
 import { routerRedis } from './redis.ts';
 
 /** Callers whose positions a router without Redis remembers individually; past it, every caller is held to one floor (see below). */
@@ -32,8 +32,6 @@ export type ReplicationPositions = {
   wrote(caller: Identity, subgraph: string, position: GtidPosition): Promise<void>;
   close(): Promise<void>;
 };
-
-const callerKey = (caller: Identity) => hashKey(caller.kind, caller.subject ?? '');
 
 /** The router's memory of positions: in Redis with REDIS_URL, else its own; none when REPLICA_POSITION_TTL_SECONDS is 0. */
 export function replicationPositions(
@@ -73,7 +71,7 @@ export function memoryReplicationPositions(ttlMs: number, options: { maxCallers?
   return {
     async of(caller) {
       const at = now();
-      const own = callers.get(callerKey(caller));
+      const own = callers.get(callerHash(caller));
       const positions = new Map<string, GtidPosition>();
       for (const [subgraph, kept] of [...floors, ...(own ?? [])]) {
         if (!live(kept, at)) continue;
@@ -84,7 +82,7 @@ export function memoryReplicationPositions(ttlMs: number, options: { maxCallers?
     },
     async wrote(caller, subgraph, position) {
       const at = now();
-      const key = callerKey(caller);
+      const key = callerHash(caller);
       if (callers.size >= maxCallers && !callers.has(key)) {
         for (const forgotten of callers.values()) for (const [name, kept] of forgotten) if (live(kept, at)) keep(floors, name, kept, at);
         callers.clear();
@@ -119,7 +117,7 @@ return 1
 export function redisReplicationPositions(redis: Redis, ttlMs: number, log: Logger): ReplicationPositions {
   return {
     async of(caller) {
-      const fields = await redis.hgetall(`${REDIS_PREFIX}${callerKey(caller)}`);
+      const fields = await redis.hgetall(`${REDIS_PREFIX}${callerHash(caller)}`);
       const texts = new Map<string, string[]>();
       for (const [field, value] of Object.entries(fields)) {
         const [subgraph, domain] = field.split('|');
@@ -137,7 +135,7 @@ export function redisReplicationPositions(redis: Redis, ttlMs: number, log: Logg
     async wrote(caller, subgraph, position) {
       const args: (string | number)[] = [ttlMs];
       for (const [domain, { server, sequence }] of position) args.push(`${subgraph}|${domain}`, sequence, `${server}-${sequence}`);
-      await redis.eval(KEEP_NEWEST, 1, `${REDIS_PREFIX}${callerKey(caller)}`, ...args);
+      await redis.eval(KEEP_NEWEST, 1, `${REDIS_PREFIX}${callerHash(caller)}`, ...args);
     },
     async close() {
       redis.disconnect();

@@ -4,7 +4,7 @@ import type { Identity } from '../platform/auth/identity.ts';
 import type { Logger } from '../platform/observability/log.ts';
 import type { RouterContext } from './context.ts';
 import { identityKey } from './identity-signing.ts';
-import { hashKey } from './merge-keys.ts';
+import { callerHash } from './merge-keys.ts';
 import { routerRedis } from './redis.ts';
 
 /** Callers whose last write the router remembers individually; past it, every caller starts from one floor (see below). */
@@ -80,13 +80,8 @@ export function writeGenerations(maxWriters = MAX_REMEMBERED_WRITERS): WriteGene
  * (merging pauses, read-your-writes holds); a count that cannot be raised is
  * logged, and the write stands.
  */
-export function sharedWriteGenerations(
-  local: WriteGenerations,
-  redis: Redis,
-  options: { ttlMs: number; log: Logger; prefix?: string },
-): WriteGenerations {
-  const prefix = options.prefix ?? REDIS_PREFIX;
-  const keyOf = (identity: Identity) => `${prefix}${hashKey(identity.kind, identity.subject ?? '')}`;
+export function sharedWriteGenerations(local: WriteGenerations, redis: Redis, options: { ttlMs: number; log: Logger }): WriteGenerations {
+  const keyOf = (identity: Identity) => `${REDIS_PREFIX}${callerHash(identity)}`;
   let unshared = 0;
   let unreadable = false;
   return {
