@@ -1,5 +1,5 @@
 import { ApolloServer, type BaseContext, HeaderMap, type HTTPGraphQLResponse } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { GraphQLError, parse } from 'graphql';
 import type { GraphQLRequestParts } from '../http/graphql-over-http.ts';
@@ -12,8 +12,10 @@ type Context = { calls: string[] };
 const schema = buildSubgraphSchema([
   {
     typeDefs: parse(`
-    type Query { hello(name: String!): String!  coded: String  broken: String  strict: Item  items: [Item!]! }
-    type Item { id: ID!  label: String! }
+    extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
+    type Query { hello(name: String!): String!  coded: String  broken: String  strict: Item  items: [Item!]!  page: Page! }
+    type Item @key(fields: "id") { id: ID!  label: String! }
+    type Page { total: Int!  note: String  labels: [String] }
     type Mutation { record(note: String!): Int! }`),
     resolvers: {
       Query: {
@@ -29,6 +31,17 @@ const schema = buildSubgraphSchema([
           { id: '1', label: 'one' },
           { id: '2', label: 'two' },
         ],
+        // Values graphql-js resolves without a resolver of their own: a function (our connections'
+        // totalCount), a promise and a list holding a failed promise.
+        page: () => ({
+          total: async () => 3,
+          note: Promise.resolve('later'),
+          labels: [Promise.resolve('a'), Promise.reject(new Error('label gone'))],
+        }),
+      },
+      Item: {
+        __resolveReference: (reference: { id: string }) =>
+          reference.id === 'none' ? null : { id: reference.id, label: `item ${reference.id}` },
       },
       Mutation: {
         record: (_: unknown, args: { note: string }, ctx: Context) => ctx.calls.push(args.note),
@@ -37,13 +50,17 @@ const schema = buildSubgraphSchema([
   },
 ]);
 
-/** Apollo Server as the subgraph kit configures it (subgraph.ts): the same error handling and `cache-control`. */
+/**
+ * Apollo Server as the subgraph kit configures it (executors.ts): the same error handling and `cache-control`,
+ * and no plugin that resolves each field (Apollo would then wrap every field's resolver in the shared schema).
+ */
 async function apolloFor(mode: 'production' | 'test') {
   const apollo = new ApolloServer<BaseContext>({
     schema,
     ...errorHandling(mode, () => undefined),
     plugins: [
       ApolloServerPluginInlineTraceDisabled(),
+      ApolloServerPluginCacheControlDisabled(),
       {
         async requestDidStart() {
           return {
@@ -112,6 +129,19 @@ describe.each(['production', 'test'] as const)('direct execution in %s mode', (m
     ['an unexpected error, masked or not as the mode says', { query: '{ broken items { id } }' }],
     ['a null in a non-null field', { query: '{ strict { id label } }' }],
     ['an aliased entity lookup', { query: '{ a: hello(name: "1") b: hello(name: "2") __typename }' }],
+    ['fields held as functions and promises', { query: '{ page { total note labels } }' }],
+    [
+      "a router's entity fetch",
+      {
+        query: 'query E($r: [_Any!]!) { _entities(representations: $r) { ... on Item { id label } } }',
+        variables: {
+          r: [
+            { __typename: 'Item', id: '7' },
+            { __typename: 'Item', id: 'none' },
+          ],
+        },
+      },
+    ],
   ])('answers %s exactly as Apollo Server does', async (_label, body) => {
     const { directAnswer, apolloAnswer } = await both(body);
     expect(directAnswer).toBeDefined();

@@ -13,6 +13,7 @@ import {
 } from 'graphql';
 import type { GraphQLRequestParts } from '../http/graphql-over-http.ts';
 import type { OperationObserver } from '../observability/observability.ts';
+import { compiledOperations } from './compiled-operations.ts';
 
 /**
  * A subgraph's common request, answered without Apollo Server's request
@@ -21,8 +22,9 @@ import type { OperationObserver } from '../observability/observability.ts';
  * 18), Apollo's per-request work (hashing the text to find its cached
  * document, content negotiation, plugin hooks, building its request context)
  * was about a tenth of the subgraphs' CPU. Here a document is found by its
- * text, executed by graphql-js as Apollo would execute it, and its errors
- * formatted the way Apollo formats them (same `formatError`).
+ * text, executed as Apollo would execute it (by the operation compiled once,
+ * compiled-operations.ts, or by graphql-js where it could not be compiled),
+ * and its errors formatted the way Apollo formats them (same `formatError`).
  *
  * Whatever this path does not handle goes to Apollo Server unchanged
  * (`undefined`): a GET, a batch, any other `accept` header, `extensions`, a text
@@ -63,6 +65,7 @@ const INTROSPECTION = /\b__(schema|type)\b/;
 
 export function directExecution<Context>(schema: GraphQLSchema, options: DirectExecutionOptions): DirectExecution<Context> {
   const documents = validDocuments(schema);
+  const compiled = compiledOperations(schema);
   return async (parts, headers, context) => {
     if (parts.method !== 'POST' || !JSON_ACCEPTED.has(headers.get('accept') ?? '')) return undefined;
     if (!JSON_CONTENT.test(headers.get('content-type') ?? '')) return undefined;
@@ -74,13 +77,17 @@ export function directExecution<Context>(schema: GraphQLSchema, options: DirectE
     const observer = options.observe?.();
     const name = operation.name?.value ?? request.operationName ?? null;
     observer?.resolved(operation.operation, name);
-    const result = (await execute({
-      schema,
-      document,
-      contextValue: await context(),
-      variableValues: request.variables,
-      operationName: request.operationName,
-    })) as ExecutionResult;
+    const contextValue = await context();
+    const query = compiled(document, operation);
+    const result = (await (query
+      ? query.query(undefined, contextValue, request.variables ?? {})
+      : execute({
+          schema,
+          document,
+          contextValue,
+          variableValues: request.variables,
+          operationName: request.operationName,
+        }))) as ExecutionResult;
     if (!('data' in result)) return undefined; // variables that do not coerce: nothing ran
     const answer = new HeaderMap(Object.entries({ ...options.headers, ...options.answerHeaders?.() }));
     answer.set('content-type', JSON_MEDIA_TYPE);
@@ -152,9 +159,10 @@ type HttpHead = { status?: number; headers?: Map<string, string> };
 
 /** One error as Apollo Server formats it (errorNormalize.ts: enrichError, then formatError). */
 function formatOne(error: GraphQLError, options: DirectExecutionOptions): { formatted: GraphQLFormattedError; http?: HttpHead } {
-  const { http, ...rest } = error.extensions as Record<string, unknown>;
+  // graphql-jit's errors leave `extensions` undefined when the error had none.
+  const { http, ...rest } = (error.extensions ?? {}) as Record<string, unknown>;
   const head = isHttpHead(http) ? http : undefined;
-  const extensions: Record<string, unknown> = { ...(head || http === undefined ? rest : error.extensions) };
+  const extensions: Record<string, unknown> = head || http === undefined ? rest : { ...error.extensions };
   extensions.code ??= 'INTERNAL_SERVER_ERROR';
   if (options.includeStacktraceInErrorResponses) extensions.stacktrace = error.stack?.split('\n');
   const enriched = { ...error.toJSON(), extensions };
