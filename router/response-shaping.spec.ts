@@ -65,6 +65,8 @@ const WRITTEN = [
      }
    }`,
   `query Aliased { first: products(first: 1) { totalCount } again: products(first: 2) { totalCount pageInfo { hasNextPage } } }`,
+  // Response names a plain object already has: the output must still hold them as keys.
+  `query InheritedNames { constructor: products(first: 1) { toString: totalCount } __proto__: products(first: 2) { valueOf: totalCount } }`,
 ];
 
 function operationOf(document: Named): Operation {
@@ -126,7 +128,8 @@ function generator(seed: number) {
       if (field.name === '__typename' || chance(0.03)) continue;
       const generated = value(field.definition.type!, selection.selectionSet, depth + 1);
       // A response name selected twice is one value in the subgraphs' data: the first one generated stays.
-      if (!(name in data)) data[name] = generated;
+      if (!Object.hasOwn(data, name))
+        Object.defineProperty(data, name, { value: generated, enumerable: true, writable: true, configurable: true });
     }
   };
 

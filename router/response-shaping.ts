@@ -57,7 +57,7 @@ type Step =
   | { kind: 'introspection'; name: string; selection: unknown }
   | { kind: 'fragment'; condition: CompositeType | null; applies: Map<string, boolean>; selections: Step[] };
 
-type Walk = { schema: Schema; errors: GraphQLError[]; path: (string | number)[]; flags: number };
+type Walk = { schema: Schema; errors: GraphQLError[]; path: (string | number)[]; flags: number; plainObjects: boolean };
 const INVALID = 1;
 const HAS_ERRORS = 2;
 
@@ -69,8 +69,8 @@ export function shapeResponse({ operation, variables, input, introspectionHandli
   const schema = operation.schema();
   const values = { __proto__: null, ...operation.collectDefaultedVariableValues(), ...variables } as Record<string, unknown>;
   const steps = compileSelections(schema, operation.selectionSet, values, introspectionHandling);
-  const walk: Walk = { schema, errors: [], path: [], flags: 0 };
-  const data = Object.create(null) as Record<string, unknown>;
+  const walk: Walk = { schema, errors: [], path: [], flags: 0, plainObjects: !someName(steps, (name) => name in Object.prototype) };
+  const data = newObject(walk);
   const rootType = schema.schemaDefinition.rootType(operation.rootKind)!;
   const bubbled = applySteps(walk, steps, input, data, rootType);
   return { data: bubbled ? null : data, errors: walk.errors };
@@ -300,10 +300,32 @@ function shapeObject(
     }
     objectType = named;
   }
-  const output = previous === undefined ? (Object.create(null) as Record<string, unknown>) : (previous as Record<string, unknown>);
+  const output = previous === undefined ? newObject(walk) : (previous as Record<string, unknown>);
   const bubbled = applySteps(walk, selections, object, output, objectType);
   walk.flags = bubbled ? HAS_ERRORS : 0;
   return bubbled ? null : output;
+}
+
+/**
+ * An object of the output. V8 keeps an object made by `Object.create(null)` as
+ * a hash table: slower to fill, larger to keep, and serialized by
+ * JSON.stringify's slow path, which was about an eighth of the router's CPU on
+ * the heavy workload (bench/results/2026-12-05-plain-objects.md). So the
+ * output is made of plain objects, unless the operation has a response name
+ * that Object.prototype already has (an alias may be `constructor` or
+ * `__proto__`): reading it would find the inherited value, and assigning
+ * `__proto__` would set the prototype rather than a key.
+ */
+function newObject(walk: Walk): Record<string, unknown> {
+  return walk.plainObjects ? {} : (Object.create(null) as Record<string, unknown>);
+}
+
+function someName(steps: Step[], test: (name: string) => boolean): boolean {
+  return steps.some((step) =>
+    step.kind === 'fragment'
+      ? someName(step.selections, test)
+      : test(step.name) || (step.kind === 'field' && step.selections !== null && someName(step.selections, test)),
+  );
 }
 
 function describeLast(path: readonly (string | number)[], type: Type, parentType: CompositeType): string {
