@@ -9,7 +9,7 @@ export const ratio = (value: number) => (Number.isFinite(value) ? `${value.toFix
 /** CPU milliseconds per answer: two decimals below 1 ms, where most cheap answers are. */
 export const cpuMs = (value: number) => value.toFixed(value < 1 ? 2 : 1);
 /** Per-answer counts; "n/a" where the count was not available. */
-export const perAnswer = (value: number | null) => (value === null ? 'n/a' : value.toFixed(value < 1 ? 2 : 1));
+export const perAnswer = (value: number | null) => (value === null ? 'n/a' : value.toFixed(value < 10 ? 2 : 1));
 
 export const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
