@@ -19,8 +19,8 @@ import { type CompiledQuery, compileQuery, isCompiledQuery } from 'graphql-jit';
  * once into a JavaScript function by graphql-jit, then run for every request
  * that sends the same document. graphql-js walks the document and the schema
  * afresh for each request; on the light catalogue page that walk was about a
- * sixth of the subgraphs' CPU, and the compiled function spends about 12%
- * less CPU per page in all (bench/results/2026-12-05-compiled-execution.md).
+ * sixth of the subgraphs' CPU, and with the compiled function the page costs
+ * them about a tenth less CPU in all (bench/results/2026-12-05-compiled-execution.md).
  *
  * graphql-jit reads a field that has no resolver as a plain property: it
  * would neither call a function kept there nor wait for a promise, where
@@ -35,8 +35,8 @@ import { type CompiledQuery, compileQuery, isCompiledQuery } from 'graphql-jit';
  * id: $id }])` the representation (`_Any` is a scalar) reaches the resolver
  * without its `id`. Routers send representations as one variable; a document
  * with such a literal is left to graphql-js, as is any operation graphql-jit
- * cannot compile (both remembered as null). Entries are keyed by the operation's node, so they go
- * when the document cache drops the document.
+ * cannot compile (both remembered as null). Entries are keyed by the
+ * operation's node, so they go when the document cache drops the document.
  */
 export type CompiledOperations = (document: DocumentNode, operation: OperationDefinitionNode) => CompiledQuery | null;
 

@@ -130,6 +130,12 @@ describe.each(['production', 'test'] as const)('direct execution in %s mode', (m
     ['a null in a non-null field', { query: '{ strict { id label } }' }],
     ['an aliased entity lookup', { query: '{ a: hello(name: "1") b: hello(name: "2") __typename }' }],
     ['fields held as functions and promises', { query: '{ page { total note labels } }' }],
+    // graphql-jit writes JavaScript from the document: a literal must stay a value, never become code.
+    [
+      'string literals that look like code',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a placeholder that must stay text is the case
+      { query: '{ a: hello(name: "\\"); process.exit(7); (\\"") b: hello(name: "${process.exit(7)}` */ \' \\\\") }' },
+    ],
     [
       "a router's entity fetch",
       {
@@ -140,6 +146,13 @@ describe.each(['production', 'test'] as const)('direct execution in %s mode', (m
             { __typename: 'Item', id: 'none' },
           ],
         },
+      },
+    ],
+    [
+      'an entity fetch with its key as a variable inside the representation',
+      {
+        query: 'query E($id: ID!) { _entities(representations: [{ __typename: "Item", id: $id }]) { ... on Item { id label } } }',
+        variables: { id: '8' },
       },
     ],
   ])('answers %s exactly as Apollo Server does', async (_label, body) => {

@@ -68,6 +68,24 @@ describe('hostile search input', () => {
     expect(await refusal(SUGGEST, { prefix: 'brak', first: 21 })).toBe('SUGGESTION_LIMIT_OUT_OF_RANGE');
   });
 
+  // The subgraphs compile each operation into JavaScript (platform/graphql/compiled-operations.ts), and
+  // a literal in the client's text reaches them as a literal: it must stay a value, never become code.
+  it('answers literals that look like JavaScript as the same search sent as a variable', async () => {
+    const page = (search: string) => `products(filter: { search: ${search} }, first: 3) { totalCount edges { node { name } } }`;
+    const found: number[] = [];
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a placeholder that must stay text is the case
+    for (const search of ['"); process.exit(7); ("', "`${process.exit(7)}` */ ' \\", '\u2028brake\u2029 pad']) {
+      const viaLiteral = await system.graphql(`{ ${page(JSON.stringify(search))} }`, {});
+      const viaVariable = await system.graphql(`query ($search: String) { ${page('$search')} }`, { search });
+      expect(viaLiteral.status).toBe(200);
+      expect((viaLiteral.body as ErrorBody).errors).toBeUndefined();
+      expect(viaLiteral.body).toEqual(viaVariable.body);
+      found.push((viaLiteral.body as { data: { products: { totalCount: number } } }).data.products.totalCount);
+    }
+    expect(found[2]).toBeGreaterThan(0); // the last one is a real search, so equal answers are not both empty
+    await expectWellBehavedQueryAnswered(system);
+  });
+
   it('reads FTS, boolean-mode and SQL syntax as words, changing nothing', async () => {
     const products = await storedRows('product');
     for (const query of [
